@@ -1,0 +1,3 @@
+from studyapp.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Plain data and scheduling rules. No Qt, no SQL, no wall clock."""

@@ -1,0 +1,125 @@
+"""Plain data objects shared by every layer: decks, notes, cards and review log entries."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class CardState(enum.IntEnum):
+    """Where a card is in its life. Values are stored in the collection: never renumber."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+class Rating(enum.IntEnum):
+    """The four answer buttons, numbered as their keys."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.capitalize()
+
+
+class ReviewMode(str, enum.Enum):
+    """How the card was quizzed; recorded in every review log row."""
+
+    FLIP = "flip"
+    TYPE = "type"
+    CHOICE = "choice"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A card's scheduling state: everything FSRS needs to decide when it comes back.
+
+    Times are timezone-aware UTC datetimes. A new card has no stability, difficulty or last review.
+    """
+
+    state: CardState = CardState.NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+
+
+@dataclass(frozen=True)
+class Deck:
+    id: int
+    name: str
+    description: str = ""
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """A note as an importer produces it, before it has an id in a collection.
+
+    ``guid`` is the note's stable identity: re-importing a note with the same guid updates it.
+    ``line`` is where the note starts in its source file, for messages.
+    """
+
+    guid: str
+    front: str
+    back: str
+    tags: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class DeckDraft:
+    """What an importer reads from one file: a deck name, its description and its notes in file order."""
+
+    name: str
+    notes: tuple[NoteDraft, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card as the reviewer sees it: its text and its schedule."""
+
+    id: int
+    note_id: int
+    deck_id: int
+    front: str
+    back: str
+    schedule: Schedule = field(default_factory=Schedule)
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row of the append-only review log."""
+
+    id: int
+    card_id: int
+    reviewed_at: datetime
+    rating: Rating
+    duration_ms: int
+    mode: ReviewMode
+    before: Schedule
+    after: Schedule
+
+
+@dataclass(frozen=True)
+class DeckCounts:
+    """What a deck list shows: cards to study today under the daily limits, and the deck's size."""
+
+    deck_id: int
+    name: str
+    new: int
+    learning: int
+    due: int
+    total: int

@@ -1,0 +1,158 @@
+"""FSRS-6 scheduling rules, around the reference ``fsrs`` package.
+
+``fsrs`` does the memory model (stability, difficulty, learning steps, intervals). Two things are ours:
+
+* Fuzz. ``fsrs`` draws its fuzz from the global ``random`` module, which a test cannot control and a
+  replay cannot repeat. We turn its fuzz off and apply the same fuzz ranges with an injected
+  ``random.Random``. The review service seeds that generator from the card id and its review count
+  (:func:`fuzz_seed`, as Anki does), so a card's log replays to exactly the state that was stored,
+  and the interval shown on a button is exactly the one the card gets.
+* The card's ``NEW`` state and its review and lapse counters, which ``fsrs`` does not track.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import fsrs
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
+
+from studyapp.core.clock import to_utc
+from studyapp.core.model import CardState, Rating, Schedule
+
+DEFAULT_DESIRED_RETENTION = 0.90
+DEFAULT_LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+DEFAULT_RELEARNING_STEPS = (timedelta(minutes=10),)
+DEFAULT_MAXIMUM_INTERVAL_DAYS = 36500
+
+_TO_FSRS = {
+    CardState.NEW: fsrs.State.Learning,
+    CardState.LEARNING: fsrs.State.Learning,
+    CardState.REVIEW: fsrs.State.Review,
+    CardState.RELEARNING: fsrs.State.Relearning,
+}
+_FROM_FSRS = {
+    fsrs.State.Learning: CardState.LEARNING,
+    fsrs.State.Review: CardState.REVIEW,
+    fsrs.State.Relearning: CardState.RELEARNING,
+}
+
+
+@dataclass(frozen=True)
+class SchedulerConfig:
+    """A deck's scheduling options."""
+
+    desired_retention: float = DEFAULT_DESIRED_RETENTION
+    learning_steps: tuple[timedelta, ...] = DEFAULT_LEARNING_STEPS
+    relearning_steps: tuple[timedelta, ...] = DEFAULT_RELEARNING_STEPS
+    maximum_interval_days: int = DEFAULT_MAXIMUM_INTERVAL_DAYS
+    parameters: tuple[float, ...] = field(default=tuple(DEFAULT_PARAMETERS))
+    fuzz: bool = True
+
+    def __post_init__(self) -> None:
+        if not 0.70 <= self.desired_retention <= 0.99:
+            raise ValueError(f"desired retention must be between 0.70 and 0.99, not {self.desired_retention}")
+        if self.maximum_interval_days < 1:
+            raise ValueError("maximum interval must be at least one day")
+
+
+def fuzz_seed(card_id: int, reps: int) -> int:
+    """The seed of the fuzz for a card's next answer: fixed by the card and how often it was answered."""
+    return (card_id * 1_000_003 + reps) & ((1 << 64) - 1)
+
+
+class Scheduler:
+    """Computes the next schedule of a card from its current one, a rating and the time."""
+
+    def __init__(self, config: SchedulerConfig | None = None) -> None:
+        self.config = config or SchedulerConfig()
+        self._fsrs = fsrs.Scheduler(
+            parameters=self.config.parameters,
+            desired_retention=self.config.desired_retention,
+            learning_steps=self.config.learning_steps,
+            relearning_steps=self.config.relearning_steps,
+            maximum_interval=self.config.maximum_interval_days,
+            enable_fuzzing=False,
+        )
+
+    def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random) -> Schedule:
+        """The card's schedule after answering ``rating`` at ``now``."""
+        now = to_utc(now).replace(tzinfo=timezone.utc)
+        before = _to_fsrs_card(schedule, now)
+        after, _ = self._fsrs.review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
+        due = after.due
+        state = _FROM_FSRS[after.state]
+        if self.config.fuzz and state is CardState.REVIEW:
+            due = now + self._fuzzed(due - now, rng)
+        lapse = schedule.state is CardState.REVIEW and rating is Rating.AGAIN
+        return Schedule(
+            state=state,
+            step=after.step,
+            stability=after.stability,
+            difficulty=after.difficulty,
+            due=due,
+            last_review=now,
+            reps=schedule.reps + 1,
+            lapses=schedule.lapses + (1 if lapse else 0),
+        )
+
+    def preview(
+        self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random]
+    ) -> dict[Rating, timedelta]:
+        """The interval each rating would give, for the labels on the answer buttons.
+
+        ``make_rng`` returns a fresh generator for each rating, seeded as the real answer will be, so
+        the label tells the truth even with fuzz.
+        """
+        result = {}
+        for rating in Rating:
+            after = self.answer(schedule, rating, now, make_rng())
+            assert after.due is not None
+            result[rating] = after.due - to_utc(now)
+        return result
+
+    def retrievability(self, schedule: Schedule, now: datetime) -> float | None:
+        """The predicted chance of recalling the card at ``now``; ``None`` for a card never studied."""
+        if schedule.state is CardState.NEW or schedule.stability is None:
+            return None
+        return self._fsrs.get_card_retrievability(_to_fsrs_card(schedule, now), to_utc(now))
+
+    def replay(self, card_id: int, answers: Iterable[tuple[Rating, datetime]]) -> Schedule:
+        """Rebuild a card's schedule from its review log alone, as the review service computed it."""
+        schedule = Schedule()
+        for rating, reviewed_at in answers:
+            rng = random.Random(fuzz_seed(card_id, schedule.reps))
+            schedule = self.answer(schedule, rating, reviewed_at, rng)
+        return schedule
+
+    def _fuzzed(self, interval: timedelta, rng: random.Random) -> timedelta:
+        """The fuzz of ``fsrs`` (same ranges, same rounding), drawn from ``rng``."""
+        days = interval.days
+        if days < 2.5:
+            return interval
+        delta = 1.0
+        for fuzz_range in FUZZ_RANGES:
+            delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
+        maximum = self.config.maximum_interval_days
+        high = min(round(days + delta), maximum)
+        low = min(max(2, round(days - delta)), high)
+        fuzzed = min(round(rng.random() * (high - low + 1) + low), maximum)
+        return timedelta(days=fuzzed)
+
+
+def _to_fsrs_card(schedule: Schedule, now: datetime) -> fsrs.Card:
+    if schedule.state is CardState.NEW:
+        # A fixed card_id and due: fsrs.Card() would otherwise read the clock and sleep 1 ms.
+        return fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=now)
+    return fsrs.Card(
+        card_id=1,
+        state=_TO_FSRS[schedule.state],
+        step=schedule.step,
+        stability=schedule.stability,
+        difficulty=schedule.difficulty,
+        due=to_utc(schedule.due or now).replace(tzinfo=timezone.utc),
+        last_review=to_utc(schedule.last_review).replace(tzinfo=timezone.utc) if schedule.last_review else None,
+    )

@@ -1,0 +1,65 @@
+"""The services one running app needs, built once and handed to the GUI or the command line.
+
+There is no global app object: windows and commands receive this and call what they need.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from studyapp.core.clock import Clock
+from studyapp.core.model import Deck, DeckCounts, ReviewMode
+from studyapp.services.bundled import sync_bundled_decks
+from studyapp.services.clock import SystemClock
+from studyapp.services.decks import deck_counts
+from studyapp.services.importing import ImportSummary, import_file
+from studyapp.services.paths import bundled_decks_dir
+from studyapp.services.review import ReviewSession
+from studyapp.storage import Collection
+
+
+@dataclass
+class App:
+    collection: Collection
+    clock: Clock
+    rng: random.Random
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        decks_dir: Path | None = None,
+    ) -> App:
+        """Open the collection at ``path`` (creating it) and load or refresh the bundled decks."""
+        collection = Collection.open(path)
+        app = cls(collection, clock or SystemClock(), rng or random.Random())
+        try:
+            sync_bundled_decks(collection, decks_dir or bundled_decks_dir(), app.rng, app.clock)
+        except BaseException:
+            collection.close()
+            raise
+        return app
+
+    def close(self) -> None:
+        self.collection.close()
+
+    def deck_counts(self) -> list[DeckCounts]:
+        return deck_counts(self.collection, self.clock)
+
+    def find_deck(self, name: str) -> Deck | None:
+        """A deck by its exact name, or else by a case-insensitive match."""
+        deck = self.collection.decks.by_name(name)
+        if deck is None:
+            matches = [d for d in self.collection.decks.all() if d.name.casefold() == name.casefold()]
+            deck = matches[0] if len(matches) == 1 else None
+        return deck
+
+    def import_file(self, path: Path, deck_name: str | None = None) -> ImportSummary:
+        return import_file(self.collection, path, self.rng, self.clock, deck_name)
+
+    def review_session(self, deck_id: int, mode: ReviewMode = ReviewMode.FLIP) -> ReviewSession:
+        return ReviewSession(self.collection, deck_id, self.clock, self.rng, mode=mode)

@@ -1,0 +1,35 @@
+"""The deck list with today's counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from studyapp.core.clock import Clock
+from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, day_bounds
+from studyapp.core.limits import remaining
+from studyapp.core.model import DeckCounts
+from studyapp.storage import Collection
+
+ROLLOVER_SETTING = "rollover_hour"
+
+
+def study_day(collection: Collection, clock: Clock) -> tuple[datetime, datetime]:
+    """The UTC start and end of today's study day, under the collection's rollover hour."""
+    hour = int(collection.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
+    return day_bounds(clock.now(), clock.local_zone(), hour)
+
+
+def deck_counts(collection: Collection, clock: Clock) -> list[DeckCounts]:
+    """Each deck's New, Learning and Due counts for today, under its daily limits, and its total."""
+    start, end = study_day(collection, clock)
+    return [
+        DeckCounts(
+            deck_id=f.deck.id,
+            name=f.deck.name,
+            new=remaining(f.new_available, f.deck.new_per_day, f.new_studied_today),
+            learning=f.learning_due_today,
+            due=remaining(f.review_due_today, f.deck.reviews_per_day, f.reviews_studied_today),
+            total=f.total,
+        )
+        for f in collection.decks.figures(start, end)
+    ]

@@ -1,0 +1,165 @@
+"""A study session over one deck: which card comes next, answering it, undoing, and the tally.
+
+The GUI reviewer and ``studyapp review`` in the terminal both drive this class.
+
+Order of cards: learning cards that are due now, then review cards due today (most overdue first),
+then new cards in deck order, each within the deck's daily limits. When only learning cards due in the
+next 20 minutes are left, they are shown early rather than making the student wait, as in Anki.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from studyapp.core.clock import Clock
+from studyapp.core.ids import new_id
+from studyapp.core.intervals import format_interval
+from studyapp.core.limits import remaining
+from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode
+from studyapp.core.scheduling import Scheduler, fuzz_seed
+from studyapp.services.decks import study_day
+from studyapp.storage import Collection
+
+LEARN_AHEAD = timedelta(minutes=20)
+MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass
+class SessionSummary:
+    answered: int = 0
+    ratings: Counter[Rating] = field(default_factory=Counter)
+    time_ms: int = 0
+    next_due: datetime | None = None
+
+
+def _whole_ms(moment: datetime) -> datetime:
+    """Times are stored to the millisecond; answer at a stored instant so a replay gives the same card."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+class ReviewSession:
+    def __init__(
+        self,
+        collection: Collection,
+        deck_id: int,
+        clock: Clock,
+        rng: random.Random,
+        scheduler: Scheduler | None = None,
+        mode: ReviewMode = ReviewMode.FLIP,
+    ) -> None:
+        deck = collection.decks.get(deck_id)
+        if deck is None:
+            raise KeyError(f"no deck with id {deck_id}")
+        self.deck = deck
+        self._collection = collection
+        self._reviews = collection.reviews
+        self._clock = clock
+        self._rng = rng
+        self._scheduler = scheduler or Scheduler()
+        self._mode = mode
+        self._undo_stack: list[ReviewEntry] = []
+        self._shown_at: datetime | None = None
+        self.current: Card | None = None
+        self.summary = SessionSummary()
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def counts(self) -> QueueCounts:
+        """Cards left to study today, under the daily limits."""
+        start, end = study_day(self._collection, self._clock)
+        figures = next(f for f in self._collection.decks.figures(start, end) if f.deck.id == self.deck.id)
+        return QueueCounts(
+            new=remaining(figures.new_available, self.deck.new_per_day, figures.new_studied_today),
+            learning=figures.learning_due_today,
+            review=remaining(figures.review_due_today, self.deck.reviews_per_day, figures.reviews_studied_today),
+        )
+
+    def next_card(self) -> Card | None:
+        """Pick the card to show now (``None`` when the session is done) and start timing it."""
+        now = self._clock.now()
+        counts = self.counts()
+        _, day_end = study_day(self._collection, self._clock)
+        card = self._reviews.next_learning(self.deck.id, now)
+        if card is None and counts.review > 0:
+            card = self._reviews.next_review(self.deck.id, day_end)
+        if card is None and counts.new > 0:
+            card = self._reviews.next_new(self.deck.id)
+        if card is None:
+            card = self._reviews.next_learning(self.deck.id, now + LEARN_AHEAD)
+        self.current = card
+        self._shown_at = now if card is not None else None
+        if card is None:
+            self.summary.next_due = self._reviews.next_due_after(self.deck.id, now)
+        return card
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def _fuzz_rng(self, card: Card) -> random.Random:
+        return random.Random(fuzz_seed(card.id, card.schedule.reps))
+
+    def intervals(self) -> dict[Rating, timedelta]:
+        """What each answer button would give the current card."""
+        card = self._require_card()
+        return self._scheduler.preview(card.schedule, _whole_ms(self._clock.now()), lambda: self._fuzz_rng(card))
+
+    def interval_labels(self) -> dict[Rating, str]:
+        return {rating: format_interval(delta) for rating, delta in self.intervals().items()}
+
+    def answer(self, rating: Rating, duration_ms: int | None = None) -> ReviewEntry:
+        """Grade the current card, save it (one transaction), and move on to the next card."""
+        card = self._require_card()
+        now = _whole_ms(self._clock.now())
+        if duration_ms is None:
+            shown_at = self._shown_at or now
+            duration_ms = int((now - shown_at).total_seconds() * 1000)
+        duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
+        after = self._scheduler.answer(card.schedule, rating, now, self._fuzz_rng(card))
+        entry = ReviewEntry(
+            id=new_id(self._rng), card_id=card.id, reviewed_at=now, rating=rating,
+            duration_ms=duration_ms, mode=self._mode, before=card.schedule, after=after,
+        )
+        self._reviews.record(entry)
+        self._undo_stack.append(entry)
+        self.summary.answered += 1
+        self.summary.ratings[rating] += 1
+        self.summary.time_ms += duration_ms
+        self.next_card()
+        return entry
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo_stack)
+
+    def undo(self) -> Card:
+        """Take back the last answer of this session; that card is shown again."""
+        if not self._undo_stack:
+            raise LookupError("nothing to undo")
+        entry = self._reviews.undo(self._undo_stack[-1].id)
+        self._undo_stack.pop()
+        self.summary.answered -= 1
+        self.summary.ratings[entry.rating] -= 1
+        self.summary.time_ms -= entry.duration_ms
+        card = self._reviews.card(entry.card_id)
+        assert card is not None
+        self.current = card
+        self._shown_at = self._clock.now()
+        return card
+
+    def _require_card(self) -> Card:
+        if self.current is None:
+            raise LookupError("no card is being studied")
+        return self.current

@@ -1,0 +1,83 @@
+"""Opening a collection file: refuse what is not ours, migrate what is, never overwrite."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class CollectionError(Exception):
+    """A collection that cannot be opened; the message is one line that names the file."""
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise CollectionError(f"{path}: is a folder, not a collection file")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_MAGIC))
+    if header != _SQLITE_MAGIC:
+        raise CollectionError(f"{path}: is not a studyapp collection (not an SQLite database); it was left untouched")
+
+
+def open_database(path: Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the collection at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    _check_file(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=5.0)
+    except (OSError, sqlite3.Error) as error:
+        raise CollectionError(f"{path}: cannot be opened ({error})") from None
+    db = sqlite_utils.Database(conn)
+    try:
+        _check_identity(db, path)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+        _migrate(db)
+    except CollectionError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        raise CollectionError(f"{path}: cannot be read as a collection ({error})") from None
+    return db
+
+
+def _check_identity(db: sqlite_utils.Database, path: Path) -> None:
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    if application_id == 0 and version == 0 and not has_tables:
+        return  # a new, empty file: ours to initialise
+    if application_id != APPLICATION_ID:
+        raise CollectionError(
+            f"{path}: is an SQLite database but not a studyapp collection; it was left untouched"
+        )
+    if version > LATEST_VERSION:
+        raise CollectionError(
+            f"{path}: was written by a newer studyapp (schema {version}; this version reads up to "
+            f"{LATEST_VERSION}); please update studyapp"
+        )
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            migration(db)
+            if number == 1:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])

@@ -1,0 +1,118 @@
+"""Study queues, answers and the append-only review log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+
+from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode
+from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, to_ms
+
+_CARD_SELECT = """SELECT c.*, n.front, n.back FROM cards c JOIN notes n ON n.id = c.note_id"""
+_LEARNING = f"({int(CardState.LEARNING)}, {int(CardState.RELEARNING)})"
+
+
+class StaleCardError(Exception):
+    """The card changed since it was read (another window, or an undo): the answer was not saved."""
+
+
+def _card(row: Any) -> Card:
+    return Card(
+        id=row["id"], note_id=row["note_id"], deck_id=row["deck_id"],
+        front=row["front"], back=row["back"], schedule=schedule_from_row(row),
+    )
+
+
+def _entry(row: Any) -> ReviewEntry:
+    return ReviewEntry(
+        id=row["id"], card_id=row["card_id"], reviewed_at=from_ms(row["reviewed_at"]),  # type: ignore[arg-type]
+        rating=Rating(row["rating"]), duration_ms=row["duration_ms"], mode=ReviewMode(row["mode"]),
+        before=schedule_from_row(row, "_before"), after=schedule_from_row(row, "_after"),
+    )
+
+
+class ReviewStore:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def _first_card(self, where: str, order: str, params: dict[str, Any]) -> Card | None:
+        rows = list(self._db.query(f"{_CARD_SELECT} WHERE {where} ORDER BY {order} LIMIT 1", params))
+        return _card(rows[0]) if rows else None
+
+    def card(self, card_id: int) -> Card | None:
+        return self._first_card("c.id = :id", "c.id", {"id": card_id})
+
+    def next_learning(self, deck_id: int, due_by: datetime) -> Card | None:
+        """The learning card due soonest, if it is due by ``due_by``."""
+        return self._first_card(
+            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by", "c.due, c.id",
+            {"deck": deck_id, "by": to_ms(due_by)},
+        )
+
+    def next_review(self, deck_id: int, due_before: datetime) -> Card | None:
+        """The most overdue review card among those due before ``due_before`` (the end of the day)."""
+        return self._first_card(
+            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before", "c.due, c.id",
+            {"deck": deck_id, "before": to_ms(due_before)},
+        )
+
+    def next_new(self, deck_id: int) -> Card | None:
+        """The next new card in deck order."""
+        return self._first_card(
+            f"c.deck_id = :deck AND c.state = {int(CardState.NEW)}", "c.position, c.id", {"deck": deck_id}
+        )
+
+    def next_due_after(self, deck_id: int, moment: datetime) -> datetime | None:
+        """When the first studied card of the deck falls due after ``moment``."""
+        row = self._db.execute(
+            f"SELECT min(due) FROM cards WHERE deck_id = ? AND state != {int(CardState.NEW)} AND due > ?",
+            [deck_id, to_ms(moment)],
+        ).fetchone()
+        return from_ms(row[0])
+
+    def record(self, entry: ReviewEntry) -> None:
+        """Save an answer: the card's new schedule and its log row, in one transaction.
+
+        The card is only updated if it is still as ``entry.before`` says; otherwise nothing is written.
+        """
+        with self._db.atomic():
+            cursor = self._db.execute(
+                f"""UPDATE cards SET {", ".join(f"{name} = :{name}" for name in schedule_to_row(entry.after))}
+                    WHERE id = :id AND reps = :reps_before AND state = :state_before""",
+                {**schedule_to_row(entry.after), "id": entry.card_id,
+                 "reps_before": entry.before.reps, "state_before": int(entry.before.state)},
+            )
+            if cursor.rowcount != 1:
+                raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
+            self._db["review_log"].insert({
+                "id": entry.id, "card_id": entry.card_id, "reviewed_at": to_ms(entry.reviewed_at),
+                "rating": int(entry.rating), "duration_ms": entry.duration_ms, "mode": entry.mode.value,
+                **schedule_to_row(entry.before, "_before"), **schedule_to_row(entry.after, "_after"),
+            })
+
+    def undo(self, log_id: int) -> ReviewEntry:
+        """Take back an answer: the card returns to its state before it, and the log row goes."""
+        with self._db.atomic():
+            rows = list(self._db.query("SELECT * FROM review_log WHERE id = ?", [log_id]))
+            if not rows:
+                raise StaleCardError(f"review {log_id} is not in the log")
+            entry = _entry(rows[0])
+            cursor = self._db.execute(
+                f"""UPDATE cards SET {", ".join(f"{name} = :{name}" for name in schedule_to_row(entry.before))}
+                    WHERE id = :id AND reps = :reps_after AND state = :state_after""",
+                {**schedule_to_row(entry.before), "id": entry.card_id,
+                 "reps_after": entry.after.reps, "state_after": int(entry.after.state)},
+            )
+            if cursor.rowcount != 1:
+                raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
+            self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+        return entry
+
+    def log(self, card_id: int | None = None) -> list[ReviewEntry]:
+        where, params = ("WHERE card_id = ?", [card_id]) if card_id is not None else ("", [])
+        return [_entry(row) for row in self._db.query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)]
+
+    def log_count(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM review_log").fetchone()[0])

@@ -1,0 +1,114 @@
+"""The collection schema, as ordered migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. Each migration runs in one
+transaction together with the version bump, so a collection is always at a whole version. Append new
+migrations to the list; never edit one that has shipped.
+
+Times are integers, milliseconds since the Unix epoch in UTC: compact, and fast to index and compare.
+Ids are random 63-bit integers made by the caller, never row counters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+# "Stdy": marks the SQLite file as a studyapp collection (PRAGMA application_id).
+APPLICATION_ID = 0x53746479
+
+_SCHEDULE_COLUMNS = """
+    state INTEGER NOT NULL DEFAULT 0 CHECK (state BETWEEN 0 AND 3),
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    due INTEGER,
+    last_review INTEGER,
+    reps INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0
+"""
+
+
+def _snapshot_columns(suffix: str) -> str:
+    return f"""
+    state_{suffix} INTEGER NOT NULL,
+    step_{suffix} INTEGER,
+    stability_{suffix} REAL,
+    difficulty_{suffix} REAL,
+    due_{suffix} INTEGER,
+    last_review_{suffix} INTEGER,
+    reps_{suffix} INTEGER NOT NULL,
+    lapses_{suffix} INTEGER NOT NULL"""
+
+
+_V1 = [
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE decks (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL DEFAULT '',
+        new_per_day INTEGER NOT NULL DEFAULT 20 CHECK (new_per_day >= 0),
+        reviews_per_day INTEGER NOT NULL DEFAULT 200 CHECK (reviews_per_day >= 0),
+        created_at INTEGER NOT NULL
+    )""",
+    """CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        guid TEXT NOT NULL UNIQUE,
+        deck_id INTEGER NOT NULL REFERENCES decks(id),
+        front TEXT NOT NULL,
+        back TEXT NOT NULL,
+        tags TEXT NOT NULL DEFAULT '',
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL
+    )""",
+    f"""CREATE TABLE cards (
+        id INTEGER PRIMARY KEY,
+        note_id INTEGER NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+        deck_id INTEGER NOT NULL REFERENCES decks(id),
+        ord INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL,
+        {_SCHEDULE_COLUMNS},
+        UNIQUE (note_id, ord)
+    )""",
+    f"""CREATE TABLE review_log (
+        id INTEGER PRIMARY KEY,
+        card_id INTEGER NOT NULL,
+        reviewed_at INTEGER NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),
+        mode TEXT NOT NULL,
+        {_snapshot_columns("before")},
+        {_snapshot_columns("after")}
+    )""",
+    "CREATE INDEX cards_deck_state_due ON cards (deck_id, state, due)",
+    "CREATE INDEX cards_deck_new_order ON cards (deck_id, state, position)",
+    "CREATE INDEX notes_deck ON notes (deck_id)",
+    "CREATE INDEX review_log_card_time ON review_log (card_id, reviewed_at)",
+    "CREATE INDEX review_log_time ON review_log (reviewed_at)",
+    # The log is the source of truth: rows are never changed. The only removal is the undo of a
+    # card's latest answer, which puts the card back exactly as it was before that answer.
+    """CREATE TRIGGER review_log_append_only BEFORE UPDATE ON review_log
+       BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END""",
+    """CREATE TRIGGER review_log_undo_latest_only BEFORE DELETE ON review_log
+       WHEN EXISTS (SELECT 1 FROM review_log later
+                    WHERE later.card_id = OLD.card_id AND later.reviewed_at > OLD.reviewed_at)
+       BEGIN SELECT RAISE(ABORT, 'only the latest answer of a card can be undone'); END""",
+]
+
+
+def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
+    def migrate(db: sqlite_utils.Database) -> None:
+        for statement in statements:
+            db.execute(statement)
+
+    return migrate
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _run(_V1),
+]
+
+LATEST_VERSION = len(MIGRATIONS)
