@@ -10,5 +10,5 @@ class ImportFailure(Exception):
         self.path = Path(path)
         self.reason = reason
         self.line = line
-        where = f"{self.path.name}: line {line}" if line is not None else self.path.name
+        where = f"{path}: line {line}" if line is not None else str(path)
         super().__init__(f"{where}: {reason}")

@@ -17,7 +17,10 @@ from studyapp.services.decks import deck_counts
 from studyapp.services.importing import ImportSummary, import_file
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.review import ReviewSession
-from studyapp.storage import Collection
+from studyapp.importers import ImportFailure
+from studyapp.storage import Collection, CollectionError, StaleCardError
+
+__all__ = ["App", "CollectionError", "ImportFailure", "StaleCardError"]
 
 
 @dataclass

@@ -106,6 +106,11 @@ class ReviewSession:
             self.summary.next_due = self._reviews.next_due_after(self.deck.id, now)
         return card
 
+    def next_due_in(self) -> timedelta | None:
+        """How long until the deck's next card falls due, once the session has run out of cards."""
+        due = self.summary.next_due
+        return None if due is None else max(timedelta(0), due - self._clock.now())
+
     # -- answering ---------------------------------------------------------------------------------
 
     def _fuzz_rng(self, card: Card) -> random.Random:

@@ -1,0 +1,51 @@
+# `make run` and `make test` do all the set-up: a .venv with the project and its test extras.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# Shared libraries the Qt xcb platform needs for a real window, and the Debian/Ubuntu package of each.
+QT_LIBS := libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
+	libxcb-keysyms.so.1:libxcb-keysyms1 libxcb-image.so.0:libxcb-image0 \
+	libxcb-render-util.so.0:libxcb-render-util0 libxcb-shape.so.0:libxcb-shape0 \
+	libxcb-randr.so.0:libxcb-randr0 libxcb-xkb.so.1:libxcb-xkb1 \
+	libxkbcommon-x11.so.0:libxkbcommon-x11-0 libEGL.so.1:libegl1 \
+	libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3
+
+.PHONY: run test setup check-qt-libs clean
+
+run: $(STAMP) check-qt-libs
+	$(BIN)/studyapp $(ARGS)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "studyapp needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1)."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ rm -rf $(VENV); echo "Could not create a virtual environment: install it with 'sudo apt-get install python3-venv'."; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+# A real window needs Qt's xcb libraries; say exactly what to install if one is missing.
+check-qt-libs:
+	@if [ "$$(uname)" = Linux ] && [ "$${QT_QPA_PLATFORM:-xcb}" = xcb ]; then \
+		ldconfig=$$(command -v ldconfig || echo /sbin/ldconfig); \
+		[ -x "$$ldconfig" ] || exit 0; \
+		libs=$$($$ldconfig -p); missing=""; \
+		for pair in $(QT_LIBS); do \
+			echo "$$libs" | grep -q "$${pair%%:*}" || missing="$$missing $${pair#*:}"; \
+		done; \
+		if [ -n "$$missing" ]; then \
+			echo "Qt needs system libraries that are missing. Install them with:"; \
+			echo "    sudo apt-get install$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

@@ -1,0 +1,97 @@
+"""The command line: ``studyapp [--collection PATH] COMMAND``. Qt-free; shares the GUI's services."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import studyapp
+from studyapp.cli.terminal_review import review_in_terminal
+from studyapp.core.model import Deck
+from studyapp.services.app import App, CollectionError, ImportFailure
+from studyapp.services.paths import COLLECTION_ENV, default_collection_path
+
+
+class CommandError(Exception):
+    """A user-facing failure of a command: printed as one line, exit status 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyapp",
+        description="Spaced-repetition study with FSRS-6. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"studyapp {studyapp.__version__}")
+    parser.add_argument(
+        "--collection", type=Path, metavar="PATH", default=None,
+        help=f"the collection file (default: ${COLLECTION_ENV}, else collection.db in the platform's data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    decks = commands.add_parser("decks", help="list decks with today's New, Learning and Due counts")
+    decks.add_argument("--json", action="store_true", help="print a JSON list of objects")
+
+    imports = commands.add_parser("import", help="import a plain-text Q&A file into a deck")
+    imports.add_argument("file", type=Path, metavar="FILE")
+    imports.add_argument("--deck", metavar="NAME", help="the deck to import into (default: named after the file)")
+
+    review = commands.add_parser("review", help="study in the terminal (also reads answers from a pipe)")
+    review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
+    return parser
+
+
+def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    try:
+        app = App.open(args.collection or default_collection_path())
+    except (CollectionError, ImportFailure) as error:
+        print(f"studyapp: {error}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "decks":
+            _decks(app, args.json, stdout)
+        elif args.command == "import":
+            print(app.import_file(args.file, args.deck), file=stdout)
+        elif args.command == "review":
+            review_in_terminal(app.review_session(_deck(app, args.deck).id), stdin, stdout)
+        return 0
+    except (CommandError, ImportFailure) as error:
+        print(f"studyapp {args.command}: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(file=stdout)
+        return 130
+    finally:
+        app.close()
+
+
+def _deck(app: App, name: str | None) -> Deck:
+    decks = app.collection.decks.all()
+    if not decks:
+        raise CommandError("the collection has no decks; import one with 'studyapp import FILE'")
+    if name is None:
+        return decks[0]
+    deck = app.find_deck(name)
+    if deck is None:
+        raise CommandError(f"no deck named '{name}' (decks: {', '.join(d.name for d in decks)})")
+    return deck
+
+
+def _decks(app: App, as_json: bool, out: TextIO) -> None:
+    counts = app.deck_counts()
+    if as_json:
+        rows = [
+            {"name": c.name, "new": c.new, "learning": c.learning, "due": c.due, "total": c.total, "id": c.deck_id}
+            for c in counts
+        ]
+        json.dump(rows, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return
+    width = max([len("Deck")] + [len(c.name) for c in counts])
+    out.write(f"{'Deck':<{width}}  {'New':>5}  {'Learning':>8}  {'Due':>5}  {'Total':>6}\n")
+    for c in counts:
+        out.write(f"{c.name:<{width}}  {c.new:>5}  {c.learning:>8}  {c.due:>5}  {c.total:>6}\n")

@@ -1,0 +1,52 @@
+"""Shared fixtures. Qt runs offscreen; time and randomness are fixed; every test has its own collection."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+
+import random
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from studyapp.core.clock import FixedClock
+from studyapp.services.app import App
+
+# A fixed instant: Sunday 1 March 2026, 12:00 UTC, well away from the 04:00 day boundary.
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+REPO = Path(__file__).resolve().parent.parent
+SEED_DECK = REPO / "decks" / "calcinosis.txt"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def rng() -> random.Random:
+    return random.Random(20260301)
+
+
+@pytest.fixture
+def collection_path(tmp_path: Path) -> Path:
+    return tmp_path / "collection.db"
+
+
+@pytest.fixture
+def app(collection_path: Path, clock: FixedClock, rng: random.Random) -> Iterator[App]:
+    """A fresh collection with the bundled decks loaded, at a fixed time."""
+    opened = App.open(collection_path, clock=clock, rng=rng)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def calcinosis_id(app: App) -> int:
+    deck = app.find_deck("Calcinosis")
+    assert deck is not None
+    return deck.id
