@@ -1,0 +1,118 @@
+"""Small dialogs: messages, the file chooser for import, keyboard shortcuts, About.
+
+Messages open window-modal without blocking (``open()``, not ``exec()``), so the event loop and the
+tests keep running while one is up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGridLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+import studyapp
+
+SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Deck list",
+        (
+            ("↑ / ↓", "Choose a deck"),
+            ("Enter", "Study the chosen deck"),
+            ("Ctrl+I", "Import a text file"),
+        ),
+    ),
+    (
+        "Studying",
+        (
+            ("Space / Enter", "Show the answer (then: Good)"),
+            ("1", "Again"),
+            ("2", "Hard"),
+            ("3", "Good"),
+            ("4", "Easy"),
+            ("Ctrl+Z", "Undo the last answer"),
+            ("Esc", "Back to the deck list"),
+        ),
+    ),
+    (
+        "Anywhere",
+        (
+            ("F1", "This list"),
+            ("Ctrl+Q", "Quit"),
+        ),
+    ),
+)
+
+ABOUT_TEXT = (
+    f"<h3>studyapp {studyapp.__version__}</h3>"
+    "<p>A desktop spaced-repetition study app.</p>"
+    "<p>Cards are scheduled with FSRS-6, the Free Spaced Repetition Scheduler, which predicts when "
+    "you are about to forget each card and brings it back just before.</p>"
+)
+
+
+def show_message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+    """A window-modal message box that does not block; it deletes itself when closed."""
+    box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("MessageBox")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.open()
+    return box
+
+
+def choose_text_file(parent: QWidget) -> Path | None:
+    """Ask for a text file to import; ``None`` if cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(
+        parent, "Import a deck", str(Path.home()), "Text files (*.txt);;All files (*)"
+    )
+    return Path(name) if name else None
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ShortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(6)
+        row = 0
+        for section, keys in SHORTCUTS:
+            heading = QLabel(section)
+            heading.setObjectName("SectionHeading")
+            grid.addWidget(heading, row, 0, 1, 2)
+            row += 1
+            for key, action in keys:
+                key_label = QLabel(key)
+                key_label.setObjectName("KeyCap")
+                key_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                grid.addWidget(key_label, row, 0, Qt.AlignmentFlag.AlignLeft)
+                grid.addWidget(QLabel(action), row, 1)
+                row += 1
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(16)
+        layout.addLayout(grid)
+        layout.addWidget(buttons)
+
+    def text(self) -> str:
+        return "\n".join(label.text() for label in self.findChildren(QLabel))
+
+
+def show_about(parent: QWidget) -> QMessageBox:
+    box = show_message(parent, QMessageBox.Icon.NoIcon, "About studyapp", ABOUT_TEXT)
+    box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    return box

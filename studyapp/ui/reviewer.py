@@ -1,0 +1,159 @@
+"""The study screen: the card, the remaining counts and the answer buttons, driven by the keyboard.
+
+Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki); 1 to 4 answer
+Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+
+from studyapp.core.model import Rating
+from studyapp.services.app import StaleCardError
+from studyapp.services.review import ReviewSession
+from studyapp.ui.answer_bar import AnswerBar
+from studyapp.ui.card_view import CardView
+from studyapp.ui.counts_bar import CountsBar, queue_of
+from studyapp.ui.dialogs import show_message
+
+_REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_RATING_KEYS = {
+    Qt.Key.Key_1: Rating.AGAIN,
+    Qt.Key.Key_2: Rating.HARD,
+    Qt.Key.Key_3: Rating.GOOD,
+    Qt.Key.Key_4: Rating.EASY,
+}
+
+
+class Reviewer(QWidget):
+    finished = Signal()  # no card left in this session: show the summary
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Reviewer")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.session: ReviewSession | None = None
+
+        self.back_button = QPushButton("‹  Decks")
+        self.back_button.setObjectName("BackButton")
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.setToolTip("Back to the deck list (Esc)")
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.clicked.connect(self.back_requested)
+        self.deck_label = QLabel()
+        self.deck_label.setObjectName("ReviewerDeck")
+        self.deck_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.undo_hint = QLabel("Ctrl+Z undo")
+        self.undo_hint.setObjectName("KeyHint")
+        self.undo_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        header = QWidget()
+        header.setObjectName("ReviewerHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        header_layout = QHBoxLayout(header)
+        header_layout.setContentsMargins(12, 8, 16, 8)
+        header_layout.addWidget(self.back_button, 1, Qt.AlignmentFlag.AlignLeft)
+        header_layout.addWidget(self.deck_label, 2)
+        header_layout.addWidget(self.undo_hint, 1)
+
+        self.card_view = CardView()
+        self.counts_bar = CountsBar()
+        self.answer_bar = AnswerBar()
+        self.answer_bar.reveal_clicked.connect(self.reveal)
+        self.answer_bar.rated.connect(self.answer)
+
+        footer = QWidget()
+        footer.setObjectName("ReviewerFooter")
+        footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(16, 10, 16, 16)
+        footer_layout.setSpacing(10)
+        footer_layout.addWidget(self.counts_bar)
+        footer_layout.addWidget(self.answer_bar)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.card_view, 1)
+        layout.addWidget(footer)
+
+    # -- the session -------------------------------------------------------------------------------
+
+    def start(self, session: ReviewSession) -> None:
+        """Study ``session`` from its first card; emits ``finished`` at once if nothing is due."""
+        self.session = session
+        self.deck_label.setText(session.deck.name)
+        session.next_card()
+        self._show_current()
+
+    @property
+    def revealed(self) -> bool:
+        return self.answer_bar.ratings_shown
+
+    def _show_current(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        card = session.current
+        self.undo_hint.setVisible(session.can_undo)
+        if card is None:
+            self.finished.emit()
+            return
+        self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
+        self.card_view.show_question(card.front)
+        self.answer_bar.show_reveal()
+
+    def reveal(self) -> None:
+        session = self.session
+        if session is None or session.current is None or self.revealed:
+            return
+        card = session.current
+        self.card_view.show_answer(card.front, card.back)
+        self.answer_bar.show_ratings(session.interval_labels())
+
+    def answer(self, rating: Rating) -> None:
+        session = self.session
+        if session is None or session.current is None or not self.revealed:
+            return
+        try:
+            session.answer(rating)
+        except StaleCardError as error:
+            show_message(self, QMessageBox.Icon.Warning, "Card changed", f"{error}\nThe card is shown again.")
+            session.next_card()
+        self._show_current()
+
+    def undo(self) -> bool:
+        """Take back the last answer and show that card's question again."""
+        session = self.session
+        if session is None or not session.can_undo:
+            return False
+        session.undo()
+        self._show_current()
+        return True
+
+    # -- keys --------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+        elif event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+        elif key == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+        elif key in _REVEAL_KEYS:
+            if event.isAutoRepeat():
+                return  # holding Space must not race through cards
+            if self.revealed:
+                self.answer(Rating.GOOD)
+            else:
+                self.reveal()
+        elif key in _RATING_KEYS:
+            if not event.isAutoRepeat():
+                self.answer(_RATING_KEYS[key])
+        else:
+            super().keyPressEvent(event)

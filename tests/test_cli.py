@@ -1,0 +1,129 @@
+"""The `studyapp` command, run as a real process; the terminal review is fed through a pipe."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+
+def studyapp(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "studyapp", *args], input=stdin, capture_output=True, text=True,
+        env=environment, cwd=REPO, timeout=60,
+    )
+
+
+def decks(path: Path) -> list[dict[str, object]]:
+    result = studyapp("--collection", str(path), "decks", "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def log_rows(path: Path) -> list[tuple[int, str, int, int]]:
+    conn = sqlite3.connect(path)
+    rows = conn.execute("SELECT rating, mode, state_before, state_after FROM review_log ORDER BY reviewed_at").fetchall()
+    conn.close()
+    return rows
+
+
+def test_decks_json_shows_the_bundled_deck_unstudied(tmp_path: Path) -> None:
+    [deck] = decks(tmp_path / "c.db")
+    assert {k: deck[k] for k in ("name", "new", "learning", "due", "total")} == {
+        "name": "Calcinosis", "new": 20, "learning": 0, "due": 0, "total": 29,
+    }
+
+
+def test_decks_as_a_table(tmp_path: Path) -> None:
+    result = studyapp("--collection", str(tmp_path / "c.db"), "decks")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[1].split() == ["Calcinosis", "20", "0", "0", "29"]
+
+
+def test_the_collection_can_come_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "from-env.db"
+    result = studyapp("decks", "--json", env={"STUDYAPP_COLLECTION": str(path)})
+    assert result.returncode == 0 and path.exists()
+
+
+def test_review_through_a_pipe_saves_each_answer_and_stops_at_end_of_input(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    result = studyapp("--collection", str(path), "review", stdin="\n3\n\n1\n\n")
+    assert result.returncode == 0, result.stderr
+    assert "What causes calcinosis?" in result.stdout
+    assert "1 Again (1m)   2 Hard (6m)   3 Good (10m)" in result.stdout
+    assert result.stdout.count("Saved:") == 2
+    assert result.stdout.rstrip().endswith("Studied 2 cards in 0 s.")
+    assert log_rows(path) == [(3, "flip", 0, 1), (1, "flip", 0, 1)]
+    [deck] = decks(path)
+    assert (deck["new"], deck["learning"]) == (18, 2)
+
+
+def test_review_asks_again_on_a_bad_rating_and_can_undo_and_quit(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    result = studyapp("--collection", str(path), "review", stdin="\n7\nok\n4\nu\n\n2\nq\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("Please type 1, 2, 3 or 4.") == 2
+    assert "Undone" in result.stdout
+    assert log_rows(path) == [(2, "flip", 0, 1)]
+
+
+def test_review_of_an_unknown_deck_fails_with_the_deck_list(tmp_path: Path) -> None:
+    result = studyapp("--collection", str(tmp_path / "c.db"), "review", "--deck", "Nope")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "studyapp review: no deck named 'Nope' (decks: Calcinosis)"
+
+
+def test_import_prints_new_updated_unchanged(tmp_path: Path) -> None:
+    source = tmp_path / "rivers.txt"
+    source.write_text("Longest river?\n\nThe Nile.\n", encoding="utf-8")
+    path = tmp_path / "c.db"
+    first = studyapp("--collection", str(path), "import", str(source), "--deck", "Geography")
+    assert (first.returncode, first.stdout.strip()) == (0, "Geography: 1 new, 0 updated, 0 unchanged")
+    second = studyapp("--collection", str(path), "import", str(source), "--deck", "Geography")
+    assert second.stdout.strip() == "Geography: 0 new, 0 updated, 1 unchanged"
+    assert {d["name"] for d in decks(path)} == {"Calcinosis", "Geography"}
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"No questions here.\n", "no questions found"), (b"\x00\x01\x02binary", "binary file"),
+     ("Caf\u00e9?\n\nYes.\n".encode("latin-1"), "is not UTF-8 text")],
+)
+def test_import_of_a_bad_file_fails_in_one_line_and_changes_nothing(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "c.db"
+    decks(path)
+    before = path.read_bytes()
+    source = tmp_path / "bad.txt"
+    source.write_bytes(content)
+    result = studyapp("--collection", str(path), "import", str(source))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert str(source) in line and reason in line
+    assert [d["total"] for d in decks(path)] == [29]
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_not_a_collection_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "essay.txt"
+    path.write_text("My essay.\n", encoding="utf-8")
+    result = studyapp("--collection", str(path), "decks")
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"studyapp: {path}: is not a studyapp collection (not an SQLite database); it was left untouched"
+    assert path.read_text(encoding="utf-8") == "My essay.\n"
+
+
+def test_the_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "studyapp"
+    assert script.exists(), "pip install -e . should create the studyapp command"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.stdout.startswith("studyapp ")
