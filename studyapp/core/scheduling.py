@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
@@ -80,7 +80,7 @@ class Scheduler:
 
     def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random) -> Schedule:
         """The card's schedule after answering ``rating`` at ``now``."""
-        now = to_utc(now).replace(tzinfo=timezone.utc)
+        now = to_utc(now)
         before = _to_fsrs_card(schedule, now)
         after, _ = self._fsrs.review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
         due = after.due
@@ -153,6 +153,6 @@ def _to_fsrs_card(schedule: Schedule, now: datetime) -> fsrs.Card:
         step=schedule.step,
         stability=schedule.stability,
         difficulty=schedule.difficulty,
-        due=to_utc(schedule.due or now).replace(tzinfo=timezone.utc),
-        last_review=to_utc(schedule.last_review).replace(tzinfo=timezone.utc) if schedule.last_review else None,
+        due=to_utc(schedule.due or now),
+        last_review=to_utc(schedule.last_review) if schedule.last_review else None,
     )

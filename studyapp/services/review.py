@@ -81,7 +81,7 @@ class ReviewSession:
     def counts(self) -> QueueCounts:
         """Cards left to study today, under the daily limits."""
         start, end = study_day(self._collection, self._clock)
-        figures = next(f for f in self._collection.decks.figures(start, end) if f.deck.id == self.deck.id)
+        [figures] = self._collection.decks.figures(start, end, self.deck.id)
         return QueueCounts(
             new=remaining(figures.new_available, self.deck.new_per_day, figures.new_studied_today),
             learning=figures.learning_due_today,

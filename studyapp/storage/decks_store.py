@@ -63,9 +63,14 @@ class DeckStore:
     def set_description(self, deck_id: int, description: str) -> None:
         self._db["decks"].update(deck_id, {"description": description})
 
-    def figures(self, day_start: datetime, day_end: datetime) -> list[DeckFigures]:
-        """Every deck's counts for the study day ``[day_start, day_end)``, in two aggregate queries."""
+    def figures(self, day_start: datetime, day_end: datetime, deck_id: int | None = None) -> list[DeckFigures]:
+        """Each deck's counts for the study day ``[day_start, day_end)``, in two aggregate queries.
+
+        With ``deck_id``, only that deck's (the reviewer asks after every answer).
+        """
         end = to_ms(day_end)
+        cards_where = "WHERE deck_id = :deck" if deck_id is not None else ""
+        log_where = "AND c.deck_id = :deck" if deck_id is not None else ""
         card_counts = {
             row[0]: row[1:]
             for row in self._db.execute(
@@ -74,8 +79,8 @@ class DeckStore:
                           sum(state IN {_LEARNING_STATES} AND due < :end),
                           sum(state = {int(CardState.REVIEW)} AND due < :end),
                           count(*)
-                   FROM cards GROUP BY deck_id""",
-                {"end": end},
+                   FROM cards {cards_where} GROUP BY deck_id""",
+                {"end": end, "deck": deck_id},
             )
         }
         studied = {
@@ -85,13 +90,14 @@ class DeckStore:
                           sum(r.state_before = {int(CardState.NEW)}),
                           sum(r.state_before = {int(CardState.REVIEW)})
                    FROM review_log r JOIN cards c ON c.id = r.card_id
-                   WHERE r.reviewed_at >= :start
+                   WHERE r.reviewed_at >= :start {log_where}
                    GROUP BY c.deck_id""",
-                {"start": to_ms(day_start)},
+                {"start": to_ms(day_start), "deck": deck_id},
             )
         }
+        decks = self.all() if deck_id is None else [d for d in [self.get(deck_id)] if d is not None]
         result = []
-        for deck in self.all():
+        for deck in decks:
             new, learning, review, total = card_counts.get(deck.id, (0, 0, 0, 0))
             new_done, reviews_done = studied.get(deck.id, (0, 0))
             result.append(DeckFigures(deck, new, learning, review, total, new_done, reviews_done))

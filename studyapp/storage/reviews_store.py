@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode
+from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, to_ms
 
 _CARD_SELECT = """SELECT c.*, n.front, n.back FROM cards c JOIN notes n ON n.id = c.note_id"""
@@ -72,19 +72,23 @@ class ReviewStore:
         ).fetchone()
         return from_ms(row[0])
 
+    def _replace_schedule(self, card_id: int, expected: Schedule, new: Schedule) -> bool:
+        """Set a card's schedule to ``new`` if it still is ``expected`` (by its state and review count)."""
+        values = schedule_to_row(new)
+        cursor = self._db.execute(
+            f"""UPDATE cards SET {", ".join(f"{name} = :{name}" for name in values)}
+                WHERE id = :id AND reps = :expected_reps AND state = :expected_state""",
+            {**values, "id": card_id, "expected_reps": expected.reps, "expected_state": int(expected.state)},
+        )
+        return cursor.rowcount == 1
+
     def record(self, entry: ReviewEntry) -> None:
         """Save an answer: the card's new schedule and its log row, in one transaction.
 
         The card is only updated if it is still as ``entry.before`` says; otherwise nothing is written.
         """
         with self._db.atomic():
-            cursor = self._db.execute(
-                f"""UPDATE cards SET {", ".join(f"{name} = :{name}" for name in schedule_to_row(entry.after))}
-                    WHERE id = :id AND reps = :reps_before AND state = :state_before""",
-                {**schedule_to_row(entry.after), "id": entry.card_id,
-                 "reps_before": entry.before.reps, "state_before": int(entry.before.state)},
-            )
-            if cursor.rowcount != 1:
+            if not self._replace_schedule(entry.card_id, entry.before, entry.after):
                 raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
             self._db["review_log"].insert({
                 "id": entry.id, "card_id": entry.card_id, "reviewed_at": to_ms(entry.reviewed_at),
@@ -99,13 +103,7 @@ class ReviewStore:
             if not rows:
                 raise StaleCardError(f"review {log_id} is not in the log")
             entry = _entry(rows[0])
-            cursor = self._db.execute(
-                f"""UPDATE cards SET {", ".join(f"{name} = :{name}" for name in schedule_to_row(entry.before))}
-                    WHERE id = :id AND reps = :reps_after AND state = :state_after""",
-                {**schedule_to_row(entry.before), "id": entry.card_id,
-                 "reps_after": entry.after.reps, "state_after": int(entry.after.state)},
-            )
-            if cursor.rowcount != 1:
+            if not self._replace_schedule(entry.card_id, entry.after, entry.before):
                 raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
             self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
         return entry

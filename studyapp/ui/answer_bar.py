@@ -47,7 +47,7 @@ class RatingButton(TwoLineButton):
 
 class AnswerBar(QStackedWidget):
     reveal_clicked = Signal()
-    rated = Signal(Rating)
+    rated = Signal(object)  # a Rating
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

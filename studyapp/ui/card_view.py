@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QResizeEvent
+from PySide6.QtGui import QDesktopServices, QFont, QResizeEvent
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from studyapp.core.render import text_to_html
 from studyapp.ui.style import theme_for
 
 MAX_READING_WIDTH = 720
+TEXT_PIXEL_SIZE = 20
 SIDE_PADDING = 32
 VERTICAL_PADDING = 28
 SHORT_ANSWER = 140  # characters: a short one-paragraph answer is centred like the question
@@ -35,6 +36,9 @@ class CardView(QTextBrowser):
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
         )
+        font = QFont(self.font())
+        font.setPixelSize(TEXT_PIXEL_SIZE)
+        self.setFont(font)
         self.link_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.anchorClicked.connect(self.open_link)
         self._front = ""
@@ -58,8 +62,8 @@ class CardView(QTextBrowser):
     def _stylesheet(self) -> str:
         theme = theme_for(self.palette())
         return (
-            f"body {{ color: {theme.text}; font-size: 20px; }}"
-            f"p {{ margin-top: 0px; margin-bottom: 14px; line-height: 145%; }}"
+            f"body {{ color: {theme.text}; }}"
+            f"p {{ margin-top: 0px; margin-bottom: 14px; line-height: 135%; }}"
             f".question {{ font-weight: 600; text-align: center; }}"
             f".answer {{ font-weight: 400; }}"
             f".centred {{ text-align: center; }}"
@@ -74,7 +78,7 @@ class CardView(QTextBrowser):
             answer_class = "answer centred" if short else "answer"
             parts.append(
                 f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 6px; margin-bottom: 22px;">'
-                f'<tr><td style="background-color: {theme.border_strong}; font-size: 1px;">&nbsp;</td></tr></table>'
+                f'<tr><td style="background-color: {theme.border}; font-size: 1px;">&nbsp;</td></tr></table>'
             )
             parts.append(f'<div class="{answer_class}">{text_to_html(self._back)}</div>')
         self.document().setDefaultStyleSheet(self._stylesheet())

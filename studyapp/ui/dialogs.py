@@ -40,6 +40,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("3", "Good"),
             ("4", "Easy"),
             ("Ctrl+Z", "Undo the last answer"),
+            ("↑ / ↓ / PgUp / PgDn", "Scroll a long card"),
             ("Esc", "Back to the deck list"),
         ),
     ),
@@ -114,5 +115,7 @@ class ShortcutsDialog(QDialog):
 
 def show_about(parent: QWidget) -> QMessageBox:
     box = show_message(parent, QMessageBox.Icon.NoIcon, "About studyapp", ABOUT_TEXT)
-    box.setIconPixmap(parent.windowIcon().pixmap(64, 64))
+    icon = parent.windowIcon()
+    if not icon.isNull():
+        box.setIconPixmap(icon.pixmap(64, 64))
     return box

@@ -1,14 +1,15 @@
 """The study screen: the card, the remaining counts and the answer buttons, driven by the keyboard.
 
 Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki); 1 to 4 answer
-Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks.
+Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks;
+the arrow and page keys scroll a long card.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractSlider, QGridLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.core.model import Rating
 from studyapp.services.app import StaleCardError
@@ -19,6 +20,12 @@ from studyapp.ui.counts_bar import CountsBar, queue_of
 from studyapp.ui.dialogs import show_message
 
 _REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_SCROLL_KEYS = {
+    Qt.Key.Key_Up: QAbstractSlider.SliderAction.SliderSingleStepSub,
+    Qt.Key.Key_Down: QAbstractSlider.SliderAction.SliderSingleStepAdd,
+    Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
+    Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
+}
 _RATING_KEYS = {
     Qt.Key.Key_1: Rating.AGAIN,
     Qt.Key.Key_2: Rating.HARD,
@@ -47,17 +54,23 @@ class Reviewer(QWidget):
         self.deck_label.setObjectName("ReviewerDeck")
         self.deck_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.undo_hint = QLabel("Ctrl+Z undo")
+        policy = self.undo_hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # keeps the deck name centred
+        self.undo_hint.setSizePolicy(policy)
         self.undo_hint.setObjectName("KeyHint")
         self.undo_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
         header = QWidget()
         header.setObjectName("ReviewerHeader")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        header_layout = QHBoxLayout(header)
+        header_layout = QGridLayout(header)  # equal side columns keep the deck name centred
         header_layout.setContentsMargins(12, 8, 16, 8)
-        header_layout.addWidget(self.back_button, 1, Qt.AlignmentFlag.AlignLeft)
-        header_layout.addWidget(self.deck_label, 2)
-        header_layout.addWidget(self.undo_hint, 1)
+        header_layout.addWidget(self.back_button, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        header_layout.addWidget(self.deck_label, 0, 1)
+        header_layout.addWidget(self.undo_hint, 0, 2)
+        for column in (0, 2):
+            header_layout.setColumnMinimumWidth(column, 150)
+            header_layout.setColumnStretch(column, 1)
 
         self.card_view = CardView()
         self.counts_bar = CountsBar()
@@ -155,5 +168,7 @@ class Reviewer(QWidget):
         elif key in _RATING_KEYS:
             if not event.isAutoRepeat():
                 self.answer(_RATING_KEYS[key])
+        elif key in _SCROLL_KEYS:  # a long card scrolls; the text itself never takes the focus
+            self.card_view.verticalScrollBar().triggerAction(_SCROLL_KEYS[key])
         else:
             super().keyPressEvent(event)

@@ -19,13 +19,13 @@ _BACK_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 def summary_lines(deck: str, summary: SessionSummary, now: datetime, zone: tzinfo) -> tuple[str, str, str]:
     """The title, what was done, and when the next card is due, as plain sentences."""
     if summary.answered:
-        title = f"Well done! {deck} is finished for now."
+        title = f"{deck}: done for now"
         done = f"You studied {plural(summary.answered, 'card')} in {describe_duration(summary.time_ms)}."
     else:
-        title = f"Nothing to study in {deck} right now."
+        title = f"{deck}: nothing to study now"
         done = "No cards are waiting for you in this deck."
     if summary.next_due is None:
-        due = "No cards are scheduled yet; new cards come back tomorrow."
+        due = "No other card in this deck is scheduled yet."
     else:
         due = f"The next card is due {describe_due(summary.next_due, now, zone)}."
     return title, done, due
@@ -65,7 +65,7 @@ class SessionSummaryView(QWidget):
 
         panel = QFrame()
         panel.setObjectName("SummaryPanel")
-        panel.setMaximumWidth(620)
+        panel.setFixedWidth(560)
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(40, 36, 40, 32)
         panel_layout.setSpacing(14)
@@ -81,10 +81,14 @@ class SessionSummaryView(QWidget):
         panel_layout.addLayout(button_row)
         panel_layout.addWidget(hint)
 
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panel)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 32, 32, 32)
         layout.addStretch(2)
-        layout.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(3)
 
     def show_summary(self, deck: str, summary: SessionSummary, now: datetime, zone: tzinfo) -> None:

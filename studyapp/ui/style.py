@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from studyapp.services.paths import resources_dir
 
 _TOKEN = re.compile(r"@([a-z_]+)")
+_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def stylesheet_path() -> Path:
 def render_stylesheet(theme: Theme, source: str | None = None) -> str:
     """The style sheet with its ``@tokens`` replaced by the theme's colours (an unknown token is an error)."""
     text = stylesheet_path().read_text(encoding="utf-8") if source is None else source
+    text = _COMMENT.sub("", text)
     tokens = theme.tokens()
 
     def colour(match: re.Match[str]) -> str:
