@@ -49,7 +49,6 @@ def run_gui(collection_path: Path | None) -> int:
         window.show()
         # Ask for the keyboard focus: without a window manager (a bare X server, a kiosk) the
         # window would otherwise receive keys but never become active, and Ctrl+Q would not fire.
-        window.raise_()
         window.activateWindow()
         qt_app.exec()
     finally:
