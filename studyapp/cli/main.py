@@ -70,7 +70,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
 
 
 def _deck(app: App, name: str | None) -> Deck:
-    decks = app.collection.decks.all()
+    decks = app.decks()
     if not decks:
         raise CommandError("the collection has no decks; import one with 'studyapp import FILE'")
     if name is None:

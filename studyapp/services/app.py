@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from studyapp.core.clock import Clock
 from studyapp.core.model import Deck, DeckCounts, ReviewMode
@@ -50,6 +51,17 @@ class App:
     def close(self) -> None:
         self.collection.close()
 
+    def decks(self) -> list[Deck]:
+        """Every deck, by name."""
+        return self.collection.decks.all()
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """A setting stored in the collection (so it moves with it); values are JSON."""
+        return self.collection.setting(key, default)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.collection.set_setting(key, value)
+
     def deck_counts(self) -> list[DeckCounts]:
         return deck_counts(self.collection, self.clock)
 
@@ -57,7 +69,7 @@ class App:
         """A deck by its exact name, or else by a case-insensitive match."""
         deck = self.collection.decks.by_name(name)
         if deck is None:
-            matches = [d for d in self.collection.decks.all() if d.name.casefold() == name.casefold()]
+            matches = [d for d in self.decks() if d.name.casefold() == name.casefold()]
             deck = matches[0] if len(matches) == 1 else None
         return deck
 

@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         """The deck list, with fresh counts; the deck last studied stays chosen."""
         studied = self.reviewer.session.deck.id if self.reviewer.session is not None else None
         self.reviewer.session = None
-        descriptions = {deck.id: deck.description for deck in self.app.collection.decks.all()}
+        descriptions = {deck.id: deck.description for deck in self.app.decks()}
         self.deck_list.set_decks(self.app.deck_counts(), descriptions)
         if studied is not None:
             self.deck_list.select_deck(studied)
@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
     # -- size and position -------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        saved = self.app.collection.setting(GEOMETRY_SETTING)
+        saved = self.app.setting(GEOMETRY_SETTING)
         if isinstance(saved, str) and self.restoreGeometry(QByteArray.fromHex(saved.encode("ascii"))):
             return
         self.resize(*DEFAULT_SIZE)
@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
             self.move(frame.topLeft())
 
     def save_geometry(self) -> None:
-        self.app.collection.set_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toHex().data()).decode("ascii"))
+        self.app.set_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toHex().data()).decode("ascii"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.isVisible():  # a second close of a hidden window has nothing new to save
