@@ -47,7 +47,10 @@ def test_the_url_in_an_answer_is_a_link_without_its_closing_bracket() -> None:
     back = next(n.back for n in read_qa(SEED_DECK).notes if n.front.startswith("How does Cushing"))
     assert find_links(back) == ["https://dermvettacoma.com/cushings-disease/"]
     rendered = text_to_html(back)
-    assert '<a href="https://dermvettacoma.com/cushings-disease/">https://dermvettacoma.com/cushings-disease/</a>).' in rendered
+    assert (
+        '<a href="https://dermvettacoma.com/cushings-disease/">https://dermvettacoma.com/cushings-disease/</a>).'
+        in rendered
+    )
 
 
 def test_card_text_is_escaped_not_interpreted() -> None:

@@ -18,8 +18,13 @@ def studyapp(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> 
     environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
     environment.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "studyapp", *args], input=stdin, capture_output=True, text=True,
-        env=environment, cwd=REPO, timeout=60,
+        [sys.executable, "-m", "studyapp", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=REPO,
+        timeout=60,
     )
 
 
@@ -31,7 +36,9 @@ def decks(path: Path) -> list[dict[str, object]]:
 
 def log_rows(path: Path) -> list[tuple[int, str, int, int]]:
     conn = sqlite3.connect(path)
-    rows = conn.execute("SELECT rating, mode, state_before, state_after FROM review_log ORDER BY reviewed_at").fetchall()
+    rows = conn.execute(
+        "SELECT rating, mode, state_before, state_after FROM review_log ORDER BY reviewed_at"
+    ).fetchall()
     conn.close()
     return rows
 
@@ -39,7 +46,11 @@ def log_rows(path: Path) -> list[tuple[int, str, int, int]]:
 def test_decks_json_shows_the_bundled_deck_unstudied(tmp_path: Path) -> None:
     [deck] = decks(tmp_path / "c.db")
     assert {k: deck[k] for k in ("name", "new", "learning", "due", "total")} == {
-        "name": "Calcinosis", "new": 20, "learning": 0, "due": 0, "total": 29,
+        "name": "Calcinosis",
+        "new": 20,
+        "learning": 0,
+        "due": 0,
+        "total": 29,
     }
 
 
@@ -96,10 +107,15 @@ def test_import_prints_new_updated_unchanged(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "reason"),
-    [(b"No questions here.\n", "no questions found"), (b"\x00\x01\x02binary", "binary file"),
-     ("Caf\u00e9?\n\nYes.\n".encode("latin-1"), "is not UTF-8 text")],
+    [
+        (b"No questions here.\n", "no questions found"),
+        (b"\x00\x01\x02binary", "binary file"),
+        ("Caf\u00e9?\n\nYes.\n".encode("latin-1"), "is not UTF-8 text"),
+    ],
 )
-def test_import_of_a_bad_file_fails_in_one_line_and_changes_nothing(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_import_of_a_bad_file_fails_in_one_line_and_changes_nothing(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     path = tmp_path / "c.db"
     decks(path)
     before = path.read_bytes()
@@ -118,7 +134,10 @@ def test_a_file_that_is_not_a_collection_is_refused(tmp_path: Path) -> None:
     path.write_text("My essay.\n", encoding="utf-8")
     result = studyapp("--collection", str(path), "decks")
     assert result.returncode == 2
-    assert result.stderr.strip() == f"studyapp: {path}: is not a studyapp collection (not an SQLite database); it was left untouched"
+    assert (
+        result.stderr.strip()
+        == f"studyapp: {path}: is not a studyapp collection (not an SQLite database); it was left untouched"
+    )
     assert path.read_text(encoding="utf-8") == "My essay.\n"
 
 

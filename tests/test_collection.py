@@ -26,8 +26,19 @@ def test_schema_is_versioned_and_in_wal_mode(app: App, collection_path: Path) ->
     tables = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"decks", "notes", "cards", "review_log", "settings"} <= tables
     log_columns = {row[1] for row in raw.execute("PRAGMA table_info(review_log)")}
-    assert {"card_id", "reviewed_at", "rating", "duration_ms", "mode", "state_before", "state_after",
-            "stability_before", "stability_after", "due_before", "due_after"} <= log_columns
+    assert {
+        "card_id",
+        "reviewed_at",
+        "rating",
+        "duration_ms",
+        "mode",
+        "state_before",
+        "state_after",
+        "stability_before",
+        "stability_after",
+        "due_before",
+        "due_after",
+    } <= log_columns
     raw.close()
 
 
@@ -134,7 +145,7 @@ def test_stored_card_state_equals_the_replay_of_its_log(app: App, calcinosis_id:
     session = app.review_session(calcinosis_id)
     session.next_card()
     ratings = [Rating.GOOD, Rating.AGAIN, Rating.EASY, Rating.HARD, Rating.GOOD]
-    for day in range(12):
+    for _day in range(12):
         for rating in ratings:
             if session.current is None:
                 break

@@ -66,9 +66,7 @@ def test_the_day_boundary_follows_the_rollover_setting(app: App, calcinosis_id: 
     assert app.deck_counts()[0].new == 9
 
 
-def test_learning_cards_return_when_due_and_reviews_when_due_today(
-    app: App, tmp_path: Path, clock: FixedClock
-) -> None:
+def test_learning_cards_return_when_due_and_reviews_when_due_today(app: App, tmp_path: Path, clock: FixedClock) -> None:
     app.import_file(_qa_file(tmp_path, 2))
     deck = app.find_deck("Mini")
     assert deck is not None

@@ -19,10 +19,50 @@ MIN = timedelta(minutes=1)
 GOLDEN = [
     (Rating.GOOD, 0, CardState.LEARNING, 1, 2.3065, 2.118103970459016, "2026-03-01T12:10:00+00:00", 1, 0),
     (Rating.GOOD, 600, CardState.REVIEW, None, 2.3065, 2.111214235785395, "2026-03-03T12:10:00+00:00", 2, 0),
-    (Rating.GOOD, None, CardState.REVIEW, None, 10.971048263078135, 2.1043313908464483, "2026-03-14T12:10:00+00:00", 3, 0),
-    (Rating.AGAIN, None, CardState.RELEARNING, 0, 1.53901253028147, 7.389975788014609, "2026-03-14T12:20:00+00:00", 4, 1),
-    (Rating.GOOD, 600, CardState.REVIEW, None, 1.5718415897918614, 7.377814181523433, "2026-03-16T12:20:00+00:00", 5, 1),
-    (Rating.EASY, None, CardState.REVIEW, None, 7.870267819245711, 6.486830244144543, "2026-03-24T12:20:00+00:00", 6, 1),
+    (
+        Rating.GOOD,
+        None,
+        CardState.REVIEW,
+        None,
+        10.971048263078135,
+        2.1043313908464483,
+        "2026-03-14T12:10:00+00:00",
+        3,
+        0,
+    ),
+    (
+        Rating.AGAIN,
+        None,
+        CardState.RELEARNING,
+        0,
+        1.53901253028147,
+        7.389975788014609,
+        "2026-03-14T12:20:00+00:00",
+        4,
+        1,
+    ),
+    (
+        Rating.GOOD,
+        600,
+        CardState.REVIEW,
+        None,
+        1.5718415897918614,
+        7.377814181523433,
+        "2026-03-16T12:20:00+00:00",
+        5,
+        1,
+    ),
+    (
+        Rating.EASY,
+        None,
+        CardState.REVIEW,
+        None,
+        7.870267819245711,
+        6.486830244144543,
+        "2026-03-24T12:20:00+00:00",
+        6,
+        1,
+    ),
 ]
 
 
@@ -53,8 +93,12 @@ def test_new_card_button_intervals_follow_the_learning_steps() -> None:
 def test_fuzz_draws_from_the_injected_generator_within_the_fsrs_range() -> None:
     scheduler = Scheduler()
     plain = Scheduler(SchedulerConfig(fuzz=False))
-    review = plain.answer(plain.answer(Schedule(), Rating.EASY, T0, random.Random(0)), Rating.GOOD,
-                          T0 + timedelta(days=8), random.Random(0))
+    review = plain.answer(
+        plain.answer(Schedule(), Rating.EASY, T0, random.Random(0)),
+        Rating.GOOD,
+        T0 + timedelta(days=8),
+        random.Random(0),
+    )
     base = (plain.answer(review, Rating.GOOD, review.due, random.Random(0)).due - review.due).days
     assert base == 153
     seen = set()

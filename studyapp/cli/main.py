@@ -26,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"studyapp {studyapp.__version__}")
     parser.add_argument(
-        "--collection", type=Path, metavar="PATH", default=None,
+        "--collection",
+        type=Path,
+        metavar="PATH",
+        default=None,
         help=f"the collection file (default: ${COLLECTION_ENV}, else collection.db in the platform's data folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")

@@ -26,7 +26,9 @@ class _EndOfInput(Exception):
 def _wrap(text: str, indent: str) -> str:
     width = min(shutil.get_terminal_size((88, 24)).columns, 100) - len(indent)
     paragraphs = text.split("\n")
-    return "\n".join(textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent) or indent for p in paragraphs)
+    return "\n".join(
+        textwrap.fill(p, width, initial_indent=indent, subsequent_indent=indent) or indent for p in paragraphs
+    )
 
 
 def _ask(prompt: str, stdin: TextIO, stdout: TextIO) -> str:

@@ -20,13 +20,11 @@ def _split_url(candidate: str) -> tuple[str, str]:
     url = candidate
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last == ")" and url.count("(") < url.count(")"):
+        if last in _TRAILING or last == ")" and url.count("(") < url.count(")"):
             url = url[:-1]
         else:
             break
-    return url, candidate[len(url):]
+    return url, candidate[len(url) :]
 
 
 def find_links(text: str) -> list[str]:
@@ -38,7 +36,7 @@ def _inline(text: str) -> str:
     position = 0
     for match in _URL.finditer(text):
         url, rest = _split_url(match.group(0))
-        parts.append(html.escape(text[position:match.start()]))
+        parts.append(html.escape(text[position : match.start()]))
         escaped = html.escape(url)
         parts.append(f'<a href="{escaped}">{escaped}</a>{html.escape(rest)}')
         position = match.end()

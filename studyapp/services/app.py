@@ -12,13 +12,13 @@ from typing import Any
 
 from studyapp.core.clock import Clock
 from studyapp.core.model import Deck, DeckCounts, ReviewMode
+from studyapp.importers import ImportFailure
 from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks import deck_counts
 from studyapp.services.importing import ImportSummary, import_file
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.review import ReviewSession
-from studyapp.importers import ImportFailure
 from studyapp.storage import Collection, CollectionError, StaleCardError
 
 __all__ = ["App", "CollectionError", "ImportFailure", "StaleCardError"]

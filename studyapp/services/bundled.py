@@ -19,7 +19,9 @@ from studyapp.storage import Collection
 _SETTING_PREFIX = "bundled_deck_sha256:"
 
 
-def sync_bundled_decks(collection: Collection, directory: Path, rng: random.Random, clock: Clock) -> list[ImportSummary]:
+def sync_bundled_decks(
+    collection: Collection, directory: Path, rng: random.Random, clock: Clock
+) -> list[ImportSummary]:
     summaries = []
     for path in sorted(directory.glob("*.txt")):
         digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -134,8 +134,14 @@ class ReviewSession:
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
         after = self._scheduler.answer(card.schedule, rating, now, self._fuzz_rng(card))
         entry = ReviewEntry(
-            id=new_id(self._rng), card_id=card.id, reviewed_at=now, rating=rating,
-            duration_ms=duration_ms, mode=self._mode, before=card.schedule, after=after,
+            id=new_id(self._rng),
+            card_id=card.id,
+            reviewed_at=now,
+            rating=rating,
+            duration_ms=duration_ms,
+            mode=self._mode,
+            before=card.schedule,
+            after=after,
         )
         self._reviews.record(entry)
         self._undo_stack.append(entry)

@@ -59,9 +59,7 @@ def _check_identity(db: sqlite_utils.Database, path: Path) -> None:
     if application_id == 0 and version == 0 and not has_tables:
         return  # a new, empty file: ours to initialise
     if application_id != APPLICATION_ID:
-        raise CollectionError(
-            f"{path}: is an SQLite database but not a studyapp collection; it was left untouched"
-        )
+        raise CollectionError(f"{path}: is an SQLite database but not a studyapp collection; it was left untouched")
     if version > LATEST_VERSION:
         raise CollectionError(
             f"{path}: was written by a newer studyapp (schema {version}; this version reads up to "

@@ -53,9 +53,7 @@ class DeckStore:
         return _deck(rows[0]) if rows else None
 
     def create(self, deck_id: int, name: str, description: str, now: datetime) -> Deck:
-        self._db["decks"].insert(
-            {"id": deck_id, "name": name, "description": description, "created_at": to_ms(now)}
-        )
+        self._db["decks"].insert({"id": deck_id, "name": name, "description": description, "created_at": to_ms(now)})
         deck = self.get(deck_id)
         assert deck is not None
         return deck

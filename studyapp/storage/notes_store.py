@@ -34,7 +34,7 @@ class NoteStore:
     def _existing(self, guids: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         for start in range(0, len(guids), _CHUNK):
-            chunk = list(guids[start:start + _CHUNK])
+            chunk = list(guids[start : start + _CHUNK])
             marks = ",".join("?" * len(chunk))
             for row in self._db.query(f"SELECT id, guid, front, back, tags FROM notes WHERE guid IN ({marks})", chunk):
                 found[row["guid"]] = row
@@ -57,13 +57,27 @@ class NoteStore:
             row = existing.get(draft.guid)
             if row is None:
                 note_id = new_id(rng)
-                new_notes.append({
-                    "id": note_id, "guid": draft.guid, "deck_id": deck_id, "front": draft.front,
-                    "back": draft.back, "tags": tags, "created_at": stamp, "modified_at": stamp,
-                })
-                new_cards.append({
-                    "id": new_id(rng), "note_id": note_id, "deck_id": deck_id, "ord": 0, "position": position,
-                })
+                new_notes.append(
+                    {
+                        "id": note_id,
+                        "guid": draft.guid,
+                        "deck_id": deck_id,
+                        "front": draft.front,
+                        "back": draft.back,
+                        "tags": tags,
+                        "created_at": stamp,
+                        "modified_at": stamp,
+                    }
+                )
+                new_cards.append(
+                    {
+                        "id": new_id(rng),
+                        "note_id": note_id,
+                        "deck_id": deck_id,
+                        "ord": 0,
+                        "position": position,
+                    }
+                )
                 position += 1
             elif (row["front"], row["back"], row["tags"]) != (draft.front, draft.back, tags):
                 self._db["notes"].update(

@@ -20,16 +20,25 @@ class StaleCardError(Exception):
 
 def _card(row: Any) -> Card:
     return Card(
-        id=row["id"], note_id=row["note_id"], deck_id=row["deck_id"],
-        front=row["front"], back=row["back"], schedule=schedule_from_row(row),
+        id=row["id"],
+        note_id=row["note_id"],
+        deck_id=row["deck_id"],
+        front=row["front"],
+        back=row["back"],
+        schedule=schedule_from_row(row),
     )
 
 
 def _entry(row: Any) -> ReviewEntry:
     return ReviewEntry(
-        id=row["id"], card_id=row["card_id"], reviewed_at=from_ms(row["reviewed_at"]),  # type: ignore[arg-type]
-        rating=Rating(row["rating"]), duration_ms=row["duration_ms"], mode=ReviewMode(row["mode"]),
-        before=schedule_from_row(row, "_before"), after=schedule_from_row(row, "_after"),
+        id=row["id"],
+        card_id=row["card_id"],
+        reviewed_at=from_ms(row["reviewed_at"]),  # type: ignore[arg-type]
+        rating=Rating(row["rating"]),
+        duration_ms=row["duration_ms"],
+        mode=ReviewMode(row["mode"]),
+        before=schedule_from_row(row, "_before"),
+        after=schedule_from_row(row, "_after"),
     )
 
 
@@ -47,14 +56,16 @@ class ReviewStore:
     def next_learning(self, deck_id: int, due_by: datetime) -> Card | None:
         """The learning card due soonest, if it is due by ``due_by``."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by", "c.due, c.id",
+            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by",
+            "c.due, c.id",
             {"deck": deck_id, "by": to_ms(due_by)},
         )
 
     def next_review(self, deck_id: int, due_before: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before", "c.due, c.id",
+            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before",
+            "c.due, c.id",
             {"deck": deck_id, "before": to_ms(due_before)},
         )
 
@@ -90,11 +101,18 @@ class ReviewStore:
         with self._db.atomic():
             if not self._replace_schedule(entry.card_id, entry.before, entry.after):
                 raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
-            self._db["review_log"].insert({
-                "id": entry.id, "card_id": entry.card_id, "reviewed_at": to_ms(entry.reviewed_at),
-                "rating": int(entry.rating), "duration_ms": entry.duration_ms, "mode": entry.mode.value,
-                **schedule_to_row(entry.before, "_before"), **schedule_to_row(entry.after, "_after"),
-            })
+            self._db["review_log"].insert(
+                {
+                    "id": entry.id,
+                    "card_id": entry.card_id,
+                    "reviewed_at": to_ms(entry.reviewed_at),
+                    "rating": int(entry.rating),
+                    "duration_ms": entry.duration_ms,
+                    "mode": entry.mode.value,
+                    **schedule_to_row(entry.before, "_before"),
+                    **schedule_to_row(entry.after, "_after"),
+                }
+            )
 
     def undo(self, log_id: int) -> ReviewEntry:
         """Take back an answer: the card returns to its state before it, and the log row goes."""
@@ -110,7 +128,9 @@ class ReviewStore:
 
     def log(self, card_id: int | None = None) -> list[ReviewEntry]:
         where, params = ("WHERE card_id = ?", [card_id]) if card_id is not None else ("", [])
-        return [_entry(row) for row in self._db.query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)]
+        return [
+            _entry(row) for row in self._db.query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)
+        ]
 
     def log_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM review_log").fetchone()[0])

@@ -131,7 +131,9 @@ class DeckList(QWidget):
         for deck in decks:
             item = QTreeWidgetItem([deck.name, str(deck.new), str(deck.learning), str(deck.due), str(deck.total)])
             item.setData(0, _DECK_ID, deck.deck_id)
-            for column, (kind, value) in enumerate(zip(_KINDS, (deck.new, deck.learning, deck.due)), start=1):
+            for column, (kind, value) in enumerate(
+                zip(_KINDS, (deck.new, deck.learning, deck.due), strict=True), start=1
+            ):
                 item.setForeground(column, QBrush(QColor(count_colour(theme, kind, value))))
                 font = QFont(item.font(column))
                 font.setWeight(QFont.Weight.DemiBold if value else QFont.Weight.Normal)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 import studyapp
 from studyapp.services.app import App
@@ -17,31 +15,7 @@ from studyapp.ui.dialogs import ShortcutsDialog
 from studyapp.ui.main_window import DEFAULT_SIZE, GEOMETRY_SETTING, MainWindow
 from studyapp.ui.style import DARK, LIGHT, install_theme, render_stylesheet, theme_for
 
-offscreen_dialog_warning = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-def open_window(app: App, qtbot) -> MainWindow:
-    shown = MainWindow(app)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
-    return shown
-
-
-@pytest.fixture
-def window(app: App, qtbot) -> Iterator[MainWindow]:
-    install_theme(QApplication.instance(), LIGHT)
-    shown = open_window(app, qtbot)
-    yield shown
-    shown.close()
-
-
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClick(focused, key, modifier)
+from .support import offscreen_dialog_warning, open_window, press
 
 
 def test_a_new_collection_opens_a_window_of_the_default_size(window: MainWindow) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -11,29 +9,11 @@ from PySide6.QtWidgets import QApplication
 from studyapp.core.model import CardState, Rating, ReviewMode, Schedule
 from studyapp.services.app import App
 from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+
+from .support import press
 
 FIRST_QUESTION = "What causes calcinosis?"
 SECOND_QUESTION = "Is calcinosis treatable?"
-
-
-@pytest.fixture
-def window(app: App, qtbot) -> Iterator[MainWindow]:
-    install_theme(QApplication.instance(), LIGHT)
-    shown = MainWindow(app)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
-    yield shown
-    shown.close()
-
-
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClick(focused, key, modifier)
 
 
 @pytest.fixture

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp.services.app import App
 from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+
+from .support import offscreen_dialog_warning, press
 
 # The offscreen platform cannot pass a dialog's size limits to a window system, and says so.
-offscreen_dialog_warning = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def window(app: App, qtbot) -> Iterator[MainWindow]:
-    install_theme(QApplication.instance(), LIGHT)
-    shown = MainWindow(app)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
-    yield shown
-    shown.close()
-
-
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    """A key press where the user's keys go: to the focused widget."""
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClick(focused, key, modifier)
 
 
 def row_texts(window: MainWindow, row: int = 0) -> list[str]:

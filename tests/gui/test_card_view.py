@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
 
-from studyapp.services.app import App
 from studyapp.ui.card_view import CardView
 from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+
+from .support import press
 
 CUSHING_URL = "https://dermvettacoma.com/cushings-disease/"
 
@@ -26,25 +23,6 @@ class Opener:
     def __call__(self, url: QUrl) -> bool:
         self.opened.append(url)
         return True
-
-
-@pytest.fixture
-def window(app: App, qtbot) -> Iterator[MainWindow]:
-    install_theme(QApplication.instance(), LIGHT)
-    shown = MainWindow(app)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
-    yield shown
-    shown.close()
-
-
-def press(qtbot, key: Qt.Key) -> None:
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClick(focused, key)
 
 
 def anchor_point(view: CardView) -> QPoint:

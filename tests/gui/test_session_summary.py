@@ -17,6 +17,8 @@ from studyapp.ui.main_window import MainWindow
 from studyapp.ui.style import LIGHT, install_theme
 from studyapp.ui.time_wording import describe_due, describe_duration
 
+from .support import open_window, press
+
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)  # a Sunday
 
 
@@ -33,20 +35,9 @@ def tiny_deck_id(app: App, tmp_path: Path) -> int:
 @pytest.fixture
 def window(app: App, tiny_deck_id: int, qtbot) -> Iterator[MainWindow]:
     install_theme(QApplication.instance(), LIGHT)
-    shown = MainWindow(app)
-    qtbot.addWidget(shown)
-    shown.show()
-    qtbot.waitExposed(shown)
-    shown.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is shown)
+    shown = open_window(app, qtbot)
     yield shown
     shown.close()
-
-
-def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
-    focused = QApplication.focusWidget()
-    assert focused is not None
-    qtbot.keyClick(focused, key, modifier)
 
 
 def finish_tiny_deck(window: MainWindow, clock: FixedClock, qtbot, tiny_deck_id: int) -> None:
@@ -131,8 +122,15 @@ def test_due_times_are_shown_in_the_local_zone() -> None:
 
 @pytest.mark.parametrize(
     ("ms", "wording"),
-    [(0, "less than a second"), (1_000, "1 second"), (45_000, "45 seconds"), (60_000, "1 minute"),
-     (180_000, "3 minutes"), (3_900_000, "1 hour 5 minutes"), (7_200_000, "2 hours")],
+    [
+        (0, "less than a second"),
+        (1_000, "1 second"),
+        (45_000, "45 seconds"),
+        (60_000, "1 minute"),
+        (180_000, "3 minutes"),
+        (3_900_000, "1 hour 5 minutes"),
+        (7_200_000, "2 hours"),
+    ],
 )
 def test_durations_are_worded_plainly(ms: int, wording: str) -> None:
     assert describe_duration(ms) == wording
