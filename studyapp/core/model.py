@@ -29,6 +29,14 @@ class Rating(enum.IntEnum):
         return self.name.capitalize()
 
 
+class NoteKind(str, enum.Enum):
+    """What cards a note gives. Values are stored in the collection: never rename."""
+
+    BASIC = "basic"  # one card: front -> back
+    REVERSED = "reversed"  # two cards: front -> back and back -> front
+    CLOZE = "cloze"  # one card per cloze number {{c1::...}}, {{c2::...}} in the front; back is extra text
+
+
 class ReviewMode(str, enum.Enum):
     """How the card was quizzed; recorded in every review log row."""
 
@@ -64,32 +72,12 @@ class Deck:
 
 
 @dataclass(frozen=True)
-class NoteDraft:
-    """A note as an importer produces it, before it has an id in a collection.
-
-    ``guid`` is the note's stable identity: re-importing a note with the same guid updates it.
-    ``line`` is where the note starts in its source file, for messages.
-    """
-
-    guid: str
-    front: str
-    back: str
-    tags: tuple[str, ...] = ()
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class DeckDraft:
-    """What an importer reads from one file: a deck name, its description and its notes in file order."""
-
-    name: str
-    notes: tuple[NoteDraft, ...]
-    description: str = ""
-
-
-@dataclass(frozen=True)
 class Card:
-    """A card as the reviewer sees it: its text and its schedule."""
+    """A card as the reviewer sees it: its note's text, which side of the note it asks, and its schedule.
+
+    ``ord`` is 0 for a basic card, 0 or 1 (reverse) for a reversed note, and n-1 for cloze ``cn``.
+    ``html`` says that ``front`` and ``back`` are (sanitized) HTML rather than plain text.
+    """
 
     id: int
     note_id: int
@@ -97,6 +85,9 @@ class Card:
     front: str
     back: str
     schedule: Schedule = field(default_factory=Schedule)
+    ord: int = 0
+    kind: NoteKind = NoteKind.BASIC
+    html: bool = False
 
 
 @dataclass(frozen=True)

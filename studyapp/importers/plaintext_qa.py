@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from studyapp.core.drafts import ImportDraft, NoteDraft
 from studyapp.core.ids import content_guid
-from studyapp.core.model import DeckDraft, NoteDraft
 from studyapp.importers.decoding import read_text
 from studyapp.importers.errors import ImportFailure
 
@@ -50,7 +50,7 @@ def _paragraphs(text: str) -> list[_Paragraph]:
     return paragraphs
 
 
-def parse_qa(text: str, path: Path, deck_name: str) -> DeckDraft:
+def parse_qa(text: str, path: Path, deck_name: str) -> ImportDraft:
     """Parse Q&A text read from ``path`` (named in messages) into a deck of notes in file order."""
     paragraphs = _paragraphs(text)
     if not paragraphs:
@@ -78,10 +78,10 @@ def parse_qa(text: str, path: Path, deck_name: str) -> DeckDraft:
             # The same question twice in one file: both cards are kept, told apart by their order.
             guid = f"{guid}#{seen[guid]}"
         notes.append(NoteDraft(guid=guid, front=question.text, back="\n\n".join(answer), line=question.line))
-    return DeckDraft(name=deck_name, notes=tuple(notes), description=description)
+    return ImportDraft(name=deck_name, notes=tuple(notes), description=description, details={"format": "qa"})
 
 
-def read_qa(path: Path, deck_name: str | None = None) -> DeckDraft:
+def read_qa(path: Path, deck_name: str | None = None) -> ImportDraft:
     """Read and parse a Q&A file; the deck is named after the file unless ``deck_name`` is given."""
     return parse_qa(read_text(path), path, deck_name or deck_name_from_path(path))
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studyapp.core.clock import Clock
+from studyapp.core.drafts import ImportDraft
 from studyapp.core.ids import new_id
-from studyapp.core.model import Deck, DeckDraft
+from studyapp.core.model import Deck
 from studyapp.importers.plaintext_qa import read_qa
 from studyapp.storage import Collection
 
@@ -24,7 +25,7 @@ class ImportSummary:
         return f"{self.deck}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
 
 
-def store_draft(collection: Collection, draft: DeckDraft, rng: random.Random, clock: Clock) -> ImportSummary:
+def store_draft(collection: Collection, draft: ImportDraft, rng: random.Random, clock: Clock) -> ImportSummary:
     """Write a parsed deck: create the deck if needed, add new notes, update changed ones."""
     now = clock.now()
     with collection.transaction():

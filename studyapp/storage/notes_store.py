@@ -10,8 +10,8 @@ from typing import Any
 
 import sqlite_utils
 
+from studyapp.core.drafts import NoteDraft
 from studyapp.core.ids import new_id
-from studyapp.core.model import NoteDraft
 from studyapp.storage.codec import to_ms
 
 _CHUNK = 500  # stay well below SQLite's limit on bound parameters

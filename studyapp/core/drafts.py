@@ -1,0 +1,113 @@
+"""What an importer produces: notes, media and history read from a file, before they are in a collection.
+
+Importers build these objects and nothing else; the import service decides what to store.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from studyapp.core.model import NoteKind, Rating
+
+
+class DuplicatePolicy(str, enum.Enum):
+    """What to do with a note whose identity (guid) is already in the collection."""
+
+    UPDATE = "update"  # take the new text; the cards keep their progress
+    KEEP = "keep"  # leave the existing note as it is
+    ADD = "add"  # add the imported note as a separate duplicate
+
+
+@dataclass(frozen=True)
+class ReviewDraft:
+    """One past review of one of the note's cards, as read from another app's log."""
+
+    card_ord: int
+    reviewed_at: datetime  # timezone-aware UTC
+    rating: Rating
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class NoteDraft:
+    """A note as an importer produces it.
+
+    ``guid`` is the note's stable identity: re-importing a note with the same guid updates it.
+    ``line`` is where the note starts in its source (line of a text file, entry number of a package),
+    for messages. ``deck`` is a full deck name (``Parent::Child``) or ``None`` for the import's deck.
+    ``html`` marks ``front`` and ``back`` as HTML (sanitized before storing and before showing);
+    otherwise they are plain text and are escaped on display.
+    """
+
+    guid: str
+    front: str
+    back: str
+    tags: tuple[str, ...] = ()
+    line: int = 0
+    kind: NoteKind = NoteKind.BASIC
+    html: bool = False
+    deck: str | None = None
+    history: tuple[ReviewDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A media file that cards refer to by ``name`` (a plain file name, no folders)."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A part of the file that was not imported, and why: shown to the user in the summary."""
+
+    place: str  # "line 12", "note 3", "entry media/7"
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImportDraft:
+    """Everything read from one file.
+
+    ``name`` is the deck that notes without their own ``deck`` go to; ``description`` describes it.
+    ``details`` says what was detected, for the import dialog and the summary
+    (for example ``{"format": "csv", "delimiter": "tab", "encoding": "utf-8"}``).
+    """
+
+    name: str
+    notes: tuple[NoteDraft, ...]
+    description: str = ""
+    media: tuple[MediaFile, ...] = ()
+    skipped: tuple[Skip, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column (0-based) of a delimited file holds what; ``None`` for absent."""
+
+    front: int = 0
+    back: int = 1
+    tags: int | None = None
+    deck: int | None = None
+    guid: int | None = None
+    # Further columns whose text is added to the tags (as ``column-name_value``-free words); empty: ignored.
+    extra_as_tags: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user chose (or left to detection, as ``None``) for reading a file."""
+
+    format: str | None = None  # "qa", "csv", "quizlet", "apkg", "colpkg"; None: detect
+    deck_name: str | None = None  # the deck for notes without their own; None: from the file
+    encoding: str | None = None  # None: detect
+    delimiter: str | None = None  # a single character; None: detect
+    has_header: bool | None = None  # first row is column names; None: detect
+    columns: ColumnMap | None = None  # None: from the file's headers, else front, back
+    html: bool | None = None  # fields are HTML; None: from #html: header, else plain text
+    card_separator: str | None = None  # Quizlet: between cards; None: detect (newline or ';')
+    include_history: bool = False  # Anki packages: bring the review log along
