@@ -110,7 +110,7 @@ def test_import_prints_new_updated_unchanged(tmp_path: Path) -> None:
     [
         (b"No questions here.\n", "no questions found"),
         (b"\x00\x01\x02binary", "binary file"),
-        ("Caf\u00e9?\n\nYes.\n".encode("latin-1"), "is not UTF-8 text"),
+        (b"First?\n\nYes.\n\nSecond?\n", "has no answer"),
     ],
 )
 def test_import_of_a_bad_file_fails_in_one_line_and_changes_nothing(

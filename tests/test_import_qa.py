@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.core.drafts import ImportOptions
 from studyapp.core.model import Rating
 from studyapp.importers import ImportFailure
 from studyapp.importers.plaintext_qa import deck_name_from_path, read_qa
@@ -85,10 +86,9 @@ def test_deck_names_come_from_file_names() -> None:
         (b"Only a description.\n\nAnd a second paragraph.\n", r"no questions found"),
         (b"", r"is empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64), r"binary file"),
-        ("Caf\u00e9 means?\n\nCoffee.\n".encode("cp1252"), r"line 1: is not UTF-8 text \(byte 0xe9 at offset 3\)"),
         (b"First?\n\nYes.\n\nSecond?\n", r"line 5: the question 'Second\?' has no answer"),
     ],
-    ids=["no-question", "empty", "binary", "not-utf8", "no-answer"],
+    ids=["no-question", "empty", "binary", "no-answer"],
 )
 def test_bad_files_get_a_one_line_message_and_change_nothing(
     app: App, collection_path: Path, tmp_path: Path, content: bytes, message: str
@@ -106,3 +106,27 @@ def test_bad_files_get_a_one_line_message_and_change_nothing(
 def test_a_missing_file_is_named(app: App, tmp_path: Path) -> None:
     with pytest.raises(ImportFailure, match="nothing.txt: no such file"):
         app.import_file(tmp_path / "nothing.txt")
+
+
+def test_a_cp1252_file_is_detected_and_imported(app: App, tmp_path: Path) -> None:
+    path = tmp_path / "cafe.txt"
+    path.write_bytes("Caf\u00e9 means?\n\nCoffee.\n".encode("cp1252"))
+    summary = app.import_file(path)
+    assert (summary.deck, summary.new) == ("Cafe", 1)
+    assert summary.details["encoding"] == "cp1252"
+    deck = app.find_deck("Cafe")
+    assert deck is not None
+    card = app.review_session(deck.id).next_card()
+    assert card is not None and (card.front, card.back) == ("Caf\u00e9 means?", "Coffee.")
+
+
+def test_forcing_utf8_on_a_cp1252_file_fails_in_one_line_and_changes_nothing(
+    app: App, collection_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes("Caf\u00e9 means?\n\nCoffee.\n".encode("cp1252"))
+    before = _snapshot(collection_path)
+    with pytest.raises(ImportFailure, match=r"line 1: is not UTF-8 text \(byte 0xe9 at offset 3\)") as caught:
+        app.import_file(path, options=ImportOptions(encoding="utf-8"))
+    assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
+    assert _snapshot(collection_path) == before

@@ -10,9 +10,12 @@ from typing import TextIO
 
 import studyapp
 from studyapp.cli.terminal_review import review_in_terminal
+from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.core.model import Deck
-from studyapp.services.app import App, CollectionError, ImportFailure
+from studyapp.services.app import App, CollectionError, ExportError, ImportFailure
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
+
+FORMATS = ["qa", "csv", "quizlet", "apkg", "colpkg"]
 
 
 class CommandError(Exception):
@@ -37,9 +40,24 @@ def build_parser() -> argparse.ArgumentParser:
     decks = commands.add_parser("decks", help="list decks with today's New, Learning and Due counts")
     decks.add_argument("--json", action="store_true", help="print a JSON list of objects")
 
-    imports = commands.add_parser("import", help="import a plain-text Q&A file into a deck")
+    imports = commands.add_parser(
+        "import", help="import cards: plain-text Q&A, CSV/TSV (Anki headers too), Quizlet, Anki .apkg/.colpkg"
+    )
     imports.add_argument("file", type=Path, metavar="FILE")
-    imports.add_argument("--deck", metavar="NAME", help="the deck to import into (default: named after the file)")
+    imports.add_argument("--deck", metavar="NAME", help="the deck for the cards (default: from the file)")
+    imports.add_argument("--format", choices=FORMATS, help="the file's format (default: detected)")
+    imports.add_argument(
+        "--on-duplicate",
+        choices=[p.value for p in DuplicatePolicy],
+        default=DuplicatePolicy.UPDATE.value,
+        help="a note already in the collection: update it (keeps progress), keep it, or add a duplicate",
+    )
+    imports.add_argument("--with-history", action="store_true", help="Anki packages: import the review history too")
+    imports.add_argument("--with-progress", action="store_true", help="report progress on standard error")
+
+    exports = commands.add_parser("export", help="export a deck to .csv, .txt (tab-separated) or .apkg")
+    exports.add_argument("file", type=Path, metavar="FILE")
+    exports.add_argument("--deck", metavar="NAME", required=True, help="the deck to export, with its subdecks")
 
     review = commands.add_parser("review", help="study in the terminal (also reads answers from a pipe)")
     review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
@@ -58,11 +76,15 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         if args.command == "decks":
             _decks(app, args.json, stdout)
         elif args.command == "import":
-            print(app.import_file(args.file, args.deck), file=stdout)
+            _import(app, args, stdout)
+        elif args.command == "export":
+            deck = _deck(app, args.deck)
+            count = app.export_deck(deck.name, args.file)
+            print(f"{deck.name}: {count} notes exported to {args.file}", file=stdout)
         elif args.command == "review":
             review_in_terminal(app.review_session(_deck(app, args.deck).id), stdin, stdout)
         return 0
-    except (CommandError, ImportFailure) as error:
+    except (CommandError, ImportFailure, ExportError) as error:
         print(f"studyapp {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -70,6 +92,25 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         return 130
     finally:
         app.close()
+
+
+def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
+    reported: dict[str, int] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if percent // 10 != reported.get(stage, -1):
+            reported[stage] = percent // 10
+            print(f"{stage} {args.file.name}: {percent}%", file=sys.stderr, flush=True)
+
+    options = ImportOptions(format=args.format, deck_name=args.deck, include_history=args.with_history)
+    job = app.import_job(
+        args.file, options, DuplicatePolicy(args.on_duplicate), progress if args.with_progress else None
+    )
+    summary = job.run()
+    print(summary, file=out)
+    for skip in summary.skipped:
+        print(f"  skipped {skip.place}: {skip.reason}", file=out)
 
 
 def _deck(app: App, name: str | None) -> Deck:

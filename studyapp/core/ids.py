@@ -30,3 +30,18 @@ def content_guid(deck_name: str, front: str) -> str:
 
 def _normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+# Anki's own guids are kept with this prefix, so they can never clash with our content hashes ("h:").
+ANKI_GUID_PREFIX = "anki:"
+_OUR_GUID_PREFIXES = ("h:",)
+
+
+def from_anki_guid(anki_guid: str) -> str:
+    """Our identity for a note read from an Anki package; a note we once exported keeps its own guid."""
+    return anki_guid if anki_guid.startswith(_OUR_GUID_PREFIXES) else ANKI_GUID_PREFIX + anki_guid
+
+
+def to_anki_guid(guid: str) -> str:
+    """The guid to write into an Anki package: Anki's own back as it was, ours as it is."""
+    return guid.removeprefix(ANKI_GUID_PREFIX)

@@ -1,13 +1,19 @@
 """Card text to safe HTML for display.
 
-Plain text is escaped, so a card can never inject markup. Web addresses become links, which the
-window opens in the system browser only when clicked. Blank lines become paragraphs.
+Plain text is escaped, so a card can never inject markup; imported HTML is sanitized again.
+Web addresses become links, which the window opens in the system browser only when clicked.
+Blank lines become paragraphs.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+
+from studyapp.core.cloze import cloze_answer, cloze_question
+from studyapp.core.model import Card, NoteKind
+from studyapp.core.sanitize import clean_html
 
 # An address runs to the first space or quote; trailing punctuation that ends the sentence, and a
 # closing bracket without an opening one inside the address, are not part of it.
@@ -48,3 +54,36 @@ def text_to_html(text: str) -> str:
     """Escape plain card text and mark up its paragraphs and links."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
     return "".join(f"<p>{_inline(p)}</p>" for p in paragraphs)
+
+
+@dataclass(frozen=True)
+class CardFaces:
+    """What the reviewer shows, as safe HTML.
+
+    ``question`` before the reveal; after it, ``revealed_question`` above the divider (the question
+    again, or for a cloze the completed sentence with the answer highlighted) and ``answer`` below.
+    """
+
+    question: str
+    revealed_question: str
+    answer: str
+
+
+def field_html(text: str, is_html: bool) -> str:
+    """A note field as safe HTML: imported HTML is sanitized again; plain text is escaped."""
+    return clean_html(text) if is_html else text_to_html(text)
+
+
+def card_faces(card: Card) -> CardFaces:
+    if card.kind is NoteKind.CLOZE:
+        number = card.ord + 1
+        question = cloze_question(card.front, number, card.html)
+        revealed = cloze_answer(card.front, number, card.html)
+        if card.html:
+            question, revealed = clean_html(question), clean_html(revealed)
+        return CardFaces(question, revealed, field_html(card.back, card.html) if card.back.strip() else "")
+    front, back = (
+        (card.back, card.front) if card.kind is NoteKind.REVERSED and card.ord == 1 else (card.front, card.back)
+    )
+    question = field_html(front, card.html)
+    return CardFaces(question, question, field_html(back, card.html))

@@ -6,22 +6,27 @@ There is no global app object: windows and commands receive this and call what t
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from studyapp.core.clock import Clock
+from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.core.model import Deck, DeckCounts, ReviewMode
 from studyapp.importers import ImportFailure
 from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks import deck_counts
-from studyapp.services.importing import ImportSummary, import_file
+from studyapp.services.exporting import ExportError, export_deck
+from studyapp.services.import_job import ImportJob, ImportRequest
+from studyapp.services.importing import ImportSummary
+from studyapp.services.media import media_dir_for
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.review import ReviewSession
 from studyapp.storage import Collection, CollectionError, StaleCardError
 
-__all__ = ["App", "CollectionError", "ImportFailure", "StaleCardError"]
+__all__ = ["App", "CollectionError", "ExportError", "ImportFailure", "StaleCardError"]
 
 
 @dataclass
@@ -73,8 +78,43 @@ class App:
             deck = matches[0] if len(matches) == 1 else None
         return deck
 
-    def import_file(self, path: Path, deck_name: str | None = None) -> ImportSummary:
-        return import_file(self.collection, path, self.rng, self.clock, deck_name)
+    @property
+    def path(self) -> Path:
+        assert self.collection.path is not None
+        return self.collection.path
+
+    @property
+    def media_dir(self) -> Path:
+        """Where the cards' images live."""
+        return media_dir_for(self.path)
+
+    def import_job(
+        self,
+        path: Path,
+        options: ImportOptions | None = None,
+        policy: DuplicatePolicy = DuplicatePolicy.UPDATE,
+        on_progress: Callable[[str, int, int], None] | None = None,
+    ) -> ImportJob:
+        """An import to run now or on a worker thread (it opens its own connection)."""
+        request = ImportRequest(Path(path), options or ImportOptions(), policy)
+        return ImportJob(self.path, request, self.rng, self.clock, on_progress)
+
+    def import_file(
+        self,
+        path: Path,
+        deck_name: str | None = None,
+        options: ImportOptions | None = None,
+        policy: DuplicatePolicy = DuplicatePolicy.UPDATE,
+    ) -> ImportSummary:
+        """Import a file of any supported format, here and now. A bad file changes nothing."""
+        options = options or ImportOptions()
+        if deck_name is not None:
+            options = replace(options, deck_name=deck_name)
+        return self.import_job(path, options, policy).run()
+
+    def export_deck(self, deck_name: str, path: Path) -> int:
+        """Export a deck and its subdecks to ``path`` (.csv, .txt or .apkg); returns the number of notes."""
+        return export_deck(self.collection, deck_name, Path(path), self.media_dir)
 
     def review_session(self, deck_id: int, mode: ReviewMode = ReviewMode.FLIP) -> ReviewSession:
         return ReviewSession(self.collection, deck_id, self.clock, self.rng, mode=mode)

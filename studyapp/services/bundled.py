@@ -30,6 +30,6 @@ def sync_bundled_decks(
             continue
         draft = read_qa(path)
         with collection.transaction():
-            summaries.append(store_draft(collection, draft, rng, clock))
+            summaries.append(store_draft(collection, draft, rng, clock.now()))
             collection.set_setting(key, digest)
     return summaries

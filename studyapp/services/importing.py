@@ -1,17 +1,28 @@
-"""Importing a deck file into the collection: parse first, then write everything in one transaction."""
+"""Storing what an importer read: in one transaction, following the duplicate policy, keeping progress.
+
+Notes are matched by guid. Depending on the policy a known note is updated (its cards keep their
+progress), kept as it is, or added again as a duplicate. Every note that is not imported is listed
+with its reason.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from studyapp.core.clock import Clock
-from studyapp.core.drafts import ImportDraft
+from studyapp.core.cloze import cloze_numbers
+from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, Skip
 from studyapp.core.ids import new_id
-from studyapp.core.model import Deck
-from studyapp.importers.plaintext_qa import read_qa
+from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.scheduling import Scheduler, fuzz_seed
+from studyapp.services.media import rewrite_references
 from studyapp.storage import Collection
+from studyapp.storage.notes_store import NewCard, NewNote, StoredNote
+
+Progress = Callable[[int, int], None]
+_PROGRESS_EVERY = 1000
 
 
 @dataclass(frozen=True)
@@ -20,27 +31,174 @@ class ImportSummary:
     new: int
     updated: int
     unchanged: int
+    skipped: tuple[Skip, ...] = ()
+    media: int = 0
+    details: dict[str, str] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return f"{self.deck}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        text = f"{self.deck}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
+        return text + (f", {len(self.skipped)} skipped" if self.skipped else "")
 
 
-def store_draft(collection: Collection, draft: ImportDraft, rng: random.Random, clock: Clock) -> ImportSummary:
-    """Write a parsed deck: create the deck if needed, add new notes, update changed ones."""
-    now = clock.now()
-    with collection.transaction():
-        deck: Deck | None = collection.decks.by_name(draft.name)
-        if deck is None:
-            deck = collection.decks.create(new_id(rng), draft.name, draft.description, now)
-        elif draft.description and draft.description != deck.description:
-            collection.decks.set_description(deck.id, draft.description)
-        counts = collection.notes.upsert(deck.id, draft.notes, rng, now)
-    return ImportSummary(draft.name, counts.new, counts.updated, counts.unchanged)
+def card_ords(note: NoteDraft) -> list[int]:
+    """Which cards a note gives: 0; 0 and 1 for a reversed note; n-1 for each cloze cn."""
+    if note.kind is NoteKind.CLOZE:
+        return [number - 1 for number in cloze_numbers(note.front)]
+    return [0, 1] if note.kind is NoteKind.REVERSED else [0]
 
 
-def import_file(
-    collection: Collection, path: Path, rng: random.Random, clock: Clock, deck_name: str | None = None
+def _problem(note: NoteDraft) -> str | None:
+    if not note.front.strip():
+        return "the front is empty"
+    if note.kind is NoteKind.CLOZE and not cloze_numbers(note.front):
+        return "a cloze note without any {{c1::...}} deletion"
+    return None
+
+
+class _Store:
+    """One import's writes. Used only inside ``store_draft``'s transaction."""
+
+    def __init__(self, collection: Collection, rng: random.Random, now: datetime) -> None:
+        self.collection = collection
+        self.rng = rng
+        self.now = now
+        self.deck_ids: dict[str, int] = {}
+        self.positions: dict[int, int] = {}
+        self.notes: list[NewNote] = []
+        self.cards: list[NewCard] = []
+        self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
+
+    def deck_id(self, name: str, description: str = "") -> int:
+        if name not in self.deck_ids:
+            deck = self.collection.decks.by_name(name)
+            if deck is None:
+                deck = self.collection.decks.create(new_id(self.rng), name, description, self.now)
+            elif description and description != deck.description:
+                self.collection.decks.set_description(deck.id, description)
+            self.deck_ids[name] = deck.id
+        return self.deck_ids[name]
+
+    def position(self, deck_id: int) -> int:
+        if deck_id not in self.positions:
+            self.positions[deck_id] = self.collection.notes.next_position(deck_id)
+        self.positions[deck_id] += 1
+        return self.positions[deck_id] - 1
+
+    def new_cards(self, note_id: int, deck_id: int, ords: list[int]) -> list[NewCard]:
+        return [NewCard(new_id(self.rng), note_id, deck_id, ord_, self.position(deck_id)) for ord_ in ords]
+
+    def add(self, note: NoteDraft, guid: str, deck_id: int, with_history: bool) -> None:
+        note_id = new_id(self.rng)
+        tags = " ".join(note.tags)
+        self.notes.append(NewNote(note_id, guid, deck_id, note.front, note.back, tags, note.kind, note.html))
+        cards = self.new_cards(note_id, deck_id, card_ords(note))
+        self.cards.extend(cards)
+        if with_history and note.history:
+            self.history.extend((card.id, note, card.ord) for card in cards)
+
+    def update(self, stored: StoredNote, note: NoteDraft, existing_ords: set[int]) -> None:
+        self.collection.notes.update(
+            stored.id,
+            {"front": note.front, "back": note.back, "tags": " ".join(note.tags), "kind": note.kind, "html": note.html},
+            self.now,
+        )
+        missing = [ord_ for ord_ in card_ords(note) if ord_ not in existing_ords]
+        self.collection.notes.add_cards(self.new_cards(stored.id, stored.deck_id, missing))
+
+    def flush(self) -> None:
+        self.collection.notes.add(self.notes, self.cards, self.now)
+        self.notes, self.cards = [], []
+
+    def store_history(self, scheduler: Scheduler) -> None:
+        for card_id, note, ord_ in self.history:
+            reviews = sorted((r for r in note.history if r.card_ord == ord_), key=lambda r: r.reviewed_at)
+            entries: list[ReviewEntry] = []
+            schedule = Schedule()
+            for review in reviews:
+                after = scheduler.answer(
+                    schedule, review.rating, review.reviewed_at, random.Random(fuzz_seed(card_id, schedule.reps))
+                )
+                entries.append(
+                    ReviewEntry(
+                        new_id(self.rng), card_id, review.reviewed_at, review.rating,
+                        max(0, review.duration_ms), ReviewMode.FLIP, schedule, after,
+                    )
+                )  # fmt: skip
+                schedule = after
+            self.collection.reviews.add_history(card_id, entries)
+
+
+def _duplicate_guid(collection: Collection, guid: str) -> str:
+    taken = collection.notes.guids_like(f"{guid}#dup")
+    number = 2
+    while f"{guid}#dup{number}" in taken:
+        number += 1
+    return f"{guid}#dup{number}"
+
+
+def _changed(stored: StoredNote, note: NoteDraft) -> bool:
+    return (stored.front, stored.back, stored.tags, stored.kind, stored.html) != (
+        note.front,
+        note.back,
+        " ".join(note.tags),
+        note.kind,
+        note.html,
+    )
+
+
+def store_draft(
+    collection: Collection,
+    draft: ImportDraft,
+    rng: random.Random,
+    now: datetime,
+    policy: DuplicatePolicy = DuplicatePolicy.UPDATE,
+    with_history: bool = False,
+    media_renames: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    scheduler: Scheduler | None = None,
 ) -> ImportSummary:
-    """Import a plain-text Q&A file. A bad file raises ``ImportFailure`` before anything is written."""
-    draft = read_qa(Path(path), deck_name)
-    return store_draft(collection, draft, rng, clock)
+    """Write a parsed file into the collection, all in one transaction."""
+    skipped = list(draft.skipped)
+    new = updated = unchanged = 0
+    total = len(draft.notes)
+    with collection.transaction():
+        store = _Store(collection, rng, now)
+        main_deck = store.deck_id(draft.name, draft.description)
+        existing = collection.notes.by_guids([note.guid for note in draft.notes])
+        ords = collection.notes.card_ords(stored.id for stored in existing.values())
+        seen: set[str] = set()
+        for index, note in enumerate(draft.notes):
+            if progress is not None and index % _PROGRESS_EVERY == 0:
+                progress(index, total)
+            place = f"line {note.line}" if note.line else f"note {index + 1}"
+            problem = _problem(note)
+            if problem is not None:
+                skipped.append(Skip(place, problem))
+                continue
+            if note.html and media_renames:
+                note = NoteDraft(**{**note.__dict__, "front": rewrite_references(note.front, media_renames),
+                                    "back": rewrite_references(note.back, media_renames)})  # fmt: skip
+            if note.guid in seen:
+                skipped.append(Skip(place, "the same note appears twice in the file"))
+                continue
+            seen.add(note.guid)
+            stored = existing.get(note.guid)
+            deck_id = store.deck_id(note.deck) if note.deck else main_deck
+            if stored is None:
+                store.add(note, note.guid, deck_id, with_history)
+                new += 1
+            elif policy is DuplicatePolicy.ADD:
+                store.add(note, _duplicate_guid(collection, note.guid), deck_id, with_history)
+                new += 1
+            elif not _changed(stored, note):
+                unchanged += 1
+            elif policy is DuplicatePolicy.KEEP:
+                skipped.append(Skip(place, "already in the collection with other text (kept as it was)"))
+            else:
+                store.update(stored, note, ords.get(stored.id, set()))
+                updated += 1
+        store.flush()
+        store.store_history(scheduler or Scheduler())
+        if progress is not None:
+            progress(total, total)
+    return ImportSummary(draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), dict(draft.details))

@@ -1,27 +1,51 @@
-"""Notes and their cards: adding and updating them from imported drafts."""
+"""Notes and their cards: looking them up by guid, adding, updating. The import service decides what to do."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from studyapp.core.drafts import NoteDraft
-from studyapp.core.ids import new_id
+from studyapp.core.model import NoteKind
 from studyapp.storage.codec import to_ms
 
 _CHUNK = 500  # stay well below SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True)
-class UpsertCounts:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
+class StoredNote:
+    id: int
+    guid: str
+    deck_id: int
+    front: str
+    back: str
+    tags: str
+    kind: NoteKind
+    html: bool
+
+
+@dataclass(frozen=True)
+class NewNote:
+    id: int
+    guid: str
+    deck_id: int
+    front: str
+    back: str
+    tags: str
+    kind: NoteKind
+    html: bool
+
+
+@dataclass(frozen=True)
+class NewCard:
+    id: int
+    note_id: int
+    deck_id: int
+    ord: int
+    position: int
 
 
 class NoteStore:
@@ -31,65 +55,86 @@ class NoteStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM notes").fetchone()[0])
 
-    def _existing(self, guids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def by_guids(self, guids: Sequence[str]) -> dict[str, StoredNote]:
+        """The notes among ``guids`` that are in the collection, by guid."""
+        found: dict[str, StoredNote] = {}
         for start in range(0, len(guids), _CHUNK):
             chunk = list(guids[start : start + _CHUNK])
             marks = ",".join("?" * len(chunk))
-            for row in self._db.query(f"SELECT id, guid, front, back, tags FROM notes WHERE guid IN ({marks})", chunk):
-                found[row["guid"]] = row
+            for row in self._db.execute(
+                f"SELECT id, guid, deck_id, front, back, tags, kind, html FROM notes WHERE guid IN ({marks})", chunk
+            ):
+                note = StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7]))
+                found[note.guid] = note
         return found
 
-    def upsert(self, deck_id: int, drafts: Sequence[NoteDraft], rng: random.Random, now: datetime) -> UpsertCounts:
-        """Add new notes (one card each, at the end of the deck's order) and update changed ones.
+    def in_decks(self, deck_ids: Sequence[int]) -> list[StoredNote]:
+        """The notes of these decks, in the order their first cards are introduced."""
+        marks = ",".join("?" * len(deck_ids))
+        rows = self._db.execute(
+            f"""SELECT n.id, n.guid, n.deck_id, n.front, n.back, n.tags, n.kind, n.html FROM notes n
+                LEFT JOIN (SELECT note_id, min(position) AS first FROM cards GROUP BY note_id) c ON c.note_id = n.id
+                WHERE n.deck_id IN ({marks}) ORDER BY n.deck_id, c.first, n.id""",
+            list(deck_ids),
+        )
+        return [StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7])) for row in rows]
 
-        A note is matched by its guid. An updated note keeps its cards, so their progress is kept.
-        Call inside a transaction.
-        """
-        existing = self._existing([draft.guid for draft in drafts])
-        stamp = to_ms(now)
-        position = self._next_position(deck_id)
-        new_notes: list[dict[str, Any]] = []
-        new_cards: list[dict[str, Any]] = []
-        updated = unchanged = 0
-        for draft in drafts:
-            tags = " ".join(draft.tags)
-            row = existing.get(draft.guid)
-            if row is None:
-                note_id = new_id(rng)
-                new_notes.append(
-                    {
-                        "id": note_id,
-                        "guid": draft.guid,
-                        "deck_id": deck_id,
-                        "front": draft.front,
-                        "back": draft.back,
-                        "tags": tags,
-                        "created_at": stamp,
-                        "modified_at": stamp,
-                    }
-                )
-                new_cards.append(
-                    {
-                        "id": new_id(rng),
-                        "note_id": note_id,
-                        "deck_id": deck_id,
-                        "ord": 0,
-                        "position": position,
-                    }
-                )
-                position += 1
-            elif (row["front"], row["back"], row["tags"]) != (draft.front, draft.back, tags):
-                self._db["notes"].update(
-                    row["id"], {"front": draft.front, "back": draft.back, "tags": tags, "modified_at": stamp}
-                )
-                updated += 1
-            else:
-                unchanged += 1
-        self._db["notes"].insert_all(new_notes, batch_size=_CHUNK)
-        self._db["cards"].insert_all(new_cards, batch_size=_CHUNK)
-        return UpsertCounts(new=len(new_notes), updated=updated, unchanged=unchanged)
+    def guids_like(self, prefix: str) -> set[str]:
+        """Guids that start with ``prefix`` (for numbering duplicates)."""
+        rows = self._db.execute("SELECT guid FROM notes WHERE substr(guid, 1, ?) = ?", [len(prefix), prefix])
+        return {row[0] for row in rows}
 
-    def _next_position(self, deck_id: int) -> int:
+    def card_ords(self, note_ids: Iterable[int]) -> dict[int, set[int]]:
+        """The card ords each note already has."""
+        ids = list(note_ids)
+        result: dict[int, set[int]] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for note_id, ord_ in self._db.execute(f"SELECT note_id, ord FROM cards WHERE note_id IN ({marks})", chunk):
+                result.setdefault(note_id, set()).add(ord_)
+        return result
+
+    def next_position(self, deck_id: int) -> int:
+        """The new-card position after the last card of the deck."""
         row = self._db.execute("SELECT max(position) FROM cards WHERE deck_id = ?", [deck_id]).fetchone()
         return 0 if row[0] is None else int(row[0]) + 1
+
+    def add(self, notes: Sequence[NewNote], cards: Sequence[NewCard], now: datetime) -> None:
+        """Insert notes and their cards (new cards, no progress). Call inside a transaction."""
+        stamp = to_ms(now)
+        self._db["notes"].insert_all(
+            (
+                {
+                    "id": n.id,
+                    "guid": n.guid,
+                    "deck_id": n.deck_id,
+                    "front": n.front,
+                    "back": n.back,
+                    "tags": n.tags,
+                    "kind": n.kind.value,
+                    "html": int(n.html),
+                    "created_at": stamp,
+                    "modified_at": stamp,
+                }
+                for n in notes
+            ),
+            batch_size=_CHUNK,
+        )
+        self.add_cards(cards)
+
+    def add_cards(self, cards: Sequence[NewCard]) -> None:
+        self._db["cards"].insert_all(
+            (
+                {"id": c.id, "note_id": c.note_id, "deck_id": c.deck_id, "ord": c.ord, "position": c.position}
+                for c in cards
+            ),
+            batch_size=_CHUNK,
+        )
+
+    def update(self, note_id: int, fields: dict[str, Any], now: datetime) -> None:
+        """Change a note's text, tags, kind or html flag; its cards and their progress stay."""
+        values = {key: (value.value if isinstance(value, NoteKind) else value) for key, value in fields.items()}
+        if "html" in values:
+            values["html"] = int(values["html"])
+        self._db["notes"].update(note_id, {**values, "modified_at": to_ms(now)})

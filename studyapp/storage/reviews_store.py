@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
-from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.model import Card, CardState, NoteKind, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, to_ms
 
-_CARD_SELECT = """SELECT c.*, n.front, n.back FROM cards c JOIN notes n ON n.id = c.note_id"""
+_CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
 _LEARNING = f"({int(CardState.LEARNING)}, {int(CardState.RELEARNING)})"
 
 
@@ -26,6 +27,9 @@ def _card(row: Any) -> Card:
         front=row["front"],
         back=row["back"],
         schedule=schedule_from_row(row),
+        ord=row["ord"],
+        kind=NoteKind(row["kind"]),
+        html=bool(row["html"]),
     )
 
 
@@ -40,6 +44,19 @@ def _entry(row: Any) -> ReviewEntry:
         before=schedule_from_row(row, "_before"),
         after=schedule_from_row(row, "_after"),
     )
+
+
+def _log_row(entry: ReviewEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "card_id": entry.card_id,
+        "reviewed_at": to_ms(entry.reviewed_at),
+        "rating": int(entry.rating),
+        "duration_ms": entry.duration_ms,
+        "mode": entry.mode.value,
+        **schedule_to_row(entry.before, "_before"),
+        **schedule_to_row(entry.after, "_after"),
+    }
 
 
 class ReviewStore:
@@ -101,18 +118,7 @@ class ReviewStore:
         with self._db.atomic():
             if not self._replace_schedule(entry.card_id, entry.before, entry.after):
                 raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
-            self._db["review_log"].insert(
-                {
-                    "id": entry.id,
-                    "card_id": entry.card_id,
-                    "reviewed_at": to_ms(entry.reviewed_at),
-                    "rating": int(entry.rating),
-                    "duration_ms": entry.duration_ms,
-                    "mode": entry.mode.value,
-                    **schedule_to_row(entry.before, "_before"),
-                    **schedule_to_row(entry.after, "_after"),
-                }
-            )
+            self._db["review_log"].insert(_log_row(entry))
 
     def undo(self, log_id: int) -> ReviewEntry:
         """Take back an answer: the card returns to its state before it, and the log row goes."""
@@ -125,6 +131,17 @@ class ReviewStore:
                 raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
             self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
         return entry
+
+    def add_history(self, card_id: int, entries: Sequence[ReviewEntry]) -> None:
+        """Store a card's imported past reviews and set the card to the state they end in.
+
+        For a card that has no log yet (a note being imported); call inside the import's transaction.
+        """
+        if not entries:
+            return
+        if not self._replace_schedule(card_id, entries[0].before, entries[-1].after):
+            raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
+        self._db["review_log"].insert_all((_log_row(entry) for entry in entries), batch_size=500)
 
     def log(self, card_id: int | None = None) -> list[ReviewEntry]:
         where, params = ("WHERE card_id = ?", [card_id]) if card_id is not None else ("", [])

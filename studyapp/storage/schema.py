@@ -99,6 +99,15 @@ _V1 = [
 ]
 
 
+# Version 2: notes know their kind (basic, reversed, cloze) and whether their fields are HTML.
+_V2 = [
+    """ALTER TABLE notes ADD COLUMN kind TEXT NOT NULL DEFAULT 'basic'
+       CHECK (kind IN ('basic', 'reversed', 'cloze'))""",
+    "ALTER TABLE notes ADD COLUMN html INTEGER NOT NULL DEFAULT 0 CHECK (html IN (0, 1))",
+    "CREATE INDEX cards_note ON cards (note_id)",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -109,6 +118,7 @@ def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
 
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V1),
+    _run(_V2),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

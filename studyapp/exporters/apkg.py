@@ -1,0 +1,192 @@
+"""Export to an Anki package (``.apkg``) in the legacy format every Anki version since 2.0 imports.
+
+The package is a zip of ``collection.anki2`` (an SQLite collection of schema 11), a JSON ``media`` map
+and the media files as members ``0``, ``1``, ... Notes keep their guid, so importing the package again
+into Anki updates them rather than adding copies. Review history is not exported: without Anki's card
+states it would contradict the new cards. This is one of the two modules outside storage allowed to
+use ``sqlite3``. The file is Anki's format, built in a temporary folder. The finished package is
+written to a temporary file next to ``path`` and moved over it in one step, so a failure never leaves
+a half-written package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from studyapp.core.drafts import ImportDraft, MediaFile
+from studyapp.core.ids import to_anki_guid
+from studyapp.core.model import NoteKind
+from studyapp.exporters.apkg_fields import (
+    FIELD_SEPARATOR,
+    anki_tags,
+    card_ords,
+    deck_with_parents,
+    field_checksum,
+    normalize_deck_name,
+    note_fields,
+    strip_html_keeping_media,
+)
+from studyapp.exporters.apkg_notetypes import (
+    DEFAULT_DECK_ID,
+    NOTETYPES,
+    collection_config_json,
+    deck_config_json,
+    deck_json,
+    notetype_json,
+)
+
+PROGRESS_EVERY = 500
+_SCHEMA_11 = """
+create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+    ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
+    models text not null, decks text not null, dconf text not null, tags text not null);
+create table notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
+    usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
+    flags integer not null, data text not null);
+create table cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
+    mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
+    ivl integer not null, factor integer not null, reps integer not null, lapses integer not null,
+    left integer not null, odue integer not null, odid integer not null, flags integer not null, data text not null);
+create table revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+    ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null,
+    type integer not null);
+create table graves (usn integer not null, oid integer not null, type integer not null);
+create index ix_notes_usn on notes (usn);
+create index ix_cards_usn on cards (usn);
+create index ix_revlog_usn on revlog (usn);
+create index ix_cards_nid on cards (nid);
+create index ix_cards_sched on cards (did, queue, due);
+create index ix_revlog_cid on revlog (cid);
+create index ix_notes_csum on notes (csum);
+"""
+
+Progress = Callable[[int, int], None]
+
+
+def write_apkg(draft: ImportDraft, path: Path, progress: Progress | None = None) -> None:
+    """Write ``draft``'s notes and media to ``path`` as an ``.apkg``; replace ``path`` only when complete.
+
+    ``progress(done, total)`` is called every few hundred notes and after each media file; it may raise to
+    cancel, and then ``path`` is left as it was. Raises ``ValueError`` for a media name that is not a
+    plain file name, or one that appears twice.
+    """
+    path = Path(path)
+    _check_media_names(draft.media)
+    total = len(draft.notes) + len(draft.media)
+    report = progress or (lambda done, total: None)
+    report(0, total)
+    with tempfile.TemporaryDirectory(prefix="studyapp-apkg-") as temp:
+        collection = Path(temp) / "collection.anki2"
+        _write_collection(draft, collection, lambda done: report(done, total))
+        handle, partial_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+        partial = Path(partial_name)
+        try:
+            with os.fdopen(handle, "wb") as output:
+                _write_zip(output, collection, draft.media, lambda done: report(len(draft.notes) + done, total))
+                output.flush()
+                os.fsync(output.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+    report(total, total)
+
+
+def _write_collection(draft: ImportDraft, target: Path, on_notes: Callable[[int], None]) -> None:
+    now_ms = int(time.time() * 1000)
+    now = now_ms // 1000
+    deck_ids = _deck_ids(draft, now_ms)
+    db = sqlite3.connect(target)
+    try:
+        db.executescript(_SCHEMA_11)
+        with db:  # one transaction: fast, and all or nothing
+            next_id = now_ms
+            for index, note in enumerate(draft.notes):
+                note_id, next_id = next_id, next_id + 1
+                fields = note_fields(note)
+                guid = to_anki_guid(note.guid) or f"studyapp-{index}"
+                db.execute(
+                    "insert into notes values (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
+                    (
+                        note_id,
+                        guid,
+                        NOTETYPES[note.kind].id,
+                        now,
+                        anki_tags(note.tags),
+                        FIELD_SEPARATOR.join(fields),
+                        strip_html_keeping_media(fields[0]),
+                        field_checksum(fields[0]),
+                    ),
+                )
+                deck_id = deck_ids[normalize_deck_name(note.deck, _fallback_deck(draft))]
+                for ord_ in card_ords(note):
+                    db.execute(
+                        "insert into cards values (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+                        (next_id, note_id, deck_id, ord_, now, index + 1),  # new cards, due in file order
+                    )
+                    next_id += 1
+                if (index + 1) % PROGRESS_EVERY == 0:
+                    on_notes(index + 1)
+            db.execute(
+                "insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
+                (
+                    now - now % 86400,
+                    now_ms,
+                    now_ms,
+                    json.dumps(collection_config_json(NOTETYPES[NoteKind.BASIC].id)),
+                    json.dumps({str(spec.id): notetype_json(spec, now) for spec in NOTETYPES.values()}),
+                    json.dumps({str(did): deck_json(did, name, now) for name, did in deck_ids.items()}),
+                    json.dumps({"1": deck_config_json()}),
+                ),
+            )
+        on_notes(len(draft.notes))
+    finally:
+        db.close()
+
+
+def _fallback_deck(draft: ImportDraft) -> str:
+    return draft.name or "Default"
+
+
+def _deck_ids(draft: ImportDraft, base: int) -> dict[str, int]:
+    """An id for "Default" (always 1) and for every deck the notes use, with all their parents."""
+    names = {normalize_deck_name(note.deck, _fallback_deck(draft)) for note in draft.notes}
+    ids = {"Default": DEFAULT_DECK_ID}
+    for name in sorted(names):
+        for level in deck_with_parents(name):
+            if level not in ids:
+                ids[level] = base + len(ids)
+    return ids
+
+
+def _write_zip(
+    output: BinaryIO, collection: Path, media: tuple[MediaFile, ...], on_file: Callable[[int], None]
+) -> None:
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.write(collection, "collection.anki2")
+        package.writestr("media", json.dumps({str(index): item.name for index, item in enumerate(media)}))
+        for index, item in enumerate(media):
+            # Media are mostly compressed already (images, audio): stored, as Anki does.
+            member = zipfile.ZipInfo(str(index), date_time=time.localtime()[:6])
+            member.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
+            package.writestr(member, item.data)
+            on_file(index + 1)
+
+
+def _check_media_names(media: tuple[MediaFile, ...]) -> None:
+    seen: set[str] = set()
+    for item in media:
+        name = item.name
+        if not name or name in {".", ".."} or any(c in name for c in "/\\\x00"):
+            raise ValueError(f"media file name {name!r} is not a plain file name")
+        if name in seen:
+            raise ValueError(f"media file name {name!r} appears twice")
+        seen.add(name)

@@ -1,0 +1,234 @@
+"""Reading the SQLite collection inside an Anki package, schema 11 or 18, read-only. No mapping here.
+
+This is one of the two modules outside storage allowed to use ``sqlite3``: the file is Anki's, not ours,
+and is read from a temporary copy. Schema 11 (``collection.anki2``/``.anki21``) keeps note types and decks
+as JSON in the ``col`` row. Schema 15+ (``collection.anki21b`` is 18) keeps them in tables. Note type
+settings there are protobuf, deck names are separated by ``\\x1f``, and indexes use Anki's ``unicase``
+collation, which must exist before SQLite touches those tables. Every SQLite or format error becomes an
+``ImportFailure`` naming the package and the collection member.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
+from studyapp.importers.errors import ImportFailure
+
+CLOZE_TYPE = 1  # note type kind: 0 standard, 1 cloze
+IMAGE_OCCLUSION_STOCK_KIND = 6  # originalStockKind of Anki's image occlusion note type
+_REQUIRED = {
+    "col": ("ver", "models", "decks"),
+    "notes": ("id", "guid", "mid", "tags", "flds"),
+    "cards": ("id", "nid", "did", "ord", "odid"),
+    "revlog": ("id", "cid", "ease", "time", "type"),
+}
+_REQUIRED_SCHEMA15 = {
+    "notetypes": ("id", "name", "config"),
+    "fields": ("ntid", "ord", "name"),
+    "templates": ("ntid", "ord"),
+    "decks": ("id", "name"),
+}
+
+
+@dataclass(frozen=True)
+class AnkiNotetype:
+    id: int
+    name: str
+    is_cloze: bool
+    field_names: tuple[str, ...]
+    template_count: int
+    stock_kind: int = 0
+
+
+@dataclass(frozen=True)
+class AnkiNote:
+    """A row of ``notes``. ``fields`` is ``None`` when the note is larger than the reader's limit."""
+
+    id: int
+    guid: str
+    notetype_id: int
+    tags: tuple[str, ...]
+    fields: tuple[str, ...] | None
+    size: int  # characters in all fields together
+
+
+@dataclass(frozen=True)
+class AnkiReview:
+    note_id: int
+    card_ord: int
+    at_ms: int  # the revlog id: when the answer was given, in milliseconds since 1970 UTC
+    ease: int
+    duration_ms: int
+
+
+def _unicase(left: str, right: str) -> int:
+    """Anki's case-insensitive collation (Unicode case folding), needed to read schema 18 tables."""
+    a, b = left.casefold(), right.casefold()
+    return (a > b) - (a < b)
+
+
+class AnkiCollection:
+    """An Anki collection file opened read-only. ``package`` and ``member`` name it in messages."""
+
+    def __init__(self, db_path: Path, package: Path, member: str) -> None:
+        self.package = package
+        self.member = member
+        uri = f"{db_path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            self._db = sqlite3.connect(uri, uri=True)
+        except sqlite3.Error as error:
+            raise self.fail(f"cannot be opened ({error})") from None
+        try:
+            self._db.create_collation("unicase", _unicase)
+            self._db.text_factory = lambda raw: raw.decode("utf-8", "replace")  # bad UTF-8 must not abort a query
+            self._db.execute("pragma query_only = on")
+            self._db.execute("pragma trusted_schema = off")
+            self.schema = self._check_schema()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def __enter__(self) -> AnkiCollection:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def fail(self, reason: str) -> ImportFailure:
+        return ImportFailure(self.package, f"{self.member} {reason}")
+
+    def _query(self, sql: str, parameters: tuple[object, ...] = ()) -> Iterator[tuple]:
+        try:
+            yield from self._db.execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise self.fail(f"cannot be read ({error})") from None
+
+    def _check_schema(self) -> int:
+        try:
+            kinds = dict(self._db.execute("select name, type from sqlite_master"))
+        except sqlite3.DatabaseError as error:
+            raise self.fail(f"is not an SQLite database ({error})") from None
+        self._require(kinds, _REQUIRED)
+        row = next(self._query("select ver from col"), None)
+        if row is None or not isinstance(row[0], int):
+            raise self.fail("is not an Anki collection (no version in table col)")
+        schema = row[0]
+        if schema < 11:
+            raise self.fail(f"is an Anki 1 collection (schema {schema}), which cannot be imported")
+        if schema >= 15:
+            self._require(kinds, _REQUIRED_SCHEMA15)
+        return schema
+
+    def _require(self, kinds: dict[str, str], required: dict[str, tuple[str, ...]]) -> None:
+        for table, columns in required.items():
+            if kinds.get(table) != "table":  # a view could run any query: only plain tables are read
+                raise self.fail(f"is not an Anki collection (missing table {table})")
+            present = {row[1] for row in self._query(f"pragma table_info({table})")}
+            missing = [c for c in columns if c not in present]
+            if missing:
+                raise self.fail(f"is not an Anki collection (missing column {table}.{missing[0]})")
+
+    def notetypes(self) -> dict[int, AnkiNotetype]:
+        """Every note type by id."""
+        return self._notetypes_from_tables() if self.schema >= 15 else self._notetypes_from_json()
+
+    def _notetypes_from_json(self) -> dict[int, AnkiNotetype]:
+        models = self._json_column("models")
+        found: dict[int, AnkiNotetype] = {}
+        try:
+            for key, model in models.items():
+                fields = sorted(model["flds"], key=lambda f: f["ord"])
+                found[int(key)] = AnkiNotetype(
+                    id=int(key),
+                    name=str(model["name"]),
+                    is_cloze=model.get("type") == CLOZE_TYPE,
+                    field_names=tuple(str(f["name"]) for f in fields),
+                    template_count=len(model["tmpls"]),
+                    stock_kind=int(model.get("originalStockKind") or 0),
+                )
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise self.fail(f"has a damaged note type list (col.models: {type(error).__name__} {error})") from None
+        return found
+
+    def _notetypes_from_tables(self) -> dict[int, AnkiNotetype]:
+        fields: dict[int, list[str]] = {}
+        for ntid, name in self._query("select ntid, name from fields order by ntid, ord"):
+            fields.setdefault(ntid, []).append(str(name))
+        templates = dict(self._query("select ntid, count(*) from templates group by ntid"))
+        found: dict[int, AnkiNotetype] = {}
+        for ntid, name, config in self._query("select id, name, config from notetypes"):
+            try:
+                settings = parse_message(config if isinstance(config, bytes) else b"")
+                kind, stock_kind = int_field(settings, 1), int_field(settings, 9)
+            except WireFormatError as error:
+                raise self.fail(f"has a damaged note type {str(name)!r} ({error})") from None
+            found[ntid] = AnkiNotetype(
+                ntid, str(name), kind == CLOZE_TYPE, tuple(fields.get(ntid, ())), templates.get(ntid, 0), stock_kind
+            )
+        return found
+
+    def deck_names(self) -> dict[int, str]:
+        """Every deck's full name by id, with ``::`` between levels in both schemas."""
+        if self.schema >= 15:
+            return {did: str(name).replace("\x1f", "::") for did, name in self._query("select id, name from decks")}
+        decks = self._json_column("decks")
+        try:
+            return {int(key): str(deck["name"]) for key, deck in decks.items()}
+        except (KeyError, TypeError, ValueError) as error:
+            raise self.fail(f"has a damaged deck list (col.decks: {type(error).__name__} {error})") from None
+
+    def _json_column(self, column: str) -> dict:
+        (text,) = next(self._query(f"select {column} from col"))
+        try:
+            value = json.loads(text)
+        except (ValueError, TypeError, RecursionError) as error:
+            raise self.fail(f"is not an Anki collection (col.{column} is not JSON: {error})") from None
+        if not isinstance(value, dict):
+            raise self.fail(f"is not an Anki collection (col.{column} is not a JSON object)")
+        return value
+
+    def note_count(self) -> int:
+        return next(self._query("select count(*) from notes"))[0]
+
+    def notes(self, max_chars: int) -> Iterator[AnkiNote]:
+        """Notes in creation order. A note over ``max_chars`` is not loaded at all, so it costs no memory."""
+        sql = (
+            "select id, guid, mid, tags, case when length(flds) > ? then null else flds end, length(flds)"
+            " from notes order by id"
+        )
+        for nid, guid, mid, tags, flds, size in self._query(sql, (max_chars,)):
+            fields = None if flds is None else tuple(_text(flds).split("\x1f"))
+            yield AnkiNote(nid, _text(guid), mid, tuple(_text(tags).split()), fields, size or 0)
+
+    def note_decks(self) -> dict[int, int]:
+        """Each note's deck: that of its first card (lowest ``ord``); its home deck if in a filtered deck."""
+        sql = "select nid, did, odid, min(ord) from cards group by nid"  # SQLite: bare columns from the min row
+        return {nid: (odid or did) for nid, did, odid, _ in self._query(sql)}
+
+    def reviews(self) -> Iterator[AnkiReview]:
+        """Real answers from the review log, oldest first.
+
+        Left out: ease 0 (not an answer) and types 4 and 5 (set by hand or rescheduled, not studied).
+        """
+        sql = (
+            "select c.nid, c.ord, r.id, r.ease, r.time from revlog r join cards c on c.id = r.cid"
+            " where r.ease between 1 and 4 and r.type not in (4, 5) order by r.id"
+        )
+        for nid, ord_, at_ms, ease, duration in self._query(sql):
+            yield AnkiReview(nid, ord_, at_ms, ease, duration if isinstance(duration, int) else 0)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)

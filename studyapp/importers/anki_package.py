@@ -1,0 +1,153 @@
+"""Anki packages (``.apkg`` decks, ``.colpkg`` whole collections) as an import draft.
+
+A package is a zip of one SQLite collection plus media. It comes in three generations, newest first.
+``collection.anki21b`` is zstd-compressed schema 18 with a protobuf media map (package version 3).
+``collection.anki21`` is schema 11 with newer features. ``collection.anki2`` is the original. New
+packages also hold a dummy ``collection.anki2`` that only says "please update", so the newest collection
+present is read. Everything is read through ``SafeZip``'s limits. The collection is copied, under a name
+of our choosing, into a temporary folder that is deleted afterwards, even on failure or cancellation.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
+from studyapp.importers.anki_collection import AnkiCollection, AnkiReview
+from studyapp.importers.anki_media import read_media_files, read_media_map
+from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, review_drafts
+from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
+from studyapp.importers.errors import ImportFailure
+from studyapp.importers.plaintext_qa import deck_name_from_path
+from studyapp.importers.safe_zip import DEFAULT_LIMITS, SafeZip, ZipLimits
+
+COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.anki2")  # preferred first
+META_MEMBER = "meta"
+LATEST_VERSION = 3  # package version with zstd compression and the protobuf media map
+PROGRESS_EVERY = 500  # notes between progress reports
+DEFAULT_OPTIONS = ImportOptions()
+
+Progress = Callable[[int, int], None]
+
+
+def read_anki_package(
+    path: Path,
+    options: ImportOptions = DEFAULT_OPTIONS,
+    progress: Progress | None = None,
+    *,
+    limits: ZipLimits = DEFAULT_LIMITS,
+) -> ImportDraft:
+    """Read an ``.apkg`` or ``.colpkg`` into a draft; history only if ``options.include_history``.
+
+    ``progress(done, total)`` is called now and then (notes, then media files). It may raise to cancel:
+    the exception propagates unchanged, after the temporary files are removed.
+    """
+    path = Path(path)
+    with SafeZip(path, limits) as archive, tempfile.TemporaryDirectory(prefix="studyapp-anki-") as temp:
+        version = _package_version(archive)
+        member = next((name for name in COLLECTION_MEMBERS if name in archive), None)
+        if member is None:
+            raise ImportFailure(path, f"has no Anki collection in it (none of {', '.join(COLLECTION_MEMBERS)})")
+        db_path = Path(temp) / "collection.sqlite"
+        with db_path.open("wb") as target:
+            archive.copy_to(member, target, zstd=member == "collection.anki21b")
+        version3 = version >= LATEST_VERSION
+        media_entries = read_media_map(archive, version3=version3)
+        with AnkiCollection(db_path, path, member) as collection:
+            total = collection.note_count() + len(media_entries)
+            ticker = _Ticker(progress, total)
+            notes, skipped = _read_notes(collection, options.include_history, ticker)
+            schema = collection.schema
+        media, media_skipped = read_media_files(archive, media_entries, version3=version3, on_file=ticker.media_file)
+        ticker.finish()
+    return ImportDraft(
+        name=options.deck_name or _main_deck(notes) or deck_name_from_path(path),
+        notes=tuple(notes),
+        media=tuple(media),
+        skipped=tuple(skipped + media_skipped),
+        details={
+            "format": _format(path, options),
+            "anki_schema": str(schema),
+            "collection": member,
+            "media": str(len(media)),
+        },
+    )
+
+
+def _read_notes(collection: AnkiCollection, with_history: bool, ticker: _Ticker) -> tuple[list[NoteDraft], list[Skip]]:
+    mapper = NoteMapper(collection.notetypes(), collection.deck_names(), collection.note_decks())
+    histories: dict[int, list[AnkiReview]] = {}
+    if with_history:
+        for review in collection.reviews():
+            histories.setdefault(review.note_id, []).append(review)
+    notes: list[NoteDraft] = []
+    bad_reviews = 0
+    for index, note in enumerate(collection.notes(MAX_NOTE_CHARS), start=1):
+        history, bad = review_drafts(histories.pop(note.id, []))
+        bad_reviews += bad
+        draft = mapper.map(index, note, history)
+        if draft is not None:
+            notes.append(draft)
+        ticker.note()
+    skipped = mapper.skipped + mapper.dropped_field_skips()
+    if bad_reviews:
+        reason = f"{bad_reviews} entries with an impossible time, rating or card were left out"
+        skipped.append(Skip(place="review log", reason=reason))
+    return notes, skipped
+
+
+def _package_version(archive: SafeZip) -> int:
+    """The ``meta`` member's version (1, 2 or 3); without one, 2 if there is a ``collection.anki21``, else 1."""
+    if META_MEMBER not in archive:
+        return 2 if "collection.anki21" in archive else 1
+    try:
+        version = int_field(parse_message(archive.read(META_MEMBER, max_bytes=1024)), 1)
+    except WireFormatError as error:
+        raise archive.fail(META_MEMBER, f"is not valid package information ({error})") from None
+    if not 1 <= version <= LATEST_VERSION:
+        raise archive.fail(META_MEMBER, f"says package version {version}: made by a newer Anki than this app reads")
+    return version
+
+
+def _main_deck(notes: list[NoteDraft]) -> str | None:
+    """The top-level deck of most notes (all of them, in a package of one deck tree)."""
+    tops = Counter(note.deck.split("::")[0] for note in notes if note.deck)
+    return tops.most_common(1)[0][0] if tops else None
+
+
+def _format(path: Path, options: ImportOptions) -> str:
+    if options.format in ("apkg", "colpkg"):
+        return options.format
+    return "colpkg" if path.suffix.lower() == ".colpkg" else "apkg"
+
+
+class _Ticker:
+    """Calls ``progress`` every ``PROGRESS_EVERY`` notes and after every media file, without catching anything."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self._progress = progress
+        self._total = total
+        self._done = 0
+        self._reported = -1
+        self._report()
+
+    def note(self) -> None:
+        self._done += 1
+        if self._done % PROGRESS_EVERY == 0:
+            self._report()
+
+    def media_file(self) -> None:
+        self._done += 1
+        self._report()
+
+    def finish(self) -> None:
+        self._done = self._total
+        self._report()
+
+    def _report(self) -> None:
+        if self._progress is not None and self._done != self._reported:
+            self._reported = self._done
+            self._progress(self._done, self._total)
