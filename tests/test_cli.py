@@ -146,3 +146,72 @@ def test_the_console_script_is_installed() -> None:
     assert script.exists(), "pip install -e . should create the studyapp command"
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("studyapp ")
+
+
+def test_import_csv_with_policies_and_progress(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    source = tmp_path / "capitals.csv"
+    source.write_text("front,back,tags\nFrance?,Paris,geo\nMeeting?,at 9:00,work\n", encoding="utf-8")
+    first = studyapp("--collection", str(path), "import", str(source), "--with-progress")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip() == "Capitals: 2 new, 0 updated, 0 unchanged"
+    assert "Saving capitals.csv: 100%" in first.stderr
+    source.write_text("front,back,tags\nFrance?,Paris (capital),geo\nMeeting?,at 9:00,work\n", encoding="utf-8")
+    kept = studyapp("--collection", str(path), "import", str(source), "--on-duplicate", "keep")
+    assert kept.stdout.splitlines() == [
+        "Capitals: 0 new, 0 updated, 1 unchanged, 1 skipped",
+        "  skipped line 2: already in the collection with other text (kept as it was)",
+    ]
+    added = studyapp("--collection", str(path), "import", str(source), "--on-duplicate", "add")
+    assert added.stdout.strip() == "Capitals: 2 new, 0 updated, 0 unchanged"
+    updated = studyapp("--collection", str(path), "import", str(source))
+    assert updated.stdout.strip() == "Capitals: 0 new, 1 updated, 1 unchanged"
+    assert [d["total"] for d in decks(path) if d["name"] == "Capitals"] == [4]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".txt", ".apkg"])
+def test_export_then_reimport_adds_nothing(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / "c.db"
+    target = tmp_path / f"calcinosis{suffix}"
+    result = studyapp("--collection", str(path), "export", str(target), "--deck", "Calcinosis")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Calcinosis: 29 notes exported to {target}"
+    again = studyapp("--collection", str(path), "import", str(target))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "Calcinosis: 0 new, 0 updated, 29 unchanged"
+
+
+def test_export_needs_a_known_format_and_deck(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    bad = studyapp("--collection", str(path), "export", str(tmp_path / "x.pdf"), "--deck", "Calcinosis")
+    assert bad.returncode == 1 and "unknown export format '.pdf'" in bad.stderr
+    missing = studyapp("--collection", str(path), "export", str(tmp_path / "x.csv"), "--deck", "Nope")
+    assert missing.returncode == 1 and "no deck named 'Nope'" in missing.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_import_an_anki_package_with_and_without_history(tmp_path: Path) -> None:
+    genanki = pytest.importorskip("genanki")
+    model = genanki.BASIC_MODEL
+    deck = genanki.Deck(2059400110, "Languages::German")
+    deck.add_note(genanki.Note(model=model, fields=["Hund", "dog"], tags=["animals"], guid="g-hund"))
+    package = tmp_path / "german.apkg"
+    genanki.Package(deck).write_to_file(str(package))
+    path = tmp_path / "c.db"
+    result = studyapp("--collection", str(path), "import", str(package))
+    assert result.returncode == 0, result.stderr
+    assert "1 new" in result.stdout
+    assert {"Languages::German"} <= {d["name"] for d in decks(path)}
+
+
+def test_a_broken_package_fails_in_one_line(tmp_path: Path) -> None:
+    package = tmp_path / "broken.apkg"
+    package.write_bytes(b"PK\x03\x04 not really a zip")
+    path = tmp_path / "c.db"
+    decks(path)
+    before = path.read_bytes()
+    result = studyapp("--collection", str(path), "import", str(package))
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert str(package) in line
+    assert path.read_bytes() == before

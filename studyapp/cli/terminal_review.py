@@ -13,6 +13,7 @@ from typing import TextIO
 
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating
+from studyapp.core.render import card_text_faces
 from studyapp.services.review import ReviewSession
 
 _QUIT = {"q", "quit", "exit"}
@@ -53,14 +54,15 @@ def review_in_terminal(session: ReviewSession, stdin: TextIO, stdout: TextIO) ->
         while card is not None:
             counts = session.counts()
             say(f"\n── {session.deck.name} · New {counts.new} · Learning {counts.learning} · Due {counts.review} ──")
-            say(_wrap(card.front, "  "))
+            question, answer = card_text_faces(card)
+            say(_wrap(question, "  "))
             reply = _ask("[Enter] show answer, u undo, q quit: ", stdin, stdout)
             if reply in _QUIT:
                 break
             if reply in _UNDO:
                 card = _undo(session, say)
                 continue
-            say(_wrap(card.back, "  "))
+            say(_wrap(answer, "  "))
             labels = session.interval_labels()
             choices = "   ".join(f"{r.value} {r.label} ({labels[r]})" for r in Rating)
             while True:

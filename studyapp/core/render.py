@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from studyapp.core.cloze import cloze_answer, cloze_question
 from studyapp.core.model import Card, NoteKind
+from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
 
 # An address runs to the first space or quote; trailing punctuation that ends the sentence, and a
@@ -87,3 +88,15 @@ def card_faces(card: Card) -> CardFaces:
     )
     question = field_html(front, card.html)
     return CardFaces(question, question, field_html(back, card.html))
+
+
+def card_text_faces(card: Card) -> tuple[str, str]:
+    """The question and the answer as plain text, for the terminal."""
+    faces = card_faces(card)
+    if card.kind is NoteKind.CLOZE:
+        answer = html_to_text(faces.revealed_question)
+        extra = html_to_text(faces.answer)
+        return html_to_text(faces.question), f"{answer}\n\n{extra}" if extra else answer
+    if not card.html and card.kind is NoteKind.BASIC:
+        return card.front, card.back
+    return html_to_text(faces.question), html_to_text(faces.answer)

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind, Rating
+from studyapp.core.plain_text import plain_if_simple
 from studyapp.core.sanitize import clean_html
 from studyapp.importers.anki_collection import IMAGE_OCCLUSION_STOCK_KIND, AnkiNote, AnkiNotetype, AnkiReview
 
@@ -79,14 +80,16 @@ class NoteMapper:
             return self._skip(place, "it is a cloze note without any {{c1::...}} deletion")
         if any(text.strip() for text in note.fields[2:]):
             self._dropped[notetype.id] += 1
+        plain = (plain_if_simple(front), plain_if_simple(back))
+        is_html = plain[0] is None or plain[1] is None
         return NoteDraft(
             guid=from_anki_guid(note.guid or f"note-{note.id}"),
-            front=front,
-            back=back,
+            front=front if is_html else plain[0],
+            back=back if is_html else plain[1],
             tags=note.tags,
             line=index,
             kind=kind,
-            html=True,
+            html=is_html,
             deck=self._deck_names.get(self._note_decks.get(note.id, -1)),
             history=history,
         )
