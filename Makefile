@@ -12,7 +12,7 @@ QT_LIBS := libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
 	libxkbcommon-x11.so.0:libxkbcommon-x11-0 libEGL.so.1:libegl1 \
 	libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3
 
-.PHONY: run test setup check-qt-libs clean
+.PHONY: run test setup check-qt-libs bench clean
 
 run: $(STAMP) check-qt-libs
 	$(BIN)/studyapp $(ARGS)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)
+
+# Speed and memory, side by side with the anki engine (see benchmarks/README.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/import_csv.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \

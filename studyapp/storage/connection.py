@@ -42,6 +42,9 @@ def open_database(path: Path) -> sqlite_utils.Database:
         db.execute("PRAGMA foreign_keys = ON")
         db.enable_wal()
         db.execute("PRAGMA synchronous = NORMAL")
+        # 32 MiB of page cache (the default is 2 MiB): a large import touches the guid and card indexes
+        # at random places, and a study session reads the same few pages again and again.
+        db.execute("PRAGMA cache_size = -32768")
         _migrate(db)
     except CollectionError:
         conn.close()

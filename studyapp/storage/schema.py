@@ -104,7 +104,6 @@ _V2 = [
     """ALTER TABLE notes ADD COLUMN kind TEXT NOT NULL DEFAULT 'basic'
        CHECK (kind IN ('basic', 'reversed', 'cloze'))""",
     "ALTER TABLE notes ADD COLUMN html INTEGER NOT NULL DEFAULT 0 CHECK (html IN (0, 1))",
-    "CREATE INDEX cards_note ON cards (note_id)",
 ]
 
 
