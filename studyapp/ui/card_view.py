@@ -1,19 +1,30 @@
 """The card: question, and after reveal a divider and the answer, centred in a comfortable column.
 
-Card text is plain text turned into safe HTML by ``text_to_html``: markup in a card is shown, never
-run. Links are not followed inside the view; a click on an http(s) link hands the address to
-``link_opener`` (the system browser by default; tests replace it).
+The reviewer shows a card's ``CardFaces`` (safe HTML from ``studyapp.core.render``); plain text given to
+``show_question``/``show_answer`` is escaped first, so markup in a card is shown, never run. Links are
+not followed inside the view; a click on an http(s) link hands the address to ``link_opener`` (the
+system browser by default; tests replace it).
+
+Images load from the collection's media folder only: ``loadResource`` accepts a plain file name that
+resolves inside that folder and refuses everything else (http, file:, data:, paths that climb out),
+and the document asks the view alone, so nothing is ever fetched from elsewhere. Images wider than
+the text column are scaled down to fit it.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFont, QResizeEvent
+from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
-from studyapp.core.render import text_to_html
+from studyapp.core.render import CardFaces, text_to_html
+from studyapp.services.media import is_safe_name
+from studyapp.ui.card_images import fit_images
 from studyapp.ui.style import theme_for
 
 MAX_READING_WIDTH = 720
@@ -22,14 +33,52 @@ SIDE_PADDING = 32
 VERTICAL_PADDING = 28
 SHORT_ANSWER = 140  # characters: a short one-paragraph answer is centred like the question
 OPENABLE_SCHEMES = ("http", "https")
+IMAGE_RESOURCE = QTextDocument.ResourceType.ImageResource.value
+_TAG = re.compile(r"<[^>]*>")
+_BLOCK = re.compile(r"<(p|li|tr|div|h\d|pre|blockquote)\b", re.IGNORECASE)
+_BLOCK_START = re.compile(r"\s*<(p|div|ul|ol|dl|table|h\d|pre|blockquote|hr)\b", re.IGNORECASE)
+
+
+class MediaOnlyDocument(QTextDocument):
+    """A document that loads resources through ``loader`` only.
+
+    QTextDocument's own ``loadResource`` falls back to ``data:`` URLs and local files when the view
+    returns nothing, and Qt's image handler then tries the image's name as a file path (relative to
+    the working folder). So a refused image is answered with a blank pixel: nothing else is read.
+    """
+
+    def __init__(self, loader: Callable[[int, QUrl], object], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._loader = loader
+        self._blank = QImage(1, 1, QImage.Format.Format_ARGB32)
+        self._blank.fill(Qt.GlobalColor.transparent)
+
+    def loadResource(self, type_: int, name: QUrl) -> object:
+        loaded = self._loader(type_, name)
+        return self._blank if loaded is None and int(type_) == IMAGE_RESOURCE else loaded
+
+
+def as_blocks(face_html: str) -> str:
+    """Face HTML with its inline content in a paragraph, so that every face has the same spacing."""
+    return face_html if _BLOCK_START.match(face_html) else f"<p>{face_html}</p>"
+
+
+def is_short(answer_html: str) -> bool:
+    """A short, one-paragraph answer (centred like the question)."""
+    text = html.unescape(_TAG.sub("", answer_html))
+    return len(text.strip()) <= SHORT_ANSWER and len(_BLOCK.findall(answer_html)) <= 1
 
 
 class CardView(QTextBrowser):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CardView")
+        self.media_dir = media_dir
+        self.setDocument(MediaOnlyDocument(self.loadResource, self))
+        self.document().setUndoRedoEnabled(False)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setAcceptDrops(False)  # files dropped on the window go to the import dialog
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the reviewer, not the text
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -41,23 +90,33 @@ class CardView(QTextBrowser):
         self.setFont(font)
         self.link_opener: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.anchorClicked.connect(self.open_link)
-        self._front = ""
-        self._back: str | None = None
+        self._question = ""
+        self._answer: str | None = None
         self._centring = False
 
     # -- content -----------------------------------------------------------------------------------
 
+    def show_faces(self, faces: CardFaces, revealed: bool) -> None:
+        """A card as the reviewer shows it: the question, or after the reveal the question and the answer."""
+        if revealed:
+            self._question, self._answer = faces.revealed_question, faces.answer
+        else:
+            self._question, self._answer = faces.question, None
+        self._render()
+
     def show_question(self, front: str) -> None:
-        self._front, self._back = front, None
+        """Plain text as a question (escaped)."""
+        self._question, self._answer = text_to_html(front), None
         self._render()
 
     def show_answer(self, front: str, back: str) -> None:
-        self._front, self._back = front, back
+        """Plain text as a question and its answer (escaped)."""
+        self._question, self._answer = text_to_html(front), text_to_html(back)
         self._render()
 
     @property
     def answer_shown(self) -> bool:
-        return self._back is not None
+        return self._answer is not None
 
     def _stylesheet(self) -> str:
         theme = theme_for(self.palette())
@@ -68,22 +127,54 @@ class CardView(QTextBrowser):
             f".answer {{ font-weight: 400; }}"
             f".centred {{ text-align: center; }}"
             f"a {{ color: {theme.link}; text-decoration: underline; }}"
+            f".cloze {{ font-weight: 700; color: {theme.accent}; }}"
         )
 
     def _render(self) -> None:
-        parts = [f'<div class="question">{text_to_html(self._front)}</div>']
-        if self._back is not None:
+        parts = [f'<div class="question">{as_blocks(self._question)}</div>']
+        if self._answer:  # a cloze without extra text has no answer below a divider
             theme = theme_for(self.palette())
-            short = len(self._back) <= SHORT_ANSWER and "\n\n" not in self._back.strip()
-            answer_class = "answer centred" if short else "answer"
+            answer_class = "answer centred" if is_short(self._answer) else "answer"
             parts.append(
-                f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 6px; margin-bottom: 22px;">'
+                f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px; margin-bottom: 22px;">'
                 f'<tr><td style="background-color: {theme.border}; font-size: 1px;">&nbsp;</td></tr></table>'
             )
-            parts.append(f'<div class="{answer_class}">{text_to_html(self._back)}</div>')
+            parts.append(f'<div class="{answer_class}">{as_blocks(self._answer)}</div>')
         self.document().setDefaultStyleSheet(self._stylesheet())
         self.setHtml("".join(parts))
         self._recentre()
+
+    # -- media -------------------------------------------------------------------------------------
+
+    def media_path(self, name: QUrl) -> Path | None:
+        """The file in the media folder that ``name`` names, if it is a plain file name of a file there."""
+        if self.media_dir is None or not name.isRelative() or name.host() or name.hasQuery() or name.hasFragment():
+            return None
+        file_name = name.path(QUrl.ComponentFormattingOption.FullyDecoded)
+        if not is_safe_name(file_name) or "/" in file_name or "\\" in file_name:
+            return None
+        try:
+            folder = self.media_dir.resolve(strict=True)
+            path = (folder / file_name).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        return path if path.parent == folder and path.is_file() else None
+
+    def loadResource(self, type_: int, name: QUrl) -> object:
+        """An image from the media folder; nothing else, from nowhere else."""
+        if int(type_) != IMAGE_RESOURCE:
+            return None
+        path = self.media_path(name)
+        if path is None:
+            return None
+        image = QImage(str(path))
+        return None if image.isNull() else image
+
+    def image_size(self, name: str) -> QSize | None:
+        """An image's natural size, read from its header, or ``None`` if it is not a media image."""
+        path = self.media_path(QUrl(name))
+        size = QImageReader(str(path)).size() if path is not None else QSize()
+        return size if size.isValid() and not size.isEmpty() else None
 
     # -- links -------------------------------------------------------------------------------------
 
@@ -97,6 +188,11 @@ class CardView(QTextBrowser):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._recentre()
+
+    def column_width(self) -> int:
+        """The width of the text column inside the side margins."""
+        side = max(SIDE_PADDING, (self.viewport().width() - MAX_READING_WIDTH) // 2)
+        return max(40, int(self.viewport().width() - 2 * side - 2 * self.document().documentMargin()))
 
     def _recentre(self) -> None:
         """Keep the text in a column of at most MAX_READING_WIDTH, a little above the middle."""
@@ -113,6 +209,7 @@ class CardView(QTextBrowser):
             form.setTopMargin(0)
             form.setBottomMargin(0)
             frame.setFrameFormat(form)
+            fit_images(document, self.column_width(), self.image_size)
             content = document.size().height()
             spare = self.viewport().height() - content
             form.setTopMargin(max(VERTICAL_PADDING, spare * 0.44))

@@ -163,7 +163,9 @@ class DeckList(QWidget):
     def _update_details(self, *_args: object) -> None:
         deck_id = self.table.current_deck_id()
         if self.table.topLevelItemCount() == 0:
-            self.description.setText("No decks yet. Import a text file with File → Import… (Ctrl+I).")
+            self.description.setText(
+                "No decks yet. Import a file with File → Import… (Ctrl+I), or drop it on this window."
+            )
         else:
             self.description.setText(self._descriptions.get(deck_id, "") if deck_id is not None else "")
         self.description.setVisible(bool(self.description.text()))

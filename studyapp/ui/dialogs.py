@@ -1,4 +1,4 @@
-"""Small dialogs: messages, the file chooser for import, keyboard shortcuts, About.
+"""Small dialogs: messages, the file choosers for import and export, keyboard shortcuts, About.
 
 Messages open window-modal without blocking (``open()``, not ``exec()``), so the event loop and the
 tests keep running while one is up.
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QGridLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -28,7 +29,8 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("↑ / ↓", "Choose a deck"),
             ("Enter", "Study the chosen deck"),
-            ("Ctrl+I", "Import a text file"),
+            ("Ctrl+I", "Import a file (or drop it on the window)"),
+            ("Ctrl+E", "Export the chosen deck"),
         ),
     ),
     (
@@ -71,12 +73,51 @@ def show_message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str)
     return box
 
 
-def choose_text_file(parent: QWidget) -> Path | None:
-    """Ask for a text file to import; ``None`` if cancelled."""
-    name, _filter = QFileDialog.getOpenFileName(
-        parent, "Import a deck", str(Path.home()), "Text files (*.txt);;All files (*)"
-    )
+IMPORT_SUFFIXES = (".txt", ".csv", ".tsv", ".apkg", ".colpkg")
+IMPORT_FILTER = (
+    "Decks and notes (*.txt *.csv *.tsv *.apkg *.colpkg);;"
+    "Text and CSV (*.txt *.csv *.tsv);;"
+    "Anki packages (*.apkg *.colpkg);;"
+    "All files (*)"
+)
+EXPORT_FILTERS = {
+    ".apkg": "Anki package (*.apkg)",
+    ".csv": "CSV, comma-separated (*.csv)",
+    ".txt": "Text, tab-separated (*.txt)",
+}
+
+
+def choose_import_file(parent: QWidget) -> Path | None:
+    """Ask for a file to import; ``None`` if cancelled."""
+    name, _filter = QFileDialog.getOpenFileName(parent, "Import", str(Path.home()), IMPORT_FILTER)
     return Path(name) if name else None
+
+
+def export_file_name(deck_name: str, suffix: str = ".apkg") -> str:
+    """A file name for a deck: ``Medicine::Cardiology`` -> ``Medicine - Cardiology.apkg``."""
+    stem = " - ".join(part.strip() for part in deck_name.split("::"))
+    stem = "".join("_" if char in '<>:"/\\|?*' or ord(char) < 32 else char for char in stem).strip(" .")
+    return (stem or "deck") + suffix
+
+
+def choose_export_path(parent: QWidget, deck_name: str) -> Path | None:
+    """Ask where to export ``deck_name`` (.apkg, .csv or .txt); ``None`` if cancelled."""
+    filters = ";;".join(EXPORT_FILTERS.values())
+    start = str(Path.home() / export_file_name(deck_name))
+    name, chosen = QFileDialog.getSaveFileName(parent, f"Export “{deck_name}”", start, filters)
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() not in EXPORT_FILTERS:
+        suffix = next((s for s, text in EXPORT_FILTERS.items() if text == chosen), ".apkg")
+        path = path.with_name(path.name + suffix)
+    return path
+
+
+def choose_deck(parent: QWidget, names: list[str]) -> str | None:
+    """Ask which deck to export when none is chosen; ``None`` if cancelled."""
+    name, ok = QInputDialog.getItem(parent, "Export", "Deck to export:", names, 0, False)
+    return name if ok and name else None
 
 
 class ShortcutsDialog(QDialog):

@@ -1,7 +1,8 @@
 """The one main window: deck list, reviewer and session summary in a stack, with the menus.
 
 The window receives the ``App`` it works on; it keeps no state of its own beyond the current
-session, and stores its size and position in the collection's settings.
+session, and stores its size and position in the collection's settings. Files dropped on it open
+the import dialog.
 """
 
 from __future__ import annotations
@@ -10,13 +11,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from studyapp.services.app import App, ImportFailure
+from studyapp.services.app import App
 from studyapp.services.paths import resources_dir
 from studyapp.ui import dialogs
+from studyapp.ui.deck_export import export_deck
 from studyapp.ui.deck_list import DeckList
+from studyapp.ui.file_drop import importable_paths
+from studyapp.ui.import_dialog import ImportDialog
 from studyapp.ui.reviewer import Reviewer
 from studyapp.ui.session_summary import SessionSummaryView
 
@@ -38,11 +51,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("studyapp")
         self.setWindowIcon(app_icon())
         self.setMinimumSize(*MINIMUM_SIZE)
-        # Replaceable so a test (or a later, richer import dialog) can skip the file chooser.
-        self.choose_import_file: Callable[[QWidget], Path | None] = dialogs.choose_text_file
+        self.setAcceptDrops(True)
+        # Replaceable so that tests can skip the system's file choosers.
+        self.choose_import_file: Callable[[QWidget], Path | None] = dialogs.choose_import_file
+        self.choose_export_path: Callable[[QWidget, str], Path | None] = dialogs.choose_export_path
+        self.choose_export_deck: Callable[[QWidget, list[str]], str | None] = dialogs.choose_deck
+        self.import_dialog: ImportDialog | None = None
 
         self.deck_list = DeckList()
-        self.reviewer = Reviewer()
+        self.reviewer = Reviewer(app.media_dir)
         self.summary = SessionSummaryView()
         self.stack = QStackedWidget()
         for page in (self.deck_list, self.reviewer, self.summary):
@@ -71,6 +88,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self.import_action = self._action("&Import…", "Ctrl+I", self.import_deck)
+        self.export_action = self._action("&Export deck…", "Ctrl+E", self.export_deck)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
@@ -78,6 +96,7 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = self.menuBar().addMenu("&Help")
@@ -120,16 +139,64 @@ class MainWindow(QMainWindow):
 
     def import_deck(self) -> None:
         path = self.choose_import_file(self)
-        if path is None:
+        if path is not None:
+            self.open_import_dialog(path)
+
+    def open_import_dialog(self, path: Path) -> ImportDialog:
+        """The import dialog for ``path``, window-modal; the deck list is refreshed when it closes."""
+        if self.import_dialog is not None:
+            return self.import_dialog
+        dialog = ImportDialog(self.app, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _result: self._import_dialog_closed(dialog))
+        self.import_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _import_dialog_closed(self, dialog: ImportDialog) -> None:
+        self.import_dialog = None
+        self.activateWindow()  # the keys come back here
+        if self.stack.currentWidget() is not self.deck_list:
             return
-        try:
-            summary = self.app.import_file(path)
-        except ImportFailure as error:
-            dialogs.show_message(self, QMessageBox.Icon.Warning, "Import failed", str(error))
+        self.show_decks()
+        deck = self.app.find_deck(dialog.summary.deck) if dialog.summary is not None else None
+        if deck is not None:
+            self.deck_list.select_deck(deck.id)
+
+    def export_deck(self) -> QMessageBox | None:
+        """Export the deck being studied, else the one chosen in the list, else ask which."""
+        names = {deck.id: deck.name for deck in self.app.decks()}
+        if not names:
+            return dialogs.show_message(self, QMessageBox.Icon.Information, "Export", "There is no deck to export.")
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        name = names.get(deck_id) if deck_id is not None else None
+        if name is None:
+            name = self.choose_export_deck(self, sorted(names.values()))
+        return export_deck(self, self.app, name, self.choose_export_path) if name is not None else None
+
+    # -- dropped files -----------------------------------------------------------------------------
+
+    def _consider_drag(self, event: QDragMoveEvent) -> None:
+        if importable_paths(event.mimeData()) and self.import_dialog is None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._consider_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._consider_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = importable_paths(event.mimeData())
+        if not paths or self.import_dialog is not None:
+            event.ignore()
             return
-        if self.stack.currentWidget() is self.deck_list:
-            self.show_decks()
-        dialogs.show_message(self, QMessageBox.Icon.Information, "Import finished", str(summary))
+        event.acceptProposedAction()
+        self.open_import_dialog(paths[0])
 
     def show_shortcuts(self) -> dialogs.ShortcutsDialog:
         dialog = dialogs.ShortcutsDialog(self)
@@ -156,6 +223,8 @@ class MainWindow(QMainWindow):
         self.app.set_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toHex().data()).decode("ascii"))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.reject()  # cancels a running import and waits for its worker
         if self.isVisible():  # a second close of a hidden window has nothing new to save
             self.save_geometry()
         super().closeEvent(event)

@@ -7,11 +7,14 @@ the arrow and page keys scroll a long card.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSlider, QGridLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.core.model import Rating
+from studyapp.core.render import card_faces
 from studyapp.services.app import StaleCardError
 from studyapp.services.review import ReviewSession
 from studyapp.ui.answer_bar import AnswerBar
@@ -38,7 +41,7 @@ class Reviewer(QWidget):
     finished = Signal()  # no card left in this session: show the summary
     back_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Reviewer")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -72,7 +75,7 @@ class Reviewer(QWidget):
             header_layout.setColumnMinimumWidth(column, 150)
             header_layout.setColumnStretch(column, 1)
 
-        self.card_view = CardView()
+        self.card_view = CardView(media_dir)
         self.counts_bar = CountsBar()
         self.answer_bar = AnswerBar()
         self.answer_bar.reveal_clicked.connect(self.reveal)
@@ -117,7 +120,7 @@ class Reviewer(QWidget):
             self.finished.emit()
             return
         self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
-        self.card_view.show_question(card.front)
+        self.card_view.show_faces(card_faces(card), revealed=False)
         self.answer_bar.show_reveal()
 
     def reveal(self) -> None:
@@ -125,7 +128,7 @@ class Reviewer(QWidget):
         if session is None or session.current is None or self.revealed:
             return
         card = session.current
-        self.card_view.show_answer(card.front, card.back)
+        self.card_view.show_faces(card_faces(card), revealed=True)
         self.answer_bar.show_ratings(session.interval_labels())
 
     def answer(self, rating: Rating) -> None:

@@ -20,11 +20,6 @@ def row_texts(window: MainWindow, row: int = 0) -> list[str]:
     return [item.text(column) for column in range(item.columnCount())]
 
 
-def open_message_box(qtbot, window: MainWindow) -> QMessageBox:
-    qtbot.waitUntil(lambda: any(box.isVisible() for box in window.findChildren(QMessageBox)))
-    return next(box for box in window.findChildren(QMessageBox) if box.isVisible())
-
-
 def test_start_shows_the_first_deck_chosen_with_its_counts(window: MainWindow, calcinosis_id: int) -> None:
     table = window.deck_list.table
     assert window.stack.currentWidget() is window.deck_list
@@ -62,7 +57,7 @@ def test_double_click_studies_the_deck(window: MainWindow, qtbot) -> None:
 
 
 @offscreen_dialog_warning
-def test_import_adds_the_deck_and_reports_what_was_imported(
+def test_ctrl_i_imports_a_file_and_the_list_shows_the_new_deck_chosen(
     window: MainWindow, app: App, qtbot, tmp_path: Path
 ) -> None:
     source = tmp_path / "small-deck.txt"
@@ -70,32 +65,23 @@ def test_import_adds_the_deck_and_reports_what_was_imported(
     window.choose_import_file = lambda parent: source
     press(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
 
-    box = open_message_box(qtbot, window)
-    assert box.text() == "Small deck: 2 new, 0 updated, 0 unchanged"
-    box.accept()
+    dialog = window.import_dialog
+    assert dialog is not None
+    with qtbot.waitSignal(dialog.preview_ready):
+        pass
+    assert dialog.options_panel.format_combo.currentText() == "Q&A text"
+    with qtbot.waitSignal(dialog.import_finished):
+        press(qtbot, Qt.Key.Key_Return)
+    assert "Small deck: 2 new, 0 updated, 0 unchanged" in dialog.summary_view.text()
+    press(qtbot, Qt.Key.Key_Return)  # Close
     assert app.find_deck("Small deck") is not None
-    names = [window.deck_list.table.topLevelItem(r).text(0) for r in range(window.deck_list.table.topLevelItemCount())]
-    assert sorted(names) == ["Calcinosis", "Small deck"]
-
-
-@offscreen_dialog_warning
-def test_a_bad_import_file_shows_a_one_line_warning(window: MainWindow, app: App, qtbot, tmp_path: Path) -> None:
-    source = tmp_path / "notes.txt"
-    source.write_text("No questions here.\n", encoding="utf-8")
-    window.choose_import_file = lambda parent: source
-    window.import_action.trigger()
-
-    box = open_message_box(qtbot, window)
-    assert box.icon() == QMessageBox.Icon.Warning
-    assert "notes.txt" in box.text()
-    assert "no questions found" in box.text()
-    assert "\n" not in box.text()
-    box.accept()
-    assert [d.name for d in app.collection.decks.all()] == ["Calcinosis"]
+    assert row_texts(window, 1) == ["Small deck", "2", "0", "0", "2"]
+    assert window.deck_list.table.currentItem().text(0) == "Small deck"
 
 
 def test_cancelling_the_file_chooser_imports_nothing(window: MainWindow, app: App) -> None:
     window.choose_import_file = lambda parent: None
     window.import_action.trigger()
+    assert window.import_dialog is None
     assert not any(box.isVisible() for box in window.findChildren(QMessageBox))
     assert len(app.collection.decks.all()) == 1

@@ -53,7 +53,7 @@ def test_the_menus_hold_import_quit_shortcuts_and_about(window: MainWindow) -> N
     assert list(menus) == ["File", "Help"]
     file_items = [a.text().replace("&", "") for a in menus["File"].actions() if not a.isSeparator()]
     help_items = [a.text().replace("&", "") for a in menus["Help"].actions()]
-    assert file_items == ["Import…", "Quit"]
+    assert file_items == ["Import…", "Export deck…", "Quit"]
     assert help_items == ["Keyboard shortcuts", "About studyapp"]
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 
@@ -64,7 +64,7 @@ def test_f1_lists_every_key(window: MainWindow, qtbot) -> None:
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(ShortcutsDialog)))
     dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
     text = dialog.text()
-    for key in ("Space / Enter", "1", "2", "3", "4", "Ctrl+Z", "Esc", "Ctrl+Q", "Ctrl+I", "F1", "Enter"):
+    for key in ("Space / Enter", "1", "2", "3", "4", "Ctrl+Z", "Esc", "Ctrl+Q", "Ctrl+I", "Ctrl+E", "F1", "Enter"):
         assert key in text.splitlines()
     dialog.reject()
 
