@@ -41,6 +41,11 @@ class ImportPreview:
         return self.format == "csv"
 
 
+def _quizlet_delimiter(name: str | None) -> str | None:
+    """Quizlet's reader names its term/definition separator ("tab", "comma") or gives a custom one."""
+    return {"tab": "\t", "comma": ","}.get(name, name) if name else None
+
+
 def preview_file(path: Path, options: ImportOptions | None = None) -> ImportPreview:
     """Detect the format and read just enough of ``path`` to show it. Raises ``ImportFailure``."""
     options = options or ImportOptions()
@@ -70,7 +75,7 @@ def preview_file(path: Path, options: ImportOptions | None = None) -> ImportPrev
         column_names=NOTE_COLUMNS,
         rows=rows,
         encoding=draft.details.get("encoding"),
-        delimiter=None,
+        delimiter=_quizlet_delimiter(draft.details.get("delimiter")) if kind == "quizlet" else None,
         html=any(note.html for note in draft.notes),
         note_count=len(draft.notes),
         skipped=len(draft.skipped),
