@@ -19,6 +19,7 @@ from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import Scheduler, fuzz_seed
 from studyapp.services.media import rewrite_references
 from studyapp.storage import Collection
+from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import NewCard, NewNote, StoredNote
 
 Progress = Callable[[int, int], None]
@@ -110,17 +111,20 @@ class _Store:
         ords = [card_ords(note) if note.kind is not NoteKind.BASIC else [0] for note, _, _, _ in self.pending]
         note_ids = sorted(new_id(self.rng) for _ in self.pending)
         card_ids = iter(sorted(new_id(self.rng) for _ in range(sum(map(len, ords)))))
+        stamp = to_ms(self.now)
         notes: list[NewNote] = []
         cards: list[NewCard] = []
         for note_id, note_ords, (note, guid, deck_id, history) in zip(note_ids, ords, self.pending, strict=True):
-            tags = " ".join(note.tags)
-            notes.append(NewNote(note_id, guid, deck_id, note.front, note.back, tags, note.kind, note.html))
+            notes.append(
+                NewNote(note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), note.kind.value,
+                        int(note.html), stamp, stamp)
+            )  # fmt: skip
             for ord_ in note_ords:
                 card_id = next(card_ids)
                 cards.append(NewCard(card_id, note_id, deck_id, ord_, self.position(deck_id)))
                 if history:
                     self.history.append((card_id, note, ord_))
-        self.collection.notes.add(notes, cards, self.now)
+        self.collection.notes.add(notes, cards)
         self.pending = []
 
     def store_history(self, scheduler: Scheduler) -> None:
