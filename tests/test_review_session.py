@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def test_review_limit_caps_due_cards(app: App, tmp_path: Path, clock: FixedClock
     app.import_file(_qa_file(tmp_path, 6))
     deck = app.find_deck("Mini")
     assert deck is not None
-    app.collection.db.execute("UPDATE decks SET reviews_per_day = 2 WHERE id = ?", [deck.id])
+    preset = app.collection.presets.get(deck.preset_id)
+    app.collection.presets.update(preset.id, preset.name, replace(preset.options, reviews_per_day=2))
     session = app.review_session(deck.id)
     session.next_card()
     while session.current is not None:

@@ -10,8 +10,8 @@ from typing import TextIO
 
 import studyapp
 from studyapp.cli.terminal_review import review_in_terminal
+from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
-from studyapp.core.model import Deck
 from studyapp.services.app import App, CollectionError, ExportError, ImportFailure
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 

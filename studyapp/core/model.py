@@ -63,15 +63,6 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class Deck:
-    id: int
-    name: str
-    description: str = ""
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-
-
-@dataclass(frozen=True)
 class Card:
     """A card as the reviewer sees it: its note's text, which side of the note it asks, and its schedule.
 

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.core.clock import Clock
+from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
-from studyapp.core.model import Deck, DeckCounts, ReviewMode
+from studyapp.core.model import DeckCounts, ReviewMode
 from studyapp.importers import ImportFailure
 from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock

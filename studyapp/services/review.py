@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from studyapp.core.clock import Clock
+from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import new_id
 from studyapp.core.intervals import format_interval
 from studyapp.core.limits import remaining
@@ -69,7 +70,7 @@ class ReviewSession:
         self._reviews = collection.reviews
         self._clock = clock
         self._rng = rng
-        self._scheduler = scheduler or Scheduler()
+        self._scheduler = scheduler or Scheduler(deck.options.scheduler_config())
         self._mode = mode
         self._undo_stack: list[ReviewEntry] = []
         self._shown_at: datetime | None = None
@@ -95,9 +96,9 @@ class ReviewSession:
         _, day_end = study_day(self._collection, self._clock)
         card = self._reviews.next_learning(self.deck.id, now)
         if card is None and counts.review > 0:
-            card = self._reviews.next_review(self.deck.id, day_end)
+            card = self._reviews.next_review(self.deck.id, day_end, now)
         if card is None and counts.new > 0:
-            card = self._reviews.next_new(self.deck.id)
+            card = self._reviews.next_new(self.deck.id, now, self.deck.options.new_order is NewOrder.RANDOM)
         if card is None:
             card = self._reviews.next_learning(self.deck.id, now + LEARN_AHEAD)
         self.current = card

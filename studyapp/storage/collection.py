@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from studyapp.storage.connection import open_database, schema_version
-from studyapp.storage.decks_store import DeckStore
+from studyapp.storage.decks_store import DeckStore, PresetStore
 from studyapp.storage.notes_store import NoteStore
 from studyapp.storage.reviews_store import ReviewStore
 
@@ -25,6 +25,7 @@ class Collection:
         self.db = db
         self.path = path
         self.decks = DeckStore(db)
+        self.presets = PresetStore(db)
         self.notes = NoteStore(db)
         self.reviews = ReviewStore(db)
 

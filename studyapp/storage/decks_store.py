@@ -8,7 +8,8 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.core.model import CardState, Deck
+from studyapp.core.deck_options import Deck, DeckOptions, Preset
+from studyapp.core.model import CardState
 from studyapp.storage.codec import to_ms
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
@@ -27,14 +28,52 @@ class DeckFigures:
     reviews_studied_today: int
 
 
+_DECK_SELECT = "SELECT d.*, p.options AS preset_options FROM decks d LEFT JOIN presets p ON p.id = d.preset_id"
+# A card counts for today unless it is suspended or buried for the rest of the study day.
+STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :start)"
+
+
 def _deck(row: Any) -> Deck:
+    options = row["preset_options"]
     return Deck(
         id=row["id"],
         name=row["name"],
         description=row["description"],
-        new_per_day=row["new_per_day"],
-        reviews_per_day=row["reviews_per_day"],
+        options=DeckOptions.from_json(options) if options else DeckOptions(),
+        preset_id=row["preset_id"],
     )
+
+
+class PresetStore:
+    """Named option presets; every deck points at one."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    def all(self) -> list[Preset]:
+        rows = self._db.execute("SELECT id, name, options FROM presets ORDER BY name COLLATE NOCASE")
+        return [Preset(row[0], row[1], DeckOptions.from_json(row[2])) for row in rows]
+
+    def get(self, preset_id: int) -> Preset | None:
+        return next((p for p in self.all() if p.id == preset_id), None)
+
+    def create(self, preset_id: int, name: str, options: DeckOptions, now: datetime) -> Preset:
+        self._db["presets"].insert(
+            {"id": preset_id, "name": name, "options": options.to_json(), "created_at": to_ms(now)}
+        )
+        return Preset(preset_id, name, options)
+
+    def update(self, preset_id: int, name: str, options: DeckOptions) -> None:
+        self._db["presets"].update(preset_id, {"name": name, "options": options.to_json()})
+
+    def delete(self, preset_id: int) -> None:
+        self._db.execute("DELETE FROM presets WHERE id = ?", [preset_id])
+
+    def decks_using(self, preset_id: int) -> int:
+        return int(self._db.execute("SELECT count(*) FROM decks WHERE preset_id = ?", [preset_id]).fetchone()[0])
+
+    def assign(self, deck_id: int, preset_id: int) -> None:
+        self._db["decks"].update(deck_id, {"preset_id": preset_id})
 
 
 class DeckStore:
@@ -42,18 +81,29 @@ class DeckStore:
         self._db = db
 
     def all(self) -> list[Deck]:
-        return [_deck(row) for row in self._db.query("SELECT * FROM decks ORDER BY name COLLATE NOCASE")]
+        return [_deck(row) for row in self._db.query(f"{_DECK_SELECT} ORDER BY d.name COLLATE NOCASE")]
 
     def get(self, deck_id: int) -> Deck | None:
-        rows = list(self._db.query("SELECT * FROM decks WHERE id = ?", [deck_id]))
+        rows = list(self._db.query(f"{_DECK_SELECT} WHERE d.id = ?", [deck_id]))
         return _deck(rows[0]) if rows else None
 
     def by_name(self, name: str) -> Deck | None:
-        rows = list(self._db.query("SELECT * FROM decks WHERE name = ?", [name]))
+        rows = list(self._db.query(f"{_DECK_SELECT} WHERE d.name = ?", [name]))
         return _deck(rows[0]) if rows else None
 
     def create(self, deck_id: int, name: str, description: str, now: datetime) -> Deck:
-        self._db["decks"].insert({"id": deck_id, "name": name, "description": description, "created_at": to_ms(now)})
+        preset = self._db.execute(
+            "SELECT id FROM presets ORDER BY name = 'Default' DESC, created_at LIMIT 1"
+        ).fetchone()
+        self._db["decks"].insert(
+            {
+                "id": deck_id,
+                "name": name,
+                "description": description,
+                "created_at": to_ms(now),
+                "preset_id": preset[0] if preset else None,
+            }
+        )
         deck = self.get(deck_id)
         assert deck is not None
         return deck
@@ -67,18 +117,18 @@ class DeckStore:
         With ``deck_id``, only that deck's (the reviewer asks after every answer).
         """
         end = to_ms(day_end)
-        cards_where = "WHERE deck_id = :deck" if deck_id is not None else ""
+        cards_where = "AND c.deck_id = :deck" if deck_id is not None else ""
         log_where = "AND c.deck_id = :deck" if deck_id is not None else ""
         card_counts = {
             row[0]: row[1:]
             for row in self._db.execute(
-                f"""SELECT deck_id,
-                          sum(state = {int(CardState.NEW)}),
-                          sum(state IN {_LEARNING_STATES} AND due < :end),
-                          sum(state = {int(CardState.REVIEW)} AND due < :end),
+                f"""SELECT c.deck_id,
+                          sum(c.state = {int(CardState.NEW)} AND {STUDYABLE}),
+                          sum(c.state IN {_LEARNING_STATES} AND c.due < :end AND {STUDYABLE}),
+                          sum(c.state = {int(CardState.REVIEW)} AND c.due < :end AND {STUDYABLE}),
                           count(*)
-                   FROM cards {cards_where} GROUP BY deck_id""",
-                {"end": end, "deck": deck_id},
+                   FROM cards c WHERE 1 {cards_where} GROUP BY c.deck_id""",
+                {"end": end, "start": to_ms(day_start), "deck": deck_id},
             )
         }
         studied = {

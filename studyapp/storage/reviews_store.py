@@ -13,6 +13,7 @@ from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, 
 
 _CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
 _LEARNING = f"({int(CardState.LEARNING)}, {int(CardState.RELEARNING)})"
+_STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
 
 
 class StaleCardError(Exception):
@@ -73,23 +74,27 @@ class ReviewStore:
     def next_learning(self, deck_id: int, due_by: datetime) -> Card | None:
         """The learning card due soonest, if it is due by ``due_by``."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by",
+            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by AND {_STUDYABLE}",
             "c.due, c.id",
-            {"deck": deck_id, "by": to_ms(due_by)},
+            {"deck": deck_id, "by": to_ms(due_by), "now": to_ms(due_by)},
         )
 
-    def next_review(self, deck_id: int, due_before: datetime) -> Card | None:
+    def next_review(self, deck_id: int, due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before",
+            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before AND {_STUDYABLE}",
             "c.due, c.id",
-            {"deck": deck_id, "before": to_ms(due_before)},
+            {"deck": deck_id, "before": to_ms(due_before), "now": to_ms(now)},
         )
 
-    def next_new(self, deck_id: int) -> Card | None:
+    def next_new(self, deck_id: int, now: datetime, random_order: bool = False) -> Card | None:
         """The next new card in deck order."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state = {int(CardState.NEW)}", "c.position, c.id", {"deck": deck_id}
+            f"c.deck_id = :deck AND c.state = {int(CardState.NEW)} AND {_STUDYABLE}",
+            # Random order: an import hands out its random ids in file order, so order by the id's
+            # remainder by a prime instead, which is as random as the id and fixed for the card.
+            "c.id % 1000003, c.id" if random_order else "c.position, c.id",
+            {"deck": deck_id, "now": to_ms(now)},
         )
 
     def next_due_after(self, deck_id: int, moment: datetime) -> datetime | None:

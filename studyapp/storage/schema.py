@@ -10,9 +10,12 @@ Ids are random 63-bit integers made by the caller, never row counters.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 
 import sqlite_utils
+
+from studyapp.core.deck_options import DeckOptions
 
 # "Stdy": marks the SQLite file as a studyapp collection (PRAGMA application_id).
 APPLICATION_ID = 0x53746479
@@ -108,6 +111,47 @@ _V2 = [
 ]
 
 
+# Version 3: suspending and burying, option presets shared between decks, and full-text search.
+_V3 = [
+    "ALTER TABLE cards ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE cards ADD COLUMN buried_until INTEGER",  # ms: hidden from study until the next day
+    """CREATE TABLE presets (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        options TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    )""",
+    "ALTER TABLE decks ADD COLUMN preset_id INTEGER REFERENCES presets(id)",
+    # The search index over the notes' text, kept in step with the notes by triggers.
+    """CREATE VIRTUAL TABLE notes_fts USING fts5(
+        front, back, content='notes', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+    )""",
+    """CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, front, back) VALUES (new.id, new.front, new.back);
+    END""",
+    """CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, front, back) VALUES ('delete', old.id, old.front, old.back);
+    END""",
+    """CREATE TRIGGER notes_fts_update AFTER UPDATE OF front, back ON notes BEGIN
+        INSERT INTO notes_fts (notes_fts, rowid, front, back) VALUES ('delete', old.id, old.front, old.back);
+        INSERT INTO notes_fts (rowid, front, back) VALUES (new.id, new.front, new.back);
+    END""",
+    "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')",
+]
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    _run(_V3)(db)
+    # Every deck starts on one "Default" preset holding the limits it had.
+    preset_id = random.SystemRandom().getrandbits(63) or 1
+    db.execute(
+        "INSERT INTO presets (id, name, options, created_at) "
+        "VALUES (?, 'Default', ?, CAST(strftime('%s') AS INTEGER) * 1000)",
+        [preset_id, DeckOptions().to_json()],
+    )
+    db.execute("UPDATE decks SET preset_id = ?", [preset_id])
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -119,6 +163,7 @@ def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V1),
     _run(_V2),
+    _v3,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
