@@ -80,6 +80,22 @@ class NoteStore:
                 found[note.guid] = note
         return found
 
+    def get(self, note_id: int) -> StoredNote | None:
+        row = self._db.execute(
+            "SELECT id, guid, deck_id, front, back, tags, kind, html FROM notes WHERE id = ?", [note_id]
+        ).fetchone()
+        return None if row is None else StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7]))
+
+    def of_card(self, card_id: int) -> StoredNote | None:
+        row = self._db.execute("SELECT note_id FROM cards WHERE id = ?", [card_id]).fetchone()
+        return None if row is None else self.get(row[0])
+
+    def fronts_in_deck(self, deck_id: int) -> list[tuple[int, str]]:
+        """(note id, front) of every note of a deck: for the duplicate check of the Add dialog."""
+        return [
+            (row[0], row[1]) for row in self._db.execute("SELECT id, front FROM notes WHERE deck_id = ?", [deck_id])
+        ]
+
     def in_decks(self, deck_ids: Sequence[int]) -> list[StoredNote]:
         """The notes of these decks, in the order their first cards are introduced."""
         marks = ",".join("?" * len(deck_ids))
