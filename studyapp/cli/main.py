@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 import studyapp
+from studyapp.cli import add_command, search_command
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", help="study in the terminal (also reads answers from a pipe)")
     review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
+    add_command.register(commands)
+    search_command.register(commands)
     return parser
 
 
@@ -81,10 +84,14 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             deck = _deck(app, args.deck)
             count = app.export_deck(deck.name, args.file)
             print(f"{deck.name}: {count} notes exported to {args.file}", file=stdout)
+        elif args.command == "add":
+            add_command.add_from_args(app, args, stdout)
+        elif args.command == "search":
+            search_command.search_from_args(app, args, stdout)
         elif args.command == "review":
             review_in_terminal(app.review_session(_deck(app, args.deck).id), stdin, stdout)
         return 0
-    except (CommandError, ImportFailure, ExportError) as error:
+    except (CommandError, ImportFailure, ExportError, add_command.NoteError, search_command.SearchError) as error:
         print(f"studyapp {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -1,9 +1,14 @@
-"""The deck list: each deck with its New, Learning and Due counts and its size; Enter studies it."""
+"""The deck list: a tree of decks (``Parent::Child``) with New, Learning and Due counts and sizes.
+
+Enter studies the chosen deck; F2, Delete, Ctrl+Z and O ask for a rename, a deletion, its undo and
+the deck's options (the window's ``DeckActions`` answers them). A parent that exists only through its
+children is a row too, with the sums of its children; its full name is kept for renaming it.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,11 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.model import DeckCounts
-from studyapp.ui.style import count_colour, theme_for
+from studyapp.services.deck_ops import DeckNode
+from studyapp.ui.style import Theme, count_colour, theme_for
 
 COLUMNS = ("Deck", "New", "Learning", "Due", "Total")
 _KINDS = ("new", "learning", "due")
 _DECK_ID = Qt.ItemDataRole.UserRole
+_FULL_NAME = Qt.ItemDataRole.UserRole + 1
 _MAX_VISIBLE_ROWS = 12
 _CONTENT_WIDTH = 760
 
@@ -30,15 +37,20 @@ class DeckTable(QTreeWidget):
     """The table itself: Enter (or a double-click) asks to study the current deck."""
 
     study_requested = Signal(object)  # deck ids are 64-bit: not a C int
+    rename_requested = Signal(str)  # the full name (a parent may have no id)
+    delete_requested = Signal(str)
+    undo_requested = Signal()
+    options_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("DeckTable")
         self.setColumnCount(len(COLUMNS))
         self.setHeaderLabels(list(COLUMNS))
-        self.setRootIsDecorated(False)
+        self.setRootIsDecorated(True)
         self.setUniformRowHeights(True)
-        self.setItemsExpandable(False)
+        self.setItemsExpandable(True)
+        self.setIndentation(20)
         self.setAllColumnsShowFocus(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -54,20 +66,46 @@ class DeckTable(QTreeWidget):
 
     def current_deck_id(self) -> int | None:
         item = self.currentItem()
-        return None if item is None else int(item.data(0, _DECK_ID))
+        deck_id = None if item is None else item.data(0, _DECK_ID)
+        return None if deck_id is None else int(deck_id)
+
+    def current_name(self) -> str | None:
+        """The full name of the chosen row (``A::B``), also for a parent that is not a deck itself."""
+        item = self.currentItem()
+        return None if item is None else str(item.data(0, _FULL_NAME))
 
     def _item_chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        self.study_requested.emit(int(item.data(0, _DECK_ID)))
+        deck_id = item.data(0, _DECK_ID)
+        if deck_id is not None:
+            self.study_requested.emit(int(deck_id))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem() is not None:
+        key, name = event.key(), self.current_name()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentItem() is not None:
             self._item_chosen(self.currentItem())
+        elif event.matches(QKeySequence.StandardKey.Undo):
+            self.undo_requested.emit()
+        elif key == Qt.Key.Key_F2 and name is not None:
+            self.rename_requested.emit(name)
+        elif key == Qt.Key.Key_Delete and name is not None:
+            self.delete_requested.emit(name)
+        elif key == Qt.Key.Key_O and not event.modifiers() and self.current_deck_id() is not None:
+            self.options_requested.emit(self.current_deck_id())
         else:
             super().keyPressEvent(event)
 
+    def all_items(self) -> list[QTreeWidgetItem]:
+        found: list[QTreeWidgetItem] = []
+        pending = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while pending:
+            item = pending.pop(0)
+            found.append(item)
+            pending[:0] = [item.child(i) for i in range(item.childCount())]
+        return found
+
     def sizeHint(self) -> QSize:
         """Tall enough for its rows (up to a dozen), so a short list does not leave an empty box."""
-        rows = max(1, min(self.topLevelItemCount(), _MAX_VISIBLE_ROWS))
+        rows = max(1, min(len(self.all_items()), _MAX_VISIBLE_ROWS))
         row_height = self.sizeHintForRow(0) if self.topLevelItemCount() else 40
         margins = self.contentsMargins()
         height = self.header().sizeHint().height() + rows * row_height + margins.top() + margins.bottom()
@@ -76,6 +114,8 @@ class DeckTable(QTreeWidget):
 
 class DeckList(QWidget):
     study_requested = Signal(object)  # deck ids are 64-bit: not a C int
+    new_deck_requested = Signal()
+    collapsed_changed = Signal(object)  # the set of full names of folded parents
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +126,10 @@ class DeckList(QWidget):
         self.table = DeckTable()
         self.table.study_requested.connect(self.study_requested)
         self.table.currentItemChanged.connect(self._update_details)
+        self.table.itemExpanded.connect(self._expansion_changed)
+        self.table.itemCollapsed.connect(self._expansion_changed)
+        self.collapsed: set[str] = set()
+        self._filling = False
         self.description = QLabel()
         self.description.setObjectName("DeckDescription")
         self.description.setWordWrap(True)
@@ -95,12 +139,20 @@ class DeckList(QWidget):
         self.study_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.study_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.study_button.clicked.connect(self._study_current)
-        hint = QLabel("↑↓ choose · Enter study · Ctrl+I import · F1 shortcuts")
+        self.new_button = QPushButton("New deck…")
+        self.options_button = QPushButton("Options…")
+        for button in (self.new_button, self.options_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.new_button.clicked.connect(self.new_deck_requested)
+        self.options_button.clicked.connect(self._options_current)
+        hint = QLabel("Enter study · F2 rename · Del delete · O options · F1 shortcuts")
         hint.setObjectName("KeyHint")
         self._descriptions: dict[int, str] = {}
 
         buttons = QHBoxLayout()
         buttons.addWidget(hint, 1)
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.options_button)
         buttons.addWidget(self.study_button)
 
         column = QWidget()
@@ -121,39 +173,76 @@ class DeckList(QWidget):
         layout.addWidget(column, 100)
         layout.addStretch(1)
 
-    def set_decks(self, decks: list[DeckCounts], descriptions: dict[int, str]) -> None:
-        """Show these decks, keeping the current deck chosen (or the first one)."""
-        keep = self.table.current_deck_id()
+    def set_decks(self, decks: list[DeckNode] | list[DeckCounts], descriptions: dict[int, str]) -> None:
+        """Show these decks (a tree of ``DeckNode``, or flat counts), keeping the chosen deck chosen."""
+        keep_id, keep_name = self.table.current_deck_id(), self.table.current_name()
         self._descriptions = dict(descriptions)
         theme = theme_for(self.palette())
+        nodes = [d if isinstance(d, DeckNode) else _leaf(d) for d in decks]
+        self._filling = True
         self.table.clear()
         chosen = None
-        for deck in decks:
-            item = QTreeWidgetItem([deck.name, str(deck.new), str(deck.learning), str(deck.due), str(deck.total)])
-            item.setData(0, _DECK_ID, deck.deck_id)
-            for column, (kind, value) in enumerate(
-                zip(_KINDS, (deck.new, deck.learning, deck.due), strict=True), start=1
-            ):
-                item.setForeground(column, QBrush(QColor(count_colour(theme, kind, value))))
-                font = QFont(item.font(column))
-                font.setWeight(QFont.Weight.DemiBold if value else QFont.Weight.Normal)
-                item.setFont(column, font)
-            item.setForeground(4, QBrush(QColor(theme.muted)))
-            for column in range(1, len(COLUMNS)):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignCenter)
-            self.table.addTopLevelItem(item)
-            if chosen is None or deck.deck_id == keep:
+
+        def add(node: DeckNode, parent: QTreeWidgetItem | None) -> QTreeWidgetItem:
+            nonlocal chosen
+            item = self._item(node, theme)
+            if parent is None:
+                self.table.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            if chosen is None or (keep_id is not None and node.deck_id == keep_id) or node.name == keep_name:
                 chosen = item
+            for child in node.children:
+                add(child, item)
+            return item
+
+        for node in nodes:
+            add(node, None)
         if chosen is not None:
             self.table.setCurrentItem(chosen)
+        for item in self.table.all_items():  # choosing a row may have unfolded its parents
+            item.setExpanded(item.data(0, _FULL_NAME) not in self.collapsed)
+        self._filling = False
         self.table.updateGeometry()
         self._update_details()
 
+    def _item(self, node: DeckNode, theme: Theme) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([node.label, str(node.new), str(node.learning), str(node.due), str(node.total)])
+        item.setData(0, _DECK_ID, node.deck_id)
+        item.setData(0, _FULL_NAME, node.name)
+        item.setToolTip(0, node.name)
+        for column, (kind, value) in enumerate(zip(_KINDS, (node.new, node.learning, node.due), strict=True), start=1):
+            item.setForeground(column, QBrush(QColor(count_colour(theme, kind, value))))
+            font = QFont(item.font(column))
+            font.setWeight(QFont.Weight.DemiBold if value else QFont.Weight.Normal)
+            item.setFont(column, font)
+        item.setForeground(4, QBrush(QColor(theme.muted)))
+        for column in range(1, len(COLUMNS)):
+            item.setTextAlignment(column, Qt.AlignmentFlag.AlignCenter)
+        return item
+
+    def item_named(self, name: str) -> QTreeWidgetItem | None:
+        return next((item for item in self.table.all_items() if item.data(0, _FULL_NAME) == name), None)
+
     def select_deck(self, deck_id: int) -> None:
-        for index in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(index)
-            if int(item.data(0, _DECK_ID)) == deck_id:
+        for item in self.table.all_items():
+            if item.data(0, _DECK_ID) is not None and int(item.data(0, _DECK_ID)) == deck_id:
                 self.table.setCurrentItem(item)
+
+    def _expansion_changed(self, item: QTreeWidgetItem) -> None:
+        if self._filling:
+            return
+        name = str(item.data(0, _FULL_NAME))
+        if item.isExpanded():
+            self.collapsed.discard(name)
+        else:
+            self.collapsed.add(name)
+        self.collapsed_changed.emit(set(self.collapsed))
+
+    def _options_current(self) -> None:
+        deck_id = self.table.current_deck_id()
+        if deck_id is not None:
+            self.table.options_requested.emit(deck_id)
 
     def _study_current(self) -> None:
         deck_id = self.table.current_deck_id()
@@ -162,6 +251,7 @@ class DeckList(QWidget):
 
     def _update_details(self, *_args: object) -> None:
         deck_id = self.table.current_deck_id()
+        self.options_button.setEnabled(deck_id is not None)
         if self.table.topLevelItemCount() == 0:
             self.description.setText(
                 "No decks yet. Import a file with File → Import… (Ctrl+I), or drop it on this window."
@@ -173,3 +263,7 @@ class DeckList(QWidget):
 
     def focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def _leaf(counts: DeckCounts) -> DeckNode:
+    return DeckNode(counts.name, counts.deck_id, counts.new, counts.learning, counts.due, counts.total)

@@ -29,8 +29,14 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("↑ / ↓", "Choose a deck"),
             ("Enter", "Study the chosen deck"),
+            ("A", "Add cards (Ctrl+Enter adds, Esc closes)"),
+            ("Ctrl+B", "Browse and search all cards"),
             ("Ctrl+I", "Import a file (or drop it on the window)"),
             ("Ctrl+E", "Export the chosen deck"),
+            ("Ctrl+Shift+N", "New deck"),
+            ("F2", "Rename the chosen deck"),
+            ("Delete", "Delete the chosen deck (asks first; Ctrl+Z undoes)"),
+            ("O", "Options of the chosen deck"),
         ),
     ),
     (
@@ -42,6 +48,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("3", "Good"),
             ("4", "Easy"),
             ("Ctrl+Z", "Undo the last answer"),
+            ("E", "Edit the current card"),
             ("↑ / ↓ / PgUp / PgDn", "Scroll a long card"),
             ("Esc", "Back to the deck list"),
         ),
@@ -50,6 +57,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Anywhere",
         (
             ("F1", "This list"),
+            ("Ctrl+,", "Settings"),
             ("Ctrl+Q", "Quit"),
         ),
     ),

@@ -7,8 +7,10 @@ the import dialog.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import (
@@ -24,14 +26,23 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from studyapp.services.app import App
+from studyapp.services.deck_ops import deck_tree
 from studyapp.services.paths import resources_dir
+from studyapp.services.settings import load_settings
 from studyapp.ui import dialogs
+from studyapp.ui.add_dialog import AddDialog
 from studyapp.ui.deck_export import export_deck
 from studyapp.ui.deck_list import DeckList
+from studyapp.ui.deck_tree import DeckActions
+from studyapp.ui.edit_dialog import EditDialog
 from studyapp.ui.file_drop import importable_paths
 from studyapp.ui.import_dialog import ImportDialog
 from studyapp.ui.reviewer import Reviewer
 from studyapp.ui.session_summary import SessionSummaryView
+from studyapp.ui.settings_dialog import SettingsDialog, apply_settings
+
+if TYPE_CHECKING:  # the browser module is loaded when the browser first opens
+    from studyapp.ui.browser.browser_window import BrowserWindow
 
 GEOMETRY_SETTING = "gui.window_geometry"
 DEFAULT_SIZE = (960, 680)
@@ -57,6 +68,9 @@ class MainWindow(QMainWindow):
         self.choose_export_path: Callable[[QWidget, str], Path | None] = dialogs.choose_export_path
         self.choose_export_deck: Callable[[QWidget, list[str]], str | None] = dialogs.choose_deck
         self.import_dialog: ImportDialog | None = None
+        self.add_dialog: AddDialog | None = None
+        self.edit_dialog: EditDialog | None = None
+        self.browser: BrowserWindow | None = None
 
         self.deck_list = DeckList()
         self.reviewer = Reviewer(app.media_dir)
@@ -68,9 +82,12 @@ class MainWindow(QMainWindow):
 
         self.deck_list.study_requested.connect(self.study)
         self.reviewer.back_requested.connect(self.show_decks)
+        self.reviewer.edit_requested.connect(self.edit_card)
         self.reviewer.finished.connect(self._show_summary)
         self.summary.back_requested.connect(self.show_decks)
         self.summary.undo_requested.connect(self._undo_from_summary)
+        self.deck_actions = DeckActions(app, self.deck_list, self, self.show_decks)
+        apply_settings(load_settings(app.collection), [self.reviewer.card_view], start_up=True)
 
         self._build_menus()
         self._restore_geometry()
@@ -87,21 +104,51 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        self.add_action = self._action("&Add cards…", "A", self.add_cards)
         self.import_action = self._action("&Import…", "Ctrl+I", self.import_deck)
         self.export_action = self._action("&Export deck…", "Ctrl+E", self.export_deck)
+        self.browse_action = self._action("&Browse cards…", "Ctrl+B", self.open_browser)
         self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
         self.about_action = self._action("&About studyapp", None, self.show_about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.add_action)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.browse_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
+        self._build_deck_menus()
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
+
+    def _build_deck_menus(self) -> None:
+        """Decks and Tools. F2, Delete, O and Ctrl+Z belong to the deck list itself (see ``DeckTable``)."""
+
+        def on_decks(slot: Callable[[], object]) -> Callable[[], object]:
+            return lambda: slot() if self.stack.currentWidget() is self.deck_list else None
+
+        actions = self.deck_actions
+        self.new_deck_action = self._action("&New deck…", "Ctrl+Shift+N", on_decks(actions.new_deck))
+        deck_menu = self.menuBar().addMenu("&Decks")
+        deck_menu.addAction(self.new_deck_action)
+        deck_menu.addAction(self._action("&Rename deck…\tF2", None, on_decks(actions.rename)))
+        deck_menu.addAction(self._action("&Delete deck…\tDel", None, on_decks(actions.delete)))
+        deck_menu.addAction(self._action("&Options…\tO", None, on_decks(actions.options)))
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self.show_settings)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.menuBar().addMenu("&Tools").addAction(self.settings_action)
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.app, [self.reviewer.card_view], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self.show_decks() if self.stack.currentWidget() is self.deck_list else None)
+        dialog.open()
+        return dialog
 
     # -- pages -------------------------------------------------------------------------------------
 
@@ -110,7 +157,7 @@ class MainWindow(QMainWindow):
         studied = self.reviewer.session.deck.id if self.reviewer.session is not None else None
         self.reviewer.session = None
         descriptions = {deck.id: deck.description for deck in self.app.decks()}
-        self.deck_list.set_decks(self.app.deck_counts(), descriptions)
+        self.deck_list.set_decks(deck_tree(self.app.collection, self.app.clock), descriptions)
         if studied is not None:
             self.deck_list.select_deck(studied)
         self.stack.setCurrentWidget(self.deck_list)
@@ -136,6 +183,55 @@ class MainWindow(QMainWindow):
             self.reviewer.undo()
 
     # -- actions -----------------------------------------------------------------------------------
+
+    def add_cards(self) -> AddDialog:
+        """The Add dialog (A), on the deck being studied or chosen; the deck counts refresh when it closes."""
+        if self.add_dialog is not None:
+            return self.add_dialog
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        dialog = AddDialog(self.app, deck_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _result: self._add_dialog_closed(dialog))
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _add_dialog_closed(self, dialog: AddDialog) -> None:
+        self.add_dialog = None
+        self.activateWindow()
+        if self.stack.currentWidget() is self.deck_list and dialog.added_count:
+            chosen = dialog.deck_id()
+            self.show_decks()
+            if chosen is not None:
+                self.deck_list.select_deck(chosen)
+
+    def edit_card(self, card_id: int) -> EditDialog | None:
+        """Edit the note of the card being studied (E); the reviewer redraws it, the session goes on."""
+        if self.edit_dialog is not None:
+            return self.edit_dialog
+        dialog = EditDialog(self.app, card_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.saved.connect(lambda note: self._card_edited(card_id, note))
+        dialog.finished.connect(lambda _result: self._edit_dialog_closed())
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _card_edited(self, card_id: int, note: object) -> None:
+        session = self.reviewer.session
+        if session is None or session.current is None or session.current.id != card_id:
+            return
+        fields = {name: getattr(note, name) for name in ("front", "back", "kind", "html")}
+        self.reviewer.show_edited(dataclasses.replace(session.current, **fields))
+
+    def _edit_dialog_closed(self) -> None:
+        self.edit_dialog = None
+        self.activateWindow()
+        if self.stack.currentWidget() is self.reviewer:
+            self.reviewer.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def import_deck(self) -> None:
         path = self.choose_import_file(self)
@@ -175,6 +271,23 @@ class MainWindow(QMainWindow):
         if name is None:
             name = self.choose_export_deck(self, sorted(names.values()))
         return export_deck(self, self.app, name, self.choose_export_path) if name is not None else None
+
+    def open_browser(self) -> BrowserWindow:
+        """The card browser (one at a time); the deck list's counts are refreshed when it closes."""
+        from studyapp.ui.browser.browser_window import BrowserWindow
+
+        if self.browser is None:
+            self.browser = BrowserWindow(self.app, self)
+            self.browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.browser.closed.connect(self._browser_closed)
+        self.browser.show()
+        self.browser.activateWindow()
+        return self.browser
+
+    def _browser_closed(self) -> None:
+        self.browser = None
+        if self.stack.currentWidget() is self.deck_list:
+            self.show_decks()
 
     # -- dropped files -----------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractSlider, QGridLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from studyapp.core.model import Rating
+from studyapp.core.model import Card, Rating
 from studyapp.core.render import card_faces
 from studyapp.services.app import StaleCardError
 from studyapp.services.review import ReviewSession
@@ -40,6 +40,7 @@ _RATING_KEYS = {
 class Reviewer(QWidget):
     finished = Signal()  # no card left in this session: show the summary
     back_requested = Signal()
+    edit_requested = Signal(object)  # the current card's id (E): the window opens the editor
 
     def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +143,14 @@ class Reviewer(QWidget):
             session.next_card()
         self._show_current()
 
+    def show_edited(self, card: Card) -> None:
+        """The current card again after its note was edited, on the same side; the session is untouched."""
+        session = self.session
+        if session is None or session.current is None or session.current.id != card.id:
+            return
+        session.current = card
+        self.card_view.show_faces(card_faces(card), revealed=self.revealed)
+
     def undo(self) -> bool:
         """Take back the last answer and show that card's question again."""
         session = self.session
@@ -159,6 +168,9 @@ class Reviewer(QWidget):
             self.undo()
         elif event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
             super().keyPressEvent(event)
+        elif key == Qt.Key.Key_E:
+            if self.session is not None and self.session.current is not None and not event.isAutoRepeat():
+                self.edit_requested.emit(self.session.current.id)
         elif key == Qt.Key.Key_Escape:
             self.back_requested.emit()
         elif key in _REVEAL_KEYS:

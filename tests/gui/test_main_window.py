@@ -50,10 +50,10 @@ def test_ctrl_q_closes_the_window_while_studying(window: MainWindow, app: App, q
 
 def test_the_menus_hold_import_quit_shortcuts_and_about(window: MainWindow) -> None:
     menus = {action.text().replace("&", ""): action.menu() for action in window.menuBar().actions()}
-    assert list(menus) == ["File", "Help"]
+    assert list(menus) == ["File", "Decks", "Tools", "Help"]
     file_items = [a.text().replace("&", "") for a in menus["File"].actions() if not a.isSeparator()]
     help_items = [a.text().replace("&", "") for a in menus["Help"].actions()]
-    assert file_items == ["Import…", "Export deck…", "Quit"]
+    assert file_items == ["Add cards…", "Import…", "Export deck…", "Browse cards…", "Quit"]
     assert help_items == ["Keyboard shortcuts", "About studyapp"]
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 

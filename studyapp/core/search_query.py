@@ -1,0 +1,499 @@
+"""The card search language, an Anki-like subset: query text -> tokens -> a tree of search terms.
+
+    calcinosis "soft tissue"     words and phrases, in the front or back (accents and case ignored)
+    calc*                        a word that starts with "calc"
+    -word   -(a or b)            leave out what matches
+    a or b                       either (``or`` binds looser than the implicit "and")
+    front:word  back:"a phrase"  only in that field
+    deck:Name  deck:"My deck"    the deck and its subdecks (Name::...); ``*`` is a wildcard
+    tag:name                     a whole tag, or a child tag (name::child); ``*`` is a wildcard
+    is:new is:learn is:review is:due is:suspended is:buried
+    prop:ivl>10 prop:lapses>=3 prop:reps=0 prop:r<0.8 prop:s>30 prop:d>7   (< <= > >= = !=)
+    added:7                      notes added in the last 7 study days
+    rated:3  rated:3:1           cards answered in the last 3 study days (with that rating: 1 Again .. 4 Easy)
+
+An empty query matches every card. A query that cannot be understood raises :class:`SearchError`, whose
+message is one line that says what is wrong and where. This module only reads text: turning the tree
+into SQL is ``studyapp.storage.search_sql``'s job.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class SearchError(Exception):
+    """A query that cannot be understood; the message is one line for the user."""
+
+
+class SortKey(str, enum.Enum):
+    """The orders a search can be listed in (the browser's columns)."""
+
+    ADDED = "added"
+    QUESTION = "question"
+    ANSWER = "answer"
+    DECK = "deck"
+    TAGS = "tags"
+    DUE = "due"
+    INTERVAL = "interval"
+    STABILITY = "stability"
+    DIFFICULTY = "difficulty"
+    RETRIEVABILITY = "retrievability"
+    REVIEWS = "reviews"
+    LAPSES = "lapses"
+
+
+class CardIsKind(str, enum.Enum):
+    """``is:`` values. As in Anki, ``learn`` and ``review`` both include relearning (lapsed) cards."""
+
+    NEW = "new"
+    LEARN = "learn"
+    REVIEW = "review"
+    DUE = "due"
+    SUSPENDED = "suspended"
+    BURIED = "buried"
+
+
+class PropName(str, enum.Enum):
+    """``prop:`` properties."""
+
+    INTERVAL = "ivl"  # days between the last review and the due date, for review cards
+    REVIEWS = "reps"
+    LAPSES = "lapses"
+    RETRIEVABILITY = "r"  # the chance of recall now, 0..1
+    STABILITY = "s"  # days
+    DIFFICULTY = "d"  # 1..10
+
+
+COMPARISONS = ("<=", ">=", "!=", "<", ">", "=")
+MAX_DAYS = 36500  # added:/rated: further back than a hundred years mean "ever"
+MAX_DEPTH = 50  # nested parentheses and negations
+MAX_TERMS = 500  # search terms in one query
+
+
+# -- the tree ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    """Words or a phrase to find in the note's text; ``field`` is ``"front"``, ``"back"`` or ``None`` (either)."""
+
+    text: str
+    field: str | None = None
+    prefix: bool = False  # the last word is a prefix (``calc*``)
+
+
+@dataclass(frozen=True)
+class InDeck:
+    pattern: str  # a deck name, ``*`` a wildcard; matches the deck and its subdecks
+
+
+@dataclass(frozen=True)
+class HasTag:
+    pattern: str  # a tag, ``*`` a wildcard; matches the tag and its child tags
+
+
+@dataclass(frozen=True)
+class CardIs:
+    kind: CardIsKind
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: PropName
+    comparison: str  # one of COMPARISONS
+    value: float
+
+
+@dataclass(frozen=True)
+class Added:
+    days: int  # 1: today's study day
+
+
+@dataclass(frozen=True)
+class Rated:
+    days: int  # 1: today's study day
+    rating: int | None = None  # 1..4
+
+
+@dataclass(frozen=True)
+class Not:
+    term: Node
+
+
+@dataclass(frozen=True)
+class And:
+    terms: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    terms: tuple[Node, ...]
+
+
+Node = Text | InDeck | HasTag | CardIs | Prop | Added | Rated | Not | And | Or
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query. ``root`` is ``None`` for an empty query, which matches every card."""
+
+    text: str
+    root: Node | None
+
+
+# -- matching names ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=256)
+def _pieces(pattern: str) -> tuple[str, ...]:
+    return tuple(pattern.casefold().split("*"))
+
+
+def _glob(pieces: tuple[str, ...], text: str) -> bool:
+    """Whether ``text`` matches the pattern split at its ``*``s, each ``*`` any run of characters.
+
+    The pieces between stars are found left to right, which is always the best choice, so a pattern
+    with many stars takes linear time (a regular expression could take exponential time).
+    """
+    if len(pieces) == 1:
+        return text == pieces[0]
+    first, *middle, last = pieces
+    if not text.startswith(first):
+        return False
+    position = len(first)
+    for piece in middle:
+        found = text.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return len(text) - len(last) >= position and text.endswith(last)
+
+
+def _name_matches(pieces: tuple[str, ...], name: str) -> bool:
+    """Whether the name (casefolded), or a parent of it (``parent::name``), matches the pattern."""
+    if len(pieces) == 1:
+        return name == pieces[0] or name.startswith(pieces[0] + "::")
+    end = len(name)
+    while end >= 0:
+        if _glob(pieces, name[:end]):
+            return True
+        end = name.rfind("::", 0, end)
+    return False
+
+
+def deck_matches(pattern: str, deck_name: str) -> bool:
+    """Whether ``deck:pattern`` takes in the deck called ``deck_name``: that deck or a subdeck, ignoring case."""
+    return _name_matches(_pieces(pattern), deck_name.casefold())
+
+
+def tags_match(pattern: str, tags: str) -> bool:
+    """Whether ``tag:pattern`` takes in one of ``tags`` (space-separated, as stored): that tag or a child tag."""
+    pieces = _pieces(pattern)
+    return any(_name_matches(pieces, tag) for tag in tags.casefold().split())
+
+
+# -- tokens --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # "(", ")", "-", "or", "and" or "term"
+    start: int
+    end: int
+    segments: tuple[tuple[str, bool], ...] = ()  # a term's pieces: (text, was quoted)
+
+
+def _show(text: str, limit: int = 40) -> str:
+    """A piece of the query for a one-line message: no line breaks or control characters, not too long."""
+    flat = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _at(source: str, start: int, end: int) -> str:
+    piece = _show(source[start:end])
+    quote = "'" if '"' in piece else '"'
+    return f"at {quote}{piece}{quote}"
+
+
+def _quoted(source: str, start: int) -> tuple[str, int]:
+    """The text of the quoted string opening at ``start`` (``\\"`` and ``\\\\`` are escapes) and where it ends."""
+    chars: list[str] = []
+    i = start + 1
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\" and i + 1 < len(source) and source[i + 1] in '"\\':
+            chars.append(source[i + 1])
+            i += 2
+        elif ch == '"':
+            return "".join(chars), i + 1
+        else:
+            chars.append(ch)
+            i += 1
+    raise SearchError(f"unclosed quote {_at(source, start, len(source))}")
+
+
+def _tokens(source: str) -> Iterator[_Token]:
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            yield _Token(ch, i, i + 1)
+            i += 1
+        elif ch == "-":
+            following = source[i + 1 : i + 2]
+            if not following or following.isspace() or following == ")":
+                raise SearchError(f"nothing to leave out after '-' {_at(source, i, i + 1)}")
+            yield _Token("-", i, i + 1)
+            i += 1
+        else:
+            start = i
+            segments: list[tuple[str, bool]] = []
+            plain: list[str] = []
+            while i < len(source) and not source[i].isspace() and source[i] not in "()":
+                if source[i] == '"':
+                    if plain:
+                        segments.append(("".join(plain), False))
+                        plain = []
+                    text, i = _quoted(source, i)
+                    segments.append((text, True))
+                else:
+                    plain.append(source[i])
+                    i += 1
+            if plain:
+                segments.append(("".join(plain), False))
+            if len(segments) == 1 and not segments[0][1] and segments[0][0].lower() in ("or", "and"):
+                yield _Token(segments[0][0].lower(), start, i)
+            else:
+                yield _Token("term", start, i, tuple(segments))
+
+
+# -- terms ---------------------------------------------------------------------------------------------
+
+_KEYED = re.compile(r"([A-Za-z]+):")
+_NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})")
+_DAYS = re.compile(r"(\d{1,9})(?::(\d{1,9}))?")
+_IS_VALUES = ", ".join(kind.value for kind in CardIsKind)
+_PROP_NAMES = ", ".join(name.value for name in PropName)
+_PROP_EXAMPLE = "like prop:ivl>10 or prop:r<0.8"
+
+
+def _searchable(text: str) -> bool:
+    """Whether the text has a letter or digit: the search index keeps nothing else."""
+    return any(unicodedata.category(ch)[0] in "LN" or unicodedata.category(ch) == "Co" for ch in text)
+
+
+class _TermReader:
+    def __init__(self, source: str, token: _Token) -> None:
+        self.source = source
+        self.token = token
+
+    def fail(self, what: str) -> SearchError:
+        return SearchError(f"{what} {_at(self.source, self.token.start, self.token.end)}")
+
+    def read(self) -> Node:
+        segments = list(self.token.segments)
+        first, first_quoted = segments[0]
+        keyed = None if first_quoted else _KEYED.match(first)
+        if keyed is None or keyed.group(1).lower() not in _READERS:
+            return self.text(segments, None)
+        key = keyed.group(1).lower()
+        rest = [(first[keyed.end() :], False), *segments[1:]]
+        rest = [(text, quoted) for text, quoted in rest if text or quoted]
+        return _READERS[key](self, key, rest)
+
+    def text(self, segments: list[tuple[str, bool]], field: str | None) -> Node:
+        if not segments:
+            raise self.fail(f'{field}: needs a word or "a phrase" after it')
+        prefix = not segments[-1][1] and segments[-1][0].endswith("*")
+        if prefix:
+            segments = [*segments[:-1], (segments[-1][0].rstrip("*"), False)]
+        text = "".join(part for part, _ in segments)
+        if not _searchable(text):
+            if not text.strip():
+                raise self.fail("nothing to search for")
+            raise self.fail(f"no letters or digits to search for in '{_show(text)}'")
+        return Text(text, field, prefix)
+
+    def field(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        return self.text(rest, key)
+
+    def value(self, key: str, rest: list[tuple[str, bool]], example: str) -> str:
+        value = "".join(text for text, _ in rest).strip()
+        if not value:
+            raise self.fail(f"{key}: needs a name, like {example}")
+        return value
+
+    def deck(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        return InDeck(self.value(key, rest, 'deck:Biology, or deck:"My deck" with a space'))
+
+    def tag(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        return HasTag(self.value(key, rest, "tag:verbs"))
+
+    def state(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        value = "".join(text for text, _ in rest)
+        if not value:
+            raise self.fail(f"is: needs one of {_IS_VALUES}")
+        try:
+            return CardIs(CardIsKind(value.lower()))
+        except ValueError:
+            raise self.fail(f"unknown is: value '{_show(value)}' (use {_IS_VALUES})") from None
+
+    def prop(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        value = "".join(text for text, _ in rest)
+        name_text = re.match(r"[A-Za-z]*", value).group(0)  # type: ignore[union-attr]
+        if not name_text:
+            raise self.fail(f"prop: needs a property ({_PROP_NAMES}), a comparison and a number, {_PROP_EXAMPLE}")
+        try:
+            name = PropName(name_text.lower())
+        except ValueError:
+            raise self.fail(f"unknown prop: property '{_show(name_text)}' (use {_PROP_NAMES})") from None
+        tail = value[len(name_text) :]
+        comparison = next((c for c in COMPARISONS if tail.startswith(c)), None)
+        if comparison is None:
+            raise self.fail(f"prop:{name.value} needs a comparison (< <= > >= = !=) and a number, {_PROP_EXAMPLE}")
+        number = tail[len(comparison) :]
+        if not _NUMBER.fullmatch(number):
+            what = "a number" if not number else f"a number, not '{_show(number)}'"
+            raise self.fail(f"prop:{name.value}{comparison} needs {what}")
+        return Prop(name, comparison, float(number))
+
+    def days(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        value = "".join(text for text, _ in rest)
+        match = _DAYS.fullmatch(value)
+        example = "added:7" if key == "added" else "rated:7, or rated:7:1 for the cards you answered Again"
+        if match is None or (key == "added" and match.group(2)):
+            raise self.fail(f"{key}: needs a number of days, like {example}")
+        days = int(match.group(1))
+        if days < 1:
+            raise self.fail(f"{key}: counts days from 1 (today), like {example}")
+        days = min(days, MAX_DAYS)
+        if key == "added":
+            return Added(days)
+        rating = int(match.group(2)) if match.group(2) else None
+        if rating is not None and not 1 <= rating <= 4:
+            raise self.fail(f"rated: takes a rating from 1 (Again) to 4 (Easy), not {rating}")
+        return Rated(days, rating)
+
+
+_READERS = {
+    "front": _TermReader.field,
+    "back": _TermReader.field,
+    "deck": _TermReader.deck,
+    "tag": _TermReader.tag,
+    "is": _TermReader.state,
+    "prop": _TermReader.prop,
+    "added": _TermReader.days,
+    "rated": _TermReader.days,
+}
+
+
+# -- the grammar ---------------------------------------------------------------------------------------
+#   query := or_expr
+#   or_expr := and_expr ("or" and_expr)*
+#   and_expr := unary (["and"] unary)*
+#   unary := "-" unary | "(" or_expr ")" | term
+
+
+class _Parser:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.tokens = list(_tokens(source))
+        self.position = 0
+        self.terms = 0
+
+    def peek(self) -> _Token | None:
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def take(self) -> _Token:
+        token = self.tokens[self.position]
+        self.position += 1
+        return token
+
+    def fail(self, what: str, token: _Token, end: int | None = None) -> SearchError:
+        return SearchError(f"{what} {_at(self.source, token.start, token.end if end is None else end)}")
+
+    def parse(self) -> Node | None:
+        node = self.or_expr(0)
+        token = self.peek()
+        if token is not None:  # only a ")" stops an expression early
+            raise self.fail("')' without a '(' before it", token, len(self.source))
+        return node
+
+    def or_expr(self, depth: int) -> Node | None:
+        first = self.and_expr(depth)
+        terms = [] if first is None else [first]
+        while (token := self.peek()) is not None and token.kind == "or":
+            self.take()
+            if not terms:
+                raise self.fail("'or' needs a search before it", token)
+            following = self.and_expr(depth)
+            if following is None:
+                raise self.fail("'or' needs a search after it", token)
+            terms.append(following)
+        return _combine(Or, terms)
+
+    def and_expr(self, depth: int) -> Node | None:
+        terms: list[Node] = []
+        while (token := self.peek()) is not None and token.kind not in (")", "or"):
+            if token.kind == "and":
+                self.take()
+                following = self.peek()
+                if not terms or following is None or following.kind in (")", "or", "and"):
+                    raise self.fail("'and' needs a search on both sides", token)
+                continue
+            terms.append(self.unary(depth))
+        return _combine(And, terms)
+
+    def unary(self, depth: int) -> Node:
+        token = self.take()
+        if depth >= MAX_DEPTH:
+            raise self.fail(f"too deeply nested (more than {MAX_DEPTH} levels)", token)
+        if token.kind == "-":
+            following = self.peek()
+            if following is None or following.kind in ("or", "and"):
+                raise self.fail("nothing to leave out after '-'", token, following.end if following else None)
+            return Not(self.unary(depth + 1))
+        if token.kind == "(":
+            inner = self.or_expr(depth + 1)
+            closing = self.peek()
+            if closing is None:
+                raise self.fail("'(' is never closed", token, len(self.source))
+            self.take()
+            if inner is None:
+                raise self.fail("empty parentheses", token, closing.end)
+            return inner
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise self.fail(f"too many search terms (more than {MAX_TERMS})", token)
+        return _TermReader(self.source, token).read()
+
+
+def _combine(kind: type[And] | type[Or], terms: list[Node]) -> Node | None:
+    """One term as itself; several as one And/Or, nested ones of the same kind flattened."""
+    if not terms:
+        return None
+    if len(terms) == 1:
+        return terms[0]
+    flat: list[Node] = []
+    for term in terms:
+        flat.extend(term.terms if isinstance(term, kind) else (term,))
+    return kind(tuple(flat))
+
+
+def parse(query: str) -> Query:
+    """Parse a search; raises :class:`SearchError` with a one-line message if it cannot be understood."""
+    if not isinstance(query, str):
+        raise SearchError("a search is text")
+    try:
+        query.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SearchError("the search has characters that are not text (unpaired surrogates)") from None
+    return Query(query, _Parser(query).parse())

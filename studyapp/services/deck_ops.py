@@ -1,0 +1,232 @@
+"""Creating, renaming and deleting decks (with undo), and the deck tree with its summed counts.
+
+Decks nest by name, as in Anki: ``Parent::Child``. A parent need not exist as a deck of its own; the
+tree still shows it, with the sums of its children. Renaming a parent renames its subdecks too, and
+deleting a deck deletes its subdecks, their notes and cards in one transaction, keeping every row so
+that the deletion can be undone exactly. The review log is history: it stays.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from studyapp.core.clock import Clock
+from studyapp.core.deck_options import Deck, DeckOptions, Preset
+from studyapp.core.ids import new_id
+from studyapp.core.limits import remaining
+from studyapp.services.decks import study_day
+from studyapp.storage import Collection
+from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
+
+SEPARATOR = "::"
+
+
+class DeckNameError(ValueError):
+    """A deck name that cannot be used; the message is one line for the user."""
+
+
+def clean_name(text: str) -> str:
+    """The name as stored: each ``::`` part trimmed. Raises ``DeckNameError`` for an empty part."""
+    parts = [part.strip() for part in text.strip().split(SEPARATOR)]
+    if not any(parts):
+        raise DeckNameError("The deck name is empty.")
+    if not all(parts):
+        raise DeckNameError(f"“{text.strip()}” has an empty part: write names like Parent::Child.")
+    return SEPARATOR.join(parts)
+
+
+def _check_free(collection: Collection, names: list[str], ignore: set[int]) -> None:
+    taken = {name.casefold(): name for deck_id, name in DeckOpsStore(collection.db).names() if deck_id not in ignore}
+    for name in names:
+        if name.casefold() in taken:
+            raise DeckNameError(f"There is already a deck called “{taken[name.casefold()]}”.")
+
+
+def create_deck(collection: Collection, rng: random.Random, clock: Clock, name: str) -> Deck:
+    name = clean_name(name)
+    with collection.transaction():
+        _check_free(collection, [name], set())
+        return collection.decks.create(new_id(rng), name, "", clock.now())
+
+
+def rename_deck(collection: Collection, old_name: str, new_name: str) -> str:
+    """Rename ``old_name`` and its subdecks (``old::X`` -> ``new::X``); the cleaned new name.
+
+    ``old_name`` may be a parent that exists only through its children.
+    """
+    new_name = clean_name(new_name)
+    store = DeckOpsStore(collection.db)
+    if new_name == old_name:
+        return new_name
+    if new_name.startswith(old_name + SEPARATOR):
+        raise DeckNameError("A deck cannot be moved inside itself.")
+    with collection.transaction():
+        ids = store.subtree_ids(old_name)
+        if not ids:
+            raise DeckNameError(f"There is no deck called “{old_name}”.")
+        renamed = [new_name + name[len(old_name) :] for deck_id, name in store.names() if deck_id in set(ids)]
+        _check_free(collection, renamed, set(ids))
+        store.rename_subtree(old_name, new_name)
+    return new_name
+
+
+@dataclass(frozen=True)
+class DeletedDecks:
+    """What a deletion removed, to undo it; ``name`` is the deck the student deleted."""
+
+    name: str
+    rows: DeckRows
+
+    @property
+    def card_count(self) -> int:
+        return len(self.rows.cards)
+
+
+def deletion_size(collection: Collection, name: str) -> tuple[int, int]:
+    """(decks, cards) that deleting ``name`` would remove: for the question asked first."""
+    store = DeckOpsStore(collection.db)
+    rows = store.snapshot(store.subtree_ids(name))
+    return len(rows.decks), len(rows.cards)
+
+
+def delete_deck(collection: Collection, name: str) -> DeletedDecks:
+    """Delete the deck ``name``, its subdecks, their notes and cards, in one transaction."""
+    store = DeckOpsStore(collection.db)
+    with collection.transaction():
+        rows = store.snapshot(store.subtree_ids(name))
+        store.delete(rows)
+    return DeletedDecks(name, rows)
+
+
+def undo_delete(collection: Collection, deleted: DeletedDecks) -> None:
+    """Put back exactly what ``delete_deck`` removed, in one transaction."""
+    with collection.transaction():
+        DeckOpsStore(collection.db).restore(deleted.rows)
+
+
+# -- the tree ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DeckNode:
+    """One row of the deck tree; ``deck_id`` is None for a parent that exists only by its children."""
+
+    name: str  # the full name, ``A::B``
+    deck_id: int | None = None
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+    total: int = 0
+    children: list[DeckNode] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.name.rsplit(SEPARATOR, 1)[-1]
+
+
+def deck_tree(collection: Collection, clock: Clock) -> list[DeckNode]:
+    """The decks as a tree, by name; a parent's counts are the sums of its own and its children's,
+    capped by its own daily limits (as Anki caps a parent's counts).
+    """
+    start, end = study_day(collection, clock)
+    figures = {f.deck.name: f for f in collection.decks.figures(start, end)}
+    nodes: dict[str, DeckNode] = {}
+    roots: list[DeckNode] = []
+
+    def node(name: str) -> DeckNode:
+        if name not in nodes:
+            nodes[name] = DeckNode(name)
+            parent = name.rsplit(SEPARATOR, 1)[0] if SEPARATOR in name else None
+            (node(parent).children if parent is not None else roots).append(nodes[name])
+        return nodes[name]
+
+    for name in sorted(figures, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)]):
+        node(name).deck_id = figures[name].deck.id
+
+    def fill(current: DeckNode) -> None:
+        for child in current.children:
+            fill(child)
+        own = figures.get(current.name)
+        new = sum(child.new for child in current.children)
+        due = sum(child.due for child in current.children)
+        current.learning = sum(child.learning for child in current.children)
+        current.total = sum(child.total for child in current.children)
+        if own is not None:
+            deck = own.deck
+            new = remaining(new + own.new_available, deck.new_per_day, own.new_studied_today)
+            due = remaining(due + own.review_due_today, deck.reviews_per_day, own.reviews_studied_today)
+            current.learning += own.learning_due_today
+            current.total += own.total
+        current.new, current.due = new, due
+
+    for root in roots:
+        fill(root)
+    return roots
+
+
+def walk(nodes: list[DeckNode]) -> list[DeckNode]:
+    """Every node, parents before their children."""
+    found: list[DeckNode] = []
+    for current in nodes:
+        found.append(current)
+        found.extend(walk(current.children))
+    return found
+
+
+# -- option presets ---------------------------------------------------------------------------------
+
+DEFAULT_PRESET = "Default"
+
+
+class PresetError(ValueError):
+    """A preset change that cannot be made; the message is one line for the user."""
+
+
+def _preset_name(collection: Collection, name: str, ignore: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise PresetError("The preset name is empty.")
+    if any(p.name.casefold() == name.casefold() and p.id != ignore for p in collection.presets.all()):
+        raise PresetError(f"There is already a preset called “{name}”.")
+    return name
+
+
+def save_deck_options(collection: Collection, deck_id: int, preset_id: int, options: DeckOptions) -> None:
+    """The deck uses ``preset_id``, which now holds ``options`` (shared by every deck on that preset)."""
+    preset = collection.presets.get(preset_id)
+    if preset is None:
+        raise PresetError("That preset no longer exists.")
+    with collection.transaction():
+        collection.presets.update(preset_id, preset.name, options)
+        collection.presets.assign(deck_id, preset_id)
+
+
+def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:
+    name = _preset_name(collection, name)
+    with collection.transaction():
+        return collection.presets.create(new_id(rng), name, options, clock.now())
+
+
+def rename_preset(collection: Collection, preset_id: int, name: str) -> None:
+    preset = collection.presets.get(preset_id)
+    if preset is None:
+        raise PresetError("That preset no longer exists.")
+    collection.presets.update(preset_id, _preset_name(collection, name, ignore=preset_id), preset.options)
+
+
+def delete_preset(collection: Collection, preset_id: int) -> Preset:
+    """Delete a preset (never the last one); its decks move to Default (or the first other preset)."""
+    presets = collection.presets.all()
+    others = [p for p in presets if p.id != preset_id]
+    if not others:
+        raise PresetError("The last preset cannot be deleted.")
+    if len(others) == len(presets):
+        raise PresetError("That preset no longer exists.")
+    target = next((p for p in others if p.name == DEFAULT_PRESET), others[0])
+    with collection.transaction():
+        for deck in collection.decks.all():
+            if deck.preset_id == preset_id:
+                collection.presets.assign(deck.id, target.id)
+        collection.presets.delete(preset_id)
+    return target
