@@ -25,6 +25,8 @@ setup: $(STAMP)
 # Speed and memory, side by side with the anki engine (see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/import_csv.py
+	$(BIN)/python benchmarks/search_speed.py
+	$(BIN)/python benchmarks/browser_open.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
