@@ -18,7 +18,22 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = "cell nucleus membrane protein enzyme acid base river capital mountain verb noun theorem proof".split()
+WORDS = [
+    "cell",
+    "nucleus",
+    "membrane",
+    "protein",
+    "enzyme",
+    "acid",
+    "base",
+    "river",
+    "capital",
+    "mountain",
+    "verb",
+    "noun",
+    "theorem",
+    "proof",
+]
 
 
 def make_csv(path: Path, rows: int, seed: int = 7) -> None:

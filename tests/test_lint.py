@@ -12,7 +12,9 @@ RUFF = Path(sys.executable).parent / "ruff"
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(RUFF), *args, "studyapp", "tests"], cwd=REPO, capture_output=True, text=True)
+    return subprocess.run(
+        [str(RUFF), *args, "--no-cache", "studyapp", "tests", "benchmarks"], cwd=REPO, capture_output=True, text=True
+    )
 
 
 def test_ruff_finds_nothing() -> None:

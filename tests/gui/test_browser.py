@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
-from studyapp.services.search import SortKey, search_card_ids
 
 from studyapp.services.app import App
+from studyapp.services.search import SortKey, search_card_ids
 from studyapp.ui.browser.browser_window import BrowserWindow
 from studyapp.ui.browser.card_table_model import PAGE
 from studyapp.ui.browser.columns import COLUMNS
