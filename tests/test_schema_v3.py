@@ -86,3 +86,29 @@ def test_the_search_index_follows_the_notes(app: App, collection_path: Path) -> 
     raw = sqlite3.connect(collection_path)
     raw.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")  # raises if out of step
     raw.close()
+
+
+def test_upgrading_a_v2_collection_indexes_its_notes_and_gives_decks_a_preset(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from studyapp.storage import Collection
+    from studyapp.storage.schema import APPLICATION_ID, MIGRATIONS
+
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    for number, migration in enumerate(MIGRATIONS[:2], start=1):
+        with db.atomic():
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db["decks"].insert({"id": 7, "name": "Old", "created_at": 0})
+    db["notes"].insert({"id": 8, "guid": "g", "deck_id": 7, "front": "Über café?", "back": "x", "created_at": 0,
+                        "modified_at": 0})  # fmt: skip
+    db.close()
+    collection = Collection.open(path)
+    assert collection.schema_version == len(MIGRATIONS)
+    hits = collection.db.execute("SELECT rowid FROM notes_fts WHERE notes_fts MATCH 'cafe'").fetchall()
+    assert hits == [(8,)]
+    deck = collection.decks.get(7)
+    assert deck is not None and deck.preset_id is not None and deck.options == DeckOptions()
+    collection.close()

@@ -122,26 +122,16 @@ _V3 = [
         created_at INTEGER NOT NULL
     )""",
     "ALTER TABLE decks ADD COLUMN preset_id INTEGER REFERENCES presets(id)",
-    # The search index over the notes' text, kept in step with the notes by triggers.
-    """CREATE VIRTUAL TABLE notes_fts USING fts5(
-        front, back, content='notes', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-    )""",
-    """CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
-        INSERT INTO notes_fts (rowid, front, back) VALUES (new.id, new.front, new.back);
-    END""",
-    """CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
-        INSERT INTO notes_fts (notes_fts, rowid, front, back) VALUES ('delete', old.id, old.front, old.back);
-    END""",
-    """CREATE TRIGGER notes_fts_update AFTER UPDATE OF front, back ON notes BEGIN
-        INSERT INTO notes_fts (notes_fts, rowid, front, back) VALUES ('delete', old.id, old.front, old.back);
-        INSERT INTO notes_fts (rowid, front, back) VALUES (new.id, new.front, new.back);
-    END""",
-    "INSERT INTO notes_fts (notes_fts) VALUES ('rebuild')",
 ]
 
 
 def _v3(db: sqlite_utils.Database) -> None:
     _run(_V3)(db)
+    # The search index over the notes' text: an FTS5 table made by sqlite-utils, which also creates the
+    # triggers that keep it in step with every insert, update and delete of a note, and fills it.
+    db["notes"].enable_fts(
+        ["front", "back"], fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
     # Every deck starts on one "Default" preset holding the limits it had.
     preset_id = random.SystemRandom().getrandbits(63) or 1
     db.execute(
