@@ -167,3 +167,23 @@ def test_answer_time_is_capped_at_a_minute(app: App, calcinosis_id: int, clock: 
     session.next_card()
     clock.advance(timedelta(hours=2))
     assert session.answer(Rating.GOOD).duration_ms == 60_000
+
+
+def test_a_parent_deck_is_studied_with_its_subdecks(app: App, tmp_path: Path) -> None:
+    from studyapp.services.deck_ops import deck_tree
+
+    app.import_file(_qa_file(tmp_path, 2, "parent.txt"), deck_name="Languages")
+    app.import_file(_qa_file(tmp_path, 3, "child.txt"), deck_name="Languages::German")
+    parent = app.find_deck("Languages")
+    assert parent is not None
+    session = app.review_session(parent.id)
+    [node] = [n for n in deck_tree(app.collection, app.clock) if n.name == "Languages"]
+    assert (session.counts().new, node.new, node.total) == (5, 5, 5)
+    seen = set()
+    session.next_card()
+    while session.current is not None:
+        seen.add(session.current.deck_id)
+        session.answer(Rating.EASY)
+    german = app.find_deck("Languages::German")
+    assert german is not None and seen == {parent.id, german.id}
+    assert session.summary.answered == 5

@@ -18,6 +18,7 @@ from studyapp.core.limits import remaining
 from studyapp.services.decks import study_day
 from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
+from studyapp.storage.decks_store import DeckFigures
 
 SEPARATOR = "::"
 
@@ -130,14 +131,22 @@ def deck_tree(collection: Collection, clock: Clock) -> list[DeckNode]:
     capped by its own daily limits (as Anki caps a parent's counts).
     """
     start, end = study_day(collection, clock)
-    figures = {f.deck.name: f for f in collection.decks.figures(start, end)}
+    return build_tree(collection.decks.figures(start, end))
+
+
+def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list[DeckNode]:
+    """The tree of these decks' figures, each node's counts summed and capped as in ``deck_tree``.
+
+    With ``root``, the figures are that deck's subtree and the tree stops at it (no implied parents above).
+    """
+    figures = {f.deck.name: f for f in deck_figures}
     nodes: dict[str, DeckNode] = {}
     roots: list[DeckNode] = []
 
     def node(name: str) -> DeckNode:
         if name not in nodes:
             nodes[name] = DeckNode(name)
-            parent = name.rsplit(SEPARATOR, 1)[0] if SEPARATOR in name else None
+            parent = name.rsplit(SEPARATOR, 1)[0] if SEPARATOR in name and name != root else None
             (node(parent).children if parent is not None else roots).append(nodes[name])
         return nodes[name]
 

@@ -18,9 +18,9 @@ from studyapp.core.clock import Clock
 from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import new_id
 from studyapp.core.intervals import format_interval
-from studyapp.core.limits import remaining
 from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling import Scheduler, fuzz_seed
+from studyapp.services.deck_ops import build_tree
 from studyapp.services.decks import study_day
 from studyapp.storage import Collection
 
@@ -66,6 +66,9 @@ class ReviewSession:
         if deck is None:
             raise KeyError(f"no deck with id {deck_id}")
         self.deck = deck
+        # A deck is studied with its subdecks (Parent::Child), as the deck tree counts it.
+        prefix = deck.name + "::"
+        self.deck_ids = [deck.id] + [d.id for d in collection.decks.all() if d.name.startswith(prefix)]
         self._collection = collection
         self._reviews = collection.reviews
         self._clock = clock
@@ -80,31 +83,32 @@ class ReviewSession:
     # -- the queue ---------------------------------------------------------------------------------
 
     def counts(self) -> QueueCounts:
-        """Cards left to study today, under the daily limits."""
+        """Cards left to study today in the deck and its subdecks, under the daily limits.
+
+        The same numbers as the deck's row in the deck tree: the subdecks' counts summed, each capped
+        by its own limits, then the sum capped by this deck's limits.
+        """
         start, end = study_day(self._collection, self._clock)
-        [figures] = self._collection.decks.figures(start, end, self.deck.id)
-        return QueueCounts(
-            new=remaining(figures.new_available, self.deck.new_per_day, figures.new_studied_today),
-            learning=figures.learning_due_today,
-            review=remaining(figures.review_due_today, self.deck.reviews_per_day, figures.reviews_studied_today),
-        )
+        figures = self._collection.decks.figures(start, end, self.deck_ids)
+        [node] = [n for n in build_tree(figures, root=self.deck.name) if n.name == self.deck.name]
+        return QueueCounts(new=node.new, learning=node.learning, review=node.due)
 
     def next_card(self) -> Card | None:
         """Pick the card to show now (``None`` when the session is done) and start timing it."""
         now = self._clock.now()
         counts = self.counts()
         _, day_end = study_day(self._collection, self._clock)
-        card = self._reviews.next_learning(self.deck.id, now)
+        card = self._reviews.next_learning(self.deck_ids, now)
         if card is None and counts.review > 0:
-            card = self._reviews.next_review(self.deck.id, day_end, now)
+            card = self._reviews.next_review(self.deck_ids, day_end, now)
         if card is None and counts.new > 0:
-            card = self._reviews.next_new(self.deck.id, now, self.deck.options.new_order is NewOrder.RANDOM)
+            card = self._reviews.next_new(self.deck_ids, now, self.deck.options.new_order is NewOrder.RANDOM)
         if card is None:
-            card = self._reviews.next_learning(self.deck.id, now + LEARN_AHEAD)
+            card = self._reviews.next_learning(self.deck_ids, now + LEARN_AHEAD)
         self.current = card
         self._shown_at = now if card is not None else None
         if card is None:
-            self.summary.next_due = self._reviews.next_due_after(self.deck.id, now)
+            self.summary.next_due = self._reviews.next_due_after(self.deck_ids, now)
         return card
 
     def next_due_in(self) -> timedelta | None:

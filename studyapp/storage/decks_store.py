@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -111,14 +112,16 @@ class DeckStore:
     def set_description(self, deck_id: int, description: str) -> None:
         self._db["decks"].update(deck_id, {"description": description})
 
-    def figures(self, day_start: datetime, day_end: datetime, deck_id: int | None = None) -> list[DeckFigures]:
+    def figures(
+        self, day_start: datetime, day_end: datetime, deck_ids: Sequence[int] | None = None
+    ) -> list[DeckFigures]:
         """Each deck's counts for the study day ``[day_start, day_end)``, in two aggregate queries.
 
-        With ``deck_id``, only that deck's (the reviewer asks after every answer).
+        With ``deck_ids``, only those decks' (the reviewer asks after every answer, for its subtree).
         """
         end = to_ms(day_end)
-        cards_where = "AND c.deck_id = :deck" if deck_id is not None else ""
-        log_where = "AND c.deck_id = :deck" if deck_id is not None else ""
+        only = f"AND c.deck_id IN ({','.join(str(int(i)) for i in deck_ids)})" if deck_ids is not None else ""
+        cards_where = log_where = only
         card_counts = {
             row[0]: row[1:]
             for row in self._db.execute(
@@ -128,7 +131,7 @@ class DeckStore:
                           sum(c.state = {int(CardState.REVIEW)} AND c.due < :end AND {STUDYABLE}),
                           count(*)
                    FROM cards c WHERE 1 {cards_where} GROUP BY c.deck_id""",
-                {"end": end, "start": to_ms(day_start), "deck": deck_id},
+                {"end": end, "start": to_ms(day_start)},
             )
         }
         studied = {
@@ -140,10 +143,10 @@ class DeckStore:
                    FROM review_log r JOIN cards c ON c.id = r.card_id
                    WHERE r.reviewed_at >= :start {log_where}
                    GROUP BY c.deck_id""",
-                {"start": to_ms(day_start), "deck": deck_id},
+                {"start": to_ms(day_start)},
             )
         }
-        decks = self.all() if deck_id is None else [d for d in [self.get(deck_id)] if d is not None]
+        decks = self.all() if deck_ids is None else [d for d in map(self.get, deck_ids) if d is not None]
         result = []
         for deck in decks:
             new, learning, review, total = card_counts.get(deck.id, (0, 0, 0, 0))

@@ -13,6 +13,13 @@ from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, 
 
 _CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
 _LEARNING = f"({int(CardState.LEARNING)}, {int(CardState.RELEARNING)})"
+
+
+def _ids(deck_ids: Sequence[int]) -> str:
+    """Deck ids inlined as integers (never text), so a deck and its subdecks are one IN list."""
+    return ",".join(str(int(deck_id)) for deck_id in deck_ids) or "NULL"
+
+
 _STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
 
 
@@ -71,37 +78,39 @@ class ReviewStore:
     def card(self, card_id: int) -> Card | None:
         return self._first_card("c.id = :id", "c.id", {"id": card_id})
 
-    def next_learning(self, deck_id: int, due_by: datetime) -> Card | None:
+    def next_learning(self, deck_ids: Sequence[int], due_by: datetime) -> Card | None:
         """The learning card due soonest, if it is due by ``due_by``."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state IN {_LEARNING} AND c.due <= :by AND {_STUDYABLE}",
+            f"c.deck_id IN ({_ids(deck_ids)}) AND c.state IN {_LEARNING} AND c.due <= :by AND {_STUDYABLE}",
             "c.due, c.id",
-            {"deck": deck_id, "by": to_ms(due_by), "now": to_ms(due_by)},
+            {"by": to_ms(due_by), "now": to_ms(due_by)},
         )
 
-    def next_review(self, deck_id: int, due_before: datetime, now: datetime) -> Card | None:
+    def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state = {int(CardState.REVIEW)} AND c.due < :before AND {_STUDYABLE}",
+            f"c.deck_id IN ({_ids(deck_ids)}) AND c.state = {int(CardState.REVIEW)} "
+            f"AND c.due < :before AND {_STUDYABLE}",
             "c.due, c.id",
-            {"deck": deck_id, "before": to_ms(due_before), "now": to_ms(now)},
+            {"before": to_ms(due_before), "now": to_ms(now)},
         )
 
-    def next_new(self, deck_id: int, now: datetime, random_order: bool = False) -> Card | None:
+    def next_new(self, deck_ids: Sequence[int], now: datetime, random_order: bool = False) -> Card | None:
         """The next new card in deck order."""
         return self._first_card(
-            f"c.deck_id = :deck AND c.state = {int(CardState.NEW)} AND {_STUDYABLE}",
+            f"c.deck_id IN ({_ids(deck_ids)}) AND c.state = {int(CardState.NEW)} AND {_STUDYABLE}",
             # Random order: an import hands out its random ids in file order, so order by the id's
             # remainder by a prime instead, which is as random as the id and fixed for the card.
             "c.id % 1000003, c.id" if random_order else "c.position, c.id",
-            {"deck": deck_id, "now": to_ms(now)},
+            {"now": to_ms(now)},
         )
 
-    def next_due_after(self, deck_id: int, moment: datetime) -> datetime | None:
+    def next_due_after(self, deck_ids: Sequence[int], moment: datetime) -> datetime | None:
         """When the first studied card of the deck falls due after ``moment``."""
         row = self._db.execute(
-            f"SELECT min(due) FROM cards WHERE deck_id = ? AND state != {int(CardState.NEW)} AND due > ?",
-            [deck_id, to_ms(moment)],
+            f"SELECT min(due) FROM cards WHERE deck_id IN ({_ids(deck_ids)}) AND state != {int(CardState.NEW)} "
+            "AND due > ? AND suspended = 0",
+            [to_ms(moment)],
         ).fetchone()
         return from_ms(row[0])
 
