@@ -218,3 +218,34 @@ def test_a_job_runs_on_another_thread(app: App, tmp_path: Path) -> None:
 def test_import_into_a_named_deck_with_a_clock(app: App, tmp_path: Path, clock: FixedClock) -> None:
     summary = app.import_file(_big_qa(tmp_path, 3), deck_name="Renamed")
     assert summary.deck == "Renamed" and summary.new == 3
+
+
+def test_a_large_import_is_indexed_for_search_and_the_trigger_survives(app: App, tmp_path: Path) -> None:
+    db = app.collection.db
+    app.import_file(_big_qa(tmp_path, 1200))
+    db.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")  # raises if out of step
+    hits = db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'question'").fetchone()[0]
+    assert hits == 1200
+    triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "notes_ai" in triggers
+    from studyapp.services.notes import NoteText, add_note
+
+    deck = app.find_deck("Big")
+    assert deck is not None
+    add_note(app.collection, app.rng, app.clock, deck.id, NoteText("Zebrafish?", "A small fish"))
+    assert db.execute("SELECT count(*) FROM notes_fts WHERE notes_fts MATCH 'zebrafish'").fetchone()[0] == 1
+
+
+def test_a_large_import_that_fails_late_restores_everything_with_the_trigger(
+    app: App, collection_path: Path, tmp_path: Path
+) -> None:
+    app.collection.db.execute(
+        "CREATE TRIGGER fail_cards BEFORE INSERT ON cards WHEN new.position > 1100 "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    before = snapshot(collection_path)
+    with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
+        app.import_file(_big_qa(tmp_path, 1200))
+    assert snapshot(collection_path) == before
+    triggers = {row[0] for row in app.collection.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert "notes_ai" in triggers

@@ -57,15 +57,25 @@ def _problem(note: NoteDraft) -> str | None:
 
 
 class _Store:
-    """One import's writes. Used only inside ``store_draft``'s transaction."""
+    """One import's writes. Used only inside ``store_draft``'s transaction.
 
-    def __init__(self, collection: Collection, rng: random.Random, now: datetime) -> None:
+    Ids are random 63-bit draws, but this import draws them all first, sorts them and hands them out
+    in file order, so note ids, card ids and new-card positions all ascend together: every B-tree is
+    appended to instead of being written at random places (1.6x faster for 100,000 notes), and the ids
+    are exactly as random as ever. Draws left over (notes skipped or already there) are simply unused.
+    """
+
+    def __init__(self, collection: Collection, rng: random.Random, now: datetime, notes: int, cards: int) -> None:
         self.collection = collection
         self.rng = rng
         self.now = now
+        self.stamp = to_ms(now)
         self.deck_ids: dict[str, int] = {}
         self.positions: dict[int, int] = {}
-        self.pending: list[tuple[NoteDraft, str, int, bool]] = []  # (note, guid, deck id, with history)
+        self.note_ids = iter(sorted(new_id(rng) for _ in range(notes)))
+        self.card_ids = iter(sorted(new_id(rng) for _ in range(cards)))
+        self.notes: list[NewNote] = []
+        self.cards: list[NewCard] = []
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
 
     def deck_id(self, name: str, description: str = "") -> int:
@@ -88,8 +98,18 @@ class _Store:
         return [NewCard(new_id(self.rng), note_id, deck_id, ord_, self.position(deck_id)) for ord_ in ords]
 
     def add(self, note: NoteDraft, guid: str, deck_id: int, with_history: bool) -> None:
-        """Queue a new note; ids and positions are given out in ``flush``."""
-        self.pending.append((note, guid, deck_id, with_history and bool(note.history)))
+        """Queue a new note and its cards, with the next ids of the sorted draws."""
+        note_id = next(self.note_ids)
+        self.notes.append(
+            NewNote(note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), note.kind.value,
+                    int(note.html), self.stamp, self.stamp)
+        )  # fmt: skip
+        history = with_history and bool(note.history)
+        for ord_ in card_ords(note) if note.kind is not NoteKind.BASIC else (0,):
+            card_id = next(self.card_ids)
+            self.cards.append(NewCard(card_id, note_id, deck_id, ord_, self.position(deck_id)))
+            if history:
+                self.history.append((card_id, note, ord_))
 
     def update(self, stored: StoredNote, note: NoteDraft, existing_ords: set[int]) -> None:
         self.collection.notes.update(
@@ -101,31 +121,9 @@ class _Store:
         self.collection.notes.add_cards(self.new_cards(stored.id, stored.deck_id, missing))
 
     def flush(self) -> None:
-        """Write the queued notes and their cards.
-
-        Ids are random 63-bit draws, but this import's draws are sorted and handed out in file order,
-        so note ids, card ids and new-card positions all ascend together: every B-tree is appended to
-        instead of being written at random places (1.6x faster for 100,000 notes), and the ids are
-        exactly as random as ever.
-        """
-        ords = [card_ords(note) if note.kind is not NoteKind.BASIC else [0] for note, _, _, _ in self.pending]
-        note_ids = sorted(new_id(self.rng) for _ in self.pending)
-        card_ids = iter(sorted(new_id(self.rng) for _ in range(sum(map(len, ords)))))
-        stamp = to_ms(self.now)
-        notes: list[NewNote] = []
-        cards: list[NewCard] = []
-        for note_id, note_ords, (note, guid, deck_id, history) in zip(note_ids, ords, self.pending, strict=True):
-            notes.append(
-                NewNote(note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), note.kind.value,
-                        int(note.html), stamp, stamp)
-            )  # fmt: skip
-            for ord_ in note_ords:
-                card_id = next(card_ids)
-                cards.append(NewCard(card_id, note_id, deck_id, ord_, self.position(deck_id)))
-                if history:
-                    self.history.append((card_id, note, ord_))
-        self.collection.notes.add(notes, cards)
-        self.pending = []
+        """Write the queued notes and their cards."""
+        self.collection.notes.add(self.notes, self.cards)
+        self.notes, self.cards = [], []
 
     def store_history(self, scheduler: Scheduler) -> None:
         for card_id, note, ord_ in self.history:
@@ -184,7 +182,8 @@ def store_draft(
     new = updated = unchanged = 0
     total = len(draft.notes)
     with collection.transaction():
-        store = _Store(collection, rng, now)
+        cards = sum(1 if note.kind is NoteKind.BASIC else len(card_ords(note)) for note in draft.notes)
+        store = _Store(collection, rng, now, len(draft.notes), cards)
         main_deck = store.deck_id(draft.name, draft.description)
         existing = collection.notes.by_guids([note.guid for note in draft.notes])
         ords = collection.notes.card_ords(stored.id for stored in existing.values())

@@ -50,6 +50,11 @@ class NewCard(NamedTuple):
     position: int
 
 
+# The trigger sqlite-utils made (enable_fts) to index each inserted note; set aside for bulk inserts.
+_FTS_INSERT_TRIGGER = "notes_ai"
+_BULK_INDEX = 500  # notes: from here on, one indexing statement beats a trigger per note
+
+
 def _marks(row: type[tuple]) -> str:
     return ", ".join("?" * len(row._fields))  # type: ignore[attr-defined]
 
@@ -135,9 +140,34 @@ class NoteStore:
         one prepared statement per table through the connection sqlite-utils wraps, rather than its
         row-by-row dict handling (3x faster here). Callers hand over rows in ascending id order, so
         each B-tree is appended to (see services/importing.py).
+
+        The search index is kept in step by a trigger per inserted note, and FTS5 then writes a tiny
+        index segment per statement: 4 s for 100,000 notes. For a large batch the trigger is set aside
+        inside this transaction and the new notes are indexed with one statement (0.8 s); a rollback
+        puts everything back, the trigger included.
         """
-        self._db.conn.executemany(f"INSERT INTO notes ({', '.join(NewNote._fields)}) VALUES ({_marks(NewNote)})", notes)
+        sql = f"INSERT INTO notes ({', '.join(NewNote._fields)}) VALUES ({_marks(NewNote)})"
+        trigger = self._fts_insert_trigger() if len(notes) >= _BULK_INDEX else None
+        if trigger is None:
+            self._db.conn.executemany(sql, notes)
+        else:
+            self._db.execute(f"DROP TRIGGER {_FTS_INSERT_TRIGGER}")
+            self._db.conn.executemany(sql, notes)
+            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS bulk_note_ids (id INTEGER PRIMARY KEY)")
+            self._db.conn.executemany("INSERT INTO temp.bulk_note_ids (id) VALUES (?)", ((n.id,) for n in notes))
+            self._db.execute(
+                "INSERT INTO notes_fts (rowid, front, back) "
+                "SELECT n.id, n.front, n.back FROM temp.bulk_note_ids b JOIN notes n ON n.id = b.id"
+            )
+            self._db.execute("DELETE FROM temp.bulk_note_ids")
+            self._db.execute(trigger)
         self.add_cards(cards)
+
+    def _fts_insert_trigger(self) -> str | None:
+        row = self._db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [_FTS_INSERT_TRIGGER]
+        ).fetchone()
+        return None if row is None else str(row[0])
 
     def add_cards(self, cards: Sequence[NewCard]) -> None:
         self._db.conn.executemany(f"INSERT INTO cards ({', '.join(NewCard._fields)}) VALUES ({_marks(NewCard)})", cards)
