@@ -6,7 +6,9 @@ import os
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
 
+import hashlib
 import random
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,6 +22,16 @@ from studyapp.services.app import App
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 REPO = Path(__file__).resolve().parent.parent
 SEED_DECK = REPO / "decks" / "calcinosis.txt"
+
+
+def collection_fingerprint(path: Path) -> str:
+    """A hash of every row of every table of the collection file: equal means nothing changed."""
+    conn = sqlite3.connect(path)
+    rows = []
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+        rows.extend(f"{table}:{row}" for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
+    conn.close()
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 @pytest.fixture

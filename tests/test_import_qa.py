@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,19 +12,9 @@ from studyapp.importers import ImportFailure
 from studyapp.importers.plaintext_qa import deck_name_from_path, read_qa
 from studyapp.services.app import App
 
+from .conftest import collection_fingerprint
+
 GOOD = "Deck about rivers.\n\nLongest river?\n\nThe Nile.\n\nWidest river?\n\nThe Amazon.\nIn the wet season.\n"
-
-
-def _snapshot(path: Path) -> str:
-    """The collection's content: every row of every table, so 'unchanged' means unchanged."""
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    rows = []
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        rows.extend(f"{table}:{row}" for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
-    conn.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 def test_import_then_reimport_adds_nothing(app: App, tmp_path: Path) -> None:
@@ -95,12 +84,12 @@ def test_bad_files_get_a_one_line_message_and_change_nothing(
 ) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
-    before = _snapshot(collection_path)
+    before = collection_fingerprint(collection_path)
     with pytest.raises(ImportFailure, match=message) as caught:
         app.import_file(path)
     text = str(caught.value)
     assert text.startswith(str(path)) and "\n" not in text
-    assert _snapshot(collection_path) == before
+    assert collection_fingerprint(collection_path) == before
 
 
 def test_a_missing_file_is_named(app: App, tmp_path: Path) -> None:
@@ -125,8 +114,8 @@ def test_forcing_utf8_on_a_cp1252_file_fails_in_one_line_and_changes_nothing(
 ) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes("Caf\u00e9 means?\n\nCoffee.\n".encode("cp1252"))
-    before = _snapshot(collection_path)
+    before = collection_fingerprint(collection_path)
     with pytest.raises(ImportFailure, match=r"line 1: is not UTF-8 text \(byte 0xe9 at offset 3\)") as caught:
         app.import_file(path, options=ImportOptions(encoding="utf-8"))
     assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
-    assert _snapshot(collection_path) == before
+    assert collection_fingerprint(collection_path) == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -17,16 +16,7 @@ from studyapp.services.app import App
 from studyapp.services.import_job import ImportCancelled
 from studyapp.services.importing import card_ords, store_draft
 
-from .conftest import T0
-
-
-def snapshot(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    rows = []
-    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        rows.extend(f"{table}:{row}" for row in conn.execute(f"SELECT * FROM {table} ORDER BY 1"))
-    conn.close()
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
+from .conftest import T0, collection_fingerprint
 
 
 def store(app: App, draft: ImportDraft, **kwargs):  # noqa: ANN003, ANN201
@@ -187,7 +177,7 @@ def _big_qa(tmp_path: Path, count: int) -> Path:
 def test_cancel_while_saving_leaves_the_collection_exactly_as_it_was(
     app: App, collection_path: Path, tmp_path: Path
 ) -> None:
-    before = snapshot(collection_path)
+    before = collection_fingerprint(collection_path)
     stages: list[tuple[str, int, int]] = []
 
     def on_progress(stage: str, done: int, total: int) -> None:
@@ -198,7 +188,7 @@ def test_cancel_while_saving_leaves_the_collection_exactly_as_it_was(
     job = app.import_job(_big_qa(tmp_path, 5000), on_progress=on_progress)
     with pytest.raises(ImportCancelled):
         job.run()
-    assert snapshot(collection_path) == before
+    assert collection_fingerprint(collection_path) == before
     assert ("Saving", 2000, 5000) in stages
     assert any(stage == "Reading" for stage, _, _ in stages)
 
@@ -243,9 +233,9 @@ def test_a_large_import_that_fails_late_restores_everything_with_the_trigger(
         "CREATE TRIGGER fail_cards BEFORE INSERT ON cards WHEN new.position > 1100 "
         "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
     )
-    before = snapshot(collection_path)
+    before = collection_fingerprint(collection_path)
     with pytest.raises(sqlite3.IntegrityError, match="disk trouble"):
         app.import_file(_big_qa(tmp_path, 1200))
-    assert snapshot(collection_path) == before
+    assert collection_fingerprint(collection_path) == before
     triggers = {row[0] for row in app.collection.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert "notes_ai" in triggers
