@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import (
@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QIcon,
     QKeySequence,
 )
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QStackedWidget, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from studyapp.services.app import App
 from studyapp.services.deck_ops import deck_tree
@@ -40,6 +40,8 @@ from studyapp.ui.import_dialog import ImportDialog
 from studyapp.ui.reviewer import Reviewer
 from studyapp.ui.session_summary import SessionSummaryView
 from studyapp.ui.settings_dialog import SettingsDialog, apply_settings
+
+_Dialog = TypeVar("_Dialog", bound=QDialog)
 
 if TYPE_CHECKING:  # the browser module is loaded when the browser first opens
     from studyapp.ui.browser.browser_window import BrowserWindow
@@ -190,11 +192,14 @@ class MainWindow(QMainWindow):
             return self.add_dialog
         session = self.reviewer.session
         deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
-        dialog = AddDialog(self.app, deck_id, self)
+        self.add_dialog = self._open_modal(AddDialog(self.app, deck_id, self), self._add_dialog_closed)
+        return self.add_dialog
+
+    def _open_modal(self, dialog: _Dialog, on_closed: Callable[[_Dialog], None]) -> _Dialog:
+        """Show a window-modal dialog that deletes itself when closed and reports back then."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(lambda _result: self._add_dialog_closed(dialog))
-        self.add_dialog = dialog
+        dialog.finished.connect(lambda _result: on_closed(dialog))
         dialog.open()
         return dialog
 
@@ -242,13 +247,8 @@ class MainWindow(QMainWindow):
         """The import dialog for ``path``, window-modal; the deck list is refreshed when it closes."""
         if self.import_dialog is not None:
             return self.import_dialog
-        dialog = ImportDialog(self.app, path, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(lambda _result: self._import_dialog_closed(dialog))
-        self.import_dialog = dialog
-        dialog.open()
-        return dialog
+        self.import_dialog = self._open_modal(ImportDialog(self.app, path, self), self._import_dialog_closed)
+        return self.import_dialog
 
     def _import_dialog_closed(self, dialog: ImportDialog) -> None:
         self.import_dialog = None

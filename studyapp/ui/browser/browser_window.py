@@ -134,7 +134,7 @@ class BrowserWindow(QMainWindow):
         toolbar = self.addToolBar("Actions")
         toolbar.setObjectName("BrowserToolbar")
         toolbar.setMovable(False)
-        for action in (
+        self.bulk_actions = (
             self.change_deck_action,
             self.add_tags_action,
             self.remove_tags_action,
@@ -142,7 +142,8 @@ class BrowserWindow(QMainWindow):
             self.bury_action,
             self.reset_action,
             self.delete_action,
-        ):
+        )
+        for action in self.bulk_actions:
             toolbar.addAction(action)
         toolbar.addSeparator()
         toolbar.addAction(self.undo_action)
@@ -150,15 +151,7 @@ class BrowserWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         chosen = bool(self.selected_card_ids())
-        for action in (
-            self.change_deck_action,
-            self.add_tags_action,
-            self.remove_tags_action,
-            self.suspend_action,
-            self.bury_action,
-            self.reset_action,
-            self.delete_action,
-        ):
+        for action in self.bulk_actions:
             action.setEnabled(chosen)
         label = self.actions_service.undo_label
         self.undo_action.setEnabled(label is not None)
