@@ -14,9 +14,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
+
+# Property tests: no per-example deadline (a loaded 2-core CI machine is slow at times), and in CI a
+# fixed sequence of examples, so a run there can be repeated exactly. Locally they explore afresh.
+settings.register_profile("studyapp", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("studyapp")
 
 # A fixed instant: Sunday 1 March 2026, 12:00 UTC, well away from the 04:00 day boundary.
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
