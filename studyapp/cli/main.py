@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 import studyapp
-from studyapp.cli import add_command, search_command
+from studyapp.cli import add_command, fsrs_commands, search_command
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
     add_command.register(commands)
     search_command.register(commands)
+    fsrs_commands.register(commands)
     return parser
 
 
@@ -88,10 +89,21 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             add_command.add_from_args(app, args, stdout)
         elif args.command == "search":
             search_command.search_from_args(app, args, stdout)
+        elif args.command == "import-log":
+            fsrs_commands.import_log_from_args(app, args, stdout)
+        elif args.command == "optimize":
+            fsrs_commands.optimize_from_args(app, args, stdout)
         elif args.command == "review":
             review_in_terminal(app.review_session(_deck(app, args.deck).id), stdin, stdout)
         return 0
-    except (CommandError, ImportFailure, ExportError, add_command.NoteError, search_command.SearchError) as error:
+    except (
+        CommandError,
+        ImportFailure,
+        ExportError,
+        add_command.NoteError,
+        search_command.SearchError,
+        fsrs_commands.OptimizeError,
+    ) as error:
         print(f"studyapp {args.command}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

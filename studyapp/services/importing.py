@@ -8,12 +8,12 @@ with its reason.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from studyapp.core.cloze import cloze_numbers
-from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, Skip
+from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import Scheduler, fuzz_seed
@@ -127,21 +127,32 @@ class _Store:
 
     def store_history(self, scheduler: Scheduler) -> None:
         for card_id, note, ord_ in self.history:
-            reviews = sorted((r for r in note.history if r.card_ord == ord_), key=lambda r: r.reviewed_at)
-            entries: list[ReviewEntry] = []
-            schedule = Schedule()
-            for review in reviews:
-                after = scheduler.answer(
-                    schedule, review.rating, review.reviewed_at, random.Random(fuzz_seed(card_id, schedule.reps))
-                )
-                entries.append(
-                    ReviewEntry(
-                        new_id(self.rng), card_id, review.reviewed_at, review.rating,
-                        max(0, review.duration_ms), ReviewMode.FLIP, schedule, after,
-                    )
-                )  # fmt: skip
-                schedule = after
-            self.collection.reviews.add_history(card_id, entries)
+            reviews = [r for r in note.history if r.card_ord == ord_]
+            self.collection.reviews.add_history(card_id, history_entries(scheduler, card_id, reviews, self.rng))
+
+
+def history_entries(
+    scheduler: Scheduler, card_id: int, reviews: Iterable[ReviewDraft], rng: random.Random
+) -> list[ReviewEntry]:
+    """A new card's past reviews as log rows, replayed through our scheduler in time order.
+
+    Each answer's fuzz is seeded as the review service seeds it, so the card ends exactly where
+    ``Scheduler.replay`` of its log says. Shared by the package import and the review-log import.
+    """
+    entries: list[ReviewEntry] = []
+    schedule = Schedule()
+    for review in sorted(reviews, key=lambda r: r.reviewed_at):
+        after = scheduler.answer(
+            schedule, review.rating, review.reviewed_at, random.Random(fuzz_seed(card_id, schedule.reps))
+        )
+        entries.append(
+            ReviewEntry(
+                new_id(rng), card_id, review.reviewed_at, review.rating,
+                max(0, review.duration_ms), ReviewMode.FLIP, schedule, after,
+            )
+        )  # fmt: skip
+        schedule = after
+    return entries
 
 
 def _place(note: NoteDraft, index: int) -> str:

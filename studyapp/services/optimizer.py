@@ -1,0 +1,183 @@
+"""Fitting a deck's own FSRS-6 parameters to its review history (the "Optimize" of Anki).
+
+The fit is done by ``fsrs-rs`` (Rust, the optimizer Anki ships), never by the torch one. Both the
+current parameters and the fitted ones are scored on the same history (log loss and RMSE(bins), as
+``fsrs-rs`` evaluates them), and the fitted ones are kept only if they predict it better: a fit on
+few reviews can be worse than the defaults, and then nothing changes.
+
+Days between reviews are counted in study days (the collection's rollover hour in the local zone), as
+FSRS expects: two answers on the same study day are 0 days apart. Every review after a card's first
+is one training item holding the card's history up to and including it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+import fsrs
+import fsrs_rs_python
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
+from studyapp.core.model import ReviewEntry
+from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.storage.deck_ops_store import DeckOpsStore
+
+if TYPE_CHECKING:
+    from studyapp.services.app import App
+
+# Below these, the fitted figures say little about next month's reviews; we fit anyway and say so.
+FEW_REVIEWS = 1000
+FEW_CARDS = 100
+FEW_REVIEWS_NOTE = "too few reviews for the fit to mean much"
+
+
+class OptimizeError(Exception):
+    """The parameters cannot be fitted or saved; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    log_loss: float
+    rmse_bins: float
+
+    def __str__(self) -> str:
+        return f"log loss {self.log_loss:.4f}, RMSE(bins) {self.rmse_bins:.4f}"
+
+
+@dataclass(frozen=True)
+class FitResult:
+    deck: str
+    reviews: int  # review-log rows of the deck and its subdecks
+    cards: int  # cards answered at least twice (the ones that teach the model anything)
+    old_parameters: tuple[float, ...]  # the preset's, or the defaults
+    parameters: tuple[float, ...]  # fitted (within py-fsrs's bounds)
+    before: Evaluation  # the old parameters on this history
+    after: Evaluation  # the fitted ones
+    seconds: float
+    warning: str | None = None
+
+    @property
+    def better(self) -> bool:
+        return self.after.log_loss < self.before.log_loss
+
+    @property
+    def chosen(self) -> tuple[float, ...]:
+        """What the deck should use: the fitted parameters only if they predict the history better."""
+        return self.parameters if self.better else self.old_parameters
+
+
+def _study_day(moment: datetime, zone: tzinfo, rollover_hour: int) -> int:
+    return (moment.astimezone(zone) - timedelta(hours=rollover_hour)).date().toordinal()
+
+
+def training_items(
+    histories: Sequence[Sequence[ReviewEntry]], zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> list[fsrs_rs_python.FSRSItem]:
+    """One item per review after a card's first: the card's reviews up to it, with days since the one before.
+
+    Only items whose last answer came a study day or more after the one before are kept.
+    """
+    items = []
+    for entries in histories:
+        reviews = []
+        previous: int | None = None
+        for entry in entries:
+            day = _study_day(entry.reviewed_at, zone, rollover_hour)
+            delta_t = 0 if previous is None else day - previous
+            reviews.append(fsrs_rs_python.FSRSReview(int(entry.rating), delta_t))
+            previous = day
+            # fsrs-rs predicts recall after a gap of days: an item ending in a same-day answer cannot be
+            # scored (evaluate() refuses it), so, as Anki did, only items ending a day or more later count.
+            if len(reviews) >= 2 and delta_t > 0:
+                items.append(fsrs_rs_python.FSRSItem(list(reviews)))
+    return items
+
+
+def checked_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
+    """The fitted values clamped into py-fsrs's bounds, and proved acceptable to ``fsrs.Scheduler``."""
+    if len(parameters) != len(LOWER_BOUNDS_PARAMETERS):
+        raise OptimizeError(
+            f"the optimizer gave {len(parameters)} parameters, FSRS-6 needs {len(LOWER_BOUNDS_PARAMETERS)}"
+        )
+    clamped = tuple(
+        min(max(float(value), low), high)
+        for value, low, high in zip(parameters, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    )
+    try:
+        fsrs.Scheduler(parameters=clamped)
+    except ValueError as error:
+        raise OptimizeError(f"the fitted parameters are not usable: {error}") from None
+    return clamped
+
+
+def _evaluate(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSItem]) -> Evaluation:
+    result = fsrs_rs_python.FSRS(list(parameters)).evaluate(list(items))
+    return Evaluation(float(result.log_loss), float(result.rmse_bins))
+
+
+def deck_histories(app: App, deck_name: str) -> list[list[ReviewEntry]]:
+    """The review log of each card of the deck and its subdecks that was ever answered, in time order."""
+    deck_ids = DeckOpsStore(app.collection.db).subtree_ids(deck_name)
+    card_ids = {row["id"] for row in DeckOpsStore(app.collection.db).snapshot(deck_ids).cards} if deck_ids else set()
+    by_card: dict[int, list[ReviewEntry]] = {}
+    for entry in app.collection.reviews.log():  # ordered by time
+        if entry.card_id in card_ids:
+            by_card.setdefault(entry.card_id, []).append(entry)
+    return list(by_card.values())
+
+
+def fit_parameters(app: App, deck_name: str) -> FitResult:
+    """Fit FSRS-6 to the deck's history (with subdecks) and score old and new parameters on it."""
+    deck = app.find_deck(deck_name)
+    if deck is None:
+        raise OptimizeError(f"no deck named '{deck_name}'")
+    histories = deck_histories(app, deck.name)
+    reviews = sum(len(entries) for entries in histories)
+    cards = sum(1 for entries in histories if len(entries) >= 2)
+    hour = int(app.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
+    items = training_items(histories, app.clock.local_zone(), hour)
+    if not items:
+        raise OptimizeError(f"{deck.name}: no card was answered twice, so there is nothing to fit")
+    old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
+    started = time.perf_counter()
+    try:
+        fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
+    except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
+        raise OptimizeError(f"{deck.name}: the fit failed ({error})") from None
+    seconds = time.perf_counter() - started
+    parameters = checked_parameters(fitted)
+    warning = FEW_REVIEWS_NOTE if reviews < FEW_REVIEWS or cards < FEW_CARDS else None
+    return FitResult(
+        deck.name,
+        reviews,
+        cards,
+        old,
+        parameters,
+        _evaluate(old, items),
+        _evaluate(parameters, items),
+        seconds,
+        warning,
+    )
+
+
+def apply(app: App, result: FitResult) -> bool:
+    """Save the fitted parameters into the deck's preset if they are better; whether they were saved.
+
+    The preset is shared: every deck that uses it is scheduled with them from the next answer on.
+    """
+    if not result.better:
+        return False
+    deck = app.find_deck(result.deck)
+    if deck is None or deck.preset_id is None:
+        raise OptimizeError(f"{result.deck}: the deck has no options preset to save the parameters in")
+    preset = app.collection.presets.get(deck.preset_id)
+    if preset is None:
+        raise OptimizeError(f"{result.deck}: its options preset no longer exists")
+    with app.collection.transaction():
+        app.collection.presets.update(preset.id, preset.name, replace(preset.options, parameters=result.parameters))
+    return True
