@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from studyapp.core.search_tree import (  # noqa: F401 - re-exported: the public names of the language
+from studyapp.core.search_tree import (
     COMPARISONS,
     MAX_DAYS,
     MAX_DEPTH,
@@ -43,10 +43,7 @@ from studyapp.core.search_tree import (  # noqa: F401 - re-exported: the public 
     Query,
     Rated,
     SearchError,
-    SortKey,
     Text,
-    deck_matches,
-    tags_match,
 )
 
 # -- tokens --------------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from studyapp.core.clock import Clock
 from studyapp.core.model import CardState
 from studyapp.core.render import card_text_faces
-from studyapp.core.search_query import Query, SearchError, SortKey, parse
+from studyapp.core.search_query import parse
+from studyapp.core.search_tree import Query, SearchError, SortKey
 from studyapp.services.decks import study_day
 from studyapp.storage import Collection, search_sql
 from studyapp.storage.search_sql import FoundCard, SearchTime

@@ -21,7 +21,7 @@ import sqlite_utils
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import Card, CardState
-from studyapp.core.search_query import (
+from studyapp.core.search_tree import (
     COMPARISONS,
     Added,
     And,

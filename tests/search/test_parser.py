@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from studyapp.core.search_query import (
+from studyapp.core.search_query import parse
+from studyapp.core.search_tree import (
     Added,
     And,
     CardIs,
@@ -20,7 +21,6 @@ from studyapp.core.search_query import (
     Rated,
     Text,
     deck_matches,
-    parse,
     tags_match,
 )
 
