@@ -79,10 +79,17 @@ class ReviewSession:
         self._shown_at: datetime | None = None
         self.current: Card | None = None
         self.summary = SessionSummary()
+        self._counts: QueueCounts | None = None  # for the card on screen; reset when it changes
 
     # -- the queue ---------------------------------------------------------------------------------
 
     def counts(self) -> QueueCounts:
+        """Cards left today; computed once per card shown (the window asks again after each answer)."""
+        if self._counts is None:
+            self._counts = self._compute_counts()
+        return self._counts
+
+    def _compute_counts(self) -> QueueCounts:
         """Cards left to study today in the deck and its subdecks, under the daily limits.
 
         The same numbers as the deck's row in the deck tree: the subdecks' counts summed, each capped
@@ -96,6 +103,7 @@ class ReviewSession:
     def next_card(self) -> Card | None:
         """Pick the card to show now (``None`` when the session is done) and start timing it."""
         now = self._clock.now()
+        self._counts = None
         counts = self.counts()
         _, day_end = study_day(self._collection, self._clock)
         card = self._reviews.next_learning(self.deck_ids, now)
@@ -173,6 +181,7 @@ class ReviewSession:
         assert card is not None
         self.current = card
         self._shown_at = self._clock.now()
+        self._counts = None
         return card
 
     def _require_card(self) -> Card:
