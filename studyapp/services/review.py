@@ -22,6 +22,7 @@ from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling import Scheduler, fuzz_seed
 from studyapp.services.deck_ops import build_tree
 from studyapp.services.decks import study_day
+from studyapp.services.quiz import Quiz
 from studyapp.storage import Collection
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -74,12 +75,23 @@ class ReviewSession:
         self._clock = clock
         self._rng = rng
         self._scheduler = scheduler or Scheduler(deck.options.scheduler_config())
-        self._mode = mode
+        # The quiz mode: multiple choice on a deck with too few answers falls back to flip (see ``notice``).
+        self.quiz = Quiz(collection, self.deck_ids, deck.name, mode, rng)
         self._undo_stack: list[ReviewEntry] = []
         self._shown_at: datetime | None = None
         self.current: Card | None = None
         self.summary = SessionSummary()
         self._counts: QueueCounts | None = None  # for the card on screen; reset when it changes
+
+    @property
+    def mode(self) -> ReviewMode:
+        """The session's quiz mode (after any fall-back to flip)."""
+        return self.quiz.mode
+
+    @property
+    def notice(self) -> str | None:
+        """Why the session is not in the mode asked for, if it is not."""
+        return self.quiz.notice
 
     # -- the queue ---------------------------------------------------------------------------------
 
@@ -137,8 +149,12 @@ class ReviewSession:
     def interval_labels(self) -> dict[Rating, str]:
         return {rating: format_interval(delta) for rating, delta in self.intervals().items()}
 
-    def answer(self, rating: Rating, duration_ms: int | None = None) -> ReviewEntry:
-        """Grade the current card, save it (one transaction), and move on to the next card."""
+    def answer(self, rating: Rating, duration_ms: int | None = None, mode: ReviewMode | None = None) -> ReviewEntry:
+        """Grade the current card, save it (one transaction), and move on to the next card.
+
+        ``mode`` is how the card was quizzed, if not in the session's mode (a card shown with flip in a
+        multiple-choice session); it is recorded in the log row.
+        """
         card = self._require_card()
         now = _whole_ms(self._clock.now())
         if duration_ms is None:
@@ -152,7 +168,7 @@ class ReviewSession:
             reviewed_at=now,
             rating=rating,
             duration_ms=duration_ms,
-            mode=self._mode,
+            mode=mode or self.mode,
             before=card.schedule,
             after=after,
         )

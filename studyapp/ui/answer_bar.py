@@ -1,4 +1,8 @@
-"""The buttons under the card: "Show answer" before reveal, then Again, Hard, Good and Easy."""
+"""The buttons under the card: "Show answer" before reveal, then Again, Hard, Good and Easy.
+
+The quiz modes use it too: "Check answer" under a typed answer, the ratings with the suggested one
+marked, "Continue" after a multiple-choice answer, and a key hint while the options are up.
+"""
 
 from __future__ import annotations
 
@@ -39,15 +43,31 @@ class RatingButton(TwoLineButton):
         self.setProperty("rating", rating.name.lower())
         self.title_label.setProperty("rating", rating.name.lower())
         self.setToolTip(f"{rating.label} (key {int(rating)})")
+        self._interval = ""
 
     @property
     def interval(self) -> str:
-        return self.detail_label.text()
+        return self._interval
+
+    @property
+    def suggested(self) -> bool:
+        return bool(self.property("suggested"))
+
+    def show_interval(self, interval: str, suggested: bool = False) -> None:
+        """The interval this rating gives; a suggested rating (a typed answer's grade) is marked, with its key."""
+        self._interval = interval
+        self.set_detail(f"{interval} · Enter" if suggested and interval else interval)
+        if self.suggested != suggested:
+            self.setProperty("suggested", suggested)
+            for widget in (self, self.title_label, self.detail_label):
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
 
 
 class AnswerBar(QStackedWidget):
     reveal_clicked = Signal()
     rated = Signal(object)  # a Rating
+    continue_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,8 +81,18 @@ class AnswerBar(QStackedWidget):
             button.setMinimumWidth(116)
             button.clicked.connect(lambda _checked=False, r=button.rating: self.rated.emit(r))
 
+        self.continue_button = TwoLineButton("Continue", "Enter")
+        self.continue_button.setObjectName("ShowAnswerButton")
+        self.continue_button.setMinimumWidth(260)
+        self.continue_button.clicked.connect(self.continue_clicked)
+        self.hint_label = QLabel()
+        self.hint_label.setObjectName("QuizHint")
+        self.hint_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
         self.addWidget(self._row([self.show_answer_button]))
         self.addWidget(self._row(list(self.rating_buttons.values())))
+        self.addWidget(self._row([self.continue_button]))
+        self.addWidget(self.hint_label)
 
     @staticmethod
     def _row(buttons: list[QPushButton]) -> QWidget:
@@ -76,13 +106,28 @@ class AnswerBar(QStackedWidget):
         layout.addStretch(1)
         return row
 
-    def show_reveal(self) -> None:
+    def show_reveal(self, title: str = "Show answer", detail: str = "Space") -> None:
+        self.show_answer_button.title_label.setText(title)
+        self.show_answer_button.set_detail(detail)
         self.setCurrentIndex(0)
 
-    def show_ratings(self, labels: dict[Rating, str]) -> None:
+    def show_ratings(self, labels: dict[Rating, str], suggested: Rating | None = None) -> None:
+        """The four ratings with their intervals; ``suggested`` (a typed answer's grade) is marked."""
         for rating, button in self.rating_buttons.items():
-            button.set_detail(labels.get(rating, ""))
+            button.show_interval(labels.get(rating, ""), rating is suggested)
         self.setCurrentIndex(1)
+
+    def show_continue(self, detail: str = "Enter") -> None:
+        self.continue_button.set_detail(detail)
+        self.setCurrentIndex(2)
+
+    def show_hint(self, text: str) -> None:
+        self.hint_label.setText(text)
+        self.setCurrentIndex(3)
+
+    @property
+    def suggested(self) -> Rating | None:
+        return next((rating for rating, button in self.rating_buttons.items() if button.suggested), None)
 
     @property
     def ratings_shown(self) -> bool:

@@ -1,16 +1,21 @@
 """The deck list: a tree of decks (``Parent::Child``) with New, Learning and Due counts and sizes.
 
 Enter studies the chosen deck; F2, Delete, Ctrl+Z and O ask for a rename, a deletion, its undo and
-the deck's options (the window's ``DeckActions`` answers them). A parent that exists only through its
+the deck's options (the window's ``DeckActions`` answers them). Beside the Study button, the quiz mode
+(Flip, Type, Choice) of the chosen deck: it shows the mode the deck remembers, and a click (or M, which
+moves to the next mode) chooses another, which the window stores for the deck. A parent that exists only through its
 children is a row too, with the sums of its children; its full name is kept for renaming it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.model import DeckCounts
+from studyapp.core.model import DeckCounts, ReviewMode
 from studyapp.services.deck_ops import DeckNode
 from studyapp.ui.style import Theme, count_colour, theme_for
 
@@ -31,6 +36,52 @@ _DECK_ID = Qt.ItemDataRole.UserRole
 _FULL_NAME = Qt.ItemDataRole.UserRole + 1
 _MAX_VISIBLE_ROWS = 12
 _CONTENT_WIDTH = 760
+_MODE_LABELS = {ReviewMode.FLIP: "Flip", ReviewMode.TYPE: "Type", ReviewMode.CHOICE: "Choice"}
+_MODE_TIPS = {
+    ReviewMode.FLIP: "Flip: show the answer, then grade yourself",
+    ReviewMode.TYPE: "Type the answer: it is checked and a grade suggested",
+    ReviewMode.CHOICE: "Multiple choice: four options from the deck's answers",
+}
+
+
+class QuizModeChooser(QWidget):
+    """Flip | Type | Choice, one of them chosen: a segmented control."""
+
+    mode_clicked = Signal(object)  # a ReviewMode
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("QuizModeChooser")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setToolTip("Quiz mode of the chosen deck (M)")
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[ReviewMode, QPushButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.setSpacing(0)
+        for mode, label in _MODE_LABELS.items():
+            button = QPushButton(label)
+            button.setObjectName("QuizModeButton")
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setToolTip(_MODE_TIPS[mode])
+            button.clicked.connect(lambda _checked=False, m=mode: self.mode_clicked.emit(m))
+            self.group.addButton(button)
+            self.buttons[mode] = button
+            layout.addWidget(button)
+
+    @property
+    def mode(self) -> ReviewMode:
+        return next((mode for mode, button in self.buttons.items() if button.isChecked()), ReviewMode.FLIP)
+
+    def set_mode(self, mode: ReviewMode) -> None:
+        self.buttons[mode].setChecked(True)
+
+    def next_mode(self) -> ReviewMode:
+        modes = list(self.buttons)
+        return modes[(modes.index(self.mode) + 1) % len(modes)]
 
 
 class DeckTable(QTreeWidget):
@@ -41,6 +92,7 @@ class DeckTable(QTreeWidget):
     delete_requested = Signal(str)
     undo_requested = Signal()
     options_requested = Signal(object)
+    next_mode_requested = Signal()  # M: the chosen deck's next quiz mode
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +143,8 @@ class DeckTable(QTreeWidget):
             self.delete_requested.emit(name)
         elif key == Qt.Key.Key_O and not event.modifiers() and self.current_deck_id() is not None:
             self.options_requested.emit(self.current_deck_id())
+        elif key == Qt.Key.Key_M and not event.modifiers() and self.current_deck_id() is not None:
+            self.next_mode_requested.emit()
         else:
             super().keyPressEvent(event)
 
@@ -116,6 +170,7 @@ class DeckList(QWidget):
     study_requested = Signal(object)  # deck ids are 64-bit: not a C int
     new_deck_requested = Signal()
     collapsed_changed = Signal(object)  # the set of full names of folded parents
+    mode_chosen = Signal(object, object)  # a deck id and the ReviewMode chosen for it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -145,14 +200,21 @@ class DeckList(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.new_button.clicked.connect(self.new_deck_requested)
         self.options_button.clicked.connect(self._options_current)
-        hint = QLabel("Enter study · F2 rename · Del delete · O options · F1 shortcuts")
+        hint = QLabel("Enter study · M quiz mode · F2 rename · Del delete · O options · F1 shortcuts")
         hint.setObjectName("KeyHint")
         self._descriptions: dict[int, str] = {}
+        # The window answers which mode a deck remembers; until it does, every deck shows Flip.
+        self.mode_lookup: Callable[[int], ReviewMode] = lambda _deck_id: ReviewMode.FLIP
+        self.mode_chooser = QuizModeChooser()
+        self.mode_chooser.mode_clicked.connect(self._choose_mode)
+        self.table.next_mode_requested.connect(lambda: self._choose_mode(self.mode_chooser.next_mode()))
 
         buttons = QHBoxLayout()
-        buttons.addWidget(hint, 1)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.options_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.mode_chooser)
+        buttons.addSpacing(4)
         buttons.addWidget(self.study_button)
 
         column = QWidget()
@@ -165,6 +227,7 @@ class DeckList(QWidget):
         column_layout.addWidget(self.description)
         column_layout.addSpacing(4)
         column_layout.addLayout(buttons)
+        column_layout.addWidget(hint)
         column_layout.addStretch(1)
 
         layout = QHBoxLayout(self)
@@ -244,6 +307,13 @@ class DeckList(QWidget):
         if deck_id is not None:
             self.table.options_requested.emit(deck_id)
 
+    def _choose_mode(self, mode: ReviewMode) -> None:
+        deck_id = self.table.current_deck_id()
+        if deck_id is None:
+            return
+        self.mode_chooser.set_mode(mode)
+        self.mode_chosen.emit(deck_id, mode)
+
     def _study_current(self) -> None:
         deck_id = self.table.current_deck_id()
         if deck_id is not None:
@@ -260,6 +330,8 @@ class DeckList(QWidget):
             self.description.setText(self._descriptions.get(deck_id, "") if deck_id is not None else "")
         self.description.setVisible(bool(self.description.text()))
         self.study_button.setEnabled(deck_id is not None)
+        self.mode_chooser.setEnabled(deck_id is not None)
+        self.mode_chooser.set_mode(self.mode_lookup(deck_id) if deck_id is not None else ReviewMode.FLIP)
 
     def focus_table(self) -> None:
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,240 @@
+"""Typed answers: what a card expects, how close a typed reply is, and a diff that shows the difference.
+
+Text is compared normalized: case, accents, punctuation and extra spaces are ignored. A short answer is
+compared as a whole (a fuzzy ratio from rapidfuzz); a long one on its key terms, the content words
+left once the stop words are dropped, each found fuzzily anywhere in the reply and in any order.
+
+The grade that is suggested:
+
+* exact (the same normalized text, or nearly every key term of a long answer) gives Good;
+* close (a ratio of at least ``CLOSE_RATIO``: a typo or two; the same content words; or half the key
+  terms of a long answer) gives Hard;
+* anything else, an empty reply included, gives Again.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from studyapp.core.cloze import CLOZE
+from studyapp.core.model import Card, NoteKind, Rating
+from studyapp.core.plain_text import html_to_text
+
+# A short answer within this ratio (0-100, insertions and deletions) is close: "Pari" for "Paris" is 89,
+# "Pariss" 91, "Lodnon" for "London" 83, while "Rome" for "Paris" is 22. A ratio this high also keeps a
+# one-letter answer from being "close" to another one-letter answer.
+CLOSE_RATIO = 80.0
+# A key term counts as present when a typed word (or two typed words run together) is this near it:
+# one slip in a word of six letters or more, none in a short word.
+TERM_RATIO = 84.0
+# A long answer: this share of its key terms is as good as exact (Good: nobody retypes a paragraph word for
+# word), and this share is close (Hard).
+GOOD_TERM_SHARE = 0.8
+CLOSE_TERM_SHARE = 0.5
+# A reply further than this (ratio) from the answer is shown as wrong as a whole, not letter by letter.
+WHOLE_DIFF_BELOW = 50.0
+# An answer is compared on its key terms when it has more words than this (and at least two key terms).
+LONG_ANSWER_WORDS = 6
+
+# Negations ("no", "not", "without") are never stop words: "not guilty" is not "guilty".
+_STOP_WORDS_TEXT = """
+a about above after again against all also am an and any are as at be because been before being below between both
+but by can could did do does doing down during each either even ever every few for from further had has have having
+he her here hers herself him himself his how however i if in into is it its itself just may me might more most must
+my myself now of off on once only or other our ours ourselves out over own same shall she should so some such than
+that the their theirs them themselves then there these they this those through to too under until up upon very was
+we were what when where which while who whom whose why will with within would yet you your yours yourself yourselves
+le la les l un une des du de d et ou en au aux der die das ein eine und oder el los las y o
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+_WORD = re.compile(r"\w+")
+
+
+class Verdict(str, enum.Enum):
+    EXACT = "exact"
+    CLOSE = "close"
+    WRONG = "wrong"
+
+    @property
+    def rating(self) -> Rating:
+        return {Verdict.EXACT: Rating.GOOD, Verdict.CLOSE: Rating.HARD, Verdict.WRONG: Rating.AGAIN}[self]
+
+
+class DiffOp(str, enum.Enum):
+    EQUAL = "equal"  # typed as expected
+    WRONG = "wrong"  # typed, but not in the answer (a wrong or an extra character)
+    MISSING = "missing"  # in the answer, not typed
+
+
+DiffSegment = tuple[DiffOp, str]
+
+
+@dataclass(frozen=True)
+class AnswerMatch:
+    """How a typed reply compares with the expected answer."""
+
+    verdict: Verdict
+    score: float  # 0-100: the fuzzy ratio of a short answer, the share of key terms found in a long one
+    diff: tuple[DiffSegment, ...]
+    by_terms: bool  # compared on key terms (a long answer); the diff then lists the key terms
+    expected: str
+
+    @property
+    def rating(self) -> Rating:
+        return self.verdict.rating
+
+
+# -- text --------------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, character for character where Unicode allows (``Café`` -> ``cafe``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return bare.casefold()
+
+
+def normalize(text: str) -> str:
+    """Text as compared: folded, punctuation dropped, words separated by single spaces."""
+    return " ".join(_WORD.findall(fold(text).replace("_", " ")))
+
+
+def key_terms(text: str) -> list[str]:
+    """The content words of ``text`` (normalized, stop words dropped), each once, in order."""
+    seen: dict[str, None] = {}
+    for word in normalize(text).split():
+        if word not in STOP_WORDS:
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def answer_terms(expected: str, question: str = "") -> list[str]:
+    """The key terms a long answer is checked on: its own, less those the question already gives away."""
+    terms = key_terms(expected)
+    asked = set(key_terms(question))
+    narrowed = [term for term in terms if term not in asked]
+    return narrowed if len(narrowed) >= 2 else terms
+
+
+def is_long(expected: str) -> bool:
+    """Whether ``expected`` is compared on its key terms rather than as a whole."""
+    return len(normalize(expected).split()) > LONG_ANSWER_WORDS and len(key_terms(expected)) >= 2
+
+
+def expected_answer(card: Card) -> str:
+    """The plain text a student should type for ``card``.
+
+    A cloze card expects its own deletions (several are joined by ", "); the reverse card of a reversed
+    note expects the front; every other card its back. HTML fields are reduced to their text.
+    """
+
+    def plain(text: str) -> str:
+        return html_to_text(text) if card.html else " ".join(text.split())
+
+    if card.kind is NoteKind.CLOZE:
+        number = card.ord + 1
+        parts = [plain(m.group(2)) for m in CLOZE.finditer(card.front) if int(m.group(1)) == number]
+        return ", ".join(part for part in parts if part)
+    if card.kind is NoteKind.REVERSED and card.ord == 1:
+        return plain(card.front)
+    return plain(card.back)
+
+
+# -- grading -----------------------------------------------------------------------------------------
+
+
+def _term_found(term: str, typed_words: Sequence[str]) -> bool:
+    if term in typed_words:
+        return True
+    candidates = list(typed_words) + [a + b for a, b in zip(typed_words, typed_words[1:], strict=False)]
+    return any(fuzz.ratio(term, word) >= TERM_RATIO for word in candidates)
+
+
+def match_answer(expected: str, typed: str, question: str = "") -> AnswerMatch:
+    """Compare a typed reply with the expected answer; the verdict, its score and the diff.
+
+    ``question`` is the card's question: a long answer's terms that it already names are not asked for.
+    """
+    want, got = normalize(expected), normalize(typed)
+    if is_long(expected):
+        terms = answer_terms(expected, question)
+        typed_words = got.split()
+        found = [_term_found(term, typed_words) for term in terms]
+        share = sum(found) / len(terms)
+        if want == got or share >= GOOD_TERM_SHARE:
+            verdict = Verdict.EXACT
+        elif share >= CLOSE_TERM_SHARE:
+            verdict = Verdict.CLOSE
+        else:
+            verdict = Verdict.WRONG
+        diff = tuple((DiffOp.EQUAL if hit else DiffOp.MISSING, term) for term, hit in zip(terms, found, strict=True))
+        return AnswerMatch(verdict, round(100 * share, 1), diff, True, expected)
+    score = max(fuzz.ratio(want, got), fuzz.token_sort_ratio(want, got)) if got else 0.0
+    if got and want == got:
+        verdict = Verdict.EXACT
+    elif got and (score >= CLOSE_RATIO or key_terms(want) == key_terms(got) != []):  # "Nile" for "the Nile"
+        verdict = Verdict.CLOSE
+    else:
+        verdict = Verdict.WRONG
+    if score < WHOLE_DIFF_BELOW:  # another answer altogether: letter by letter would only be noise
+        diff = [(DiffOp.WRONG, _display(typed)), (DiffOp.MISSING, _display(expected))]
+        return AnswerMatch(verdict, round(score, 1), tuple((op, t) for op, t in diff if t), False, expected)
+    return AnswerMatch(verdict, round(score, 1), tuple(char_diff(expected, typed)), False, expected)
+
+
+# -- the diff ----------------------------------------------------------------------------------------
+
+
+def _comparable(text: str) -> list[tuple[str, str]]:
+    """The characters that count, as (folded key, original character): letters and digits, single spaces."""
+    chars: list[tuple[str, str]] = []
+    for char in " ".join(text.split()):
+        key = fold(char)
+        if char.isspace():
+            if chars and chars[-1][0] != " ":
+                chars.append((" ", " "))
+        elif _WORD.fullmatch(key or "_") and key != "_":
+            chars.append((key, char))
+    while chars and chars[-1][0] == " ":
+        chars.pop()
+    return chars
+
+
+def _display(text: str) -> str:
+    return "".join(original for _, original in _comparable(text))
+
+
+def char_diff(expected: str, typed: str) -> list[DiffSegment]:
+    """The typed reply against the answer, character by character, ignoring case, accents and punctuation.
+
+    Segments run in reading order: ``EQUAL`` and ``WRONG`` text is what was typed, ``MISSING`` text is
+    the answer's. Joined ``EQUAL`` and ``MISSING`` segments spell the answer (without its punctuation).
+    """
+    want, got = _comparable(expected), _comparable(typed)
+    segments: list[DiffSegment] = []
+
+    def add(op: DiffOp, chars: Sequence[tuple[str, str]]) -> None:
+        text = "".join(original for _, original in chars)
+        if not text:
+            return
+        if segments and segments[-1][0] is op:
+            segments[-1] = (op, segments[-1][1] + text)
+        else:
+            segments.append((op, text))
+
+    for code in Levenshtein.opcodes([k for k, _ in got], [k for k, _ in want]):
+        typed_part, answer_part = got[code.src_start : code.src_end], want[code.dest_start : code.dest_end]
+        if code.tag == "equal":
+            add(DiffOp.EQUAL, typed_part)
+        else:  # replace, delete (typed too much), insert (typed too little)
+            add(DiffOp.WRONG, typed_part)
+            add(DiffOp.MISSING, answer_part)
+    return segments
