@@ -27,6 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/import_csv.py
 	$(BIN)/python benchmarks/search_speed.py
 	$(BIN)/python benchmarks/browser_open.py
+	$(BIN)/python benchmarks/stats_speed.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
