@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TextIO
 
 import studyapp
-from studyapp.cli import add_command, fsrs_commands, search_command
+from studyapp.cli import add_command, fsrs_commands, search_command, stats_command
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
+from studyapp.core.model import ReviewMode
 from studyapp.services.app import App, CollectionError, ExportError, ImportFailure
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 
@@ -62,9 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser("review", help="study in the terminal (also reads answers from a pipe)")
     review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
+    review.add_argument(
+        "--mode",
+        choices=[mode.value for mode in ReviewMode],
+        help="flip, type the answer, or multiple choice (default: the deck's last mode; remembered for the deck)",
+    )
     add_command.register(commands)
     search_command.register(commands)
     fsrs_commands.register(commands)
+    stats_command.register(commands)
     return parser
 
 
@@ -89,12 +96,17 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             add_command.add_from_args(app, args, stdout)
         elif args.command == "search":
             search_command.search_from_args(app, args, stdout)
+        elif args.command == "stats":
+            stats_command.stats_from_args(app, args, stdout)
         elif args.command == "import-log":
             fsrs_commands.import_log_from_args(app, args, stdout)
         elif args.command == "optimize":
             fsrs_commands.optimize_from_args(app, args, stdout)
+        elif args.command == "suggest-retention":
+            fsrs_commands.suggest_retention_from_args(app, args, stdout)
         elif args.command == "review":
-            review_in_terminal(app.review_session(_deck(app, args.deck).id), stdin, stdout)
+            mode = ReviewMode(args.mode) if args.mode else None
+            review_in_terminal(app.review_session(_deck(app, args.deck).id, mode), stdin, stdout)
         return 0
     except (
         CommandError,
@@ -102,7 +114,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         ExportError,
         add_command.NoteError,
         search_command.SearchError,
-        fsrs_commands.OptimizeError,
+        *fsrs_commands.ERRORS,
+        stats_command.StatsError,
     ) as error:
         print(f"studyapp {args.command}: {error}", file=sys.stderr)
         return 1

@@ -105,3 +105,22 @@ class DeckCounts:
     learning: int
     due: int
     total: int
+
+
+class ScheduleChangeKind(str, enum.Enum):
+    """Why a card's schedule was set by hand rather than by an answer. Stored: never rename."""
+
+    RESCHEDULE = "reschedule"  # recomputed from the card's history with new parameters or options
+    RESET = "reset"  # made new again (the browser's "reset progress")
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """One row of the append-only log of schedule changes that were not answers."""
+
+    id: int
+    card_id: int
+    changed_at: datetime
+    kind: ScheduleChangeKind
+    before: Schedule
+    after: Schedule

@@ -8,12 +8,15 @@
   (:func:`fuzz_seed`, as Anki does), so a card's log replays to exactly the state that was stored,
   and the interval shown on a button is exactly the one the card gets.
 * The card's ``NEW`` state and its review and lapse counters, which ``fsrs`` does not track.
+
+A card's history is its answers (the review log) and the schedule changes that were not answers (a
+reschedule, a reset), in time order: :meth:`Scheduler.replay_history` rebuilds the stored schedule from it.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -21,7 +24,7 @@ import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from studyapp.core.clock import to_utc
-from studyapp.core.model import CardState, Rating, Schedule
+from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
 
 DEFAULT_DESIRED_RETENTION = 0.90
 DEFAULT_LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -128,6 +131,29 @@ class Scheduler:
             schedule = self.answer(schedule, rating, reviewed_at, rng)
         return schedule
 
+    def replay_history(self, card_id: int, events: Sequence[HistoryEvent], start: Schedule | None = None) -> Schedule:
+        """A card's schedule from its merged history (:func:`merged_history`): an answer applies the
+        scheduler (with the card's seeded fuzz), a change sets the schedule to its ``after``.
+
+        It starts from ``start``, or else from the first event's ``before`` (a new card, unless the card
+        came with progress and no history)."""
+        schedule = start if start is not None else (events[0].before if events else Schedule())
+        for event in events:
+            if isinstance(event, ScheduleChange):
+                schedule = event.after
+            else:
+                rng = random.Random(fuzz_seed(card_id, schedule.reps))
+                schedule = self.answer(schedule, event.rating, event.reviewed_at, rng)
+        return schedule
+
+    def recompute(self, card_id: int, answers: Sequence[ReviewEntry], changes: Sequence[ScheduleChange]) -> Schedule:
+        """The schedule the card should have with this scheduler's parameters and options.
+
+        Its answers are replayed and its resets applied; earlier reschedules are left out, since they were
+        themselves computed from the same answers (with other parameters)."""
+        kept = [change for change in changes if change.kind is not ScheduleChangeKind.RESCHEDULE]
+        return self.replay_history(card_id, merged_history(answers, kept))
+
     def _fuzzed(self, interval: timedelta, rng: random.Random) -> timedelta:
         """The fuzz of ``fsrs`` (same ranges, same rounding), drawn from ``rng``."""
         days = interval.days
@@ -156,3 +182,35 @@ def _to_fsrs_card(schedule: Schedule, now: datetime) -> fsrs.Card:
         due=to_utc(schedule.due or now),
         last_review=to_utc(schedule.last_review) if schedule.last_review else None,
     )
+
+
+HistoryEvent = ReviewEntry | ScheduleChange
+
+
+def _moment(event: HistoryEvent) -> datetime:
+    return event.changed_at if isinstance(event, ScheduleChange) else event.reviewed_at
+
+
+def _follows(before: Schedule, previous: Schedule) -> bool:
+    return before.state == previous.state and before.reps == previous.reps
+
+
+def merged_history(answers: Iterable[ReviewEntry], changes: Iterable[ScheduleChange]) -> list[HistoryEvent]:
+    """One card's answers and schedule changes in time order.
+
+    Events at the same instant (a fixed clock, or a reset in the millisecond of an answer) are put in
+    the order in which each one's ``before`` is the previous one's ``after``; answers first otherwise."""
+    ordered = sorted([*answers, *changes], key=lambda event: (_moment(event), isinstance(event, ScheduleChange)))
+    result: list[HistoryEvent] = []
+    index = 0
+    while index < len(ordered):
+        end = index
+        while end < len(ordered) and _moment(ordered[end]) == _moment(ordered[index]):
+            end += 1
+        group = ordered[index:end]
+        while group:
+            previous = result[-1].after if result else None
+            pick = next((i for i, e in enumerate(group) if previous is None or _follows(e.before, previous)), 0)
+            result.append(group.pop(pick))
+        index = end
+    return result

@@ -24,6 +24,7 @@ from studyapp.services.import_job import ImportJob, ImportRequest
 from studyapp.services.importing import ImportSummary
 from studyapp.services.media import media_dir_for
 from studyapp.services.paths import bundled_decks_dir
+from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.review import ReviewSession
 from studyapp.storage import Collection, CollectionError, StaleCardError
 
@@ -117,5 +118,10 @@ class App:
         """Export a deck and its subdecks to ``path`` (.csv, .txt or .apkg); returns the number of notes."""
         return export_deck(self.collection, deck_name, Path(path), self.media_dir)
 
-    def review_session(self, deck_id: int, mode: ReviewMode = ReviewMode.FLIP) -> ReviewSession:
+    def review_session(self, deck_id: int, mode: ReviewMode | None = None) -> ReviewSession:
+        """A study session over the deck, in ``mode`` (remembered for the deck) or else its remembered mode."""
+        if mode is None:
+            mode = remembered_mode(self.collection, deck_id)
+        else:
+            remember_mode(self.collection, deck_id, mode)
         return ReviewSession(self.collection, deck_id, self.clock, self.rng, mode=mode)

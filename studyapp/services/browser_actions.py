@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
-from studyapp.core.model import CardState
+from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.services.decks import study_day
 from studyapp.storage import Collection
 from studyapp.storage.bulk_store import BulkStore, Snapshot
-from studyapp.storage.codec import to_ms
+from studyapp.storage.codec import SCHEDULE_FIELDS, schedule_from_row, to_ms
+from studyapp.storage.schedule_changes_store import StaleScheduleError
 
 _RESET_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "position")
 
@@ -37,6 +38,7 @@ class Change:
     restore: tuple[Snapshot, ...] = ()  # column values to write back
     reinsert: tuple[Snapshot, ...] = ()  # deleted rows to insert again, notes before cards
     created_decks: tuple[int, ...] = ()
+    schedule_changes: tuple[int, ...] = ()  # logged schedule changes (a reset's) that an undo removes
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -73,6 +75,13 @@ class BrowserActions:
             return None
         change = self._undo[-1]
         with self.collection.transaction():
+            try:
+                self.collection.schedule_changes.delete(change.schedule_changes)
+            except StaleScheduleError:
+                self._undo.pop()  # it can never be undone now: let the undo before it be reached
+                raise BulkActionError(
+                    f"{change.label} cannot be undone: cards were studied or rescheduled since"
+                ) from None
             for snapshot in change.reinsert:
                 self.store.insert(snapshot)
             for snapshot in change.restore:
@@ -111,7 +120,8 @@ class BrowserActions:
         return self._set_cards("Bury", card_ids, {"buried_until": to_ms(end)})
 
     def reset(self, card_ids: Sequence[int]) -> Change | None:
-        """Make the cards new again, after the last card of their deck's new order. The review log stays."""
+        """Make the cards new again, after the last card of their deck's new order. The review log stays,
+        and each card that had progress gets a logged ``reset`` change, so its state follows from its history."""
         if not card_ids:
             return None
         with self.collection.transaction():
@@ -124,7 +134,17 @@ class BrowserActions:
                 rows.append((card_id, int(CardState.NEW), None, None, None, None, None, 0, 0, next_position[deck_id]))
                 next_position[deck_id] += 1
             self.store.set_rows("cards", _RESET_COLUMNS, rows)
-        return self._done(Change("Reset progress", len(before.rows), restore=(before,)))
+            now = self.clock.now()
+            changes = []
+            for row in before.rows:
+                schedule = schedule_from_row(dict(zip(SCHEDULE_FIELDS, row[1:], strict=False)))
+                if schedule != Schedule():
+                    changes.append(
+                        ScheduleChange(new_id(self.rng), row[0], now, ScheduleChangeKind.RESET, schedule, Schedule())
+                    )
+            self.collection.schedule_changes.record(changes)
+        logged = tuple(change.id for change in changes)
+        return self._done(Change("Reset progress", len(before.rows), restore=(before,), schedule_changes=logged))
 
     def change_deck(self, card_ids: Sequence[int], deck_name: str) -> Change | None:
         """Move the cards (and their notes) to a deck, made if there is none of that name.

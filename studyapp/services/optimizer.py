@@ -5,6 +5,9 @@ current parameters and the fitted ones are scored on the same history (log loss 
 ``fsrs-rs`` evaluates them), and the fitted ones are kept only if they predict it better: a fit on
 few reviews can be worse than the defaults, and then nothing changes.
 
+After a fit is saved, :func:`save_and_reschedule` recomputes the due dates of the cards of every deck
+that uses the preset (:mod:`studyapp.services.reschedule`), as Anki's "reschedule cards on change" does.
+
 Days between reviews are counted in study days (the collection's rollover hour in the local zone), as
 FSRS expects: two answers on the same study day are 0 days apart. Every review after a card's first
 is one training item holding the card's history up to and including it.
@@ -25,6 +28,8 @@ from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BO
 from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.core.model import ReviewEntry
 from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.services.reschedule import RescheduleResult, reschedule_preset
+from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.deck_ops_store import DeckOpsStore
 
 if TYPE_CHECKING:
@@ -131,8 +136,19 @@ def deck_histories(app: App, deck_name: str) -> list[list[ReviewEntry]]:
     return list(by_card.values())
 
 
-def fit_parameters(app: App, deck_name: str) -> FitResult:
-    """Fit FSRS-6 to the deck's history (with subdecks) and score old and new parameters on it."""
+@dataclass(frozen=True)
+class FitInput:
+    """What the fit needs, read from the collection (on the thread that owns it); the fit itself reads nothing."""
+
+    deck: str
+    reviews: int
+    cards: int
+    old_parameters: tuple[float, ...]
+    items: tuple[fsrs_rs_python.FSRSItem, ...]
+
+
+def prepare_fit(app: App, deck_name: str) -> FitInput:
+    """The deck's training items (with subdecks) and its current parameters; ``OptimizeError`` if none."""
     deck = app.find_deck(deck_name)
     if deck is None:
         raise OptimizeError(f"no deck named '{deck_name}'")
@@ -144,25 +160,69 @@ def fit_parameters(app: App, deck_name: str) -> FitResult:
     if not items:
         raise OptimizeError(f"{deck.name}: no card was answered twice, so there is nothing to fit")
     old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
+    return FitInput(deck.name, reviews, cards, old, tuple(items))
+
+
+def compute_fit(data: FitInput) -> FitResult:
+    """Fit FSRS-6 to the items and score old and new parameters on them. Touches no collection: it may
+    run on a worker thread (it cannot be interrupted; a caller that gives up just ignores the result)."""
+    items = list(data.items)
     started = time.perf_counter()
     try:
         fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
     except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
-        raise OptimizeError(f"{deck.name}: the fit failed ({error})") from None
+        raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
     seconds = time.perf_counter() - started
     parameters = checked_parameters(fitted)
-    warning = FEW_REVIEWS_NOTE if reviews < FEW_REVIEWS or cards < FEW_CARDS else None
+    warning = FEW_REVIEWS_NOTE if data.reviews < FEW_REVIEWS or data.cards < FEW_CARDS else None
+    before, after = _evaluate(data.old_parameters, items), _evaluate(parameters, items)
     return FitResult(
-        deck.name,
-        reviews,
-        cards,
-        old,
-        parameters,
-        _evaluate(old, items),
-        _evaluate(parameters, items),
-        seconds,
-        warning,
+        data.deck, data.reviews, data.cards, data.old_parameters, parameters, before, after, seconds, warning
     )
+
+
+def fit_parameters(app: App, deck_name: str) -> FitResult:
+    """Fit FSRS-6 to the deck's history (with subdecks) and score old and new parameters on it."""
+    return compute_fit(prepare_fit(app, deck_name))
+
+
+@dataclass(frozen=True)
+class PresetUse:
+    """The preset a deck's parameters are saved in, and how many decks share it."""
+
+    name: str
+    decks: int
+
+    def __str__(self) -> str:
+        return f"preset '{self.name}', used by {self.decks} deck{'s' * (self.decks != 1)}"
+
+
+def preset_use(app: App, deck_name: str) -> PresetUse | None:
+    deck = app.find_deck(deck_name)
+    preset = app.collection.presets.get(deck.preset_id) if deck is not None and deck.preset_id is not None else None
+    if preset is None:
+        return None
+    return PresetUse(preset.name, app.collection.presets.decks_using(preset.id))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What :func:`save_and_reschedule` did."""
+
+    saved: bool  # the fitted parameters went into the preset
+    preset: PresetUse | None
+    rescheduled: RescheduleResult | None  # None: not asked for, or nothing saved
+
+
+def save_and_reschedule(app: App, result: FitResult, reschedule: bool = True) -> Saved:
+    """Save the fitted parameters if better and reschedule every deck of the preset, in one transaction."""
+    with app.collection.transaction():
+        saved = apply(app, result)
+        deck = app.find_deck(result.deck)
+        rescheduled = None
+        if saved and reschedule and deck is not None and deck.preset_id is not None:
+            rescheduled = reschedule_preset(app, deck.preset_id)
+    return Saved(saved, preset_use(app, result.deck), rescheduled)
 
 
 def apply(app: App, result: FitResult) -> bool:
@@ -180,4 +240,30 @@ def apply(app: App, result: FitResult) -> bool:
         raise OptimizeError(f"{result.deck}: its options preset no longer exists")
     with app.collection.transaction():
         app.collection.presets.update(preset.id, preset.name, replace(preset.options, parameters=result.parameters))
+        app.collection.set_setting(
+            _FIT_SETTING.format(preset.id),
+            {"at": to_ms(app.clock.now()), "deck": result.deck, "reviews": result.reviews},
+        )
     return True
+
+
+_FIT_SETTING = "fsrs_fit:{}"
+
+
+@dataclass(frozen=True)
+class ParameterOrigin:
+    """Where a preset's FSRS parameters come from: the defaults, or a fit (when, on which deck)."""
+
+    fitted: bool
+    at: datetime | None = None
+    deck: str = ""
+    reviews: int = 0
+
+
+def parameter_origin(app: App, preset_id: int) -> ParameterOrigin:
+    preset = app.collection.presets.get(preset_id)
+    if preset is None or preset.options.parameters is None:
+        return ParameterOrigin(False)
+    record = app.setting(_FIT_SETTING.format(preset_id)) or {}
+    at = from_ms(record["at"]) if "at" in record else None
+    return ParameterOrigin(True, at, str(record.get("deck", "")), int(record.get("reviews", 0)))

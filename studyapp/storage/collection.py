@@ -18,6 +18,7 @@ from studyapp.storage.connection import open_database, schema_version
 from studyapp.storage.decks_store import DeckStore, PresetStore
 from studyapp.storage.notes_store import NoteStore
 from studyapp.storage.reviews_store import ReviewStore
+from studyapp.storage.schedule_changes_store import ScheduleChangeStore
 
 
 class Collection:
@@ -28,6 +29,7 @@ class Collection:
         self.presets = PresetStore(db)
         self.notes = NoteStore(db)
         self.reviews = ReviewStore(db)
+        self.schedule_changes = ScheduleChangeStore(db)
 
     @classmethod
     def open(cls, path: Path | str) -> Collection:

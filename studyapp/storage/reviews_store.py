@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -141,9 +142,17 @@ class ReviewStore:
             if not rows:
                 raise StaleCardError(f"review {log_id} is not in the log")
             entry = _entry(rows[0])
+            card = self.card(entry.card_id)
+            if card is not None and card.schedule != entry.after:  # rescheduled or reset since, say
+                raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
             if not self._replace_schedule(entry.card_id, entry.after, entry.before):
                 raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
-            self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            try:
+                self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            except sqlite3.IntegrityError:  # a later reschedule or reset (see the schema's triggers)
+                raise StaleCardError(
+                    f"card {entry.card_id} was rescheduled since that answer; it cannot be undone"
+                ) from None
         return entry
 
     def add_history(self, card_id: int, entries: Sequence[ReviewEntry]) -> None:

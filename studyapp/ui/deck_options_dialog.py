@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.services import deck_ops
 from studyapp.services.app import App
+from studyapp.ui.fsrs_panel import FsrsPanel
 
 
 class DeckOptionsDialog(QDialog):
@@ -105,11 +106,23 @@ class DeckOptionsDialog(QDialog):
         layout.addWidget(self.usage)
         layout.addLayout(preset_buttons)
         layout.addSpacing(8)
-        layout.addLayout(form)
+        self.fsrs = FsrsPanel(app, deck, self.retention.value, self.retention.setValue)
+        body = QHBoxLayout()  # the options on the left, FSRS (with its chart) on the right
+        body.setSpacing(20)
+        fields = QVBoxLayout()
+        fields.addLayout(form)
+        fields.addStretch(1)
+        body.addLayout(fields, 1)
+        body.addWidget(self.fsrs, 1)
+        layout.addLayout(body)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self._load_presets(deck.preset_id)
+
+    def done(self, result: int) -> None:
+        self.fsrs.shutdown()  # a fit or simulation still running is waited for, its result dropped
+        super().done(result)
 
     # -- showing -----------------------------------------------------------------------------------
 

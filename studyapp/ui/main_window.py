@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget,
 from studyapp.services.app import App
 from studyapp.services.deck_ops import deck_tree
 from studyapp.services.paths import resources_dir
+from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
 from studyapp.ui import dialogs
 from studyapp.ui.add_dialog import AddDialog
@@ -45,6 +46,7 @@ _Dialog = TypeVar("_Dialog", bound=QDialog)
 
 if TYPE_CHECKING:  # the browser module is loaded when the browser first opens
     from studyapp.ui.browser.browser_window import BrowserWindow
+    from studyapp.ui.stats_window import StatsWindow
 
 GEOMETRY_SETTING = "gui.window_geometry"
 DEFAULT_SIZE = (960, 680)
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.add_dialog: AddDialog | None = None
         self.edit_dialog: EditDialog | None = None
         self.browser: BrowserWindow | None = None
+        self.stats_window: StatsWindow | None = None
 
         self.deck_list = DeckList()
         self.reviewer = Reviewer(app.media_dir)
@@ -83,6 +86,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
 
         self.deck_list.study_requested.connect(self.study)
+        self.deck_list.mode_lookup = lambda deck_id: remembered_mode(app.collection, deck_id)
+        self.deck_list.mode_chosen.connect(lambda deck_id, mode: remember_mode(app.collection, deck_id, mode))
         self.reviewer.back_requested.connect(self.show_decks)
         self.reviewer.edit_requested.connect(self.edit_card)
         self.reviewer.finished.connect(self._show_summary)
@@ -142,7 +147,10 @@ class MainWindow(QMainWindow):
         deck_menu.addAction(self._action("&Options…\tO", None, on_decks(actions.options)))
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.show_settings)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.menuBar().addMenu("&Tools").addAction(self.settings_action)
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self.stats_action = self._action("S&tatistics…", "S", self.open_stats)
+        tools_menu.addAction(self.stats_action)
+        tools_menu.addAction(self.settings_action)
 
     def show_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.app, [self.reviewer.card_view], self)
@@ -283,6 +291,24 @@ class MainWindow(QMainWindow):
         self.browser.show()
         self.browser.activateWindow()
         return self.browser
+
+    def open_stats(self) -> StatsWindow:
+        """The statistics (one window at a time), for the deck being studied or chosen."""
+        from studyapp.ui.stats_window import StatsWindow
+
+        if self.stats_window is None:
+            session = self.reviewer.session
+            deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+            deck = self.app.collection.decks.get(deck_id) if deck_id is not None else None
+            self.stats_window = StatsWindow(self.app, self, deck.name if deck is not None else None)
+            self.stats_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.stats_window.closed.connect(self._stats_closed)
+        self.stats_window.show()
+        self.stats_window.activateWindow()
+        return self.stats_window
+
+    def _stats_closed(self) -> None:
+        self.stats_window = None
 
     def _browser_closed(self) -> None:
         self.browser = None

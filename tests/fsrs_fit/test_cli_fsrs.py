@@ -26,7 +26,21 @@ def test_import_log_then_optimize_saves_better_parameters(tmp_path: Path, real_l
     after = float(lines[2].split("log loss ")[1].split(",")[0])
     assert after < before
     assert "RMSE(bins)" in lines[1] and "RMSE(bins)" in lines[2]
-    assert lines[-1].strip() == "parameters saved to the deck's options preset"
+    assert lines[-2].strip() == "parameters saved to preset 'Default', used by 2 decks"
+    assert lines[-1].strip().startswith("rescheduled 1205 studied cards in 2 decks: ")
+    assert "got a new due date" in lines[-1]
+
+    again = studyapp("--collection", collection, "optimize", "--deck", "Real", "--no-reschedule")
+    assert again.returncode == 0, again.stderr
+    assert "kept the old ones" in again.stdout
+
+    suggested = studyapp("--collection", collection, "suggest-retention", "--deck", "Real", "--json")
+    assert suggested.returncode == 0, suggested.stderr
+    figures = json.loads(suggested.stdout)
+    assert figures["parameters"] == "fitted" and figures["deck_size"] == 1205
+    assert [p["retention"] for p in figures["points"]][:2] == [0.7, 0.71] and len(figures["points"]) == 28
+    assert 0.8 <= figures["suggested"] <= 0.95
+    assert "reviews a day" in figures["explanation"]
 
     decks = json.loads(studyapp("--collection", collection, "decks", "--json").stdout)
     assert {d["name"] for d in decks} == {"Calcinosis", "Real"}

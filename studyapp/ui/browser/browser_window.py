@@ -294,7 +294,11 @@ class BrowserWindow(QMainWindow):
     def undo(self) -> None:
         if not self.editor.save():
             return
-        change = self.actions_service.undo()
+        try:
+            change = self.actions_service.undo()
+        except BulkActionError as error:
+            self._show_error(str(error))
+            return
         if change is None:
             return
         self.model.refresh()

@@ -1,0 +1,102 @@
+"""Recomputing cards' memory states and due dates from their history (Anki's "reschedule" after an optimize).
+
+For every card of some decks that has a history, its answers are replayed with its deck's current
+scheduler (parameters, desired retention, steps, maximum interval; the same seeded fuzz as the review
+session), its resets applied. Where the result differs from the stored schedule, the card gets it, and
+a ``reschedule`` change is logged with the schedule before and after, so the card's stored state still
+follows from its history (answers and changes in time order). One transaction for all cards.
+Cards that were never answered are left alone.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studyapp.core.ids import new_id
+from studyapp.core.model import ScheduleChange, ScheduleChangeKind
+from studyapp.core.scheduling import Scheduler
+from studyapp.storage.deck_ops_store import DeckOpsStore
+from studyapp.storage.schedule_changes_store import StaleScheduleError
+
+__all__ = [
+    "RescheduleError",
+    "RescheduleResult",
+    "StaleScheduleError",
+    "reschedule_deck",
+    "reschedule_decks",
+    "reschedule_preset",
+]
+
+if TYPE_CHECKING:
+    from studyapp.services.app import App
+
+
+class RescheduleError(Exception):
+    """The cards cannot be rescheduled; the message is one line for the user.
+
+    (:class:`StaleScheduleError` too: a card was answered meanwhile, and nothing was written.)"""
+
+
+@dataclass(frozen=True)
+class RescheduleResult:
+    decks: int  # decks whose cards were looked at
+    cards: int  # cards with a history (answers or changes)
+    changed: int  # cards whose stored schedule was replaced
+    new_due: int  # of those, cards whose due date moved
+    seconds: float
+
+    def __str__(self) -> str:
+        due = f"{self.new_due} card{'s' * (self.new_due != 1)} got a new due date"
+        return f"rescheduled {self.cards} studied cards in {self.decks} deck{'s' * (self.decks != 1)}: {due}"
+
+
+def reschedule_decks(app: App, deck_ids: Sequence[int]) -> RescheduleResult:
+    """Reschedule the cards of the decks ``deck_ids`` (each with its own deck's options), in one transaction."""
+    started = time.perf_counter()
+    collection = app.collection
+    store = collection.schedule_changes
+    now = app.clock.now()
+    schedulers: dict[int, Scheduler] = {}
+    for deck_id in set(deck_ids):
+        deck = collection.decks.get(deck_id)
+        if deck is not None:
+            schedulers[deck_id] = Scheduler(deck.options.scheduler_config())
+    with collection.transaction():
+        cards = store.card_schedules(list(schedulers))
+        answers = store.answers_of_cards(list(cards))
+        changes = store.of_cards(list(cards))
+        planned: list[ScheduleChange] = []
+        new_due = 0
+        studied = 0
+        for card_id, (deck_id, stored) in cards.items():
+            card_answers, card_changes = answers.get(card_id, []), changes.get(card_id, [])
+            if not card_answers and not card_changes:
+                continue
+            studied += 1
+            target = schedulers[deck_id].recompute(card_id, card_answers, card_changes)
+            if target == stored:
+                continue
+            planned.append(ScheduleChange(new_id(app.rng), card_id, now, ScheduleChangeKind.RESCHEDULE, stored, target))
+            new_due += target.due != stored.due
+        store.apply(planned)
+    return RescheduleResult(len(schedulers), studied, len(planned), new_due, time.perf_counter() - started)
+
+
+def reschedule_deck(app: App, deck_name: str) -> RescheduleResult:
+    """Reschedule a deck and its subdecks."""
+    deck_ids = DeckOpsStore(app.collection.db).subtree_ids(deck_name)
+    if not deck_ids:
+        raise RescheduleError(f"no deck named '{deck_name}'")
+    return reschedule_decks(app, deck_ids)
+
+
+def decks_using_preset(app: App, preset_id: int) -> list[int]:
+    return [deck.id for deck in app.collection.decks.all() if deck.preset_id == preset_id]
+
+
+def reschedule_preset(app: App, preset_id: int) -> RescheduleResult:
+    """Reschedule every deck that uses the preset (after its parameters or options changed)."""
+    return reschedule_decks(app, decks_using_preset(app, preset_id))

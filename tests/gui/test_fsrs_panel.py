@@ -1,0 +1,132 @@
+"""The FSRS part of the deck options: Optimize (with Cancel) and Suggest retention, driven by their buttons."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+from studyapp.core.deck_options import DeckOptions
+from studyapp.core.model import ScheduleChangeKind
+from studyapp.services.app import App
+from studyapp.services.optimizer import FitInput, FitResult, compute_fit
+from studyapp.services.review_log_import import import_review_log
+from studyapp.ui import fsrs_panel
+from studyapp.ui.deck_options_dialog import DeckOptionsDialog
+from studyapp.ui.style import LIGHT, install_theme
+
+from ..fsrs_fit.test_reschedule import mismatches, write_log
+from .support import offscreen_dialog_warning
+
+pytestmark = offscreen_dialog_warning
+
+
+@pytest.fixture
+def dialog(app: App, tmp_path: Path, qtbot) -> Iterator[DeckOptionsDialog]:  # noqa: ANN001 - qtbot
+    install_theme(QApplication.instance(), LIGHT)
+    import_review_log(app, write_log(tmp_path, cards=40), "Log")
+    deck = app.find_deck("Log")
+    assert deck is not None
+    shown = DeckOptionsDialog(app, deck.id)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    yield shown
+    shown.fsrs.shutdown()
+
+
+def preset_options(app: App, dialog: DeckOptionsDialog) -> DeckOptions:
+    preset = app.collection.presets.get(dialog.preset_id())
+    assert preset is not None
+    return preset.options
+
+
+def test_optimize_fits_saves_to_the_preset_and_reschedules(app: App, dialog: DeckOptionsDialog, qtbot) -> None:  # noqa: ANN001
+    panel = dialog.fsrs
+    assert "defaults" in panel.origin.text()
+    assert preset_options(app, dialog).parameters is None
+    qtbot.mouseClick(panel.optimize_button, Qt.MouseButton.LeftButton)
+    assert panel.busy_row.isVisibleTo(dialog) and not panel.optimize_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.runner.busy and panel.message.isVisibleTo(dialog))
+    text = panel.message.text()
+    assert "Before: log loss" in text and "After: log loss" in text and "RMSE(bins)" in text
+    assert "too few reviews" in text
+    assert "saved to preset 'Default', used by 2 decks" in text
+    assert panel.saved is not None and panel.saved.rescheduled is not None
+    assert f"{panel.saved.rescheduled.new_due} of 40 studied cards got new due dates" in text
+
+    stored = preset_options(app, dialog).parameters
+    assert stored is not None and len(stored) == 21
+    assert app.collection.schedule_changes.count(ScheduleChangeKind.RESCHEDULE) == panel.saved.rescheduled.changed > 0
+    assert mismatches(app, "Log") == []
+    assert "fitted to 200 reviews of “Log”" in panel.origin.text()
+    assert panel.optimize_button.isEnabled() and not panel.busy_row.isVisibleTo(dialog)
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The fit waits for the test to open this gate: Cancel and close come before its result, every time."""
+    opened = threading.Event()
+
+    def gated(data: FitInput) -> FitResult:
+        assert opened.wait(timeout=60)
+        return compute_fit(data)
+
+    monkeypatch.setattr(fsrs_panel, "compute_fit", gated)
+    return opened
+
+
+def test_cancel_abandons_the_fit_and_nothing_changes(
+    app: App,
+    dialog: DeckOptionsDialog,
+    gate: threading.Event,
+    qtbot,  # noqa: ANN001
+) -> None:
+    panel = dialog.fsrs
+    qtbot.mouseClick(panel.optimize_button, Qt.MouseButton.LeftButton)
+    assert panel.busy_row.isVisibleTo(dialog)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert panel.optimize_button.isEnabled() and not panel.busy_row.isVisibleTo(dialog)
+    assert panel.message.text() == "Cancelled: nothing was changed."
+    with qtbot.waitSignal(panel.runner.idle, timeout=30000):
+        gate.set()  # the abandoned fit now ends; its result must be dropped
+    assert panel.message.text() == "Cancelled: nothing was changed."
+    assert preset_options(app, dialog).parameters is None
+    assert app.collection.schedule_changes.count() == 0
+    assert panel.runner.running == 0
+
+
+def test_closing_while_fitting_waits_and_saves_nothing(
+    app: App,
+    dialog: DeckOptionsDialog,
+    gate: threading.Event,
+    qtbot,  # noqa: ANN001
+) -> None:
+    qtbot.mouseClick(dialog.fsrs.optimize_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.fsrs.runner.running == 0
+    QApplication.processEvents()
+    assert preset_options(app, dialog).parameters is None
+    assert app.collection.schedule_changes.count() == 0
+
+
+def test_suggest_retention_explains_charts_and_sets_the_field(app: App, dialog: DeckOptionsDialog, qtbot) -> None:  # noqa: ANN001
+    panel = dialog.fsrs
+    qtbot.mouseClick(panel.suggest_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.suggestion is not None and panel.chart.isVisibleTo(dialog), timeout=30000)
+    suggestion = panel.suggestion
+    assert suggestion is not None
+    assert panel.message.text().startswith("At 90% (your setting) you would do about ")
+    [series] = panel.chart.series()
+    assert [x for x, _y in series.points][0] == 0.70 and len(series.points) == 28
+    assert suggestion.suggested != 0.90
+    assert panel.use_button.isVisibleTo(dialog) and panel.use_button.text() == f"Use {suggestion.suggested:.2f}"
+    qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
+    assert dialog.retention.value() == pytest.approx(suggestion.suggested)
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    assert preset_options(app, dialog).desired_retention == pytest.approx(suggestion.suggested)
