@@ -55,7 +55,10 @@ class BarChart(Chart):
         return any(v > 0 for v in self._values)
 
     def y_axis_ticks(self) -> Sequence[float]:
-        return nice_ticks(0.0, max(self._values, default=0.0) or 1.0, count=4)
+        top = max(self._values, default=0.0)
+        if all(float(v).is_integer() for v in self._values):
+            top = max(top, 4.0)  # counts: whole-number ticks (0 1 2 3 4), never "0.25 cards"
+        return nice_ticks(0.0, top or 1.0, count=4)
 
     def bar_rect(self, index: int, plot: QRectF) -> QRectF:
         """Where bar ``index`` stands in ``plot`` (full height of its slot)."""
