@@ -11,7 +11,10 @@ import pytest
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewMode
 from studyapp.importers.plaintext_qa import read_qa
+from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
+from studyapp.services.deck_ops import create_deck, create_preset, save_deck_options
+from studyapp.services.notes import NoteText
 
 from .conftest import SEED_DECK
 
@@ -187,3 +190,20 @@ def test_a_parent_deck_is_studied_with_its_subdecks(app: App, tmp_path: Path) ->
     german = app.find_deck("Languages::German")
     assert german is not None and seen == {parent.id, german.id}
     assert session.summary.answered == 5
+
+
+def test_a_subdeck_card_is_scheduled_with_its_own_decks_options(app: App) -> None:
+    create_deck(app.collection, app.rng, app.clock, "Parent")
+    add_to_deck(app, "Parent::Child", NoteText("Child question?", "Child answer"))
+    child = app.find_deck("Parent::Child")
+    parent = app.find_deck("Parent")
+    assert child is not None and parent is not None
+    slow = replace(child.options, learning_steps=(timedelta(minutes=25),))
+    preset = create_preset(app.collection, app.rng, app.clock, "Slow steps", slow)
+    save_deck_options(app.collection, child.id, preset.id, slow)
+    session = app.review_session(parent.id)
+    card = session.next_card()
+    assert card is not None and card.deck_id == child.id
+    assert session.intervals()[Rating.AGAIN] == timedelta(minutes=25)  # the child's step, not the parent's 1m
+    entry = session.answer(Rating.AGAIN)
+    assert entry.after.due == entry.reviewed_at + timedelta(minutes=25)

@@ -74,7 +74,10 @@ class ReviewSession:
         self._reviews = collection.reviews
         self._clock = clock
         self._rng = rng
-        self._scheduler = scheduler or Scheduler(deck.options.scheduler_config())
+        # Each card is scheduled with its own deck's options: a subdeck may use another preset than the
+        # deck being studied (``scheduler`` overrides them all, for tests and tools).
+        self._fixed_scheduler = scheduler
+        self._schedulers: dict[int, Scheduler] = {}
         # The quiz mode: multiple choice on a deck with too few answers falls back to flip (see ``notice``).
         self.quiz = Quiz(collection, self.deck_ids, deck.name, mode, rng)
         self._undo_stack: list[ReviewEntry] = []
@@ -138,13 +141,25 @@ class ReviewSession:
 
     # -- answering ---------------------------------------------------------------------------------
 
+    def scheduler_for(self, card: Card) -> Scheduler:
+        """The scheduler of the card's own deck (its preset's options and parameters)."""
+        if self._fixed_scheduler is not None:
+            return self._fixed_scheduler
+        scheduler = self._schedulers.get(card.deck_id)
+        if scheduler is None:
+            deck = self._collection.decks.get(card.deck_id) or self.deck
+            scheduler = self._schedulers[card.deck_id] = Scheduler(deck.options.scheduler_config())
+        return scheduler
+
     def _fuzz_rng(self, card: Card) -> random.Random:
         return random.Random(fuzz_seed(card.id, card.schedule.reps))
 
     def intervals(self) -> dict[Rating, timedelta]:
         """What each answer button would give the current card."""
         card = self._require_card()
-        return self._scheduler.preview(card.schedule, _whole_ms(self._clock.now()), lambda: self._fuzz_rng(card))
+        return self.scheduler_for(card).preview(
+            card.schedule, _whole_ms(self._clock.now()), lambda: self._fuzz_rng(card)
+        )
 
     def interval_labels(self) -> dict[Rating, str]:
         return {rating: format_interval(delta) for rating, delta in self.intervals().items()}
@@ -161,7 +176,7 @@ class ReviewSession:
             shown_at = self._shown_at or now
             duration_ms = int((now - shown_at).total_seconds() * 1000)
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
-        after = self._scheduler.answer(card.schedule, rating, now, self._fuzz_rng(card))
+        after = self.scheduler_for(card).answer(card.schedule, rating, now, self._fuzz_rng(card))
         entry = ReviewEntry(
             id=new_id(self._rng),
             card_id=card.id,

@@ -60,8 +60,10 @@ def test_fitting_the_real_log_beats_the_defaults_and_the_review_session_uses_the
     deck = app.find_deck("Real")
     assert deck is not None and deck.options.parameters == result.parameters
     session = app.review_session(deck.id)
-    assert tuple(session._scheduler.config.parameters) == result.parameters
-    assert tuple(session._scheduler._fsrs.parameters) == result.parameters
+    card = session.next_card()
+    assert card is not None
+    assert tuple(session.scheduler_for(card).config.parameters) == result.parameters
+    assert tuple(session.scheduler_for(card)._fsrs.parameters) == result.parameters
 
     # Fitting again from the fitted parameters finds nothing better: they stay.
     again = fit_parameters(app, "Real")
