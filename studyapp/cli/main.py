@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 import studyapp
-from studyapp.cli import add_command, fsrs_commands, search_command, stats_command
+from studyapp.cli import add_command, backup_command, check_command, fsrs_commands, search_command, stats_command
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
@@ -72,16 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
     search_command.register(commands)
     fsrs_commands.register(commands)
     stats_command.register(commands)
+    check_command.register(commands)
+    backup_command.register(commands)
     return parser
 
 
 def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    if args.command in backup_command.COMMANDS:  # these also work on a damaged collection
+        return backup_command.run(args, stdout)
     try:
-        app = App.open(args.collection or default_collection_path())
+        app = backup_command.open_app(args.collection or default_collection_path())  # damage: a CollectionError
     except (CollectionError, ImportFailure) as error:
-        print(f"studyapp: {error}", file=sys.stderr)
+        print(f"studyapp: {backup_command.open_error(args, error)}", file=sys.stderr)
         return 2
     try:
         if args.command == "decks":
@@ -104,12 +108,15 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             fsrs_commands.optimize_from_args(app, args, stdout)
         elif args.command == "suggest-retention":
             fsrs_commands.suggest_retention_from_args(app, args, stdout)
+        elif args.command == "check":
+            return check_command.check_from_args(app, args, stdout)
         elif args.command == "review":
             mode = ReviewMode(args.mode) if args.mode else None
             review_in_terminal(app.review_session(_deck(app, args.deck).id, mode), stdin, stdout)
         return 0
     except (
         CommandError,
+        CollectionError,  # a StorageError: the disk is full or read-only, or the file vanished; nothing half-written
         ImportFailure,
         ExportError,
         add_command.NoteError,

@@ -2,12 +2,15 @@
 
 Kept: text formatting, lists, tables, links to http(s) and mailto, and images whose source is a plain
 file name in the collection's media folder. Dropped: scripts and styles (with their content), event
-handlers, ``style`` attributes, ``javascript:`` and ``data:`` URLs, and anything remote but a link.
+handlers, ``style`` attributes, ``javascript:`` and ``data:`` URLs, and anything remote but a link. An image
+source must stay a plain file name once percent-decoded (``..%2Fx`` is ``../x`` to the card view), and
+sizes (``width``, ``height``, ``colspan``, ``rowspan``) are kept only when small.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import nh3
 
@@ -22,16 +25,31 @@ _ATTRIBUTES = {
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
     "span": {"class"},
+    "*": set(),  # nh3 would otherwise allow ``title`` and ``lang`` on every tag
 }
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
 # A media reference is a bare file name: no scheme, no folder, no way up.
 _MEDIA_NAME = re.compile(r"^[^/\\:?#]+$")
 _LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
+# Sizes a card may ask for: a few thousand pixels (or a percentage), a few hundred cells. More only makes
+# the layout slow or the card miles long.
+_SIZE = re.compile(r"^\d{1,4}%?$")
+_SPAN = re.compile(r"^\d{1,3}$")
+_MAX_PASSES = 4  # the cleaned HTML settles after one more pass, two for the oddest tag soup
+
+
+def _is_media_name(value: str) -> bool:
+    """A bare file name, also once percent-decoded (the card view decodes ``..%2F`` to ``../``)."""
+    return all(_MEDIA_NAME.match(name) and name not in {".", ".."} for name in (value, unquote(value)))
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
-        return value if _MEDIA_NAME.match(value) and value not in {".", ".."} else None
+        return value if _is_media_name(value) else None
+    if attribute in {"width", "height"}:
+        return value if _SIZE.match(value.strip()) else None
+    if attribute in {"colspan", "rowspan"}:
+        return value if _SPAN.match(value.strip()) else None
     if tag == "a" and attribute == "href":
         return value if _LINK.match(value.strip()) else None
     if tag == "span" and attribute == "class":
@@ -39,8 +57,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def clean_html(html: str) -> str:
-    """The HTML with everything outside the allow-list removed."""
+def _clean_once(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
@@ -51,6 +68,20 @@ def clean_html(html: str) -> str:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+def clean_html(html: str) -> str:
+    """The HTML with everything outside the allow-list removed; cleaning it again changes nothing."""
+    # One pass can leave a tree that parses differently when read again (a <p> left inside a <p> once the
+    # tag between them is gone; the ``rel`` nh3 gives a link moves): clean until nothing changes, so that
+    # stored HTML, which is cleaned again when shown and when re-imported, is stable.
+    cleaned = _clean_once(html)
+    for _ in range(_MAX_PASSES):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
 
 
 def media_references(html: str) -> set[str]:

@@ -344,4 +344,21 @@ def parse(query: str) -> Query:
         query.encode("utf-8")
     except UnicodeEncodeError:
         raise SearchError("the search has characters that are not text (unpaired surrogates)") from None
-    return Query(query, _Parser(query).parse())
+    root = _Parser(query).parse()
+    if root is not None and _nesting(root) > MAX_NESTING:
+        raise SearchError(f"too deeply nested (more than {MAX_NESTING} levels of '-' and 'or' inside each other)")
+    return Query(query, root)
+
+
+# Negations inside groups inside negations: each level nests the SQL, and SQLite's parser stops at
+# about 30 (a query it refuses is a search that cannot be run). Nobody writes more than a few.
+MAX_NESTING = 20
+
+
+def _nesting(node: Node) -> int:
+    """How deeply the terms of the tree sit inside negations and groups (a lone term is 1)."""
+    if isinstance(node, Not):
+        return 1 + _nesting(node.term)
+    if isinstance(node, And | Or):
+        return 1 + max(_nesting(term) for term in node.terms)
+    return 1

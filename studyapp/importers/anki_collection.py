@@ -110,12 +110,16 @@ class AnkiCollection:
             yield from self._db.execute(sql, parameters)
         except sqlite3.Error as error:
             raise self.fail(f"cannot be read ({error})") from None
+        except UnicodeDecodeError:  # SQLite's message quotes damaged bytes, which Python cannot decode
+            raise self.fail("cannot be read (it is damaged)") from None
 
     def _check_schema(self) -> int:
         try:
             kinds = dict(self._db.execute("select name, type from sqlite_master"))
         except sqlite3.DatabaseError as error:
             raise self.fail(f"is not an SQLite database ({error})") from None
+        except UnicodeDecodeError:  # SQLite's message quotes damaged bytes, which Python cannot decode
+            raise self.fail("is not an SQLite database (it is damaged)") from None
         self._require(kinds, _REQUIRED)
         row = next(self._query("select ver from col"), None)
         if row is None or not isinstance(row[0], int):

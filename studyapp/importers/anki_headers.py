@@ -29,6 +29,7 @@ _ROLE_NAMES = {
 }
 _ROLE_OF_NAME = {name: role for role, names in _ROLE_NAMES.items() for name in names}
 _LONGEST_NAME = 40  # a cell longer than this is data, not a column name
+MAX_COLUMNS = 1000  # a column number past this is a mistake (and would pad every row to that width)
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,14 @@ def _read_line(line: str, path: Path, number: int, found: dict[str, object]) -> 
     elif key in ("columns", "deck", "notetype"):
         found[key] = value or None
     elif key in _COLUMN_KEYS:
-        if not value.isdigit() or int(value) < 1:
+        # isdecimal(), not isdigit(), which lets '²' through to int(); ten digits say enough of a long number
+        column = int(value.lstrip("0")[:10] or "0") if value.isdecimal() else 0
+        if column < 1:
             raise ImportFailure(path, f"#{key} must be a column number from 1, not '{value}'", number)
-        found[f"{_COLUMN_KEYS[key]}_column"] = int(value) - 1
+        if column > MAX_COLUMNS:  # every row would be padded to that many columns
+            reason = f"#{key} {column} is past the last column this app reads ({MAX_COLUMNS})"
+            raise ImportFailure(path, reason, number)
+        found[f"{_COLUMN_KEYS[key]}_column"] = column - 1
 
 
 def notetype_kind(name: str) -> NoteKind:

@@ -120,10 +120,12 @@ def _bom(data: bytes) -> tuple[str | None, int]:
 
 def _codec_name(path: Path, encoding: str) -> str:
     try:
-        name = codecs.lookup(encoding).name
+        codec = codecs.lookup(encoding)
     except LookupError:
         raise ImportFailure(path, f"unknown encoding '{encoding}'") from None
-    return name.replace("_", "-")
+    if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: bytes to bytes, not text
+        raise ImportFailure(path, f"'{encoding}' is not a text encoding")
+    return codec.name.replace("_", "-")
 
 
 def _same_family(forced: str, bom_encoding: str) -> bool:
@@ -148,6 +150,8 @@ def _decode(data: bytes, name: str, path: Path, complete: bool) -> str:
     except UnicodeDecodeError as error:
         label = "UTF-8" if name in ("utf-8", "utf-8-sig") else name
         raise _not_text(data, path, label, error, "") from None
+    except UnicodeError as error:  # the codec refuses the whole stream: UTF-16 or UTF-32 without a BOM
+        raise ImportFailure(path, f"is not {name} text ({error})") from None
 
 
 def _normalise(text: str) -> str:

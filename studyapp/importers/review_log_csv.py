@@ -36,12 +36,12 @@ def _row(path: Path, line: int, row: dict[str, str]) -> tuple[int, ReviewDraft]:
         raise ImportFailure(path, f"review_rating {row['review_rating']!r} is not 1, 2, 3 or 4", line) from None
     try:
         reviewed_at = _parse_time(row["review_time"])
-    except (AttributeError, ValueError):
+    except (AttributeError, ValueError, OverflowError):  # OverflowError: year 1 at UTC+1 is before year 1 in UTC
         raise ImportFailure(path, f"review_time {row['review_time']!r} is not an ISO-8601 time", line) from None
     duration_text = (row.get("review_duration") or "0").strip()
     try:
         duration = max(0, round(float(duration_text)))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: "inf" or "1e400"
         raise ImportFailure(path, f"review_duration {duration_text!r} is not a number of milliseconds", line) from None
     return card_id, ReviewDraft(0, reviewed_at, rating, duration)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,17 @@ from studyapp.services.media import media_dir_for
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.review import ReviewSession
-from studyapp.storage import Collection, CollectionError, StaleCardError
+from studyapp.storage import Collection, CollectionError, CollectionLock, CollectionLocked, StaleCardError, StorageError
 
-__all__ = ["App", "CollectionError", "ExportError", "ImportFailure", "StaleCardError"]
+__all__ = [
+    "App",
+    "CollectionError",
+    "CollectionLocked",
+    "ExportError",
+    "ImportFailure",
+    "StaleCardError",
+    "StorageError",
+]
 
 
 @dataclass
@@ -36,6 +44,7 @@ class App:
     collection: Collection
     clock: Clock
     rng: random.Random
+    lock: CollectionLock | None = field(default=None, repr=False)  # one writer: held until close()
 
     @classmethod
     def open(
@@ -45,18 +54,31 @@ class App:
         rng: random.Random | None = None,
         decks_dir: Path | None = None,
     ) -> App:
-        """Open the collection at ``path`` (creating it) and load or refresh the bundled decks."""
-        collection = Collection.open(path)
-        app = cls(collection, clock or SystemClock(), rng or random.Random())
+        """Open the collection at ``path`` (creating it) and load or refresh the bundled decks.
+
+        The collection's lock is taken first: if another process (or another App here) has it open,
+        ``CollectionLocked`` is raised before anything is read or written.
+        """
+        lock = CollectionLock.acquire(path)
+        try:
+            collection = Collection.open(path)
+        except BaseException:
+            lock.release()
+            raise
+        app = cls(collection, clock or SystemClock(), rng or random.Random(), lock)
         try:
             sync_bundled_decks(collection, decks_dir or bundled_decks_dir(), app.rng, app.clock)
         except BaseException:
-            collection.close()
+            app.close()
             raise
         return app
 
     def close(self) -> None:
-        self.collection.close()
+        try:
+            self.collection.close()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
 
     def decks(self) -> list[Deck]:
         """Every deck, by name."""

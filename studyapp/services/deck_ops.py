@@ -10,15 +10,20 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.ids import new_id
 from studyapp.core.limits import remaining
 from studyapp.services.decks import study_day
+from studyapp.services.reschedule import RescheduleResult, decks_using_preset, reschedule_decks
 from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
 from studyapp.storage.decks_store import DeckFigures
+
+if TYPE_CHECKING:
+    from studyapp.services.app import App
 
 SEPARATOR = "::"
 
@@ -209,6 +214,27 @@ def save_deck_options(collection: Collection, deck_id: int, preset_id: int, opti
     with collection.transaction():
         collection.presets.update(preset_id, preset.name, options)
         collection.presets.assign(deck_id, preset_id)
+
+
+def save_options_and_reschedule(
+    app: App, deck_id: int, preset_id: int, options: DeckOptions
+) -> RescheduleResult | None:
+    """``save_deck_options``, and when that changes how cards are scheduled (desired retention, steps, maximum
+    interval, FSRS parameters: of the preset, or by the deck's switch to another preset), the studied cards of
+    every deck it concerns are rescheduled from their history (logged as schedule changes), all in one
+    transaction: each card's stored schedule stays the replay of its history with its deck's options.
+    ``None`` when nothing needed rescheduling."""
+    collection = app.collection
+    deck, preset = collection.decks.get(deck_id), collection.presets.get(preset_id)
+    if deck is None or preset is None:
+        raise PresetError("That deck or preset no longer exists.")
+    config = options.scheduler_config()
+    affected = set(decks_using_preset(app, preset_id)) if preset.options.scheduler_config() != config else set()
+    if deck.options.scheduler_config() != config:
+        affected.add(deck_id)
+    with collection.transaction():
+        save_deck_options(collection, deck_id, preset_id, options)
+        return reschedule_decks(app, sorted(affected)) if affected else None
 
 
 def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:

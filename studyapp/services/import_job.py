@@ -19,7 +19,8 @@ from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.detect import detect_format, read_text_file
 from studyapp.services.importing import ImportSummary, Progress, store_draft
 from studyapp.services.media import MediaFolder, media_dir_for
-from studyapp.storage import Collection
+from studyapp.storage import Collection, StorageError, storage_faults
+from studyapp.storage.errors import NOT_IMPORTED
 
 ANKI_FORMATS = ("apkg", "colpkg")
 
@@ -80,9 +81,18 @@ class ImportJob:
         request = self.request
         draft = read_file(request.path, request.options, self._step("Reading"))
         self._step("Reading")(1, 1)
+        try:
+            return self._store(draft)
+        except StorageError as error:  # a full or read-only disk, a vanished file: rolled back, media removed
+            raise error.reworded(NOT_IMPORTED) from error
+
+    def _store(self, draft: ImportDraft) -> ImportSummary:
+        request = self.request
         with Collection.open(self.collection_path) as collection:
-            media = MediaFolder(media_dir_for(self.collection_path))
-            renames, written = media.store(draft.media)
+            media_dir = media_dir_for(self.collection_path)
+            media = MediaFolder(media_dir)
+            with storage_faults(media_dir, NOT_IMPORTED):
+                renames, written = media.store(draft.media)
             try:
                 return store_draft(
                     collection,

@@ -1,7 +1,16 @@
 """The only package that speaks SQL: the collection file, its schema and its queries."""
 
 from studyapp.storage.collection import Collection
-from studyapp.storage.connection import CollectionError
+from studyapp.storage.errors import CollectionError, StorageError, storage_faults
+from studyapp.storage.lock import CollectionLock, CollectionLocked
 from studyapp.storage.reviews_store import StaleCardError
 
-__all__ = ["Collection", "CollectionError", "StaleCardError"]
+__all__ = [
+    "Collection",
+    "CollectionError",
+    "CollectionLock",
+    "CollectionLocked",
+    "StaleCardError",
+    "StorageError",
+    "storage_faults",
+]

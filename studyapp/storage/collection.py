@@ -16,6 +16,7 @@ import sqlite_utils
 
 from studyapp.storage.connection import open_database, schema_version
 from studyapp.storage.decks_store import DeckStore, PresetStore
+from studyapp.storage.errors import UNAMBIGUOUS, check_reachable, file_identity, storage_faults
 from studyapp.storage.notes_store import NoteStore
 from studyapp.storage.reviews_store import ReviewStore
 from studyapp.storage.schedule_changes_store import ScheduleChangeStore
@@ -25,10 +26,11 @@ class Collection:
     def __init__(self, db: sqlite_utils.Database, path: Path | None = None) -> None:
         self.db = db
         self.path = path
+        self._identity = file_identity(path) if path is not None else None
         self.decks = DeckStore(db)
         self.presets = PresetStore(db)
         self.notes = NoteStore(db)
-        self.reviews = ReviewStore(db)
+        self.reviews = ReviewStore(db, self.write_guard)
         self.schedule_changes = ScheduleChangeStore(db)
 
     @classmethod
@@ -50,9 +52,22 @@ class Collection:
         return schema_version(self.db)
 
     @contextmanager
+    def write_guard(self, errnos: frozenset[int] | None = None) -> Iterator[None]:
+        """Around a write: refuse it if the file is no longer where it was opened, and turn a full or
+        read-only disk (or a vanished file) into a ``StorageError`` naming the file."""
+        with storage_faults(self.path, errnos=errnos):
+            check_reachable(self.path, self._identity)
+            yield
+
+    @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all. Nested blocks become savepoints."""
-        with self.db.atomic():
+        """All writes inside commit together or not at all. Nested blocks become savepoints.
+
+        A disk fault rolls the whole transaction back and is raised as a ``StorageError``. Only the
+        ``OSError`` codes that say the disk refused (full, read-only) are translated: the block may be
+        about other files too, whose own missing or forbidden files are not the collection's fault.
+        """
+        with self.write_guard(UNAMBIGUOUS), self.db.atomic():
             yield
 
     def setting(self, key: str, default: Any = None) -> Any:
@@ -60,7 +75,8 @@ class Collection:
         return default if row is None else json.loads(row[0])
 
     def set_setting(self, key: str, value: Any) -> None:
-        self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
+        with self.write_guard():
+            self.db["settings"].upsert({"key": key, "value": json.dumps(value)}, pk="key")
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])

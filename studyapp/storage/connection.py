@@ -7,22 +7,23 @@ from pathlib import Path
 
 import sqlite_utils
 
+from studyapp.storage.errors import NOT_OPENED, CollectionError, StorageError, fault_kind, storage_faults
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
+
+__all__ = ["CollectionError", "check_file", "open_database", "schema_version"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-class CollectionError(Exception):
-    """A collection that cannot be opened; the message is one line that names the file."""
-
-
-def _check_file(path: Path) -> None:
+def check_file(path: Path) -> None:
+    """Refuse a folder or a file that is not an SQLite database, before anything is written beside it."""
     if path.is_dir():
         raise CollectionError(f"{path}: is a folder, not a collection file")
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(len(_SQLITE_MAGIC))
+    with storage_faults(path, NOT_OPENED):
+        if not path.exists() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_MAGIC))
     if header != _SQLITE_MAGIC:
         raise CollectionError(f"{path}: is not a studyapp collection (not an SQLite database); it was left untouched")
 
@@ -30,12 +31,12 @@ def _check_file(path: Path) -> None:
 def open_database(path: Path) -> sqlite_utils.Database:
     """Open (creating if needed) the collection at ``path`` and bring its schema up to date."""
     path = Path(path)
-    _check_file(path)
+    check_file(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=5.0)
     except (OSError, sqlite3.Error) as error:
-        raise CollectionError(f"{path}: cannot be opened ({error})") from None
+        raise _open_error(path, error) from None
     db = sqlite_utils.Database(conn)
     try:
         _check_identity(db, path)
@@ -51,8 +52,18 @@ def open_database(path: Path) -> sqlite_utils.Database:
         raise
     except sqlite3.DatabaseError as error:
         conn.close()
+        kind = fault_kind(error)
+        if kind is not None:  # a read-only folder (WAL needs its -shm file), a full disk during a migration
+            raise StorageError(path, kind, NOT_OPENED) from None
         raise CollectionError(f"{path}: cannot be read as a collection ({error})") from None
     return db
+
+
+def _open_error(path: Path, error: OSError | sqlite3.Error) -> CollectionError:
+    kind = fault_kind(error)
+    if kind is not None:
+        return StorageError(path, kind, NOT_OPENED)
+    return CollectionError(f"{path}: cannot be opened ({error})")
 
 
 def _check_identity(db: sqlite_utils.Database, path: Path) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -68,9 +69,16 @@ def _log_row(entry: ReviewEntry) -> dict[str, Any]:
     }
 
 
+def _no_guard() -> AbstractContextManager[None]:
+    return nullcontext()
+
+
 class ReviewStore:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, guard: Callable[[], AbstractContextManager[None]] = _no_guard
+    ) -> None:
         self._db = db
+        self._guard = guard  # turns disk faults into a StorageError naming the file (see Collection.write_guard)
 
     def _first_card(self, where: str, order: str, params: dict[str, Any]) -> Card | None:
         rows = list(self._db.query(f"{_CARD_SELECT} WHERE {where} ORDER BY {order} LIMIT 1", params))
@@ -129,15 +137,16 @@ class ReviewStore:
         """Save an answer: the card's new schedule and its log row, in one transaction.
 
         The card is only updated if it is still as ``entry.before`` says; otherwise nothing is written.
+        A full or read-only disk, or a vanished file, raises a ``StorageError`` and writes nothing.
         """
-        with self._db.atomic():
+        with self._guard(), self._db.atomic():
             if not self._replace_schedule(entry.card_id, entry.before, entry.after):
                 raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
             self._db["review_log"].insert(_log_row(entry))
 
     def undo(self, log_id: int) -> ReviewEntry:
         """Take back an answer: the card returns to its state before it, and the log row goes."""
-        with self._db.atomic():
+        with self._guard(), self._db.atomic():
             rows = list(self._db.query("SELECT * FROM review_log WHERE id = ?", [log_id]))
             if not rows:
                 raise StaleCardError(f"review {log_id} is not in the log")

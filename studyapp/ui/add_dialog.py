@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.app import App
+from studyapp.services.app import App, StorageError
 from studyapp.services.notes import NoteError, add_note, find_duplicate
 from studyapp.ui.note_editor import NoteEditor
 
@@ -121,7 +121,7 @@ class AddDialog(QDialog):
         text = type(text)(text.front, text.back, text.tags, text.html, self.reversed.isChecked())
         try:
             added = add_note(self.app.collection, self.app.rng, self.app.clock, deck_id, text)
-        except NoteError as error:
+        except (NoteError, StorageError) as error:
             self._show_status(f"Not added: {error}.", error=True)
             return
         self.added_count += 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
 from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.services import deck_ops
 from studyapp.services.app import App
+from studyapp.services.reschedule import RescheduleResult, StaleScheduleError
+from studyapp.ui.dialogs import show_message
 from studyapp.ui.fsrs_panel import FsrsPanel
 
 
@@ -42,6 +45,8 @@ class DeckOptionsDialog(QDialog):
         self.setObjectName("DeckOptionsDialog")
         self.setWindowTitle(f"Options for “{deck.name}”")
         self.name_dialog: QInputDialog | None = None
+        self.rescheduled: RescheduleResult | None = None  # what the last save rescheduled
+        self.reschedule_message: QMessageBox | None = None
 
         self.preset = QComboBox()
         self.preset.activated.connect(lambda _index: self._show_preset())
@@ -185,12 +190,21 @@ class DeckOptionsDialog(QDialog):
         )
 
     def save(self) -> bool:
+        """Save; a change to how cards are scheduled reschedules the studied cards it concerns (and says so)."""
         try:
             options = self.options()
-            deck_ops.save_deck_options(self.app.collection, self.deck.id, self.preset_id(), options)
-        except ValueError as error:  # PresetError is a ValueError too
+            result = deck_ops.save_options_and_reschedule(self.app, self.deck.id, self.preset_id(), options)
+        except (ValueError, StaleScheduleError) as error:  # PresetError is a ValueError too
             self._show_error(str(error))
             return False
+        self.rescheduled = result
+        parent = self.parentWidget()
+        if result is not None and result.new_due and parent is not None:
+            cards = f"{result.new_due} card{'s' * (result.new_due != 1)}"
+            self.reschedule_message = show_message(
+                parent, QMessageBox.Icon.Information, "Cards rescheduled",
+                f"The new options apply to the cards you studied: {cards} got a new due date.",
+            )  # fmt: skip
         self.accept()
         return True
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from studyapp.services.app import App
+from studyapp.services.app import App, StorageError
 from studyapp.services.notes import NoteError, note_of_card, update_note
 from studyapp.storage.notes_store import StoredNote
 from studyapp.ui.add_dialog import submit_shortcuts
@@ -53,7 +53,7 @@ class EditDialog(QDialog):
             updated: StoredNote = update_note(
                 self.app.collection, self.app.rng, self.app.clock, self.note.id, self.editor.note_text()
             )
-        except NoteError as error:
+        except (NoteError, StorageError) as error:
             self.error.setText(f"Not saved: {error}.")
             self.error.show()
             return

@@ -5,19 +5,26 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from studyapp.services.app import App, CollectionError, ImportFailure
+from studyapp.core.clock import Clock
+from studyapp.services.app import App, CollectionError, CollectionLocked, ImportFailure
+from studyapp.services.backups import is_damaged, needs_startup_check, newest_good_backup, open_app, startup_problem
+from studyapp.services.clock import SystemClock
 from studyapp.services.paths import APP_NAME, default_collection_path
+from studyapp.ui.backups_dialog import CorruptStartDialog
 from studyapp.ui.main_window import MainWindow, app_icon
 from studyapp.ui.style import install_theme
 
 EXIT_CANNOT_OPEN = 2
 
 
-def show_startup_error(message: str) -> None:
+ALREADY_OPEN = "This collection is already open in another studyapp window."
+
+
+def show_startup_error(message: str, headline: str = "studyapp cannot open its collection.") -> None:
     """Tell the user, before any window exists, why the collection cannot be opened."""
-    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "studyapp cannot open its collection.")
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, headline)
     box.setInformativeText(message)
     box.exec()
 
@@ -38,11 +45,16 @@ def run_gui(collection_path: Path | None) -> int:
     qt_app = _qt_application()
     path = Path(collection_path) if collection_path is not None else default_collection_path()
     try:
-        app = App.open(path)
+        app = open_or_recover(path)
     except (CollectionError, ImportFailure) as error:
         message = str(error)
         print(f"studyapp: {message}", file=sys.stderr)
-        show_startup_error(message)
+        if isinstance(error, CollectionLocked):  # a second window: nothing was read or written
+            show_startup_error(message, ALREADY_OPEN)
+        else:
+            show_startup_error(message)
+        return EXIT_CANNOT_OPEN
+    if app is None:  # damaged, and no backup was restored: the dialog has said why
         return EXIT_CANNOT_OPEN
     try:
         window = MainWindow(app)
@@ -54,3 +66,28 @@ def run_gui(collection_path: Path | None) -> int:
     finally:
         app.close()
     return 0
+
+
+def open_or_recover(path: Path, clock: Clock | None = None) -> App | None:
+    """Open the collection; if it is damaged, offer its newest good backup (``None``: not restored).
+
+    Damaged means an SQLite file that cannot be read or fails ``PRAGMA quick_check``. Any other failure
+    (a lock, a full disk, a file that is not ours) is raised as before.
+    """
+    clock = clock or SystemClock()
+    try:
+        app = open_app(path, clock)
+    except CollectionError as error:
+        if not is_damaged(path, error):
+            raise
+        problem = str(error)
+    else:
+        problem = startup_problem(app) if needs_startup_check(app) else None
+        if problem is None:
+            return app
+        app.close()
+    print(f"studyapp: {problem}", file=sys.stderr)
+    dialog = CorruptStartDialog(path, problem, newest_good_backup(path), clock)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return open_app(path, clock)

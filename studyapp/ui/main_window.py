@@ -8,6 +8,7 @@ the import dialog.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -25,13 +26,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
-from studyapp.services.app import App
+from studyapp.services.app import App, StorageError
 from studyapp.services.deck_ops import deck_tree
 from studyapp.services.paths import resources_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
 from studyapp.ui import dialogs
 from studyapp.ui.add_dialog import AddDialog
+from studyapp.ui.backups_dialog import BackupControl
 from studyapp.ui.deck_export import export_deck
 from studyapp.ui.deck_list import DeckList
 from studyapp.ui.deck_tree import DeckActions
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         self.deck_actions = DeckActions(app, self.deck_list, self, self.show_decks)
         apply_settings(load_settings(app.collection), [self.reviewer.card_view], start_up=True)
 
+        self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
+        self.backups.restored.connect(self._collection_restored)
         self._build_menus()
         self._restore_geometry()
         self.show_decks()
@@ -125,6 +129,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.browse_action)
+        self.backups_action = self._action("Bac&kups…", None, self.backups.open_dialog)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self._build_deck_menus()
@@ -150,6 +156,8 @@ class MainWindow(QMainWindow):
         tools_menu = self.menuBar().addMenu("&Tools")
         self.stats_action = self._action("S&tatistics…", "S", self.open_stats)
         tools_menu.addAction(self.stats_action)
+        self.check_action = self._action("&Check Collection…", None, self.check_collection)
+        tools_menu.addAction(self.check_action)
         tools_menu.addAction(self.settings_action)
 
     def show_settings(self) -> SettingsDialog:
@@ -307,6 +315,24 @@ class MainWindow(QMainWindow):
         self.stats_window.activateWindow()
         return self.stats_window
 
+    def check_collection(self) -> QDialog:
+        """Tools → Check Collection…: checks at once, off the UI thread; the deck list is refreshed after it."""
+        from studyapp.ui.check_dialog import CheckDialog
+
+        def closed(_dialog: QDialog) -> None:
+            if self.stack.currentWidget() is self.deck_list:
+                self.show_decks()
+
+        return self._open_modal(CheckDialog(self.app, self), closed)
+
+    def _collection_restored(self) -> None:
+        """A backup was restored: what showed the old content closes or is read again; undo starts afresh."""
+        for window in (self.browser, self.stats_window):
+            if window is not None:
+                window.close()
+        self.deck_actions.undo_stack.clear()
+        self.show_decks()
+
     def _stats_closed(self) -> None:
         self.stats_window = None
 
@@ -365,5 +391,9 @@ class MainWindow(QMainWindow):
         if self.import_dialog is not None:
             self.import_dialog.reject()  # cancels a running import and waits for its worker
         if self.isVisible():  # a second close of a hidden window has nothing new to save
-            self.save_geometry()
+            try:
+                self.save_geometry()
+            except StorageError as error:  # the window still closes: its size is all that is lost
+                print(f"studyapp: {error}", file=sys.stderr)
+            self.backups.on_close()
         super().closeEvent(event)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.core.model import Card, Rating, ReviewMode
 from studyapp.core.render import card_faces
-from studyapp.services.app import StaleCardError
+from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review import ReviewSession
 from studyapp.ui.answer_bar import AnswerBar
 from studyapp.ui.card_view import CardView
@@ -218,18 +218,28 @@ class Reviewer(QWidget):
         session = self.session
         if session is None or session.current is None or not self.revealed:
             return
-        self._save(session, rating)
-        self._show_current()
+        if self._save(session, rating) or session.current is not self.shown_card:
+            self._show_current()
 
     def _save(self, session: ReviewSession, rating: Rating) -> bool:
-        """One answer, one transaction; a card changed elsewhere meanwhile is shown again instead."""
+        """One answer, one transaction; a card changed elsewhere meanwhile is shown again instead.
+
+        If the disk refuses (full, read-only, the file gone) nothing was written: the message says so
+        and the card stays on screen as it was, so the answer can be given again once it is fixed.
+        """
         try:
             session.answer(rating, mode=self.card_mode)
         except StaleCardError as error:
             show_message(self, QMessageBox.Icon.Warning, "Card changed", f"{error}\nThe card is shown again.")
             session.next_card()
             return False
+        except StorageError as error:
+            self.show_storage_error(error)
+            return False
         return True
+
+    def show_storage_error(self, error: StorageError) -> None:
+        show_message(self, QMessageBox.Icon.Critical, "Not saved", str(error))
 
     def choose(self, index: int) -> None:
         """A multiple-choice pick: saved at once (Good if right, Again if not), then the right option shown."""
@@ -241,7 +251,8 @@ class Reviewer(QWidget):
         if self.choice_panel.answered:
             return
         if not self._save(session, session.quiz.choice_rating(options, index)):  # saved now: a quit loses nothing
-            self._show_current()
+            if session.current is not self.shown_card:  # a disk fault keeps the options up, to pick again
+                self._show_current()
             return
         rating = session.quiz.choice_rating(options, index)
         self.choice_panel.show_result(index)
@@ -268,7 +279,11 @@ class Reviewer(QWidget):
         session = self.session
         if session is None or not session.can_undo:
             return False
-        session.undo()
+        try:
+            session.undo()
+        except StorageError as error:
+            self.show_storage_error(error)
+            return False
         self._show_current()
         return True
 

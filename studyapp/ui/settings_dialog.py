@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -24,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.services.app import App
+from studyapp.services.app import App, StorageError
 from studyapp.services.settings import FONT_SIZES, Settings, load_settings, save_settings
 from studyapp.ui.card_view import CardView
-from studyapp.ui.dialogs import SHORTCUTS
+from studyapp.ui.dialogs import SHORTCUTS, show_message
 from studyapp.ui.style import DARK, LIGHT, install_theme
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -111,6 +112,10 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         previous = load_settings(self.app.collection)
         chosen = self.settings()
-        save_settings(self.app.collection, chosen)
+        try:
+            save_settings(self.app.collection, chosen)
+        except StorageError as error:
+            show_message(self, QMessageBox.Icon.Warning, "Settings not saved", str(error))
+            return
         apply_settings(chosen, self.card_views, previous)
         self.accept()

@@ -53,7 +53,7 @@ def test_the_menus_hold_import_quit_shortcuts_and_about(window: MainWindow) -> N
     assert list(menus) == ["File", "Decks", "Tools", "Help"]
     file_items = [a.text().replace("&", "") for a in menus["File"].actions() if not a.isSeparator()]
     help_items = [a.text().replace("&", "") for a in menus["Help"].actions()]
-    assert file_items == ["Add cards…", "Import…", "Export deck…", "Browse cards…", "Quit"]
+    assert file_items == ["Add cards…", "Import…", "Export deck…", "Browse cards…", "Backups…", "Quit"]
     assert help_items == ["Keyboard shortcuts", "About studyapp"]
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from studyapp.services.app import App
+from studyapp.services.app import App, StorageError
 from studyapp.services.notes import NoteError, NoteText, note_of_card, update_note
 from studyapp.ui.note_editor import NoteEditor
 from studyapp.ui.style import theme_for
@@ -66,7 +66,7 @@ class EditorPane(QWidget):
             return True
         try:
             update_note(self.app.collection, self.app.rng, self.app.clock, self.note_id, self.note_text())
-        except NoteError as error:
+        except (NoteError, StorageError) as error:
             self.message.setText(f"Not saved: {error}")
             self.message.setStyleSheet(f"color: {theme_for(self.palette()).again};")
             self.message.setVisible(True)

@@ -1,0 +1,1 @@
+"""Fuzzing every importer and the search language: success or a clean one-line error, nothing else."""

@@ -1,0 +1,1 @@
+"""Hostile card HTML: sanitized on import, refused on display."""
