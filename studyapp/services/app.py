@@ -9,7 +9,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_options import Deck
@@ -20,13 +20,15 @@ from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks import deck_counts
 from studyapp.services.exporting import ExportError, export_deck
-from studyapp.services.import_job import ImportJob, ImportRequest
-from studyapp.services.importing import ImportSummary
 from studyapp.services.media import media_dir_for
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.review import ReviewSession
 from studyapp.storage import Collection, CollectionError, CollectionLock, CollectionLocked, StaleCardError, StorageError
+
+if TYPE_CHECKING:  # importing is loaded when an import starts, not at every start
+    from studyapp.services.import_job import ImportJob
+    from studyapp.services.importing import ImportSummary
 
 __all__ = [
     "App",
@@ -120,6 +122,8 @@ class App:
         on_progress: Callable[[str, int, int], None] | None = None,
     ) -> ImportJob:
         """An import to run now or on a worker thread (it opens its own connection)."""
+        from studyapp.services.import_job import ImportJob, ImportRequest
+
         request = ImportRequest(Path(path), options or ImportOptions(), policy)
         return ImportJob(self.path, request, self.rng, self.clock, on_progress)
 

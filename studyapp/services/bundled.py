@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studyapp.core.clock import Clock
-from studyapp.importers.plaintext_qa import read_qa
-from studyapp.services.importing import ImportSummary, store_draft
 from studyapp.storage import Collection
+
+if TYPE_CHECKING:  # the reader and the importer are loaded only when a file has changed (not at a usual start)
+    from studyapp.services.importing import ImportSummary
 
 _SETTING_PREFIX = "bundled_deck_sha256:"
 
@@ -28,6 +30,9 @@ def sync_bundled_decks(
         key = _SETTING_PREFIX + path.name
         if collection.setting(key) == digest:
             continue
+        from studyapp.importers.plaintext_qa import read_qa
+        from studyapp.services.importing import store_draft
+
         draft = read_qa(path)
         with collection.transaction():
             summaries.append(store_draft(collection, draft, rng, clock.now()))

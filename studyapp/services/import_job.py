@@ -7,9 +7,11 @@ and leaves the collection and the media folder exactly as they were.
 
 from __future__ import annotations
 
+import gc
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +25,23 @@ from studyapp.storage import Collection, StorageError, storage_faults
 from studyapp.storage.errors import NOT_IMPORTED
 
 ANKI_FORMATS = ("apkg", "colpkg")
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a file is read and stored, then let it run again.
+
+    A big import makes about a million small objects (rows, notes, strings) that form no reference
+    cycles and all live until the import ends; every full collection walks them all again, for nothing
+    (a tenth of the import time at 100,000 rows). Memory is still freed by reference counting as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ImportCancelled(Exception):
@@ -79,12 +98,13 @@ class ImportJob:
 
     def run(self) -> ImportSummary:
         request = self.request
-        draft = read_file(request.path, request.options, self._step("Reading"))
-        self._step("Reading")(1, 1)
-        try:
-            return self._store(draft)
-        except StorageError as error:  # a full or read-only disk, a vanished file: rolled back, media removed
-            raise error.reworded(NOT_IMPORTED) from error
+        with _cyclic_gc_paused():
+            draft = read_file(request.path, request.options, self._step("Reading"))
+            self._step("Reading")(1, 1)
+            try:
+                return self._store(draft)
+            except StorageError as error:  # a full or read-only disk, a vanished file: rolled back, media removed
+                raise error.reworded(NOT_IMPORTED) from error
 
     def _store(self, draft: ImportDraft) -> ImportSummary:
         request = self.request

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 FEW_REVIEWS = 1000
 FEW_CARDS = 100
 FEW_REVIEWS_NOTE = "too few reviews for the fit to mean much"
+ALL_DECKS = "All decks"
 
 
 class OptimizeError(Exception):
@@ -103,6 +104,45 @@ def training_items(
     return items
 
 
+class _StudyDays:
+    """The study day of an instant in ms, as ``_study_day``, converting once per quarter hour: zone offsets and
+    their changes, and the rollover hour, fall on quarter hours, so every instant of one has the same day."""
+
+    QUARTER_MS = 900_000
+
+    def __init__(self, zone: tzinfo, rollover_hour: int) -> None:
+        self._zone, self._hour = zone, rollover_hour
+        self._days: dict[int, int] = {}
+
+    def __call__(self, moment_ms: int) -> int:
+        quarter = moment_ms // self.QUARTER_MS
+        day = self._days.get(quarter)
+        if day is None:
+            day = self._days[quarter] = _study_day(from_ms(quarter * self.QUARTER_MS), self._zone, self._hour)  # type: ignore[arg-type]
+        return day
+
+
+def answer_items(
+    histories: Sequence[Sequence[tuple[int, int]]], zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> list[fsrs_rs_python.FSRSItem]:
+    """``training_items`` of histories of (rating, reviewed_at ms), as ``ReviewStore.answer_history`` reads
+    them: the same items, built in one pass without a ``ReviewEntry`` or a datetime per answer."""
+    day_of = _StudyDays(zone, rollover_hour)
+    review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
+    items = []
+    for answers in histories:
+        reviews: list[fsrs_rs_python.FSRSReview] = []
+        previous: int | None = None
+        for rating, reviewed_at in answers:
+            day = day_of(reviewed_at)
+            delta_t = 0 if previous is None else day - previous
+            reviews.append(review(rating, delta_t))
+            previous = day
+            if delta_t > 0 and len(reviews) >= 2:
+                items.append(item(list(reviews)))
+    return items
+
+
 def checked_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
     """The fitted values clamped into py-fsrs's bounds, and proved acceptable to ``fsrs.Scheduler``."""
     if len(parameters) != len(LOWER_BOUNDS_PARAMETERS):
@@ -147,20 +187,26 @@ class FitInput:
     items: tuple[fsrs_rs_python.FSRSItem, ...]
 
 
-def prepare_fit(app: App, deck_name: str) -> FitInput:
-    """The deck's training items (with subdecks) and its current parameters; ``OptimizeError`` if none."""
-    deck = app.find_deck(deck_name)
-    if deck is None:
-        raise OptimizeError(f"no deck named '{deck_name}'")
-    histories = deck_histories(app, deck.name)
-    reviews = sum(len(entries) for entries in histories)
-    cards = sum(1 for entries in histories if len(entries) >= 2)
+def prepare_fit(app: App, deck_name: str | None) -> FitInput:
+    """The deck's training items (with subdecks) and its current parameters; ``OptimizeError`` if none.
+
+    ``deck_name`` None: the whole collection, starting from the default parameters."""
+    if deck_name is None:
+        name, deck_ids, old = ALL_DECKS, None, tuple(DEFAULT_PARAMETERS)
+    else:
+        deck = app.find_deck(deck_name)
+        if deck is None:
+            raise OptimizeError(f"no deck named '{deck_name}'")
+        name, deck_ids = deck.name, DeckOpsStore(app.collection.db).subtree_ids(deck.name)
+        old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
+    histories = app.collection.reviews.answer_history(deck_ids) if deck_ids != [] else []
+    reviews = sum(len(answers) for answers in histories)
+    cards = sum(1 for answers in histories if len(answers) >= 2)
     hour = int(app.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
-    items = training_items(histories, app.clock.local_zone(), hour)
+    items = answer_items(histories, app.clock.local_zone(), hour)
     if not items:
-        raise OptimizeError(f"{deck.name}: no card was answered twice, so there is nothing to fit")
-    old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
-    return FitInput(deck.name, reviews, cards, old, tuple(items))
+        raise OptimizeError(f"{name}: no card was answered twice, so there is nothing to fit")
+    return FitInput(name, reviews, cards, old, tuple(items))
 
 
 def compute_fit(data: FitInput) -> FitResult:

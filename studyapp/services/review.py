@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import new_id
 from studyapp.core.intervals import format_interval
-from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode
+from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import Scheduler, fuzz_seed
 from studyapp.services.deck_ops import build_tree
 from studyapp.services.decks import study_day
 from studyapp.services.quiz import Quiz
 from studyapp.storage import Collection
+from studyapp.storage.decks_store import DeckFigures
 
 LEARN_AHEAD = timedelta(minutes=20)
 MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
@@ -51,6 +53,33 @@ class SessionSummary:
 def _whole_ms(moment: datetime) -> datetime:
     """Times are stored to the millisecond; answer at a stored instant so a replay gives the same card."""
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _queue(schedule: Schedule, day_end: datetime) -> str | None:
+    """Which of today's counts a (studyable) card is in, as ``DeckStore.figures`` counts it."""
+    if schedule.state is CardState.NEW:
+        return "new_available"
+    if schedule.due is None or schedule.due >= day_end:
+        return None
+    return "review_due_today" if schedule.state is CardState.REVIEW else "learning_due_today"
+
+
+_QUEUES = {"review": "review_due_today", "new": "new_available"}
+QUEUE_BATCH = 50
+
+
+def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
+    """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one."""
+    changes = {
+        "new_studied_today": figures.new_studied_today + (entry.before.state is CardState.NEW),
+        "reviews_studied_today": figures.reviews_studied_today + (entry.before.state is CardState.REVIEW),
+    }
+    before, after = _queue(entry.before, day_end), _queue(entry.after, day_end)
+    if before is not None:
+        changes[before] = getattr(figures, before) - 1
+    if after is not None:
+        changes[after] = changes.get(after, getattr(figures, after)) + 1
+    return replace(figures, **changes)
 
 
 class ReviewSession:
@@ -85,6 +114,12 @@ class ReviewSession:
         self.current: Card | None = None
         self.summary = SessionSummary()
         self._counts: QueueCounts | None = None  # for the card on screen; reset when it changes
+        # Today's figures of each deck of the session, read once and then kept up to date answer by answer
+        # (as Anki keeps its queue): valid while the study day and the collection's change stamp are the
+        # ones they were made or updated at; anything else written (an edit, the browser, an undo) rereads them.
+        self._figures: dict[int, DeckFigures] = {}
+        self._figures_key: tuple[datetime, tuple[int, int]] | None = None
+        self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
 
     @property
     def mode(self) -> ReviewMode:
@@ -101,31 +136,42 @@ class ReviewSession:
     def counts(self) -> QueueCounts:
         """Cards left today; computed once per card shown (the window asks again after each answer)."""
         if self._counts is None:
-            self._counts = self._compute_counts()
+            self._counts = self._compute_counts(*study_day(self._collection, self._clock))
         return self._counts
 
-    def _compute_counts(self) -> QueueCounts:
+    def _compute_counts(self, start: datetime, end: datetime) -> QueueCounts:
         """Cards left to study today in the deck and its subdecks, under the daily limits.
 
         The same numbers as the deck's row in the deck tree: the subdecks' counts summed, each capped
         by its own limits, then the sum capped by this deck's limits.
         """
-        start, end = study_day(self._collection, self._clock)
-        figures = self._collection.decks.figures(start, end, self.deck_ids)
-        [node] = [n for n in build_tree(figures, root=self.deck.name) if n.name == self.deck.name]
+        key = (end, self._reviews.change_stamp())
+        if key != self._figures_key:
+            self._figures = {f.deck.id: f for f in self._collection.decks.figures(start, end, self.deck_ids)}
+            self._figures_key = key
+            self._queues = {}
+        tree = build_tree(list(self._figures.values()), root=self.deck.name)
+        [node] = [n for n in tree if n.name == self.deck.name]
         return QueueCounts(new=node.new, learning=node.learning, review=node.due)
 
     def next_card(self) -> Card | None:
         """Pick the card to show now (``None`` when the session is done) and start timing it."""
+        return self._next_card(*study_day(self._collection, self._clock))
+
+    def _next_card(self, day_start: datetime, day_end: datetime) -> Card | None:
         now = self._clock.now()
-        self._counts = None
-        counts = self.counts()
-        _, day_end = study_day(self._collection, self._clock)
-        card = self._reviews.next_learning(self.deck_ids, now)
+        counts = self._counts = self._compute_counts(day_start, day_end)
+        # No learning card due today means none is due now: skip the query.
+        card = self._reviews.next_learning(self.deck_ids, now) if counts.learning > 0 else None
         if card is None and counts.review > 0:
-            card = self._reviews.next_review(self.deck_ids, day_end, now)
+            card = self._from_queue(
+                "review", lambda limit: self._reviews.review_queue(self.deck_ids, day_end, now, limit), day_end
+            )
         if card is None and counts.new > 0:
-            card = self._reviews.next_new(self.deck_ids, now, self.deck.options.new_order is NewOrder.RANDOM)
+            random_order = self.deck.options.new_order is NewOrder.RANDOM
+            card = self._from_queue(
+                "new", lambda limit: self._reviews.new_queue(self.deck_ids, now, random_order, limit), day_end
+            )
         if card is None:
             card = self._reviews.next_learning(self.deck_ids, now + LEARN_AHEAD)
         self.current = card
@@ -133,6 +179,21 @@ class ReviewSession:
         if card is None:
             self.summary.next_due = self._reviews.next_due_after(self.deck_ids, now)
         return card
+
+    def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:
+        """The first card of the review or new queue. The queue's next ``QUEUE_BATCH`` ids are read at once and
+        kept while only this session's answers were written (the figures' key): an answered card has left the
+        queue (a review is due another day, a new card is no longer new), so it is dropped when seen again."""
+        queue = self._queues.get(kind)
+        for _ in range(2):
+            if not queue:
+                queue = self._queues[kind] = fetch(QUEUE_BATCH)
+            while queue:
+                card = self._reviews.card(queue[0])
+                if card is not None and _queue(card.schedule, day_end) == _QUEUES[kind]:
+                    return card
+                queue.pop(0)
+        return None
 
     def next_due_in(self) -> timedelta | None:
         """How long until the deck's next card falls due, once the session has run out of cards."""
@@ -187,12 +248,21 @@ class ReviewSession:
             before=card.schedule,
             after=after,
         )
+        day_start, day_end = study_day(self._collection, self._clock)
+        current = self._figures_key == (day_end, self._reviews.change_stamp())
         self._reviews.record(entry)
+        figures = self._figures.get(card.deck_id)
+        if current and figures is not None:  # only this answer was written since: count it in
+            self._figures[card.deck_id] = _after_answer(figures, entry, day_end)
+            self._figures_key = (day_end, self._reviews.change_stamp())
+            for queue in self._queues.values():  # the answered card has left its queue
+                if queue and queue[0] == card.id:
+                    queue.pop(0)
         self._undo_stack.append(entry)
         self.summary.answered += 1
         self.summary.ratings[rating] += 1
         self.summary.time_ms += duration_ms
-        self.next_card()
+        self._next_card(day_start, day_end)
         return entry
 
     @property

@@ -115,41 +115,54 @@ class DeckStore:
     def figures(
         self, day_start: datetime, day_end: datetime, deck_ids: Sequence[int] | None = None
     ) -> list[DeckFigures]:
-        """Each deck's counts for the study day ``[day_start, day_end)``, in two aggregate queries.
+        """Each deck's counts for the study day ``[day_start, day_end)``, in a few aggregate queries.
+
+        The answers of the day are read from the log's time index (``CROSS JOIN`` keeps the log the outer
+        loop: the planner otherwise walks every card of the decks and their whole logs, 40 ms at 20,000 cards).
 
         With ``deck_ids``, only those decks' (the reviewer asks after every answer, for its subtree).
         """
-        end = to_ms(day_end)
-        only = f"AND c.deck_id IN ({','.join(str(int(i)) for i in deck_ids)})" if deck_ids is not None else ""
-        cards_where = log_where = only
-        card_counts = {
-            row[0]: row[1:]
-            for row in self._db.execute(
-                f"""SELECT c.deck_id,
-                          sum(c.state = {int(CardState.NEW)} AND {STUDYABLE}),
-                          sum(c.state IN {_LEARNING_STATES} AND c.due < :end AND {STUDYABLE}),
-                          sum(c.state = {int(CardState.REVIEW)} AND c.due < :end AND {STUDYABLE}),
-                          count(*)
-                   FROM cards c WHERE 1 {cards_where} GROUP BY c.deck_id""",
-                {"end": end, "start": to_ms(day_start)},
-            )
+        end, start = to_ms(day_end), to_ms(day_start)
+        decks = self.all()
+        if deck_ids is not None:
+            by_id = {deck.id: deck for deck in decks}
+            decks = [by_id[deck_id] for deck_id in dict.fromkeys(deck_ids) if deck_id in by_id]
+        ids = ",".join(str(int(deck.id)) for deck in decks) or "NULL"
+        only = f"AND c.deck_id IN ({ids})" if deck_ids is not None else ""
+        log_where = only
+        # One count per queue, each a range of the (deck, state, due) index per deck: the conditions are
+        # checked only on the cards of that queue (one pass summing them all over every card is 4x slower).
+        queues = {
+            "new": f"c.state = {int(CardState.NEW)}",
+            "learning": f"c.state IN {_LEARNING_STATES} AND c.due < :end",
+            "review": f"c.state = {int(CardState.REVIEW)} AND c.due < :end",
         }
+        counts: dict[str, dict[int, int]] = {}
+        for queue, condition in queues.items():
+            rows = self._db.execute(
+                f"SELECT c.deck_id, count(*) FROM cards c WHERE c.deck_id IN ({ids}) AND {condition} AND {STUDYABLE} "
+                "GROUP BY c.deck_id",
+                {"end": end, "start": start},
+            )
+            counts[queue] = dict(rows.fetchall())
+        totals = dict(
+            self._db.execute(f"SELECT c.deck_id, count(*) FROM cards c WHERE 1 {only} GROUP BY c.deck_id").fetchall()
+        )
         studied = {
             row[0]: row[1:]
             for row in self._db.execute(
                 f"""SELECT c.deck_id,
                           sum(r.state_before = {int(CardState.NEW)}),
                           sum(r.state_before = {int(CardState.REVIEW)})
-                   FROM review_log r JOIN cards c ON c.id = r.card_id
+                   FROM review_log r CROSS JOIN cards c ON c.id = r.card_id
                    WHERE r.reviewed_at >= :start {log_where}
                    GROUP BY c.deck_id""",
-                {"start": to_ms(day_start)},
+                {"start": start},
             )
         }
-        decks = self.all() if deck_ids is None else [d for d in map(self.get, deck_ids) if d is not None]
         result = []
         for deck in decks:
-            new, learning, review, total = card_counts.get(deck.id, (0, 0, 0, 0))
             new_done, reviews_done = studied.get(deck.id, (0, 0))
-            result.append(DeckFigures(deck, new, learning, review, total, new_done, reviews_done))
+            own = [counts[queue].get(deck.id, 0) for queue in queues]
+            result.append(DeckFigures(deck, *own, totals.get(deck.id, 0), new_done, reviews_done))
         return result

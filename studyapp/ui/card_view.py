@@ -93,6 +93,7 @@ class CardView(QTextBrowser):
         self._question = ""
         self._answer: str | None = None
         self._centring = False
+        self._applied_stylesheet = ""
 
     # -- content -----------------------------------------------------------------------------------
 
@@ -140,7 +141,10 @@ class CardView(QTextBrowser):
                 f'<tr><td style="background-color: {theme.border}; font-size: 1px;">&nbsp;</td></tr></table>'
             )
             parts.append(f'<div class="{answer_class}">{as_blocks(self._answer)}</div>')
-        self.document().setDefaultStyleSheet(self._stylesheet())
+        stylesheet = self._stylesheet()
+        if stylesheet != self._applied_stylesheet:  # the same for every card until the theme changes
+            self.document().setDefaultStyleSheet(stylesheet)
+            self._applied_stylesheet = stylesheet
         self.setHtml("".join(parts))
         self._recentre()
 

@@ -8,6 +8,7 @@ The deck list only says what was asked (its signals); this answers with the serv
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -17,7 +18,9 @@ from studyapp.services.app import App
 from studyapp.services.settings import collapsed_decks, set_collapsed_decks
 from studyapp.ui import dialogs
 from studyapp.ui.deck_list import DeckList
-from studyapp.ui.deck_options_dialog import DeckOptionsDialog
+
+if TYPE_CHECKING:  # the options dialog (and its FSRS panel and charts) is loaded when first opened
+    from studyapp.ui.deck_options_dialog import DeckOptionsDialog
 
 
 class DeckActions(QObject):
@@ -134,6 +137,8 @@ class DeckActions(QObject):
         deck_id = deck_id if deck_id is not None else self.deck_list.table.current_deck_id()
         if deck_id is None:
             return None
+        from studyapp.ui.deck_options_dialog import DeckOptionsDialog
+
         dialog = DeckOptionsDialog(self.app, deck_id, self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -1,7 +1,12 @@
-"""Starting the window: the Qt application, the collection, the main window, and a clean exit."""
+"""Starting the window: the Qt application, the collection, the main window, and a clean exit.
+
+For the start-up benchmark, ``STUDYAPP_EXIT_AFTER_FIRST_PAINT=1`` makes the window quit as soon as the deck
+list has been painted, after printing how long after the process's start that was (``benchmarks/gui_latency.py``).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,7 +17,6 @@ from studyapp.services.app import App, CollectionError, CollectionLocked, Import
 from studyapp.services.backups import is_damaged, needs_startup_check, newest_good_backup, open_app, startup_problem
 from studyapp.services.clock import SystemClock
 from studyapp.services.paths import APP_NAME, default_collection_path
-from studyapp.ui.backups_dialog import CorruptStartDialog
 from studyapp.ui.main_window import MainWindow, app_icon
 from studyapp.ui.style import install_theme
 
@@ -62,6 +66,10 @@ def run_gui(collection_path: Path | None) -> int:
         # Ask for the keyboard focus: without a window manager (a bare X server, a kiosk) the
         # window would otherwise receive keys but never become active, and Ctrl+Q would not fire.
         window.activateWindow()
+        if os.environ.get("STUDYAPP_EXIT_AFTER_FIRST_PAINT") == "1":
+            from studyapp.ui.latency_probe import exit_after_first_paint
+
+            exit_after_first_paint(qt_app, window.deck_list.table)
         qt_app.exec()
     finally:
         app.close()
@@ -87,6 +95,8 @@ def open_or_recover(path: Path, clock: Clock | None = None) -> App | None:
             return app
         app.close()
     print(f"studyapp: {problem}", file=sys.stderr)
+    from studyapp.ui.backups_dialog import CorruptStartDialog
+
     dialog = CorruptStartDialog(path, problem, newest_good_backup(path), clock)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None

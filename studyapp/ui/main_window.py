@@ -13,51 +13,47 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QGuiApplication,
-    QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.deck_ops import deck_tree
-from studyapp.services.paths import resources_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
 from studyapp.ui import dialogs
-from studyapp.ui.add_dialog import AddDialog
 from studyapp.ui.backups_dialog import BackupControl
 from studyapp.ui.deck_export import export_deck
 from studyapp.ui.deck_list import DeckList
 from studyapp.ui.deck_tree import DeckActions
-from studyapp.ui.edit_dialog import EditDialog
 from studyapp.ui.file_drop import importable_paths
-from studyapp.ui.import_dialog import ImportDialog
 from studyapp.ui.reviewer import Reviewer
 from studyapp.ui.session_summary import SessionSummaryView
 from studyapp.ui.settings_dialog import SettingsDialog, apply_settings
+from studyapp.ui.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING and DEFAULT_SIZE: part of this module's API
+    DEFAULT_SIZE,
+    GEOMETRY_SETTING,
+    MINIMUM_SIZE,
+    app_icon,
+    restore_geometry,
+    save_geometry,
+)
 
 _Dialog = TypeVar("_Dialog", bound=QDialog)
 
-if TYPE_CHECKING:  # the browser module is loaded when the browser first opens
+if TYPE_CHECKING:  # windows and dialogs are loaded when first opened (a faster start)
+    from studyapp.ui.add_dialog import AddDialog
     from studyapp.ui.browser.browser_window import BrowserWindow
+    from studyapp.ui.edit_dialog import EditDialog
+    from studyapp.ui.import_dialog import ImportDialog
     from studyapp.ui.stats_window import StatsWindow
-
-GEOMETRY_SETTING = "gui.window_geometry"
-DEFAULT_SIZE = (960, 680)
-MINIMUM_SIZE = (640, 480)
-
-
-def app_icon() -> QIcon:
-    path = resources_dir() / "icons" / "studyapp.png"
-    return QIcon(str(path)) if path.is_file() else QIcon()
 
 
 class MainWindow(QMainWindow):
@@ -208,6 +204,8 @@ class MainWindow(QMainWindow):
             return self.add_dialog
         session = self.reviewer.session
         deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        from studyapp.ui.add_dialog import AddDialog
+
         self.add_dialog = self._open_modal(AddDialog(self.app, deck_id, self), self._add_dialog_closed)
         return self.add_dialog
 
@@ -232,6 +230,8 @@ class MainWindow(QMainWindow):
         """Edit the note of the card being studied (E); the reviewer redraws it, the session goes on."""
         if self.edit_dialog is not None:
             return self.edit_dialog
+        from studyapp.ui.edit_dialog import EditDialog
+
         dialog = EditDialog(self.app, card_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
         """The import dialog for ``path``, window-modal; the deck list is refreshed when it closes."""
         if self.import_dialog is not None:
             return self.import_dialog
+        from studyapp.ui.import_dialog import ImportDialog
+
         self.import_dialog = self._open_modal(ImportDialog(self.app, path, self), self._import_dialog_closed)
         return self.import_dialog
 
@@ -374,18 +376,10 @@ class MainWindow(QMainWindow):
     # -- size and position -------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        saved = self.app.setting(GEOMETRY_SETTING)
-        if isinstance(saved, str) and self.restoreGeometry(QByteArray.fromHex(saved.encode("ascii"))):
-            return
-        self.resize(*DEFAULT_SIZE)
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            frame = self.frameGeometry()
-            frame.moveCenter(screen.availableGeometry().center())
-            self.move(frame.topLeft())
+        restore_geometry(self, self.app)
 
     def save_geometry(self) -> None:
-        self.app.set_setting(GEOMETRY_SETTING, bytes(self.saveGeometry().toHex().data()).decode("ascii"))
+        save_geometry(self, self.app)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.import_dialog is not None:
