@@ -88,6 +88,9 @@ def test_a_v3_collection_is_upgraded_in_place_with_its_data(tmp_path: Path) -> N
         assert card is not None and (card.schedule.state, card.schedule.reps, card.front) == (CardState.REVIEW, 3, "Q?")
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    # v5: the deck list counts along their own index; the next card is still read along (deck, state, due)
+    assert {"cards_deck_counts", "cards_deck_state_due", "review_log_review_answers"} <= indexes
     raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     raw.commit()
     raw.close()
