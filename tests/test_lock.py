@@ -19,21 +19,9 @@ from studyapp.storage import CollectionLock
 from studyapp.storage.lock import lock_path_for
 
 from .conftest import REPO, collection_fingerprint
+from .test_cli import studyapp
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="SIGKILL and flock are POSIX")
-
-
-def studyapp(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
-    return subprocess.run(
-        [sys.executable, "-m", "studyapp", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=REPO,
-        timeout=60,
-    )
 
 
 def already_open(path: Path, pid: int) -> str:

@@ -8,10 +8,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studyapp.services.app import App
+from studyapp.ui.card_view import CardView
 from studyapp.ui.import_dialog import ImportDialog
 from studyapp.ui.main_window import MainWindow
 
@@ -93,3 +95,19 @@ def run_import(qtbot, dialog: ImportDialog) -> str:
     with qtbot.waitSignal(dialog.import_finished, timeout=10000) as finished:
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
     return finished.args[0]
+
+
+def anchor_point(view: CardView) -> QPoint:
+    """Where the first link is drawn, in the view's viewport."""
+    block = view.document().begin()
+    while block.isValid():
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.charFormat().isAnchor():
+                cursor = QTextCursor(view.document())
+                cursor.setPosition(fragment.position() + 3)
+                return view.cursorRect(cursor).center()
+            iterator += 1
+        block = block.next()
+    raise AssertionError("no link in the card")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt, QUrl
 
 from studyapp.ui.card_view import CardView
 from studyapp.ui.main_window import MainWindow
 
-from .support import press
+from .support import anchor_point, press
 
 CUSHING_URL = "https://dermvettacoma.com/cushings-disease/"
 
@@ -23,22 +22,6 @@ class Opener:
     def __call__(self, url: QUrl) -> bool:
         self.opened.append(url)
         return True
-
-
-def anchor_point(view: CardView) -> QPoint:
-    """Where the first link is drawn, in the view's viewport."""
-    block = view.document().begin()
-    while block.isValid():
-        iterator = block.begin()
-        while not iterator.atEnd():
-            fragment = iterator.fragment()
-            if fragment.charFormat().isAnchor():
-                cursor = QTextCursor(view.document())
-                cursor.setPosition(fragment.position() + 3)
-                return view.cursorRect(cursor).center()
-            iterator += 1
-        block = block.next()
-    raise AssertionError("no link in the card")
 
 
 @pytest.fixture

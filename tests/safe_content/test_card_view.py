@@ -12,8 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QImage, QTextCursor
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage
 
 from studyapp.core.render import CardFaces, field_html
 from studyapp.services.app import App
@@ -21,7 +21,7 @@ from studyapp.ui import card_view as card_view_module
 from studyapp.ui.card_view import CardView
 from studyapp.ui.main_window import MainWindow
 
-from ..gui.support import open_window, press
+from ..gui.support import anchor_point, open_window, press
 from .gallery import GALLERY, NAMES, HostileCard
 from .support import PNG_NAME, gallery_csv, tiny_png
 
@@ -144,21 +144,6 @@ def test_a_file_next_to_the_media_folder_is_never_loaded(
     show(view, f'<img src="{source}" width="40" height="40">', "")
     assert requests and not any(loaded for _, _, loaded in requests), requests
     assert red_pixels(view) == 0
-
-
-def anchor_point(view: CardView) -> QPoint:
-    block = view.document().begin()
-    while block.isValid():
-        iterator = block.begin()
-        while not iterator.atEnd():
-            fragment = iterator.fragment()
-            if fragment.charFormat().isAnchor():
-                cursor = QTextCursor(view.document())
-                cursor.setPosition(fragment.position() + 2)
-                return view.cursorRect(cursor).center()
-            iterator += 1
-        block = block.next()
-    raise AssertionError("no link in the card")
 
 
 @pytest.mark.parametrize(
