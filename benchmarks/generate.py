@@ -42,6 +42,7 @@ from studyapp.core.model import CardState  # noqa: E402
 from studyapp.storage import Collection  # noqa: E402
 from studyapp.storage.codec import to_ms  # noqa: E402
 from studyapp.storage.notes_store import NewNote  # noqa: E402
+from studyapp.storage.schema import LATEST_VERSION  # noqa: E402
 
 __all__ = ["NOW", "Generated", "ensure", "generate", "generate_both"]
 
@@ -304,7 +305,8 @@ def ensure(
     folder = out or Path(tempfile.gettempdir()) / "studyapp-bench-cache" / f"c{cards}-d{decks}-r{reviews}-s{seed}"
     meta_path = folder / "meta.json"
     shift = anki_shift()
-    wanted = {"version": CACHE_VERSION, "cards": cards, "decks": decks, "reviews": reviews, "seed": seed}
+    wanted = {"version": CACHE_VERSION, "schema": LATEST_VERSION, "cards": cards, "decks": decks, "reviews": reviews,
+              "seed": seed}  # fmt: skip
     if meta_path.exists():
         meta = json.loads(meta_path.read_text())
         same = {k: meta.get(k) for k in wanted} == wanted and meta.get("anki_shift_ms") == shift

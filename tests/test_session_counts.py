@@ -13,6 +13,7 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating
+from studyapp.services.decks import ROLLOVER_SETTING
 from studyapp.services.review import ReviewSession
 from studyapp.storage import Collection
 
@@ -83,3 +84,33 @@ def test_a_change_made_elsewhere_is_read_again(generated: Path, tmp_path: Path) 
     assert session.counts() == fresh.counts() != before
     assert upcoming.schedule.state in (CardState.NEW, CardState.REVIEW, CardState.LEARNING, CardState.RELEARNING)
     collection.close()
+
+
+def test_a_new_rollover_hour_counts_from_the_next_answer(generated: Path, tmp_path: Path) -> None:
+    """The session keeps the rollover hour between its own answers; a change of it is a write like any other,
+    so the next answer reads it again, and today's counts are the new study day's."""
+    collection = _open(generated, tmp_path, 5)
+    with collection.transaction():
+        for preset in collection.presets.all():
+            collection.presets.update(preset.id, preset.name, replace(preset.options, reviews_per_day=10))
+    clock = FixedClock(generate.NOW)
+    deck = collection.decks.by_name("Medicine")
+    assert deck is not None
+    session = ReviewSession(collection, deck.id, clock, random.Random(1))
+    session.next_card()
+    for _ in range(300):  # past today's ten reviews and five new cards
+        if (session.counts().new, session.counts().review) == (0, 0) or session.current is None:
+            break
+        session.answer(Rating.EASY)
+        clock.advance(timedelta(seconds=5))
+    assert (session.counts().new, session.counts().review) == (0, 0)
+    hour = (generate.NOW.astimezone(clock.local_zone()).hour + 1) % 24
+    collection.set_setting(ROLLOVER_SETTING, hour)  # the next study day starts within the hour...
+    clock.advance(timedelta(minutes=90))  # ...and now it has started: nothing studied in it yet
+    if session.current is None:
+        session.next_card()
+    session.answer(Rating.GOOD)
+    fresh = ReviewSession(collection, deck.id, clock, random.Random(1))
+    fresh.next_card()
+    assert session.counts() == fresh.counts()
+    assert session.counts().new + session.counts().review > 0

@@ -18,6 +18,28 @@ def new_id(rng: random.Random) -> int:
     return rng.getrandbits(_ID_BITS) or 1
 
 
+_RANDOM_BITS = 21  # below the time: 42 bits of milliseconds last until the year 2109
+
+
+class TimeOrderedIds:
+    """Ids for review-log rows: the answer's time in ms, then 21 random bits (as a UUIDv7 is made), each one
+    bigger than the one before from the same source.
+
+    Still globally unique for merging and syncing, but answers written one after another get neighbouring ids,
+    so a new log row goes to the page the one before went to, already in the cache, instead of a random page of
+    the table's B-tree: at a million rows that takes about a seventh off the median answer, and more off the
+    slowest ones (benchmarks/engine_speed.py)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._last = 0
+
+    def next(self, moment_ms: int) -> int:
+        candidate = max(0, moment_ms) << _RANDOM_BITS | self._rng.getrandbits(_RANDOM_BITS)
+        self._last = min(max(candidate, self._last + 1), (1 << _ID_BITS) - 1)
+        return self._last
+
+
 def content_guid(deck_name: str, front: str) -> str:
     """A stable identity for a note from a plain file, which has no ids of its own.
 

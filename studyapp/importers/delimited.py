@@ -18,7 +18,7 @@ import io
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -46,6 +46,7 @@ _MAX_SAMPLE_CHARS = 16 * 1024 * 1024
 _PREVIEW_FIRST_BYTES = 64 * 1024
 _PREVIEW_MAX_BYTES = 16 * 1024 * 1024
 _PROGRESS_EVERY = 5000
+_TAG_SETS = 10_000  # distinct tag cells remembered: decks repeat a few hundred tag sets over thousands of rows
 
 
 @dataclass(frozen=True)
@@ -219,23 +220,40 @@ def parse_delimited(
 
 class _RowGuids:
     """``FileGuids`` for a big file: the same guids (``content_guid`` of deck and front, then ``#2``, ``#3``...
-    for a repeated front), with each deck name normalised once instead of once per row."""
+    for a repeated front), with each deck name normalised and hashed once instead of once per row."""
 
     def __init__(self) -> None:
         self._seen: dict[str, int] = {}
-        self._prefixes: dict[str, str] = {}
+        self._decks: dict[str, Callable[[str], str]] = {}
 
     def next(self, deck_name: str, front: str) -> str:
-        prefix = self._prefixes.get(deck_name)
-        if prefix is None:
-            prefix = self._prefixes[deck_name] = _normalise(deck_name) + "\x1f"
-        # ``core.ids._normalise``: ASCII text only needs lower-casing (NFC and casefold change nothing).
-        text = " ".join(front.lower().split()) if front.isascii() else _normalise(front)
-        guid = "h:" + sha256((prefix + text).encode("utf-8")).hexdigest()[:32]
+        return self.for_deck(deck_name)(front)
+
+    def for_deck(self, deck_name: str) -> Callable[[str], str]:
+        """``next`` for one deck: a function of the front alone (the hot loop's per-row call)."""
+        made = self._decks.get(deck_name)
+        if made is None:
+            made = self._decks[deck_name] = self._maker(deck_name)
+        return made
+
+    def _maker(self, deck_name: str) -> Callable[[str], str]:
+        # The hash of the deck's prefix is taken once; each row's hash continues from a copy of it.
+        prefixed = sha256((_normalise(deck_name) + "\x1f").encode("utf-8")).copy
         seen = self._seen
-        count = seen.get(guid, 0) + 1
-        seen[guid] = count
-        return guid if count == 1 else f"{guid}#{count}"
+
+        def next_guid(front: str) -> str:
+            # ``core.ids._normalise``: ASCII text only needs lower-casing (NFC and casefold change nothing).
+            text = " ".join(front.lower().split()) if front.isascii() else _normalise(front)
+            digest = prefixed()
+            digest.update(text.encode("utf-8"))
+            guid = "h:" + digest.hexdigest()[:32]
+            if guid in seen:
+                count = seen[guid] = seen[guid] + 1
+                return f"{guid}#{count}"
+            seen[guid] = 1
+            return guid
+
+        return next_guid
 
 
 def _normalise(text: str) -> str:
@@ -263,9 +281,11 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
     tag_columns = ([] if columns.tags is None else [columns.tags]) + list(columns.extra_as_tags)
     single_tag_column = tag_columns[0] if len(tag_columns) == 1 and not plan.tags else None
     html, plan_tags, plan_kind, deck_name = plan.html, plan.tags, plan.kind, plan.deck_name
-    next_guid = _RowGuids().next
+    guids = _RowGuids()
+    next_guid, main_guid = guids.next, guids.for_deck(deck_name)
     explicit_guids: dict[str, int] = {}
     kinds: dict[str, NoteKind] = {}
+    tag_sets: dict[str, tuple[str, ...]] = {}  # a tag column's text: its tags, shared by the rows that repeat it
     notes: list[NoteDraft] = []
     append = notes.append
     skipped: list[Skip] = []
@@ -299,8 +319,13 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
                 continue
             tags = plan_tags
             if single_tag_column is not None:
-                words = cells[single_tag_column].split()
-                tags = tuple(words) if len(words) < 2 else tuple(dict.fromkeys(words))
+                cell = cells[single_tag_column]
+                tags = tag_sets.get(cell)
+                if tags is None:
+                    words = cell.split()
+                    tags = tuple(words) if len(words) < 2 else tuple(dict.fromkeys(words))
+                    if len(tag_sets) < _TAG_SETS:
+                        tag_sets[cell] = tags
             elif tag_columns:
                 tags = tuple(dict.fromkeys([*tags, *(word for i in tag_columns for word in cells[i].split())]))
             deck = None
@@ -320,7 +345,7 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
                     continue
                 explicit_guids[guid] = line
             else:
-                guid = next_guid(deck or deck_name, front)
+                guid = main_guid(front) if deck is None else next_guid(deck, front)
             append(NoteDraft(guid, front, back, tags, line, kind, html, deck))
     except csv.Error as error:
         raise ImportFailure(path, f"cannot be read as delimited text ({error})", line) from None

@@ -157,6 +157,13 @@ def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list
 
     for name in sorted(figures, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)]):
         node(name).deck_id = figures[name].deck.id
+    fill_tree(roots, figures)
+    return roots
+
+
+def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
+    """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again: a study session
+    keeps its deck's tree and refills it after each answer."""
 
     def fill(current: DeckNode) -> None:
         for child in current.children:
@@ -176,7 +183,6 @@ def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list
 
     for root in roots:
         fill(root)
-    return roots
 
 
 def walk(nodes: list[DeckNode]) -> list[DeckNode]:

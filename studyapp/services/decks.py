@@ -13,10 +13,14 @@ from studyapp.storage import Collection
 ROLLOVER_SETTING = "rollover_hour"
 
 
+def rollover_hour(collection: Collection) -> int:
+    """The local hour at which the collection's study day starts."""
+    return int(collection.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
+
+
 def study_day(collection: Collection, clock: Clock) -> tuple[datetime, datetime]:
     """The UTC start and end of today's study day, under the collection's rollover hour."""
-    hour = int(collection.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
-    return day_bounds(clock.now(), clock.local_zone(), hour)
+    return day_bounds(clock.now(), clock.local_zone(), rollover_hour(collection))
 
 
 def deck_counts(collection: Collection, clock: Clock) -> list[DeckCounts]:

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice, repeat
 
 from studyapp.core.cloze import cloze_numbers
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
@@ -58,12 +59,16 @@ def _problem(note: NoteDraft) -> str | None:
 
 
 _BASIC_ORDS = (0,)
+_BASIC = NoteKind.BASIC
 
 
 def sorted_ids(rng: random.Random, count: int) -> list[int]:
     """``count`` draws of ``new_id`` (the very same draws, without a call per id), sorted."""
-    draw = rng.getrandbits
-    return sorted([draw(63) or 1 for _ in range(count)])
+    ids = list(map(rng.getrandbits, repeat(63, count)))
+    if 0 in ids:  # ``new_id`` never gives 0 (one draw in 2**63)
+        ids = [draw or 1 for draw in ids]
+    ids.sort()
+    return ids
 
 
 class _Store:
@@ -87,6 +92,8 @@ class _Store:
         self.card_ids = iter(sorted_ids(rng, cards))
         self.notes: list[NoteRow] = []
         self.cards: list[CardRow] = []
+        self.pending: list[tuple[NoteDraft, str, int]] = []  # (note, guid, deck id) queued for the next flush
+        self.with_history: set[int] = set()  # indexes into ``pending`` of notes whose history is kept
         self.bulk = collection.notes.bulk_insert(notes)
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
 
@@ -111,27 +118,50 @@ class _Store:
         return [NewCard(new_id(self.rng), note_id, deck_id, ord_, self.position(deck_id)) for ord_ in ords]
 
     def add(self, note: NoteDraft, guid: str, deck_id: int, with_history: bool) -> None:
-        """Queue a new note and its cards, with the next ids of the sorted draws."""
-        note_id = next(self.note_ids)
-        kind = note.kind
-        stamp = self.stamp
-        self.notes.append(
-            (note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), _KIND_VALUES[kind], int(note.html),
-             stamp, stamp)
-        )  # fmt: skip
-        history = with_history and bool(note.history)
-        positions = self.positions
-        for ord_ in _BASIC_ORDS if kind is NoteKind.BASIC else card_ords(note):
-            card_id = next(self.card_ids)
-            position = positions.get(deck_id)
-            if position is None:
-                position = self.collection.notes.next_position(deck_id)
-            positions[deck_id] = position + 1
-            self.cards.append((card_id, note_id, deck_id, ord_, position))
-            if history:
-                self.history.append((card_id, note, ord_))
-        if len(self.notes) >= _CHUNK:
+        """Queue a new note and its cards; they get the next ids of the sorted draws when the queue is written."""
+        self.pending.append((note, guid, deck_id))
+        if with_history and note.history:
+            self.with_history.add(len(self.pending) - 1)
+        if len(self.pending) >= _CHUNK:
             self.flush()
+
+    def _rows(self) -> None:
+        """Turn the queued notes into rows. The common case (basic notes of one deck, no history) is one
+        comprehension per table; anything else takes the general loop."""
+        pending, stamp, kinds = self.pending, self.stamp, _KIND_VALUES
+        note_ids = list(islice(self.note_ids, len(pending)))
+        self.notes = [
+            (note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), kinds[note.kind], int(note.html),
+             stamp, stamp)
+            for note_id, (note, guid, deck_id) in zip(note_ids, pending, strict=True)
+        ]  # fmt: skip
+        first_deck = pending[0][2]
+        if not self.with_history and all(
+            note.kind is _BASIC and deck_id == first_deck for note, _, deck_id in pending
+        ):  # fmt: skip
+            start = self.positions.get(first_deck)
+            if start is None:
+                start = self.collection.notes.next_position(first_deck)
+            self.positions[first_deck] = start + len(pending)
+            card_ids, positions = islice(self.card_ids, len(pending)), range(start, start + len(pending))
+            self.cards = [
+                (card_id, note_id, first_deck, 0, position)
+                for card_id, note_id, position in zip(card_ids, note_ids, positions, strict=True)
+            ]
+            return
+        positions, cards, history = self.positions, self.cards, self.history
+        for index, (note_id, (note, _, deck_id)) in enumerate(zip(note_ids, pending, strict=True)):
+            kind = note.kind
+            keep_history = index in self.with_history
+            for ord_ in _BASIC_ORDS if kind is _BASIC else card_ords(note):
+                card_id = next(self.card_ids)
+                position = positions.get(deck_id)
+                if position is None:
+                    position = self.collection.notes.next_position(deck_id)
+                positions[deck_id] = position + 1
+                cards.append((card_id, note_id, deck_id, ord_, position))
+                if keep_history:
+                    history.append((card_id, note, ord_))
 
     def update(self, stored: StoredNote, note: NoteDraft, existing_ords: set[int]) -> None:
         self.collection.notes.update(
@@ -140,12 +170,17 @@ class _Store:
             self.now,
         )
         missing = [ord_ for ord_ in card_ords(note) if ord_ not in existing_ords]
+        if missing:
+            self.flush()  # the queued notes' cards come first in the deck's new order, as in the file
         self.collection.notes.add_cards(self.new_cards(stored.id, stored.deck_id, missing))
 
     def flush(self) -> None:
         """Write the queued notes and their cards."""
-        self.bulk.add(self.notes, self.cards)
-        self.notes, self.cards = [], []
+        if self.pending:
+            self._rows()
+            self.bulk.add(self.notes, self.cards)
+        self.pending, self.notes, self.cards = [], [], []
+        self.with_history = set()
 
     def finish(self) -> None:
         """Write what is still queued and complete the bulk insert (its search index, its indexes)."""
@@ -222,33 +257,36 @@ def store_draft(
     skipped = list(draft.skipped)
     new = updated = unchanged = 0
     total = len(draft.notes)
-    with collection.transaction():
-        cards = sum(1 if note.kind is NoteKind.BASIC else len(card_ords(note)) for note in draft.notes)
+    with collection.notes.references_made_here(), collection.transaction():
+        cards = sum(1 if note.kind is _BASIC else len(card_ords(note)) for note in draft.notes)
         store = _Store(collection, rng, now, len(draft.notes), cards)
         main_deck = store.deck_id(draft.name, draft.description)
         existing = collection.notes.by_guids([note.guid for note in draft.notes])
         ords = collection.notes.card_ords(stored.id for stored in existing.values())
         seen: set[str] = set()
+        see, add = seen.add, store.add
         for index, note in enumerate(draft.notes):
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(index, total)
             # Only a cloze note or an empty front can have a problem: the common case is one cheap test.
-            problem = _problem(note) if note.kind is not NoteKind.BASIC or not note.front.strip() else None
-            if problem is not None:
-                skipped.append(Skip(_place(note, index), problem))
-                continue
-            if note.html and media_renames:
+            if note.kind is not _BASIC or not note.front.strip():
+                problem = _problem(note)
+                if problem is not None:
+                    skipped.append(Skip(_place(note, index), problem))
+                    continue
+            if media_renames and note.html:
                 note = NoteDraft(**{**note.__dict__, "front": rewrite_references(note.front, media_renames),
                                     "back": rewrite_references(note.back, media_renames)})  # fmt: skip
             guid = note.guid
             if guid in seen:
                 skipped.append(Skip(_place(note, index), "the same note appears twice in the file"))
                 continue
-            seen.add(guid)
+            see(guid)
             stored = existing.get(guid) if existing else None
-            deck_id = store.deck_id(note.deck) if note.deck else main_deck
+            deck = note.deck
+            deck_id = store.deck_id(deck) if deck else main_deck
             if stored is None:
-                store.add(note, guid, deck_id, with_history)
+                add(note, guid, deck_id, with_history)
                 new += 1
             elif policy is DuplicatePolicy.ADD:
                 store.add(note, _duplicate_guid(collection, note.guid), deck_id, with_history)

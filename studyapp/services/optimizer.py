@@ -15,10 +15,13 @@ is one training item holding the card's history up to and including it.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import fsrs
@@ -26,8 +29,9 @@ import fsrs_rs_python
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
-from studyapp.core.model import ReviewEntry
 from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.services.fit_data import Answers, read_answers
+from studyapp.services.fit_scoring import PARALLEL_FROM, Scoring
 from studyapp.services.reschedule import RescheduleResult, reschedule_preset
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.deck_ops_store import DeckOpsStore
@@ -77,72 +81,6 @@ class FitResult:
         return self.parameters if self.better else self.old_parameters
 
 
-def _study_day(moment: datetime, zone: tzinfo, rollover_hour: int) -> int:
-    return (moment.astimezone(zone) - timedelta(hours=rollover_hour)).date().toordinal()
-
-
-def training_items(
-    histories: Sequence[Sequence[ReviewEntry]], zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
-) -> list[fsrs_rs_python.FSRSItem]:
-    """One item per review after a card's first: the card's reviews up to it, with days since the one before.
-
-    Only items whose last answer came a study day or more after the one before are kept.
-    """
-    items = []
-    for entries in histories:
-        reviews = []
-        previous: int | None = None
-        for entry in entries:
-            day = _study_day(entry.reviewed_at, zone, rollover_hour)
-            delta_t = 0 if previous is None else day - previous
-            reviews.append(fsrs_rs_python.FSRSReview(int(entry.rating), delta_t))
-            previous = day
-            # fsrs-rs predicts recall after a gap of days: an item ending in a same-day answer cannot be
-            # scored (evaluate() refuses it), so, as Anki did, only items ending a day or more later count.
-            if len(reviews) >= 2 and delta_t > 0:
-                items.append(fsrs_rs_python.FSRSItem(list(reviews)))
-    return items
-
-
-class _StudyDays:
-    """The study day of an instant in ms, as ``_study_day``, converting once per quarter hour: zone offsets and
-    their changes, and the rollover hour, fall on quarter hours, so every instant of one has the same day."""
-
-    QUARTER_MS = 900_000
-
-    def __init__(self, zone: tzinfo, rollover_hour: int) -> None:
-        self._zone, self._hour = zone, rollover_hour
-        self._days: dict[int, int] = {}
-
-    def __call__(self, moment_ms: int) -> int:
-        quarter = moment_ms // self.QUARTER_MS
-        day = self._days.get(quarter)
-        if day is None:
-            day = self._days[quarter] = _study_day(from_ms(quarter * self.QUARTER_MS), self._zone, self._hour)  # type: ignore[arg-type]
-        return day
-
-
-def answer_items(
-    histories: Sequence[Sequence[tuple[int, int]]], zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
-) -> list[fsrs_rs_python.FSRSItem]:
-    """``training_items`` of histories of (rating, reviewed_at ms), as ``ReviewStore.answer_history`` reads
-    them: the same items, built in one pass without a ``ReviewEntry`` or a datetime per answer."""
-    day_of = _StudyDays(zone, rollover_hour)
-    review, item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
-    items = []
-    for answers in histories:
-        reviews: list[fsrs_rs_python.FSRSReview] = []
-        previous: int | None = None
-        for rating, reviewed_at in answers:
-            day = day_of(reviewed_at)
-            delta_t = 0 if previous is None else day - previous
-            reviews.append(review(rating, delta_t))
-            previous = day
-            if delta_t > 0 and len(reviews) >= 2:
-                items.append(item(list(reviews)))
-    return items
-
-
 def checked_parameters(parameters: Sequence[float]) -> tuple[float, ...]:
     """The fitted values clamped into py-fsrs's bounds, and proved acceptable to ``fsrs.Scheduler``."""
     if len(parameters) != len(LOWER_BOUNDS_PARAMETERS):
@@ -165,17 +103,6 @@ def _evaluate(parameters: Sequence[float], items: Sequence[fsrs_rs_python.FSRSIt
     return Evaluation(float(result.log_loss), float(result.rmse_bins))
 
 
-def deck_histories(app: App, deck_name: str) -> list[list[ReviewEntry]]:
-    """The review log of each card of the deck and its subdecks that was ever answered, in time order."""
-    deck_ids = DeckOpsStore(app.collection.db).subtree_ids(deck_name)
-    card_ids = {row["id"] for row in DeckOpsStore(app.collection.db).snapshot(deck_ids).cards} if deck_ids else set()
-    by_card: dict[int, list[ReviewEntry]] = {}
-    for entry in app.collection.reviews.log():  # ordered by time
-        if entry.card_id in card_ids:
-            by_card.setdefault(entry.card_id, []).append(entry)
-    return list(by_card.values())
-
-
 @dataclass(frozen=True)
 class FitInput:
     """What the fit needs, read from the collection (on the thread that owns it); the fit itself reads nothing."""
@@ -184,11 +111,11 @@ class FitInput:
     reviews: int
     cards: int
     old_parameters: tuple[float, ...]
-    items: tuple[fsrs_rs_python.FSRSItem, ...]
+    answers: Answers = field(repr=False, compare=False)  # with the training items, in time order
 
 
 def prepare_fit(app: App, deck_name: str | None) -> FitInput:
-    """The deck's training items (with subdecks) and its current parameters; ``OptimizeError`` if none.
+    """The deck's answers (with subdecks) and its current parameters; ``OptimizeError`` if there is nothing to fit.
 
     ``deck_name`` None: the whole collection, starting from the default parameters."""
     if deck_name is None:
@@ -199,29 +126,54 @@ def prepare_fit(app: App, deck_name: str | None) -> FitInput:
             raise OptimizeError(f"no deck named '{deck_name}'")
         name, deck_ids = deck.name, DeckOpsStore(app.collection.db).subtree_ids(deck.name)
         old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
-    histories = app.collection.reviews.answer_history(deck_ids) if deck_ids != [] else []
-    reviews = sum(len(answers) for answers in histories)
-    cards = sum(1 for answers in histories if len(answers) >= 2)
     hour = int(app.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
-    items = answer_items(histories, app.clock.local_zone(), hour)
-    if not items:
+    answers = read_answers(app.collection.reviews, deck_ids, app.clock.local_zone(), hour)
+    if not answers.items:
         raise OptimizeError(f"{name}: no card was answered twice, so there is nothing to fit")
-    return FitInput(name, reviews, cards, old, tuple(items))
+    return FitInput(name, answers.reviews, answers.cards, old, answers)
+
+
+def training_config(items: int) -> fsrs_rs_python.TrainingConfig:
+    """fsrs-rs's own settings (those Anki uses), with fewer passes over a very large log.
+
+    A pass costs time in proportion to the items, while what the fit needs is enough optimizer steps. Past
+    ``FULL_EPOCHS_UP_TO`` items the passes are cut so that the steps never fall below those of five passes over
+    that many (about 2,400 steps of 512 items), and there are two passes at least. On the benchmark's log of
+    1,000,000 answers (737,953 items) that is 2 passes instead of 5: the fit takes 2.0 s instead of 4.3 s, and
+    scored on a time-series split (trained on the past, tested on the next months) its log loss is 0.39844
+    instead of 0.39822 and its RMSE(bins) 0.0137 instead of 0.0131, where the defaults score 0.43."""
+    epochs = FULL_EPOCHS
+    if items > FULL_EPOCHS_UP_TO:
+        epochs = max(MIN_EPOCHS, math.ceil(FULL_EPOCHS * FULL_EPOCHS_UP_TO / items))
+    return fsrs_rs_python.TrainingConfig(num_epochs=epochs)
+
+
+FULL_EPOCHS, MIN_EPOCHS, FULL_EPOCHS_UP_TO = 5, 2, 250_000
 
 
 def compute_fit(data: FitInput) -> FitResult:
-    """Fit FSRS-6 to the items and score old and new parameters on them. Touches no collection: it may
-    run on a worker thread (it cannot be interrupted; a caller that gives up just ignores the result)."""
-    items = list(data.items)
-    started = time.perf_counter()
-    try:
-        fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(items)
-    except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
-        raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
-    seconds = time.perf_counter() - started
-    parameters = checked_parameters(fitted)
+    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may
+    run on a worker thread (it cannot be interrupted; a caller that gives up just ignores the result).
+
+    On a big log the old parameters are scored in a child process while this one fits (``fit_scoring``)."""
+    with contextlib.ExitStack() as stack:
+        scoring = None
+        if data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            scoring = stack.enter_context(Scoring(data.answers.histories, data.old_parameters))
+        items = data.answers.items
+        started = time.perf_counter()
+        try:
+            fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
+                items, training_config=training_config(len(items))
+            )
+        except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
+            raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
+        seconds = time.perf_counter() - started
+        parameters = checked_parameters(fitted)
+        after = _evaluate(parameters, items)
+        scored = scoring.result() if scoring is not None else None
+        before = Evaluation(*scored) if scored is not None else _evaluate(data.old_parameters, items)
     warning = FEW_REVIEWS_NOTE if data.reviews < FEW_REVIEWS or data.cards < FEW_CARDS else None
-    before, after = _evaluate(data.old_parameters, items), _evaluate(parameters, items)
     return FitResult(
         data.deck, data.reviews, data.cards, data.old_parameters, parameters, before, after, seconds, warning
     )

@@ -17,7 +17,6 @@ forgotten cards.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,8 +24,9 @@ from typing import TYPE_CHECKING
 import fsrs_rs_python
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from studyapp.core.model import Rating, ReviewEntry
-from studyapp.services.optimizer import deck_histories
+from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
+from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.services.fit_data import rating_counts, read_answers
 from studyapp.storage.deck_ops_store import DeckOpsStore
 
 if TYPE_CHECKING:
@@ -113,15 +113,14 @@ class RetentionSuggestion:
         }
 
 
-def _rating_habits(histories: Sequence[Sequence[ReviewEntry]]) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-    """How often this student presses each button on a new card, and Hard/Good/Easy on a recalled one."""
-    first = Counter(int(entries[0].rating) for entries in histories if entries)
-    passed = Counter(int(e.rating) for entries in histories for e in entries[1:] if e.rating is not Rating.AGAIN)
-    if sum(first.values()) < MIN_RATINGS or sum(passed.values()) < MIN_RATINGS:
+def _rating_habits(first: Sequence[int], later: Sequence[int]) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """How often this student presses each button on a new card, and Hard/Good/Easy on a recalled one, from
+    ``fit_data.rating_counts`` (counts indexed by rating)."""
+    first_total, passed_total = sum(first[1:5]), sum(later[2:5])
+    if first_total < MIN_RATINGS or passed_total < MIN_RATINGS:
         return None
-    first_total, passed_total = sum(first.values()), sum(passed.values())
     first_prob = tuple(first[r] / first_total for r in (1, 2, 3, 4))
-    review_prob = tuple(passed[r] / passed_total for r in (2, 3, 4))
+    review_prob = tuple(later[r] / passed_total for r in (2, 3, 4))
     return first_prob, review_prob
 
 
@@ -134,7 +133,10 @@ def prepare_simulation(app: App, deck_name: str) -> SimulationInput:
     if size == 0:
         raise RetentionError(f"{deck.name}: the deck has no cards to simulate")
     options = deck.options
-    habits = _rating_habits(deck_histories(app, deck.name))
+    hour = int(app.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
+    habits = _rating_habits(
+        *rating_counts(read_answers(app.collection.reviews, deck_ids, app.clock.local_zone(), hour).histories)
+    )
     return SimulationInput(
         deck.name,
         options.desired_retention,

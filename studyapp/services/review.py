@@ -16,15 +16,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from studyapp.core.clock import Clock
+from studyapp.core.days import day_bounds
 from studyapp.core.deck_options import NewOrder
-from studyapp.core.ids import new_id
+from studyapp.core.ids import TimeOrderedIds
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import Scheduler, fuzz_seed
-from studyapp.services.deck_ops import build_tree
-from studyapp.services.decks import study_day
+from studyapp.services.deck_ops import DeckNode, build_tree, fill_tree
+from studyapp.services.decks import rollover_hour
 from studyapp.services.quiz import Quiz
 from studyapp.storage import Collection
+from studyapp.storage.codec import to_ms
 from studyapp.storage.decks_store import DeckFigures
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -110,6 +112,7 @@ class ReviewSession:
         # The quiz mode: multiple choice on a deck with too few answers falls back to flip (see ``notice``).
         self.quiz = Quiz(collection, self.deck_ids, deck.name, mode, rng)
         self._undo_stack: list[ReviewEntry] = []
+        self._log_ids = TimeOrderedIds(rng)
         self._shown_at: datetime | None = None
         self.current: Card | None = None
         self.summary = SessionSummary()
@@ -120,6 +123,8 @@ class ReviewSession:
         self._figures: dict[int, DeckFigures] = {}
         self._figures_key: tuple[datetime, tuple[int, int]] | None = None
         self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
+        self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
+        self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
 
     @property
     def mode(self) -> ReviewMode:
@@ -136,31 +141,42 @@ class ReviewSession:
     def counts(self) -> QueueCounts:
         """Cards left today; computed once per card shown (the window asks again after each answer)."""
         if self._counts is None:
-            self._counts = self._compute_counts(*study_day(self._collection, self._clock))
+            stamp = self._reviews.change_stamp()
+            self._counts = self._compute_counts(*self._study_day(stamp), stamp)
         return self._counts
 
-    def _compute_counts(self, start: datetime, end: datetime) -> QueueCounts:
+    def _compute_counts(self, start: datetime, end: datetime, stamp: tuple[int, int] | None = None) -> QueueCounts:
         """Cards left to study today in the deck and its subdecks, under the daily limits.
 
         The same numbers as the deck's row in the deck tree: the subdecks' counts summed, each capped
         by its own limits, then the sum capped by this deck's limits.
         """
-        key = (end, self._reviews.change_stamp())
-        if key != self._figures_key:
+        key = (end, stamp or self._reviews.change_stamp())
+        if key != self._figures_key or self._tree is None:
             self._figures = {f.deck.id: f for f in self._collection.decks.figures(start, end, self.deck_ids)}
             self._figures_key = key
             self._queues = {}
-        tree = build_tree(list(self._figures.values()), root=self.deck.name)
-        [node] = [n for n in tree if n.name == self.deck.name]
+            self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
+        else:  # the same decks: only the counts changed
+            fill_tree(self._tree, {f.deck.name: f for f in self._figures.values()})
+        [node] = [n for n in self._tree if n.name == self.deck.name]
         return QueueCounts(new=node.new, learning=node.learning, review=node.due)
 
     def next_card(self) -> Card | None:
         """Pick the card to show now (``None`` when the session is done) and start timing it."""
-        return self._next_card(*study_day(self._collection, self._clock))
+        stamp = self._reviews.change_stamp()
+        return self._next_card(*self._study_day(stamp), stamp)
 
-    def _next_card(self, day_start: datetime, day_end: datetime) -> Card | None:
+    def _study_day(self, stamp: tuple[int, int]) -> tuple[datetime, datetime]:
+        """Today's study day. The rollover hour is read again only if something was written since it was read
+        (``stamp``: the collection's change stamp now); the session's own answers do not count."""
+        if self._hour is None or self._hour[1] != stamp:
+            self._hour = (rollover_hour(self._collection), stamp)
+        return day_bounds(self._clock.now(), self._clock.local_zone(), self._hour[0])
+
+    def _next_card(self, day_start: datetime, day_end: datetime, stamp: tuple[int, int] | None = None) -> Card | None:
         now = self._clock.now()
-        counts = self._counts = self._compute_counts(day_start, day_end)
+        counts = self._counts = self._compute_counts(day_start, day_end, stamp)
         # No learning card due today means none is due now: skip the query.
         card = self._reviews.next_learning(self.deck_ids, now) if counts.learning > 0 else None
         if card is None and counts.review > 0:
@@ -239,7 +255,7 @@ class ReviewSession:
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
         after = self.scheduler_for(card).answer(card.schedule, rating, now, self._fuzz_rng(card))
         entry = ReviewEntry(
-            id=new_id(self._rng),
+            id=self._log_ids.next(to_ms(now)),
             card_id=card.id,
             reviewed_at=now,
             rating=rating,
@@ -248,13 +264,20 @@ class ReviewSession:
             before=card.schedule,
             after=after,
         )
-        day_start, day_end = study_day(self._collection, self._clock)
-        current = self._figures_key == (day_end, self._reviews.change_stamp())
+        # One look at the collection's change stamp per answer: if nothing but this session wrote since the last
+        # answer, today's figures and the rollover hour are still the ones read (see ``_figures``).
+        stamp = self._reviews.change_stamp()
+        day_start, day_end = self._study_day(stamp)
+        current = self._figures_key == (day_end, stamp)
         self._reviews.record(entry)
+        written = self._reviews.stamp_after_own_write(stamp)  # our own commit leaves SQLite's data version alone
+        if self._hour is not None and self._hour[1] == stamp:  # an answer leaves the rollover hour as it was
+            self._hour = (self._hour[0], written)
+        stamp = written
         figures = self._figures.get(card.deck_id)
         if current and figures is not None:  # only this answer was written since: count it in
             self._figures[card.deck_id] = _after_answer(figures, entry, day_end)
-            self._figures_key = (day_end, self._reviews.change_stamp())
+            self._figures_key = (day_end, stamp)
             for queue in self._queues.values():  # the answered card has left its queue
                 if queue and queue[0] == card.id:
                     queue.pop(0)
@@ -262,7 +285,7 @@ class ReviewSession:
         self.summary.answered += 1
         self.summary.ratings[rating] += 1
         self.summary.time_ms += duration_ms
-        self._next_card(day_start, day_end)
+        self._next_card(day_start, day_end, stamp)
         return entry
 
     @property

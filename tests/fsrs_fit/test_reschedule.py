@@ -89,8 +89,16 @@ def test_a_v3_collection_is_upgraded_in_place_with_its_data(tmp_path: Path) -> N
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    # v5: the deck list counts along their own index; the next card is still read along (deck, state, due)
-    assert {"cards_deck_counts", "cards_deck_state_due", "review_log_review_answers"} <= indexes
+    # v5: the deck list counts along their own index; v6: so do the next learning and review cards, and the
+    # (deck, state, due) index of v1 is gone
+    assert {"cards_deck_counts", "review_log_review_answers"} <= indexes and "cards_deck_state_due" not in indexes
+
+    def columns(index: str) -> list[str]:
+        return [row[2] for row in raw.execute(f"PRAGMA index_info({index})")]
+
+    # v6: the FSRS fit reads (card, time, rating) from one index; the new queue reads its index alone
+    assert columns("review_log_card_time") == ["card_id", "reviewed_at", "rating"]
+    assert columns("cards_deck_new_order") == ["deck_id", "state", "position", "suspended", "buried_until"]
     raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     raw.commit()
     raw.close()
