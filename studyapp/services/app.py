@@ -18,7 +18,7 @@ from studyapp.core.model import DeckCounts, ReviewMode
 from studyapp.importers import ImportFailure
 from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
-from studyapp.services.decks import deck_counts
+from studyapp.services.decks import deck_counts, find_deck
 from studyapp.services.exporting import ExportError, export_deck
 from studyapp.services.media import media_dir_for
 from studyapp.services.paths import bundled_decks_dir
@@ -98,11 +98,7 @@ class App:
 
     def find_deck(self, name: str) -> Deck | None:
         """A deck by its exact name, or else by a case-insensitive match."""
-        deck = self.collection.decks.by_name(name)
-        if deck is None:
-            matches = [d for d in self.decks() if d.name.casefold() == name.casefold()]
-            deck = matches[0] if len(matches) == 1 else None
-        return deck
+        return find_deck(self.collection, name)
 
     @property
     def path(self) -> Path:

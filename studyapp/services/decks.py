@@ -6,11 +6,21 @@ from datetime import datetime
 
 from studyapp.core.clock import Clock
 from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, day_bounds
+from studyapp.core.deck_options import Deck
 from studyapp.core.limits import remaining
 from studyapp.core.model import DeckCounts
 from studyapp.storage import Collection
 
 ROLLOVER_SETTING = "rollover_hour"
+
+
+def find_deck(collection: Collection, name: str) -> Deck | None:
+    """A deck by its exact name, or else by a case-insensitive match."""
+    deck = collection.decks.by_name(name)
+    if deck is None:
+        matches = [d for d in collection.decks.all() if d.name.casefold() == name.casefold()]
+        deck = matches[0] if len(matches) == 1 else None
+    return deck
 
 
 def rollover_hour(collection: Collection) -> int:

@@ -22,17 +22,19 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import fsrs
 import fsrs_rs_python
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
-from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.core.clock import Clock
+from studyapp.services.decks import find_deck, rollover_hour
 from studyapp.services.fit_data import Answers, read_answers
 from studyapp.services.fit_scoring import PARALLEL_FROM, Scoring
 from studyapp.services.reschedule import RescheduleResult, reschedule_preset
+from studyapp.storage import Collection
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.deck_ops_store import DeckOpsStore
 
@@ -118,19 +120,30 @@ def prepare_fit(app: App, deck_name: str | None) -> FitInput:
     """The deck's answers (with subdecks) and its current parameters; ``OptimizeError`` if there is nothing to fit.
 
     ``deck_name`` None: the whole collection, starting from the default parameters."""
+    return _prepare(app.collection, app.clock, deck_name)
+
+
+def _prepare(collection: Collection, clock: Clock, deck_name: str | None) -> FitInput:
     if deck_name is None:
         name, deck_ids, old = ALL_DECKS, None, tuple(DEFAULT_PARAMETERS)
     else:
-        deck = app.find_deck(deck_name)
+        deck = find_deck(collection, deck_name)
         if deck is None:
             raise OptimizeError(f"no deck named '{deck_name}'")
-        name, deck_ids = deck.name, DeckOpsStore(app.collection.db).subtree_ids(deck.name)
+        name, deck_ids = deck.name, DeckOpsStore(collection.db).subtree_ids(deck.name)
         old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
-    hour = int(app.setting(ROLLOVER_SETTING, DEFAULT_ROLLOVER_HOUR))
-    answers = read_answers(app.collection.reviews, deck_ids, app.clock.local_zone(), hour)
+    answers = read_answers(collection.reviews, deck_ids, clock.local_zone(), rollover_hour(collection))
     if not answers.items:
         raise OptimizeError(f"{name}: no card was answered twice, so there is nothing to fit")
     return FitInput(name, answers.reviews, answers.cards, old, answers)
+
+
+def fit_on_worker(path: Path, clock: Clock, deck_name: str) -> FitResult:
+    """``fit_parameters`` for a worker thread: the log is read through a connection of the worker's own (the
+    window's is the UI thread's), so reading a million answers (about a second) does not freeze the window."""
+    with Collection.open(path) as collection:
+        data = _prepare(collection, clock, deck_name)
+    return compute_fit(data)
 
 
 def training_config(items: int) -> fsrs_rs_python.TrainingConfig:

@@ -29,9 +29,8 @@ from studyapp.services.optimizer import (
     FitResult,
     OptimizeError,
     Saved,
-    compute_fit,
+    fit_on_worker,
     parameter_origin,
-    prepare_fit,
     save_and_reschedule,
 )
 from studyapp.services.reschedule import RescheduleError, StaleScheduleError
@@ -156,14 +155,10 @@ class FsrsPanel(QGroupBox):
 
     def optimize(self) -> None:
         self._hide_suggestion()
-        try:
-            data = prepare_fit(self.app, self.deck.name)  # reads the log here, on the UI thread
-        except OptimizeError as error:
-            self._failed(error)
-            return
-        self.stage.setText("Fitting…")
+        self.stage.setText("Reading your reviews and fitting…")
         self._say("")
-        self.runner.start(lambda: compute_fit(data), self._fitted, self._failed)  # type: ignore[arg-type]
+        path, clock, name = self.app.path, self.app.clock, self.deck.name
+        self.runner.start(lambda: fit_on_worker(path, clock, name), self._fitted, self._failed)  # type: ignore[arg-type]
 
     def _fitted(self, result: FitResult) -> None:
         try:

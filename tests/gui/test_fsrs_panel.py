@@ -10,10 +10,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from studyapp.core.clock import Clock
 from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
-from studyapp.services.optimizer import FitInput, FitResult, compute_fit
+from studyapp.services.optimizer import FitResult, fit_on_worker
 from studyapp.services.review_log_import import import_review_log
 from studyapp.ui import fsrs_panel
 from studyapp.ui.deck_options_dialog import DeckOptionsDialog
@@ -72,11 +73,12 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The fit waits for the test to open this gate: Cancel and close come before its result, every time."""
     opened = threading.Event()
 
-    def gated(data: FitInput) -> FitResult:
+    def gated(path: Path, clock: Clock, deck_name: str) -> FitResult:
+        assert threading.current_thread() is not threading.main_thread()  # the log is read off the UI thread too
         assert opened.wait(timeout=60)
-        return compute_fit(data)
+        return fit_on_worker(path, clock, deck_name)
 
-    monkeypatch.setattr(fsrs_panel, "compute_fit", gated)
+    monkeypatch.setattr(fsrs_panel, "fit_on_worker", gated)
     return opened
 
 
