@@ -22,6 +22,8 @@ from pathlib import Path
 
 # Below this many answers the child (a Python start, about 0.2 s) costs more than the scoring it saves.
 PARALLEL_FROM = 100_000
+# The child does less than the fit beside it (a million answers: 2 s against 3 s); far past that, it is stuck.
+CHILD_TIMEOUT_S = 300
 
 
 class Scoring:
@@ -49,7 +51,10 @@ class Scoring:
         """(log loss, RMSE(bins)) once the child is done; None if it failed (score in this process instead)."""
         if self._process is None:
             return None
-        out, _ = self._process.communicate()
+        try:
+            out, _ = self._process.communicate(timeout=CHILD_TIMEOUT_S)
+        except subprocess.TimeoutExpired:  # stuck: give up on it (``close`` ends it) and score here
+            return None
         if self._process.returncode != 0:
             return None
         try:

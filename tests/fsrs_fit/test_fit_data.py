@@ -198,6 +198,14 @@ def test_a_failing_child_says_none_and_leaves_no_file(tmp_path: Path, monkeypatc
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_child_that_takes_too_long_is_stopped_and_says_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fit_scoring.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(fit_scoring, "CHILD_TIMEOUT_S", 0.001)
+    with Scoring([_history((1, 3), (3, 3))], DEFAULT_PARAMETERS) as child:
+        assert child.result() is None
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_big_fit_scores_the_old_parameters_in_the_child_with_the_same_result(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
