@@ -18,8 +18,9 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ import fsrs_rs_python
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
 from studyapp.core.clock import Clock
+from studyapp.services.cancellation import Cancellation
 from studyapp.services.decks import find_deck, rollover_hour
 from studyapp.services.fit_data import Answers, read_answers
 from studyapp.services.fit_scoring import PARALLEL_FROM, Scoring
@@ -138,12 +140,26 @@ def _prepare(collection: Collection, clock: Clock, deck_name: str | None) -> Fit
     return FitInput(name, answers.reviews, answers.cards, old, answers)
 
 
-def fit_on_worker(path: Path, clock: Clock, deck_name: str) -> FitResult:
-    """``fit_parameters`` for a worker thread: the log is read through a connection of the worker's own (the
-    window's is the UI thread's), so reading a million answers (about a second) does not freeze the window."""
-    with Collection.open(path) as collection:
-        data = _prepare(collection, clock, deck_name)
-    return compute_fit(data)
+def optimize_on_worker(
+    path: Path, clock: Clock, seed: int, deck_name: str, cancellation: Cancellation
+) -> tuple[FitResult, Saved]:
+    """Fit, save and reschedule (``fit_parameters`` + ``save_and_reschedule``) for a worker thread, through a
+    connection of the worker's own (the window's belongs to the UI thread): reading a million answers takes
+    a second and rescheduling the cards of a big preset most of a minute, and the window must not freeze.
+
+    ``cancellation`` stops it between cards and before the commit (``Cancelled``: nothing written); the fit
+    itself (fsrs-rs) cannot be stopped, so a cancel during it takes effect when it returns."""
+    from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module)
+
+    app = App(Collection.open(path), clock, random.Random(seed))
+    try:
+        result = compute_fit(_prepare(app.collection, clock, deck_name))
+        cancellation.check()
+        with cancellation.committing():
+            saved = save_and_reschedule(app, result, check=cancellation.check, before_commit=cancellation.last_check)
+        return result, saved
+    finally:
+        app.collection.close()
 
 
 def training_config(items: int) -> fsrs_rs_python.TrainingConfig:
@@ -225,14 +241,24 @@ class Saved:
     rescheduled: RescheduleResult | None  # None: not asked for, or nothing saved
 
 
-def save_and_reschedule(app: App, result: FitResult, reschedule: bool = True) -> Saved:
-    """Save the fitted parameters if better and reschedule every deck of the preset, in one transaction."""
+def save_and_reschedule(
+    app: App,
+    result: FitResult,
+    reschedule: bool = True,
+    check: Callable[[], None] | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> Saved:
+    """Save the fitted parameters if better and reschedule every deck of the preset, in one transaction.
+
+    ``check`` is called between cards and ``before_commit`` last (see ``services.cancellation``)."""
     with app.collection.transaction():
         saved = apply(app, result)
         deck = app.find_deck(result.deck)
         rescheduled = None
         if saved and reschedule and deck is not None and deck.preset_id is not None:
-            rescheduled = reschedule_preset(app, deck.preset_id)
+            rescheduled = reschedule_preset(app, deck.preset_id, check)
+        if before_commit is not None:
+            before_commit()
     return Saved(saved, preset_use(app, result.deck), rescheduled)
 
 

@@ -11,7 +11,7 @@ Cards that were never answered are left alone.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,8 +53,10 @@ class RescheduleResult:
         return f"rescheduled {self.cards} studied cards in {self.decks} deck{'s' * (self.decks != 1)}: {due}"
 
 
-def reschedule_decks(app: App, deck_ids: Sequence[int]) -> RescheduleResult:
-    """Reschedule the cards of the decks ``deck_ids`` (each with its own deck's options), in one transaction."""
+def reschedule_decks(app: App, deck_ids: Sequence[int], check: Callable[[], None] | None = None) -> RescheduleResult:
+    """Reschedule the cards of the decks ``deck_ids`` (each with its own deck's options), in one transaction.
+
+    ``check`` is called every few hundred cards; an exception from it rolls everything back."""
     started = time.perf_counter()
     collection = app.collection
     store = collection.schedule_changes
@@ -71,7 +73,9 @@ def reschedule_decks(app: App, deck_ids: Sequence[int]) -> RescheduleResult:
         planned: list[ScheduleChange] = []
         new_due = 0
         studied = 0
-        for card_id, (deck_id, stored) in cards.items():
+        for index, (card_id, (deck_id, stored)) in enumerate(cards.items()):
+            if check is not None and index % 500 == 0:
+                check()
             card_answers, card_changes = answers.get(card_id, []), changes.get(card_id, [])
             if not card_answers and not card_changes:
                 continue
@@ -97,6 +101,6 @@ def decks_using_preset(app: App, preset_id: int) -> list[int]:
     return [deck.id for deck in app.collection.decks.all() if deck.preset_id == preset_id]
 
 
-def reschedule_preset(app: App, preset_id: int) -> RescheduleResult:
+def reschedule_preset(app: App, preset_id: int, check: Callable[[], None] | None = None) -> RescheduleResult:
     """Reschedule every deck that uses the preset (after its parameters or options changed)."""
-    return reschedule_decks(app, decks_using_preset(app, preset_id))
+    return reschedule_decks(app, decks_using_preset(app, preset_id), check)

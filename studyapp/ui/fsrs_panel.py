@@ -25,20 +25,20 @@ from PySide6.QtWidgets import (
 
 from studyapp.core.deck_options import Deck
 from studyapp.services.app import App
+from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.optimizer import (
     FitResult,
     OptimizeError,
     Saved,
-    fit_on_worker,
+    optimize_on_worker,
     parameter_origin,
-    save_and_reschedule,
 )
 from studyapp.services.reschedule import RescheduleError, StaleScheduleError
 from studyapp.services.retention import RetentionError, RetentionSuggestion, prepare_simulation, simulate
 from studyapp.ui.charts import LineChart
 from studyapp.ui.fsrs_worker import JobRunner
 
-_EXPECTED = (OptimizeError, RetentionError, RescheduleError, StaleScheduleError)
+_EXPECTED = (OptimizeError, RetentionError, RescheduleError, StaleScheduleError, Cancelled)
 
 
 class FsrsPanel(QGroupBox):
@@ -58,6 +58,7 @@ class FsrsPanel(QGroupBox):
         self._retention, self._set_retention = retention, set_retention
         self.suggestion: RetentionSuggestion | None = None
         self.saved: Saved | None = None
+        self._cancellation: Cancellation | None = None  # of the optimize running, if one is
         self.runner = JobRunner(self)
         self.runner.busy_changed.connect(self._show_busy)
 
@@ -148,6 +149,7 @@ class FsrsPanel(QGroupBox):
         self.message.setVisible(bool(text))
 
     def _failed(self, error: BaseException) -> None:
+        self._cancellation = None
         text = str(error) if isinstance(error, _EXPECTED) else f"{type(error).__name__}: {error}"
         self._say(" ".join(text.split()), "error")
 
@@ -155,23 +157,26 @@ class FsrsPanel(QGroupBox):
 
     def optimize(self) -> None:
         self._hide_suggestion()
-        self.stage.setText("Reading your reviews and fitting…")
+        self.stage.setText("Fitting and rescheduling…")
         self._say("")
-        path, clock, name = self.app.path, self.app.clock, self.deck.name
-        self.runner.start(lambda: fit_on_worker(path, clock, name), self._fitted, self._failed)  # type: ignore[arg-type]
+        path, clock, name, seed = self.app.path, self.app.clock, self.deck.name, self.app.rng.getrandbits(64)
+        cancellation = self._cancellation = Cancellation()
+        self.runner.start(
+            lambda: optimize_on_worker(path, clock, seed, name, cancellation),
+            self._optimized,  # type: ignore[arg-type]
+            self._failed,
+        )
 
-    def _fitted(self, result: FitResult) -> None:
-        try:
-            self.saved = save_and_reschedule(self.app, result)
-        except _EXPECTED as error:
-            self._failed(error)
-            return
+    def _optimized(self, outcome: tuple[FitResult, Saved]) -> None:
+        self._cancellation = None
+        result, self.saved = outcome
         self._say(fit_report(result, self.saved))
         self.show_origin()
 
     # -- suggest retention ---------------------------------------------------------------------------
 
     def suggest(self) -> None:
+        self._cancellation = None
         try:
             data = replace(prepare_simulation(self.app, self.deck.name), current=round(self._retention(), 2))
         except RetentionError as error:
@@ -210,12 +215,19 @@ class FsrsPanel(QGroupBox):
     # -- stopping ----------------------------------------------------------------------------------
 
     def cancel(self) -> None:
-        """Abandon the running fit or simulation (it cannot be stopped; its result is dropped)."""
+        """Stop the running job: an optimize writes nothing once cancelled (its fit, in Rust, runs to its end
+        first); a simulation is abandoned. An optimize that had already saved is let finish and shown."""
+        cancellation = self._cancellation
+        if cancellation is not None and self.runner.busy and not cancellation.cancel():
+            return  # it committed a moment ago: its result is on its way
         if self.runner.cancel():
             self._say("Cancelled: nothing was changed.")
 
     def shutdown(self) -> None:
-        """The dialog is closing: drop any result and wait for a running thread to end."""
+        """The dialog is closing: stop a running optimize before it writes, drop any result, and wait for a
+        running thread to end."""
+        if self._cancellation is not None:
+            self._cancellation.cancel()
         self.runner.shutdown()
 
 

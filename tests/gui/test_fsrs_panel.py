@@ -14,7 +14,8 @@ from studyapp.core.clock import Clock
 from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
-from studyapp.services.optimizer import FitResult, fit_on_worker
+from studyapp.services.cancellation import Cancellation
+from studyapp.services.optimizer import optimize_on_worker
 from studyapp.services.review_log_import import import_review_log
 from studyapp.ui import fsrs_panel
 from studyapp.ui.deck_options_dialog import DeckOptionsDialog
@@ -73,12 +74,12 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The fit waits for the test to open this gate: Cancel and close come before its result, every time."""
     opened = threading.Event()
 
-    def gated(path: Path, clock: Clock, deck_name: str) -> FitResult:
+    def gated(path: Path, clock: Clock, seed: int, deck_name: str, cancellation: Cancellation) -> object:
         assert threading.current_thread() is not threading.main_thread()  # the log is read off the UI thread too
         assert opened.wait(timeout=60)
-        return fit_on_worker(path, clock, deck_name)
+        return optimize_on_worker(path, clock, seed, deck_name, cancellation)
 
-    monkeypatch.setattr(fsrs_panel, "fit_on_worker", gated)
+    monkeypatch.setattr(fsrs_panel, "optimize_on_worker", gated)
     return opened
 
 
@@ -109,8 +110,10 @@ def test_closing_while_fitting_waits_and_saves_nothing(
     qtbot,  # noqa: ANN001
 ) -> None:
     qtbot.mouseClick(dialog.fsrs.optimize_button, Qt.MouseButton.LeftButton)
-    gate.set()
-    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    opener = threading.Timer(0.5, gate.set)  # not a Qt timer: closing blocks the UI thread until the job ends
+    opener.start()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # cancels the optimize before the gate lets its fit run
+    opener.join()
     assert not dialog.isVisible() and dialog.fsrs.runner.running == 0
     QApplication.processEvents()
     assert preset_options(app, dialog).parameters is None
