@@ -261,11 +261,10 @@ def measure_fit(data: BenchData, repeat: int) -> list[Result]:
     ours, theirs, note = [], [], ""
     for _ in range(runs):
         started = time.perf_counter()
-        data = prepare_fit(app, None)
-        fit = compute_fit(data)
+        fit = compute_fit(prepare_fit(app, None))
         ours.append(time.perf_counter() - started)
-        passes = training_config(len(data.answers.items)).num_epochs
-        note = (f"{fit.reviews:,} reviews, {len(data.answers.items):,} items, {passes} passes; log loss "
+        passes = training_config(fit.items).num_epochs
+        note = (f"{fit.reviews:,} reviews, {fit.items:,} items, {passes} passes; log loss "
                 f"{fit.before.log_loss:.4f} -> {fit.after.log_loss:.4f}")  # fmt: skip
         started = time.perf_counter()
         col._backend.compute_fsrs_params(

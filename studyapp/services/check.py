@@ -28,6 +28,7 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.sanitize import media_references
 from studyapp.core.scheduling import Scheduler, merged_history
+from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.media import is_safe_name, media_dir_for
 from studyapp.storage import Collection
 from studyapp.storage.check_store import CheckStore
@@ -274,7 +275,7 @@ class CheckJob:
             self._on_progress(stage, done, total)
 
     def run(self) -> CheckReport:
-        with Collection.open(self.collection_path) as collection:
+        with cyclic_gc_paused(), Collection.open(self.collection_path) as collection:
             media = media_dir_for(self.collection_path)
             return run_check(collection, self._clock, self._rng, media, self.repair, self._progress)
 

@@ -9,13 +9,16 @@ that the deletion can be undone exactly. The review log is history: it stays.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.ids import new_id
 from studyapp.core.limits import remaining
+from studyapp.services.cancellation import Cancellation
 from studyapp.services.decks import study_day
 from studyapp.services.reschedule import RescheduleResult, decks_using_preset, reschedule_decks
 from studyapp.storage import Collection
@@ -222,14 +225,11 @@ def save_deck_options(collection: Collection, deck_id: int, preset_id: int, opti
         collection.presets.assign(deck_id, preset_id)
 
 
-def save_options_and_reschedule(
-    app: App, deck_id: int, preset_id: int, options: DeckOptions
-) -> RescheduleResult | None:
-    """``save_deck_options``, and when that changes how cards are scheduled (desired retention, steps, maximum
-    interval, FSRS parameters: of the preset, or by the deck's switch to another preset), the studied cards of
-    every deck it concerns are rescheduled from their history (logged as schedule changes), all in one
-    transaction: each card's stored schedule stays the replay of its history with its deck's options.
-    ``None`` when nothing needed rescheduling."""
+def rescheduled_decks(app: App, deck_id: int, preset_id: int, options: DeckOptions) -> list[int]:
+    """The decks whose studied cards saving ``options`` into ``preset_id`` (for ``deck_id``) would reschedule:
+    every deck of the preset if it changes how cards are scheduled (desired retention, steps, maximum interval,
+    FSRS parameters), and the deck itself if its switch to another preset does. Empty: a quick save.
+    ``PresetError`` if the deck or the preset no longer exists."""
     collection = app.collection
     deck, preset = collection.decks.get(deck_id), collection.presets.get(preset_id)
     if deck is None or preset is None:
@@ -238,9 +238,58 @@ def save_options_and_reschedule(
     affected = set(decks_using_preset(app, preset_id)) if preset.options.scheduler_config() != config else set()
     if deck.options.scheduler_config() != config:
         affected.add(deck_id)
+    return sorted(affected)
+
+
+def save_options_and_reschedule(
+    app: App,
+    deck_id: int,
+    preset_id: int,
+    options: DeckOptions,
+    check: Callable[[], None] | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> RescheduleResult | None:
+    """``save_deck_options``, and when that changes how cards are scheduled (``rescheduled_decks``), the studied
+    cards of every deck it concerns are rescheduled from their history (logged as schedule changes), all in one
+    transaction: each card's stored schedule stays the replay of its history with its deck's options.
+    ``None`` when nothing needed rescheduling.
+
+    ``check`` is called between cards and ``before_commit`` last (see ``services.cancellation``); an exception
+    from either rolls everything back."""
+    collection = app.collection
     with collection.transaction():
+        affected = rescheduled_decks(app, deck_id, preset_id, options)
         save_deck_options(collection, deck_id, preset_id, options)
-        return reschedule_decks(app, sorted(affected)) if affected else None
+        result = reschedule_decks(app, affected, check) if affected else None
+        if before_commit is not None:
+            before_commit()
+    return result
+
+
+def save_options_on_worker(
+    path: Path,
+    clock: Clock,
+    seed: int,
+    deck_id: int,
+    preset_id: int,
+    options: DeckOptions,
+    cancellation: Cancellation,
+) -> RescheduleResult | None:
+    """``save_options_and_reschedule`` for a worker thread, through a connection of the worker's own (the
+    window's belongs to the UI thread): rescheduling the cards of a big preset takes most of a minute.
+
+    ``cancellation`` stops it between cards and before the commit (``Cancelled``: nothing written)."""
+    from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module, through review)
+
+    app = App(Collection.open(path), clock, random.Random(seed))
+    try:
+        cancellation.check()
+        with cancellation.committing():
+            return save_options_and_reschedule(
+                app, deck_id, preset_id, options, check=cancellation.check, before_commit=cancellation.last_check
+            )
+    finally:
+        app.collection.close()
 
 
 def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:

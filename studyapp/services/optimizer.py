@@ -15,8 +15,6 @@ is one training item holding the card's history up to and including it.
 
 from __future__ import annotations
 
-import contextlib
-import math
 import os
 import random
 import time
@@ -33,8 +31,15 @@ from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BO
 from studyapp.core.clock import Clock
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.decks import find_deck, rollover_hour
-from studyapp.services.fit_data import Answers, read_answers
-from studyapp.services.fit_scoring import PARALLEL_FROM, Scoring
+from studyapp.services.fit_data import (
+    answer_count,
+    build_items,
+    cards_answered_twice,
+    has_items,
+    read_histories,
+    training_config,
+)
+from studyapp.services.fit_scoring import PARALLEL_FROM, Fitting, Scoring
 from studyapp.services.reschedule import RescheduleResult, reschedule_preset
 from studyapp.storage import Collection
 from studyapp.storage.codec import from_ms, to_ms
@@ -74,6 +79,7 @@ class FitResult:
     after: Evaluation  # the fitted ones
     seconds: float
     warning: str | None = None
+    items: int = 0  # training items: answers a study day or more after the card's answer before
 
     @property
     def better(self) -> bool:
@@ -115,7 +121,7 @@ class FitInput:
     reviews: int
     cards: int
     old_parameters: tuple[float, ...]
-    answers: Answers = field(repr=False, compare=False)  # with the training items, in time order
+    histories: list[str] = field(repr=False, compare=False)  # each card's answers (``fit_data``)
 
 
 def prepare_fit(app: App, deck_name: str | None) -> FitInput:
@@ -134,10 +140,10 @@ def _prepare(collection: Collection, clock: Clock, deck_name: str | None) -> Fit
             raise OptimizeError(f"no deck named '{deck_name}'")
         name, deck_ids = deck.name, DeckOpsStore(collection.db).subtree_ids(deck.name)
         old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
-    answers = read_answers(collection.reviews, deck_ids, clock.local_zone(), rollover_hour(collection))
-    if not answers.items:
+    histories = read_histories(collection.reviews, deck_ids, clock.local_zone(), rollover_hour(collection))
+    if not has_items(histories):
         raise OptimizeError(f"{name}: no card was answered twice, so there is nothing to fit")
-    return FitInput(name, answers.reviews, answers.cards, old, answers)
+    return FitInput(name, answer_count(histories), cards_answered_twice(histories), old, histories)
 
 
 def optimize_on_worker(
@@ -153,7 +159,7 @@ def optimize_on_worker(
 
     app = App(Collection.open(path), clock, random.Random(seed))
     try:
-        result = compute_fit(_prepare(app.collection, clock, deck_name))
+        result = compute_fit(_prepare(app.collection, clock, deck_name), check=cancellation.check)
         cancellation.check()
         with cancellation.committing():
             saved = save_and_reschedule(app, result, check=cancellation.check, before_commit=cancellation.last_check)
@@ -162,50 +168,36 @@ def optimize_on_worker(
         app.collection.close()
 
 
-def training_config(items: int) -> fsrs_rs_python.TrainingConfig:
-    """fsrs-rs's own settings (those Anki uses), with fewer passes over a very large log.
+def compute_fit(data: FitInput, check: Callable[[], None] | None = None) -> FitResult:
+    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may run on
+    a worker thread. On a big log the work is done by two child processes (``fit_scoring``): the process and
+    its window stay free, and ``check`` (called while waiting; an exception from it goes up) stops them at once.
+    Otherwise, or if a child fails, it is done here, where the fit (fsrs-rs) cannot be interrupted."""
+    if data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with Fitting(data.histories) as fitting, Scoring(data.histories, data.old_parameters) as scoring:
+            fitted, scored = fitting.result(check), scoring.result(check)
+        if fitted is not None and scored is not None and checked_parameters(fitted.parameters) == fitted.parameters:
+            after = Evaluation(fitted.log_loss, fitted.rmse_bins)
+            return _result(data, fitted.parameters, Evaluation(*scored), after, fitted.seconds, fitted.items)
+    items = build_items(data.histories).items
+    started = time.perf_counter()
+    try:
+        fitted_here = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
+            items, training_config=training_config(len(items))
+        )
+    except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
+        raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
+    seconds = time.perf_counter() - started
+    parameters = checked_parameters(fitted_here)
+    before, after = _evaluate(data.old_parameters, items), _evaluate(parameters, items)
+    return _result(data, parameters, before, after, seconds, len(items))
 
-    A pass costs time in proportion to the items, while what the fit needs is enough optimizer steps. Past
-    ``FULL_EPOCHS_UP_TO`` items the passes are cut so that the steps never fall below those of five passes over
-    that many (about 2,400 steps of 512 items), and there are two passes at least. On the benchmark's log of
-    1,000,000 answers (737,953 items) that is 2 passes instead of 5: the fit takes 2.0 s instead of 4.3 s, and
-    scored on a time-series split (trained on the past, tested on the next months) its log loss is 0.39844
-    instead of 0.39822 and its RMSE(bins) 0.0137 instead of 0.0131, where the defaults score 0.43."""
-    epochs = FULL_EPOCHS
-    if items > FULL_EPOCHS_UP_TO:
-        epochs = max(MIN_EPOCHS, math.ceil(FULL_EPOCHS * FULL_EPOCHS_UP_TO / items))
-    return fsrs_rs_python.TrainingConfig(num_epochs=epochs)
 
-
-FULL_EPOCHS, MIN_EPOCHS, FULL_EPOCHS_UP_TO = 5, 2, 250_000
-
-
-def compute_fit(data: FitInput) -> FitResult:
-    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may
-    run on a worker thread (it cannot be interrupted; a caller that gives up just ignores the result).
-
-    On a big log the old parameters are scored in a child process while this one fits (``fit_scoring``)."""
-    with contextlib.ExitStack() as stack:
-        scoring = None
-        if data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            scoring = stack.enter_context(Scoring(data.answers.histories, data.old_parameters))
-        items = data.answers.items
-        started = time.perf_counter()
-        try:
-            fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
-                items, training_config=training_config(len(items))
-            )
-        except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
-            raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
-        seconds = time.perf_counter() - started
-        parameters = checked_parameters(fitted)
-        after = _evaluate(parameters, items)
-        scored = scoring.result() if scoring is not None else None
-        before = Evaluation(*scored) if scored is not None else _evaluate(data.old_parameters, items)
+def _result(data: FitInput, parameters: tuple[float, ...], before: Evaluation, after: Evaluation, seconds: float,
+            items: int) -> FitResult:  # fmt: skip
     warning = FEW_REVIEWS_NOTE if data.reviews < FEW_REVIEWS or data.cards < FEW_CARDS else None
-    return FitResult(
-        data.deck, data.reviews, data.cards, data.old_parameters, parameters, before, after, seconds, warning
-    )
+    return FitResult(data.deck, data.reviews, data.cards, data.old_parameters, parameters, before, after, seconds,
+                     warning, items)  # fmt: skip
 
 
 def fit_parameters(app: App, deck_name: str) -> FitResult:

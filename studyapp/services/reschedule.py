@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling import Scheduler
+from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage.deck_ops_store import DeckOpsStore
 from studyapp.storage.schedule_changes_store import StaleScheduleError
 
@@ -66,7 +67,7 @@ def reschedule_decks(app: App, deck_ids: Sequence[int], check: Callable[[], None
         deck = collection.decks.get(deck_id)
         if deck is not None:
             schedulers[deck_id] = Scheduler(deck.options.scheduler_config())
-    with collection.transaction():
+    with cyclic_gc_paused(), collection.transaction():
         cards = store.card_schedules(list(schedulers))
         answers = store.answers_of_cards(list(cards))
         changes = store.of_cards(list(cards))

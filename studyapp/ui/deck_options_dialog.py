@@ -3,13 +3,20 @@
 The preset selector at the top picks which preset the deck uses; the fields below show and edit that
 preset. Save writes the fields into the chosen preset and points the deck at it. Steps that cannot be
 read, or values ``DeckOptions`` refuses, are shown in red under the fields and nothing is saved.
+
+A change to how cards are scheduled reschedules the studied cards of every deck on the preset, which on
+a big collection takes most of a minute: that save runs on a worker thread with a connection of its own
+(``deck_ops.save_options_on_worker``), under a busy row, with the fields locked and Cancel stopping it
+before it writes anything. Closing the dialog cancels it too, and waits for the thread. While an FSRS
+job of the panel runs, Save waits (an optimize writes the same preset), and the panel is locked while a
+save runs.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,13 +37,22 @@ from PySide6.QtWidgets import (
 
 from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.services import deck_ops
-from studyapp.services.app import App
-from studyapp.services.reschedule import RescheduleResult, StaleScheduleError
+from studyapp.services.app import App, CollectionError
+from studyapp.services.cancellation import Cancellation, Cancelled
+from studyapp.services.reschedule import RescheduleError, RescheduleResult, StaleScheduleError
 from studyapp.ui.dialogs import show_message
 from studyapp.ui.fsrs_panel import FsrsPanel
+from studyapp.ui.fsrs_worker import JobRunner
+from studyapp.ui.import_worker import one_line
+
+_EXPECTED = (ValueError, StaleScheduleError, RescheduleError, CollectionError)  # their messages are for the user
+CANCELLED = "Cancelled: nothing was changed."
+RESCHEDULING = "Rescheduling your studied cards…"
 
 
 class DeckOptionsDialog(QDialog):
+    save_ended = Signal(str)  # a save on the worker ended: "saved", "failed" or "cancelled"
+
     def __init__(self, app: App, deck_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         deck = app.collection.decks.get(deck_id)
@@ -47,6 +64,10 @@ class DeckOptionsDialog(QDialog):
         self.name_dialog: QInputDialog | None = None
         self.rescheduled: RescheduleResult | None = None  # what the last save rescheduled
         self.reschedule_message: QMessageBox | None = None
+        self._cancellation: Cancellation | None = None  # of the save running on the worker, if one is
+        self.runner = JobRunner(self)
+        self.runner.busy_changed.connect(self._show_saving)
+        self.runner.idle.connect(self._enable_save)
 
         self.preset = QComboBox()
         self.preset.activated.connect(lambda _index: self._show_preset())
@@ -82,6 +103,21 @@ class DeckOptionsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #cf222e;")
         self.error.hide()
+        self.notice = QLabel()
+        self.notice.setObjectName("InlineMessage")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        self.busy_label = QLabel(RESCHEDULING)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setRange(0, 0)  # busy: the reschedule does not report how far it is
+        self.busy_row = QWidget()
+        busy = QHBoxLayout(self.busy_row)
+        busy.setContentsMargins(0, 0, 0, 0)
+        busy.setSpacing(12)
+        busy.addWidget(self.busy_label)
+        busy.addWidget(self.busy_bar, 1)
+        self.busy_row.hide()
 
         preset_row = QHBoxLayout()
         preset_row.addWidget(QLabel("Preset:"))
@@ -102,10 +138,12 @@ class DeckOptionsDialog(QDialog):
         form.addRow("New cards:", self.new_order)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
+        self.editors = QWidget()  # everything a running save locks
+        layout = QVBoxLayout(self.editors)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addLayout(preset_row)
         layout.addWidget(self.usage)
@@ -120,14 +158,30 @@ class DeckOptionsDialog(QDialog):
         body.addLayout(fields, 1)
         body.addWidget(self.fsrs, 1)
         layout.addLayout(body)
-        layout.addWidget(self.error)
-        layout.addWidget(self.buttons)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 20, 24, 18)
+        outer.setSpacing(10)
+        outer.addWidget(self.editors)
+        outer.addWidget(self.error)
+        outer.addWidget(self.notice)
+        outer.addWidget(self.busy_row)
+        outer.addWidget(self.buttons)
         self.setMinimumWidth(520)
+        self.fsrs.runner.busy_changed.connect(self._enable_save)
         self._load_presets(deck.preset_id)
 
     def done(self, result: int) -> None:
         self.fsrs.shutdown()  # a fit or simulation still running is waited for, its result dropped
+        if self._cancellation is not None:
+            self._cancellation.cancel()  # a save still running writes nothing (unless it had committed)
+            self._cancellation = None
+        self.runner.shutdown()  # ... and its thread is waited for
         super().done(result)
+
+    @property
+    def saving(self) -> bool:
+        """A save is running on the worker."""
+        return self.runner.busy
 
     # -- showing -----------------------------------------------------------------------------------
 
@@ -163,6 +217,23 @@ class DeckOptionsDialog(QDialog):
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(bool(message))
+        self.notice.hide()
+
+    def _show_notice(self, message: str) -> None:
+        self._show_error("")
+        self.notice.setText(message)
+        self.notice.setVisible(bool(message))
+
+    def _show_saving(self, busy: bool) -> None:
+        self.busy_row.setVisible(busy)
+        self.editors.setEnabled(not busy)  # the FSRS panel too: no optimize while a save runs
+        self._enable_save()
+        if busy:
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setFocus()
+
+    def _enable_save(self) -> None:
+        """Save waits for a save thread still ending (a cancelled one rolls back) and for the panel's jobs."""
+        self.save_button.setEnabled(self.runner.running == 0 and not self.fsrs.runner.busy)
 
     # -- reading and saving ------------------------------------------------------------------------
 
@@ -190,13 +261,49 @@ class DeckOptionsDialog(QDialog):
         )
 
     def save(self) -> bool:
-        """Save; a change to how cards are scheduled reschedules the studied cards it concerns (and says so)."""
-        try:
-            options = self.options()
-            result = deck_ops.save_options_and_reschedule(self.app, self.deck.id, self.preset_id(), options)
-        except (ValueError, StaleScheduleError) as error:  # PresetError is a ValueError too
-            self._show_error(str(error))
+        """Save; False (and why, in red) if the fields are refused. A change to how cards are scheduled
+        reschedules the studied cards it concerns on the worker (True: started), and says how many at the end."""
+        if not self.save_button.isEnabled():
             return False
+        try:
+            options, preset_id = self.options(), self.preset_id()
+            if deck_ops.rescheduled_decks(self.app, self.deck.id, preset_id, options):
+                self._save_on_worker(preset_id, options)
+                return True
+            result = deck_ops.save_options_and_reschedule(self.app, self.deck.id, preset_id, options)
+        except (ValueError, StaleScheduleError) as error:  # PresetError is a ValueError too
+            self._show_error(one_line(str(error)))
+            return False
+        self._saved(result)
+        return True
+
+    def _save_on_worker(self, preset_id: int, options: DeckOptions) -> None:
+        path, clock, seed, deck_id = self.app.path, self.app.clock, self.app.rng.getrandbits(64), self.deck.id
+        cancellation = self._cancellation = Cancellation()
+        self._show_notice("")
+        self.busy_label.setText(RESCHEDULING)
+        self.runner.start(
+            lambda: deck_ops.save_options_on_worker(path, clock, seed, deck_id, preset_id, options, cancellation),
+            self._saved_on_worker,  # type: ignore[arg-type]
+            self._save_failed,
+        )
+
+    def _saved_on_worker(self, result: RescheduleResult | None) -> None:
+        self._cancellation = None
+        self._saved(result)
+        self.save_ended.emit("saved")
+
+    def _save_failed(self, error: BaseException) -> None:
+        self._cancellation = None
+        if isinstance(error, Cancelled):
+            self._show_notice(CANCELLED)
+            self.save_ended.emit("cancelled")
+            return
+        text = str(error) if isinstance(error, _EXPECTED) else f"{type(error).__name__}: {error}"
+        self._show_error(one_line(text))
+        self.save_ended.emit("failed")
+
+    def _saved(self, result: RescheduleResult | None) -> None:
         self.rescheduled = result
         parent = self.parentWidget()
         if result is not None and result.new_due and parent is not None:
@@ -206,7 +313,21 @@ class DeckOptionsDialog(QDialog):
                 f"The new options apply to the cards you studied: {cards} got a new due date.",
             )  # fmt: skip
         self.accept()
-        return True
+
+    def cancel(self) -> None:
+        """The Cancel button: stop a running save (nothing is written; the dialog stays), else close.
+        A save that had already committed is let finish, and shown as saved."""
+        cancellation = self._cancellation
+        if not self.saving or cancellation is None:
+            self.reject()
+            return
+        if not cancellation.cancel():
+            self.busy_label.setText("Finishing…")  # it committed a moment ago: its result is on its way
+            return
+        self._cancellation = None
+        self.runner.cancel()  # its thread rolls back at its next check; Save waits for it to end
+        self._show_notice(CANCELLED)
+        self.save_ended.emit("cancelled")
 
     # -- presets -----------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from studyapp.core.days import DAY_MS, study_day_pieces
 from studyapp.services import fit_scoring, optimizer
 from studyapp.services.app import App
 from studyapp.services.browser_actions import BrowserActions
+from studyapp.services.cancellation import Cancelled
 from studyapp.services.fit_data import build_items, rating_counts, read_answers
 from studyapp.services.fit_scoring import Scoring, score
 from studyapp.services.review_log_import import import_review_log
@@ -237,3 +238,25 @@ def test_the_fit_makes_fewer_passes_only_over_a_very_large_log() -> None:
     epochs = [optimizer.training_config(n).num_epochs for n in (10, 250_000, 400_000, 737_953, 5_000_000)]
     assert epochs == [5, 5, 4, 2, 2]
     assert optimizer.training_config(10).batch_size == fsrs_rs_python.TrainingConfig().batch_size
+
+
+def test_a_check_that_raises_stops_both_children_at_once(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_review_log(app, _write_log(tmp_path / "log.csv", 150, seed=7), "Log")
+    data = optimizer.prepare_fit(app, "Log")
+    files = tmp_path / "files"
+    files.mkdir()
+    monkeypatch.setattr(fit_scoring.tempfile, "tempdir", str(files))
+    monkeypatch.setattr(optimizer, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(fit_scoring, "_POLL_S", 0.001)  # asked long before a child can have started
+    calls: list[int] = []
+
+    def check() -> None:
+        calls.append(1)
+        raise Cancelled("cancelled: nothing was changed")
+
+    with pytest.raises(Cancelled):
+        optimizer.compute_fit(data, check=check)
+    assert calls == [1]  # asked once, while waiting for the first child
+    assert list(files.iterdir()) == []  # both children stopped, their files gone

@@ -134,7 +134,8 @@ def test_saving_a_new_retention_reschedules_and_says_how_many(
     dialog = window.deck_actions.options(calcinosis_id)
     assert dialog is not None
     dialog.retention.setValue(0.80)
-    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    with qtbot.waitSignal(dialog.save_ended, timeout=30000):  # a new retention reschedules, on the worker
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
     assert dialog.rescheduled is not None and dialog.rescheduled.new_due > 5
     box = open_message_box(qtbot, window)
     assert f"{dialog.rescheduled.new_due} cards got a new due date" in box.text()

@@ -133,5 +133,6 @@ def test_suggest_retention_explains_charts_and_sets_the_field(app: App, dialog: 
     assert panel.use_button.isVisibleTo(dialog) and panel.use_button.text() == f"Use {suggestion.suggested:.2f}"
     qtbot.mouseClick(panel.use_button, Qt.MouseButton.LeftButton)
     assert dialog.retention.value() == pytest.approx(suggestion.suggested)
-    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.save_ended, timeout=30000):  # a new retention reschedules, on the worker
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
     assert preset_options(app, dialog).desired_retention == pytest.approx(suggestion.suggested)
