@@ -175,10 +175,12 @@ def compute_fit(data: FitInput, check: Callable[[], None] | None = None) -> FitR
     Otherwise, or if a child fails, it is done here, where the fit (fsrs-rs) cannot be interrupted."""
     if data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with Fitting(data.histories) as fitting, Scoring(data.histories, data.old_parameters) as scoring:
-            fitted, scored = fitting.result(check), scoring.result(check)
-        if fitted is not None and scored is not None and checked_parameters(fitted.parameters) == fitted.parameters:
-            after = Evaluation(fitted.log_loss, fitted.rmse_bins)
-            return _result(data, fitted.parameters, Evaluation(*scored), after, fitted.seconds, fitted.items)
+            fitted = fitting.result(check)
+            parameters = checked_parameters(fitted.parameters) if fitted is not None else None
+            scored = scoring.result(parameters, check)
+        if fitted is not None and parameters is not None and scored is not None and scored[1] is not None:
+            before, after = Evaluation(*scored[0]), Evaluation(*scored[1])
+            return _result(data, parameters, before, after, fitted.seconds, fitted.items)
     items = build_items(data.histories).items
     started = time.perf_counter()
     try:

@@ -185,8 +185,15 @@ def test_the_child_scores_exactly_as_this_process_does(app: App, tmp_path: Path)
     import_review_log(app, _write_log(tmp_path / "log.csv", 80, seed=5), "Log")
     answers = read_answers(app.collection.reviews, None, UTC, 4)
     # fsrs-rs sums in parallel: the last float digits may differ from one evaluation to the next
+    fitted = [p * 1.01 for p in DEFAULT_PARAMETERS]  # then other parameters, handed over once "fitted"
     with Scoring(answers.histories, DEFAULT_PARAMETERS) as child:
-        assert child.result() == pytest.approx(score(answers.histories, DEFAULT_PARAMETERS), rel=1e-6)
+        scored = child.result(fitted)
+    assert scored is not None and scored[1] is not None
+    assert scored[0] == pytest.approx(score(answers.histories, DEFAULT_PARAMETERS), rel=1e-6)
+    assert scored[1] == pytest.approx(score(answers.histories, fitted), rel=1e-6)
+    with Scoring(answers.histories, DEFAULT_PARAMETERS) as child:
+        alone = child.result(None)  # nothing fitted: the current parameters only
+    assert alone is not None and alone[1] is None
     evaluation = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).evaluate(answers.items)
     expected = (evaluation.log_loss, evaluation.rmse_bins)
     assert score(answers.histories, DEFAULT_PARAMETERS) == pytest.approx(expected, rel=1e-6)
@@ -195,7 +202,7 @@ def test_the_child_scores_exactly_as_this_process_does(app: App, tmp_path: Path)
 def test_a_failing_child_says_none_and_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fit_scoring.tempfile, "tempdir", str(tmp_path))
     with Scoring([_history((1, 3), (3, 3))], [0.5] * 3) as child:  # FSRS refuses three parameters
-        assert child.result() is None
+        assert child.result(None) is None
     assert list(tmp_path.iterdir()) == []
 
 
@@ -203,7 +210,7 @@ def test_a_child_that_takes_too_long_is_stopped_and_says_none(tmp_path: Path, mo
     monkeypatch.setattr(fit_scoring.tempfile, "tempdir", str(tmp_path))
     monkeypatch.setattr(fit_scoring, "CHILD_TIMEOUT_S", 0.001)
     with Scoring([_history((1, 3), (3, 3))], DEFAULT_PARAMETERS) as child:
-        assert child.result() is None
+        assert child.result(None) is None
     assert list(tmp_path.iterdir()) == []
 
 
