@@ -77,7 +77,9 @@ def reschedule_decks(app: App, deck_ids: Sequence[int], check: Callable[[], None
         for index, (card_id, (deck_id, stored)) in enumerate(cards.items()):
             if check is not None and index % 500 == 0:
                 check()
-            card_answers, card_changes = answers.get(card_id, []), changes.get(card_id, [])
+            # Popped, not read: each card's log is freed as soon as it is replayed, a little at a time. Freed
+            # all at once at the end (a million entries), it held the GIL, and a window, for most of a second.
+            card_answers, card_changes = answers.pop(card_id, []), changes.pop(card_id, [])
             if not card_answers and not card_changes:
                 continue
             studied += 1
