@@ -207,3 +207,23 @@ def test_a_subdeck_card_is_scheduled_with_its_own_decks_options(app: App) -> Non
     assert session.intervals()[Rating.AGAIN] == timedelta(minutes=25)  # the child's step, not the parent's 1m
     entry = session.answer(Rating.AGAIN)
     assert entry.after.due == entry.reviewed_at + timedelta(minutes=25)
+
+
+def test_answers_to_one_card_within_a_millisecond_stay_in_strict_time_order(app: App, tmp_path: Path) -> None:
+    """A script piping answers can answer the card the session shows again (learning ahead) within the same
+    millisecond: each answer is logged a millisecond after the one before, so "the latest answer" (undo) is
+    always one row. (The crash harness found this once answering got fast enough.)"""
+    summary = app.import_file(_qa_file(tmp_path, 1), deck_name="One")
+    assert summary.new == 1
+    deck = app.find_deck("One")
+    assert deck is not None
+    session = app.review_session(deck.id)  # the clock never moves in this test
+    card = session.next_card()
+    assert card is not None
+    for rating in (Rating.AGAIN, Rating.AGAIN, Rating.GOOD):
+        assert session.current is not None and session.current.id == card.id  # shown again at once
+        session.answer(rating)
+    times = [entry.reviewed_at for entry in app.collection.reviews.log() if entry.card_id == card.id]
+    assert times == [times[0] + timedelta(milliseconds=n) for n in range(3)]
+    session.undo()
+    assert [entry.reviewed_at for entry in app.collection.reviews.log()] == times[:2]

@@ -249,6 +249,11 @@ class ReviewSession:
         """
         card = self._require_card()
         now = _whole_ms(self._clock.now())
+        last = card.schedule.last_review
+        if last is not None and now <= last:
+            # A second answer to the card within its millisecond (a script answering through a pipe): a card's
+            # answers stay in strict time order, as the log's "latest answer" rules (undo) need them.
+            now = last + timedelta(milliseconds=1)
         if duration_ms is None:
             shown_at = self._shown_at or now
             duration_ms = int((now - shown_at).total_seconds() * 1000)
