@@ -202,4 +202,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    # Done: skip the interpreter's teardown, which would free a million objects one by one (a quarter of a
+    # second the parent waits for); the OS takes the memory back at once.
+    os._exit(code)

@@ -15,6 +15,7 @@ is one training item holding the card's history up to and including it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import time
@@ -159,7 +160,7 @@ def optimize_on_worker(
 
     app = App(Collection.open(path), clock, random.Random(seed))
     try:
-        result = compute_fit(_prepare(app.collection, clock, deck_name), check=cancellation.check)
+        result = compute_fit(_prepare(app.collection, clock, deck_name), check=cancellation.check, responsive=True)
         cancellation.check()
         with cancellation.committing():
             saved = save_and_reschedule(app, result, check=cancellation.check, before_commit=cancellation.last_check)
@@ -168,12 +169,19 @@ def optimize_on_worker(
         app.collection.close()
 
 
-def compute_fit(data: FitInput, check: Callable[[], None] | None = None) -> FitResult:
-    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may run on
-    a worker thread. On a big log the work is done by two child processes (``fit_scoring``): the process and
-    its window stay free, and ``check`` (called while waiting; an exception from it goes up) stops them at once.
-    Otherwise, or if a child fails, it is done here, where the fit (fsrs-rs) cannot be interrupted."""
-    if data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+def compute_fit(data: FitInput, check: Callable[[], None] | None = None, responsive: bool = False) -> FitResult:
+    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may run
+    on a worker thread. On a big log (``fit_scoring``):
+
+    - ``responsive`` (a window's worker thread): two child processes do all the work, so this process, and its
+      window, stay free (fsrs-rs holds the GIL), and ``check`` (called while waiting; an exception from it goes
+      up) stops them at once. It costs about 0.3 s of a million-answer fit: the children start up and read.
+    - otherwise (the command line, a script): the fit runs here, the fastest way, while a child scores the
+      current parameters beside it.
+
+    Small logs, and any failure of a child, are done here alone (the fit itself cannot be interrupted)."""
+    big = data.reviews >= PARALLEL_FROM and (os.cpu_count() or 1) > 1
+    if big and responsive:
         with Fitting(data.histories) as fitting, Scoring(data.histories, data.old_parameters) as scoring:
             fitted = fitting.result(check)
             parameters = checked_parameters(fitted.parameters) if fitted is not None else None
@@ -181,17 +189,23 @@ def compute_fit(data: FitInput, check: Callable[[], None] | None = None) -> FitR
         if fitted is not None and parameters is not None and scored is not None and scored[1] is not None:
             before, after = Evaluation(*scored[0]), Evaluation(*scored[1])
             return _result(data, parameters, before, after, fitted.seconds, fitted.items)
-    items = build_items(data.histories).items
-    started = time.perf_counter()
-    try:
-        fitted_here = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
-            items, training_config=training_config(len(items))
+    with contextlib.ExitStack() as stack:
+        scoring_here = (
+            stack.enter_context(Scoring(data.histories, data.old_parameters)) if big and not responsive else None
         )
-    except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
-        raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
-    seconds = time.perf_counter() - started
-    parameters = checked_parameters(fitted_here)
-    before, after = _evaluate(data.old_parameters, items), _evaluate(parameters, items)
+        items = build_items(data.histories).items
+        started = time.perf_counter()
+        try:
+            fitted_here = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
+                items, training_config=training_config(len(items))
+            )
+        except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
+            raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
+        seconds = time.perf_counter() - started
+        parameters = checked_parameters(fitted_here)
+        after = _evaluate(parameters, items)
+        scored_here = scoring_here.result(None, check) if scoring_here is not None else None
+    before = Evaluation(*scored_here[0]) if scored_here is not None else _evaluate(data.old_parameters, items)
     return _result(data, parameters, before, after, seconds, len(items))
 
 

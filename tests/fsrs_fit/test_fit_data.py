@@ -230,12 +230,15 @@ def test_a_big_fit_scores_the_old_parameters_in_the_child_with_the_same_result(
 
     monkeypatch.setattr(optimizer, "PARALLEL_FROM", 1)
     monkeypatch.setattr(Scoring, "__init__", spy)
-    beside = optimizer.compute_fit(data)
-    assert len(started) == 1
-    assert beside.parameters == alone.parameters
-    assert beside.after.log_loss == pytest.approx(alone.after.log_loss, rel=1e-6)
-    assert beside.before.log_loss == pytest.approx(alone.before.log_loss, rel=1e-6)
-    assert beside.before.rmse_bins == pytest.approx(alone.before.rmse_bins, rel=1e-6)
+    beside = optimizer.compute_fit(data)  # the command line's way: fitted here, the old parameters scored beside
+    away = optimizer.compute_fit(data, responsive=True)  # a window's way: all of it in two children
+    assert len(started) == 2
+    for result in (beside, away):
+        assert (result.parameters, result.items) == (alone.parameters, alone.items)
+        assert result.after.log_loss == pytest.approx(alone.after.log_loss, rel=1e-6)
+        assert result.before.log_loss == pytest.approx(alone.before.log_loss, rel=1e-6)
+        assert result.before.rmse_bins == pytest.approx(alone.before.rmse_bins, rel=1e-6)
+        assert result.after.rmse_bins == pytest.approx(alone.after.rmse_bins, rel=1e-6)
 
 
 # -- how long the fit trains ----------------------------------------------------------------------------------
@@ -264,6 +267,6 @@ def test_a_check_that_raises_stops_both_children_at_once(
         raise Cancelled("cancelled: nothing was changed")
 
     with pytest.raises(Cancelled):
-        optimizer.compute_fit(data, check=check)
+        optimizer.compute_fit(data, check=check, responsive=True)
     assert calls == [1]  # asked once, while waiting for the first child
     assert list(files.iterdir()) == []  # both children stopped, their files gone
