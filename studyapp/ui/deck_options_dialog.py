@@ -166,7 +166,6 @@ class DeckOptionsDialog(QDialog):
         outer.addWidget(self.notice)
         outer.addWidget(self.busy_row)
         outer.addWidget(self.buttons)
-        self.setMinimumWidth(520)
         self.fsrs.runner.busy_changed.connect(self._enable_save)
         self._load_presets(deck.preset_id)
 
@@ -307,7 +306,7 @@ class DeckOptionsDialog(QDialog):
         self.rescheduled = result
         parent = self.parentWidget()
         if result is not None and result.new_due and parent is not None:
-            cards = f"{result.new_due} card{'s' * (result.new_due != 1)}"
+            cards = f"{result.new_due:,} card{'s' * (result.new_due != 1)}"
             self.reschedule_message = show_message(
                 parent, QMessageBox.Icon.Information, "Cards rescheduled",
                 f"The new options apply to the cards you studied: {cards} got a new due date.",

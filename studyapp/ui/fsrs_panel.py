@@ -133,7 +133,7 @@ class FsrsPanel(QGroupBox):
             self.origin.setText("Parameters: the FSRS defaults (Optimize fits them to your own reviews).")
             return
         when = origin.at.astimezone(self.app.clock.local_zone()).strftime("%-d %b %Y, %H:%M") if origin.at else ""
-        source = f" to {origin.reviews} reviews of “{origin.deck}”" if origin.deck else ""
+        source = f" to {origin.reviews:,} reviews of “{origin.deck}”" if origin.deck else ""
         self.origin.setText(f"Parameters: fitted{source}" + (f" on {when}." if when else "."))
 
     def _show_busy(self, busy: bool) -> None:
@@ -233,7 +233,7 @@ class FsrsPanel(QGroupBox):
 
 def fit_report(result: FitResult, saved: Saved) -> str:
     """What the fit found and what was done, in a few lines."""
-    lines = [f"{result.reviews} reviews of {result.cards} cards."]
+    lines = [f"{result.reviews:,} reviews of {result.cards:,} cards."]
     if result.warning:
         lines[0] += f" Note: {result.warning}."
     lines.append(f"Before: {result.before}.  After: {result.after}.")
@@ -242,5 +242,6 @@ def fit_report(result: FitResult, saved: Saved) -> str:
     else:
         lines.append(f"New parameters saved to {saved.preset or 'the preset'}.")
         if saved.rescheduled is not None:
-            lines.append(f"{saved.rescheduled.new_due} of {saved.rescheduled.cards} studied cards got new due dates.")
+            rescheduled = saved.rescheduled
+            lines.append(f"{rescheduled.new_due:,} of {rescheduled.cards:,} studied cards got new due dates.")
     return "\n".join(lines)
