@@ -6,7 +6,8 @@ There is no global app object: windows and commands receive this and call what t
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,17 @@ class App:
             app.close()
             raise
         return app
+
+    @classmethod
+    @contextmanager
+    def on_own_connection(cls, path: Path, clock: Clock, seed: int) -> Iterator[App]:
+        """An App over a connection of its own to the collection an open App holds (no lock, no bundled decks),
+        for a worker thread: the window's connection belongs to the UI thread. Closed when the block ends."""
+        app = cls(Collection.open(path), clock, random.Random(seed))
+        try:
+            yield app
+        finally:
+            app.collection.close()
 
     def close(self) -> None:
         try:

@@ -281,15 +281,12 @@ def save_options_on_worker(
     ``cancellation`` stops it between cards and before the commit (``Cancelled``: nothing written)."""
     from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module, through review)
 
-    app = App(Collection.open(path), clock, random.Random(seed))
-    try:
+    with App.on_own_connection(path, clock, seed) as app:
         cancellation.check()
         with cancellation.committing():
             return save_options_and_reschedule(
                 app, deck_id, preset_id, options, check=cancellation.check, before_commit=cancellation.last_check
             )
-    finally:
-        app.collection.close()
 
 
 def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:

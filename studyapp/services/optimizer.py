@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -158,15 +157,12 @@ def optimize_on_worker(
     itself (fsrs-rs) cannot be stopped, so a cancel during it takes effect when it returns."""
     from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module)
 
-    app = App(Collection.open(path), clock, random.Random(seed))
-    try:
+    with App.on_own_connection(path, clock, seed) as app:
         result = compute_fit(_prepare(app.collection, clock, deck_name), check=cancellation.check, responsive=True)
         cancellation.check()
         with cancellation.committing():
             saved = save_and_reschedule(app, result, check=cancellation.check, before_commit=cancellation.last_check)
         return result, saved
-    finally:
-        app.collection.close()
 
 
 def compute_fit(data: FitInput, check: Callable[[], None] | None = None, responsive: bool = False) -> FitResult:

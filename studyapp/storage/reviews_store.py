@@ -129,9 +129,6 @@ class ReviewStore:
             return None
         return _card(dict(zip([column[0] for column in cursor.description], row, strict=True)))
 
-    def _first_card(self, where: str, order: str, params: dict[str, Any]) -> Card | None:
-        return self._card_row(f"{_CARD_SELECT} WHERE {where} ORDER BY {order} LIMIT 1", params)
-
     def card(self, card_id: int) -> Card | None:
         return self._card_row(_CARD_BY_ID, {"id": card_id})
 
