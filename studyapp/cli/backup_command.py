@@ -18,6 +18,7 @@ from studyapp.services.backups import (
     card_counts,
     create_backup,
     describe_time,
+    is_ahead,
     is_damaged,
     list_backups,
     open_app,
@@ -35,7 +36,9 @@ COMMANDS = ("backup", "backups", "restore")
 def register(commands: Any) -> None:
     """Add ``backup``, ``backups`` and ``restore`` to the command line's subparsers."""
     commands.add_parser("backup", help="back up the collection now (prints the new backup's path)")
-    commands.add_parser("backups", help="list the collection's backups, newest first, with their card counts")
+    commands.add_parser(
+        "backups", help="list the collection's backups, newest first by what they hold, with their card counts"
+    )
     restore_parser = commands.add_parser(
         "restore", help="restore a backup (the current state is backed up first; a damaged one is moved aside)"
     )
@@ -57,17 +60,17 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if args.command == "backups":
             _list(path, out)
             return 0
-        if args.command == "backup":
-            return _with_app(path, lambda app: print(create_backup(app).path, file=out))
+        if args.command == "backup":  # a read-only collection too, into a backups folder that can be written
+            return _with_app(path, lambda app: print(create_backup(app).path, file=out), reading=True)
         return _restore(path, _backup_file(path, args.file), out)
     except BackupError as error:
         print(f"studyapp {args.command}: {error}", file=sys.stderr)
         return 1
 
 
-def _with_app(path: Path, action: Any) -> int:
+def _with_app(path: Path, action: Any, reading: bool = False) -> int:
     try:
-        app = open_app(path)
+        app = open_app(path, reading=reading)
     except (CollectionError, ImportFailure) as error:
         print(f"studyapp: {error}", file=sys.stderr)
         return 2
@@ -107,14 +110,16 @@ def _restore(path: Path, file: Path, out: TextIO) -> int:
 
 
 def _list(path: Path, out: TextIO) -> None:
-    backups = list_backups(path)
+    clock = SystemClock()
+    now = clock.now()
+    backups = list_backups(path, now)
     if not backups:
         print(f"{path}: no backups yet (in {backups_dir_for(path)})", file=out)
         return
-    clock = SystemClock()
     counts = card_counts(path, backups)
     for backup in backups:
         count = counts[backup.path]
         cards = "unreadable" if count is None else f"{count} cards"
-        when = describe_time(backup.taken, clock.now(), clock.local_zone())
-        print(f"{backup.path}  {when:<22} {cards}", file=out)
+        when = describe_time(backup.taken, now, clock.local_zone())
+        ahead = "  (made while the clock was ahead)" if is_ahead(backup.taken, now) else ""
+        print(f"{backup.path}  {when:<22} {cards}{ahead}", file=out)

@@ -3,8 +3,9 @@
 Backups live in ``<collection>.backups/`` beside the collection file (``collection.db`` ->
 ``collection.backups/``), one complete collection each, named by the UTC time it was taken
 (``20260301-120000.db``, ``20260301-120000-2.db`` for a second one in the same second). Media files are
-not backed up. Each backup's card count is kept in a small sidecar (``card-counts.json``) so the list is
-quick to show; a backup missing from it is counted once, read-only, and remembered.
+not backed up. "Newest" is by the collection's own history as each backup holds it, not by the clock in
+its name (see ``services.backup_index``): what each holds is kept in a small index (``card-counts.json``)
+so the list is quick to show; a backup missing from it is read once, read-only, and remembered.
 
 Restoring backs up the current state first (so a restore can be undone), then copies the backup into
 the open collection in one transaction: the connection, and the collection's lock, stay as they are.
@@ -14,10 +15,8 @@ A damaged collection cannot be backed up; it is moved aside as ``<name>.damaged-
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -25,13 +24,14 @@ from pathlib import Path
 from studyapp.core.backup_policy import backups_to_keep
 from studyapp.core.clock import Clock
 from studyapp.services.app import App, CollectionError
+from studyapp.services.backup_index import COUNTS_FILE, Index, is_ahead, order_key
 from studyapp.storage.backup import (
     DATABASE_ERRORS,
     BackupError,
-    backup_card_count,
+    BackupSummary,
     backup_collection,
     backup_file,
-    card_count,
+    backup_summary,
     change_counter,
     first_line,
     is_damaged_sqlite,
@@ -41,10 +41,18 @@ from studyapp.storage.backup import (
     restore_to_path,
 )
 
-__all__ = ["AutoBackup", "Backup", "BackupError", "BACKUP_INTERVAL", "PendingBackup"]
+__all__ = [
+    "AutoBackup",
+    "Backup",
+    "BackupError",
+    "BackupSummary",
+    "BACKUP_INTERVAL",
+    "COUNTS_FILE",
+    "PendingBackup",
+    "is_ahead",
+]
 
 BACKUP_INTERVAL = timedelta(minutes=30)
-COUNTS_FILE = "card-counts.json"
 _NAME = re.compile(r"^(\d{8}-\d{6})(?:-(\d+))?\.db$")
 _STAMP = "%Y%m%d-%H%M%S"
 
@@ -75,14 +83,27 @@ def _parse(path: Path) -> Backup | None:
     return Backup(path, taken, int(match.group(2) or 1))
 
 
-def list_backups(collection_path: Path) -> list[Backup]:
-    """The backups of the collection at ``collection_path``, newest first."""
+def _found(collection_path: Path) -> list[Backup]:
     folder = backups_dir_for(collection_path)
     try:
-        found = [backup for entry in folder.iterdir() if (backup := _parse(entry)) is not None and entry.is_file()]
+        return [backup for entry in folder.iterdir() if (backup := _parse(entry)) is not None and entry.is_file()]
     except OSError:
         return []
-    return sorted(found, key=lambda backup: (backup.taken, backup.counter), reverse=True)
+
+
+def list_backups(collection_path: Path, now: datetime | None = None) -> list[Backup]:
+    """The backups of the collection at ``collection_path``, newest first by their own history (then by name).
+
+    With ``now``, history dated more than a day after it does not count, and a backup named after it comes
+    after an equal one named before it (see ``services.backup_index``).
+    """
+    found = _found(collection_path)
+    if len(found) < 2:
+        return found
+    index = Index(backups_dir_for(collection_path))
+    keys = {b: order_key(b.path, b.taken, b.counter, index.summary(b.path), now) for b in found}
+    index.save()
+    return sorted(found, key=lambda backup: keys[backup], reverse=True)
 
 
 def _new_path(folder: Path, now: datetime) -> Path:
@@ -95,49 +116,22 @@ def _new_path(folder: Path, now: datetime) -> Path:
         counter += 1
 
 
-# -- the card-count sidecar ----------------------------------------------------------------------------
-
-
-def _read_counts(folder: Path) -> dict[str, int]:
-    try:
-        data = json.loads((folder / COUNTS_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {name: count for name, count in data.items() if isinstance(name, str) and isinstance(count, int)}
-
-
-def _write_counts(folder: Path, counts: dict[str, int]) -> None:
-    """Best effort: the sidecar is a cache, so a failure to write it only costs a recount."""
-    with contextlib.suppress(OSError):
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".card-counts-")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(counts, out, indent=0, sort_keys=True)
-            os.replace(temporary, folder / COUNTS_FILE)
-        except OSError:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+# -- what the backups hold (the index beside them) ----------------------------------------------------
 
 
 def card_counts(collection_path: Path, backups: list[Backup]) -> dict[Path, int | None]:
-    """Each backup's number of cards (``None`` if it cannot be read): from the sidecar, else counted."""
-    folder = backups_dir_for(collection_path)
-    counts = _read_counts(folder)
-    result: dict[Path, int | None] = {}
-    missing = False
-    for backup in backups:
-        if backup.name not in counts:
-            try:
-                counts[backup.name] = backup_card_count(backup.path)
-                missing = True
-            except BackupError:
-                result[backup.path] = None
-                continue
-        result[backup.path] = counts[backup.name]
-    if missing:
-        _write_counts(folder, counts)
+    """Each backup's number of cards (``None`` if it cannot be read): from the index, else read once."""
+    index = Index(backups_dir_for(collection_path))
+    result = {backup.path: index.card_count(backup.path) for backup in backups}
+    index.save()
+    return result
+
+
+def answer_counts(collection_path: Path, backups: list[Backup]) -> dict[Path, int | None]:
+    """Each backup's number of answers (``None`` if it cannot be read): from the index, else read once."""
+    index = Index(backups_dir_for(collection_path))
+    result = {b.path: None if (s := index.summary(b.path)) is None else s.answers for b in backups}
+    index.save()
     return result
 
 
@@ -146,17 +140,17 @@ def card_counts(collection_path: Path, backups: list[Backup]) -> dict[Path, int 
 
 @dataclass(frozen=True)
 class PendingBackup:
-    """A backup about to be written: its name is chosen and its card count read (on the app's thread)."""
+    """A backup about to be written: its name is chosen (on the app's thread)."""
 
     collection_path: Path
     target: Path
-    cards: int
     taken: datetime
     mark: tuple[int, int]  # the collection's change counter when it was prepared
 
-    def run(self) -> None:
-        """Write it through a connection of its own: this may run on a worker thread."""
+    def run(self) -> BackupSummary:
+        """Write it through a connection of its own, then read what it holds: this may run on a worker thread."""
         backup_file(self.collection_path, self.target)
+        return backup_summary(self.target)
 
 
 def prepare_backup(app: App) -> PendingBackup:
@@ -169,18 +163,20 @@ def prepare_backup(app: App) -> PendingBackup:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BackupError(f"{folder}: cannot be created ({error.strerror or error}); no backup was made") from None
-    return PendingBackup(
-        app.path, _new_path(folder, now), card_count(app.collection), now, change_counter(app.collection)
-    )
+    return PendingBackup(app.path, _new_path(folder, now), now, change_counter(app.collection))
 
 
-def finish_backup(pending: PendingBackup, prune_after: bool = True) -> Backup:
-    """After ``pending`` was written: remember its card count and prune the older backups."""
+def finish_backup(pending: PendingBackup, prune_after: bool = True, summary: BackupSummary | None = None) -> Backup:
+    """After ``pending`` was written: remember what it holds (``summary``, else read here) and prune the older
+    backups."""
     backup = _parse(pending.target)
     assert backup is not None
-    counts = _read_counts(pending.target.parent)
-    counts[backup.name] = pending.cards
-    _write_counts(pending.target.parent, counts)
+    index = Index(pending.target.parent)
+    if summary is not None:
+        index.remember(pending.target, summary)
+    else:
+        index.summary(pending.target)
+    index.save()
     if prune_after:
         prune(pending.collection_path, pending.taken)
     return backup
@@ -194,9 +190,14 @@ def create_backup(app: App, prune_after: bool = True) -> Backup:
 
 
 def prune(collection_path: Path, now: datetime) -> list[Path]:
-    """Remove the backups the policy no longer keeps; the paths removed."""
-    backups = list_backups(collection_path)
-    keep = backups_to_keep(backups, now, lambda backup: backup.taken)
+    """Remove the backups the policy no longer keeps; the paths removed.
+
+    "The newest" for the policy are the newest by their own history (:func:`list_backups`), so a backup named
+    while the clock was ahead neither stays for ever nor pushes out the backups made since.
+    """
+    backups = list_backups(collection_path, now)
+    rank = {backup: -position for position, backup in enumerate(backups)}
+    keep = backups_to_keep(backups, now, lambda backup: backup.taken, newest=rank.__getitem__)
     removed = []
     for backup in backups:
         if backup not in keep:
@@ -205,8 +206,9 @@ def prune(collection_path: Path, now: datetime) -> list[Path]:
                 removed.append(backup.path)
     if removed:
         folder = backups_dir_for(collection_path)
-        counts = _read_counts(folder)
-        _write_counts(folder, {name: n for name, n in counts.items() if (folder / name).exists()})
+        index = Index(folder)
+        index.keep_only({name for name in index.entries if (folder / name).exists()})
+        index.save()
     return removed
 
 
@@ -242,13 +244,14 @@ class AutoBackup:
         self._last = self.app.clock.now()  # a failure, too, waits for the next interval
         return prepare_backup(self.app)
 
-    def finish(self, pending: PendingBackup) -> Backup:
+    def finish(self, pending: PendingBackup, summary: BackupSummary | None = None) -> Backup:
+        """After ``pending.run()``: ``summary`` is what it returned (else it is read here)."""
         self._mark = pending.mark  # read before the copy: a write during it counts as a change
-        return finish_backup(pending)
+        return finish_backup(pending, summary=summary)
 
     def on_close(self) -> Backup | None:
         """At the end of a session: a backup if anything changed, or if there is none yet."""
-        if self.changed() or not list_backups(self.app.path):
+        if self.changed() or not _found(self.app.path):
             return self.backup_now()
         return None
 
@@ -285,19 +288,21 @@ def restore(app: App, backup: Backup | Path) -> Backup:
     return undo
 
 
-def newest_good_backup(collection_path: Path) -> tuple[Backup, int] | None:
-    """The newest backup that passes ``quick_check``, with its card count; ``None`` if there is none."""
-    for backup in list_backups(collection_path):
+def newest_good_backup(collection_path: Path, now: datetime | None = None) -> tuple[Backup, int] | None:
+    """The backup with the latest own history that passes ``quick_check`` (see :func:`list_backups`), with its
+    card count; ``None`` if there is none."""
+    for backup in list_backups(collection_path, now):
         if problem(backup.path) is None:
             count = card_counts(collection_path, [backup])[backup.path]
             return backup, count if count is not None else 0
     return None
 
 
-def open_app(path: Path, clock: Clock | None = None) -> App:
-    """``App.open``, with damage found after opening (reading the decks) also told as a ``CollectionError``."""
+def open_app(path: Path, clock: Clock | None = None, reading: bool = False) -> App:
+    """``App.open`` (``App.open_to_read`` for a command that only reads), with damage found after opening
+    (reading the decks) also told as a ``CollectionError``."""
     try:
-        return App.open(path, clock=clock)
+        return App.open_to_read(path, clock=clock) if reading else App.open(path, clock=clock)
     except DATABASE_ERRORS as error:
         raise CollectionError(f"{path}: cannot be read as a collection ({first_line(error)})") from None
 

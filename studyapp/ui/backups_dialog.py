@@ -1,4 +1,5 @@
-"""File → Backups…: the collection's backups, newest first, and restoring one of them.
+"""File → Backups…: the collection's backups, newest first (by their own history, not the clock that named
+them; one named after now is marked as made while the clock was ahead), and restoring one of them.
 
 Restoring asks first; the collection as it is then is backed up before the backup is copied in, so a
 restore can itself be undone (that backup appears at the top of the list). The dialog also serves at
@@ -32,16 +33,21 @@ from studyapp.services.backups import (
     AutoBackup,
     Backup,
     BackupError,
+    BackupSummary,
     PendingBackup,
     backups_dir_for,
     card_counts,
     describe_time,
+    is_ahead,
     list_backups,
     restore_damaged,
 )
 from studyapp.ui.import_worker import BackgroundTask
 
 CHECK_EVERY_MS = 60_000  # how often the window asks whether a backup is due
+
+AHEAD = "clock was ahead"
+AHEAD_TIP = "Made while the computer's clock was ahead: its name says a time after now. Listed by what it holds."
 
 SMALL_PRINT = (
     "A backup is taken when studyapp closes and every 30 minutes while something changes; the last 20 "
@@ -129,14 +135,17 @@ class BackupsDialog(QDialog):
 
     def refresh(self) -> None:
         """Read the folder again; the newest backup is chosen."""
-        self.shown: list[Backup] = list_backups(self.app.path)
-        counts = card_counts(self.app.path, self.shown)
         clock = self.app.clock
         now, zone = clock.now(), clock.local_zone()
+        self.shown: list[Backup] = list_backups(self.app.path, now)
+        counts = card_counts(self.app.path, self.shown)
         self.table.setRowCount(len(self.shown))
         for row, backup in enumerate(self.shown):
-            when = QTableWidgetItem(describe_time(backup.taken, now, zone))
-            when.setToolTip(f"{backup.path}\n{backup.taken:%Y-%m-%d %H:%M:%S} UTC")
+            ahead = is_ahead(backup.taken, now)
+            text = describe_time(backup.taken, now, zone)
+            when = QTableWidgetItem(f"{text} ({AHEAD})" if ahead else text)
+            tip = f"{backup.path}\n{backup.taken:%Y-%m-%d %H:%M:%S} UTC"
+            when.setToolTip(f"{tip}\n{AHEAD_TIP}" if ahead else tip)
             cards = QTableWidgetItem(_cards(counts.get(backup.path)))
             cards.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 0, when)
@@ -239,15 +248,15 @@ class BackupControl(QObject):
             _warn(self.window, str(error))
             return False
         task = BackgroundTask(pending.run, self)
-        task.succeeded.connect(lambda _result: self._written(pending))
+        task.succeeded.connect(lambda summary: self._written(pending, summary))
         task.failed.connect(lambda error: _warn(self.window, str(error)))
         task.finished.connect(self._task_done)
         self.task = task
         task.start()
         return True
 
-    def _written(self, pending: PendingBackup) -> None:
-        self.backed_up.emit(self.auto.finish(pending))
+    def _written(self, pending: PendingBackup, summary: BackupSummary) -> None:
+        self.backed_up.emit(self.auto.finish(pending, summary))
 
     def _task_done(self) -> None:
         if self.task is not None:
@@ -333,6 +342,8 @@ class CorruptStartDialog(QDialog):
         else:
             backup, cards = offer
             when = describe_time(backup.taken, clock.now(), clock.local_zone())
+            if is_ahead(backup.taken, clock.now()):
+                when += f" ({AHEAD})"
             self.message.setText(
                 f"The newest good backup is from <b>{when}</b> ({_cards(cards)}). Restoring it moves the "
                 f"damaged file aside as <i>{path.name}.damaged-…</i> (it is kept, not deleted); what was "

@@ -97,7 +97,7 @@ def open_or_recover(path: Path, clock: Clock | None = None) -> App | None:
     print(f"studyapp: {problem}", file=sys.stderr)
     from studyapp.ui.backups_dialog import CorruptStartDialog
 
-    dialog = CorruptStartDialog(path, problem, newest_good_backup(path), clock)
+    dialog = CorruptStartDialog(path, problem, newest_good_backup(path, clock.now()), clock)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return open_app(path, clock)
