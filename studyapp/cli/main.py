@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import TextIO
 
 import studyapp
-from studyapp.cli import add_command, backup_command, check_command, fsrs_commands, search_command, stats_command
+from studyapp.cli import (
+    add_command,
+    backup_command,
+    check_command,
+    deck_command,
+    fsrs_commands,
+    search_command,
+    stats_command,
+)
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
@@ -69,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="flip, type the answer, or multiple choice (default: the deck's last mode; remembered for the deck)",
     )
     add_command.register(commands)
+    deck_command.register(commands)
     search_command.register(commands)
     fsrs_commands.register(commands)
     stats_command.register(commands)
@@ -98,6 +107,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             print(f"{deck.name}: {count} notes exported to {args.file}", file=stdout)
         elif args.command == "add":
             add_command.add_from_args(app, args, stdout)
+        elif args.command == "deck":
+            deck_command.run(app, args, stdout)
         elif args.command == "search":
             search_command.search_from_args(app, args, stdout)
         elif args.command == "stats":
@@ -120,6 +131,7 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         ImportFailure,
         ExportError,
         add_command.NoteError,
+        deck_command.DeckCommandError,
         search_command.SearchError,
         *fsrs_commands.ERRORS,
         stats_command.StatsError,

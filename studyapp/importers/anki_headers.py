@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import ColumnMap
 from studyapp.core.model import NoteKind
 from studyapp.importers.errors import ImportFailure
@@ -110,6 +111,9 @@ def _read_line(line: str, path: Path, number: int, found: dict[str, object]) -> 
     elif key == "tags":
         found["tags"] = tuple(value.split())
     elif key in ("columns", "deck", "notetype"):
+        problem = deck_name_problem(value) if key == "deck" else None
+        if problem is not None:  # every note would go there: the whole file is refused
+            raise ImportFailure(path, f"#deck: {problem}", number)
         found[key] = value or None
     elif key in _COLUMN_KEYS:
         # isdecimal(), not isdigit(), which lets '²' through to int(); ten digits say enough of a long number

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from datetime import datetime, timezone
 
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind, Rating
@@ -51,6 +52,8 @@ class NoteMapper:
         self._notetypes = notetypes
         self._deck_names = deck_names
         self._note_decks = note_decks
+        # A deck name over a limit (a thousand levels deep...): its notes are skipped, each saying why.
+        self._deck_problems = {did: problem for did, name in deck_names.items() if (problem := deck_name_problem(name))}
         self.skipped: list[Skip] = []
         self._dropped: Counter[int] = Counter()  # note type id -> notes with text in fields 3+
 
@@ -64,6 +67,9 @@ class NoteMapper:
             return self._skip(place, f"image occlusion notes ({notetype.name!r}) cannot be imported")
         if note.fields is None:
             return self._skip(place, f"it is {_mib(note.size)} of text, over the {_mib(MAX_NOTE_CHARS)} limit")
+        deck_id = self._note_decks.get(note.id, -1)
+        if deck_id in self._deck_problems:
+            return self._skip(place, f"its deck: {self._deck_problems[deck_id]}")
         kind = note_kind(notetype)
         needed = 1 if kind is NoteKind.CLOZE else 2
         if len(note.fields) < needed:
@@ -90,7 +96,7 @@ class NoteMapper:
             line=index,
             kind=kind,
             html=is_html,
-            deck=self._deck_names.get(self._note_decks.get(note.id, -1)),
+            deck=self._deck_names.get(deck_id),
             history=history,
         )
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import ColumnMap, ImportDraft, ImportOptions, NoteDraft, Skip
 from studyapp.core.model import NoteKind
 from studyapp.core.sanitize import clean_html
@@ -286,6 +287,7 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
     explicit_guids: dict[str, int] = {}
     kinds: dict[str, NoteKind] = {}
     tag_sets: dict[str, tuple[str, ...]] = {}  # a tag column's text: its tags, shared by the rows that repeat it
+    deck_problems: dict[str, str | None] = {}  # a deck column's names, checked once each
     notes: list[NoteDraft] = []
     append = notes.append
     skipped: list[Skip] = []
@@ -333,6 +335,17 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
                 deck = cells[deck_column].strip() or None
                 if deck == deck_name:
                     deck = None  # the import's own deck
+                elif deck is not None:
+                    if deck in deck_problems:
+                        problem = deck_problems[deck]
+                    else:
+                        problem = deck_name_problem(deck)
+                        if len(deck_problems) < _TAG_SETS:
+                            deck_problems[deck] = problem
+                    if problem is not None:
+                        skipped.append(Skip(f"line {line}", problem))
+                        first_skip = first_skip or line
+                        continue
             kind = plan_kind
             if notetype_column is not None and cells[notetype_column].strip():
                 name = cells[notetype_column]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from studyapp.core.deck_names import DeckNameError, clean_name
 from studyapp.core.deck_options import Deck
 from studyapp.core.ids import new_id
 from studyapp.services.app import App
@@ -24,10 +25,10 @@ class AddOutcome:
 
 def deck_named(app: App, name: str) -> tuple[Deck, bool]:
     """The deck called ``name`` (exactly, else ignoring case), created if there is none; and whether it was."""
-    parts = [part.strip() for part in name.strip().split("::")]
-    if not all(parts):
-        raise NoteError(f"'{name}' is not a deck name (write names like Parent::Child)")
-    clean = "::".join(parts)
+    try:
+        clean = clean_name(name)
+    except DeckNameError as error:
+        raise NoteError(error.reason) from None
     deck = app.find_deck(clean)
     if deck is not None:
         return deck, False

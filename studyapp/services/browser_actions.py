@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from studyapp.core.clock import Clock
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.services.decks import study_day
@@ -154,6 +155,9 @@ class BrowserActions:
         name = " ".join(deck_name.split())
         if not name:
             raise BulkActionError("the deck name is empty")
+        problem = deck_name_problem(name)
+        if problem is not None:
+            raise BulkActionError(problem)
         if not card_ids:
             return None
         with self.collection.transaction():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.core.clock import Clock
+from studyapp.core.deck_names import SEPARATOR, DeckNameError, clean_name, deck_name_problem, levels, quoted
 from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.ids import new_id
 from studyapp.core.limits import remaining
@@ -27,22 +28,6 @@ from studyapp.storage.decks_store import DeckFigures
 
 if TYPE_CHECKING:
     from studyapp.services.app import App
-
-SEPARATOR = "::"
-
-
-class DeckNameError(ValueError):
-    """A deck name that cannot be used; the message is one line for the user."""
-
-
-def clean_name(text: str) -> str:
-    """The name as stored: each ``::`` part trimmed. Raises ``DeckNameError`` for an empty part."""
-    parts = [part.strip() for part in text.strip().split(SEPARATOR)]
-    if not any(parts):
-        raise DeckNameError("The deck name is empty.")
-    if not all(parts):
-        raise DeckNameError(f"“{text.strip()}” has an empty part: write names like Parent::Child.")
-    return SEPARATOR.join(parts)
 
 
 def _check_free(collection: Collection, names: list[str], ignore: set[int]) -> None:
@@ -62,7 +47,9 @@ def create_deck(collection: Collection, rng: random.Random, clock: Clock, name: 
 def rename_deck(collection: Collection, old_name: str, new_name: str) -> str:
     """Rename ``old_name`` and its subdecks (``old::X`` -> ``new::X``); the cleaned new name.
 
-    ``old_name`` may be a parent that exists only through its children.
+    ``old_name`` may be a parent that exists only through its children. A rename that makes names longer or
+    deeper is refused if a subdeck's new name would break a limit of ``core.deck_names`` (a deck tree made
+    by an older version, already over them, can still be renamed to something no deeper).
     """
     new_name = clean_name(new_name)
     store = DeckOpsStore(collection.db)
@@ -73,11 +60,45 @@ def rename_deck(collection: Collection, old_name: str, new_name: str) -> str:
     with collection.transaction():
         ids = store.subtree_ids(old_name)
         if not ids:
-            raise DeckNameError(f"There is no deck called “{old_name}”.")
-        renamed = [new_name + name[len(old_name) :] for deck_id, name in store.names() if deck_id in set(ids)]
-        _check_free(collection, renamed, set(ids))
+            raise DeckNameError(f"There is no deck called {quoted(old_name)}.")
+        chosen = set(ids)
+        renamed = [new_name + name[len(old_name) :] for deck_id, name in store.names() if deck_id in chosen]
+        if levels(new_name) > levels(old_name) or len(new_name) > len(old_name):
+            _check_limits(renamed)
+        _check_free(collection, [new_name, *renamed], chosen)  # a parent named only by its subdecks too
         store.rename_subtree(old_name, new_name)
     return new_name
+
+
+def _check_limits(names: list[str]) -> None:
+    for name in sorted(names, key=lambda n: (-levels(n), -len(n))):  # the deepest first: its message says most
+        problem = deck_name_problem(name)
+        if problem is not None:
+            raise DeckNameError(f"The rename would break a limit for a subdeck: {problem}.")
+
+
+def existing_name(collection: Collection, name: str) -> str | None:
+    """The full name of a deck or of a parent named only by its subdecks: ``name`` itself, or else the one
+    name equal to it ignoring case (``None`` for no such name, or several). For the command line."""
+    store = DeckOpsStore(collection.db)
+    if store.subtree_ids(name):
+        return name
+    wanted, depth = name.casefold(), levels(name)
+    prefixes = (_first_levels(full, depth) for _, full in store.names())
+    found = {prefix for prefix in prefixes if prefix is not None and prefix.casefold() == wanted}
+    return found.pop() if len(found) == 1 else None
+
+
+def _first_levels(name: str, count: int) -> str | None:
+    """The first ``count`` levels of ``name`` (``A::B`` of ``A::B::C`` for 2); ``None`` if it has fewer."""
+    end = -len(SEPARATOR)
+    for _ in range(count):
+        if end >= len(name):
+            return None
+        end = name.find(SEPARATOR, end + len(SEPARATOR))
+        if end < 0:
+            end = len(name)
+    return name[:end]
 
 
 @dataclass(frozen=True)
@@ -91,6 +112,15 @@ class DeletedDecks:
     def card_count(self) -> int:
         return len(self.rows.cards)
 
+    @property
+    def note_count(self) -> int:
+        return len(self.rows.notes)
+
+
+def subdeck_count(collection: Collection, name: str) -> int:
+    """How many decks are below ``name`` (``name::X``, ``name::X::Y``...)."""
+    return len(DeckOpsStore(collection.db).subtree_ids(name)) - (collection.decks.by_name(name) is not None)
+
 
 def deletion_size(collection: Collection, name: str) -> tuple[int, int]:
     """(decks, cards) that deleting ``name`` would remove: for the question asked first."""
@@ -100,10 +130,14 @@ def deletion_size(collection: Collection, name: str) -> tuple[int, int]:
 
 
 def delete_deck(collection: Collection, name: str) -> DeletedDecks:
-    """Delete the deck ``name``, its subdecks, their notes and cards, in one transaction."""
+    """Delete the deck ``name``, its subdecks, their notes and cards, in one transaction.
+    ``DeckNameError`` if there is no such deck (nor subdeck of that name)."""
     store = DeckOpsStore(collection.db)
     with collection.transaction():
-        rows = store.snapshot(store.subtree_ids(name))
+        ids = store.subtree_ids(name)
+        if not ids:
+            raise DeckNameError(f"There is no deck called {quoted(name)}.")
+        rows = store.snapshot(ids)
         store.delete(rows)
     return DeletedDecks(name, rows)
 
@@ -115,6 +149,7 @@ def undo_delete(collection: Collection, deleted: DeletedDecks) -> None:
 
 
 # -- the tree ---------------------------------------------------------------------------------------
+# A collection made by an older version may hold a deck a thousand levels deep: nothing here recurses.
 
 
 @dataclass
@@ -150,16 +185,17 @@ def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list
     figures = {f.deck.name: f for f in deck_figures}
     nodes: dict[str, DeckNode] = {}
     roots: list[DeckNode] = []
-
-    def node(name: str) -> DeckNode:
-        if name not in nodes:
-            nodes[name] = DeckNode(name)
-            parent = name.rsplit(SEPARATOR, 1)[0] if SEPARATOR in name and name != root else None
-            (node(parent).children if parent is not None else roots).append(nodes[name])
-        return nodes[name]
-
     for name in sorted(figures, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)]):
-        node(name).deck_id = figures[name].deck.id
+        missing: list[str] = []  # the name and its ancestors not yet in the tree, deepest first
+        above: str | None = name
+        while above is not None and above not in nodes:
+            missing.append(above)
+            above = above.rsplit(SEPARATOR, 1)[0] if SEPARATOR in above and above != root else None
+        for made in reversed(missing):  # each parent before its child, as the children lists are ordered
+            nodes[made] = DeckNode(made)
+            (nodes[above].children if above is not None else roots).append(nodes[made])
+            above = made
+        nodes[name].deck_id = figures[name].deck.id
     fill_tree(roots, figures)
     return roots
 
@@ -167,15 +203,13 @@ def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list
 def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
     """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again: a study session
     keeps its deck's tree and refills it after each answer."""
-
-    def fill(current: DeckNode) -> None:
-        for child in current.children:
-            fill(child)
+    for current in reversed(walk(roots)):  # every child before its parent
+        children = current.children
         own = figures.get(current.name)
-        new = sum(child.new for child in current.children)
-        due = sum(child.due for child in current.children)
-        current.learning = sum(child.learning for child in current.children)
-        current.total = sum(child.total for child in current.children)
+        new = sum(child.new for child in children)
+        due = sum(child.due for child in children)
+        current.learning = sum(child.learning for child in children)
+        current.total = sum(child.total for child in children)
         if own is not None:
             deck = own.deck
             new = remaining(new + own.new_available, deck.new_per_day, own.new_studied_today)
@@ -184,16 +218,15 @@ def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
             current.total += own.total
         current.new, current.due = new, due
 
-    for root in roots:
-        fill(root)
-
 
 def walk(nodes: list[DeckNode]) -> list[DeckNode]:
-    """Every node, parents before their children."""
+    """Every node, parents before their children (depth first, in order)."""
     found: list[DeckNode] = []
-    for current in nodes:
+    pending = list(reversed(nodes))
+    while pending:
+        current = pending.pop()
         found.append(current)
-        found.extend(walk(current.children))
+        pending.extend(reversed(current.children))
     return found
 
 

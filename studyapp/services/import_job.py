@@ -14,9 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from studyapp.core.clock import Clock
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions
 from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.detect import detect_format, read_text_file
+from studyapp.importers.errors import ImportFailure
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.importing import ImportSummary, Progress, store_draft
 from studyapp.services.media import MediaFolder, media_dir_for
@@ -40,10 +42,21 @@ class ImportRequest:
 def read_file(path: Path, options: ImportOptions, progress: Progress | None = None) -> ImportDraft:
     """Read any supported file into a draft, detecting its format unless the options name one."""
     path = Path(path)
+    if options.deck_name is not None and (problem := deck_name_problem(options.deck_name)) is not None:
+        raise ImportFailure(path, f"cannot be imported into that deck: {problem}")
     kind = options.format or detect_format(path)
     if kind in ANKI_FORMATS:
-        return read_anki_package(path, options, progress)
-    return read_text_file(path, replace(options, format=kind), progress)
+        draft = read_anki_package(path, options, progress)
+    else:
+        draft = read_text_file(path, replace(options, format=kind), progress)
+    problem = deck_name_problem(draft.name)  # a name made from the file's name (the readers check the rest)
+    if problem is not None:
+        raise ImportFailure(path, problem)
+    if not draft.notes and draft.skipped:  # every note skipped (a package's, all in too deep a deck...): say why
+        first, count = draft.skipped[0], len(draft.skipped)
+        every = f": all {count:,} were skipped" if count > 1 else ""
+        raise ImportFailure(path, f"has no notes that can be imported{every} ({first.place}: {first.reason})")
+    return draft
 
 
 class ImportJob:

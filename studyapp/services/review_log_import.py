@@ -13,10 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import ReviewDraft
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind
 from studyapp.core.scheduling import Scheduler
+from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.importing import history_entries
 from studyapp.storage.codec import to_ms
@@ -53,6 +55,9 @@ def _whole_ms(review: ReviewDraft) -> ReviewDraft:
 def import_review_log(app: App, path: Path | str, deck_name: str) -> ReviewLogSummary:
     """Import the log at ``path`` into the deck ``deck_name`` (created if needed). A bad file changes nothing."""
     collection, rng = app.collection, app.rng
+    problem = deck_name_problem(deck_name)
+    if problem is not None:
+        raise ImportFailure(path, f"cannot be imported into that deck: {problem}")
     history = read_review_log(path)
     now: datetime = app.clock.now()
     stamp = to_ms(now)

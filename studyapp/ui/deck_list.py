@@ -149,12 +149,13 @@ class DeckTable(QTreeWidget):
             super().keyPressEvent(event)
 
     def all_items(self) -> list[QTreeWidgetItem]:
+        """Every row, parents before their children, in order (without recursion)."""
         found: list[QTreeWidgetItem] = []
-        pending = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        pending = [self.topLevelItem(i) for i in reversed(range(self.topLevelItemCount()))]
         while pending:
-            item = pending.pop(0)
+            item = pending.pop()
             found.append(item)
-            pending[:0] = [item.child(i) for i in range(item.childCount())]
+            pending.extend(item.child(i) for i in reversed(range(item.childCount())))
         return found
 
     def sizeHint(self) -> QSize:
@@ -246,8 +247,10 @@ class DeckList(QWidget):
         self.table.clear()
         chosen = None
 
-        def add(node: DeckNode, parent: QTreeWidgetItem | None) -> QTreeWidgetItem:
-            nonlocal chosen
+        # Depth first, in order, without recursion: a deck made by an older version may be 1,000 levels deep.
+        pending: list[tuple[DeckNode, QTreeWidgetItem | None]] = [(node, None) for node in reversed(nodes)]
+        while pending:
+            node, parent = pending.pop()
             item = self._item(node, theme)
             if parent is None:
                 self.table.addTopLevelItem(item)
@@ -255,12 +258,7 @@ class DeckList(QWidget):
                 parent.addChild(item)
             if chosen is None or (keep_id is not None and node.deck_id == keep_id) or node.name == keep_name:
                 chosen = item
-            for child in node.children:
-                add(child, item)
-            return item
-
-        for node in nodes:
-            add(node, None)
+            pending.extend((child, item) for child in reversed(node.children))
         if chosen is not None:
             self.table.setCurrentItem(chosen)
         for item in self.table.all_items():  # choosing a row may have unfolded its parents

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from studyapp.core.deck_names import quoted
 from studyapp.services import deck_ops
 from studyapp.services.app import App
 from studyapp.services.settings import collapsed_decks, set_collapsed_decks
@@ -100,12 +101,13 @@ class DeckActions(QObject):
         name = name or self.deck_list.table.current_name()
         if name is None:
             return None
-        decks, cards = deck_ops.deletion_size(self.app.collection, name)
-        below = f" and its {decks - 1} subdeck{'s' * (decks != 2)}" if decks > 1 else ""
+        _, cards = deck_ops.deletion_size(self.app.collection, name)
+        subdecks = deck_ops.subdeck_count(self.app.collection, name)  # ``name`` may be a parent only by its subdecks
+        below = f" and its {subdecks} subdeck{'s' * (subdecks != 1)}" if subdecks else ""
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete deck",
-            f"Delete “{name}”{below}, with {cards} card{'s' * (cards != 1)}?\n"
+            f"Delete {quoted(name)}{below}, with {cards} card{'s' * (cards != 1)}?\n"
             "Their review history is kept. Ctrl+Z in the deck list undoes this.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self.window,
@@ -120,7 +122,10 @@ class DeckActions(QObject):
         return box
 
     def _delete_now(self, name: str) -> None:
-        self.undo_stack.append(deck_ops.delete_deck(self.app.collection, name))
+        try:
+            self.undo_stack.append(deck_ops.delete_deck(self.app.collection, name))
+        except deck_ops.DeckNameError as error:  # gone already
+            self._refuse("Delete deck", error)
         self.refresh()
 
     def undo(self) -> bool:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 import studyapp
+from studyapp.core.deck_names import quoted
 
 SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -105,10 +106,15 @@ def choose_import_file(parent: QWidget) -> Path | None:
     return Path(name) if name else None
 
 
+_STEM_BYTES = 200
+
+
 def export_file_name(deck_name: str, suffix: str = ".apkg") -> str:
     """A file name for a deck: ``Medicine::Cardiology`` -> ``Medicine - Cardiology.apkg``."""
     stem = " - ".join(part.strip() for part in deck_name.split("::"))
     stem = "".join("_" if char in '<>:"/\\|?*' or ord(char) < 32 else char for char in stem).strip(" .")
+    # A file name holds 255 bytes on most systems; a deck name may have 1,000 characters of several bytes each.
+    stem = stem.encode("utf-8")[:_STEM_BYTES].decode("utf-8", "ignore").rstrip(" .-")
     return (stem or "deck") + suffix
 
 
@@ -116,7 +122,7 @@ def choose_export_path(parent: QWidget, deck_name: str) -> Path | None:
     """Ask where to export ``deck_name`` (.apkg, .csv or .txt); ``None`` if cancelled."""
     filters = ";;".join(EXPORT_FILTERS.values())
     start = str(Path.home() / export_file_name(deck_name))
-    name, chosen = QFileDialog.getSaveFileName(parent, f"Export “{deck_name}”", start, filters)
+    name, chosen = QFileDialog.getSaveFileName(parent, f"Export {quoted(deck_name)}", start, filters)
     if not name:
         return None
     path = Path(name)
