@@ -35,8 +35,10 @@ bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/suite.py --quick --out "$${TMPDIR:-/tmp}/studyapp-RESULTS-quick.md" $(BENCH_ARGS)
 
 # SIGKILL `studyapp review` and `studyapp import` at random moments, 200 times: nothing lost, nothing half-done.
+# Then power cuts (Linux, root, loop devices; else skipped with the reason): every confirmed change on the disk.
 crash-test: $(STAMP)
 	$(BIN)/python benchmarks/crash_test.py
+	$(BIN)/python benchmarks/crash_test.py --power-cut
 
 # Fuzz every importer and the search language with 10,000 inputs each (the tests run 100), and the
 # hostile-card gallery; prints how many inputs each format was given. About ten minutes.

@@ -270,10 +270,14 @@ def restore_into(collection: Collection, backup: Path) -> None:
                 source.backup(connection)
             else:  # a WAL database cannot change its page size: copy through a rollback journal
                 connection.execute("PRAGMA journal_mode = DELETE")
+                # With a rollback journal the commit is the journal's deletion: EXTRA also syncs the folder
+                # after it, or a power cut could bring the journal back and roll the confirmed restore back.
+                connection.execute("PRAGMA synchronous = EXTRA")
                 try:
                     source.backup(connection)
                 finally:
                     connection.execute("PRAGMA journal_mode = WAL")
+                    connection.execute("PRAGMA synchronous = FULL")
         _migrate(collection.db)
     except sqlite3.Error as error:
         raise BackupError(

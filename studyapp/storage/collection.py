@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.storage.connection import open_database, schema_version
+from studyapp.storage.connection import close_database, open_database, schema_version
 from studyapp.storage.decks_store import DeckStore, PresetStore
 from studyapp.storage.errors import UNAMBIGUOUS, check_reachable, file_identity, storage_faults
 from studyapp.storage.notes_store import NoteStore
@@ -39,7 +39,8 @@ class Collection:
         return cls(open_database(path), path)
 
     def close(self) -> None:
-        self.db.close()
+        """Checkpoint (the ``.db`` file alone then holds every commit) and close; see ``close_database``."""
+        close_database(self.db)
 
     def __enter__(self) -> Collection:
         return self
