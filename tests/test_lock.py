@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.services.app import App, CollectionLocked
+from studyapp.services.app import App, CollectionError, CollectionLocked
 from studyapp.storage import CollectionLock
 from studyapp.storage.lock import lock_path_for
 
@@ -112,17 +112,18 @@ def test_opening_the_same_collection_twice_in_one_process_is_refused(app: App, c
         again.close()
 
 
-def test_a_refused_open_does_not_even_create_the_collection(tmp_path: Path) -> None:
+def test_a_refused_open_does_not_even_initialise_the_collection(tmp_path: Path) -> None:
     path = tmp_path / "new.db"
-    lock = CollectionLock.acquire(path)
+    lock = CollectionLock.acquire(path)  # a new collection is created empty, to hold the lock on the file itself
     try:
+        assert path.stat().st_size == 0
         with pytest.raises(CollectionLocked):
             App.open(path)
-        assert not path.exists()  # no database, no migrations, no bundled decks
+        assert path.stat().st_size == 0  # no database, no migrations, no bundled decks
     finally:
         lock.release()
     App.open(path).close()
-    assert path.exists()
+    assert path.stat().st_size > 0
 
 
 def test_a_lock_file_is_never_deleted_and_closing_twice_is_harmless(app: App, collection_path: Path) -> None:
@@ -134,10 +135,26 @@ def test_a_lock_file_is_never_deleted_and_closing_twice_is_harmless(app: App, co
     assert not app.lock.held
 
 
-def test_unreadable_contents_are_taken_over_when_nobody_holds_the_lock(collection_path: Path) -> None:
-    lock_path_for(collection_path).write_bytes(b"\xff garbage, not json")
+def test_a_lock_file_studyapp_did_not_write_is_left_untouched_and_the_open_refused(collection_path: Path) -> None:
+    App.open(collection_path).close()
+    before = collection_fingerprint(collection_path)
+    lock_path_for(collection_path).write_bytes(b"\xff someone's file, not json")
+    with pytest.raises(CollectionError) as refused:
+        App.open(collection_path)
+    assert str(refused.value) == (
+        f"{lock_path_for(collection_path)}: is not a studyapp lock file (it holds something else); it was left "
+        f"untouched; remove it if no studyapp has {collection_path} open"
+    )
+    assert lock_path_for(collection_path).read_bytes() == b"\xff someone's file, not json"
+    assert collection_fingerprint(collection_path) == before
+
+
+def test_an_owner_left_by_a_crash_is_taken_over_when_nobody_holds_the_lock(collection_path: Path) -> None:
+    App.open(collection_path).close()
+    lock_path_for(collection_path).write_text('{"pid": 1, "host": "elsewhere", "started": "2026"}\n')
     app = App.open(collection_path)
     try:
+        assert app.lock is not None and app.lock.took_over
         assert owner(collection_path)["pid"] == os.getpid()
         with pytest.raises(CollectionLocked, match=r"window \(process \d+\)$"):
             App.open(collection_path)

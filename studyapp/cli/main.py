@@ -26,6 +26,9 @@ from studyapp.services.app import App, CollectionError, ExportError, ImportFailu
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 
 FORMATS = ["qa", "csv", "quizlet", "apkg", "colpkg"]
+# Commands that only read: a collection that cannot be written (a read-only file, folder or disk) is opened
+# read-only for them; where it can be written they open it as every command does (migrated, one writer).
+READING_COMMANDS = ("decks", "search", "export", "stats")
 
 
 class CommandError(Exception):
@@ -92,7 +95,9 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
     if args.command in backup_command.COMMANDS:  # these also work on a damaged collection
         return backup_command.run(args, stdout)
     try:
-        app = backup_command.open_app(args.collection or default_collection_path())  # damage: a CollectionError
+        app = backup_command.open_app(  # damage: a CollectionError
+            args.collection or default_collection_path(), reading=args.command in READING_COMMANDS
+        )
     except (CollectionError, ImportFailure) as error:
         print(f"studyapp: {backup_command.open_error(args, error)}", file=sys.stderr)
         return 2

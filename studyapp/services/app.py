@@ -26,6 +26,7 @@ from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.review import ReviewSession
 from studyapp.storage import Collection, CollectionError, CollectionLock, CollectionLocked, StaleCardError, StorageError
+from studyapp.storage.lock import collection_writable
 
 if TYPE_CHECKING:  # importing is loaded when an import starts, not at every start
     from studyapp.services.import_job import ImportJob
@@ -56,25 +57,36 @@ class App:
         clock: Clock | None = None,
         rng: random.Random | None = None,
         decks_dir: Path | None = None,
+        read_only: bool = False,
     ) -> App:
         """Open the collection at ``path`` (creating it) and load or refresh the bundled decks.
 
         The collection's lock is taken first: if another process (or another App here) has it open,
-        ``CollectionLocked`` is raised before anything is read or written.
+        ``CollectionLocked`` is raised before anything is read or written. ``read_only``: read the
+        collection as it is (no migration, no bundled decks, no lock file written; a shared lock, so
+        several readers may read, never beside a writer); any write then fails with a ``StorageError``.
         """
-        lock = CollectionLock.acquire(path)
+        lock = CollectionLock.acquire(path, shared=read_only)
         try:
-            collection = Collection.open(path)
+            collection = Collection.open(lock.database_path, read_only=read_only)  # a symlink: its real path
         except BaseException:
             lock.release()
             raise
         app = cls(collection, clock or SystemClock(), rng or random.Random(), lock)
+        if read_only:
+            return app
         try:
             sync_bundled_decks(collection, decks_dir or bundled_decks_dir(), app.rng, app.clock)
         except BaseException:
             app.close()
             raise
         return app
+
+    @classmethod
+    def open_to_read(cls, path: Path, clock: Clock | None = None, rng: random.Random | None = None) -> App:
+        """Open for a command that only reads (decks, search, export, backup, stats): as ``open`` where the
+        collection can be written (migrated, its bundled decks refreshed, one writer), else read-only."""
+        return cls.open(path, clock, rng, read_only=not collection_writable(path))
 
     @classmethod
     @contextmanager

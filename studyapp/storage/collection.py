@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.storage.connection import close_database, open_database, schema_version
+from studyapp.storage.connection import close_database, open_database, open_read_only, schema_version
 from studyapp.storage.decks_store import DeckStore, PresetStore
 from studyapp.storage.errors import UNAMBIGUOUS, check_reachable, file_identity, storage_faults
 from studyapp.storage.notes_store import NoteStore
@@ -34,9 +34,10 @@ class Collection:
         self.schedule_changes = ScheduleChangeStore(db)
 
     @classmethod
-    def open(cls, path: Path | str) -> Collection:
+    def open(cls, path: Path | str, read_only: bool = False) -> Collection:
+        """Open (creating and migrating) the collection; ``read_only``: read it as it is, writing nothing."""
         path = Path(path)
-        return cls(open_database(path), path)
+        return cls(open_read_only(path) if read_only else open_database(path), path)
 
     def close(self) -> None:
         """Checkpoint (the ``.db`` file alone then holds every commit) and close; see ``close_database``."""

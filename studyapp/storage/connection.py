@@ -10,7 +10,7 @@ import sqlite_utils
 from studyapp.storage.errors import NOT_OPENED, CollectionError, StorageError, fault_kind, storage_faults
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
-__all__ = ["CollectionError", "check_file", "close_database", "open_database", "schema_version"]
+__all__ = ["CollectionError", "check_file", "close_database", "open_database", "open_read_only", "schema_version"]
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -57,6 +57,56 @@ def open_database(path: Path) -> sqlite_utils.Database:
         kind = fault_kind(error)
         if kind is not None:  # a read-only folder (WAL needs its -shm file), a full disk during a migration
             raise StorageError(path, kind, NOT_OPENED) from None
+        raise CollectionError(f"{path}: cannot be read as a collection ({error})") from None
+    return db
+
+
+class ReadOnlyLimit(CollectionError):
+    """What a read-only opening cannot do (migrate, read a journal without its ``-shm``); no damage."""
+
+
+def open_read_only(path: Path) -> sqlite_utils.Database:
+    """Open the collection at ``path`` for reading only: nothing is created, migrated or written beside it.
+
+    The caller holds the collection's shared lock, so no studyapp writes it meanwhile. Without a journal
+    (``-wal``) the file alone is the whole collection: it is opened ``immutable`` (SQLite then creates no
+    ``-wal`` or ``-shm``, which a read-only folder could not hold anyway). With one (left by a crash) it is
+    read with its journal (``mode=ro``), which needs its ``-shm`` file to exist or to be creatable.
+    """
+    path = Path(path)
+    check_file(path)
+    wal = path.with_name(path.name + "-wal")
+    with storage_faults(path, NOT_OPENED):
+        journal = wal.exists() and wal.stat().st_size > 0
+        uri = f"{path.resolve().as_uri()}?{'mode=ro' if journal else 'immutable=1'}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=5.0)
+    except sqlite3.Error as error:
+        raise _open_error(path, error) from None
+    db = sqlite_utils.Database(conn)
+    try:
+        db.execute("PRAGMA query_only = ON")  # and should anything try to write, it is refused
+        _check_identity(db, path)
+        version = schema_version(db)
+        if version == 0:
+            raise ReadOnlyLimit(f"{path}: is empty, not a collection yet; nothing was changed")
+        if version < LATEST_VERSION:
+            raise ReadOnlyLimit(
+                f"{path}: was written by an older studyapp (schema {version}; this one reads {LATEST_VERSION}) and "
+                "cannot be upgraded where it is read-only; open it once where it can be written"
+            )
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA cache_size = -32768")
+    except CollectionError:
+        conn.close()
+        raise
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        if journal and "unable to open" in str(error):
+            raise ReadOnlyLimit(
+                f"{path}: has changes in its journal ({wal.name}) that can only be read where its folder can be "
+                "written; open it once there"
+            ) from None
         raise CollectionError(f"{path}: cannot be read as a collection ({error})") from None
     return db
 

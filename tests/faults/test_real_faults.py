@@ -97,7 +97,8 @@ def test_a_collection_in_a_read_only_folder_is_refused_with_a_clear_message(
     )
     assert str(raised.value) == message
 
-    result = run_studyapp("--collection", str(path), "decks")
+    # A command that writes; one that only reads opens it read-only (tests/attacks/test_read_only.py).
+    result = run_studyapp("--collection", str(path), "add", "--deck", "Calcinosis", "front", "back")
     assert (result.returncode, result.stderr, result.stdout) == (2, f"studyapp: {message}\n", "")
     assert file_bytes(path.parent) == before
 
