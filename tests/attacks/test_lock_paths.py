@@ -349,3 +349,45 @@ def test_a_collection_path_that_is_a_pipe_or_a_dangling_link_is_refused_in_one_l
         f"{dangling}: is a symbolic link to nothing ({tmp_path / 'nowhere.db'}); it was left untouched",
     )
     assert not (tmp_path / "nowhere.db").exists()
+
+
+@pytest.mark.parametrize("second_path", [hard_link, symlink], ids=["hard link", "symlink"])
+def test_two_concurrent_imports_through_two_names_never_both_write(
+    collection_path: Path, tmp_path: Path, second_path: object
+) -> None:
+    """The attack as found: two imports at once through two names both said "N new", and one deck went missing."""
+    App.open(collection_path).close()
+    other = second_path(collection_path)  # type: ignore[operator]
+    sources = [qa_file(tmp_path, name, questions=1500) for name in ("alpha", "beta")]
+    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "studyapp", "--collection", str(path), "import", str(source)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=environment,
+        )
+        for path, source in zip((collection_path, other), sources, strict=True)
+    ]
+    outcomes = [run.communicate(timeout=120) + (run.returncode,) for run in runs]
+
+    if second_path is hard_link:
+        os.unlink(other)
+    app = App.open(collection_path)
+    try:
+        assert app.collection.integrity_check() == "ok"
+        names = {deck.name for deck in app.decks()}
+    finally:
+        app.close()
+    imported = 0
+    for (out, err, code), deck in zip(outcomes, ("Alpha", "Beta"), strict=True):
+        if code == 0:  # it had the collection to itself: all of its notes are there
+            assert out == f"{deck}: 1500 new, 0 updated, 0 unchanged\n" and err == "" and deck in names
+            imported += 1
+        else:  # refused before writing anything: one line, none of its notes
+            assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err, err
+            assert deck not in names
+    if second_path is symlink:
+        assert imported >= 1  # one of them had it (a hard link: both may be refused, as the file has two names)
