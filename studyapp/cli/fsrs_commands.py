@@ -59,7 +59,10 @@ def register(commands: Any) -> None:
 
 
 def import_log_from_args(app: App, args: argparse.Namespace, out: TextIO) -> None:
-    print(import_review_log(app, args.file, args.deck), file=out)
+    summary = import_review_log(app, args.file, args.deck)
+    print(summary, file=out)
+    for skip in summary.skipped:
+        print(f"  skipped {skip.place}: {skip.reason}", file=out)
 
 
 def _deck_name(app: App, name: str | None) -> str:

@@ -165,6 +165,8 @@ def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
     )
     summary = job.run()
     print(summary, file=out)
+    for warning in summary.warnings:
+        print(f"  warning: {warning}", file=out)
     for skip in summary.skipped:
         print(f"  skipped {skip.place}: {skip.reason}", file=out)
 

@@ -20,6 +20,11 @@ class DuplicatePolicy(str, enum.Enum):
     ADD = "add"  # add the imported note as a separate duplicate
 
 
+# The longest answer a log may record: Anki stops its timer at an hour at most. A longer one is impossible
+# (and 10**20 ms would not even fit the collection's 64-bit integers).
+MAX_REVIEW_MS = 24 * 60 * 60 * 1000
+
+
 @dataclass(frozen=True)
 class ReviewDraft:
     """One past review of one of the note's cards, as read from another app's log."""
@@ -99,6 +104,8 @@ class ImportDraft:
     ``name`` is the deck that notes without their own ``deck`` go to; ``description`` describes it.
     ``details`` says what was detected, for the import dialog and the summary
     (for example ``{"format": "csv", "delimiter": "tab", "encoding": "utf-8"}``).
+    ``warnings`` are one-line notes about what was imported but not exactly as it was in the file
+    (bytes that were not UTF-8, replaced), each naming the file and the place.
     """
 
     name: str
@@ -107,6 +114,7 @@ class ImportDraft:
     media: tuple[MediaFile, ...] = ()
     skipped: tuple[Skip, ...] = ()
     details: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

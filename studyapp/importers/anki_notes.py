@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from studyapp.core.deck_names import deck_name_problem
-from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
+from studyapp.core.drafts import MAX_REVIEW_MS, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind, Rating
 from studyapp.core.plain_text import plain_if_simple
@@ -120,13 +120,19 @@ class NoteMapper:
 
 
 def review_drafts(reviews: list[AnkiReview]) -> tuple[tuple[ReviewDraft, ...], int]:
-    """Reviews as drafts, and how many were left out for an impossible time or card number."""
+    """Reviews as drafts, and how many were left out for an impossible time, duration, rating or card number.
+
+    Impossible: before 1970, past the year 9999, a duration over a day (Anki stops its timer at an hour).
+    A time ahead of the clock is left out later, by the import service, which knows the time.
+    """
     drafts: list[ReviewDraft] = []
     bad = 0
     for review in reviews:
         try:
             if not isinstance(review.card_ord, int) or review.card_ord < 0:
                 raise ValueError(review.card_ord)
+            if review.at_ms < 0 or review.duration_ms > MAX_REVIEW_MS:
+                raise ValueError(review.at_ms)
             at = datetime.fromtimestamp(review.at_ms / 1000, tz=timezone.utc)
             rating = Rating(review.ease)
         except (ValueError, OverflowError, OSError, TypeError):

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from hashlib import sha256
 from pathlib import Path
 
@@ -68,6 +68,7 @@ class DelimitedPreview:
     deck_name: str
     tags: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    warnings: tuple[str, ...] = ()  # bytes of the head that were not UTF-8, replaced
 
 
 @dataclass(frozen=True)
@@ -376,7 +377,8 @@ def _notes(text: str, plan: _Plan, path: Path, progress: Progress | None) -> tup
 def read_delimited(path: Path, options: ImportOptions, progress: Progress | None = None) -> ImportDraft:
     """Read a CSV, TSV or other delimited file with the user's options; the uniform reader entry point."""
     decoded = decode_file(path, options.encoding)
-    return parse_delimited(decoded.text, path, options, decoded.encoding, progress)
+    draft = parse_delimited(decoded.text, path, options, decoded.encoding, progress)
+    return replace(draft, warnings=decoded.warnings(path)) if decoded.replaced else draft
 
 
 def sniff_delimited(path: Path, options: ImportOptions | None = None) -> DelimitedPreview:
@@ -408,6 +410,7 @@ def sniff_delimited(path: Path, options: ImportOptions | None = None) -> Delimit
         deck_name=plan.deck_name,
         tags=plan.tags,
         rows=tuple(tuple(row) for row in rows),
+        warnings=decoded.warnings(path),
     )
 
 

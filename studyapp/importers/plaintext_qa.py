@@ -182,7 +182,7 @@ def read_qa_file(path: Path, options: ImportOptions, progress: Progress | None =
     """Read a Q&A file with the user's options (deck name, encoding); the uniform reader entry point."""
     decoded = decode_file(path, options.encoding)
     draft = parse_qa(decoded.text, path, options.deck_name or deck_name_from_path(path), progress)
-    return replace(draft, details={**draft.details, "encoding": decoded.encoding})
+    return replace(draft, details={**draft.details, "encoding": decoded.encoding}, warnings=decoded.warnings(path))
 
 
 def _quote(text: str, limit: int = 50) -> str:

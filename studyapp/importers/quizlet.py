@@ -10,7 +10,7 @@ definitions hold the term separator again, and there are the most cards, wins.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
@@ -153,4 +153,5 @@ def _notes(
 def read_quizlet(path: Path, options: ImportOptions, progress: Progress | None = None) -> ImportDraft:
     """Read a Quizlet export with the user's options; the uniform reader entry point."""
     decoded = decode_file(path, options.encoding)
-    return parse_quizlet(decoded.text, path, options, decoded.encoding, progress)
+    draft = parse_quizlet(decoded.text, path, options, decoded.encoding, progress)
+    return replace(draft, warnings=decoded.warnings(path)) if decoded.replaced else draft

@@ -30,6 +30,7 @@ class ImportPreview:
     html: bool = False
     note_count: int | None = None  # known when the whole file was read for the preview
     skipped: int = 0
+    warnings: tuple[str, ...] = ()  # one line each: bytes that were not UTF-8 and were replaced
 
     @property
     def delimiter_label(self) -> str:
@@ -64,6 +65,7 @@ def preview_file(path: Path, options: ImportOptions | None = None) -> ImportPrev
             has_header=sniffed.has_header,
             columns=sniffed.columns,
             html=sniffed.html,
+            warnings=sniffed.warnings,
         )
     draft = read_file(Path(path), replace(options, format=kind, include_history=False))
     rows = tuple(
@@ -79,4 +81,5 @@ def preview_file(path: Path, options: ImportOptions | None = None) -> ImportPrev
         html=any(note.html for note in draft.notes),
         note_count=len(draft.notes),
         skipped=len(draft.skipped),
+        warnings=draft.warnings,
     )

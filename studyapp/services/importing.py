@@ -10,11 +10,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from itertools import islice, repeat
 
 from studyapp.core.cloze import cloze_numbers
-from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
+from studyapp.core.drafts import MAX_REVIEW_MS, DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import Scheduler, fuzz_seed
@@ -26,6 +26,9 @@ from studyapp.storage.notes_store import CardRow, NewCard, NoteRow, StoredNote
 Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 1000
 _CHUNK = 10_000  # new notes written at a time: the rows of a big file are never all in memory
+# History dated up to a day after the clock is a clock or time zone slip of the machine that wrote it;
+# beyond that it is impossible, and replayed it would schedule the card for then: it would vanish from study.
+FUTURE_SLACK = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class ImportSummary:
     skipped: tuple[Skip, ...] = ()
     media: int = 0
     details: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # one line each, naming the file and the place: imported, but not as written
 
     def __str__(self) -> str:
         text = f"{self.deck}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged"
@@ -187,13 +191,43 @@ class _Store:
         self.flush()
         self.bulk.finish()
 
-    def store_history(self, scheduler: Scheduler) -> None:
+    def store_history(self, scheduler: Scheduler) -> list[Skip]:
+        """Write each new card's past reviews; a ``Skip`` for each note whose history ran into the future."""
+        future: dict[str, tuple[NoteDraft, list[ReviewDraft], int]] = {}
         for card_id, note, ord_ in self.history:
-            reviews = [r for r in note.history if r.card_ord == ord_]
-            self.collection.reviews.add_history(card_id, history_entries(scheduler, card_id, reviews, self.rng))
+            past, ahead = split_future([r for r in note.history if r.card_ord == ord_], self.now)
+            if ahead:
+                _, left_out, kept = future.setdefault(note.guid, (note, [], 0))
+                future[note.guid] = (note, left_out + ahead, kept + len(past))
+            self.collection.reviews.add_history(card_id, history_entries(scheduler, card_id, past, self.rng))
+        now = self.now
+        return [Skip(f"note {note.line}", future_reason(ahead, kept, now)) for note, ahead, kept in future.values()]
 
 
 _KIND_VALUES = {kind: kind.value for kind in NoteKind}
+
+
+def split_future(reviews: Iterable[ReviewDraft], now: datetime) -> tuple[list[ReviewDraft], list[ReviewDraft]]:
+    """A card's reviews in time order, split into those up to ``FUTURE_SLACK`` after ``now`` and the later ones.
+
+    Everything from the first impossible one on is left out; in time order that is all of the later ones,
+    so the card keeps its real past and is scheduled from its last real answer.
+    """
+    limit = now + FUTURE_SLACK
+    ordered = sorted(reviews, key=lambda r: r.reviewed_at)
+    cut = next((i for i, review in enumerate(ordered) if review.reviewed_at > limit), len(ordered))
+    return ordered[:cut], ordered[cut:]
+
+
+def future_reason(ahead: list[ReviewDraft], kept: int, now: datetime) -> str:
+    """Why future-dated reviews were left out, in one line: how many, from when, and what was kept."""
+    first, now = min(review.reviewed_at for review in ahead).astimezone(timezone.utc), now.astimezone(timezone.utc)
+    count = "1 review" if len(ahead) == 1 else f"{len(ahead)} reviews"
+    earlier = "no earlier review" if not kept else "its earlier review" if kept == 1 else f"its {kept} earlier reviews"
+    return (
+        f"{count} dated {first:%Y-%m-%d %H:%M} UTC or later, more than a day after now ({now:%Y-%m-%d %H:%M} UTC),"
+        f" left out; {earlier} kept"
+    )
 
 
 def history_entries(
@@ -213,7 +247,7 @@ def history_entries(
         entries.append(
             ReviewEntry(
                 new_id(rng), card_id, review.reviewed_at, review.rating,
-                max(0, review.duration_ms), ReviewMode.FLIP, schedule, after,
+                min(max(0, review.duration_ms), MAX_REVIEW_MS), ReviewMode.FLIP, schedule, after,
             )
         )  # fmt: skip
         schedule = after
@@ -299,7 +333,9 @@ def store_draft(
                 store.update(stored, note, ords.get(stored.id, set()))
                 updated += 1
         store.finish()
-        store.store_history(scheduler or Scheduler())
+        skipped += store.store_history(scheduler or Scheduler())
         if progress is not None:
             progress(total, total)
-    return ImportSummary(draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), dict(draft.details))
+    return ImportSummary(
+        draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), dict(draft.details), draft.warnings
+    )

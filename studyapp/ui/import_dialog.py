@@ -153,6 +153,8 @@ class ImportDialog(QDialog):
             return "info", "Reading the file…"
         if problem is not None:
             return "error", problem
+        if self.preview is not None and self.preview.warnings:
+            return "info", "\n".join(f"Warning: {warning}" for warning in self.preview.warnings)
         return "", ""
 
     def _refresh(self) -> None:

@@ -23,6 +23,12 @@ class ImportSummaryView(QWidget):
         self.line_label = QLabel()
         self.line_label.setObjectName("ImportResultText")
         self.line_label.setWordWrap(True)
+        self.warnings_label = QLabel()  # bytes that were not UTF-8, replaced: one line per file
+        self.warnings_label.setObjectName("InlineMessage")
+        self.warnings_label.setProperty("kind", "info")
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.warnings_label.hide()
         self.summary_line = ""
         self.figures: dict[str, QLabel] = {}
         figures = QGridLayout()
@@ -55,6 +61,7 @@ class ImportSummaryView(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.title_label)
         layout.addWidget(self.line_label)
+        layout.addWidget(self.warnings_label)
         layout.addSpacing(4)
         layout.addLayout(figures)
         layout.addSpacing(4)
@@ -66,6 +73,8 @@ class ImportSummaryView(QWidget):
         self.title_label.setText(f"Imported into “{summary.deck}”")
         self.summary_line = str(summary)
         self.line_label.setText(self._sentence(summary))
+        self.warnings_label.setText("\n".join(f"Warning: {warning}" for warning in summary.warnings))
+        self.warnings_label.setVisible(bool(summary.warnings))
         counts = {
             "new": summary.new,
             "updated": summary.updated,
@@ -107,5 +116,6 @@ class ImportSummaryView(QWidget):
     def text(self) -> str:
         """Everything the page says, as plain text."""
         lines = [self.title_label.text(), self.summary_line, self.line_label.text()]
+        lines += [self.warnings_label.text()] if self.warnings_label.text() else []
         lines += [f"{caption} {self.figures[key].text()}" for key, caption in _FIGURES]
         return "\n".join(lines + self.skipped_reasons())
