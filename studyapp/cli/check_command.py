@@ -25,11 +25,19 @@ def register(commands: Any) -> None:
         action="store_true",
         help="reschedule mismatched cards from their history (logged) and move unused media files to .trash",
     )
+    check.add_argument(
+        "--thorough",
+        action="store_true",
+        help="SQLite's full integrity check (every index against its table; about ten times as long) "
+        "instead of its quick check",
+    )
     check.add_argument("--json", action="store_true", help="print the report as a JSON object")
 
 
 def check_from_args(app: App, args: argparse.Namespace, out: TextIO) -> int:
-    report = run_check(app.collection, app.clock, app.rng, app.media_dir, repair=args.repair)
+    report = run_check(
+        app.collection, app.clock, app.rng, app.media_dir, repair=args.repair, thorough=getattr(args, "thorough", False)
+    )
     if args.json:
         json.dump(report.to_json(), out, indent=2, ensure_ascii=False)
         out.write("\n")

@@ -1,11 +1,14 @@
 """Check Collection: is the file sound, does every card follow from its history, are media and search index right?
 
-* ``PRAGMA integrity_check`` and ``foreign_key_check``.
+* ``PRAGMA quick_check`` (``thorough``: ``integrity_check``, which also compares every index with its table; ten
+  times as long) on a thread of its own beside the rest, and ``foreign_key_check``.
 * Every card's schedule is recomputed from its answers and schedule changes (in time order) with its deck's
   current options; a card whose stored schedule differs is a mismatch. Repair gives it the replayed schedule
   and logs a ``reschedule`` change for it, all in one transaction, so the log stays the source of truth.
 * Media: files in the media folder that no note refers to (orphans: repair moves them to ``.trash``, never
   deletes them), and files notes refer to that are not there (missing: reported).
+* Cards dated absurdly far ahead (answered after now, or due beyond their maximum interval) are reported; the
+  log is append-only, so they are not repaired (:mod:`studyapp.services.check_schedules`).
 * The search index is rebuilt (it is derived from the notes), after counting what it held.
 
 :class:`CheckJob` opens its own connection, so it can run on a worker thread; ``cancel()`` stops it before
@@ -27,7 +30,7 @@ from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.sanitize import media_references
-from studyapp.core.scheduling import Scheduler, merged_history
+from studyapp.services.check_schedules import FarAhead, Mismatch, check_schedules
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.media import is_safe_name, media_dir_for
 from studyapp.storage import Collection
@@ -44,23 +47,15 @@ class CheckCancelled(Exception):
     """The check was cancelled before it wrote anything."""
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    card_id: int
-    deck: str
-    question: str
-    stored: Schedule
-    replayed: Schedule
-    latest: datetime | None = None  # the card's last answer or change: a repair is logged after it
-
-
 @dataclass
 class CheckReport:
     path: Path
     integrity: list[str] = field(default_factory=lambda: ["ok"])
+    thorough: bool = False  # PRAGMA integrity_check rather than quick_check
     foreign_keys: list[str] = field(default_factory=list)
     cards: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
+    far_ahead: list[FarAhead] = field(default_factory=list)  # reported, never repaired (the log is append-only)
     media_files: int = 0
     orphans: list[str] = field(default_factory=list)
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file name, note id)
@@ -73,6 +68,7 @@ class CheckReport:
     repair_error: str | None = None
     seconds: float = 0.0
     zone: tzinfo | None = None
+    checked_at: datetime | None = None  # the clock's time of the check
 
     @property
     def database_ok(self) -> bool:
@@ -82,14 +78,15 @@ class CheckReport:
     def problems(self) -> int:
         """Problems found (before any repair)."""
         index = 0 if self.index_ok and self.indexed == self.notes else 1
-        return (0 if self.database_ok else 1) + len(self.mismatches) + len(self.orphans) + len(self.missing) + index
+        found = len(self.mismatches) + len(self.far_ahead) + len(self.orphans) + len(self.missing)
+        return (0 if self.database_ok else 1) + found + index
 
     @property
     def unresolved(self) -> int:
         """Problems still there after the check (the search index is always rebuilt)."""
         schedules = len(self.mismatches) - self.rescheduled
         orphans = len(self.orphans) - len(self.trashed)
-        return (0 if self.database_ok else 1) + schedules + orphans + len(self.missing)
+        return (0 if self.database_ok else 1) + schedules + len(self.far_ahead) + orphans + len(self.missing)
 
     @property
     def repairable(self) -> bool:
@@ -104,6 +101,7 @@ class CheckReport:
             "problems": self.problems,
             "unresolved": self.unresolved,
             "integrity": self.integrity,
+            "integrity_check": "integrity_check" if self.thorough else "quick_check",
             "foreign_keys": self.foreign_keys,
             "cards": self.cards,
             "mismatches": [
@@ -111,6 +109,18 @@ class CheckReport:
                 for m in self.mismatches[:100]
             ],
             "mismatch_count": len(self.mismatches),
+            "far_ahead": [
+                {
+                    "card": f.card_id,
+                    "deck": f.deck,
+                    "reason": far_ahead_reason(f, self.checked_at, self.zone),
+                    "due": _iso(f.due),
+                    "last_event": _iso(f.latest),
+                    "last_review": _iso(f.last_review),
+                }
+                for f in self.far_ahead[:100]
+            ],  # fmt: skip
+            "far_ahead_count": len(self.far_ahead),
             "media_files": self.media_files,
             "orphans": self.orphans,
             "missing": [{"file": name, "note": note} for name, note in self.missing],
@@ -134,59 +144,39 @@ def run_check(
     media_dir: Path,
     repair: bool = False,
     progress: Progress | None = None,
+    thorough: bool = False,
 ) -> CheckReport:
-    """Check the collection (and with ``repair``, fix what can be fixed). Reads first, then writes."""
+    """Check the collection (and with ``repair``, fix what can be fixed). Reads first, then writes.
+    ``thorough``: SQLite's full integrity check rather than its quick one (see :meth:`CheckStore.integrity_check`)."""
     started = time.perf_counter()
     step = progress or (lambda _stage, _done, _total: None)
     store = CheckStore(collection.db)
-    report = CheckReport(collection.path or Path("?"), zone=clock.local_zone())
+    report = CheckReport(collection.path or Path("?"), zone=clock.local_zone(), checked_at=clock.now())
     step("Checking the database", 0, 1)
-    report.integrity = store.integrity_check()
-    report.foreign_keys = store.foreign_key_check()
-    step("Checking the database", 1, 1)
-    report.mismatches, report.cards = _schedule_mismatches(collection, store, step)
-    step("Checking media", 0, 1)
-    report.media_files, report.orphans, report.missing = _media_problems(store, media_dir)
-    report.notes, report.indexed = store.note_count(), store.indexed_count()
-    report.index_ok = store.index_consistent()
-    step("Checking media", 1, 1)
+    # SQLite's integrity check reads every page and index (seconds, for a big collection): it runs on a thread of
+    # its own, beside the replay, and is waited for before anything is written.
+    report.thorough = thorough
+    integrity = store.integrity_check_beside(collection.path, thorough)
+    try:
+        report.foreign_keys = store.foreign_key_check()
+        schedules = check_schedules(collection, store, clock.now(), step)
+        report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
+        step("Checking media", 0, 1)
+        report.media_files, report.orphans, report.missing = _media_problems(store, media_dir)
+        report.notes, report.indexed = store.note_count(), store.indexed_count()
+        report.index_ok = store.index_consistent()
+        step("Checking media", 1, 1)
+        report.integrity = integrity.result(lambda: step("Checking the database", 0, 1))
+        step("Checking the database", 1, 1)
+    except BaseException:
+        integrity.cancel()
+        raise
     # From here on it writes: no more cancelling.
     store.rebuild_index()
     if repair:
         _repair(collection, clock, rng, media_dir, report)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _schedule_mismatches(collection: Collection, store: CheckStore, step: Progress) -> tuple[list[Mismatch], int]:
-    decks = {deck.id: deck for deck in collection.decks.all()}
-    schedulers = {deck_id: Scheduler(deck.options.scheduler_config()) for deck_id, deck in decks.items()}
-    fallback = Scheduler()
-    total, done = store.card_count(), 0
-    found: list[tuple[int, int, Schedule, Schedule, datetime | None]] = []
-    step("Checking schedules", 0, total)
-    for batch in store.card_histories():
-        for card in batch:
-            events = merged_history(card.answers, card.changes)
-            if events:
-                replayed = schedulers.get(card.deck_id, fallback).replay_history(card.card_id, events)
-            elif card.stored.state is CardState.NEW:
-                replayed = Schedule()
-            else:
-                continue  # imported with progress and no history: its stored schedule is where it starts
-            if replayed != card.stored:
-                latest = max(
-                    [*(a.reviewed_at for a in card.answers), *(c.changed_at for c in card.changes)], default=None
-                )
-                found.append((card.card_id, card.deck_id, card.stored, replayed, latest))
-        done += len(batch)
-        step("Checking schedules", done, total)
-    questions = store.card_questions([card_id for card_id, *_ in found[:100]])
-    mismatches = [
-        Mismatch(card_id, decks[deck_id].name if deck_id in decks else "?", questions.get(card_id, ""), *schedules)
-        for card_id, deck_id, *schedules in found
-    ]
-    return mismatches, total
 
 
 def _media_problems(store: CheckStore, media_dir: Path) -> tuple[int, list[str], list[tuple[str, int]]]:
@@ -339,6 +329,34 @@ def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def far_ahead_reason(card: FarAhead, now: datetime | None, zone: tzinfo | None) -> str:
+    """Why a card is reported as dated far ahead, in words."""
+    due = f"due {_moment(card.due, None, zone)}" if card.due is not None else "no due date"
+    if not card.in_future:
+        return f"{due}, beyond its deck's maximum interval of {card.maximum_days:,} days"
+    moments = [moment for moment in (card.latest, card.last_review) if moment is not None]
+    return f"last answer dated {_moment(max(moments), None, zone)}, after now ({_moment(now, None, zone)}); {due}"
+
+
+def _far_ahead_lines(report: CheckReport, examples: int) -> list[str]:
+    if not report.far_ahead:
+        return []
+    count = len(report.far_ahead)
+    lines = [f"  {_plural(count, 'card')} {'is' if count == 1 else 'are'} dated far ahead (answers after now, "
+             "or due beyond the maximum interval):"]  # fmt: skip
+    for card in report.far_ahead[:examples]:
+        lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
+        lines.append(f"      {far_ahead_reason(card, report.checked_at, report.zone)}")
+    lines += _more(examples, count)
+    lines.append("  Not repaired: the review log is append-only. If this computer's clock is right, they were answered")
+    lines.append("  or imported with a clock that was ahead.")
+    return lines
+
+
 def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
     """The report for a person: a heading per part, counts, the first ``examples`` of each problem."""
     lines = [f"Checked {report.path.name}: {_plural(report.cards, 'card')}, {_plural(report.notes, 'note')}, "
@@ -363,6 +381,7 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
         lines += _more(examples, len(report.mismatches))
         if report.rescheduled:
             lines.append(f"  Repaired: {_plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
+    lines += _far_ahead_lines(report, examples)
     lines += ["", "Media"]
     if not report.orphans and not report.missing and not report.media_files:
         lines.append("  No media files, and no note refers to one.")

@@ -1,0 +1,109 @@
+"""The fast replay of Check Collection gives exactly the schedule the reference replay (:class:`Scheduler`) gives."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
+
+from studyapp.core.fast_replay import DAY_MS, FastReplay
+from studyapp.core.model import Rating, Schedule
+from studyapp.core.scheduling import Scheduler, SchedulerConfig, fuzz_seed
+from studyapp.storage.codec import from_ms, schedule_to_row
+
+T0_MS = int(datetime(2025, 1, 6, 9, 30, tzinfo=timezone.utc).timestamp() * 1000)
+MINUTE = 60_000
+
+
+def random_parameters(rng: random.Random) -> tuple[float, ...]:
+    """FSRS-6 parameters drawn within the package's bounds (half the time near the defaults)."""
+    if rng.random() < 0.5:
+        return tuple(DEFAULT_PARAMETERS)
+    return tuple(
+        round(rng.uniform(low, high), 4)
+        for low, high in zip(LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS, strict=True)
+    )
+
+
+def random_config(rng: random.Random) -> SchedulerConfig:
+    steps = [timedelta(minutes=m) for m in (1, 10, 30, 60 * 24, 2)]
+    return SchedulerConfig(
+        desired_retention=rng.choice([0.70, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99]),
+        learning_steps=tuple(rng.sample(steps, rng.randint(0, 3))),
+        relearning_steps=tuple(rng.sample(steps, rng.randint(0, 2))),
+        maximum_interval_days=rng.choice([1, 2, 3, 7, 30, 365, 36500]),
+        parameters=random_parameters(rng),
+        fuzz=rng.random() < 0.9,
+    )
+
+
+def random_history(rng: random.Random, count: int) -> tuple[list[int], list[int]]:
+    """Strictly increasing answer times with gaps from a second to a year, and their ratings."""
+    times, ratings, moment = [], [], T0_MS
+    for _ in range(count):
+        moment += rng.choice(
+            [1000, MINUTE, 10 * MINUTE, 6 * 3_600_000, DAY_MS - 1, DAY_MS, 3 * DAY_MS + 7, 40 * DAY_MS]
+        )
+        moment += rng.randint(0, DAY_MS) if rng.random() < 0.5 else 0
+        if rng.random() < 0.02:
+            moment += 365 * DAY_MS
+        times.append(moment)
+        ratings.append(rng.choices([1, 2, 3, 4], [0.2, 0.1, 0.55, 0.15])[0])
+    return times, ratings
+
+
+COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+
+
+def as_row(schedule: Schedule) -> tuple:
+    row = schedule_to_row(schedule)
+    return tuple(row[name] for name in COLUMNS)
+
+
+def reference(scheduler: Scheduler, card_id: int, times: list[int], ratings: list[int], start: Schedule) -> Schedule:
+    schedule = start
+    for moment, rating in zip(times, ratings, strict=True):
+        rng = random.Random(fuzz_seed(card_id, schedule.reps))
+        schedule = scheduler.answer(schedule, Rating(rating), from_ms(moment), rng)  # type: ignore[arg-type]
+    return schedule
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_fast_replay_is_the_reference_replay_bit_for_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    config = random_config(rng)
+    scheduler, fast = Scheduler(config), FastReplay(config)
+    assert fast.supported
+    for _card in range(60):
+        card_id = rng.getrandbits(63)
+        times, ratings = random_history(rng, rng.randint(0, 40))
+        start, start_row = Schedule(), None
+        kind = rng.random()
+        if kind < 0.1:  # a new card with counts (a reset card)
+            start = Schedule(reps=rng.randint(1, 9), lapses=rng.randint(0, 4))
+            start_row = as_row(start)
+        elif kind < 0.3 and times:  # a rescheduled card: its state as another preset replayed it
+            cut = rng.randint(1, len(times))
+            other = Scheduler(random_config(rng))
+            start = reference(other, card_id, times[:cut], ratings[:cut], Schedule())
+            start_row = as_row(start)
+            times, ratings = times[cut:], ratings[cut:]
+        expected = as_row(reference(scheduler, card_id, times, ratings, start))
+        assert fast.replay(card_id, times, ratings, start_row) == expected, (config, start, times, ratings)
+
+
+def test_what_the_fast_replay_declines() -> None:
+    fast = FastReplay(SchedulerConfig())
+    assert fast.replay(1, [T0_MS, T0_MS], [3, 3]) is None  # two answers in one millisecond
+    assert fast.replay(1, [T0_MS + 5, T0_MS], [3, 3]) is None  # out of order
+    assert fast.replay(1, [T0_MS], [5]) is None  # not a rating
+    review = (2, None, 3.0, 5.0, T0_MS, T0_MS, 3, 0)
+    assert fast.replay(1, [], [], review) == review  # no answers: the start as it is
+    assert fast.replay(1, [T0_MS + DAY_MS], [3], (2, None, None, 5.0, T0_MS, T0_MS, 3, 0)) is None  # no stability
+    assert fast.replay(1, [T0_MS + DAY_MS], [3], (1, None, 3.0, 5.0, T0_MS, T0_MS, 3, 0)) is None  # in steps, no step
+    assert fast.replay(1, [T0_MS + DAY_MS], [3], (2, None, 3.0, 5.0, T0_MS, None, 3, 0)) is None  # never reviewed
+    assert fast.replay(1, [(1 << 32) * 1000], [3]) is None  # after 2106
+    odd = FastReplay(SchedulerConfig(learning_steps=(timedelta(microseconds=1500),)))
+    assert not odd.supported and odd.replay(1, [T0_MS], [3]) is None
