@@ -58,9 +58,9 @@ for line in sys.stdin:
 class Holder:
     """Another studyapp process with the collection open through ``path``, driven line by line."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, prelude: str = "") -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-c", HOLDER, str(path)],
+            [sys.executable, "-c", prelude + HOLDER, str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -391,3 +391,32 @@ def test_two_concurrent_imports_through_two_names_never_both_write(
             assert deck not in names
     if second_path is symlink:
         assert imported >= 1  # one of them had it (a hard link: both may be refused, as the file has two names)
+
+
+# As on macOS and the BSDs, where a flock on the collection would block SQLite's own locks.
+LOCK_FILE_ONLY = "import studyapp.storage.lock as lock_module; lock_module.LOCKS_DATABASE = False\n"
+
+
+def studyapp_lock_file_only(*args: str) -> subprocess.CompletedProcess[str]:
+    script = LOCK_FILE_ONLY + "import sys; from studyapp.main import main; raise SystemExit(main(sys.argv[1:]))"
+    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, env=environment, cwd=REPO, timeout=60
+    )
+
+
+@pytest.mark.parametrize("second_path", [symlink, dot_dot], ids=["symlink", "../ path"])
+def test_where_the_lock_file_is_the_lock_a_second_name_is_still_refused(
+    collection_path: Path, tmp_path: Path, holder: list[Holder], second_path: object
+) -> None:
+    first = Holder(collection_path, prelude=LOCK_FILE_ONLY)
+    holder.append(first)
+    other = second_path(collection_path)  # type: ignore[operator]
+    fingerprint = collection_fingerprint(collection_path)
+    refused_once(studyapp_lock_file_only("--collection", str(other), "decks"), already_open(other, first.process.pid))
+    result = studyapp_lock_file_only("--collection", str(other), "import", str(qa_file(tmp_path, "second")))
+    refused_once(result, already_open(other, first.process.pid))
+    assert collection_fingerprint(collection_path) == fingerprint
+    assert first.say("answer") == "Saved"
+    assert first.say("close") == "closed"
+    assert studyapp_lock_file_only("--collection", str(other), "decks").returncode == 0
