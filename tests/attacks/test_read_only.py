@@ -14,12 +14,12 @@ does for a user on a read-only disk. Skipped with the reason where nothing can b
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -298,12 +298,12 @@ def test_a_read_only_app_refuses_writes_in_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "collection.db-wal").exists()
 
 
-def test_export_from_a_read_only_folder_writes_the_package_with_its_media(
-    read_only_folder: Path, tmp_path: Path
-) -> None:
-    exported = tmp_path / "calcinosis.csv"
+def test_export_of_a_package_from_a_read_only_folder(read_only_folder: Path, tmp_path: Path) -> None:
+    before = file_bytes(read_only_folder.parent)
+    exported = tmp_path / "calcinosis.apkg"
     result = studyapp("--collection", str(read_only_folder), "export", str(exported), "--deck", "Calcinosis")
-    assert result.returncode == 0, result.stderr
-    with exported.open(encoding="utf-8") as handle:
-        rows = [row for row in csv.reader(handle, delimiter="\t") if row and not row[0].startswith("#")]
-    assert len(rows) == 29
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == f"Calcinosis: 29 notes exported to {exported}\n"
+    with zipfile.ZipFile(exported) as package:
+        assert {"collection.anki2", "media"} <= set(package.namelist())
+    assert file_bytes(read_only_folder.parent) == before
