@@ -7,6 +7,7 @@ restore must also work when the collection is damaged (it is moved aside then, n
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -45,9 +46,17 @@ def register(commands: Any) -> None:
     restore_parser.add_argument("file", type=Path, metavar="FILE", help="a backup file (or its name in the list)")
 
 
+def _collection_path(args: argparse.Namespace) -> Path:
+    """The collection as the lock opens it: through its real path where a symlink leads to it, so its backups
+    are those beside the real file (where ``backup`` and the window make them) whichever name was given."""
+    path = Path(args.collection or default_collection_path())
+    real = Path(os.path.realpath(path))
+    return path if Path(os.path.abspath(path)) == real else real
+
+
 def open_error(args: argparse.Namespace, error: CollectionError | ImportFailure) -> str:
     """The one line for a collection that cannot be opened; a damaged one gets a hint to restore."""
-    path = Path(args.collection or default_collection_path())
+    path = _collection_path(args)
     if isinstance(error, CollectionError) and is_damaged(path, error):
         return f"{path}: is damaged; restore a backup with 'studyapp restore FILE' (see 'studyapp backups')"
     return str(error)
@@ -55,7 +64,7 @@ def open_error(args: argparse.Namespace, error: CollectionError | ImportFailure)
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    path = Path(args.collection or default_collection_path())
+    path = _collection_path(args)
     try:
         if args.command == "backups":
             _list(path, out)

@@ -420,3 +420,15 @@ def test_where_the_lock_file_is_the_lock_a_second_name_is_still_refused(
     assert first.say("answer") == "Saved"
     assert first.say("close") == "closed"
     assert studyapp_lock_file_only("--collection", str(other), "decks").returncode == 0
+
+
+def test_a_symlinked_collection_has_one_set_of_backups_whichever_name_is_used(collection_path: Path) -> None:
+    App.open(collection_path).close()
+    link = symlink(collection_path)
+    made = studyapp("--collection", str(link), "backup")
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip())
+    assert backup.parent == collection_path.with_name("collection.backups")
+    for name in (link, collection_path):
+        listed = studyapp("--collection", str(name), "backups")
+        assert listed.returncode == 0 and listed.stdout.startswith(f"{backup}  "), listed.stdout
