@@ -67,7 +67,8 @@ class CheckDialog(QDialog):
         self.view.hide()
         self.repair_button = QPushButton("Repair")
         self.repair_button.setToolTip(
-            "Reschedule the cards from their review log (logged) and move unused media files to .trash"
+            "Reschedule the cards from their review log (logged) and move unused media files to .trash. "
+            "Cards with answers dated after now stay as they are: the review log is append-only."
         )
         self.repair_button.clicked.connect(self.repair)
         self.repair_button.hide()
