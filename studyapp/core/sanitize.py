@@ -14,6 +14,8 @@ from urllib.parse import unquote
 
 import nh3
 
+from studyapp.core.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, needs_normalizing, nesting, normalize
+
 _TAGS = {
     "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
@@ -36,6 +38,9 @@ _LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 _SIZE = re.compile(r"^\d{1,4}%?$")
 _SPAN = re.compile(r"^\d{1,3}$")
 _MAX_PASSES = 4  # the cleaned HTML settles after one more pass, two for the oddest tag soup
+# Up to this many tags nh3 is given the field as it is (its parse costs at most milliseconds); more, and the
+# field is rewritten well-nested first (linear), which nh3 then parses in time proportional to its length.
+_MAX_TAGS_AS_IS = 256
 
 
 def _is_media_name(value: str) -> bool:
@@ -71,7 +76,20 @@ def _clean_once(html: str) -> str:
 
 
 def clean_html(html: str) -> str:
-    """The HTML with everything outside the allow-list removed; cleaning it again changes nothing."""
+    """The HTML with everything outside the allow-list removed; cleaning it again changes nothing.
+
+    Linear in the length of ``html`` whatever its nesting: a field with many tags is first rewritten
+    well-nested and at most ``MAX_DEPTH`` deep (``studyapp.core.html_nesting``), and so is a result
+    nested deeper than that, or with tables in tables more than ``MAX_TABLE_DEPTH`` deep.
+    """
+    cleaned = _clean_until_stable(normalize(html) if needs_normalizing(html, _MAX_TAGS_AS_IS) else html)
+    depth, tables = nesting(cleaned)
+    if depth > MAX_DEPTH or tables > MAX_TABLE_DEPTH:
+        cleaned = _clean_until_stable(normalize(cleaned))
+    return cleaned
+
+
+def _clean_until_stable(html: str) -> str:
     # One pass can leave a tree that parses differently when read again (a <p> left inside a <p> once the
     # tag between them is gone; the ``rel`` nh3 gives a link moves): clean until nothing changes, so that
     # stored HTML, which is cleaned again when shown and when re-imported, is stable.

@@ -9,6 +9,10 @@ Images load from the collection's media folder only: ``loadResource`` accepts a 
 resolves inside that folder and refuses everything else (http, file:, data:, paths that climb out),
 and the document asks the view alone, so nothing is ever fetched from elsewhere. Images wider than
 the text column are scaled down to fit it.
+
+A card is laid out within a budget (``studyapp.core.face_budget``), so that any card is shown in well
+under 100 ms whatever it holds: a card cut to it has a bar below the text saying so, with "Show all",
+which lays out more of it (bounded as well; past that the bar says how much is not shown).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QWidget
 
-from studyapp.core.render import CardFaces, text_to_html
+from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
+from studyapp.core.model import Card
+from studyapp.core.render import CardFaces, card_faces, text_to_html
 from studyapp.services.media import is_safe_name
 from studyapp.ui.card_images import fit_images
 from studyapp.ui.style import theme_for
@@ -69,6 +75,48 @@ def is_short(answer_html: str) -> bool:
     return len(text.strip()) <= SHORT_ANSWER and len(_BLOCK.findall(answer_html)) <= 1
 
 
+class CutBar(QFrame):
+    """Below a card cut to its budget: what is not shown, and "Show all" while more can be laid out."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("CardCutBar")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.show_all_button = QPushButton("Show all")
+        self.show_all_button.setObjectName("ShowAllButton")
+        self.show_all_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the reviewer
+        self.show_all_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(SIDE_PADDING, 8, SIDE_PADDING, 8)  # ``place`` lines it up with the text
+        layout.setSpacing(16)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.show_all_button)
+
+    def place(self, left: int, bottom: int, width: int, side: int) -> int:
+        """Put the bar across ``width`` above ``bottom``, its content in the text's column; its height."""
+        layout = self.layout()
+        layout.setContentsMargins(side, 8, side, 8)
+        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1  # the label wraps
+        if height <= 0:
+            height = layout.totalSizeHint().height()
+        self.setGeometry(left, bottom - height, width, height)
+        return height
+
+    def set_state(self, expandable: bool, card: Card | None) -> None:
+        theme = theme_for(self.palette())
+        self.setStyleSheet(
+            f"QFrame#CardCutBar {{ background: {theme.surface_alt}; border-top: 1px solid {theme.border}; }}"
+            f"QFrame#CardCutBar QLabel {{ color: {theme.muted}; font-size: 13px; }}"
+        )
+        size = f" ({len(card.front) + len(card.back):,} characters)" if card is not None else ""
+        if expandable:
+            self.label.setText(f"This card is long{size}: only its first part is shown.")
+        else:
+            self.label.setText(f"This card is very long{size}: its first part is shown. The note keeps all of it.")
+        self.show_all_button.setVisible(expandable)
+
+
 class CardView(QTextBrowser):
     def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,30 +142,90 @@ class CardView(QTextBrowser):
         self._answer: str | None = None
         self._centring = False
         self._applied_stylesheet = ""
+        self._card: Card | None = None  # the card shown with ``show_card``, for "Show all"
+        self._revealed = False
+        self._showing_all = False
+        self._faces_of: tuple[Card, Budget, CardFaces] | None = None
+        self.cut_bar = CutBar(self)
+        self.cut_bar.show_all_button.clicked.connect(self.show_all)
+        self.cut_bar.hide()
 
     # -- content -----------------------------------------------------------------------------------
 
+    def show_card(self, card: Card, revealed: bool) -> None:
+        """A card as the reviewer shows it, within the first view's budget ("Show all" lays out more)."""
+        # The reveal (or an edit) keeps "Show all"; the next card, or the same card asked again, does not.
+        same = self._card is not None and self._card.id == card.id and (revealed or not self._revealed)
+        self._card, self._revealed = card, revealed
+        self._showing_all = self._showing_all and same
+        self._show(self._faces(card, SHOW_ALL if self._showing_all else FIRST_VIEW), revealed)
+
+    def _faces(self, card: Card, budget: Budget) -> CardFaces:
+        """The faces of ``card``, built once for the question and its reveal (cards are immutable)."""
+        if self._faces_of is None or self._faces_of[0] is not card or self._faces_of[1] is not budget:
+            self._faces_of = (card, budget, card_faces(card, budget))
+        return self._faces_of[2]
+
+    def show_all(self) -> None:
+        """More of a card cut to the first view's budget: up to ``SHOW_ALL``."""
+        if self._card is None or self._showing_all:
+            return
+        self._showing_all = True
+        self._show(self._faces(self._card, SHOW_ALL), self._revealed)
+
     def show_faces(self, faces: CardFaces, revealed: bool) -> None:
-        """A card as the reviewer shows it: the question, or after the reveal the question and the answer."""
+        """Faces as given: the question, or after the reveal the question and the answer."""
+        self._card, self._showing_all = None, False
+        self._show(faces, revealed)
+
+    def _show(self, faces: CardFaces, revealed: bool) -> None:
         if revealed:
             self._question, self._answer = faces.revealed_question, faces.answer
         else:
             self._question, self._answer = faces.question, None
+        self._set_cut(faces.cut)
         self._render()
 
     def show_question(self, front: str) -> None:
         """Plain text as a question (escaped)."""
+        self._card, self._showing_all = None, False
         self._question, self._answer = text_to_html(front), None
+        self._set_cut(False)
         self._render()
 
     def show_answer(self, front: str, back: str) -> None:
         """Plain text as a question and its answer (escaped)."""
+        self._card, self._showing_all = None, False
         self._question, self._answer = text_to_html(front), text_to_html(back)
+        self._set_cut(False)
         self._render()
+
+    def _set_cut(self, cut: bool) -> None:
+        """The bar below a card that is not all shown; "Show all" while there is more to lay out."""
+        if not cut:
+            self.cut_bar.hide()
+            self.setViewportMargins(0, 0, 0, 0)
+            return
+        expandable = self._card is not None and not self._showing_all
+        self.cut_bar.set_state(expandable, self._card)
+        self.cut_bar.show()
+        self._place_cut_bar()
+
+    def _place_cut_bar(self) -> None:
+        rect = self.contentsRect()
+        side = max(SIDE_PADDING, (rect.width() - MAX_READING_WIDTH) // 2)
+        height = self.cut_bar.place(rect.left(), rect.bottom() + 1, rect.width(), side)
+        if self.viewportMargins().bottom() != height:
+            self.setViewportMargins(0, 0, 0, height)
 
     @property
     def answer_shown(self) -> bool:
         return self._answer is not None
+
+    @property
+    def shown_html(self) -> str:
+        """The HTML of the faces laid out now (the question, and the answer once revealed)."""
+        return self._question + (self._answer or "")
 
     def _stylesheet(self) -> str:
         theme = theme_for(self.palette())
@@ -191,6 +299,8 @@ class CardView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self.cut_bar.isVisible():
+            self._place_cut_bar()
         self._recentre()
 
     def column_width(self) -> int:
@@ -208,16 +318,19 @@ class CardView(QTextBrowser):
             frame = document.rootFrame()
             form = frame.frameFormat()
             side = max(SIDE_PADDING, (self.viewport().width() - MAX_READING_WIDTH) // 2)
-            form.setLeftMargin(side)
-            form.setRightMargin(side)
-            form.setTopMargin(0)
-            form.setBottomMargin(0)
-            frame.setFrameFormat(form)
+            margins = (form.leftMargin(), form.rightMargin(), form.topMargin(), form.bottomMargin())
+            if margins != (side, side, VERTICAL_PADDING, VERTICAL_PADDING):
+                form.setLeftMargin(side)
+                form.setRightMargin(side)
+                form.setTopMargin(VERTICAL_PADDING)
+                form.setBottomMargin(VERTICAL_PADDING)
+                frame.setFrameFormat(form)  # every change lays the whole document out again: one at most here
             fit_images(document, self.column_width(), self.image_size)
-            content = document.size().height()
+            content = document.size().height() - 2 * VERTICAL_PADDING
             spare = self.viewport().height() - content
-            form.setTopMargin(max(VERTICAL_PADDING, spare * 0.44))
-            form.setBottomMargin(VERTICAL_PADDING)
-            frame.setFrameFormat(form)
+            top = max(VERTICAL_PADDING, spare * 0.44)
+            if top != VERTICAL_PADDING:  # a short card, cheap to lay out again
+                form.setTopMargin(top)
+                frame.setFrameFormat(form)
         finally:
             self._centring = False

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.model import Card, Rating, ReviewMode
-from studyapp.core.render import card_faces
 from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review import ReviewSession
 from studyapp.ui.answer_bar import AnswerBar
@@ -171,7 +170,7 @@ class Reviewer(QWidget):
             return
         self.card_mode = session.quiz.mode_for(card)
         self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
-        self.card_view.show_faces(card_faces(card), revealed=False)
+        self.card_view.show_card(card, revealed=False)
         self.typed_panel.setVisible(self.card_mode is ReviewMode.TYPE)
         self.choice_panel.setVisible(self.card_mode is ReviewMode.CHOICE)
         if self.card_mode is ReviewMode.TYPE:
@@ -199,7 +198,7 @@ class Reviewer(QWidget):
         if session is None or session.current is None or self.revealed or self.card_mode is not ReviewMode.FLIP:
             return
         card = session.current
-        self.card_view.show_faces(card_faces(card), revealed=True)
+        self.card_view.show_card(card, revealed=True)
         self.answer_bar.show_ratings(session.interval_labels())
 
     def check_typed(self, typed: str) -> None:
@@ -210,7 +209,7 @@ class Reviewer(QWidget):
             return
         match = session.quiz.check(card, typed)
         self.typed_panel.show_result(match)
-        self.card_view.show_faces(card_faces(card), revealed=True)
+        self.card_view.show_card(card, revealed=True)
         self.answer_bar.show_ratings(session.interval_labels(), suggested=match.rating)
         self.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys now grade
 
@@ -256,7 +255,7 @@ class Reviewer(QWidget):
             return
         rating = session.quiz.choice_rating(options, index)
         self.choice_panel.show_result(index)
-        self.card_view.show_faces(card_faces(card), revealed=True)
+        self.card_view.show_card(card, revealed=True)
         self.answer_bar.show_continue(f"{'Right' if rating is Rating.GOOD else 'Wrong'}: {rating.label} · Enter")
         self.undo_hint.setVisible(session.can_undo)
 
@@ -272,7 +271,7 @@ class Reviewer(QWidget):
             return
         session.current = card
         self.shown_card = card
-        self.card_view.show_faces(card_faces(card), revealed=self.revealed)
+        self.card_view.show_card(card, revealed=self.revealed)
 
     def undo(self) -> bool:
         """Take back the last answer and show that card's question again."""
