@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/search_speed.py
 	$(BIN)/python benchmarks/browser_open.py
 	$(BIN)/python benchmarks/stats_speed.py --collection "$$($(BIN)/python benchmarks/generate.py --print-path)"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_render.py
 
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/suite.py --quick --out "$${TMPDIR:-/tmp}/studyapp-RESULTS-quick.md" $(BENCH_ARGS)
