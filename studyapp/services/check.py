@@ -9,7 +9,8 @@
   deletes them), and files notes refer to that are not there (missing: reported).
 * Cards dated absurdly far ahead (answered after now, or due beyond their maximum interval) are reported; the
   log is append-only, so they are not repaired (:mod:`studyapp.services.check_schedules`).
-* The search index is rebuilt (it is derived from the notes), after counting what it held.
+* The search index is checked (FTS5's integrity check against the notes, and its count) and rebuilt unless it is
+  whole (it is derived from the notes).
 
 :class:`CheckJob` opens its own connection, so it can run on a worker thread; ``cancel()`` stops it before
 it writes anything.
@@ -94,7 +95,7 @@ class CheckReport:
 
     @property
     def unresolved(self) -> int:
-        """Problems still there after the check (the search index is always rebuilt)."""
+        """Problems still there after the check (a search index that is not whole is always rebuilt)."""
         schedules = len(self.mismatches) - self.rescheduled
         orphans = len(self.orphans) - len(self.trashed)
         return (0 if self.database_ok else 1) + schedules + len(self.far_ahead) + orphans + len(self.missing)
@@ -183,7 +184,8 @@ def run_check(
         integrity.cancel()
         raise
     # From here on it writes: no more cancelling.
-    store.rebuild_index()
+    if not (report.index_ok and report.indexed == report.notes):  # FTS5's own check found it whole: nothing to redo
+        store.rebuild_index()
     if repair:
         _repair(collection, clock, rng, media_dir, report)
     report.seconds = time.perf_counter() - started

@@ -144,7 +144,7 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
         lines += _more(examples, len(report.missing))
     lines += ["", "Search index"]
     if report.index_ok and report.indexed == report.notes:
-        lines.append(f"  {_plural(report.notes, 'note')}, all indexed; rebuilt.")
+        lines.append(f"  {_plural(report.notes, 'note')}, all indexed.")
     else:
         lines.append(f"  {_plural(report.indexed, 'note')} of {report.notes:,} were indexed; rebuilt with all of them.")
     lines.append("")

@@ -26,6 +26,7 @@ from studyapp.core.deck_options import Deck
 from studyapp.core.fast_replay import DAY_MS, FastReplay
 from studyapp.core.model import CardState, Schedule
 from studyapp.core.scheduling import Scheduler, SchedulerConfig, merged_history
+from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection
 from studyapp.storage.check_store import CardHistory, CheckStore
 from studyapp.storage.codec import from_ms, to_ms
@@ -112,13 +113,14 @@ def check_schedules(collection: Collection, store: CheckStore, now: datetime, st
     total = store.card_count()
     step(STAGE, 0, total)
     answers, changes = _Aligned(store.answer_rows()), _Aligned(store.change_rows())
-    for done, row in enumerate(store.card_rows(), 1):
-        checker.card(row, answers.get(row[0]), changes.get(row[0]))
-        if done % _BATCH == 0:
-            step(STAGE, done, total)
-    for start in range(0, len(checker.declined), _BATCH):
-        for history in store.histories_of(checker.declined[start : start + _BATCH]):
-            checker.card_history(history)
+    with cyclic_gc_paused():  # many small acyclic objects, kept until the end: full collections would walk them
+        for done, row in enumerate(store.card_rows(), 1):
+            checker.card(row, answers.get(row[0]), changes.get(row[0]))
+            if done % _BATCH == 0:
+                step(STAGE, done, total)
+        for start in range(0, len(checker.declined), _BATCH):
+            for history in store.histories_of(checker.declined[start : start + _BATCH]):
+                checker.card_history(history)
     step(STAGE, total, total)
     checker.found.sort(key=lambda item: item[0])
     checker.ahead.sort(key=lambda item: item[0])
@@ -235,15 +237,14 @@ def _fast_replay(
     times: list[int] = []
     ratings: list[int] = []
     if answers is not None:
-        _card, joined, count, lowest, highest = answers
+        _card, joined_times, joined_ratings, count = answers
         try:
-            values = [int(value) for value in joined.split(",")]
-        except (AttributeError, ValueError):  # a time too big for ``* 8``, a NULL, text
+            times = list(map(int, joined_times.split(",")))
+            ratings = list(map(int, joined_ratings))  # one digit each (the schema allows 1 to 4)
+        except (AttributeError, TypeError, ValueError):  # a NULL, a REAL, text
             return None
-        if len(values) != count or lowest is None or not 1 <= lowest <= highest <= 4:
+        if len(times) != count or len(ratings) != count:
             return None
-        times = [value >> 3 for value in values]
-        ratings = [value & 7 for value in values]
     start: tuple[Any, ...] | None
     if changes is not None:
         _card, change_times, start = changes
