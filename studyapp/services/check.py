@@ -32,7 +32,7 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
 from studyapp.core.sanitize import media_references
 from studyapp.services.check_report import EXAMPLES, TRASH, describe, far_ahead_reason, iso, report_text
-from studyapp.services.check_schedules import FarAhead, Mismatch, check_schedules
+from studyapp.services.check_schedules import FarAhead, Mismatch, Unreplayable, check_schedules
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.media import is_safe_name, media_dir_for
 from studyapp.storage import Collection
@@ -68,6 +68,7 @@ class CheckReport:
     cards: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     far_ahead: list[FarAhead] = field(default_factory=list)  # reported, never repaired (the log is append-only)
+    unreplayable: list[Unreplayable] = field(default_factory=list)  # damaged rows in a card's history
     media_files: int = 0
     orphans: list[str] = field(default_factory=list)
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file name, note id)
@@ -90,7 +91,9 @@ class CheckReport:
     def problems(self) -> int:
         """Problems found (before any repair)."""
         index = 0 if self.index_ok and self.indexed == self.notes else 1
-        found = len(self.mismatches) + len(self.far_ahead) + len(self.orphans) + len(self.missing)
+        found = (
+            len(self.mismatches) + len(self.far_ahead) + len(self.unreplayable) + len(self.orphans) + len(self.missing)
+        )
         return (0 if self.database_ok else 1) + found + index
 
     @property
@@ -98,7 +101,8 @@ class CheckReport:
         """Problems still there after the check (a search index that is not whole is always rebuilt)."""
         schedules = len(self.mismatches) - self.rescheduled
         orphans = len(self.orphans) - len(self.trashed)
-        return (0 if self.database_ok else 1) + schedules + len(self.far_ahead) + orphans + len(self.missing)
+        left = schedules + len(self.far_ahead) + len(self.unreplayable) + orphans + len(self.missing)
+        return (0 if self.database_ok else 1) + left
 
     @property
     def repairable(self) -> bool:
@@ -133,6 +137,8 @@ class CheckReport:
                 for f in self.far_ahead[:100]
             ],  # fmt: skip
             "far_ahead_count": len(self.far_ahead),
+            "unreplayable": [{"card": u.card_id, "deck": u.deck, "reason": u.reason} for u in self.unreplayable[:100]],
+            "unreplayable_count": len(self.unreplayable),
             "media_files": self.media_files,
             "orphans": self.orphans,
             "missing": [{"file": name, "note": note} for name, note in self.missing],
@@ -173,6 +179,7 @@ def run_check(
         report.foreign_keys = store.foreign_key_check()
         schedules = check_schedules(collection, store, clock.now(), step)
         report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
+        report.unreplayable = schedules.unreplayable
         step("Checking media", 0, 1)
         report.media_files, report.orphans, report.missing = _media_problems(store, media_dir)
         report.notes, report.indexed = store.note_count(), store.indexed_count()

@@ -124,6 +124,14 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
         if report.rescheduled:
             lines.append(f"  Repaired: {_plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
     lines += _far_ahead_lines(report, examples)
+    if report.unreplayable:
+        count = len(report.unreplayable)
+        lines.append(f"  {_plural(count, 'card')} {'has a history' if count == 1 else 'have histories'} that cannot be "
+                     "replayed (damaged rows in the review log; not repaired):")  # fmt: skip
+        for card in report.unreplayable[:examples]:
+            lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
+            lines.append(f"      {card.reason}")
+        lines += _more(examples, count)
     lines += ["", "Media"]
     if not report.orphans and not report.missing and not report.media_files:
         lines.append("  No media files, and no note refers to one.")

@@ -87,11 +87,22 @@ class FarAhead:
     maximum_days: int
 
 
+@dataclass(frozen=True)
+class Unreplayable:
+    """A card whose history cannot be read or replayed (a damaged row: a rating of 9, a state of 7, ...)."""
+
+    card_id: int
+    deck: str
+    question: str
+    reason: str
+
+
 @dataclass
 class ScheduleFindings:
     cards: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     far_ahead: list[FarAhead] = field(default_factory=list)
+    unreplayable: list[Unreplayable] = field(default_factory=list)
     fast: int = 0  # cards replayed by FastReplay (the others through Scheduler)
 
 
@@ -119,12 +130,13 @@ def check_schedules(collection: Collection, store: CheckStore, now: datetime, st
             if done % _BATCH == 0:
                 step(STAGE, done, total)
         for start in range(0, len(checker.declined), _BATCH):
-            for history in store.histories_of(checker.declined[start : start + _BATCH]):
+            for history in _histories(store, checker, checker.declined[start : start + _BATCH]):
                 checker.card_history(history)
     step(STAGE, total, total)
     checker.found.sort(key=lambda item: item[0])
     checker.ahead.sort(key=lambda item: item[0])
-    wanted = [item[0] for item in checker.found[:100]] + [item[0] for item in checker.ahead[:100]]
+    checker.unreadable.sort()
+    wanted = [item[0] for items in (checker.found, checker.ahead, checker.unreadable) for item in items[:100]]
     questions = store.card_questions(wanted)
     findings = ScheduleFindings(total, fast=checker.fast)
     for card_id, deck_id, stored, replayed, latest in checker.found:
@@ -136,7 +148,29 @@ def check_schedules(collection: Collection, store: CheckStore, now: datetime, st
             FarAhead(card_id, deck_rules.name, questions.get(card_id, ""), _moment(due), _moment(latest),
                      _moment(last_review), in_future, deck_rules.fast.maximum_days)
         )  # fmt: skip
+    for card_id, reason in checker.unreadable:
+        deck = rules.get(checker.decks.get(card_id, 0), fallback).name
+        findings.unreplayable.append(Unreplayable(card_id, deck, questions.get(card_id, ""), reason))
     return findings
+
+
+# What a damaged row raises as it is read (an unknown rating, state or mode; a time no datetime holds) or replayed
+# (fsrs asserts that a card in review has a stability, ...).
+_DAMAGE = (ValueError, TypeError, ArithmeticError, AssertionError, KeyError)
+
+
+def _histories(store: CheckStore, checker: _Checker, card_ids: list[int]) -> list[CardHistory]:
+    """The histories of these cards as objects; a card whose rows cannot be read is set aside as unreplayable."""
+    try:
+        return store.histories_of(card_ids)
+    except _DAMAGE:
+        found: list[CardHistory] = []
+        for card_id in card_ids:
+            try:
+                found += store.histories_of([card_id])
+            except _DAMAGE as error:
+                checker.unreadable.append((card_id, f"its history cannot be read ({error})"))
+        return found
 
 
 def _deck_rules(decks: list[Deck]) -> dict[int, _DeckRules]:
@@ -180,6 +214,8 @@ class _Checker:
         self.found: list[tuple[int, int, Any, Any, int | None]] = []
         self.ahead: list[tuple[int, int, Any, int | None, Any, bool]] = []
         self.declined: list[int] = []
+        self.decks: dict[int, int] = {}  # of the declined cards
+        self.unreadable: list[tuple[int, str]] = []  # (card id, why)
         self.fast = 0
 
     def card(self, row: tuple[Any, ...], answers: Any, changes: Any) -> None:
@@ -194,6 +230,7 @@ class _Checker:
         replay = _fast_replay(rules.fast, card_id, answers, changes, first_before)
         if replay is None:
             self.declined.append(card_id)
+            self.decks[card_id] = deck_id
             return
         self.fast += 1
         replayed, latest = replay
@@ -209,7 +246,11 @@ class _Checker:
         latest = to_ms(max(moments)) if moments else None
         self._far_ahead(card.card_id, card.deck_id, rules, _row(card.stored), latest)
         if events:
-            replayed = rules.scheduler.replay_history(card.card_id, events)
+            try:
+                replayed = rules.scheduler.replay_history(card.card_id, events)
+            except _DAMAGE as error:
+                self.unreadable.append((card.card_id, f"its history cannot be replayed ({error})"))
+                return
         elif card.stored.state is CardState.NEW:
             replayed = Schedule()
         else:
