@@ -10,6 +10,7 @@ sizes (``width``, ``height``, ``colspan``, ``rowspan``) are kept only when small
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import unquote
 
 import nh3
@@ -108,5 +109,7 @@ def _clean_until_stable(html: str) -> str:
 
 
 def media_references(html: str) -> set[str]:
-    """The media file names an HTML field refers to (``<img src="...">``), after cleaning."""
-    return set(re.findall(r'<img[^>]*\ssrc="([^"]+)"', clean_html(html)))
+    """The media file names an HTML field refers to (``<img src="...">`` and Anki's ``[sound:...]``), after cleaning."""
+    cleaned = clean_html(html)
+    found = re.findall(r'<img[^>]*\ssrc="([^"]+)"', cleaned) + re.findall(r"\[sound:([^\[\]<>]+)\]", cleaned)
+    return {unescape(name) for name in found}  # "a&amp;b.png" in the HTML is the file a&b.png

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
+from studyapp.core.sanitize import media_references
 from studyapp.importers.anki_collection import AnkiCollection, AnkiReview
-from studyapp.importers.anki_media import read_media_files, read_media_map
+from studyapp.importers.anki_media import MediaMap, MediaSink, MemoryMedia, read_media_files
 from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, review_drafts
 from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
 from studyapp.importers.errors import ImportFailure
@@ -39,8 +40,15 @@ def read_anki_package(
     progress: Progress | None = None,
     *,
     limits: ZipLimits = DEFAULT_LIMITS,
+    media: MediaSink | None = None,
+    read_media: bool = True,
 ) -> ImportDraft:
     """Read an ``.apkg`` or ``.colpkg`` into a draft; history only if ``options.include_history``.
+
+    Only the media files the notes refer to are read, each streamed into ``media`` (the import's staging
+    folder); the draft then lists none and ``details["media"]`` counts them. Without a sink they are kept in
+    memory as the draft's ``media`` (small packages: tests, tools); with ``read_media=False`` (a preview)
+    they are not read at all.
 
     ``progress(done, total)`` is called now and then (notes, then media files). It may raise to cancel:
     the exception propagates unchanged, after the temporary files are removed.
@@ -55,24 +63,34 @@ def read_anki_package(
         with db_path.open("wb") as target:
             archive.copy_to(member, target, zstd=member == "collection.anki21b")
         version3 = version >= LATEST_VERSION
-        media_entries = read_media_map(archive, version3=version3)
+        media_map = MediaMap(archive, version3=version3)
         with AnkiCollection(db_path, path, member) as collection:
-            total = collection.note_count() + len(media_entries)
+            total = collection.note_count() + media_map.total
             ticker = _Ticker(progress, total)
             notes, skipped = _read_notes(collection, options.include_history, ticker)
             schema = collection.schema
-        media, media_skipped = read_media_files(archive, media_entries, version3=version3, on_file=ticker.media_file)
+        used = media_map.entries(_used_media(notes))
+        ticker.media_skipped(media_map.total - len(used))
+        if media_map.total > len(used):
+            unused = media_map.total - len(used)
+            files = "1 media file no note uses was" if unused == 1 else f"{unused:,} media files no note uses were"
+            skipped.append(Skip(place="media", reason=f"{files} not imported"))
+        memory = MemoryMedia() if media is None and read_media else None
+        stored, media_skipped = read_media_files(
+            archive, used, version3=version3, sink=(media if media is not None else memory) if read_media else None,
+            on_file=ticker.media_file, on_chunk=ticker.alive,
+        )  # fmt: skip
         ticker.finish()
     return ImportDraft(
         name=options.deck_name or _main_deck(notes) or deck_name_from_path(path),
         notes=tuple(notes),
-        media=tuple(media),
+        media=memory.media_files() if memory is not None else (),
         skipped=tuple(skipped + media_skipped),
         details={
             "format": _format(path, options),
             "anki_schema": str(schema),
             "collection": member,
-            "media": str(len(media)),
+            "media": str(len(stored)),
         },
     )
 
@@ -112,6 +130,16 @@ def _package_version(archive: SafeZip) -> int:
     return version
 
 
+def _used_media(notes: list[NoteDraft]) -> set[str]:
+    """The media files the notes refer to (the same references Check Collection and the export follow)."""
+    used: set[str] = set()
+    for note in notes:
+        text = note.front + note.back
+        if "<img" in text or "[sound:" in text:
+            used |= media_references(text)
+    return used
+
+
 def _main_deck(notes: list[NoteDraft]) -> str | None:
     """The top-level deck of most notes (all of them, in a package of one deck tree)."""
     tops = Counter(note.deck.split("::")[0] for note in notes if note.deck)
@@ -142,6 +170,14 @@ class _Ticker:
     def media_file(self) -> None:
         self._done += 1
         self._report()
+
+    def media_skipped(self, count: int) -> None:
+        self._done += count
+
+    def alive(self) -> None:
+        """Within a large media file: give ``progress`` its chance to cancel."""
+        if self._progress is not None:
+            self._progress(self._done, self._total)
 
     def finish(self) -> None:
         self._done = self._total

@@ -120,6 +120,11 @@ class SafeZip:
             total += len(chunk)
         return total
 
+    def chunks(self, name: str, *, zstd: bool = False) -> Iterator[bytes]:
+        """The member's bytes (zstd-decompressed if asked) in pieces of at most 1 MiB, counted against the limits:
+        a member of any size streams through a fixed amount of memory."""
+        return self._chunks(name, zstd)
+
     def _chunks(self, name: str, zstd: bool) -> Iterator[bytes]:
         info = self._members.get(name)
         if info is None:

@@ -21,7 +21,7 @@ from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks import deck_counts, find_deck
 from studyapp.services.exporting import ExportError, export_deck
-from studyapp.services.media import media_dir_for
+from studyapp.services.media import STAGE_SETTING, clean_media_stages, media_dir_for
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.quiz import remember_mode, remembered_mode
 from studyapp.services.review import ReviewSession
@@ -76,6 +76,8 @@ class App:
         if read_only:
             return app
         try:
+            # An import cut short (killed, a power cut): finish its media if it committed, else delete its stage.
+            clean_media_stages(media_dir_for(app.path), collection.setting(STAGE_SETTING))
             sync_bundled_decks(collection, decks_dir or bundled_decks_dir(), app.rng, app.clock)
         except BaseException:
             app.close()

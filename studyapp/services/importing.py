@@ -286,8 +286,9 @@ def store_draft(
     media_renames: dict[str, str] | None = None,
     progress: Progress | None = None,
     scheduler: Scheduler | None = None,
+    before_commit: Callable[[], None] | None = None,
 ) -> ImportSummary:
-    """Write a parsed file into the collection, all in one transaction."""
+    """Write a parsed file into the collection, all in one transaction (``before_commit`` runs last in it)."""
     skipped = list(draft.skipped)
     new = updated = unchanged = 0
     total = len(draft.notes)
@@ -308,7 +309,7 @@ def store_draft(
                 if problem is not None:
                     skipped.append(Skip(_place(note, index), problem))
                     continue
-            if media_renames and note.html:
+            if media_renames:  # <img src> and [sound:] (in plain text too)
                 note = NoteDraft(**{**note.__dict__, "front": rewrite_references(note.front, media_renames),
                                     "back": rewrite_references(note.back, media_renames)})  # fmt: skip
             guid = note.guid
@@ -336,6 +337,8 @@ def store_draft(
         skipped += store.store_history(scheduler or Scheduler())
         if progress is not None:
             progress(total, total)
+        if before_commit is not None:
+            before_commit()
     return ImportSummary(
         draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), dict(draft.details), draft.warnings
     )

@@ -135,8 +135,12 @@ class CheckStore:
     # -- media -------------------------------------------------------------------------------------
 
     def notes_with_images(self) -> Iterator[tuple[int, str, str]]:
-        """(note id, front, back) of the notes whose text holds an ``<img``: the only ones that can refer to media."""
-        query = "SELECT id, front, back FROM notes WHERE instr(front, '<img') OR instr(back, '<img') ORDER BY id"
+        """(note id, front, back) of the notes whose text holds an ``<img`` or a ``[sound:``: the only ones that can
+        refer to media."""
+        query = (
+            "SELECT id, front, back FROM notes WHERE instr(front, '<img') OR instr(back, '<img')"
+            " OR instr(front, '[sound:') OR instr(back, '[sound:') ORDER BY id"
+        )
         for row in self._db.execute(query):
             yield int(row[0]), str(row[1]), str(row[2])
 

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp.importers.anki_media import parse_legacy_media_map, parse_media_map_v3
+from studyapp.importers.anki_media import (
+    MediaMap,
+    MemoryMedia,
+    parse_legacy_media_map,
+    parse_media_map_v3,
+    read_media_files,
+)
 from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.anki_protobuf import (
     WireField,
@@ -23,6 +29,7 @@ from studyapp.importers.anki_protobuf import (
     text_field,
 )
 from studyapp.importers.errors import ImportFailure
+from studyapp.importers.safe_zip import SafeZip
 
 from . import corpus
 from .conftest import Sandbox
@@ -155,9 +162,12 @@ def test_damaged_v3_media_are_skipped(sandbox: Sandbox, anki_packages: AnkiPacka
     good = hashlib.sha1(b"abc").digest()
     entries = (corpus.media_entry(n, 3, good) for n in ("fine.png", "flipped.png"))
     members["media"] = corpus.zstd(corpus.media_entries(*entries, corpus.media_entry("short.png", 2)))
-    draft = read_anki_package(corpus.write_zip(sandbox.root / "dmg.apkg", members))
-    assert [(m.name, m.data) for m in draft.media] == [("fine.png", b"abc")]
-    reasons = [(s.place, s.reason) for s in draft.skipped if s.place.startswith("entry")]
+    path = corpus.write_zip(sandbox.root / "dmg.apkg", members)
+    with SafeZip(path) as archive:  # every entry, as if the notes used them all (they use cat.png only)
+        memory = MemoryMedia()
+        _, skipped = read_media_files(archive, MediaMap(archive, version3=True).entries(), version3=True, sink=memory)
+    assert [(m.name, m.data) for m in memory.media_files()] == [("fine.png", b"abc")]
+    reasons = [(s.place, s.reason) for s in skipped if s.place.startswith("entry")]
     assert reasons == [
         ("entry media/1", "media file 'flipped.png' is damaged (its checksum does not match)"),
         ("entry media/2", "media file 'short.png' is damaged (size 3, expected 2)"),

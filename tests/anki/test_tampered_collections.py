@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.drafts import ImportOptions
+from studyapp.importers.anki_media import MediaMap, MemoryMedia, read_media_files
 from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.errors import ImportFailure
+from studyapp.importers.safe_zip import SafeZip
 
 from . import corpus
 from .conftest import Sandbox
@@ -80,6 +82,7 @@ def test_notes_that_cannot_be_mapped_become_skips(sandbox: Sandbox, own_package:
         ("note 4", "it has 1 field, a 'Basic' note needs 2"),
         ("note 5", "its note type is missing from the collection"),
         ("note 6", "it is 10.0 MiB of text, over the 8.0 MiB limit"),
+        ("media", "1 media file no note uses was not imported"),
     ]
 
 
@@ -102,6 +105,7 @@ def test_image_occlusion_and_extra_fields(sandbox: Sandbox, own_package: Path) -
     assert [(skip.place, skip.reason) for skip in draft.skipped] == [
         ("note 3", "image occlusion notes ('Image Occlusion') cannot be imported"),
         ("note type 'Three'", "only the first two fields are imported: 'Source' dropped from 1 notes"),
+        ("media", "1 media file no note uses was not imported"),  # na.png, of the image occlusion note
     ]
 
 
@@ -135,16 +139,24 @@ def test_review_log_rows_that_are_not_answers_are_left_out(sandbox: Sandbox, own
 
 def test_media_with_names_that_are_not_plain_file_names_are_skipped(sandbox: Sandbox, own_package: Path) -> None:
     names = ["ok.png", "../up.png", "a/b.png", "", "nul\x00.png", "c:d.png", "ok.png", "missing.png"]
+    names += [".hidden.png", "CON.png", "dot.", "what?.png"]
     members = {k: v for k, v in corpus.members_of(own_package).items() if k != "0"}
-    for index in range(len(names) - 1):  # the last one is missing on purpose
-        members[str(index)] = b"data%d" % index
+    for index in range(len(names)):
+        if names[index] != "missing.png":  # missing on purpose
+            members[str(index)] = b"data%d" % index
     members["media"] = json.dumps({str(index): name for index, name in enumerate(names)}).encode()
     path = corpus.write_zip(sandbox.root / "names.apkg", members)
     before = sandbox.listing()
-    draft = read_anki_package(path)
+    draft = read_anki_package(path)  # its notes use only na.png, which is not in the package any more
     assert sandbox.listing() == before
-    assert [(m.name, m.data) for m in draft.media] == [("ok.png", b"data0")]
-    assert [(s.place, s.reason) for s in draft.skipped] == [
+    assert draft.media == ()
+    assert [(s.place, s.reason) for s in draft.skipped] == [("media", "12 media files no note uses were not imported")]
+    with SafeZip(path) as archive:  # every entry, as if the notes used them all
+        memory = MemoryMedia()
+        stored, skipped = read_media_files(archive, MediaMap(archive, version3=False).entries(), version3=False,
+                                           sink=memory)  # fmt: skip
+    assert stored == ["ok.png"] and [(m.name, m.data) for m in memory.media_files()] == [("ok.png", b"data0")]
+    assert [(s.place, s.reason) for s in skipped] == [
         ("entry media/1", "media file '../up.png' has a folder in it"),
         ("entry media/2", "media file 'a/b.png' has a folder in it"),
         ("entry media/3", "media file '' is not a file name"),
@@ -152,5 +164,9 @@ def test_media_with_names_that_are_not_plain_file_names_are_skipped(sandbox: San
         ("entry media/5", "media file 'c:d.png' has a ':' (a drive or stream on Windows)"),
         ("entry media/6", "media file 'ok.png' appears twice in the media list"),
         ("entry media/7", "media file 'missing.png' is listed but missing from the package"),
-    ]
-    assert draft.details["media"] == "1"
+        ("entry media/8", "media file '.hidden.png' starts with '.' (a hidden file; the media folder keeps its own"
+                          " files under such names)"),
+        ("entry media/9", "media file 'CON.png' is a device name on Windows"),
+        ("entry media/10", "media file 'dot.' ends with a dot or a space (Windows drops them)"),
+        ("entry media/11", "media file 'what?.png' has a character Windows does not allow in file names"),
+    ]  # fmt: skip
