@@ -1,7 +1,7 @@
 """Check Collection: is the file sound, does every card follow from its history, are media and search index right?
 
 * ``PRAGMA quick_check`` (``thorough``: ``integrity_check``, which also compares every index with its table; ten
-  times as long) on a thread of its own beside the rest, and ``foreign_key_check``.
+  times as long) on a thread of its own beside the replay, and ``foreign_key_check``.
 * Every card's schedule is recomputed from its answers and schedule changes (in time order) with its deck's
   current options; a card whose stored schedule differs is a mismatch. Repair gives it the replayed schedule
   and logs a ``reschedule`` change for it, all in one transaction, so the log stays the source of truth.
@@ -171,13 +171,13 @@ def run_check(
     store = CheckStore(collection.db)
     report = CheckReport(collection.path or Path("?"), zone=clock.local_zone(), checked_at=clock.now())
     step("Checking the database", 0, 1)
-    # SQLite's integrity check reads every page and index (seconds, for a big collection): it runs on a thread of
-    # its own, beside the replay, and is waited for before anything is written.
+    # Two reads of the whole file (SQLite's integrity check, and where each card's log starts) run on a thread with
+    # a connection of their own, beside the replay; they are waited for before anything is written.
     report.thorough = thorough
-    integrity = store.integrity_check_beside(collection.path, thorough)
+    beside = store.reads_beside(collection.path, thorough)
     try:
         report.foreign_keys = store.foreign_key_check()
-        schedules = check_schedules(collection, store, clock.now(), step)
+        schedules = check_schedules(collection, store, clock.now(), step, beside.unusual_starts)
         report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
         report.unreplayable = schedules.unreplayable
         step("Checking media", 0, 1)
@@ -185,10 +185,10 @@ def run_check(
         report.notes, report.indexed = store.note_count(), store.indexed_count()
         report.index_ok = store.index_consistent()
         step("Checking media", 1, 1)
-        report.integrity = integrity.result(lambda: step("Checking the database", 0, 1))
+        report.integrity = beside.integrity(lambda: step("Checking the database", 0, 1))
         step("Checking the database", 1, 1)
     except BaseException:
-        integrity.cancel()
+        beside.cancel()
         raise
     # From here on it writes: no more cancelling.
     if not (report.index_ok and report.indexed == report.notes):  # FTS5's own check found it whole: nothing to redo

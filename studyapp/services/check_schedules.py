@@ -114,8 +114,16 @@ class _DeckRules:
     ahead_ms: int  # the furthest a due date can be after its last review (or now), with a day to spare
 
 
-def check_schedules(collection: Collection, store: CheckStore, now: datetime, step: Progress) -> ScheduleFindings:
-    """Replay every card's history and compare (see the module)."""
+def check_schedules(
+    collection: Collection,
+    store: CheckStore,
+    now: datetime,
+    step: Progress,
+    unusual_starts: Callable[[Callable[[], None]], dict[int, str]] | None = None,
+) -> ScheduleFindings:
+    """Replay every card's history and compare (see the module). ``unusual_starts`` gives
+    :meth:`CheckStore.unusual_starts` (read beside, on another connection: it is waited for, calling its argument
+    meanwhile); by default they are read here."""
     rules = _deck_rules(collection.decks.all())
     fallback = _rules_for("?", SchedulerConfig(), {})
     now_ms = to_ms(now)
@@ -129,6 +137,9 @@ def check_schedules(collection: Collection, store: CheckStore, now: datetime, st
             checker.card(row, answers.get(row[0]), changes.get(row[0]))
             if done % _BATCH == 0:
                 step(STAGE, done, total)
+        # The cards replayed from a new card whose first answer was not given to one go through Scheduler instead.
+        starts = unusual_starts(lambda: step(STAGE, total, total)) if unusual_starts else store.unusual_starts()
+        checker.redo([card_id for card_id in starts if card_id in checker.fresh])
         for start in range(0, len(checker.declined), _BATCH):
             for history in _histories(store, checker, checker.declined[start : start + _BATCH]):
                 checker.card_history(history)
@@ -214,20 +225,23 @@ class _Checker:
         self.found: list[tuple[int, int, Any, Any, int | None]] = []
         self.ahead: list[tuple[int, int, Any, int | None, Any, bool]] = []
         self.declined: list[int] = []
+        self.fresh: dict[int, int] = {}  # card id -> deck id of those replayed from a new card (most): see redo()
         self.decks: dict[int, int] = {}  # of the declined cards
         self.unreadable: list[tuple[int, str]] = []  # (card id, why)
         self.fast = 0
 
     def card(self, row: tuple[Any, ...], answers: Any, changes: Any) -> None:
         """One card from :meth:`CheckStore.card_rows`, with its row of answers and of changes (or None)."""
-        card_id, deck_id, stored, first_before = row[0], row[1], tuple(row[2:10]), row[10]
+        card_id, deck_id, stored = row[0], row[1], tuple(row[2:10])
         rules = self.rules.get(deck_id, self.fallback)
         if answers is None and changes is None:
             self._far_ahead(card_id, deck_id, rules, stored, None)
             if stored[0] == CardState.NEW and stored != _NEW_ROW:
                 self.found.append((card_id, deck_id, stored, _NEW_ROW, None))
             return  # never studied (or imported with progress and no history: its stored schedule is where it starts)
-        replay = _fast_replay(rules.fast, card_id, answers, changes, first_before)
+        replay = _fast_replay(rules.fast, card_id, answers, changes)
+        if replay is not None and changes is None:
+            self.fresh[card_id] = deck_id
         if replay is None:
             self.declined.append(card_id)
             self.decks[card_id] = deck_id
@@ -237,6 +251,18 @@ class _Checker:
         self._far_ahead(card_id, deck_id, rules, stored, latest)
         if replayed != stored:
             self.found.append((card_id, deck_id, stored, replayed, latest))
+
+    def redo(self, card_ids: list[int]) -> None:
+        """These cards were replayed from a new card, but their first answer was given to a card with reviews or
+        lapses already (imported progress): what was found for them goes, and they go through Scheduler."""
+        if not card_ids:
+            return
+        again = set(card_ids)
+        self.found = [item for item in self.found if item[0] not in again]
+        self.ahead = [item for item in self.ahead if item[0] not in again]
+        self.declined += card_ids
+        self.decks.update((card_id, self.fresh[card_id]) for card_id in card_ids)
+        self.fast -= len(again)
 
     def card_history(self, card: CardHistory) -> None:
         """A card the fast replay declined, replayed through :class:`Scheduler` (as objects)."""
@@ -272,7 +298,7 @@ class _Checker:
 
 
 def _fast_replay(
-    fast: FastReplay, card_id: int, answers: Any, changes: Any, first_before: str | None
+    fast: FastReplay, card_id: int, answers: Any, changes: Any
 ) -> tuple[tuple[Any, ...], int | None] | None:
     """(the replayed schedule columns, the time of the last event) by :class:`FastReplay`, or None if declined."""
     times: list[int] = []
@@ -296,22 +322,11 @@ def _fast_replay(
         cut = bisect.bisect_right(times, change_times[-1])
         times, ratings = times[cut:], ratings[cut:]
         latest = max(change_times[-1], times[-1]) if times else change_times[-1]
-    else:
-        start = _new_start(first_before)
-        if start is None:
-            return None
+    else:  # from a new card (a start with progress is found afterwards: _Checker.redo)
+        start = None
         latest = times[-1] if times else None
     replayed = fast.replay(card_id, times, ratings, start)  # type: ignore[arg-type]
     return None if replayed is None else (replayed, latest)
-
-
-def _new_start(first_before: str | None) -> tuple[Any, ...] | None:
-    """The start of a history whose first answer was given to a new card ("0 reps lapses"); None otherwise."""
-    try:
-        state, reps, lapses = (int(part) for part in (first_before or "").split(" "))
-    except ValueError:
-        return None
-    return (int(CardState.NEW), None, None, None, None, None, reps, lapses) if state == CardState.NEW else None
 
 
 def _row(schedule: Schedule) -> tuple[Any, ...]:

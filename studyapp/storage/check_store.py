@@ -51,12 +51,12 @@ class CheckStore:
         pragma = "integrity_check" if thorough else "quick_check"
         return [str(row[0]) for row in self._db.execute(f"PRAGMA {pragma}").fetchall()]
 
-    def integrity_check_beside(self, path: Path | None, thorough: bool = True) -> IntegrityCheck:
-        """:meth:`integrity_check` of the collection file at ``path``, started on a thread with a read-only
-        connection of its own, so that it runs while this connection's caller does other work (SQLite runs it
-        without holding Python's GIL: on another core). Where that cannot be (no file, a connection that will
-        not open), it runs here, at once."""
-        return IntegrityCheck(self, path, thorough)
+    def reads_beside(self, path: Path | None, thorough: bool = True) -> ReadsBeside:
+        """:meth:`unusual_starts`, then :meth:`integrity_check`, of the collection file at ``path``, started on a
+        thread with a read-only connection of its own, so that they run while this connection's caller does other
+        work (SQLite runs them without holding Python's GIL: on another core). Where that cannot be (no file, a
+        connection that will not open), they run here, when asked for."""
+        return ReadsBeside(self, path, thorough)
 
     def foreign_key_check(self) -> list[str]:
         """Rows whose reference points nowhere (``PRAGMA foreign_key_check``), one line each."""
@@ -89,14 +89,15 @@ class CheckStore:
     # -- cards as rows, for the fast replay (one scan of each table, all in card id order) -------------
 
     def card_rows(self) -> Iterator[tuple[Any, ...]]:
-        """Every card in id order: its id, deck id, schedule columns (``SCHEDULE_FIELDS``, times in ms) and, if it
-        was answered, the state, reps and lapses before its first answer as text (``"0 0 0"``: a new card)."""
-        columns = ", ".join(f"c.{name}" for name in ("id", "deck_id", *SCHEDULE_FIELDS))
-        first = (
-            "SELECT r.state_before || ' ' || r.reps_before || ' ' || r.lapses_before FROM review_log r "
-            "WHERE r.card_id = c.id ORDER BY r.reviewed_at, r.id LIMIT 1"
-        )
-        yield from self._db.execute(f"SELECT {columns}, ({first}) FROM cards c ORDER BY c.id")
+        """Every card in id order: its id, deck id and schedule columns (``SCHEDULE_FIELDS``, times in ms)."""
+        columns = ", ".join(("id", "deck_id", *SCHEDULE_FIELDS))
+        yield from self._db.execute(f"SELECT {columns} FROM cards ORDER BY id")
+
+    def unusual_starts(self) -> dict[int, str]:
+        """The cards whose first answer was not given to a new card with no reviews and no lapses (a history
+        imported beside progress, a damaged row): card id -> its state, reps and lapses before that answer, as
+        text ("2 4 1"). One look-up in the log per card."""
+        return _unusual_starts(self._db.conn)
 
     def answer_rows(self) -> Iterator[tuple[int, str, str, int]]:
         """One row per answered card, in card id order: (card id, the times of its answers in ms joined by commas,
@@ -167,14 +168,28 @@ class CheckStore:
             self._db.execute(f"INSERT INTO {_FTS_TABLE}({_FTS_TABLE}) VALUES ('rebuild')")
 
 
-class IntegrityCheck:
-    """SQLite's integrity check running beside the caller (see :meth:`CheckStore.integrity_check_beside`)."""
+def _unusual_starts(conn: sqlite3.Connection) -> dict[int, str]:
+    first = (
+        "SELECT ifnull(r.state_before, '?') || ' ' || ifnull(r.reps_before, '?') || ' ' || "
+        "ifnull(r.lapses_before, '?') FROM review_log r WHERE r.card_id = c.id ORDER BY r.reviewed_at, r.id LIMIT 1"
+    )
+    query = (
+        f"SELECT id, start FROM (SELECT c.id AS id, ({first}) AS start FROM cards c) "
+        "WHERE start IS NOT NULL AND start != '0 0 0'"
+    )
+    return {card_id: start for card_id, start in conn.execute(query) if card_id is not None}
+
+
+class ReadsBeside:
+    """The reads of :meth:`CheckStore.reads_beside`, on their thread: the unusual starts, then the integrity check."""
 
     def __init__(self, store: CheckStore, path: Path | None, thorough: bool = True) -> None:
         self._store, self._thorough = store, thorough
-        self._result: list[str] | None = None
+        self._starts: dict[int, str] | None = None
+        self._integrity: list[str] | None = None
         self._connection: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
+        self._starts_done = threading.Event()
         if path is not None and path.is_file():
             try:
                 uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -182,33 +197,48 @@ class IntegrityCheck:
             except (sqlite3.Error, OSError, ValueError):
                 self._connection = None
         if self._connection is None:
-            self._result = store.integrity_check(thorough)
+            self._starts_done.set()
             return
-        self._thread = threading.Thread(target=self._run, name="integrity-check", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="check-reads", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         assert self._connection is not None
         try:
+            self._starts = _unusual_starts(self._connection)
+        except sqlite3.Error:  # interrupted, or the file cannot be read this way: the caller's connection will do
+            self._starts = None
+        finally:
+            self._starts_done.set()
+        try:
             pragma = "integrity_check" if self._thorough else "quick_check"
-            self._result = [str(row[0]) for row in self._connection.execute(f"PRAGMA {pragma}").fetchall()]
-        except sqlite3.Error:  # interrupted, or the file could not be read this way: the caller's connection will do
-            self._result = None
+            self._integrity = [str(row[0]) for row in self._connection.execute(f"PRAGMA {pragma}").fetchall()]
+        except sqlite3.Error:
+            self._integrity = None
 
-    def result(self, waiting: Callable[[], None] | None = None) -> list[str]:
-        """``["ok"]``, or the problems found. Waits for the check to end, calling ``waiting`` every 0.1 s meanwhile
-        (an exception from it stops the check: call :meth:`cancel`)."""
+    def unusual_starts(self, waiting: Callable[[], None] | None = None) -> dict[int, str]:
+        """:meth:`CheckStore.unusual_starts`; waits for them, calling ``waiting`` every 0.1 s meanwhile (an
+        exception from it stops the reads: call :meth:`cancel`)."""
+        while not self._starts_done.wait(0.1):
+            if waiting is not None:
+                waiting()
+        if self._starts is None:
+            self._starts = self._store.unusual_starts()
+        return self._starts
+
+    def integrity(self, waiting: Callable[[], None] | None = None) -> list[str]:
+        """``["ok"]``, or the problems found (waits as :meth:`unusual_starts` does)."""
         while self._thread is not None and self._thread.is_alive():
             if waiting is not None:
                 waiting()
             self._thread.join(0.1)
         self._stop(interrupt=False)
-        if self._result is None:
-            self._result = self._store.integrity_check(self._thorough)
-        return self._result
+        if self._integrity is None:
+            self._integrity = self._store.integrity_check(self._thorough)
+        return self._integrity
 
     def cancel(self) -> None:
-        """Stop the check (it has written nothing) and wait for its thread."""
+        """Stop the reads (they write nothing) and wait for their thread."""
         self._stop(interrupt=True)
 
     def _stop(self, interrupt: bool) -> None:
