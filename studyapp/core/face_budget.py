@@ -24,11 +24,12 @@ class Budget:
     tags: int  # weighted: a tag that starts a line or a box costs more to lay out (``_WEIGHTS``)
 
 
-FIRST_VIEW = Budget(raw_chars=24_000, text_chars=8_000, tags=800)
+FIRST_VIEW = Budget(raw_chars=8_000, text_chars=6_000, tags=600)
 SHOW_ALL = Budget(raw_chars=2_000_000, text_chars=100_000, tags=8_000)
-# Lines, blocks and cells cost Qt more than inline tags; list items most (adding one is linear in the list).
+# Lines and blocks cost Qt more than inline tags; cells and list items most (adding an item is linear in
+# the list).
 _WEIGHTS = {
-    "li": 4, "img": 4, "br": 2, "p": 2, "div": 2, "tr": 2, "td": 2, "th": 2, "hr": 2, "pre": 2, "blockquote": 2,
+    "li": 4, "img": 4, "br": 2, "p": 2, "div": 2, "tr": 4, "td": 4, "th": 4, "hr": 2, "pre": 2, "blockquote": 2,
     "dt": 2, "dd": 2, "h1": 2, "h2": 2, "h3": 2, "h4": 2, "h5": 2, "h6": 2, "table": 4, "ul": 2, "ol": 2, "dl": 2,
 }  # fmt: skip
 LONG_RUN = 1_000  # a run of text this long without a space is broken up (a long web address is not)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from studyapp.core.cloze import cloze_answer, cloze_question
 from studyapp.core.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
@@ -81,38 +81,58 @@ def field_html(text: str, is_html: bool) -> str:
     return clean_html(text) if is_html else text_to_html(text)
 
 
-def card_faces(card: Card, budget: Budget | None = FIRST_VIEW) -> CardFaces:
-    """The card's faces as safe HTML, within ``budget`` (``None``: all of it, for the terminal)."""
+def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool = True) -> CardFaces:
+    """The card's faces as safe HTML, within ``budget`` (``None``: all of it, for the terminal).
+
+    ``with_answer=False`` leaves the answer empty (``answer_for`` adds it at the reveal), so that showing
+    the question costs nothing for a long answer.
+    """
+    asked, told = _sides(card)
     if budget is None:
-        return _faces(card, card.front, card.back)
-    front, front_cut = head(card.front, budget.raw_chars)
-    back, back_cut = head(card.back, budget.raw_chars)
-    faces = _faces(card, front, back)
-    question, question_cut = cut_html(faces.question, budget)
+        question, revealed = _question_faces(card, asked)
+        return CardFaces(question, revealed, _answer_face(card, told))
+    asked, cut = head(asked, budget.raw_chars)
+    question, revealed = _question_faces(card, asked)
+    question, question_cut = cut_html(question, budget)
     shown_question = break_long_runs(question)
-    if faces.revealed_question is faces.question:
+    if revealed is question:
         shown_revealed, revealed_cut = shown_question, question_cut
     else:
-        revealed, revealed_cut = cut_html(faces.revealed_question, budget)
+        revealed, revealed_cut = cut_html(revealed, budget)
         shown_revealed = break_long_runs(revealed)
-    answer, answer_cut = cut_html(faces.answer, budget)
-    cut = front_cut or back_cut or question_cut or revealed_cut or answer_cut
-    return CardFaces(shown_question, shown_revealed, break_long_runs(answer), cut)
+    faces = CardFaces(shown_question, shown_revealed, "", cut or question_cut or revealed_cut)
+    return answer_for(faces, card, budget) if with_answer else faces
 
 
-def _faces(card: Card, front_text: str, back_text: str) -> CardFaces:
+def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> CardFaces:
+    """``faces`` (made ``with_answer=False``) with the card's answer, within ``budget``."""
+    told, cut = head(_sides(card)[1], budget.raw_chars)
+    answer, answer_cut = cut_html(_answer_face(card, told), budget)
+    return replace(faces, answer=break_long_runs(answer), cut=faces.cut or cut or answer_cut)
+
+
+def _sides(card: Card) -> tuple[str, str]:
+    """The field the card asks (a cloze's text) and the one that answers it (a cloze's extra)."""
+    if card.kind is NoteKind.REVERSED and card.ord == 1:
+        return card.back, card.front
+    return card.front, card.back
+
+
+def _question_faces(card: Card, asked: str) -> tuple[str, str]:
+    """The question, and the question as shown above the answer (the same object unless a cloze)."""
     if card.kind is NoteKind.CLOZE:
         number = card.ord + 1
-        question = cloze_question(front_text, number, card.html)
-        revealed = cloze_answer(front_text, number, card.html)
-        if card.html:
-            question, revealed = clean_html(question), clean_html(revealed)
-        return CardFaces(question, revealed, field_html(back_text, card.html) if back_text.strip() else "")
-    front, back = (
-        (back_text, front_text) if card.kind is NoteKind.REVERSED and card.ord == 1 else (front_text, back_text)
-    )
-    question = field_html(front, card.html)
-    return CardFaces(question, question, field_html(back, card.html))
+        question = cloze_question(asked, number, card.html)
+        revealed = cloze_answer(asked, number, card.html)
+        return (clean_html(question), clean_html(revealed)) if card.html else (question, revealed)
+    question = field_html(asked, card.html)
+    return question, question
+
+
+def _answer_face(card: Card, told: str) -> str:
+    if card.kind is NoteKind.CLOZE and not told.strip():
+        return ""  # a cloze without extra text has no answer below a divider
+    return field_html(told, card.html)
 
 
 def card_text_faces(card: Card) -> tuple[str, str]:

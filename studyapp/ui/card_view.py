@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextBro
 
 from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
 from studyapp.core.model import Card
-from studyapp.core.render import CardFaces, card_faces, text_to_html
+from studyapp.core.render import CardFaces, answer_for, card_faces, text_to_html
 from studyapp.services.media import is_safe_name
 from studyapp.ui.card_images import fit_images
 from studyapp.ui.style import theme_for
@@ -145,7 +145,7 @@ class CardView(QTextBrowser):
         self._card: Card | None = None  # the card shown with ``show_card``, for "Show all"
         self._revealed = False
         self._showing_all = False
-        self._faces_of: tuple[Card, Budget, CardFaces] | None = None
+        self._faces_of: tuple[Card, Budget, CardFaces, bool] | None = None  # bool: with the answer
         self.cut_bar = CutBar(self)
         self.cut_bar.show_all_button.clicked.connect(self.show_all)
         self.cut_bar.hide()
@@ -158,20 +158,25 @@ class CardView(QTextBrowser):
         same = self._card is not None and self._card.id == card.id and (revealed or not self._revealed)
         self._card, self._revealed = card, revealed
         self._showing_all = self._showing_all and same
-        self._show(self._faces(card, SHOW_ALL if self._showing_all else FIRST_VIEW), revealed)
+        self._show(self._faces(card, SHOW_ALL if self._showing_all else FIRST_VIEW, revealed), revealed)
 
-    def _faces(self, card: Card, budget: Budget) -> CardFaces:
-        """The faces of ``card``, built once for the question and its reveal (cards are immutable)."""
-        if self._faces_of is None or self._faces_of[0] is not card or self._faces_of[1] is not budget:
-            self._faces_of = (card, budget, card_faces(card, budget))
-        return self._faces_of[2]
+    def _faces(self, card: Card, budget: Budget, revealed: bool) -> CardFaces:
+        """The faces of ``card``: the question's alone until the reveal, which adds the answer to them
+        (cards are immutable, so what was built for the question is used again)."""
+        cached = self._faces_of
+        if cached is None or cached[0] is not card or cached[1] is not budget:
+            cached = (card, budget, card_faces(card, budget, with_answer=revealed), revealed)
+        elif revealed and not cached[3]:
+            cached = (card, budget, answer_for(cached[2], card, budget), True)
+        self._faces_of = cached
+        return cached[2]
 
     def show_all(self) -> None:
         """More of a card cut to the first view's budget: up to ``SHOW_ALL``."""
         if self._card is None or self._showing_all:
             return
         self._showing_all = True
-        self._show(self._faces(self._card, SHOW_ALL), self._revealed)
+        self._show(self._faces(self._card, SHOW_ALL, self._revealed), self._revealed)
 
     def show_faces(self, faces: CardFaces, revealed: bool) -> None:
         """Faces as given: the question, or after the reveal the question and the answer."""

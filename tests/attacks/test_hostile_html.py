@@ -255,14 +255,17 @@ def test_a_hostile_card_is_shown_and_revealed_at_once_and_show_all_works(view: C
         assert "x" in view.toPlainText().rsplit("?", 1)[-1] and "?" in view.toPlainText()
 
 
-def test_show_all_lasts_for_the_reveal_but_not_for_the_next_card(view: CardView, qtbot) -> None:
+def test_show_all_lasts_while_the_card_is_shown_but_not_for_the_next(view: CardView, qtbot) -> None:
     big = VIEW_CASES["20 MB answer"]
     view.show_card(big, revealed=False)
-    qtbot.mouseClick(view.cut_bar.show_all_button, Qt.MouseButton.LeftButton)
+    assert not view.cut_bar.isVisible()  # its question is short: the answer is not even read yet
     view.show_card(big, revealed=True)
+    qtbot.mouseClick(view.cut_bar.show_all_button, Qt.MouseButton.LeftButton)
     assert not view.cut_bar.show_all_button.isVisible() and len(view.toPlainText()) > SHOW_ALL.text_chars // 2
-    view.show_card(card("Next?", "word " * 100_000, html=False, number=2), revealed=False)
-    assert view.cut_bar.show_all_button.isVisible()
+    view.show_card(big, revealed=True)  # shown again on the same side (after an edit): still all of it
+    assert len(view.toPlainText()) > SHOW_ALL.text_chars // 2
+    view.show_card(card("Next?", "word " * 100_000, html=False, number=2), revealed=True)
+    assert view.cut_bar.show_all_button.isVisible() and len(view.toPlainText()) < SHOW_ALL.text_chars // 2
 
 
 def test_an_ordinary_card_has_no_bar(view: CardView) -> None:
