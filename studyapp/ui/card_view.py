@@ -208,8 +208,9 @@ class CardView(QTextBrowser):
     def _set_cut(self, cut: bool) -> None:
         """The bar below a card that is not all shown; "Show all" while there is more to lay out."""
         if not cut:
-            self.cut_bar.hide()
-            self.setViewportMargins(0, 0, 0, 0)
+            if self.cut_bar.isVisibleTo(self):
+                self.cut_bar.hide()
+                self.setViewportMargins(0, 0, 0, 0)
             return
         expandable = self._card is not None and not self._showing_all
         self.cut_bar.set_state(expandable, self._card)
@@ -304,7 +305,7 @@ class CardView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.cut_bar.isVisible():
+        if self.cut_bar.isVisibleTo(self):
             self._place_cut_bar()
         self._recentre()
 
