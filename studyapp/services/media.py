@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -149,8 +150,6 @@ class MediaStage:
                     out.write(chunk)
                     digest.update(chunk)
                     size += len(chunk)
-                out.flush()
-                os.fsync(out.fileno())  # on the disk before the transaction that refers to it commits
         self._files[name] = (staged, size, digest.digest())
         return size, digest.digest()
 
@@ -177,7 +176,8 @@ class MediaStage:
                 renames[name] = final
             if copy:
                 self._plan.append((staged, final))
-        if self.directory is not None:
+        if self.directory is not None:  # the files and the plan on the disk before the transaction commits
+            _flush_files(self.directory, [staged for staged, _ in self._plan])
             _write_durably(self.directory / _PLAN, json.dumps(self._plan).encode())
         return renames
 
@@ -267,6 +267,27 @@ def _move_in(source: Path, target: Path) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
     source.unlink()
+
+
+def _flush_files(folder: Path, names: Sequence[str]) -> None:
+    """Flush the files ``names`` of ``folder`` to the disk: on Linux with one ``syncfs`` of its file system
+    (an ``fsync`` per file costs some milliseconds each: 400 images took 2.5 s more), elsewhere file by file."""
+    if not names:
+        return
+    if sys.platform.startswith("linux"):
+        import ctypes  # only here: loading it costs a few milliseconds at every start
+
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            if ctypes.CDLL(None, use_errno=True).syncfs(handle) == 0:
+                return
+        except (OSError, AttributeError):
+            pass
+        finally:
+            os.close(handle)
+    for name in names:
+        with open(folder / name, "rb+") as data:
+            os.fsync(data.fileno())
 
 
 def _write_durably(path: Path, data: bytes) -> None:
