@@ -39,6 +39,7 @@ _E = math.e
 # random.Random(n) is random.Random() seeded with n: its C seed, without the Python wrapper (which only adds
 # the handling of str and bytes seeds)
 _SEED = _random.Random.seed
+_MASK = (1 << 64) - 1
 
 # (state, step, stability, difficulty, due ms, last review ms, reps, lapses): a card's stored columns, in order.
 ReplayedRow = tuple[int, int | None, float, float, int, int, int, int]
@@ -69,7 +70,6 @@ class FastReplay:
     def __init__(self, config: SchedulerConfig) -> None:
         p = tuple(config.parameters)
         self._p = p
-        self._config = config
         decay = -p[20]
         self._decay = decay
         self._factor = 0.9 ** (1 / decay) - 1
@@ -96,10 +96,6 @@ class FastReplay:
         self._rng = random.Random()
 
     # -- the formulas of fsrs, in its order of operations (the others are written out in the loop) -------
-
-    def _next_interval(self, stability: float) -> int:
-        interval = round((stability / self._factor) * self._interval_scale)
-        return min(max(interval, 1), self._maximum)
 
     def _fuzz_range(self, days: int) -> tuple[int, int]:
         known = self._fuzz_ranges.get(days)
@@ -128,28 +124,32 @@ class FastReplay:
             return None
         assert start is not None
         state, step, stability, difficulty, due, last, reps, lapses = start
+        if not times:
+            return start
         # Everything the loop uses, in local variables (an answer is then a few microseconds).
         p = self._p
         p9, p10, p11, p12, p13, p14, p15, p16, p19 = -p[9], p[10], p[11], -p[12], p[13], p[14], p[15], p[16], -p[19]
-        factor, decay, scale, maximum = self._factor, self._decay, self._interval_scale, self._maximum
+        factor, decay = self._factor, self._decay
         short_term, delta_difficulty, forget_short = self._short_term, self._delta_difficulty, self._forget_short
         easy_difficulty, keep_difficulty, recall_scale = self._easy_difficulty, 1 - p[7], self._recall_scale
-        learning, relearning, fuzz, fuzz_range = self._learning, self._relearning, self._fuzz, self._fuzz_range
-        rng, seed, mask, minimum = self._rng, _SEED, (1 << 64) - 1, STABILITY_MIN
-        previous, final = -1, times[-1] if times else -1
+        initial_stability, initial_difficulty = self._initial_stability, self._initial_difficulty
+        learning, relearning = self._learning, self._relearning
+        learning_hard, relearning_hard = self._learning_first_hard, self._relearning_first_hard
+        new, in_learning, in_review, in_relearning, minimum = _NEW, _LEARNING, _REVIEW, _RELEARNING, STABILITY_MIN
+        previous = -1
+        # Only the last answer's interval is computed: an interval moves only the due date, which no later answer
+        # looks at (they use the time of the last review). ``interval_ms`` is a step's; None: a review interval.
+        interval_ms: int | None = None
         for now, rating in zip(times, ratings, strict=True):
             if now <= previous or not 1 <= rating <= 4:
                 return None
             previous = now
-            lapse = state == _REVIEW and rating == 1
-            interval_days = 0
-            interval_ms: int | None = None
-            if state == _NEW:
-                stability = self._initial_stability[rating]
-                difficulty = self._initial_difficulty[rating]
-                state, step, interval_days, interval_ms = self._steps(
-                    _LEARNING, learning, self._learning_first_hard, 0, rating, stability
-                )
+            if state == in_review and rating == 1:
+                lapses += 1
+            if state == new:
+                state, step = in_learning, 0
+                stability = initial_stability[rating]
+                difficulty = initial_difficulty[rating]
             else:
                 # fsrs: the stability (short-term within a day, else from the retrievability), then the difficulty
                 days_since = (now - last) // DAY_MS  # whole days, as timedelta.days
@@ -188,38 +188,35 @@ class FastReplay:
                     difficulty = 1.0
                 if difficulty > 10.0:
                     difficulty = 10.0
-                if state == _REVIEW:
-                    if rating == 1 and relearning:
-                        state, step, interval_ms = _RELEARNING, 0, relearning[0]
-                    else:
-                        interval_days = round((stability / factor) * scale)
-                        if interval_days < 1:
-                            interval_days = 1
-                        if maximum < interval_days:
-                            interval_days = maximum
-                elif state == _LEARNING:
-                    state, step, interval_days, interval_ms = self._steps(
-                        _LEARNING, learning, self._learning_first_hard, step, rating, stability
-                    )
+            # fsrs: the state and step after the answer (a review card keeps its step unless it lapses)
+            if state == in_review:
+                if rating == 1 and relearning:
+                    state, step, interval_ms = in_relearning, 0, relearning[0]
                 else:
-                    state, step, interval_days, interval_ms = self._steps(
-                        _RELEARNING, relearning, self._relearning_first_hard, step, rating, stability
-                    )
-            if interval_ms is None:  # a review interval, in whole days (fuzzed as Scheduler._fuzzed does)
-                # The fuzz moves only the due date, which no later answer looks at (they use the last review):
-                # only the last answer's is drawn (seeding a generator is the dearest step of an answer).
-                if fuzz and interval_days >= 3 and now == final:
-                    low, high = fuzz_range(interval_days)
-                    seed(rng, (card_id * 1_000_003 + reps) & mask)  # fuzz_seed(card_id, reps)
-                    interval_days = round(rng.random() * (high - low + 1) + low)
-                    if maximum < interval_days:
-                        interval_days = maximum
-                interval_ms = interval_days * DAY_MS
-            due = now + interval_ms
+                    interval_ms = None
+            else:
+                steps, first_hard = (learning, learning_hard) if state == in_learning else (relearning, relearning_hard)
+                count = len(steps)
+                if count == 0 or (step >= count and rating != 1) or rating == 4 or (rating == 3 and step + 1 == count):
+                    state, step, interval_ms = in_review, None, None
+                elif rating == 1:
+                    step, interval_ms = 0, steps[0]
+                elif rating == 2:
+                    interval_ms = first_hard if step == 0 else steps[step]
+                else:
+                    step += 1
+                    interval_ms = steps[step]
             last = now
             reps += 1
-            lapses += lapse
-        return state, step, stability, difficulty, due, last, reps, lapses
+        if interval_ms is None:  # a review interval: whole days, fuzzed as Scheduler._fuzzed does
+            days = round((stability / factor) * self._interval_scale)
+            days = min(max(days, 1), self._maximum)
+            if self._fuzz and days >= 3:
+                low, high = self._fuzz_range(days)
+                _SEED(self._rng, (card_id * 1_000_003 + reps - 1) & _MASK)  # fuzz_seed(card_id, reps before it)
+                days = min(round(self._rng.random() * (high - low + 1) + low), self._maximum)
+            interval_ms = days * DAY_MS
+        return state, step, stability, difficulty, last + interval_ms, last, reps, lapses
 
     @staticmethod
     def _plausible(start: ReplayedRow) -> bool:
@@ -237,22 +234,3 @@ class FastReplay:
         if not isinstance(last, int) or not 0 <= last < _LATEST_MS:
             return False
         return state == _REVIEW or (isinstance(step, int) and step >= 0)
-
-    def _steps(
-        self, state: int, steps: list[int | None], first_hard: int | None, step: int, rating: int, stability: float
-    ) -> tuple[int, int | None, int, int | None]:
-        """(state, step, interval in days, interval in ms or None for days) after a (re)learning answer."""
-        count = len(steps)
-        if count == 0 or (step >= count and rating != 1):
-            return _REVIEW, None, self._next_interval(stability), None
-        if rating == 1:
-            return state, 0, 0, steps[0]
-        if rating == 2:
-            if step == 0 and count >= 1:
-                return state, step, 0, first_hard
-            return state, step, 0, steps[step]
-        if rating == 3:
-            if step + 1 == count:
-                return _REVIEW, None, self._next_interval(stability), None
-            return state, step + 1, 0, steps[step + 1]
-        return _REVIEW, None, self._next_interval(stability), None
