@@ -25,7 +25,7 @@ class Budget:
 
 
 FIRST_VIEW = Budget(raw_chars=8_000, text_chars=6_000, tags=600)
-SHOW_ALL = Budget(raw_chars=2_000_000, text_chars=100_000, tags=8_000)
+SHOW_ALL = Budget(raw_chars=1_000_000, text_chars=100_000, tags=4_000)
 # Lines and blocks cost Qt more than inline tags; cells and list items most (adding an item is linear in
 # the list).
 _WEIGHTS = {
