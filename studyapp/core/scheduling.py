@@ -67,6 +67,28 @@ def fuzz_seed(card_id: int, reps: int) -> int:
     return (card_id * 1_000_003 + reps) & ((1 << 64) - 1)
 
 
+class CardFuzz:
+    """The fuzz of a card's next answer: ``random()`` is the first draw of ``random.Random(fuzz_seed(card_id,
+    reps))``, which is all an answer draws. Seeding the generator is most of the cost, so it is done only when an
+    answer is fuzzed (a learning step is not), or ahead of the answer with ``draw`` (the study loop does it while
+    the disk syncs the previous answer)."""
+
+    __slots__ = ("card_id", "reps", "_value")
+
+    def __init__(self, card_id: int, reps: int) -> None:
+        self.card_id, self.reps = card_id, reps
+        self._value: float | None = None
+
+    def draw(self) -> None:
+        if self._value is None:
+            self._value = random.Random(fuzz_seed(self.card_id, self.reps)).random()
+
+    def random(self) -> float:
+        self.draw()
+        assert self._value is not None
+        return self._value
+
+
 class Scheduler:
     """Computes the next schedule of a card from its current one, a rating and the time."""
 
@@ -81,8 +103,8 @@ class Scheduler:
             enable_fuzzing=False,
         )
 
-    def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random) -> Schedule:
-        """The card's schedule after answering ``rating`` at ``now``."""
+    def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random | CardFuzz) -> Schedule:
+        """The card's schedule after answering ``rating`` at ``now``; ``rng`` draws the fuzz (once)."""
         now = to_utc(now)
         before = _to_fsrs_card(schedule, now)
         after, _ = self._fsrs.review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
@@ -103,7 +125,7 @@ class Scheduler:
         )
 
     def preview(
-        self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random]
+        self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random | CardFuzz]
     ) -> dict[Rating, timedelta]:
         """The interval each rating would give, for the labels on the answer buttons.
 
@@ -154,7 +176,7 @@ class Scheduler:
         kept = [change for change in changes if change.kind is not ScheduleChangeKind.RESCHEDULE]
         return self.replay_history(card_id, merged_history(answers, kept))
 
-    def _fuzzed(self, interval: timedelta, rng: random.Random) -> timedelta:
+    def _fuzzed(self, interval: timedelta, rng: random.Random | CardFuzz) -> timedelta:
         """The fuzz of ``fsrs`` (same ranges, same rounding), drawn from ``rng``."""
         days = interval.days
         if days < 2.5:

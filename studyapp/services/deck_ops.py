@@ -9,7 +9,7 @@ that the deletion can be undone exactly. The review log is history: it stays.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,9 +201,14 @@ def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list
 
 
 def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
-    """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again: a study session
-    keeps its deck's tree and refills it after each answer."""
-    for current in reversed(walk(roots)):  # every child before its parent
+    """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again."""
+    fill_nodes(reversed(walk(roots)), figures)  # every child before its parent
+
+
+def fill_nodes(nodes: Iterable[DeckNode], figures: dict[str, DeckFigures]) -> None:
+    """Set the counts of ``nodes``, in the order given (each child before its parent), from their children's
+    and their own ``figures``. A study session refills only the answered deck's node and its parents."""
+    for current in nodes:
         children = current.children
         own = figures.get(current.name)
         new = sum(child.new for child in children)

@@ -21,8 +21,8 @@ from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import TimeOrderedIds
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
-from studyapp.core.scheduling import Scheduler, fuzz_seed
-from studyapp.services.deck_ops import DeckNode, build_tree, fill_tree
+from studyapp.core.scheduling import CardFuzz, Scheduler
+from studyapp.services.deck_ops import DeckNode, build_tree, fill_nodes, walk
 from studyapp.services.decks import rollover_hour
 from studyapp.services.quiz import Quiz
 from studyapp.storage import Collection
@@ -68,6 +68,7 @@ def _queue(schedule: Schedule, day_end: datetime) -> str | None:
 
 _QUEUES = {"review": "review_due_today", "new": "new_available"}
 QUEUE_BATCH = 50
+_LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 
 
 def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
@@ -82,6 +83,16 @@ def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -
     if after is not None:
         changes[after] = changes.get(after, getattr(figures, after)) + 1
     return replace(figures, **changes)
+
+
+def _paths(tree: list[DeckNode]) -> dict[str, list[DeckNode]]:
+    """Each node's name -> the node and its parents up to the tree's root, the node first."""
+    paths: dict[str, list[DeckNode]] = {}
+    for node in walk(tree):  # parents before their children
+        paths.setdefault(node.name, [node])
+        for child in node.children:
+            paths[child.name] = [child, *paths[node.name]]
+    return paths
 
 
 class ReviewSession:
@@ -112,6 +123,7 @@ class ReviewSession:
         # The quiz mode: multiple choice on a deck with too few answers falls back to flip (see ``notice``).
         self.quiz = Quiz(collection, self.deck_ids, deck.name, mode, rng)
         self._undo_stack: list[ReviewEntry] = []
+        self._fuzz: CardFuzz | None = None  # the fuzz of the card on screen (its buttons' labels draw it too)
         self._log_ids = TimeOrderedIds(rng)
         self._shown_at: datetime | None = None
         self.current: Card | None = None
@@ -125,6 +137,13 @@ class ReviewSession:
         self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
         self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
         self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
+        self._paths: dict[str, list[DeckNode]] = {}  # each deck's node and those above it in the tree, by name
+        self._changed: set[int] = set()  # the decks whose figures changed since the tree was filled
+        # No learning card of the session can be studied before this moment (``None``: there is none), kept with
+        # the figures: the study loop then asks for a learning card only when one can be due (most answers
+        # come before the next learning card is due, and the query walks an index range per deck and state).
+        self._learning_at: datetime | None = None
+        self._learning_known = False  # whether ``_learning_at`` holds (else it is read before it is used)
 
     @property
     def mode(self) -> ReviewMode:
@@ -157,8 +176,13 @@ class ReviewSession:
             self._figures_key = key
             self._queues = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
-        else:  # the same decks: only the counts changed
-            fill_tree(self._tree, {f.deck.name: f for f in self._figures.values()})
+            self._paths = _paths(self._tree)
+            self._learning_known = False
+        elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
+            figures = {f.deck.name: f for f in self._figures.values()}
+            for deck_id in self._changed:  # a branch after another: the parents they share are refilled last
+                fill_nodes(self._paths[self._figures[deck_id].deck.name], figures)
+        self._changed.clear()
         [node] = [n for n in self._tree if n.name == self.deck.name]
         return QueueCounts(new=node.new, learning=node.learning, review=node.due)
 
@@ -178,7 +202,7 @@ class ReviewSession:
         now = self._clock.now()
         counts = self._counts = self._compute_counts(day_start, day_end, stamp)
         # No learning card due today means none is due now: skip the query.
-        card = self._reviews.next_learning(self.deck_ids, now) if counts.learning > 0 else None
+        card = self._next_learning(now) if counts.learning > 0 else None
         if card is None and counts.review > 0:
             card = self._from_queue(
                 "review", lambda limit: self._reviews.review_queue(self.deck_ids, day_end, now, limit), day_end
@@ -189,11 +213,23 @@ class ReviewSession:
                 "new", lambda limit: self._reviews.new_queue(self.deck_ids, now, random_order, limit), day_end
             )
         if card is None:
-            card = self._reviews.next_learning(self.deck_ids, now + LEARN_AHEAD)
+            card = self._next_learning(now + LEARN_AHEAD)
         self.current = card
         self._shown_at = now if card is not None else None
         if card is None:
             self.summary.next_due = self._reviews.next_due_after(self.deck_ids, now)
+        return card
+
+    def _next_learning(self, by: datetime) -> Card | None:
+        """``ReviewStore.next_learning``, not asked when no learning card can be studied by ``by``."""
+        if not self._learning_known:
+            self._learning_at, self._learning_known = self._reviews.learning_from(self.deck_ids), True
+        start = self._learning_at
+        if start is None or by < start:
+            return None
+        card = self._reviews.next_learning(self.deck_ids, by)
+        if card is None:  # the moment was too early (a burial it did not see): read it again next time
+            self._learning_known = False
         return card
 
     def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:
@@ -228,8 +264,11 @@ class ReviewSession:
             scheduler = self._schedulers[card.deck_id] = Scheduler(deck.options.scheduler_config())
         return scheduler
 
-    def _fuzz_rng(self, card: Card) -> random.Random:
-        return random.Random(fuzz_seed(card.id, card.schedule.reps))
+    def _fuzz_rng(self, card: Card) -> CardFuzz:
+        fuzz = self._fuzz
+        if fuzz is None or fuzz.card_id != card.id or fuzz.reps != card.schedule.reps:
+            fuzz = self._fuzz = CardFuzz(card.id, card.schedule.reps)
+        return fuzz
 
     def intervals(self) -> dict[Rating, timedelta]:
         """What each answer button would give the current card."""
@@ -282,10 +321,17 @@ class ReviewSession:
         figures = self._figures.get(card.deck_id)
         if current and figures is not None:  # only this answer was written since: count it in
             self._figures[card.deck_id] = _after_answer(figures, entry, day_end)
+            self._changed.add(card.deck_id)
             self._figures_key = (day_end, stamp)
             for queue in self._queues.values():  # the answered card has left its queue
                 if queue and queue[0] == card.id:
                     queue.pop(0)
+            if entry.before.state in _LEARNING_STATES:  # it may have been the first learning card: read again
+                self._learning_known = False
+            elif entry.after.state in _LEARNING_STATES and entry.after.due is not None:
+                # a card joins the learning cards: it can be studied at its due time at the earliest
+                start, due = self._learning_at, entry.after.due
+                self._learning_at = due if start is None else min(start, due)
         self._undo_stack.append(entry)
         self.summary.answered += 1
         self.summary.ratings[rating] += 1

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from studyapp.core.days import DAY_MS, DayPiece
 from studyapp.core.model import Card, CardState, NoteKind, Rating, ReviewEntry, ReviewMode, Schedule
-from studyapp.storage.codec import from_ms, schedule_from_row, schedule_to_row, to_ms
+from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
 
 _CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
 _CARD_BY_ID = f"{_CARD_SELECT} WHERE c.id = :id"
@@ -113,6 +113,39 @@ def _no_guard() -> AbstractContextManager[None]:
     return nullcontext()
 
 
+# An answer's two statements, prepared once (the study loop's hot path): the card's new schedule, if the card is
+# still as the answer found it, and the log row; their values in this order (``_answer_values``).
+_SET_SCHEDULE = (
+    f"UPDATE cards SET {', '.join(f'{name} = ?' for name in SCHEDULE_FIELDS)} WHERE id = ? AND reps = ? AND state = ?"
+)
+_LOG_COLUMNS = (
+    "id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
+    *(f"{name}_before" for name in SCHEDULE_FIELDS), *(f"{name}_after" for name in SCHEDULE_FIELDS),
+)  # fmt: skip
+_INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' for _ in _LOG_COLUMNS)})"
+
+
+def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
+    """``schedule_to_row``'s values, in ``SCHEDULE_FIELDS`` order."""
+    return (int(schedule.state), schedule.step, schedule.stability, schedule.difficulty, to_ms(schedule.due),
+            to_ms(schedule.last_review), schedule.reps, schedule.lapses)  # fmt: skip
+
+
+def _answer_values(entry: ReviewEntry) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """The values of ``_SET_SCHEDULE`` and ``_INSERT_LOG`` for an answer."""
+    before, after = _schedule_values(entry.before), _schedule_values(entry.after)
+    update = (*after, entry.card_id, entry.before.reps, int(entry.before.state))
+    log = (entry.id, entry.card_id, to_ms(entry.reviewed_at), int(entry.rating), entry.duration_ms, entry.mode.value,
+           *before, *after)  # fmt: skip
+    return update, log
+
+
+def _write_answer(conn: sqlite3.Connection, entry: ReviewEntry, update: tuple[Any, ...], log: tuple[Any, ...]) -> None:
+    if conn.execute(_SET_SCHEDULE, update).rowcount != 1:
+        raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
+    conn.execute(_INSERT_LOG, log)
+
+
 class ReviewStore:
     def __init__(
         self, db: sqlite_utils.Database, guard: Callable[[], AbstractContextManager[None]] = _no_guard
@@ -186,6 +219,16 @@ class ReviewStore:
         params = {"by": to_ms(due_by), "now": to_ms(due_by)}
         return self._first(deck_ids, _LEARNING_STATES, where, "due", params)
 
+    def learning_from(self, deck_ids: Sequence[int]) -> datetime | None:
+        """The first moment a learning card of these decks can be studied: the least of each (unsuspended)
+        learning card's due time, or the end of its burial if later; ``None`` if there is no learning card.
+        ``next_learning(deck_ids, moment)`` finds no card for any ``moment`` before it."""
+        row = self._db.conn.execute(
+            f"SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c INDEXED BY cards_deck_counts "
+            f"WHERE c.deck_id IN ({_ids(deck_ids)}) AND c.state IN {_LEARNING_STATES} AND c.suspended = 0"
+        ).fetchone()
+        return from_ms(row[0])
+
     def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         params = {"before": to_ms(due_before), "now": to_ms(now)}
@@ -221,13 +264,21 @@ class ReviewStore:
         The card is only updated if it is still as ``entry.before`` says; otherwise nothing is written.
         A full or read-only disk, or a vanished file, raises a ``StorageError`` and writes nothing.
         """
-        with self._guard(), self._db.atomic():
-            if not self._replace_schedule(entry.card_id, entry.before, entry.after):
-                raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
-            row = _log_row(entry)  # one prepared statement (the study loop's hot path: no sqlite-utils insert)
-            self._db.conn.execute(
-                f"INSERT INTO review_log ({', '.join(row)}) VALUES ({', '.join(':' + name for name in row)})", row
-            )
+        update, log = _answer_values(entry)
+        conn = self._db.conn
+        with self._guard():
+            if conn.in_transaction:  # inside a caller's transaction: a savepoint of it
+                with self._db.atomic():
+                    _write_answer(conn, entry, update, log)
+                return
+            # sqlite-utils' ``atomic``, written out for the study loop's hot path
+            conn.execute("BEGIN")
+            try:
+                _write_answer(conn, entry, update, log)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.rollback()
+                raise
 
     def undo(self, log_id: int) -> ReviewEntry:
         """Take back an answer: the card returns to its state before it, and the log row goes."""

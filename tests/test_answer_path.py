@@ -1,0 +1,166 @@
+"""The answer path (``ReviewSession.answer``) does only the work an answer needs, and does it exactly as before.
+
+What was cut for speed and must not change a thing: the learning-card query is skipped while no learning card
+can be studied (the session keeps the first moment one can, burials included); only the answered deck's branch
+of the deck tree is refilled; the fuzz generator is seeded only for a fuzzed answer; the answer's two statements
+are prepared once with positional values. tests/test_session_counts.py holds counts and cards against a fresh
+session after every answer on a generated collection; these hold the cases it may not reach.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from studyapp.core.clock import FixedClock
+from studyapp.core.model import CardState, Rating, Schedule
+from studyapp.core.scheduling import CardFuzz, Scheduler, SchedulerConfig, fuzz_seed
+from studyapp.services.app import App
+from studyapp.services.review import ReviewSession
+from studyapp.storage.codec import schedule_to_row, to_ms
+from studyapp.storage.reviews_store import _log_row
+from tests.conftest import T0
+
+_LEARNING_ARM = f"c.state = {int(CardState.RELEARNING)} AND c.due <="  # a part of every learning-card query
+
+
+def _deck(app: App, tmp_path: Path, count: int) -> int:
+    path = tmp_path / "mini.txt"
+    path.write_text("".join(f"Question {i}?\n\nAnswer {i}.\n\n" for i in range(1, count + 1)), encoding="utf-8")
+    app.import_file(path)
+    deck = app.find_deck("Mini")
+    assert deck is not None
+    return deck.id
+
+
+def _statements(app: App) -> list[str]:
+    seen: list[str] = []
+    app.collection.db.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def _same_as_a_fresh_session(app: App, session: ReviewSession, deck_id: int) -> None:
+    fresh = ReviewSession(app.collection, deck_id, app.clock, random.Random(1))
+    expected = fresh.next_card()
+    card = session.next_card()
+    assert (card and card.id) == (expected and expected.id)
+    assert session.counts() == fresh.counts()
+
+
+def test_the_learning_query_waits_for_the_first_learning_card_and_finds_it(
+    app: App, tmp_path: Path, clock: FixedClock
+) -> None:
+    deck_id = _deck(app, tmp_path, 30)
+    session = app.review_session(deck_id)
+    session.next_card()
+    session.answer(Rating.GOOD)  # a learning card, back in ten minutes: the first learning moment is known
+    first = session.current
+    assert first is not None and first.schedule.state is CardState.NEW
+    session.answer(Rating.AGAIN)  # back in one minute: now the first learning moment
+    seen = _statements(app)
+    shown = []
+    for _ in range(11):  # 55 seconds: the card is not due yet, and nothing asks for it
+        clock.advance(timedelta(seconds=5))
+        session.answer(Rating.GOOD)  # new cards go to their ten-minute step
+        assert session.current is not None
+        shown.append(session.current.id)
+    assert first.id not in shown
+    assert not [sql for sql in seen if _LEARNING_ARM in sql]
+    clock.advance(timedelta(seconds=6))  # 61 seconds after the Again: due, and shown
+    session.answer(Rating.GOOD)
+    assert session.current is not None and session.current.id == first.id
+    assert [sql for sql in seen if _LEARNING_ARM in sql]
+    _same_as_a_fresh_session(app, session, deck_id)
+
+
+def test_a_buried_learning_card_comes_when_its_burial_ends_within_the_day(
+    app: App, tmp_path: Path, clock: FixedClock
+) -> None:
+    """A burial that ends within the study day (made under another rollover hour): the card is due before the
+    other learning cards but can only be studied when the burial ends; then it comes before the new card."""
+    deck_id = _deck(app, tmp_path, 4)
+    session = app.review_session(deck_id)
+    session.next_card()
+    for _ in range(3):
+        session.answer(Rating.AGAIN)  # three learning cards, due in a minute; the fourth card is new
+    buried, *others = [row[0] for row in app.collection.db.execute(
+        "SELECT id FROM cards WHERE deck_id = ? AND state != 0 ORDER BY due, id", [deck_id])]  # fmt: skip
+    with app.collection.transaction():
+        app.collection.db.execute(
+            "UPDATE cards SET buried_until = ? WHERE id = ?", [to_ms(T0 + timedelta(minutes=30)), buried]
+        )
+        app.collection.db.execute(
+            f"UPDATE cards SET due = ? WHERE id IN ({', '.join('?' * len(others))})",
+            [to_ms(T0 + timedelta(minutes=40)), *others],
+        )
+    new = session.next_card()  # no learning card can be studied before the burial ends: the new card
+    assert new is not None and new.schedule.state is CardState.NEW
+    clock.advance(timedelta(minutes=30, seconds=1))  # the burial is over: the buried card is due, before new ones
+    card = session.next_card()
+    assert card is not None and card.id == buried
+    _same_as_a_fresh_session(app, session, deck_id)
+
+
+def test_answers_in_a_parent_deck_count_in_each_subdecks_branch(app: App, clock: FixedClock) -> None:
+    """Only the answered deck's branch of the tree is refilled: answers in two subdecks in turn, and every count
+    is what a fresh session reads."""
+    from studyapp.services.adding import add_to_deck
+    from studyapp.services.notes import NoteText
+
+    for name in ("Top", "Top::A", "Top::A::X", "Top::A::Y", "Top::B"):
+        for index in range(4):
+            add_to_deck(app, name, NoteText(front=f"{name} {index}?", back=f"{index}"))
+    top = app.find_deck("Top")
+    assert top is not None
+    session = app.review_session(top.id)
+    card = session.next_card()
+    while card is not None:
+        session.answer(Rating.GOOD if card.schedule.state is CardState.NEW else Rating.EASY)
+        clock.advance(timedelta(minutes=11))
+        _same_as_a_fresh_session(app, session, top.id)
+        card = session.current
+    assert session.summary.answered >= 20
+
+
+def test_an_answer_runs_its_few_statements_and_stores_the_row_as_the_log_encodes_it(
+    app: App, tmp_path: Path, clock: FixedClock
+) -> None:
+    deck_id = _deck(app, tmp_path, 5)
+    session = app.review_session(deck_id)
+    session.next_card()
+    session.answer(Rating.EASY)  # the figures, queues and learning moment are read once
+    seen = _statements(app)
+    clock.advance(timedelta(seconds=5))
+    entry = session.answer(Rating.EASY)
+    app.collection.db.conn.set_trace_callback(None)
+    # the change stamp, the answer's transaction (BEGIN, UPDATE, INSERT, COMMIT), the next card
+    assert len(seen) <= 6, seen
+    conn = app.collection.db.conn
+    conn.row_factory = sqlite3.Row
+    try:
+        row = dict(conn.execute("SELECT * FROM review_log WHERE id = ?", [entry.id]).fetchone())
+        card = dict(conn.execute("SELECT * FROM cards WHERE id = ?", [entry.card_id]).fetchone())
+    finally:
+        conn.row_factory = None
+    assert row == _log_row(entry)
+    assert {name: card[name] for name in schedule_to_row(entry.after)} == schedule_to_row(entry.after)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_fuzz_is_the_seeded_generators_first_draw(seed: int) -> None:
+    rng = random.Random(seed)
+    scheduler = Scheduler(SchedulerConfig(maximum_interval_days=rng.choice([30, 36500])))
+    for _ in range(300):
+        card_id, reps = rng.getrandbits(63), rng.randrange(30)
+        fuzz = CardFuzz(card_id, reps)
+        assert fuzz.random() == random.Random(fuzz_seed(card_id, reps)).random() == fuzz.random()
+        schedule = Schedule(CardState.REVIEW, None, rng.uniform(0.5, 400), rng.uniform(1, 10),
+                            T0, T0 - timedelta(days=rng.randrange(60)), reps, 0)  # fmt: skip
+        rating = Rating(rng.randrange(1, 5))
+        assert scheduler.answer(schedule, rating, T0, CardFuzz(card_id, reps)) == scheduler.answer(
+            schedule, rating, T0, random.Random(fuzz_seed(card_id, reps))
+        )
