@@ -22,12 +22,10 @@ from studyapp.services.app import App
 from studyapp.services.import_preview import preview_file
 from studyapp.services.importing import ImportSummary
 
-from ..conftest import REPO
 from ..test_cli import studyapp
 
 ROWS = 10_000
 BAD_LINE = 5001  # the row with the bad byte (line numbers from 1)
-REALWORLD_LATIN1 = REPO.parent / "shared" / "realworld-decks" / "mnemo_tsv_latin1.txt"
 
 
 def utf8_rows(bad_in: str | None) -> bytes:
@@ -154,7 +152,7 @@ def test_a_pasted_legacy_line_in_a_utf8_file_spoils_only_that_line(tmp_path: Pat
     ("text", "encoding"),
     [
         ("Café crème,brûlée\nnaïve,façade\n3,50 €,«citation»\n", "cp1252"),
-        ("à\ta1\r\n", "cp1252"),  # mnemo_tsv_latin1.txt, a real latin-1 TSV: one byte 0xe0
+        ("à\ta1\r\n", "cp1252"),  # the shape of a real latin-1 TSV: one byte 0xe0
         ("Größe,Übung\n" * 50 + "é,\u00e9\n", "cp1252"),
         ("いろはにほへと,ちりぬるを\n日本語の文章です,漢字とカタカナ\n" * 40, "cp932"),
         ("我能吞下玻璃而不伤身体,中文的句子\n" * 40, "gb18030"),
@@ -168,16 +166,6 @@ def test_legacy_files_are_still_detected(tmp_path: Path, text: str, encoding: st
     decoded = decode_file(path)
     assert decoded.replaced == 0
     assert decoded.text == text.replace("\r\n", "\n")
-
-
-def test_the_real_latin1_tsv_still_comes_in_right(app: App) -> None:
-    if not REALWORLD_LATIN1.exists():
-        pytest.skip(f"{REALWORLD_LATIN1} is not on this machine (the same bytes are in the test above)")
-    summary = app.import_file(REALWORLD_LATIN1, "Latin")
-    assert (summary.new, summary.warnings) == (1, ())
-    db = sqlite3.connect(app.path)
-    assert db.execute("select front, back from notes where front = 'à'").fetchall() == [("à", "a1")]
-    db.close()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
