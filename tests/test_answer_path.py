@@ -1,7 +1,8 @@
 """The answer path (``ReviewSession.answer``) does only the work an answer needs, and does it exactly as before.
 
 What was cut for speed and must not change a thing: the learning-card query is skipped while no learning card
-can be studied (the session keeps the first moment one can, burials included); only the answered deck's branch
+can be studied, and walks only the decks where one can (the session keeps, for each deck and learning state, the
+first moment one of its cards can be studied, burials included); only the answered deck's branch
 of the deck tree is refilled; the fuzz generator is seeded only for a fuzzed answer; the answer's two statements
 are prepared once with positional values. tests/test_session_counts.py holds counts and cards against a fresh
 session after every answer on a generated collection; these hold the cases it may not reach.
@@ -25,7 +26,7 @@ from studyapp.storage.codec import schedule_to_row, to_ms
 from studyapp.storage.reviews_store import _log_row
 from tests.conftest import T0
 
-_LEARNING_ARM = f"c.state = {int(CardState.RELEARNING)} AND c.due <="  # a part of every learning-card query
+_LEARNING_ARM = "c.due <= "  # a part of every learning-card query (the review queue's is "c.due < ")
 
 
 def _deck(app: App, tmp_path: Path, count: int) -> int:
@@ -164,3 +165,32 @@ def test_the_fuzz_is_the_seeded_generators_first_draw(seed: int) -> None:
         assert scheduler.answer(schedule, rating, T0, CardFuzz(card_id, reps)) == scheduler.answer(
             schedule, rating, T0, random.Random(fuzz_seed(card_id, reps))
         )
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        SchedulerConfig(),
+        SchedulerConfig(desired_retention=0.8, learning_steps=(timedelta(minutes=1),), relearning_steps=()),
+        SchedulerConfig(learning_steps=(), maximum_interval_days=30),
+        SchedulerConfig(
+            fuzz=False,
+            learning_steps=(timedelta(minutes=1), timedelta(minutes=10), timedelta(hours=1)),
+            relearning_steps=(timedelta(minutes=5), timedelta(minutes=20)),
+        ),  # fmt: skip
+    ],
+)
+def test_a_cards_answer_through_the_fast_replay_is_the_fsrs_answer(config: SchedulerConfig) -> None:
+    """The study loop's answers (a ``CardFuzz``) go through ``FastReplay``'s arithmetic; any other through ``fsrs``:
+    the same schedule, to the last bit, from any state (answers minutes, days or years apart, even out of order)."""
+    scheduler, rng = Scheduler(config), random.Random(20260301)
+    for _ in range(1500):
+        card_id = rng.getrandbits(63)
+        schedule, moment = Schedule(reps=rng.choice([0, 3])), T0 + timedelta(milliseconds=rng.randrange(10**9))
+        for _ in range(rng.randrange(1, 10)):
+            rating = Rating(rng.choices([1, 2, 3, 4], [0.15, 0.15, 0.6, 0.1])[0])
+            moment += timedelta(milliseconds=rng.choice([rng.randrange(-5, 10**6), rng.randrange(10**8, 10**11)]))
+            expected = scheduler.answer(schedule, rating, moment, random.Random(fuzz_seed(card_id, schedule.reps)))
+            assert scheduler.answer(schedule, rating, moment, CardFuzz(card_id, schedule.reps)) == expected
+            schedule = expected
+    assert scheduler._fast is not None  # the fast path was taken

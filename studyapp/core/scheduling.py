@@ -19,12 +19,16 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from studyapp.core.clock import to_utc
 from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
+
+if TYPE_CHECKING:
+    from studyapp.core.fast_replay import FastReplay
 
 DEFAULT_DESIRED_RETENTION = 0.90
 DEFAULT_LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -102,9 +106,14 @@ class Scheduler:
             maximum_interval=self.config.maximum_interval_days,
             enable_fuzzing=False,
         )
+        self._fast: FastReplay | None | bool = False  # made at the first answer that can use it (False: not yet)
 
     def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random | CardFuzz) -> Schedule:
         """The card's schedule after answering ``rating`` at ``now``; ``rng`` draws the fuzz (once)."""
+        if isinstance(rng, CardFuzz):  # the study loop's answer: a card's, with its own seed
+            fast = self._fast_answer(schedule, rating, now, rng)
+            if fast is not None:
+                return fast
         now = to_utc(now)
         before = _to_fsrs_card(schedule, now)
         after, _ = self._fsrs.review_card(before, fsrs.Rating(int(rating)), review_datetime=now)
@@ -123,6 +132,33 @@ class Scheduler:
             reps=schedule.reps + 1,
             lapses=schedule.lapses + (1 if lapse else 0),
         )
+
+    def _fast_answer(self, schedule: Schedule, rating: Rating, now: datetime, fuzz: CardFuzz) -> Schedule | None:
+        """``answer`` through :class:`FastReplay` (the same arithmetic written out, bit for bit: half the time of a
+        ``fsrs`` call), for a card's answer at a whole millisecond; ``None`` where it declines."""
+        if self._fast is False:
+            self._fast = _fast_replay(self.config)
+        fast = self._fast
+        last = schedule.last_review
+        if (
+            fast is None
+            or fuzz.reps != schedule.reps
+            or now.tzinfo is None
+            or now.microsecond % 1000
+            or (last is not None and last.microsecond % 1000)
+        ):
+            return None
+        assert not isinstance(fast, bool)
+        now_ms = _ms(now)
+        start = (int(schedule.state), schedule.step, schedule.stability, schedule.difficulty, None,
+                 None if last is None else _ms(last), schedule.reps, schedule.lapses)  # fmt: skip
+        row = fast.replay(fuzz.card_id, [now_ms], [int(rating)], start)  # type: ignore[arg-type]
+        if row is None:
+            return None
+        state, step, stability, difficulty, due, _last, reps, lapses = row
+        now = to_utc(now)
+        return Schedule(CardState(state), step, stability, difficulty, now + timedelta(milliseconds=due - now_ms),
+                        now, reps, lapses)  # fmt: skip
 
     def preview(
         self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random | CardFuzz]
@@ -189,6 +225,18 @@ class Scheduler:
         low = min(max(2, round(days - delta)), high)
         fuzzed = min(round(rng.random() * (high - low + 1) + low), maximum)
         return timedelta(days=fuzzed)
+
+
+def _fast_replay(config: SchedulerConfig) -> FastReplay | None:
+    from studyapp.core.fast_replay import FastReplay  # (that module imports this one)
+
+    replay = FastReplay(config)
+    return replay if replay.supported else None
+
+
+def _ms(moment: datetime) -> int:
+    """A whole-millisecond instant in milliseconds since 1970 (as stored)."""
+    return round(moment.timestamp() * 1000)
 
 
 def _to_fsrs_card(schedule: Schedule, now: datetime) -> fsrs.Card:

@@ -209,19 +209,20 @@ def fill_nodes(nodes: Iterable[DeckNode], figures: dict[str, DeckFigures]) -> No
     """Set the counts of ``nodes``, in the order given (each child before its parent), from their children's
     and their own ``figures``. A study session refills only the answered deck's node and its parents."""
     for current in nodes:
-        children = current.children
+        new = due = learning = total = 0
+        for child in current.children:  # one pass (the study loop refills after every answer)
+            new += child.new
+            due += child.due
+            learning += child.learning
+            total += child.total
         own = figures.get(current.name)
-        new = sum(child.new for child in children)
-        due = sum(child.due for child in children)
-        current.learning = sum(child.learning for child in children)
-        current.total = sum(child.total for child in children)
         if own is not None:
             deck = own.deck
             new = remaining(new + own.new_available, deck.new_per_day, own.new_studied_today)
             due = remaining(due + own.review_due_today, deck.reviews_per_day, own.reviews_studied_today)
-            current.learning += own.learning_due_today
-            current.total += own.total
-        current.new, current.due = new, due
+            learning += own.learning_due_today
+            total += own.total
+        current.new, current.due, current.learning, current.total = new, due, learning, total
 
 
 def walk(nodes: list[DeckNode]) -> list[DeckNode]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from studyapp.core.clock import Clock
@@ -73,16 +73,25 @@ _LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 
 def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
     """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one."""
-    changes = {
-        "new_studied_today": figures.new_studied_today + (entry.before.state is CardState.NEW),
-        "reviews_studied_today": figures.reviews_studied_today + (entry.before.state is CardState.REVIEW),
+    counts = {
+        "new_available": figures.new_available,
+        "learning_due_today": figures.learning_due_today,
+        "review_due_today": figures.review_due_today,
     }
     before, after = _queue(entry.before, day_end), _queue(entry.after, day_end)
     if before is not None:
-        changes[before] = getattr(figures, before) - 1
+        counts[before] -= 1
     if after is not None:
-        changes[after] = changes.get(after, getattr(figures, after)) + 1
-    return replace(figures, **changes)
+        counts[after] += 1
+    return DeckFigures(
+        figures.deck,
+        new_available=counts["new_available"],
+        learning_due_today=counts["learning_due_today"],
+        review_due_today=counts["review_due_today"],
+        total=figures.total,
+        new_studied_today=figures.new_studied_today + (entry.before.state is CardState.NEW),
+        reviews_studied_today=figures.reviews_studied_today + (entry.before.state is CardState.REVIEW),
+    )
 
 
 def _paths(tree: list[DeckNode]) -> dict[str, list[DeckNode]]:
@@ -139,11 +148,11 @@ class ReviewSession:
         self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
         self._paths: dict[str, list[DeckNode]] = {}  # each deck's node and those above it in the tree, by name
         self._changed: set[int] = set()  # the decks whose figures changed since the tree was filled
-        # No learning card of the session can be studied before this moment (``None``: there is none), kept with
-        # the figures: the study loop then asks for a learning card only when one can be due (most answers
-        # come before the next learning card is due, and the query walks an index range per deck and state).
-        self._learning_at: datetime | None = None
-        self._learning_known = False  # whether ``_learning_at`` holds (else it is read before it is used)
+        # For each deck and learning state, no card of it can be studied before this moment (at the earliest;
+        # None: not known), kept with the figures: the study loop asks for a learning card only when one can be
+        # due, and only where (most answers come before the next learning card is due, and the query walks the
+        # index once per deck and state).
+        self._learning_starts: dict[tuple[int, int], datetime] | None = None
 
     @property
     def mode(self) -> ReviewMode:
@@ -177,13 +186,13 @@ class ReviewSession:
             self._queues = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
             self._paths = _paths(self._tree)
-            self._learning_known = False
+            self._learning_starts = None
         elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
             figures = {f.deck.name: f for f in self._figures.values()}
             for deck_id in self._changed:  # a branch after another: the parents they share are refilled last
                 fill_nodes(self._paths[self._figures[deck_id].deck.name], figures)
         self._changed.clear()
-        [node] = [n for n in self._tree if n.name == self.deck.name]
+        node = self._paths[self.deck.name][0]
         return QueueCounts(new=node.new, learning=node.learning, review=node.due)
 
     def next_card(self) -> Card | None:
@@ -222,14 +231,16 @@ class ReviewSession:
 
     def _next_learning(self, by: datetime) -> Card | None:
         """``ReviewStore.next_learning``, not asked when no learning card can be studied by ``by``."""
-        if not self._learning_known:
-            self._learning_at, self._learning_known = self._reviews.learning_from(self.deck_ids), True
-        start = self._learning_at
-        if start is None or by < start:
-            return None
-        card = self._reviews.next_learning(self.deck_ids, by)
-        if card is None:  # the moment was too early (a burial it did not see): read it again next time
-            self._learning_known = False
+        starts = self._learning_starts
+        if starts is None:
+            card = self._reviews.next_learning(self.deck_ids, by)
+        else:
+            arms = [arm for arm, start in starts.items() if start <= by]
+            card = self._reviews.next_learning(self.deck_ids, by, arms) if arms else None
+            if not arms:
+                return None
+        if card is None:  # none now: when each can be (read only now, as a learning card is often due at once)
+            self._learning_starts = self._reviews.learning_starts(self.deck_ids)
         return card
 
     def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:
@@ -326,12 +337,12 @@ class ReviewSession:
             for queue in self._queues.values():  # the answered card has left its queue
                 if queue and queue[0] == card.id:
                     queue.pop(0)
-            if entry.before.state in _LEARNING_STATES:  # it may have been the first learning card: read again
-                self._learning_known = False
-            elif entry.after.state in _LEARNING_STATES and entry.after.due is not None:
-                # a card joins the learning cards: it can be studied at its due time at the earliest
-                start, due = self._learning_at, entry.after.due
-                self._learning_at = due if start is None else min(start, due)
+            starts = self._learning_starts
+            if starts is not None and entry.after.state in _LEARNING_STATES and entry.after.due is not None:
+                # the card is in its deck's learning (or relearning) cards: studied at its due time at the
+                # earliest. (If it was the first of its old ones, their moment is now early: still true.)
+                arm, due = (card.deck_id, int(entry.after.state)), entry.after.due
+                starts[arm] = min(starts.get(arm, due), due)
         self._undo_stack.append(entry)
         self.summary.answered += 1
         self.summary.ratings[rating] += 1

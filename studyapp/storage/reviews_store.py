@@ -15,7 +15,11 @@ from studyapp.core.days import DAY_MS, DayPiece
 from studyapp.core.model import Card, CardState, NoteKind, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
 
-_CARD_SELECT = """SELECT c.*, n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"""
+# A card's columns by name, in the order ``_card`` reads them (the study loop reads a card per answer).
+_CARD_SELECT = (
+    f"SELECT c.id, c.note_id, c.deck_id, c.ord, {', '.join(f'c.{name}' for name in SCHEDULE_FIELDS)}, "
+    "n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"
+)
 _CARD_BY_ID = f"{_CARD_SELECT} WHERE c.id = :id"
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
@@ -44,8 +48,16 @@ def _ids(deck_ids: Sequence[int]) -> str:
 _STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
 
 
+Arm = tuple[int, int]  # a deck id and a card state: one walk of the (deck, state, ...) index
+
+
 @functools.lru_cache(maxsize=64)
-def _first_per_deck_sql(deck_ids: tuple[int, ...], states: tuple[int, ...], where: str, order: str, limit: int) -> str:
+def _arms(deck_ids: tuple[int, ...], states: tuple[int, ...]) -> tuple[Arm, ...]:
+    return tuple((int(deck_id), int(state)) for deck_id in dict.fromkeys(deck_ids) for state in states)
+
+
+@functools.lru_cache(maxsize=64)
+def _first_per_deck_sql(arms: tuple[Arm, ...], where: str, order: str, limit: int) -> str:
     """See ``ReviewStore._first_per_deck``; made once per deck list and query (the study loop asks each answer).
 
     Each arm walks its index in key order and stops at its limit, so its ORDER BY names the keys alone: naming the
@@ -58,8 +70,7 @@ def _first_per_deck_sql(deck_ids: tuple[int, ...], states: tuple[int, ...], wher
         f"SELECT * FROM (SELECT c.id AS id, {keys} FROM cards c WHERE c.deck_id = {int(deck_id)} "
         f"AND c.state = {int(state)} AND {where} "
         f"ORDER BY {', '.join(f'c.{column}' for column in columns)} LIMIT {int(limit)})"
-        for deck_id in dict.fromkeys(deck_ids)
-        for state in states
+        for deck_id, state in arms
     )
     ordering = ", ".join(f"k{i}" for i in range(len(columns)))
     return f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}"
@@ -69,18 +80,13 @@ class StaleCardError(Exception):
     """The card changed since it was read (another window, or an undo): the answer was not saved."""
 
 
-def _card(row: Any) -> Card:
-    return Card(
-        id=row["id"],
-        note_id=row["note_id"],
-        deck_id=row["deck_id"],
-        front=row["front"],
-        back=row["back"],
-        schedule=schedule_from_row(row),
-        ord=row["ord"],
-        kind=NoteKind(row["kind"]),
-        html=bool(row["html"]),
-    )
+def _card(row: tuple[Any, ...]) -> Card:
+    """The card of a row of ``_CARD_SELECT``."""
+    card_id, note_id, deck_id, ord_, state, step, stability, difficulty, due, last, reps, lapses, *note = row
+    front, back, kind, html = note
+    schedule = Schedule(CardState(state), step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
+    return Card(id=card_id, note_id=note_id, deck_id=deck_id, front=front, back=back, schedule=schedule, ord=ord_,
+                kind=NoteKind(kind), html=bool(html))  # fmt: skip
 
 
 def _entry(row: Any) -> ReviewEntry:
@@ -156,11 +162,8 @@ class ReviewStore:
     def _card_row(self, sql: str, params: dict[str, Any]) -> Card | None:
         """The card of the first row of ``sql`` (``_CARD_SELECT ...``), read with a plain cursor: the study
         loop reads one per answer, and sqlite-utils' ``query`` wraps each read in a savepoint."""
-        cursor = self._db.conn.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return _card(dict(zip([column[0] for column in cursor.description], row, strict=True)))
+        row = self._db.conn.execute(sql, params).fetchone()
+        return None if row is None else _card(row)
 
     def card(self, card_id: int) -> Card | None:
         return self._card_row(_CARD_BY_ID, {"id": card_id})
@@ -180,15 +183,15 @@ class ReviewStore:
         decks or states, and every due card is sorted (ten times slower for a deck with ten subdecks)."""
         if not deck_ids:
             return []
-        sql = _first_per_deck_sql(tuple(deck_ids), tuple(states), where, order, limit)
+        sql = _first_per_deck_sql(_arms(tuple(deck_ids), tuple(states)), where, order, limit)
         return [row[0] for row in self._db.conn.execute(sql, params).fetchall()]
 
-    def _first(self, deck_ids: Sequence[int], states: Sequence[int], where: str, order: str,
-               params: dict[str, Any]) -> Card | None:  # fmt: skip
-        """The card ``_first_per_deck`` would name first, read in the same statement."""
-        if not deck_ids:
+    def _first(self, arms: tuple[Arm, ...], where: str, order: str, params: dict[str, Any]) -> Card | None:
+        """The card ``_first_per_deck`` would name first among these (deck, state) arms, read in the same
+        statement."""
+        if not arms:
             return None
-        first = _first_per_deck_sql(tuple(deck_ids), tuple(states), where, order, 1)
+        first = _first_per_deck_sql(arms, where, order, 1)
         return self._card_row(f"{_CARD_SELECT} WHERE c.id = ({first})", params)
 
     def review_queue(self, deck_ids: Sequence[int], due_before: datetime, now: datetime, limit: int) -> list[int]:
@@ -213,26 +216,32 @@ class ReviewStore:
         )
         return [row[0] for row in rows.fetchall()]
 
-    def next_learning(self, deck_ids: Sequence[int], due_by: datetime) -> Card | None:
-        """The learning card due soonest, if it is due by ``due_by``."""
+    def next_learning(
+        self, deck_ids: Sequence[int], due_by: datetime, arms: Sequence[Arm] | None = None
+    ) -> Card | None:
+        """The learning card due soonest, if it is due by ``due_by``; with ``arms``, looked for among those
+        (deck, learning state) pairs only (the caller knows the others hold none: ``learning_starts``)."""
         where = f"c.due <= :by AND {_STUDYABLE}"
         params = {"by": to_ms(due_by), "now": to_ms(due_by)}
-        return self._first(deck_ids, _LEARNING_STATES, where, "due", params)
+        chosen = _arms(tuple(deck_ids), _LEARNING_STATES) if arms is None else tuple(sorted(arms))
+        return self._first(chosen, where, "due", params)
 
-    def learning_from(self, deck_ids: Sequence[int]) -> datetime | None:
-        """The first moment a learning card of these decks can be studied: the least of each (unsuspended)
-        learning card's due time, or the end of its burial if later; ``None`` if there is no learning card.
-        ``next_learning(deck_ids, moment)`` finds no card for any ``moment`` before it."""
-        row = self._db.conn.execute(
-            f"SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c INDEXED BY cards_deck_counts "
-            f"WHERE c.deck_id IN ({_ids(deck_ids)}) AND c.state IN {_LEARNING_STATES} AND c.suspended = 0"
-        ).fetchone()
-        return from_ms(row[0])
+    def learning_starts(self, deck_ids: Sequence[int]) -> dict[Arm, datetime]:
+        """For each deck and learning state with cards, the first moment one of them can be studied: the least of
+        each (unsuspended) card's due time, or the end of its burial if later. ``next_learning`` finds none of
+        their cards by any moment before it."""
+        rows = self._db.conn.execute(
+            f"SELECT c.deck_id, c.state, min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c "
+            f"INDEXED BY cards_deck_counts WHERE c.deck_id IN ({_ids(deck_ids)}) AND c.state IN {_LEARNING_STATES} "
+            "AND c.suspended = 0 GROUP BY c.deck_id, c.state"
+        )
+        return {(deck_id, state): from_ms(start) for deck_id, state, start in rows}  # type: ignore[misc]
 
     def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         params = {"before": to_ms(due_before), "now": to_ms(now)}
-        return self._first(deck_ids, [int(CardState.REVIEW)], f"c.due < :before AND {_STUDYABLE}", "due", params)
+        arms = _arms(tuple(deck_ids), (int(CardState.REVIEW),))
+        return self._first(arms, f"c.due < :before AND {_STUDYABLE}", "due", params)
 
     def next_new(self, deck_ids: Sequence[int], now: datetime, random_order: bool = False) -> Card | None:
         """The next new card in deck order."""
