@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.model import CardState, Rating, Schedule
+from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule
 from studyapp.core.scheduling import CardFuzz, Scheduler, SchedulerConfig, fuzz_seed
 from studyapp.services.app import App
 from studyapp.services.review import ReviewSession
@@ -127,6 +127,17 @@ def test_answers_in_a_parent_deck_count_in_each_subdecks_branch(app: App, clock:
     assert session.summary.answered >= 20
 
 
+def _stored(app: App, entry: ReviewEntry) -> tuple[dict[str, object], dict[str, object]]:
+    conn = app.collection.db.conn
+    conn.row_factory = sqlite3.Row
+    try:
+        row = dict(conn.execute("SELECT * FROM review_log WHERE id = ?", [entry.id]).fetchone())
+        card = dict(conn.execute("SELECT * FROM cards WHERE id = ?", [entry.card_id]).fetchone())
+    finally:
+        conn.row_factory = None
+    return row, {name: card[name] for name in schedule_to_row(entry.after)}
+
+
 def test_an_answer_runs_its_few_statements_and_stores_the_row_as_the_log_encodes_it(
     app: App, tmp_path: Path, clock: FixedClock
 ) -> None:
@@ -140,15 +151,29 @@ def test_an_answer_runs_its_few_statements_and_stores_the_row_as_the_log_encodes
     app.collection.db.conn.set_trace_callback(None)
     # the change stamp, the answer's transaction (BEGIN, UPDATE, INSERT, COMMIT), the next card
     assert len(seen) <= 6, seen
-    conn = app.collection.db.conn
-    conn.row_factory = sqlite3.Row
-    try:
-        row = dict(conn.execute("SELECT * FROM review_log WHERE id = ?", [entry.id]).fetchone())
-        card = dict(conn.execute("SELECT * FROM cards WHERE id = ?", [entry.card_id]).fetchone())
-    finally:
-        conn.row_factory = None
-    assert row == _log_row(entry)
-    assert {name: card[name] for name in schedule_to_row(entry.after)} == schedule_to_row(entry.after)
+    assert _stored(app, entry) == (_log_row(entry), schedule_to_row(entry.after))
+
+
+def test_an_answer_that_keeps_the_cards_state_stores_it_the_same(app: App, tmp_path: Path, clock: FixedClock) -> None:
+    """Learning to learning (and review to review) leaves the state column out of the card's update."""
+    deck_id = _deck(app, tmp_path, 1)
+    session = app.review_session(deck_id)
+    session.next_card()
+    entries = [session.answer(Rating.AGAIN)]  # new -> learning
+    for rating in (Rating.AGAIN, Rating.GOOD, Rating.GOOD):  # learning -> learning, learning, review
+        clock.advance(timedelta(minutes=11))
+        assert session.next_card() is not None
+        entries.append(session.answer(rating))
+    states = [(entry.before.state, entry.after.state) for entry in entries]
+    assert (CardState.LEARNING, CardState.LEARNING) in states and (CardState.LEARNING, CardState.REVIEW) in states
+    for entry in entries:
+        assert _stored(app, entry)[0] == _log_row(entry)
+    assert _stored(app, entries[-1])[1] == schedule_to_row(entries[-1].after)
+    clock.advance(timedelta(days=400))
+    assert session.next_card() is not None
+    entry = session.answer(Rating.GOOD)  # review -> review
+    assert (entry.before.state, entry.after.state) == (CardState.REVIEW, CardState.REVIEW)
+    assert _stored(app, entry) == (_log_row(entry), schedule_to_row(entry.after))
 
 
 @pytest.mark.parametrize("seed", range(5))
