@@ -56,8 +56,16 @@ def _arms(deck_ids: tuple[int, ...], states: tuple[int, ...]) -> tuple[Arm, ...]
     return tuple((int(deck_id), int(state)) for deck_id in dict.fromkeys(deck_ids) for state in states)
 
 
+def _term(value: int | str) -> str:
+    """An arm's deck or state in SQL: an integer inlined as such, or a parameter's name (``:d0``)."""
+    if isinstance(value, str):
+        assert value[:1] == ":" and value[1:].isalnum(), value
+        return value
+    return str(int(value))
+
+
 @functools.lru_cache(maxsize=64)
-def _first_per_deck_sql(arms: tuple[Arm, ...], where: str, order: str, limit: int) -> str:
+def _first_per_deck_sql(arms: tuple[tuple[int | str, int | str], ...], where: str, order: str, limit: int) -> str:
     """See ``ReviewStore._first_per_deck``; made once per deck list and query (the study loop asks each answer).
 
     Each arm walks its index in key order and stops at its limit, so its ORDER BY names the keys alone: naming the
@@ -67,13 +75,21 @@ def _first_per_deck_sql(arms: tuple[Arm, ...], where: str, order: str, limit: in
     columns = order.split(", ")
     keys = ", ".join(f"c.{column} AS k{i}" for i, column in enumerate(columns))
     arms = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT c.id AS id, {keys} FROM cards c WHERE c.deck_id = {int(deck_id)} "
-        f"AND c.state = {int(state)} AND {where} "
+        f"SELECT * FROM (SELECT c.id AS id, {keys} FROM cards c WHERE c.deck_id = {_term(deck_id)} "
+        f"AND c.state = {_term(state)} AND {where} "
         f"ORDER BY {', '.join(f'c.{column}' for column in columns)} LIMIT {int(limit)})"
         for deck_id, state in arms
     )
     ordering = ", ".join(f"k{i}" for i in range(len(columns)))
     return f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}"
+
+
+@functools.lru_cache(maxsize=32)
+def _first_of_arms_sql(count: int, where: str, order: str) -> str:
+    """``_first_per_deck_sql`` (the first card) with each arm's deck and state bound (``:d0``, ``:s0``, ...): one
+    statement per number of arms, whichever they are. (The learning query's arms change from answer to answer;
+    inlined, each set would be a statement of its own, prepared anew: up to half a millisecond.)"""
+    return _first_per_deck_sql(tuple((f":d{i}", f":s{i}") for i in range(count)), where, order, 1)
 
 
 class StaleCardError(Exception):
@@ -230,9 +246,15 @@ class ReviewStore:
         """The learning card due soonest, if it is due by ``due_by``; with ``arms``, looked for among those
         (deck, learning state) pairs only (the caller knows the others hold none: ``learning_starts``)."""
         where = f"c.due <= :by AND {_STUDYABLE}"
-        params = {"by": to_ms(due_by), "now": to_ms(due_by)}
-        chosen = _arms(tuple(deck_ids), _LEARNING_STATES) if arms is None else tuple(sorted(arms))
-        return self._first(chosen, where, "due", params)
+        params: dict[str, Any] = {"by": to_ms(due_by), "now": to_ms(due_by)}
+        if arms is None:
+            return self._first(_arms(tuple(deck_ids), _LEARNING_STATES), where, "due", params)
+        if not arms:
+            return None
+        for index, (deck_id, state) in enumerate(arms):
+            params[f"d{index}"], params[f"s{index}"] = int(deck_id), int(state)
+        first = _first_of_arms_sql(len(arms), where, "due")
+        return self._card_row(f"{_CARD_SELECT} WHERE c.id = ({first})", params)
 
     def learning_starts(self, deck_ids: Sequence[int]) -> dict[Arm, datetime]:
         """For each deck and learning state with cards, the first moment one of them can be studied: the least of
