@@ -234,13 +234,20 @@ class ReviewSession:
         starts = self._learning_starts
         if starts is None:
             card = self._reviews.next_learning(self.deck_ids, by)
-        else:
-            arms = [arm for arm, start in starts.items() if start <= by]
-            card = self._reviews.next_learning(self.deck_ids, by, arms) if arms else None
-            if not arms:
-                return None
-        if card is None:  # none now: when each can be (read only now, as a learning card is often due at once)
-            self._learning_starts = self._reviews.learning_starts(self.deck_ids)
+            if card is None:  # none now: when each can be (read only now, as a learning card is often due at once)
+                self._learning_starts = self._reviews.learning_starts(self.deck_ids)
+            return card
+        arms = [arm for arm, start in starts.items() if start <= by]
+        if not arms:
+            return None
+        card = self._reviews.next_learning(self.deck_ids, by, arms)
+        if card is None:  # their moments were early (their first card was answered since): read them again
+            for arm in arms:
+                start = self._reviews.learning_start(arm)
+                if start is None:
+                    del starts[arm]
+                else:
+                    starts[arm] = start
         return card
 
     def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:

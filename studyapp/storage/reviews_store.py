@@ -267,6 +267,16 @@ class ReviewStore:
         )
         return {(deck_id, state): from_ms(start) for deck_id, state, start in rows}  # type: ignore[misc]
 
+    def learning_start(self, arm: Arm) -> datetime | None:
+        """``learning_starts`` of one deck and learning state (``None``: it has no card)."""
+        deck_id, state = arm
+        row = self._db.conn.execute(
+            "SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c INDEXED BY cards_deck_counts "
+            "WHERE c.deck_id = ? AND c.state = ? AND c.suspended = 0",
+            (int(deck_id), int(state)),
+        ).fetchone()
+        return from_ms(row[0])
+
     def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""
         params = {"before": to_ms(due_before), "now": to_ms(now)}
