@@ -96,13 +96,37 @@ class StaleCardError(Exception):
     """The card changed since it was read (another window, or an undo): the answer was not saved."""
 
 
-def _card(row: tuple[Any, ...]) -> Card:
-    """The card of a row of ``_CARD_SELECT``."""
+def _card(row: Any) -> Card:
+    """The card of a row with the card's columns and its note's, by name (the browser's search reads these)."""
+    return Card(
+        id=row["id"],
+        note_id=row["note_id"],
+        deck_id=row["deck_id"],
+        front=row["front"],
+        back=row["back"],
+        schedule=schedule_from_row(row),
+        ord=row["ord"],
+        kind=NoteKind(row["kind"]),
+        html=bool(row["html"]),
+    )
+
+
+def _card_of_values(row: tuple[Any, ...]) -> Card:
+    """The card of a row of ``_CARD_SELECT``, by position (the study loop reads one per answer)."""
     card_id, note_id, deck_id, ord_, state, step, stability, difficulty, due, last, reps, lapses, *note = row
     front, back, kind, html = note
     schedule = Schedule(CardState(state), step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
-    return Card(id=card_id, note_id=note_id, deck_id=deck_id, front=front, back=back, schedule=schedule, ord=ord_,
-                kind=NoteKind(kind), html=bool(html))  # fmt: skip
+    return Card(
+        id=card_id,
+        note_id=note_id,
+        deck_id=deck_id,
+        front=front,
+        back=back,
+        schedule=schedule,
+        ord=ord_,
+        kind=NoteKind(kind),
+        html=bool(html),
+    )
 
 
 def _entry(row: Any) -> ReviewEntry:
@@ -187,7 +211,7 @@ class ReviewStore:
         """The card of the first row of ``sql`` (``_CARD_SELECT ...``), read with a plain cursor: the study
         loop reads one per answer, and sqlite-utils' ``query`` wraps each read in a savepoint."""
         row = self._db.conn.execute(sql, params).fetchone()
-        return None if row is None else _card(row)
+        return None if row is None else _card_of_values(row)
 
     def card(self, card_id: int) -> Card | None:
         return self._card_row(_CARD_BY_ID, {"id": card_id})
