@@ -27,6 +27,7 @@ from pathlib import Path
 
 from studyapp.core.drafts import MediaFile
 from studyapp.storage import storage_faults
+from studyapp.storage.durable import fsync_path
 from studyapp.storage.errors import NOT_IMPORTED
 
 _SAFE_NAME = re.compile(r"^[^/\\\x00:]+$")
@@ -244,7 +245,7 @@ def _finish(stage: Path, media_dir: Path, plan: Sequence[tuple[str, str]]) -> No
         if source.exists():
             _move_in(source, media_dir / final)
     if plan:
-        _sync_folder(media_dir)
+        fsync_path(media_dir)
     shutil.rmtree(stage)
 
 
@@ -295,21 +296,7 @@ def _write_durably(path: Path, data: bytes) -> None:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush a folder's entries (new names, renames) to the disk, where the platform can."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # Windows cannot open a folder; its renames are durable as they are
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
+    fsync_path(path.parent)
 
 
 def _hashed(name: str, tag: str) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from studyapp.storage.collection import Collection
 from studyapp.storage.connection import _SQLITE_MAGIC, _migrate
+from studyapp.storage.durable import fsync_path
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION
 
 
@@ -60,20 +61,6 @@ def card_count(collection: Collection) -> int:
     return int(collection.db.execute("SELECT count(*) FROM cards").fetchone()[0])
 
 
-def _fsync(path: Path) -> None:
-    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) if path.is_dir() else os.O_RDONLY
-    try:
-        handle = os.open(path, flags)
-    except OSError:
-        return  # some platforms cannot open a folder; the rename is still atomic
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)
-
-
 def _copy(source: sqlite3.Connection, temporary: Path, max_pages: int | None) -> None:
     target = sqlite3.connect(str(temporary))
     try:
@@ -97,9 +84,9 @@ def write_backup(source: sqlite3.Connection, target: Path, max_pages: int | None
             raise BackupError(f"{target}: already exists; it was left untouched")
         temporary.unlink(missing_ok=True)
         _copy(source, temporary, max_pages)
-        _fsync(temporary)
+        fsync_path(temporary)
         os.replace(temporary, target)
-        _fsync(target.parent)
+        fsync_path(target.parent)
     except BackupError:
         _remove_partial(temporary)
         raise
