@@ -16,7 +16,7 @@ import sqlite_utils
 
 from studyapp.storage.connection import close_database, open_database, open_read_only, schema_version
 from studyapp.storage.decks_store import DeckStore, PresetStore
-from studyapp.storage.errors import UNAMBIGUOUS, check_reachable, file_identity, storage_faults
+from studyapp.storage.errors import UNAMBIGUOUS, WriteGuard, file_identity
 from studyapp.storage.notes_store import NoteStore
 from studyapp.storage.reviews_store import ReviewStore
 from studyapp.storage.schedule_changes_store import ScheduleChangeStore
@@ -53,13 +53,10 @@ class Collection:
     def schema_version(self) -> int:
         return schema_version(self.db)
 
-    @contextmanager
-    def write_guard(self, errnos: frozenset[int] | None = None) -> Iterator[None]:
+    def write_guard(self, errnos: frozenset[int] | None = None) -> WriteGuard:
         """Around a write: refuse it if the file is no longer where it was opened, and turn a full or
         read-only disk (or a vanished file) into a ``StorageError`` naming the file."""
-        with storage_faults(self.path, errnos=errnos):
-            check_reachable(self.path, self._identity)
-            yield
+        return WriteGuard(self.path, self._identity, errnos)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -132,3 +132,29 @@ def check_reachable(path: Path | None, identity: FileIdentity | None, outcome: s
         return
     if file_identity(path) != identity:
         raise StorageError(path, UNREACHABLE, outcome)
+
+
+class WriteGuard:
+    """Around a write: ``check_reachable`` on entry, then ``storage_faults`` on the way out.
+
+    The same as those two, written as one plain context manager: every answer of the study loop goes
+    through one, and two generator-based context managers cost more than the answer's own Python.
+    """
+
+    __slots__ = ("_errnos", "_identity", "_path")
+
+    def __init__(self, path: Path | None, identity: FileIdentity | None, errnos: frozenset[int] | None = None) -> None:
+        self._path = path
+        self._identity = identity
+        self._errnos = errnos
+
+    def __enter__(self) -> None:
+        check_reachable(self._path, self._identity)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, traceback: object) -> bool:
+        if error is None or isinstance(error, StorageError) or not isinstance(error, (sqlite3.Error, OSError)):
+            return False
+        fault = fault_kind(error, self._errnos)
+        if fault is None:
+            return False
+        raise StorageError(self._path, fault, NOT_SAVED) from error
