@@ -13,7 +13,7 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from studyapp.core.clock import Clock
 from studyapp.core.days import day_bounds
@@ -145,6 +145,7 @@ class ReviewSession:
         self._figures_key: tuple[datetime, tuple[int, int]] | None = None
         self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
         self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
+        self._day: tuple[tzinfo, int, datetime, datetime] | None = None  # the last study day: zone, hour, bounds
         self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
         self._paths: dict[str, list[DeckNode]] = {}  # each deck's node and those above it in the tree, by name
         self._changed: set[int] = set()  # the decks whose figures changed since the tree was filled
@@ -205,7 +206,14 @@ class ReviewSession:
         (``stamp``: the collection's change stamp now); the session's own answers do not count."""
         if self._hour is None or self._hour[1] != stamp:
             self._hour = (rollover_hour(self._collection), stamp)
-        return day_bounds(self._clock.now(), self._clock.local_zone(), self._hour[0])
+        now, zone, hour = self._clock.now(), self._clock.local_zone(), self._hour[0]
+        day = self._day
+        # The day last computed, while the clock is still in it (with the same zone and rollover hour).
+        if day is not None and day[0] == zone and day[1] == hour and day[2] <= now < day[3]:
+            return day[2], day[3]
+        start, end = day_bounds(now, zone, hour)
+        self._day = (zone, hour, start, end)
+        return start, end
 
     def _next_card(self, day_start: datetime, day_end: datetime, stamp: tuple[int, int] | None = None) -> Card | None:
         now = self._clock.now()

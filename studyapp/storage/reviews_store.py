@@ -111,11 +111,19 @@ def _card(row: Any) -> Card:
     )
 
 
+# The enums' members by value, looked up rather than constructed (``CardState(value)`` runs the enum machinery);
+# a value not in them is left to the enum, to raise its own error.
+_STATES = {int(state): state for state in CardState}
+_KINDS = {kind.value: kind for kind in NoteKind}
+
+
 def _card_of_values(row: tuple[Any, ...]) -> Card:
     """The card of a row of ``_CARD_SELECT``, by position (the study loop reads one per answer)."""
     card_id, note_id, deck_id, ord_, state, step, stability, difficulty, due, last, reps, lapses, *note = row
     front, back, kind, html = note
-    schedule = Schedule(CardState(state), step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
+    state = _STATES[state] if state in _STATES else CardState(state)
+    kind = _KINDS[kind] if kind in _KINDS else NoteKind(kind)
+    schedule = Schedule(state, step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
     return Card(
         id=card_id,
         note_id=note_id,
@@ -124,7 +132,7 @@ def _card_of_values(row: tuple[Any, ...]) -> Card:
         back=back,
         schedule=schedule,
         ord=ord_,
-        kind=NoteKind(kind),
+        kind=kind,
         html=bool(html),
     )
 
