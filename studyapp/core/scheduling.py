@@ -41,6 +41,7 @@ _TO_FSRS = {
     CardState.REVIEW: fsrs.State.Review,
     CardState.RELEARNING: fsrs.State.Relearning,
 }
+_STATE_OF = {int(state): state for state in CardState}  # looked up, not made through the enum machinery
 _FROM_FSRS = {
     fsrs.State.Learning: CardState.LEARNING,
     fsrs.State.Review: CardState.REVIEW,
@@ -157,7 +158,7 @@ class Scheduler:
             return None
         state, step, stability, difficulty, due, _last, reps, lapses = row
         now = to_utc(now)
-        return Schedule(CardState(state), step, stability, difficulty, now + timedelta(milliseconds=due - now_ms),
+        return Schedule(_STATE_OF[state], step, stability, difficulty, now + timedelta(milliseconds=due - now_ms),
                         now, reps, lapses)  # fmt: skip
 
     def preview(

@@ -142,6 +142,7 @@ class ReviewSession:
         # (as Anki keeps its queue): valid while the study day and the collection's change stamp are the
         # ones they were made or updated at; anything else written (an edit, the browser, an undo) rereads them.
         self._figures: dict[int, DeckFigures] = {}
+        self._figures_by_name: dict[str, DeckFigures] = {}  # the same figures, by deck name (the tree's key)
         self._figures_key: tuple[datetime, tuple[int, int]] | None = None
         self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
         self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
@@ -183,13 +184,14 @@ class ReviewSession:
         key = (end, stamp or self._reviews.change_stamp())
         if key != self._figures_key or self._tree is None:
             self._figures = {f.deck.id: f for f in self._collection.decks.figures(start, end, self.deck_ids)}
+            self._figures_by_name = {f.deck.name: f for f in self._figures.values()}
             self._figures_key = key
             self._queues = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
             self._paths = _paths(self._tree)
             self._learning_starts = None
         elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
-            figures = {f.deck.name: f for f in self._figures.values()}
+            figures = self._figures_by_name
             for deck_id in self._changed:  # a branch after another: the parents they share are refilled last
                 fill_nodes(self._paths[self._figures[deck_id].deck.name], figures)
         self._changed.clear()
@@ -346,7 +348,9 @@ class ReviewSession:
         stamp = written
         figures = self._figures.get(card.deck_id)
         if current and figures is not None:  # only this answer was written since: count it in
-            self._figures[card.deck_id] = _after_answer(figures, entry, day_end)
+            self._figures[card.deck_id] = self._figures_by_name[figures.deck.name] = _after_answer(
+                figures, entry, day_end
+            )
             self._changed.add(card.deck_id)
             self._figures_key = (day_end, stamp)
             for queue in self._queues.values():  # the answered card has left its queue
