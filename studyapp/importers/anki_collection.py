@@ -202,6 +202,26 @@ class AnkiCollection:
     def note_count(self) -> int:
         return next(self._query("select count(*) from notes"))[0]
 
+    def note_weights(self, max_chars: int) -> Iterator[int]:
+        """For each note, the bytes its fields and tags take as Python text: characters times 1 (ASCII), 4 (a
+        character beyond U+FFFF: a byte F0-F4 in its UTF-8) or 2 (other text). Read by SQLite, one integer a
+        note, before any note is loaded. A note over ``max_chars`` weighs 0: ``notes`` does not load it."""
+        sql = (
+            "select case when length(flds) > ? then 0"
+            " when length(cast(text as blob)) = length(text) then length(text)"
+            " when instr(cast(text as blob), x'f0') or instr(cast(text as blob), x'f1')"
+            " or instr(cast(text as blob), x'f2') or instr(cast(text as blob), x'f3')"
+            " or instr(cast(text as blob), x'f4') then 4 * length(text) else 2 * length(text) end"
+            " from (select flds, coalesce(flds, '') || ' ' || coalesce(tags, '') as text from notes)"
+        )
+        for (weight,) in self._query(sql, (max_chars,)):
+            yield weight if isinstance(weight, int) else 0
+
+    def review_count(self) -> int:
+        """An upper bound of the entries ``reviews`` yields, counted without loading any."""
+        sql = "select count(*) from revlog where ease between 1 and 4 and type not in (4, 5)"
+        return next(self._query(sql))[0]
+
     def notes(self, max_chars: int) -> Iterator[AnkiNote]:
         """Notes in creation order. A note over ``max_chars`` is not loaded at all, so it costs no memory."""
         sql = (

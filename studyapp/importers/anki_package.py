@@ -29,6 +29,11 @@ COLLECTION_MEMBERS = ("collection.anki21b", "collection.anki21", "collection.ank
 META_MEMBER = "meta"
 LATEST_VERSION = 3  # package version with zstd compression and the protobuf media map
 PROGRESS_EVERY = 500  # notes between progress reports
+# What a package may bring into memory at once: its note text (as Python holds it), plus a share for each note
+# and each review entry read. At the limit an import peaks under 300 MB (tests/attacks/test_package_text_bounds.py).
+MAX_IMPORT_WEIGHT = 64 * 1024**2
+NOTE_WEIGHT = 512  # bytes each note counts beyond its text
+REVIEW_WEIGHT = 128  # bytes each review entry counts (with history)
 DEFAULT_OPTIONS = ImportOptions()
 
 Progress = Callable[[int, int], None]
@@ -65,6 +70,7 @@ def read_anki_package(
         version3 = version >= LATEST_VERSION
         media_map = MediaMap(archive, version3=version3)
         with AnkiCollection(db_path, path, member) as collection:
+            _check_weight(collection, path, options.include_history)
             total = collection.note_count() + media_map.total
             ticker = _Ticker(progress, total)
             notes, skipped = _read_notes(collection, options.include_history, ticker)
@@ -115,6 +121,28 @@ def _read_notes(collection: AnkiCollection, with_history: bool, ticker: _Ticker)
         reason = f"{bad_reviews} entries with an impossible time, rating or card were left out"
         skipped.append(Skip(place="review log", reason=reason))
     return notes, skipped
+
+
+def _check_weight(collection: AnkiCollection, path: Path, with_history: bool) -> None:
+    """Refuse, before any note is loaded, a package whose notes (and history) would take more memory than an
+    import may: its text is counted by SQLite, and the count stops as soon as it is over."""
+    reviews = collection.review_count() if with_history else 0
+    weight = reviews * REVIEW_WEIGHT
+    notes = 0
+    if weight <= MAX_IMPORT_WEIGHT:
+        for note_weight in collection.note_weights(MAX_NOTE_CHARS):
+            notes += 1
+            weight += NOTE_WEIGHT + note_weight
+            if weight > MAX_IMPORT_WEIGHT:
+                break
+    if weight > MAX_IMPORT_WEIGHT:
+        what = f"its notes and {reviews:,} review entries" if reviews else "its notes"
+        raise ImportFailure(
+            path,
+            f"is too large to import: {what} come to more than {MAX_IMPORT_WEIGHT // 2**20} MB (counting the note"
+            f" text, {NOTE_WEIGHT} bytes a note and {REVIEW_WEIGHT} a review entry); split it in Anki and import"
+            " the parts",
+        )
 
 
 def _package_version(archive: SafeZip) -> int:
