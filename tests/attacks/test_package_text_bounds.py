@@ -3,8 +3,9 @@
 Before: every note was loaded into memory (an import of 400 MB of note text peaked at 586 MB, 4,000 notes of
 100 KB); a package of a million review entries imported with ``--with-history`` peaked at 354 MB. Now, before
 any note is read, SQLite counts what the notes would take in memory (their text as Python holds it, plus a share
-per note and per review entry); over ``MAX_IMPORT_WEIGHT`` the package is refused with one line and the
-collection is untouched. At the limit, whatever the mix of text, notes and reviews, the import peaks under 300 MB.
+per note and per review entry); over ``MAX_IMPORT_WEIGHT``, or 16 times the package's size if that is more (real
+decks compress their text 3 to 10 times), the package is refused with one line and the collection is untouched.
+At 64 MB, whatever the mix of text, notes and reviews, the import peaks under 300 MB.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 
 from studyapp.importers.anki_collection import AnkiCollection
 from studyapp.importers.anki_notes import MAX_NOTE_CHARS
-from studyapp.importers.anki_package import MAX_IMPORT_WEIGHT, NOTE_WEIGHT, REVIEW_WEIGHT
+from studyapp.importers.anki_package import MAX_IMPORT_WEIGHT, NOTE_WEIGHT, REVIEW_WEIGHT, weight_limit
 from tests.attacks.test_package_bounds import PEAK_LIMIT_MB, _measured, _run
 from tests.conftest import collection_fingerprint
 
@@ -126,30 +127,41 @@ def test_400_mb_of_note_text_is_refused_with_one_line_before_any_note_is_read(fi
     before = collection_fingerprint(filled)
     status, out, err, peak_mb = _measured(filled, tmp_path, "import", str(package))
     assert (status, out) == (1, "")
-    limit = MAX_IMPORT_WEIGHT // 2**20
+    limit = weight_limit(package.stat().st_size) // 2**20
     assert err.splitlines() == [
-        f"studyapp import: {package}: is too large to import: its notes come to more than {limit} MB (counting"
-        f" the note text, {NOTE_WEIGHT} bytes a note and {REVIEW_WEIGHT} a review entry); split it in Anki and"
-        " import the parts"
+        f"studyapp import: {package}: is too large to import: its notes would take more than {limit} MB of memory"
+        f" (the note text, {NOTE_WEIGHT} bytes a note and {REVIEW_WEIGHT} a review entry; at most 64 MB or 16 times"
+        " the package's size); split it in Anki and import the parts"
     ]
     assert peak_mb < 100, f"peak memory {peak_mb:.0f} MB"  # the count stopped at the limit; no note was loaded
     assert collection_fingerprint(filled) == before
 
 
-def test_a_review_log_over_the_limit_is_refused_with_history_and_the_notes_import_without(
-    filled: Path, tmp_path: Path
-) -> None:
-    reviews = MAX_IMPORT_WEIGHT // REVIEW_WEIGHT + 1  # 524,289 entries on a hundred short notes
-    package = _package(tmp_path / "history.apkg", 100, 40, reviews=reviews)
+def test_review_entries_count_with_history(filled: Path, tmp_path: Path) -> None:
+    """Review entries weigh in only when the history is asked for: a package just under the limit without them is
+    refused with them, naming them, and imports without them."""
+    probe = _package(tmp_path / "probe.apkg", 640, 100_000)
+    limit, weight = weight_limit(probe.stat().st_size), _weight(probe)
+    assert weight < limit
+    reviews = (limit - weight) // REVIEW_WEIGHT + 1
+    package = _package(tmp_path / "history.apkg", 640, 100_000, reviews=reviews)
+    assert weight_limit(package.stat().st_size) == limit == MAX_IMPORT_WEIGHT  # a small, compressible package
     before = collection_fingerprint(filled)
     result = _run(filled, "import", str(package), "--with-history")
     assert (result.returncode, result.stdout) == (1, "")
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
-    assert f"its notes and {reviews:,} review entries come to more than" in result.stderr
+    assert f"its notes and {reviews:,} review entries would take more than 64 MB" in result.stderr
     assert collection_fingerprint(filled) == before
     result = _run(filled, "import", str(package))
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout.splitlines() == ["Text: 100 new, 0 updated, 0 unchanged"]
+    assert result.stdout.splitlines() == ["Text: 640 new, 0 updated, 0 unchanged"]
+
+
+def test_the_limit_grows_with_the_package_so_real_decks_come_in() -> None:
+    """A deck's text compresses 3 to 10 times: a 20 MB package may bring 320 MB (a big shared deck of 30,000
+    long notes, or a whole collection with a million reviews), a 1 MB one 64 MB."""
+    assert weight_limit(1 * 2**20) == MAX_IMPORT_WEIGHT == 64 * 2**20
+    assert weight_limit(20 * 2**20) == 320 * 2**20
 
 
 def test_note_text_is_weighed_as_python_holds_it(tmp_path: Path) -> None:
