@@ -29,6 +29,7 @@ import pytest
 
 from studyapp.services.app import App
 from studyapp.services.media import MediaStage, media_dir_for, stage_prefix
+from tests.anki.corpus import varint
 from tests.conftest import REPO, collection_fingerprint
 
 genanki = pytest.importorskip("genanki")
@@ -79,15 +80,6 @@ def _package(path: Path, fronts: list[str], media: list[tuple[str, bytes | tuple
     return path
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
 def _v3_package(path: Path, front: str, name: str, size: int, seed: int) -> Path:
     """A version 3 package (Anki 2.1.50+): zstd-compressed collection, protobuf media map, and one media file
     of ``size`` bytes, zstd-compressed as a stream into a stored zip member."""
@@ -98,12 +90,12 @@ def _v3_package(path: Path, front: str, name: str, size: int, seed: int) -> Path
         collection = source.read("collection.anki2")
     legacy.unlink()
     raw = name.encode()
-    entry = b"\x0a" + _varint(len(raw)) + raw + b"\x10" + _varint(size)
+    entry = b"\x0a" + varint(len(raw)) + raw + b"\x10" + varint(size)
     entry += b"\x1a\x14" + bytes.fromhex(_digest(size, seed))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("meta", b"\x08\x03")
         archive.writestr("collection.anki21b", zstandard.ZstdCompressor().compress(collection))
-        archive.writestr("media", zstandard.ZstdCompressor().compress(b"\x0a" + _varint(len(entry)) + entry))
+        archive.writestr("media", zstandard.ZstdCompressor().compress(b"\x0a" + varint(len(entry)) + entry))
         member = archive.open("0", "w", force_zip64=True)
         with member, zstandard.ZstdCompressor().stream_writer(member, closefd=False) as compressed:
             for chunk in _compressible(size, seed):
