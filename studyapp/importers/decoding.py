@@ -80,12 +80,12 @@ class DecodedText:
 
 
 def replacement_warning(path: Path, count: int, lines: tuple[int, ...]) -> str:
-    """``f.csv: line 5001: 1 byte sequence that is not UTF-8 was replaced by U+FFFD``; many lines are counted."""
+    """``f.csv: line 5001: 1 byte sequence that is not UTF-8 was replaced by \ufffd``; many lines are counted."""
     shown = ", ".join(str(line) for line in lines[:_LISTED_LINES])
     more = f" and {len(lines) - _LISTED_LINES} more" if len(lines) > _LISTED_LINES else ""
     where = f"line {shown}" if len(lines) == 1 else f"lines {shown}{more}"
     what = "1 byte sequence that is not UTF-8 was" if count == 1 else f"{count} byte sequences that are not UTF-8 were"
-    return f"{one_line(str(path))}: {where}: {what} replaced by U+FFFD"
+    return f"{one_line(str(path))}: {where}: {what} replaced by \ufffd"
 
 
 def decode_file(path: Path, encoding: str | None = None) -> DecodedText:

@@ -52,7 +52,7 @@ def stored(path: Path) -> list[tuple[str, str, str]]:
 
 
 def warning(path: Path, line: int = BAD_LINE) -> str:
-    return f"{path}: line {line}: 1 byte sequence that is not UTF-8 was replaced by U+FFFD"
+    return f"{path}: line {line}: 1 byte sequence that is not UTF-8 was replaced by \ufffd"
 
 
 def test_one_bad_byte_in_the_answer_spoils_nothing_and_the_mended_file_adds_nothing(app: App, tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_the_preview_warns_too(tmp_path: Path) -> None:
     broken.write_bytes("année,été\n".encode() * 30 + b"caf\xe9 cr\xe8me,x\n" + "sûr,là\n".encode() * 30)
     preview = preview_file(broken)
     assert preview.encoding == "utf-8"
-    assert preview.warnings == (f"{broken}: line 31: 2 byte sequences that are not UTF-8 were replaced by U+FFFD",)
+    assert preview.warnings == (f"{broken}: line 31: 2 byte sequences that are not UTF-8 were replaced by \ufffd",)
     assert preview.rows[0] == ("année", "été")
     qa = tmp_path / "qa.txt"
     qa.write_bytes("Qu'est-ce qu'un été?\n\nLa saison chaude, très chaude.\n\n".encode() * 3 + b"Un caf\xe9?\n\nOui.\n")
@@ -119,7 +119,7 @@ def test_many_bad_lines_are_counted_in_one_line(tmp_path: Path) -> None:
     assert decoded.replaced_lines == tuple(11 * n + 11 for n in range(25))
     assert decoded.warnings(path) == (
         f"{path}: lines 11, 22, 33, 44, 55, 66, 77, 88, 99, 110 and 15 more: 25 byte sequences that are not UTF-8"
-        " were replaced by U+FFFD",
+        " were replaced by \ufffd",
     )
 
 
