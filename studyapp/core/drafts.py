@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from studyapp.core.model import NoteKind, Rating
+from studyapp.core.notetypes.model import NoteType
 
 
 class DuplicatePolicy(str, enum.Enum):
@@ -45,8 +46,11 @@ class NoteDraft:
     ``guid`` is the note's stable identity: re-importing a note with the same guid updates it.
     ``line`` is where the note starts in its source (line of a text file, entry number of a package),
     for messages. ``deck`` is a full deck name (``Parent::Child``) or ``None`` for the import's deck.
-    ``html`` marks ``front`` and ``back`` as HTML (sanitized before storing and before showing);
-    otherwise they are plain text and are escaped on display.
+    ``html`` marks the fields as HTML (sanitized before storing and before showing); otherwise they are plain
+    text and are escaped on display.
+    ``fields``: every field, in the order of the note type named ``notetype`` (one of the ``ImportDraft``'s
+    ``notetypes``, or a note type of that name in the collection). Without them (``()``) the note is one of the
+    stock type of ``kind`` with the fields (``front``, ``back``); with them ``front``/``back`` are the first two.
     """
 
     guid: str
@@ -58,6 +62,8 @@ class NoteDraft:
     html: bool = False
     deck: str | None = None
     history: tuple[ReviewDraft, ...] = ()
+    fields: tuple[str, ...] = ()
+    notetype: str | None = None
 
     def __init__(
         self,
@@ -70,6 +76,8 @@ class NoteDraft:
         html: bool = False,
         deck: str | None = None,
         history: tuple[ReviewDraft, ...] = (),
+        fields: tuple[str, ...] = (),
+        notetype: str | None = None,
     ) -> None:
         # A big import makes 100,000 of these: one assignment of the whole ``__dict__`` instead of the nine
         # ``object.__setattr__`` calls of a generated frozen ``__init__`` (the same object, 40% cheaper).
@@ -77,7 +85,7 @@ class NoteDraft:
             self,
             "__dict__",
             {"guid": guid, "front": front, "back": back, "tags": tags, "line": line, "kind": kind, "html": html,
-             "deck": deck, "history": history},
+             "deck": deck, "history": history, "fields": fields, "notetype": notetype},
         )  # fmt: skip
 
 
@@ -115,6 +123,9 @@ class ImportDraft:
     skipped: tuple[Skip, ...] = ()
     details: dict[str, str] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    # The note types the notes name (``NoteDraft.notetype``), as the file defines them (ids as in the file;
+    # the import service matches them to the collection's or adds them with new ids).
+    notetypes: tuple[NoteType, ...] = ()
 
 
 @dataclass(frozen=True)

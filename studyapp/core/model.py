@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studyapp.core.notetypes.model import NoteType
 
 
 class CardState(enum.IntEnum):
@@ -30,7 +34,8 @@ class Rating(enum.IntEnum):
 
 
 class NoteKind(str, enum.Enum):
-    """What cards a note gives. Values are stored in the collection: never rename."""
+    """What cards a note of a stock type gives (collections before note types stored this; the stock types
+    Basic, Basic (and reversed card) and Cloze took their place). Still the shorthand of importers and tests."""
 
     BASIC = "basic"  # one card: front -> back
     REVERSED = "reversed"  # two cards: front -> back and back -> front
@@ -66,8 +71,11 @@ class Schedule:
 class Card:
     """A card as the reviewer sees it: its note's text, which side of the note it asks, and its schedule.
 
-    ``ord`` is 0 for a basic card, 0 or 1 (reverse) for a reversed note, and n-1 for cloze ``cn``.
-    ``html`` says that ``front`` and ``back`` are (sanitized) HTML rather than plain text.
+    ``ord`` is the template's index for a standard note type, and n-1 for cloze ``cn``.
+    ``html`` says that the fields are (sanitized) HTML rather than plain text.
+    ``fields`` are the note's fields in its note type's order and ``notetype`` that type; a card made without
+    them (``fields=()``, ``notetype=None``) is a note of the stock type of ``kind`` with fields (front, back).
+    ``front`` and ``back`` are the first two fields.
     """
 
     id: int
@@ -79,6 +87,14 @@ class Card:
     ord: int = 0
     kind: NoteKind = NoteKind.BASIC
     html: bool = False
+    fields: tuple[str, ...] = ()
+    notetype: NoteType | None = field(default=None, compare=False)
+    tags: tuple[str, ...] = ()
+    deck_name: str = ""
+
+    @property
+    def all_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.front, self.back)
 
 
 @dataclass(frozen=True)
