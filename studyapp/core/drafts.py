@@ -9,7 +9,7 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from studyapp.core.model import NoteKind, Rating
+from studyapp.core.model import NoteKind, Rating, ScheduleChangeKind
 from studyapp.core.notetypes.model import NoteType
 
 
@@ -28,12 +28,24 @@ MAX_REVIEW_MS = 24 * 60 * 60 * 1000
 
 @dataclass(frozen=True)
 class ReviewDraft:
-    """One past review of one of the note's cards, as read from another app's log."""
+    """One entry of the log of one of the note's cards, as read from another app's log.
+
+    An answer has a ``rating`` and no ``change``. ``affects_schedule=False`` marks an answer that was logged but
+    left the card's schedule as it was (Anki's filtered deck without rescheduling: a preview or cram answer).
+    A schedule change made by hand has ``rating=None`` and a ``change``: ``RESET`` (made new again: Anki's
+    Forget / Reset, which the replay must follow with a new card) or ``RESCHEDULE`` (Anki's Set Due Date or an
+    FSRS reschedule) with ``interval_days`` (the interval Anki set) and, when the file says it, ``due`` (when the
+    card became due: known for the card's last entry only, from its schedule in the file).
+    """
 
     card_ord: int
     reviewed_at: datetime  # timezone-aware UTC
-    rating: Rating
+    rating: Rating | None
     duration_ms: int = 0
+    change: ScheduleChangeKind | None = None
+    interval_days: int | None = None
+    due: datetime | None = None
+    affects_schedule: bool = True
 
 
 _set_attribute = object.__setattr__
@@ -51,6 +63,9 @@ class NoteDraft:
     ``fields``: every field, in the order of the note type named ``notetype`` (one of the ``ImportDraft``'s
     ``notetypes``, or a note type of that name in the collection). Without them (``()``) the note is one of the
     stock type of ``kind`` with the fields (``front``, ``back``); with them ``front``/``back`` are the first two.
+    ``card_ords``: the cards the file has for the note (template index, or cloze number - 1), and ``card_decks``
+    each one's deck (same order; ``None``: the note's ``deck``). Empty: the file does not say (a text file), the
+    note type's templates decide.
     """
 
     guid: str
@@ -64,6 +79,8 @@ class NoteDraft:
     history: tuple[ReviewDraft, ...] = ()
     fields: tuple[str, ...] = ()
     notetype: str | None = None
+    card_ords: tuple[int, ...] = ()
+    card_decks: tuple[str | None, ...] = ()
 
     def __init__(
         self,
@@ -78,6 +95,8 @@ class NoteDraft:
         history: tuple[ReviewDraft, ...] = (),
         fields: tuple[str, ...] = (),
         notetype: str | None = None,
+        card_ords: tuple[int, ...] = (),
+        card_decks: tuple[str | None, ...] = (),
     ) -> None:
         # A big import makes 100,000 of these: one assignment of the whole ``__dict__`` instead of the nine
         # ``object.__setattr__`` calls of a generated frozen ``__init__`` (the same object, 40% cheaper).
@@ -85,7 +104,8 @@ class NoteDraft:
             self,
             "__dict__",
             {"guid": guid, "front": front, "back": back, "tags": tags, "line": line, "kind": kind, "html": html,
-             "deck": deck, "history": history, "fields": fields, "notetype": notetype},
+             "deck": deck, "history": history, "fields": fields, "notetype": notetype, "card_ords": card_ords,
+             "card_decks": card_decks},
         )  # fmt: skip
 
 
