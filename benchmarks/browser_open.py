@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from search_speed import generate  # noqa: E402
 
 from studyapp.services.app import App  # noqa: E402
-from studyapp.ui.main_window import MainWindow  # noqa: E402
+from studyapp.ui.app.main_window import MainWindow  # noqa: E402
 
 
 def main() -> int:

@@ -76,8 +76,8 @@ def main() -> int:
 
     from studyapp.core.model import Card
     from studyapp.core.sanitize import clean_html
-    from studyapp.ui.card_view import CardView
-    from studyapp.ui.style import install_theme
+    from studyapp.ui.app.style import install_theme
+    from studyapp.ui.review.card_view import CardView
 
     app = QApplication(sys.argv[:1])
     install_theme(app)

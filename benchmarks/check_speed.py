@@ -50,8 +50,8 @@ def _fresh(source: Path, target: Path) -> Path:
 def studyapp_check(path: Path, thorough: bool = False) -> tuple[float, str]:
     """Seconds of one ``run_check`` on the collection at ``path`` (opened before the clock starts), and a summary."""
     from studyapp.core.clock import FixedClock
-    from studyapp.services.check import run_check
-    from studyapp.services.media import media_dir_for
+    from studyapp.services.maintenance.check import run_check
+    from studyapp.services.media.media import media_dir_for
     from studyapp.storage import Collection
 
     with Collection.open(path) as collection:

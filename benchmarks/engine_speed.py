@@ -73,7 +73,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def _studyapp_deck_list(path: Path) -> float:
-    from studyapp.services.deck_ops import deck_tree
+    from studyapp.services.decks.deck_ops import deck_tree
     from studyapp.storage import Collection
 
     started = time.perf_counter()
@@ -125,7 +125,7 @@ class _StudyappAnswers:
     """studyapp's side: a session on a private copy, one answer (and the next card) per ``step``."""
 
     def __init__(self, path: Path) -> None:
-        from studyapp.services.review import ReviewSession
+        from studyapp.services.review.review import ReviewSession
         from studyapp.storage import Collection
 
         with Collection.open(path) as collection, collection.transaction():
@@ -253,7 +253,7 @@ def measure_answers(data: BenchData, repeat: int, answers: int = ANSWERS) -> lis
 def measure_search(data: BenchData, repeat: int) -> list[Result]:
     from anki.collection import Collection as AnkiCollection
 
-    from studyapp.services.search import card_rows, search_card_ids
+    from studyapp.services.notes.search import card_rows, search_card_ids
     from studyapp.storage import Collection
 
     folder = data.workdir / "search"
@@ -295,7 +295,7 @@ def measure_fit(data: BenchData, repeat: int) -> list[Result]:
     from anki.collection import Collection as AnkiCollection
 
     from studyapp.services.app import App
-    from studyapp.services.optimizer import compute_fit, prepare_fit, training_config
+    from studyapp.services.fsrs.optimizer import compute_fit, prepare_fit, training_config
     from studyapp.storage import Collection
 
     folder = data.workdir / "fit"

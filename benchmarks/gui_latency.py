@@ -2,7 +2,7 @@
 
 - Key press to the next card painted in the reviewer: a ``QElapsedTimer`` started when the answering key
   (3, Good) is delivered to the reviewer and stopped when the card view's next paint has completed
-  (``studyapp.ui.latency_probe``); 500 answers, each after a reveal with Space. Target: p95 under 16 ms.
+  (``studyapp.ui.app.latency_probe``); 500 answers, each after a reveal with Space. Target: p95 under 16 ms.
 - Cold start: ``studyapp --collection COPY`` (the real entry point) in a child process with
   ``STUDYAPP_EXIT_AFTER_FIRST_PAINT=1``, which prints the time from the process's start to the deck list's
   first paint and quits. Target: median under 1.0 s. The page cache is warm (the file was just copied).
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # Qt is imported in the child processes only
     from PySide6.QtWidgets import QApplication
 
     from studyapp.services.app import App
-    from studyapp.ui.main_window import MainWindow
+    from studyapp.ui.app.main_window import MainWindow
 
 KEYPRESS_TARGET_MS = 16.0
 COLD_START_TARGET_S = 1.0
@@ -166,8 +166,8 @@ def _open_window(path: Path) -> tuple[QApplication, App, MainWindow]:
     from PySide6.QtWidgets import QApplication
 
     from studyapp.services.app import App
-    from studyapp.ui.launch import _qt_application
-    from studyapp.ui.main_window import MainWindow
+    from studyapp.ui.app.launch import _qt_application
+    from studyapp.ui.app.main_window import MainWindow
 
     qt = _qt_application()
     app = App.open(path)
@@ -200,7 +200,7 @@ def _child_keypress(path: Path, answers: int) -> dict:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from studyapp.ui.latency_probe import KeyToPaintProbe
+    from studyapp.ui.app.latency_probe import KeyToPaintProbe
 
     _prepare_for_study(path)
     _qt, app, window = _open_window(path)

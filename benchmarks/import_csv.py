@@ -52,7 +52,7 @@ def make_csv(path: Path, rows: int, seed: int = 7) -> None:
 def run_studyapp(csv_path: Path, work: Path) -> float:
     from datetime import datetime, timezone
 
-    import studyapp.services.import_job  # noqa: F401  loaded before the clock starts, as anki's modules are
+    import studyapp.services.importing.import_job  # noqa: F401  loaded before the clock starts, as anki's modules are
     from studyapp.core.clock import FixedClock
     from studyapp.services.app import App
 

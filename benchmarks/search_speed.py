@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import NOW, SEED, ensure, generate  # noqa: E402
 
 from studyapp.core.clock import FixedClock  # noqa: E402
-from studyapp.services.search import SortKey, card_rows, search_card_ids  # noqa: E402
+from studyapp.services.notes.search import SortKey, card_rows, search_card_ids  # noqa: E402
 from studyapp.storage import Collection  # noqa: E402
 
 __all__ = ["NOW", "SEARCHES", "generate", "measure"]

@@ -30,11 +30,11 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from search_speed import NOW, generate  # noqa: E402
 
 from studyapp.core.clock import FixedClock  # noqa: E402
-from studyapp.services import stats as s  # noqa: E402
 from studyapp.services.app import App  # noqa: E402
+from studyapp.services.stats import stats as s  # noqa: E402
 from studyapp.storage import Collection  # noqa: E402
 from studyapp.storage.stats_store import StatsStore  # noqa: E402
-from studyapp.ui.stats_window import StatsWindow  # noqa: E402
+from studyapp.ui.stats.stats_window import StatsWindow  # noqa: E402
 
 RUNS = 3
 GOAL_MS = 300.0

@@ -27,14 +27,14 @@ def window_collection(argv: Sequence[str]) -> tuple[bool, Path | None]:
 def main(argv: Sequence[str] | None = None) -> int:
     window, collection = window_collection(sys.argv[1:] if argv is None else argv)
     if window:
-        from studyapp.ui.launch import run_gui
+        from studyapp.ui.app.launch import run_gui
 
         return run_gui(collection)
     from studyapp.cli.main import build_parser, run_command
 
     args = build_parser().parse_args(argv)
     if args.command is None:
-        from studyapp.ui.launch import run_gui
+        from studyapp.ui.app.launch import run_gui
 
         return run_gui(args.collection)
     return run_command(args)

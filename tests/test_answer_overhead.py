@@ -14,7 +14,7 @@ import pytest
 
 from studyapp.core.model import CardState, Rating
 from studyapp.services.app import App
-from studyapp.services.review import ReviewSession
+from studyapp.services.review.review import ReviewSession
 from studyapp.storage.reviews_store import _card_of_values
 from tests.conftest import T0
 

@@ -21,7 +21,7 @@ from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule
 from studyapp.core.scheduling import CardFuzz, Scheduler, SchedulerConfig, fuzz_seed
 from studyapp.services.app import App
-from studyapp.services.review import ReviewSession
+from studyapp.services.review.review import ReviewSession
 from studyapp.storage.codec import schedule_to_row, to_ms
 from studyapp.storage.reviews_store import _log_row
 from tests.conftest import T0
@@ -109,8 +109,8 @@ def test_a_buried_learning_card_comes_when_its_burial_ends_within_the_day(
 def test_answers_in_a_parent_deck_count_in_each_subdecks_branch(app: App, clock: FixedClock) -> None:
     """Only the answered deck's branch of the tree is refilled: answers in two subdecks in turn, and every count
     is what a fresh session reads."""
-    from studyapp.services.adding import add_to_deck
-    from studyapp.services.notes import NoteText
+    from studyapp.services.notes.adding import add_to_deck
+    from studyapp.services.notes.notes import NoteText
 
     for name in ("Top", "Top::A", "Top::A::X", "Top::A::Y", "Top::B"):
         for index in range(4):

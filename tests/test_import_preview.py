@@ -8,7 +8,7 @@ import pytest
 
 from studyapp.core.drafts import ImportOptions
 from studyapp.importers import ImportFailure
-from studyapp.services.import_preview import preview_file
+from studyapp.services.importing.import_preview import preview_file
 
 from .conftest import SEED_DECK
 

@@ -13,8 +13,8 @@ from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions, Me
 from studyapp.core.model import CardState, NoteKind, Rating
 from studyapp.core.scheduling import Scheduler
 from studyapp.services.app import App
-from studyapp.services.import_job import ImportCancelled
-from studyapp.services.importing import card_ords, store_draft
+from studyapp.services.importing.import_job import ImportCancelled
+from studyapp.services.importing.importing import card_ords, store_draft
 
 from .conftest import T0, collection_fingerprint
 
@@ -156,7 +156,7 @@ def test_media_is_stored_and_a_name_clash_is_renamed(app: App, tmp_path: Path) -
         notes=(note("m", '<img src="cell.png"> Cell?', "Yes", html=True),),
         media=(MediaFile("cell.png", b"imported picture"), MediaFile("other.png", b"x")),
     )
-    from studyapp.services.media import MediaFolder
+    from studyapp.services.media.media import MediaFolder
 
     renames, written = MediaFolder(app.media_dir).store(draft.media)
     store(app, draft, media_renames=renames)
@@ -218,7 +218,7 @@ def test_a_large_import_is_indexed_for_search_and_the_trigger_survives(app: App,
     assert hits == 1200
     triggers = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert "notes_ai" in triggers
-    from studyapp.services.notes import NoteText, add_note
+    from studyapp.services.notes.notes import NoteText, add_note
 
     deck = app.find_deck("Big")
     assert deck is not None

@@ -37,9 +37,9 @@ def test_the_layering_contracts_hold() -> None:
     ("module", "line", "broken"),
     [
         ("studyapp/core/model.py", "import PySide6.QtCore", "Only studyapp.ui imports Qt"),
-        ("studyapp/services/decks.py", "import sqlite3", "Only studyapp.storage speaks SQL"),
-        ("studyapp/storage/codec.py", "import studyapp.services.review", "Layers"),
-        ("studyapp/cli/main.py", "import studyapp.ui.launch", "do not depend on each other"),
+        ("studyapp/services/decks/decks.py", "import sqlite3", "Only studyapp.storage speaks SQL"),
+        ("studyapp/storage/codec.py", "import studyapp.services.review.review", "Layers"),
+        ("studyapp/cli/main.py", "import studyapp.ui.app.launch", "do not depend on each other"),
     ],
 )
 def test_a_violation_is_caught(tmp_path: Path, module: str, line: str, broken: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from studyapp.core.model import NoteKind, Rating
 from studyapp.services.app import App
-from studyapp.services.notes import NoteError, NoteText, add_note, find_duplicate, note_of_card, update_note
+from studyapp.services.notes.notes import NoteError, NoteText, add_note, find_duplicate, note_of_card, update_note
 
 
 def add(app: App, deck_id: int, text: NoteText):  # noqa: ANN201

@@ -11,10 +11,10 @@ import pytest
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewMode
 from studyapp.importers.plaintext_qa import read_qa
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
-from studyapp.services.deck_ops import create_deck, create_preset, save_deck_options
-from studyapp.services.notes import NoteText
+from studyapp.services.decks.deck_ops import create_deck, create_preset, save_deck_options
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.notes import NoteText
 
 from .conftest import SEED_DECK
 
@@ -173,7 +173,7 @@ def test_answer_time_is_capped_at_a_minute(app: App, calcinosis_id: int, clock: 
 
 
 def test_a_parent_deck_is_studied_with_its_subdecks(app: App, tmp_path: Path) -> None:
-    from studyapp.services.deck_ops import deck_tree
+    from studyapp.services.decks.deck_ops import deck_tree
 
     app.import_file(_qa_file(tmp_path, 2, "parent.txt"), deck_name="Languages")
     app.import_file(_qa_file(tmp_path, 3, "child.txt"), deck_name="Languages::German")

@@ -14,7 +14,7 @@ from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, pars
 from studyapp.core.model import Rating
 from studyapp.importers.plaintext_qa import read_qa
 from studyapp.services.app import App
-from studyapp.services.decks import study_day
+from studyapp.services.decks.decks import study_day
 
 from .conftest import SEED_DECK
 

@@ -13,8 +13,8 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating
-from studyapp.services.decks import ROLLOVER_SETTING
-from studyapp.services.review import ReviewSession
+from studyapp.services.decks.decks import ROLLOVER_SETTING
+from studyapp.services.review.review import ReviewSession
 from studyapp.storage import Collection
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

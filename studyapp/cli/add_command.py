@@ -10,9 +10,9 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
-from studyapp.services.notes import NoteError, NoteText
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.notes import NoteError, NoteText
 
 __all__ = ["NoteError", "add_from_args", "register"]
 

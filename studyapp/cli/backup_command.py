@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from studyapp.services.app import CollectionError, ImportFailure
-from studyapp.services.backups import (
+from studyapp.services.clock import SystemClock
+from studyapp.services.maintenance.backups import (
     BackupError,
     backups_dir_for,
     card_counts,
@@ -26,7 +27,6 @@ from studyapp.services.backups import (
     restore,
     restore_damaged,
 )
-from studyapp.services.clock import SystemClock
 from studyapp.services.paths import default_collection_path
 
 __all__ = ["COMMANDS", "open_app", "open_error", "register", "run"]

@@ -10,7 +10,7 @@ import json
 from typing import Any, TextIO
 
 from studyapp.services.app import App
-from studyapp.services.check import run_check
+from studyapp.services.maintenance.check import run_check
 
 __all__ = ["check_from_args", "register"]
 

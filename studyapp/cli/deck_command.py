@@ -12,8 +12,8 @@ import argparse
 from typing import Any, TextIO
 
 from studyapp.core.deck_names import DeckNameError, quoted
-from studyapp.services import deck_ops
 from studyapp.services.app import App
+from studyapp.services.decks import deck_ops
 
 
 class DeckCommandError(Exception):

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import CardState
 from studyapp.services.app import App
-from studyapp.services.search import CardRow, SearchError, SortKey, card_rows, search_card_ids
+from studyapp.services.notes.search import CardRow, SearchError, SortKey, card_rows, search_card_ids
 
 __all__ = ["SearchError", "register", "search_from_args"]
 

@@ -7,7 +7,7 @@ import json
 from typing import Any, TextIO
 
 from studyapp.services.app import App
-from studyapp.services.stats import Share, Stats, compute_stats, deck_names
+from studyapp.services.stats.stats import Share, Stats, compute_stats, deck_names
 
 __all__ = ["StatsError", "register", "stats_from_args"]
 

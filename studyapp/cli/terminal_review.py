@@ -19,7 +19,7 @@ from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating, ReviewMode
 from studyapp.core.render import card_text_faces
-from studyapp.services.review import ReviewSession
+from studyapp.services.review.review import ReviewSession
 
 _QUIT = {"q", "quit", "exit"}
 _UNDO = {"u", "undo"}

@@ -17,20 +17,20 @@ from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.core.model import DeckCounts, ReviewMode
 from studyapp.importers import ImportFailure
-from studyapp.services.bundled import sync_bundled_decks
 from studyapp.services.clock import SystemClock
-from studyapp.services.decks import deck_counts, find_deck
-from studyapp.services.exporting import ExportError, export_deck
-from studyapp.services.media import STAGE_SETTING, clean_media_stages, media_dir_for
+from studyapp.services.decks.bundled import sync_bundled_decks
+from studyapp.services.decks.decks import deck_counts, find_deck
+from studyapp.services.exporting.exporting import ExportError, export_deck
+from studyapp.services.media.media import STAGE_SETTING, clean_media_stages, media_dir_for
 from studyapp.services.paths import bundled_decks_dir
-from studyapp.services.quiz import remember_mode, remembered_mode
-from studyapp.services.review import ReviewSession
+from studyapp.services.review.quiz import remember_mode, remembered_mode
+from studyapp.services.review.review import ReviewSession
 from studyapp.storage import Collection, CollectionError, CollectionLock, CollectionLocked, StaleCardError, StorageError
 from studyapp.storage.lock import collection_writable
 
 if TYPE_CHECKING:  # importing is loaded when an import starts, not at every start
-    from studyapp.services.import_job import ImportJob
-    from studyapp.services.importing import ImportSummary
+    from studyapp.services.importing.import_job import ImportJob
+    from studyapp.services.importing.importing import ImportSummary
 
 __all__ = [
     "App",
@@ -144,7 +144,7 @@ class App:
         on_progress: Callable[[str, int, int], None] | None = None,
     ) -> ImportJob:
         """An import to run now or on a worker thread (it opens its own connection)."""
-        from studyapp.services.import_job import ImportJob, ImportRequest
+        from studyapp.services.importing.import_job import ImportJob, ImportRequest
 
         request = ImportRequest(Path(path), options or ImportOptions(), policy)
         return ImportJob(self.path, request, self.rng, self.clock, on_progress)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
-from studyapp.services.decks import ROLLOVER_SETTING
+from studyapp.services.decks.decks import ROLLOVER_SETTING
 from studyapp.storage import Collection
 
 THEME_SETTING = "gui.theme"

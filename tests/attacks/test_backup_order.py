@@ -19,9 +19,9 @@ from studyapp.cli import backup_command
 from studyapp.core.backup_policy import backups_to_keep
 from studyapp.core.clock import FixedClock
 from studyapp.main import main
-from studyapp.services import backup_index
 from studyapp.services.app import App
-from studyapp.services.backups import (
+from studyapp.services.maintenance import backup_index
+from studyapp.services.maintenance.backups import (
     AutoBackup,
     Backup,
     answer_counts,
@@ -30,7 +30,7 @@ from studyapp.services.backups import (
     newest_good_backup,
     restore,
 )
-from studyapp.ui.backups_dialog import BackupsDialog, CorruptStartDialog
+from studyapp.ui.maintenance.backups_dialog import BackupsDialog, CorruptStartDialog
 
 from ..backups.support import answer, damage
 from ..conftest import T0

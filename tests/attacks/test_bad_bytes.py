@@ -19,8 +19,8 @@ import pytest
 
 from studyapp.importers.decoding import decode_file
 from studyapp.services.app import App
-from studyapp.services.import_preview import preview_file
-from studyapp.services.importing import ImportSummary
+from studyapp.services.importing.import_preview import preview_file
+from studyapp.services.importing.importing import ImportSummary
 
 from ..test_cli import studyapp
 
@@ -170,7 +170,7 @@ def test_legacy_files_are_still_detected(tmp_path: Path, text: str, encoding: st
 
 @pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 def test_the_window_summary_shows_the_warning(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from studyapp.ui.import_summary_view import ImportSummaryView
+    from studyapp.ui.importing.import_summary_view import ImportSummaryView
 
     view = ImportSummaryView()
     qtbot.addWidget(view)

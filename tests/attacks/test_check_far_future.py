@@ -22,8 +22,8 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling import Scheduler, fuzz_seed
 from studyapp.services.app import App
-from studyapp.services.check import run_check
-from studyapp.ui.check_dialog import CheckDialog
+from studyapp.services.maintenance.check import run_check
+from studyapp.ui.maintenance.check_dialog import CheckDialog
 
 from ..conftest import T0
 from ..gui.support import offscreen_dialog_warning

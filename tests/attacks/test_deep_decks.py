@@ -22,12 +22,12 @@ from studyapp.core.deck_names import MAX_LEVEL_CHARS, MAX_LEVELS, MAX_NAME_CHARS
 from studyapp.core.drafts import ImportOptions
 from studyapp.core.ids import new_id
 from studyapp.importers.errors import ImportFailure
-from studyapp.services import deck_ops
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions, BulkActionError
-from studyapp.services.notes import NoteError, NoteText, add_note
-from studyapp.services.review_log_import import import_review_log
+from studyapp.services.decks import deck_ops
+from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError
+from studyapp.services.notes.notes import NoteError, NoteText, add_note
 
 from ..conftest import collection_fingerprint
 from ..test_cli import studyapp

@@ -20,7 +20,7 @@ import sqlite_utils
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.services.review import ReviewSession
+from studyapp.services.review.review import ReviewSession
 from studyapp.storage import Collection
 from studyapp.storage.connection import close_database
 from tests.conftest import T0
@@ -92,7 +92,7 @@ def test_closing_a_read_only_connection_is_quiet_and_leaves_the_wal(tmp_path: Pa
 def test_a_restore_through_a_rollback_journal_goes_back_to_wal_and_full(app: App, tmp_path: Path) -> None:
     """A backup of another page size is copied through a rollback journal (synced with EXTRA); afterwards the
     collection is in WAL with FULL again."""
-    from studyapp.services.backups import create_backup, restore
+    from studyapp.services.maintenance.backups import create_backup, restore
 
     backup = create_backup(app)
     other = tmp_path / "8k.db"

@@ -27,7 +27,7 @@ from studyapp.core.model import Card
 from studyapp.core.render import card_faces
 from studyapp.core.sanitize import clean_html
 from studyapp.services.app import App
-from studyapp.ui.card_view import CardView
+from studyapp.ui.review.card_view import CardView
 
 from ..gui.support import open_window, press
 from ..safe_content.checker import html_problems

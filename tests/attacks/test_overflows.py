@@ -29,7 +29,7 @@ from studyapp.importers import decoding
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.app import App
-from studyapp.services.import_preview import preview_file
+from studyapp.services.importing.import_preview import preview_file
 
 from ..conftest import collection_fingerprint
 from ..test_cli import studyapp

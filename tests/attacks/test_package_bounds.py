@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.services.app import App
-from studyapp.services.media import MediaStage, media_dir_for, stage_prefix
+from studyapp.services.media.media import MediaStage, media_dir_for, stage_prefix
 from tests.anki.corpus import varint
 from tests.conftest import REPO, collection_fingerprint
 

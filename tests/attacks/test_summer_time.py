@@ -22,7 +22,7 @@ from studyapp.core.model import Rating
 from studyapp.services import clock as clock_module
 from studyapp.services.app import App
 from studyapp.services.clock import SystemClock, local_zone
-from studyapp.services.stats import compute_stats
+from studyapp.services.stats.stats import compute_stats
 
 from ..conftest import REPO
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.services.backups import backups_dir_for
+from studyapp.services.maintenance.backups import backups_dir_for
 
 
 def answer(app: App, deck_id: int, count: int = 1) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.backups import (
+from studyapp.services.maintenance.backups import (
     COUNTS_FILE,
     AutoBackup,
     BackupError,

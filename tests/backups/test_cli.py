@@ -8,7 +8,7 @@ import pytest
 
 from studyapp.main import main
 from studyapp.services.app import App
-from studyapp.services.backups import backups_dir_for, list_backups
+from studyapp.services.maintenance.backups import backups_dir_for, list_backups
 
 from ..conftest import collection_fingerprint
 from .support import answer, damage

@@ -12,7 +12,7 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App, CollectionError
-from studyapp.services.backups import (
+from studyapp.services.maintenance.backups import (
     BackupError,
     create_backup,
     is_damaged,

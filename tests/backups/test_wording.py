@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.services.backups import describe_time
+from studyapp.services.maintenance.backups import describe_time
 
 NOW = datetime(2026, 11, 24, 13, 30, tzinfo=timezone.utc)  # a Tuesday
 BERLIN = ZoneInfo("Europe/Berlin")  # UTC+1 in November

@@ -8,7 +8,7 @@ import pytest
 
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions
+from studyapp.services.notes.browser_actions import BrowserActions
 
 TABLES = ("decks", "notes", "cards", "review_log", "notes_fts")
 

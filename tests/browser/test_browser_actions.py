@@ -8,8 +8,8 @@ import pytest
 
 from studyapp.core.model import CardState
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions, BulkActionError, parse_tags
-from studyapp.services.decks import study_day
+from studyapp.services.decks.decks import study_day
+from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, parse_tags
 from studyapp.storage.bulk_store import BulkStore
 from studyapp.storage.codec import to_ms
 

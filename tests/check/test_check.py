@@ -14,8 +14,8 @@ from studyapp.cli.main import build_parser, run_command
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating, ScheduleChangeKind
 from studyapp.services.app import App
-from studyapp.services.check import CheckCancelled, CheckJob, describe, run_check
-from studyapp.services.search import search_card_ids
+from studyapp.services.maintenance.check import CheckCancelled, CheckJob, describe, run_check
+from studyapp.services.notes.search import search_card_ids
 from studyapp.storage.notes_store import NewCard, NewNote
 from tests.conftest import collection_fingerprint
 

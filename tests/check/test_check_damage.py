@@ -10,7 +10,7 @@ from studyapp.cli.main import build_parser, run_command
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.services.check import run_check
+from studyapp.services.maintenance.check import run_check
 
 
 def damaged(app: App, deck_id: int, clock: FixedClock) -> int:

@@ -20,9 +20,9 @@ from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode, Sche
 from studyapp.core.model import ScheduleChangeKind as Kind
 from studyapp.core.scheduling import Scheduler, fuzz_seed, merged_history
 from studyapp.services.app import App
-from studyapp.services.check import run_check
-from studyapp.services.check_schedules import check_schedules
-from studyapp.services.deck_ops import create_deck
+from studyapp.services.decks.deck_ops import create_deck
+from studyapp.services.maintenance.check import run_check
+from studyapp.services.maintenance.check_schedules import check_schedules
 from studyapp.storage.check_store import CheckStore
 from studyapp.storage.notes_store import NewCard, NewNote
 from tests.conftest import T0

@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import ScheduleChangeKind
-from studyapp.services import deck_ops
 from studyapp.services.app import App
-from studyapp.services.check import run_check
+from studyapp.services.decks import deck_ops
+from studyapp.services.maintenance.check import run_check
 
 from .test_check import study
 

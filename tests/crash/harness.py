@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyapp.core.deck_options import DeckOptions
-from studyapp.services import deck_ops
 from studyapp.services.app import App
-from studyapp.services.check import run_check
+from studyapp.services.decks import deck_ops
+from studyapp.services.maintenance.check import run_check
 
 REVIEW_DECK = "Crash"
 WAIT = 30.0  # seconds: the longest any condition is waited for before the kill happens anyway

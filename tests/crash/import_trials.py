@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studyapp.services.app import App
-from studyapp.services.check import run_check
+from studyapp.services.maintenance.check import run_check
 
 from .harness import WAIT, Figures, Running, fingerprint, studyapp_command
 

@@ -14,8 +14,8 @@ import pytest
 from studyapp.cli.main import build_parser, run_command
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.deck_ops import create_deck
-from studyapp.services.notes import NoteText, add_note
+from studyapp.services.decks.deck_ops import create_deck
+from studyapp.services.notes.notes import NoteText, add_note
 
 from ..conftest import T0, collection_fingerprint
 

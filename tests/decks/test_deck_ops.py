@@ -6,10 +6,10 @@ import pytest
 
 from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import Rating
-from studyapp.services import deck_ops
 from studyapp.services.app import App
-from studyapp.services.deck_ops import DeckNameError, PresetError
-from studyapp.services.notes import NoteText, add_note
+from studyapp.services.decks import deck_ops
+from studyapp.services.decks.deck_ops import DeckNameError, PresetError
+from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.services.settings import Settings, load_settings, save_settings
 from tests.gui.support import database_fingerprint
 

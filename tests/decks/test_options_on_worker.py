@@ -10,10 +10,10 @@ import pytest
 
 from studyapp.core.deck_options import Deck
 from studyapp.core.model import ScheduleChangeKind
-from studyapp.services import deck_ops
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
-from studyapp.services.review_log_import import import_review_log
+from studyapp.services.decks import deck_ops
+from studyapp.services.importing.review_log_import import import_review_log
 
 from ..conftest import collection_fingerprint
 from ..fsrs_fit.test_reschedule import mismatches, write_log

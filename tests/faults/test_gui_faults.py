@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.ui import launch
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+from studyapp.ui.app import launch
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT, install_theme
 
 from ..conftest import collection_fingerprint
 from ..gui.support import (

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.model import Rating
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App, StorageError
-from studyapp.services.notes import NoteText
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.notes import NoteText
 from studyapp.services.settings import Settings, load_settings, save_settings
 from studyapp.storage.errors import fault_kind
 

@@ -18,13 +18,13 @@ import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.days import DAY_MS, study_day_pieces
-from studyapp.services import fit_scoring, optimizer
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions
 from studyapp.services.cancellation import Cancelled
-from studyapp.services.fit_data import build_items, rating_counts, read_answers
-from studyapp.services.fit_scoring import Scoring, score
-from studyapp.services.review_log_import import import_review_log
+from studyapp.services.fsrs import fit_scoring, optimizer
+from studyapp.services.fsrs.fit_data import build_items, rating_counts, read_answers
+from studyapp.services.fsrs.fit_scoring import Scoring, score
+from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage.codec import to_ms
 
 UTC = timezone.utc

@@ -10,8 +10,8 @@ import pytest
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
 from studyapp.services.app import App, StaleCardError
-from studyapp.services.browser_actions import BrowserActions, BulkActionError
-from studyapp.services.reschedule import reschedule_deck
+from studyapp.services.fsrs.reschedule import reschedule_deck
+from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError
 from tests.conftest import collection_fingerprint
 
 

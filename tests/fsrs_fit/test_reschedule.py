@@ -14,10 +14,10 @@ from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling import Scheduler, merged_history
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions
-from studyapp.services.optimizer import fit_parameters, save_and_reschedule
-from studyapp.services.reschedule import RescheduleError, reschedule_deck, reschedule_preset
-from studyapp.services.review_log_import import import_review_log
+from studyapp.services.fsrs.optimizer import fit_parameters, save_and_reschedule
+from studyapp.services.fsrs.reschedule import RescheduleError, reschedule_deck, reschedule_preset
+from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage import Collection
 from studyapp.storage.schedule_changes_store import StaleScheduleError
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from studyapp.services.app import App
-from studyapp.services.optimizer import fit_parameters, save_and_reschedule
-from studyapp.services.retention import (
+from studyapp.services.fsrs.optimizer import fit_parameters, save_and_reschedule
+from studyapp.services.fsrs.retention import (
     RETENTIONS,
     RetentionError,
     RetentionPoint,
@@ -20,7 +20,7 @@ from studyapp.services.retention import (
     simulate,
     suggest_retention,
 )
-from studyapp.services.review_log_import import import_review_log
+from studyapp.services.importing.review_log_import import import_review_log
 
 
 def test_the_simulation_is_repeatable_and_more_retention_costs_more_work(app: App) -> None:

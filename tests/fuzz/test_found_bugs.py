@@ -14,7 +14,7 @@ from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.delimited import parse_delimited
 from studyapp.importers.detect import read_text_file
 from studyapp.importers.review_log_csv import read_review_log
-from studyapp.services.search import SearchError, parse
+from studyapp.services.notes.search import SearchError, parse
 
 from ..anki.corpus import write_zip
 from .strategies import check_failure

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.notes import NoteText, add_note
-from studyapp.services.search import SearchError, SortKey, parse, search_card_ids
+from studyapp.services.notes.notes import NoteText, add_note
+from studyapp.services.notes.search import SearchError, SortKey, parse, search_card_ids
 
 from ..conftest import T0
 from .counting import PARSE, count

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from studyapp.services.app import App
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT, install_theme
 
 from .support import open_window
 

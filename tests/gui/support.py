@@ -13,9 +13,9 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from studyapp.services.app import App
-from studyapp.ui.card_view import CardView
-from studyapp.ui.import_dialog import ImportDialog
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.importing.import_dialog import ImportDialog
+from studyapp.ui.review.card_view import CardView
 
 # The offscreen platform cannot pass a dialog's size limits to a window system, and says so.
 offscreen_dialog_warning = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

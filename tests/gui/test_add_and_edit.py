@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from studyapp.services.app import App
-from studyapp.ui.add_dialog import AddDialog
-from studyapp.ui.edit_dialog import EditDialog
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.editing.add_dialog import AddDialog
+from studyapp.ui.editing.edit_dialog import EditDialog
 
 from . import support
 from .support import offscreen_dialog_warning, press

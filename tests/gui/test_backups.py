@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.backups import backups_dir_for, create_backup, list_backups
-from studyapp.ui.backups_dialog import CHECK_EVERY_MS, BackupsDialog, CorruptStartDialog
-from studyapp.ui.launch import open_or_recover
-from studyapp.ui.main_window import MainWindow
+from studyapp.services.maintenance.backups import backups_dir_for, create_backup, list_backups
+from studyapp.ui.app.launch import open_or_recover
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.maintenance.backups_dialog import CHECK_EVERY_MS, BackupsDialog, CorruptStartDialog
 
 from ..backups.support import answer, damage
 from ..conftest import collection_fingerprint

@@ -8,11 +8,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from studyapp.services.app import App
-from studyapp.services.search import SortKey, search_card_ids
+from studyapp.services.notes.search import SortKey, search_card_ids
+from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.browser.browser_window import BrowserWindow
 from studyapp.ui.browser.card_table_model import PAGE
 from studyapp.ui.browser.columns import COLUMNS
-from studyapp.ui.main_window import MainWindow
 
 from . import support
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
 
 from studyapp.services.app import App
-from studyapp.ui.card_view import CardView
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT
+from studyapp.ui.review.card_view import CardView
 
 from .support import offscreen_dialog_warning, open_import, press, run_import
 

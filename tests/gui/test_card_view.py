@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt, QUrl
 
-from studyapp.ui.card_view import CardView
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.review.card_view import CardView
 
 from .support import anchor_point, press
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating, ScheduleChangeKind
 from studyapp.services.app import App
-from studyapp.services.check import CheckJob, run_check
-from studyapp.ui import check_dialog
-from studyapp.ui.check_dialog import CheckDialog
-from studyapp.ui.main_window import MainWindow
+from studyapp.services.maintenance.check import CheckJob, run_check
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.maintenance import check_dialog
+from studyapp.ui.maintenance.check_dialog import CheckDialog
 from tests.conftest import collection_fingerprint
 
 from .support import database_fingerprint, offscreen_dialog_warning, open_message_box

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp.services.app import App
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
 
 from .support import offscreen_dialog_warning, press
 

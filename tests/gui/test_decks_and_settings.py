@@ -9,12 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from studyapp.services.app import App
-from studyapp.services.deck_ops import create_deck
-from studyapp.services.notes import NoteText, add_note
-from studyapp.ui.deck_options_dialog import DeckOptionsDialog
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.settings_dialog import SettingsDialog
-from studyapp.ui.style import LIGHT, install_theme
+from studyapp.services.decks.deck_ops import create_deck
+from studyapp.services.notes.notes import NoteText, add_note
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.settings_dialog import SettingsDialog
+from studyapp.ui.app.style import LIGHT, install_theme
+from studyapp.ui.decks.deck_options_dialog import DeckOptionsDialog
 
 from .support import offscreen_dialog_warning, open_window, press
 

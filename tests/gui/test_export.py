@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from studyapp.services.app import App
-from studyapp.ui.dialogs import export_file_name
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.dialogs import export_file_name
+from studyapp.ui.app.main_window import MainWindow
 
 from .support import offscreen_dialog_warning, open_message_box, press
 

@@ -15,11 +15,11 @@ from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
-from studyapp.services.optimizer import optimize_on_worker
-from studyapp.services.review_log_import import import_review_log
-from studyapp.ui import fsrs_panel
-from studyapp.ui.deck_options_dialog import DeckOptionsDialog
-from studyapp.ui.style import LIGHT, install_theme
+from studyapp.services.fsrs.optimizer import optimize_on_worker
+from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.ui.app.style import LIGHT, install_theme
+from studyapp.ui.decks import fsrs_panel
+from studyapp.ui.decks.deck_options_dialog import DeckOptionsDialog
 
 from ..fsrs_fit.test_reschedule import mismatches, write_log
 from .support import offscreen_dialog_warning

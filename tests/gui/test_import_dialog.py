@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from studyapp.core.drafts import DuplicatePolicy
 from studyapp.services.app import App
-from studyapp.ui.import_dialog import CANCELLED_MESSAGE
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.importing.import_dialog import CANCELLED_MESSAGE
 
 from .support import (
     choose,

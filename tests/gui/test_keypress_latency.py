@@ -11,8 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from studyapp.main import window_collection
-from studyapp.ui.latency_probe import FIRST_PAINT_PREFIX, KeyToPaintProbe
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.latency_probe import FIRST_PAINT_PREFIX, KeyToPaintProbe
+from studyapp.ui.app.main_window import MainWindow
 
 from .support import press
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 import studyapp
 from studyapp.services.app import App
-from studyapp.ui import launch
-from studyapp.ui.dialogs import ShortcutsDialog
-from studyapp.ui.main_window import DEFAULT_SIZE, GEOMETRY_SETTING, MainWindow
-from studyapp.ui.style import DARK, LIGHT, install_theme, render_stylesheet, theme_for
+from studyapp.ui.app import launch
+from studyapp.ui.app.dialogs import ShortcutsDialog
+from studyapp.ui.app.main_window import DEFAULT_SIZE, GEOMETRY_SETTING, MainWindow
+from studyapp.ui.app.style import DARK, LIGHT, install_theme, render_stylesheet, theme_for
 
 from .support import offscreen_dialog_warning, open_window, press
 

@@ -14,15 +14,15 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from studyapp.core.clock import Clock
 from studyapp.core.deck_options import Deck, DeckOptions
 from studyapp.core.model import ScheduleChangeKind
-from studyapp.services import deck_ops
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
-from studyapp.services.reschedule import StaleScheduleError
-from studyapp.services.review_log_import import import_review_log
-from studyapp.ui import fsrs_panel
-from studyapp.ui.deck_options_dialog import CANCELLED, DeckOptionsDialog
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
+from studyapp.services.decks import deck_ops
+from studyapp.services.fsrs.reschedule import StaleScheduleError
+from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT, install_theme
+from studyapp.ui.decks import fsrs_panel
+from studyapp.ui.decks.deck_options_dialog import CANCELLED, DeckOptionsDialog
 
 from ..conftest import collection_fingerprint
 from ..fsrs_fit.test_reschedule import mismatches, write_log

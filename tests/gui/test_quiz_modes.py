@@ -15,7 +15,7 @@ from studyapp.core.answer_match import Verdict
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating, ReviewMode
 from studyapp.services.app import App
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
 
 from .support import open_window, press
 

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from studyapp.core.model import CardState, Rating, ReviewMode, Schedule
 from studyapp.services.app import App
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
 
 from .support import press
 

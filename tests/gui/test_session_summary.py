@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
 from studyapp.services.app import App
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.style import LIGHT, install_theme
-from studyapp.ui.time_wording import describe_due, describe_duration
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT, install_theme
+from studyapp.ui.app.time_wording import describe_due, describe_duration
 
 from .support import open_window, press
 

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication, QComboBox, QToolTip
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
-from studyapp.services.notes import NoteText
-from studyapp.ui.main_window import MainWindow
-from studyapp.ui.stats_window import StatsWindow, duration_text
-from studyapp.ui.style import LIGHT
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.notes import NoteText
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.style import LIGHT
+from studyapp.ui.stats.stats_window import StatsWindow, duration_text
 
 from ..stats.history import build_history
 from .support import offscreen_dialog_warning, press

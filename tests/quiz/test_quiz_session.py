@@ -8,7 +8,7 @@ from studyapp.core.answer_match import normalize
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import NoteKind, Rating, ReviewMode
 from studyapp.services.app import App
-from studyapp.services.quiz import remembered_mode
+from studyapp.services.review.quiz import remembered_mode
 
 from .conftest import CAPITALS
 

@@ -17,9 +17,9 @@ from PySide6.QtGui import QImage
 
 from studyapp.core.render import CardFaces, field_html
 from studyapp.services.app import App
-from studyapp.ui import card_view as card_view_module
-from studyapp.ui.card_view import CardView
-from studyapp.ui.main_window import MainWindow
+from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.review import card_view as card_view_module
+from studyapp.ui.review.card_view import CardView
 
 from ..gui.support import anchor_point, open_window, press
 from .gallery import GALLERY, NAMES, HostileCard

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from studyapp.services.search import SearchError, parse, search_card_ids
+from studyapp.services.notes.search import SearchError, parse, search_card_ids
 
 from .world import ALL, CALCINOSIS, CLOZE, MINE, QUOTE, World
 

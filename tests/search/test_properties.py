@@ -10,7 +10,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from studyapp.services.search import SearchError, SortKey, parse, search_card_ids
+from studyapp.services.notes.search import SearchError, SortKey, parse, search_card_ids
 
 from .world import World
 

@@ -10,7 +10,7 @@ import pytest
 
 from studyapp.core.model import CardState
 from studyapp.core.scheduling import Scheduler
-from studyapp.services.search import CardRow, SortKey, card_rows, search_card_ids
+from studyapp.services.notes.search import CardRow, SortKey, card_rows, search_card_ids
 from studyapp.storage.search_sql import retrievability
 
 from ..conftest import T0

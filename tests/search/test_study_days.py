@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.notes import NoteText, add_note
-from studyapp.services.search import search_card_ids
+from studyapp.services.notes.notes import NoteText, add_note
+from studyapp.services.notes.search import search_card_ids
 
 BERLIN = ZoneInfo("Europe/Berlin")  # summer time from 29 March 2026
 

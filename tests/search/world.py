@@ -31,8 +31,8 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import Rating
 from studyapp.importers.plaintext_qa import read_qa
 from studyapp.services.app import App
-from studyapp.services.decks import study_day
-from studyapp.services.notes import NoteText, add_note
+from studyapp.services.decks.decks import study_day
+from studyapp.services.notes.notes import NoteText, add_note
 
 from ..conftest import SEED_DECK, T0
 

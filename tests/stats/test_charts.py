@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtGui import QColor, QImage
 
-from studyapp.ui.charts import BarChart, CalendarHeatmap, HistogramChart, LineChart, Series, nice_ticks
-from studyapp.ui.charts.calendar_heatmap import level
-from studyapp.ui.style import DARK, LIGHT, Theme
+from studyapp.ui.app.style import DARK, LIGHT, Theme
+from studyapp.ui.stats.charts import BarChart, CalendarHeatmap, HistogramChart, LineChart, Series, nice_ticks
+from studyapp.ui.stats.charts.calendar_heatmap import level
 
 SIZE = QSize(480, 260)
 

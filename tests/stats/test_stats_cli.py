@@ -15,7 +15,7 @@ from studyapp.cli.main import build_parser
 from studyapp.cli.stats_command import StatsError, stats_from_args
 from studyapp.core.clock import FixedClock
 from studyapp.services.app import App
-from studyapp.services.stats import compute_stats
+from studyapp.services.stats.stats import compute_stats
 
 from ..conftest import REPO
 from .history import build_history

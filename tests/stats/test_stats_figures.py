@@ -11,11 +11,11 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
-from studyapp.services import stats as stats_service
-from studyapp.services.adding import add_to_deck
 from studyapp.services.app import App
-from studyapp.services.notes import NoteText
-from studyapp.services.stats import Share, compute_stats
+from studyapp.services.notes.adding import add_to_deck
+from studyapp.services.notes.notes import NoteText
+from studyapp.services.stats import stats as stats_service
+from studyapp.services.stats.stats import Share, compute_stats
 
 from .history import build_history, card_ids
 

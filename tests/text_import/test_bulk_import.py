@@ -15,10 +15,10 @@ from studyapp.core.ids import content_guid, new_id
 from studyapp.core.model import NoteKind
 from studyapp.importers.delimited import _lines, _RowGuids, read_delimited
 from studyapp.importers.plaintext_qa import FileGuids
-from studyapp.services import importing
 from studyapp.services.app import App
-from studyapp.services.import_job import ImportCancelled
-from studyapp.services.importing import sorted_ids, store_draft
+from studyapp.services.importing import importing
+from studyapp.services.importing.import_job import ImportCancelled
+from studyapp.services.importing.importing import sorted_ids, store_draft
 from studyapp.storage import Collection
 
 from ..conftest import T0, collection_fingerprint

@@ -12,8 +12,8 @@ from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft
 from studyapp.core.model import NoteKind
 from studyapp.importers import delimited
 from studyapp.importers.delimited import read_delimited
-from studyapp.services import importing
-from studyapp.services.importing import store_draft
+from studyapp.services.importing import importing
+from studyapp.services.importing.importing import store_draft
 from studyapp.storage import Collection
 
 from ..conftest import T0

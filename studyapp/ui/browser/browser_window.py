@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.services.app import App
-from studyapp.services.browser_actions import BrowserActions, BulkActionError, Change
-from studyapp.services.search import SearchError
+from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, Change
+from studyapp.services.notes.search import SearchError
+from studyapp.ui.app.style import theme_for
 from studyapp.ui.browser import prompts
 from studyapp.ui.browser.card_table_model import CardTableModel
 from studyapp.ui.browser.column_menu import install_column_menu
 from studyapp.ui.browser.editor_pane import EditorPane
-from studyapp.ui.style import theme_for
 
 
 class BrowserWindow(QMainWindow):

@@ -14,9 +14,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFont, QPalette
 
 from studyapp.services.app import App
-from studyapp.services.search import CardRow, SortKey, card_rows, search_card_ids
+from studyapp.services.notes.search import CardRow, SortKey, card_rows, search_card_ids
+from studyapp.ui.app.style import theme_for
 from studyapp.ui.browser.columns import COLUMNS
-from studyapp.ui.style import theme_for
 
 PAGE = 200
 _KEPT_PAGES = 40

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from studyapp.services.search import CardRow, SortKey
+from studyapp.services.notes.search import CardRow, SortKey
 
 
 def _one_line(text: str, limit: int = 140) -> str:

@@ -10,9 +10,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
-from studyapp.services.notes import NoteError, NoteText, note_of_card, update_note
-from studyapp.ui.note_editor import NoteEditor
-from studyapp.ui.style import theme_for
+from studyapp.services.notes.notes import NoteError, NoteText, note_of_card, update_note
+from studyapp.ui.app.style import theme_for
+from studyapp.ui.editing.note_editor import NoteEditor
 
 
 class EditorPane(QWidget):

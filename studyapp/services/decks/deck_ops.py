@@ -1,0 +1,358 @@
+"""Creating, renaming and deleting decks (with undo), and the deck tree with its summed counts.
+
+Decks nest by name, as in Anki: ``Parent::Child``. A parent need not exist as a deck of its own; the
+tree still shows it, with the sums of its children. Renaming a parent renames its subdecks too, and
+deleting a deck deletes its subdecks, their notes and cards in one transaction, keeping every row so
+that the deletion can be undone exactly. The review log is history: it stays.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studyapp.core.clock import Clock
+from studyapp.core.deck_names import SEPARATOR, DeckNameError, clean_name, deck_name_problem, levels, quoted
+from studyapp.core.deck_options import Deck, DeckOptions, Preset
+from studyapp.core.ids import new_id
+from studyapp.core.limits import remaining
+from studyapp.services.cancellation import Cancellation
+from studyapp.services.decks.decks import study_day
+from studyapp.services.fsrs.reschedule import RescheduleResult, decks_using_preset, reschedule_decks
+from studyapp.storage import Collection
+from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
+from studyapp.storage.decks_store import DeckFigures
+
+if TYPE_CHECKING:
+    from studyapp.services.app import App
+
+
+def _check_free(collection: Collection, names: list[str], ignore: set[int]) -> None:
+    taken = {name.casefold(): name for deck_id, name in DeckOpsStore(collection.db).names() if deck_id not in ignore}
+    for name in names:
+        if name.casefold() in taken:
+            raise DeckNameError(f"There is already a deck called “{taken[name.casefold()]}”.")
+
+
+def create_deck(collection: Collection, rng: random.Random, clock: Clock, name: str) -> Deck:
+    name = clean_name(name)
+    with collection.transaction():
+        _check_free(collection, [name], set())
+        return collection.decks.create(new_id(rng), name, "", clock.now())
+
+
+def rename_deck(collection: Collection, old_name: str, new_name: str) -> str:
+    """Rename ``old_name`` and its subdecks (``old::X`` -> ``new::X``); the cleaned new name.
+
+    ``old_name`` may be a parent that exists only through its children. A rename that makes names longer or
+    deeper is refused if a subdeck's new name would break a limit of ``core.deck_names`` (a deck tree made
+    by an older version, already over them, can still be renamed to something no deeper).
+    """
+    new_name = clean_name(new_name)
+    store = DeckOpsStore(collection.db)
+    if new_name == old_name:
+        return new_name
+    if new_name.startswith(old_name + SEPARATOR):
+        raise DeckNameError("A deck cannot be moved inside itself.")
+    with collection.transaction():
+        ids = store.subtree_ids(old_name)
+        if not ids:
+            raise DeckNameError(f"There is no deck called {quoted(old_name)}.")
+        chosen = set(ids)
+        renamed = [new_name + name[len(old_name) :] for deck_id, name in store.names() if deck_id in chosen]
+        if levels(new_name) > levels(old_name) or len(new_name) > len(old_name):
+            _check_limits(renamed)
+        _check_free(collection, [new_name, *renamed], chosen)  # a parent named only by its subdecks too
+        store.rename_subtree(old_name, new_name)
+    return new_name
+
+
+def _check_limits(names: list[str]) -> None:
+    for name in sorted(names, key=lambda n: (-levels(n), -len(n))):  # the deepest first: its message says most
+        problem = deck_name_problem(name)
+        if problem is not None:
+            raise DeckNameError(f"The rename would break a limit for a subdeck: {problem}.")
+
+
+def existing_name(collection: Collection, name: str) -> str | None:
+    """The full name of a deck or of a parent named only by its subdecks: ``name`` itself, or else the one
+    name equal to it ignoring case (``None`` for no such name, or several). For the command line."""
+    store = DeckOpsStore(collection.db)
+    if store.subtree_ids(name):
+        return name
+    wanted, depth = name.casefold(), levels(name)
+    prefixes = (_first_levels(full, depth) for _, full in store.names())
+    found = {prefix for prefix in prefixes if prefix is not None and prefix.casefold() == wanted}
+    return found.pop() if len(found) == 1 else None
+
+
+def _first_levels(name: str, count: int) -> str | None:
+    """The first ``count`` levels of ``name`` (``A::B`` of ``A::B::C`` for 2); ``None`` if it has fewer."""
+    end = -len(SEPARATOR)
+    for _ in range(count):
+        if end >= len(name):
+            return None
+        end = name.find(SEPARATOR, end + len(SEPARATOR))
+        if end < 0:
+            end = len(name)
+    return name[:end]
+
+
+@dataclass(frozen=True)
+class DeletedDecks:
+    """What a deletion removed, to undo it; ``name`` is the deck the student deleted."""
+
+    name: str
+    rows: DeckRows
+
+    @property
+    def card_count(self) -> int:
+        return len(self.rows.cards)
+
+    @property
+    def note_count(self) -> int:
+        return len(self.rows.notes)
+
+
+def subdeck_count(collection: Collection, name: str) -> int:
+    """How many decks are below ``name`` (``name::X``, ``name::X::Y``...)."""
+    return len(DeckOpsStore(collection.db).subtree_ids(name)) - (collection.decks.by_name(name) is not None)
+
+
+def deletion_size(collection: Collection, name: str) -> tuple[int, int]:
+    """(decks, cards) that deleting ``name`` would remove: for the question asked first."""
+    store = DeckOpsStore(collection.db)
+    rows = store.snapshot(store.subtree_ids(name))
+    return len(rows.decks), len(rows.cards)
+
+
+def delete_deck(collection: Collection, name: str) -> DeletedDecks:
+    """Delete the deck ``name``, its subdecks, their notes and cards, in one transaction.
+    ``DeckNameError`` if there is no such deck (nor subdeck of that name)."""
+    store = DeckOpsStore(collection.db)
+    with collection.transaction():
+        ids = store.subtree_ids(name)
+        if not ids:
+            raise DeckNameError(f"There is no deck called {quoted(name)}.")
+        rows = store.snapshot(ids)
+        store.delete(rows)
+    return DeletedDecks(name, rows)
+
+
+def undo_delete(collection: Collection, deleted: DeletedDecks) -> None:
+    """Put back exactly what ``delete_deck`` removed, in one transaction."""
+    with collection.transaction():
+        DeckOpsStore(collection.db).restore(deleted.rows)
+
+
+# -- the tree ---------------------------------------------------------------------------------------
+# A collection made by an older version may hold a deck a thousand levels deep: nothing here recurses.
+
+
+@dataclass
+class DeckNode:
+    """One row of the deck tree; ``deck_id`` is None for a parent that exists only by its children."""
+
+    name: str  # the full name, ``A::B``
+    deck_id: int | None = None
+    new: int = 0
+    learning: int = 0
+    due: int = 0
+    total: int = 0
+    children: list[DeckNode] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.name.rsplit(SEPARATOR, 1)[-1]
+
+
+def deck_tree(collection: Collection, clock: Clock) -> list[DeckNode]:
+    """The decks as a tree, by name; a parent's counts are the sums of its own and its children's,
+    capped by its own daily limits (as Anki caps a parent's counts).
+    """
+    start, end = study_day(collection, clock)
+    return build_tree(collection.decks.figures(start, end))
+
+
+def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list[DeckNode]:
+    """The tree of these decks' figures, each node's counts summed and capped as in ``deck_tree``.
+
+    With ``root``, the figures are that deck's subtree and the tree stops at it (no implied parents above).
+    """
+    figures = {f.deck.name: f for f in deck_figures}
+    nodes: dict[str, DeckNode] = {}
+    roots: list[DeckNode] = []
+    for name in sorted(figures, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)]):
+        missing: list[str] = []  # the name and its ancestors not yet in the tree, deepest first
+        above: str | None = name
+        while above is not None and above not in nodes:
+            missing.append(above)
+            above = above.rsplit(SEPARATOR, 1)[0] if SEPARATOR in above and above != root else None
+        for made in reversed(missing):  # each parent before its child, as the children lists are ordered
+            nodes[made] = DeckNode(made)
+            (nodes[above].children if above is not None else roots).append(nodes[made])
+            above = made
+        nodes[name].deck_id = figures[name].deck.id
+    fill_tree(roots, figures)
+    return roots
+
+
+def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
+    """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again."""
+    fill_nodes(reversed(walk(roots)), figures)  # every child before its parent
+
+
+def fill_nodes(nodes: Iterable[DeckNode], figures: dict[str, DeckFigures]) -> None:
+    """Set the counts of ``nodes``, in the order given (each child before its parent), from their children's
+    and their own ``figures``. A study session refills only the answered deck's node and its parents."""
+    for current in nodes:
+        new = due = learning = total = 0
+        for child in current.children:  # one pass (the study loop refills after every answer)
+            new += child.new
+            due += child.due
+            learning += child.learning
+            total += child.total
+        own = figures.get(current.name)
+        if own is not None:
+            deck = own.deck
+            new = remaining(new + own.new_available, deck.new_per_day, own.new_studied_today)
+            due = remaining(due + own.review_due_today, deck.reviews_per_day, own.reviews_studied_today)
+            learning += own.learning_due_today
+            total += own.total
+        current.new, current.due, current.learning, current.total = new, due, learning, total
+
+
+def walk(nodes: list[DeckNode]) -> list[DeckNode]:
+    """Every node, parents before their children (depth first, in order)."""
+    found: list[DeckNode] = []
+    pending = list(reversed(nodes))
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(reversed(current.children))
+    return found
+
+
+# -- option presets ---------------------------------------------------------------------------------
+
+DEFAULT_PRESET = "Default"
+
+
+class PresetError(ValueError):
+    """A preset change that cannot be made; the message is one line for the user."""
+
+
+def _preset_name(collection: Collection, name: str, ignore: int | None = None) -> str:
+    name = name.strip()
+    if not name:
+        raise PresetError("The preset name is empty.")
+    if any(p.name.casefold() == name.casefold() and p.id != ignore for p in collection.presets.all()):
+        raise PresetError(f"There is already a preset called “{name}”.")
+    return name
+
+
+def save_deck_options(collection: Collection, deck_id: int, preset_id: int, options: DeckOptions) -> None:
+    """The deck uses ``preset_id``, which now holds ``options`` (shared by every deck on that preset)."""
+    preset = collection.presets.get(preset_id)
+    if preset is None:
+        raise PresetError("That preset no longer exists.")
+    with collection.transaction():
+        collection.presets.update(preset_id, preset.name, options)
+        collection.presets.assign(deck_id, preset_id)
+
+
+def rescheduled_decks(app: App, deck_id: int, preset_id: int, options: DeckOptions) -> list[int]:
+    """The decks whose studied cards saving ``options`` into ``preset_id`` (for ``deck_id``) would reschedule:
+    every deck of the preset if it changes how cards are scheduled (desired retention, steps, maximum interval,
+    FSRS parameters), and the deck itself if its switch to another preset does. Empty: a quick save.
+    ``PresetError`` if the deck or the preset no longer exists."""
+    collection = app.collection
+    deck, preset = collection.decks.get(deck_id), collection.presets.get(preset_id)
+    if deck is None or preset is None:
+        raise PresetError("That deck or preset no longer exists.")
+    config = options.scheduler_config()
+    affected = set(decks_using_preset(app, preset_id)) if preset.options.scheduler_config() != config else set()
+    if deck.options.scheduler_config() != config:
+        affected.add(deck_id)
+    return sorted(affected)
+
+
+def save_options_and_reschedule(
+    app: App,
+    deck_id: int,
+    preset_id: int,
+    options: DeckOptions,
+    check: Callable[[], None] | None = None,
+    before_commit: Callable[[], None] | None = None,
+) -> RescheduleResult | None:
+    """``save_deck_options``, and when that changes how cards are scheduled (``rescheduled_decks``), the studied
+    cards of every deck it concerns are rescheduled from their history (logged as schedule changes), all in one
+    transaction: each card's stored schedule stays the replay of its history with its deck's options.
+    ``None`` when nothing needed rescheduling.
+
+    ``check`` is called between cards and ``before_commit`` last (see ``services.cancellation``); an exception
+    from either rolls everything back."""
+    collection = app.collection
+    with collection.transaction():
+        affected = rescheduled_decks(app, deck_id, preset_id, options)
+        save_deck_options(collection, deck_id, preset_id, options)
+        result = reschedule_decks(app, affected, check) if affected else None
+        if before_commit is not None:
+            before_commit()
+    return result
+
+
+def save_options_on_worker(
+    path: Path,
+    clock: Clock,
+    seed: int,
+    deck_id: int,
+    preset_id: int,
+    options: DeckOptions,
+    cancellation: Cancellation,
+) -> RescheduleResult | None:
+    """``save_options_and_reschedule`` for a worker thread, through a connection of the worker's own (the
+    window's belongs to the UI thread): rescheduling the cards of a big preset takes most of a minute.
+
+    ``cancellation`` stops it between cards and before the commit (``Cancelled``: nothing written)."""
+    from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module, through review)
+
+    with App.on_own_connection(path, clock, seed) as app:
+        cancellation.check()
+        with cancellation.committing():
+            return save_options_and_reschedule(
+                app, deck_id, preset_id, options, check=cancellation.check, before_commit=cancellation.last_check
+            )
+
+
+def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:
+    name = _preset_name(collection, name)
+    with collection.transaction():
+        return collection.presets.create(new_id(rng), name, options, clock.now())
+
+
+def rename_preset(collection: Collection, preset_id: int, name: str) -> None:
+    preset = collection.presets.get(preset_id)
+    if preset is None:
+        raise PresetError("That preset no longer exists.")
+    collection.presets.update(preset_id, _preset_name(collection, name, ignore=preset_id), preset.options)
+
+
+def delete_preset(collection: Collection, preset_id: int) -> Preset:
+    """Delete a preset (never the last one); its decks move to Default (or the first other preset)."""
+    presets = collection.presets.all()
+    others = [p for p in presets if p.id != preset_id]
+    if not others:
+        raise PresetError("The last preset cannot be deleted.")
+    if len(others) == len(presets):
+        raise PresetError("That preset no longer exists.")
+    target = next((p for p in others if p.name == DEFAULT_PRESET), others[0])
+    with collection.transaction():
+        for deck in collection.decks.all():
+            if deck.preset_id == preset_id:
+                collection.presets.assign(deck.id, target.id)
+        collection.presets.delete(preset_id)
+    return target

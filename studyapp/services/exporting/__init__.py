@@ -1,0 +1,1 @@
+"""Exporting decks and collections to files."""

@@ -1,0 +1,149 @@
+"""A review log made ready for FSRS: the training items, built from each card's answers.
+
+The fit reads every answer of a deck (a million, for a student of some years), so nothing here makes an object
+per answer that it does not have to. SQLite hands over one row per card: its answers in time order, each as the
+number ``day * 8 + rating`` (the study day counted from 1970), joined by spaces. These strings are the
+:class:`Answers`' ``histories``: cheap to hand to another process (:mod:`studyapp.services.fsrs.fit_scoring`), which
+builds the very same items from them with the same function, :func:`build_items`.
+
+One training item per answer after a card's first that came a study day or more after the one before: the
+card's answers up to and including it, each with its gap in days. fsrs-rs predicts recall after a gap of days,
+so an item ending in a same-day answer cannot be scored (``evaluate`` refuses it); as in Anki, only items ending
+a day or more later count. The items are in time order of their last answer (by study day, card by card within
+a day), as Anki hands them over: fsrs-rs weighs later items more, in the fit and in its scores.
+
+Days between answers are counted in study days (the collection's rollover hour in the local zone), as FSRS
+expects; SQLite computes the study day from the zone's offsets (:func:`studyapp.core.days.study_day_pieces`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import tzinfo
+from itertools import chain
+from typing import TYPE_CHECKING
+
+import fsrs_rs_python
+
+from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, study_day_pieces
+
+if TYPE_CHECKING:
+    from studyapp.storage.reviews_store import ReviewStore
+
+
+@dataclass(frozen=True)
+class Answers:
+    """A log's answers, card by card (``day * 8 + rating`` numbers joined by spaces), and their items."""
+
+    histories: list[str]
+    items: list[fsrs_rs_python.FSRSItem]
+    reviews: int  # answers
+    cards: int  # cards answered at least twice (the ones that teach the model anything)
+
+
+def build_items(histories: Iterable[str]) -> Answers:
+    """The training items of these histories (see the module), in time order.
+
+    The work is done a card at a time in list comprehensions rather than an answer at a time: a million answers
+    cost about a second. The items are sorted into one bin per study day as they are made. A day earlier than
+    the card's answer before (a zone that turns its clock back past the rollover hour) counts as 0 days: FSRS
+    has no negative gaps."""
+    kept = list(histories)
+    cards = [list(map(int, history.split())) for history in kept]
+    if not cards:
+        return Answers(kept, [], 0, 0)
+    first_day, last_day = min(map(min, cards)) >> 3, max(map(max, cards)) >> 3
+    bins: list[list[fsrs_rs_python.FSRSItem]] = [[] for _ in range(last_day - first_day + 1)]
+    make_review, make_item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
+    review_of: dict[int, fsrs_rs_python.FSRSReview] = {}  # a few hundred distinct (gap, rating) pairs
+
+    def new_review(key: int) -> fsrs_rs_python.FSRSReview:
+        review = review_of[key] = make_review(key & 7, key >> 3)
+        return review
+
+    reviews_count = twice = 0
+    for values in cards:
+        reviews_count += len(values)
+        if len(values) < 2:
+            continue
+        twice += 1
+        # Each later answer's key, gap << 3 | rating, is its number less the day part of the one before's.
+        keys = [value - (before & -8) for before, value in zip(values, values[1:])]  # noqa: B905 (one shorter)
+        if min(keys) < 1:  # a day earlier than the one before: a gap of 0
+            keys = [key if key > 0 else value & 7 for key, value in zip(keys, values[1:])]  # noqa: B905
+        first = values[0] & 7
+        reviews = [review_of.get(first) or new_review(first)]
+        reviews += [review_of.get(key) or new_review(key) for key in keys]
+        for end, key in enumerate(keys, 2):
+            if key >= 8:  # an item: the first ``end`` reviews, filed under the day of the last
+                bins[(values[end - 1] >> 3) - first_day].append(make_item(reviews[:end]))
+    return Answers(kept, list(chain.from_iterable(bins)), reviews_count, twice)
+
+
+def read_histories(
+    reviews: ReviewStore, deck_ids: Sequence[int] | None, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> list[str]:
+    """The history of every card of these decks (``None``: every deck) that was ever answered (see the module)."""
+    span = reviews.answer_span()
+    if span is None or deck_ids == []:
+        return []
+    pieces = study_day_pieces(zone, span[0], span[1], rollover_hour)
+    wanted = reviews.card_ids(deck_ids) if deck_ids is not None else None
+    return [history for card_id, history in reviews.card_answers(pieces) if wanted is None or card_id in wanted]
+
+
+def read_answers(
+    reviews: ReviewStore, deck_ids: Sequence[int] | None, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+) -> Answers:
+    """Every answer to the cards of these decks (``None``: every deck), with its items."""
+    return build_items(read_histories(reviews, deck_ids, zone, rollover_hour))
+
+
+def answer_count(histories: Iterable[str]) -> int:
+    return sum(history.count(" ") + 1 for history in histories)
+
+
+def cards_answered_twice(histories: Iterable[str]) -> int:
+    return sum(1 for history in histories if " " in history)
+
+
+def has_items(histories: Iterable[str]) -> bool:
+    """Whether the histories give at least one training item: an answer a study day or more after the card's
+    answer before."""
+    for history in histories:
+        if " " in history:
+            days = [int(value) >> 3 for value in history.split()]
+            if any(later > earlier for earlier, later in zip(days, days[1:])):  # noqa: B905 (one shorter)
+                return True
+    return False
+
+
+def rating_counts(histories: Iterable[str]) -> tuple[list[int], list[int]]:
+    """How often each button (index 1 to 4) was pressed on a card's first answer, and on each later one."""
+    first, later = [0] * 5, [0] * 5
+    for history in histories:
+        values = history.split()
+        first[int(values[0]) & 7] += 1
+        for value in values[1:]:
+            later[int(value) & 7] += 1
+    return first, later
+
+
+def training_config(items: int) -> fsrs_rs_python.TrainingConfig:
+    """fsrs-rs's own settings (those Anki uses), with fewer passes over a very large log.
+
+    A pass costs time in proportion to the items, while what the fit needs is enough optimizer steps. Past
+    ``FULL_EPOCHS_UP_TO`` items the passes are cut so that the steps never fall below those of five passes over
+    that many (about 2,400 steps of 512 items), and there are two passes at least. On the benchmark's log of
+    1,000,000 answers (737,953 items) that is 2 passes instead of 5: the fit takes 2.0 s instead of 4.3 s, and
+    scored on a time-series split (trained on the past, tested on the next months) its log loss is 0.39844
+    instead of 0.39822 and its RMSE(bins) 0.0137 instead of 0.0131, where the defaults score 0.43."""
+    epochs = FULL_EPOCHS
+    if items > FULL_EPOCHS_UP_TO:
+        epochs = max(MIN_EPOCHS, math.ceil(FULL_EPOCHS * FULL_EPOCHS_UP_TO / items))
+    return fsrs_rs_python.TrainingConfig(num_epochs=epochs)
+
+
+FULL_EPOCHS, MIN_EPOCHS, FULL_EPOCHS_UP_TO = 5, 2, 250_000

@@ -1,0 +1,1 @@
+"""Keeping the collection healthy: Check Collection (and its report and schedule checks), backups."""

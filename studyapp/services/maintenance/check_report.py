@@ -1,0 +1,170 @@
+"""Check Collection's report in words: a heading per part, counts, the first few examples of each problem."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from studyapp.core.model import CardState, Schedule
+from studyapp.services.maintenance.check_schedules import FarAhead
+
+if TYPE_CHECKING:
+    from studyapp.services.maintenance.check import CheckReport
+
+TRASH = ".trash"  # the folder in the media folder that unused files are moved to
+EXAMPLES = 5  # of each problem, in the text report
+
+_STATES = {
+    CardState.NEW: "new",
+    CardState.LEARNING: "learning",
+    CardState.REVIEW: "review",
+    CardState.RELEARNING: "relearning",
+}
+
+
+def _moment(value: datetime | None, other: datetime | None, zone: tzinfo | None) -> str:
+    if value is None:
+        return "none"
+    local = value.astimezone(zone) if zone is not None else value
+    text = f"{local.day} {local:%b %Y}"
+    other_local = (other.astimezone(zone) if zone is not None else other) if other is not None else None
+    if other_local is not None and other_local.date() == local.date():
+        text += f" {local:%H:%M:%S}"
+    return text
+
+
+def _number(value: float | None) -> str:
+    return "none" if value is None else f"{value:.4g}"
+
+
+def describe(stored: Schedule, replayed: Schedule, zone: tzinfo | None = None) -> str:
+    """How a stored schedule differs from the replayed one, in words: ``due 12 Mar 2026 vs 15 Mar 2026, ...``."""
+    parts = []
+    if stored.state != replayed.state:
+        parts.append(f"{_STATES[stored.state]} vs {_STATES[replayed.state]}")
+    if stored.due != replayed.due:
+        parts.append(f"due {_moment(stored.due, replayed.due, zone)} vs {_moment(replayed.due, stored.due, zone)}")
+    for name in ("stability", "difficulty"):
+        mine, theirs = getattr(stored, name), getattr(replayed, name)
+        if mine != theirs:
+            parts.append(f"{name} {_number(mine)} vs {_number(theirs)}")
+    for name in ("reps", "lapses", "step"):
+        mine, theirs = getattr(stored, name), getattr(replayed, name)
+        if mine != theirs:
+            parts.append(f"{name} {mine} vs {theirs}")
+    if stored.last_review != replayed.last_review:
+        last, other = stored.last_review, replayed.last_review
+        parts.append(f"last review {_moment(last, other, zone)} vs {_moment(other, last, zone)}")
+    return ", ".join(parts)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'s' * (count != 1)}"
+
+
+def _more(shown: int, total: int) -> list[str]:
+    return [f"  … and {total - shown:,} more"] if total > shown else []
+
+
+def _short(text: str, width: int = 48) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def far_ahead_reason(card: FarAhead, now: datetime | None, zone: tzinfo | None) -> str:
+    """Why a card is reported as dated far ahead, in words."""
+    due = f"due {_moment(card.due, None, zone)}" if card.due is not None else "no due date"
+    if not card.in_future:
+        return f"{due}, beyond its deck's maximum interval of {card.maximum_days:,} days"
+    moments = [moment for moment in (card.latest, card.last_review) if moment is not None]
+    return f"last answer dated {_moment(max(moments), None, zone)}, after now ({_moment(now, None, zone)}); {due}"
+
+
+def _far_ahead_lines(report: CheckReport, examples: int) -> list[str]:
+    if not report.far_ahead:
+        return []
+    count = len(report.far_ahead)
+    lines = [f"  {_plural(count, 'card')} {'is' if count == 1 else 'are'} dated far ahead (answers after now, "
+             "or due beyond the maximum interval):"]  # fmt: skip
+    for card in report.far_ahead[:examples]:
+        lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
+        lines.append(f"      {far_ahead_reason(card, report.checked_at, report.zone)}")
+    lines += _more(examples, count)
+    lines.append("  Not repaired: the review log is append-only. If this computer's clock is right, they were answered")
+    lines.append("  or imported with a clock that was ahead.")
+    return lines
+
+
+def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
+    """The report for a person: a heading per part, counts, the first ``examples`` of each problem."""
+    lines = [f"Checked {report.path.name}: {_plural(report.cards, 'card')}, {_plural(report.notes, 'note')}, "
+             f"{_plural(report.media_files, 'media file')} in {report.seconds:.1f} s.", ""]  # fmt: skip
+    lines.append("Database")
+    lines.append("  Integrity: ok" if report.integrity == ["ok"] else f"  Integrity: {len(report.integrity)} problems")
+    lines.extend(f"    {problem}" for problem in report.integrity[:examples] if problem != "ok")
+    lines.append(
+        f"  References: {'ok' if not report.foreign_keys else _plural(len(report.foreign_keys), 'broken row')}"
+    )
+    lines.extend(f"    {problem}" for problem in report.foreign_keys[:examples])
+    lines += ["", "Schedules (stored vs replayed from the review log)"]
+    if not report.mismatches:
+        lines.append(f"  All {_plural(report.cards, 'card')} match their history.")
+    else:
+        count = len(report.mismatches)
+        verb = "does not match its" if count == 1 else "do not match their"
+        lines.append(f"  {_plural(count, 'card')} {verb} history:")
+        for m in report.mismatches[:examples]:
+            lines.append(f"  • {m.deck}: “{_short(m.question)}” (card {m.card_id})")
+            lines.append(f"      {describe(m.stored, m.replayed, report.zone)}")
+        lines += _more(examples, len(report.mismatches))
+        if report.rescheduled:
+            lines.append(f"  Repaired: {_plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
+    lines += _far_ahead_lines(report, examples)
+    if report.unreplayable:
+        count = len(report.unreplayable)
+        lines.append(f"  {_plural(count, 'card')} {'has a history' if count == 1 else 'have histories'} that cannot be "
+                     "replayed (damaged rows in the review log; not repaired):")  # fmt: skip
+        for card in report.unreplayable[:examples]:
+            lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
+            lines.append(f"      {card.reason}")
+        lines += _more(examples, count)
+    lines += ["", "Media"]
+    if not report.orphans and not report.missing and not report.media_files:
+        lines.append("  No media files, and no note refers to one.")
+    elif not report.orphans and not report.missing:
+        lines.append(f"  All {_plural(report.media_files, 'file')} are in use, none is missing.")
+    if report.orphans:
+        lines.append(
+            f"  {_plural(len(report.orphans), 'file')} used by no note: {', '.join(report.orphans[:examples])}"
+        )
+        lines += _more(examples, len(report.orphans))
+        if report.trashed:
+            lines.append(
+                f"  Repaired: {_plural(len(report.trashed), 'file')} moved to {report.path.stem}.media/{TRASH}"
+            )
+    if report.missing:
+        lines.append(f"  {_plural(len(report.missing), 'file')} missing:")
+        lines.extend(f"  • {name} (note {note_id})" for name, note_id in report.missing[:examples])
+        lines += _more(examples, len(report.missing))
+    lines += ["", "Search index"]
+    if report.index_ok and report.indexed == report.notes:
+        lines.append(f"  {_plural(report.notes, 'note')}, all indexed.")
+    else:
+        lines.append(f"  {_plural(report.indexed, 'note')} of {report.notes:,} were indexed; rebuilt with all of them.")
+    lines.append("")
+    if report.repair_error:
+        lines.append(f"Repair failed: {report.repair_error}")
+    if report.problems == 0:
+        lines.append("No problems found.")
+    elif report.unresolved == 0:
+        lines.append(f"{_plural(report.problems, 'problem')} found, all repaired.")
+    else:
+        fixed = report.problems - report.unresolved
+        lines.append(f"{_plural(report.problems, 'problem')} found: {fixed:,} fixed, {report.unresolved:,} left.")
+        if report.repairable:
+            lines.append("Repair reschedules the cards from their history and moves unused media files to the trash.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""The collection's media folder: images and sounds that cards refer to."""

@@ -1,0 +1,1 @@
+"""Notes: adding, editing, searching, and the browser's actions on selected cards."""

@@ -1,0 +1,1 @@
+"""Studying: the review session and its quiz modes."""

@@ -1,0 +1,395 @@
+"""A study session over one deck: which card comes next, answering it, undoing, and the tally.
+
+The GUI reviewer and ``studyapp review`` in the terminal both drive this class.
+
+Order of cards: learning cards that are due now, then review cards due today (most overdue first),
+then new cards in deck order, each within the deck's daily limits. When only learning cards due in the
+next 20 minutes are left, they are shown early rather than making the student wait, as in Anki.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from studyapp.core.clock import Clock
+from studyapp.core.days import day_bounds
+from studyapp.core.deck_options import NewOrder
+from studyapp.core.ids import TimeOrderedIds
+from studyapp.core.intervals import format_interval
+from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.scheduling import CardFuzz, Scheduler
+from studyapp.services.decks.deck_ops import DeckNode, build_tree, fill_nodes, walk
+from studyapp.services.decks.decks import rollover_hour
+from studyapp.services.review.quiz import Quiz
+from studyapp.storage import Collection
+from studyapp.storage.codec import to_ms
+from studyapp.storage.decks_store import DeckFigures
+
+LEARN_AHEAD = timedelta(minutes=20)
+MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass
+class SessionSummary:
+    answered: int = 0
+    ratings: Counter[Rating] = field(default_factory=Counter)
+    time_ms: int = 0
+    next_due: datetime | None = None
+
+
+def _whole_ms(moment: datetime) -> datetime:
+    """Times are stored to the millisecond; answer at a stored instant so a replay gives the same card."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def _queue(schedule: Schedule, day_end: datetime) -> str | None:
+    """Which of today's counts a (studyable) card is in, as ``DeckStore.figures`` counts it."""
+    if schedule.state is CardState.NEW:
+        return "new_available"
+    if schedule.due is None or schedule.due >= day_end:
+        return None
+    return "review_due_today" if schedule.state is CardState.REVIEW else "learning_due_today"
+
+
+_QUEUES = {"review": "review_due_today", "new": "new_available"}
+QUEUE_BATCH = 50
+_LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
+
+
+def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
+    """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one."""
+    counts = {
+        "new_available": figures.new_available,
+        "learning_due_today": figures.learning_due_today,
+        "review_due_today": figures.review_due_today,
+    }
+    before, after = _queue(entry.before, day_end), _queue(entry.after, day_end)
+    if before is not None:
+        counts[before] -= 1
+    if after is not None:
+        counts[after] += 1
+    return DeckFigures(
+        figures.deck,
+        new_available=counts["new_available"],
+        learning_due_today=counts["learning_due_today"],
+        review_due_today=counts["review_due_today"],
+        total=figures.total,
+        new_studied_today=figures.new_studied_today + (entry.before.state is CardState.NEW),
+        reviews_studied_today=figures.reviews_studied_today + (entry.before.state is CardState.REVIEW),
+    )
+
+
+def _paths(tree: list[DeckNode]) -> dict[str, list[DeckNode]]:
+    """Each node's name -> the node and its parents up to the tree's root, the node first."""
+    paths: dict[str, list[DeckNode]] = {}
+    for node in walk(tree):  # parents before their children
+        paths.setdefault(node.name, [node])
+        for child in node.children:
+            paths[child.name] = [child, *paths[node.name]]
+    return paths
+
+
+class ReviewSession:
+    def __init__(
+        self,
+        collection: Collection,
+        deck_id: int,
+        clock: Clock,
+        rng: random.Random,
+        scheduler: Scheduler | None = None,
+        mode: ReviewMode = ReviewMode.FLIP,
+    ) -> None:
+        deck = collection.decks.get(deck_id)
+        if deck is None:
+            raise KeyError(f"no deck with id {deck_id}")
+        self.deck = deck
+        # A deck is studied with its subdecks (Parent::Child), as the deck tree counts it.
+        prefix = deck.name + "::"
+        self.deck_ids = [deck.id] + [d.id for d in collection.decks.all() if d.name.startswith(prefix)]
+        self._collection = collection
+        self._reviews = collection.reviews
+        self._clock = clock
+        self._rng = rng
+        # Each card is scheduled with its own deck's options: a subdeck may use another preset than the
+        # deck being studied (``scheduler`` overrides them all, for tests and tools).
+        self._fixed_scheduler = scheduler
+        self._schedulers: dict[int, Scheduler] = {}
+        # The quiz mode: multiple choice on a deck with too few answers falls back to flip (see ``notice``).
+        self.quiz = Quiz(collection, self.deck_ids, deck.name, mode, rng)
+        self._undo_stack: list[ReviewEntry] = []
+        self._fuzz: CardFuzz | None = None  # the fuzz of the card on screen (its buttons' labels draw it too)
+        self._log_ids = TimeOrderedIds(rng)
+        self._shown_at: datetime | None = None
+        self.current: Card | None = None
+        self.summary = SessionSummary()
+        self._counts: QueueCounts | None = None  # for the card on screen; reset when it changes
+        # Today's figures of each deck of the session, read once and then kept up to date answer by answer
+        # (as Anki keeps its queue): valid while the study day and the collection's change stamp are the
+        # ones they were made or updated at; anything else written (an edit, the browser, an undo) rereads them.
+        self._figures: dict[int, DeckFigures] = {}
+        self._figures_by_name: dict[str, DeckFigures] = {}  # the same figures, by deck name (the tree's key)
+        self._figures_key: tuple[datetime, tuple[int, int]] | None = None
+        self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
+        self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
+        self._day: tuple[tzinfo, int, datetime, datetime] | None = None  # the last study day: zone, hour, bounds
+        self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
+        self._paths: dict[str, list[DeckNode]] = {}  # each deck's node and those above it in the tree, by name
+        self._changed: set[int] = set()  # the decks whose figures changed since the tree was filled
+        # For each deck and learning state, no card of it can be studied before this moment (at the earliest;
+        # None: not known), kept with the figures: the study loop asks for a learning card only when one can be
+        # due, and only where (most answers come before the next learning card is due, and the query walks the
+        # index once per deck and state).
+        self._learning_starts: dict[tuple[int, int], datetime] | None = None
+
+    @property
+    def mode(self) -> ReviewMode:
+        """The session's quiz mode (after any fall-back to flip)."""
+        return self.quiz.mode
+
+    @property
+    def notice(self) -> str | None:
+        """Why the session is not in the mode asked for, if it is not."""
+        return self.quiz.notice
+
+    # -- the queue ---------------------------------------------------------------------------------
+
+    def counts(self) -> QueueCounts:
+        """Cards left today; computed once per card shown (the window asks again after each answer)."""
+        if self._counts is None:
+            stamp = self._reviews.change_stamp()
+            self._counts = self._compute_counts(*self._study_day(stamp), stamp)
+        return self._counts
+
+    def _compute_counts(self, start: datetime, end: datetime, stamp: tuple[int, int] | None = None) -> QueueCounts:
+        """Cards left to study today in the deck and its subdecks, under the daily limits.
+
+        The same numbers as the deck's row in the deck tree: the subdecks' counts summed, each capped
+        by its own limits, then the sum capped by this deck's limits.
+        """
+        key = (end, stamp or self._reviews.change_stamp())
+        if key != self._figures_key or self._tree is None:
+            self._figures = {f.deck.id: f for f in self._collection.decks.figures(start, end, self.deck_ids)}
+            self._figures_by_name = {f.deck.name: f for f in self._figures.values()}
+            self._figures_key = key
+            self._queues = {}
+            self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
+            self._paths = _paths(self._tree)
+            self._learning_starts = None
+        elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
+            figures = self._figures_by_name
+            for deck_id in self._changed:  # a branch after another: the parents they share are refilled last
+                fill_nodes(self._paths[self._figures[deck_id].deck.name], figures)
+        self._changed.clear()
+        node = self._paths[self.deck.name][0]
+        return QueueCounts(new=node.new, learning=node.learning, review=node.due)
+
+    def next_card(self) -> Card | None:
+        """Pick the card to show now (``None`` when the session is done) and start timing it."""
+        stamp = self._reviews.change_stamp()
+        return self._next_card(*self._study_day(stamp), stamp)
+
+    def _study_day(self, stamp: tuple[int, int]) -> tuple[datetime, datetime]:
+        """Today's study day. The rollover hour is read again only if something was written since it was read
+        (``stamp``: the collection's change stamp now); the session's own answers do not count."""
+        if self._hour is None or self._hour[1] != stamp:
+            self._hour = (rollover_hour(self._collection), stamp)
+        now, zone, hour = self._clock.now(), self._clock.local_zone(), self._hour[0]
+        day = self._day
+        # The day last computed, while the clock is still in it (with the same zone and rollover hour).
+        if day is not None and day[0] == zone and day[1] == hour and day[2] <= now < day[3]:
+            return day[2], day[3]
+        start, end = day_bounds(now, zone, hour)
+        self._day = (zone, hour, start, end)
+        return start, end
+
+    def _next_card(self, day_start: datetime, day_end: datetime, stamp: tuple[int, int] | None = None) -> Card | None:
+        now = self._clock.now()
+        counts = self._counts = self._compute_counts(day_start, day_end, stamp)
+        # No learning card due today means none is due now: skip the query.
+        card = self._next_learning(now) if counts.learning > 0 else None
+        if card is None and counts.review > 0:
+            card = self._from_queue(
+                "review", lambda limit: self._reviews.review_queue(self.deck_ids, day_end, now, limit), day_end
+            )
+        if card is None and counts.new > 0:
+            random_order = self.deck.options.new_order is NewOrder.RANDOM
+            card = self._from_queue(
+                "new", lambda limit: self._reviews.new_queue(self.deck_ids, now, random_order, limit), day_end
+            )
+        if card is None:
+            card = self._next_learning(now + LEARN_AHEAD)
+        self.current = card
+        self._shown_at = now if card is not None else None
+        if card is None:
+            self.summary.next_due = self._reviews.next_due_after(self.deck_ids, now)
+        return card
+
+    def _next_learning(self, by: datetime) -> Card | None:
+        """``ReviewStore.next_learning``, not asked when no learning card can be studied by ``by``."""
+        starts = self._learning_starts
+        if starts is None:
+            card = self._reviews.next_learning(self.deck_ids, by)
+            if card is None:  # none now: when each can be (read only now, as a learning card is often due at once)
+                self._learning_starts = self._reviews.learning_starts(self.deck_ids)
+            return card
+        arms = [arm for arm, start in starts.items() if start <= by]
+        if not arms:
+            return None
+        card = self._reviews.next_learning(self.deck_ids, by, arms)
+        if card is None:  # their moments were early (their first card was answered since): read them again
+            for arm in arms:
+                start = self._reviews.learning_start(arm)
+                if start is None:
+                    del starts[arm]
+                else:
+                    starts[arm] = start
+        return card
+
+    def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:
+        """The first card of the review or new queue. The queue's next ``QUEUE_BATCH`` ids are read at once and
+        kept while only this session's answers were written (the figures' key): an answered card has left the
+        queue (a review is due another day, a new card is no longer new), so it is dropped when seen again."""
+        queue = self._queues.get(kind)
+        for _ in range(2):
+            if not queue:
+                queue = self._queues[kind] = fetch(QUEUE_BATCH)
+            while queue:
+                card = self._reviews.card(queue[0])
+                if card is not None and _queue(card.schedule, day_end) == _QUEUES[kind]:
+                    return card
+                queue.pop(0)
+        return None
+
+    def next_due_in(self) -> timedelta | None:
+        """How long until the deck's next card falls due, once the session has run out of cards."""
+        due = self.summary.next_due
+        return None if due is None else max(timedelta(0), due - self._clock.now())
+
+    # -- answering ---------------------------------------------------------------------------------
+
+    def scheduler_for(self, card: Card) -> Scheduler:
+        """The scheduler of the card's own deck (its preset's options and parameters)."""
+        if self._fixed_scheduler is not None:
+            return self._fixed_scheduler
+        scheduler = self._schedulers.get(card.deck_id)
+        if scheduler is None:
+            deck = self._collection.decks.get(card.deck_id) or self.deck
+            scheduler = self._schedulers[card.deck_id] = Scheduler(deck.options.scheduler_config())
+        return scheduler
+
+    def _fuzz_rng(self, card: Card) -> CardFuzz:
+        fuzz = self._fuzz
+        if fuzz is None or fuzz.card_id != card.id or fuzz.reps != card.schedule.reps:
+            fuzz = self._fuzz = CardFuzz(card.id, card.schedule.reps)
+        return fuzz
+
+    def intervals(self) -> dict[Rating, timedelta]:
+        """What each answer button would give the current card."""
+        card = self._require_card()
+        return self.scheduler_for(card).preview(
+            card.schedule, _whole_ms(self._clock.now()), lambda: self._fuzz_rng(card)
+        )
+
+    def interval_labels(self) -> dict[Rating, str]:
+        return {rating: format_interval(delta) for rating, delta in self.intervals().items()}
+
+    def answer(self, rating: Rating, duration_ms: int | None = None, mode: ReviewMode | None = None) -> ReviewEntry:
+        """Grade the current card, save it (one transaction), and move on to the next card.
+
+        ``mode`` is how the card was quizzed, if not in the session's mode (a card shown with flip in a
+        multiple-choice session); it is recorded in the log row.
+        """
+        card = self._require_card()
+        now = _whole_ms(self._clock.now())
+        last = card.schedule.last_review
+        if last is not None and now <= last:
+            # A second answer to the card within its millisecond (a script answering through a pipe): a card's
+            # answers stay in strict time order, as the log's "latest answer" rules (undo) need them.
+            now = last + timedelta(milliseconds=1)
+        if duration_ms is None:
+            shown_at = self._shown_at or now
+            duration_ms = int((now - shown_at).total_seconds() * 1000)
+        duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
+        after = self.scheduler_for(card).answer(card.schedule, rating, now, self._fuzz_rng(card))
+        entry = ReviewEntry(
+            id=self._log_ids.next(to_ms(now)),
+            card_id=card.id,
+            reviewed_at=now,
+            rating=rating,
+            duration_ms=duration_ms,
+            mode=mode or self.mode,
+            before=card.schedule,
+            after=after,
+        )
+        # One look at the collection's change stamp per answer: if nothing but this session wrote since the last
+        # answer, today's figures and the rollover hour are still the ones read (see ``_figures``).
+        stamp = self._reviews.change_stamp()
+        day_start, day_end = self._study_day(stamp)
+        current = self._figures_key == (day_end, stamp)
+        self._reviews.record(entry)
+        written = self._reviews.stamp_after_own_write(stamp)  # our own commit leaves SQLite's data version alone
+        if self._hour is not None and self._hour[1] == stamp:  # an answer leaves the rollover hour as it was
+            self._hour = (self._hour[0], written)
+        stamp = written
+        figures = self._figures.get(card.deck_id)
+        if current and figures is not None:  # only this answer was written since: count it in
+            self._figures[card.deck_id] = self._figures_by_name[figures.deck.name] = _after_answer(
+                figures, entry, day_end
+            )
+            self._changed.add(card.deck_id)
+            self._figures_key = (day_end, stamp)
+            for queue in self._queues.values():  # the answered card has left its queue
+                if queue and queue[0] == card.id:
+                    queue.pop(0)
+            starts = self._learning_starts
+            if starts is not None and entry.after.state in _LEARNING_STATES and entry.after.due is not None:
+                # the card is in its deck's learning (or relearning) cards: studied at its due time at the
+                # earliest. (If it was the first of its old ones, their moment is now early: still true.)
+                arm, due = (card.deck_id, int(entry.after.state)), entry.after.due
+                starts[arm] = min(starts.get(arm, due), due)
+        self._undo_stack.append(entry)
+        self.summary.answered += 1
+        self.summary.ratings[rating] += 1
+        self.summary.time_ms += duration_ms
+        self._next_card(day_start, day_end, stamp)
+        return entry
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo_stack)
+
+    def undo(self) -> Card:
+        """Take back the last answer of this session; that card is shown again."""
+        if not self._undo_stack:
+            raise LookupError("nothing to undo")
+        entry = self._reviews.undo(self._undo_stack[-1].id)
+        self._undo_stack.pop()
+        self.summary.answered -= 1
+        self.summary.ratings[entry.rating] -= 1
+        self.summary.time_ms -= entry.duration_ms
+        card = self._reviews.card(entry.card_id)
+        assert card is not None
+        self.current = card
+        self._shown_at = self._clock.now()
+        self._counts = None
+        return card
+
+    def _require_card(self) -> Card:
+        if self.current is None:
+            raise LookupError("no card is being studied")
+        return self.current

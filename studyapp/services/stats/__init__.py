@@ -1,0 +1,1 @@
+"""Statistics figures for the stats window and `studyapp stats`."""

@@ -1,0 +1,393 @@
+"""The one main window: deck list, reviewer and session summary in a stack, with the menus.
+
+The window receives the ``App`` it works on; it keeps no state of its own beyond the current
+session, and stores its size and position in the collection's settings. Files dropped on it open
+the import dialog.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
+
+from studyapp.services.app import App, StorageError
+from studyapp.services.decks.deck_ops import deck_tree
+from studyapp.services.review.quiz import remember_mode, remembered_mode
+from studyapp.services.settings import load_settings
+from studyapp.ui.app import dialogs
+from studyapp.ui.app.file_drop import importable_paths
+from studyapp.ui.app.settings_dialog import SettingsDialog, apply_settings
+from studyapp.ui.app.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING and DEFAULT_SIZE: part of this module's API
+    DEFAULT_SIZE,
+    GEOMETRY_SETTING,
+    MINIMUM_SIZE,
+    app_icon,
+    restore_geometry,
+    save_geometry,
+)
+from studyapp.ui.decks.deck_export import export_deck
+from studyapp.ui.decks.deck_list import DeckList
+from studyapp.ui.decks.deck_tree import DeckActions
+from studyapp.ui.maintenance.backups_dialog import BackupControl
+from studyapp.ui.review.reviewer import Reviewer
+from studyapp.ui.review.session_summary import SessionSummaryView
+
+_Dialog = TypeVar("_Dialog", bound=QDialog)
+
+if TYPE_CHECKING:  # windows and dialogs are loaded when first opened (a faster start)
+    from studyapp.ui.browser.browser_window import BrowserWindow
+    from studyapp.ui.editing.add_dialog import AddDialog
+    from studyapp.ui.editing.edit_dialog import EditDialog
+    from studyapp.ui.importing.import_dialog import ImportDialog
+    from studyapp.ui.stats.stats_window import StatsWindow
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, app: App, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.setObjectName("MainWindow")
+        self.setWindowTitle("studyapp")
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.setAcceptDrops(True)
+        # Replaceable so that tests can skip the system's file choosers.
+        self.choose_import_file: Callable[[QWidget], Path | None] = dialogs.choose_import_file
+        self.choose_export_path: Callable[[QWidget, str], Path | None] = dialogs.choose_export_path
+        self.choose_export_deck: Callable[[QWidget, list[str]], str | None] = dialogs.choose_deck
+        self.import_dialog: ImportDialog | None = None
+        self.add_dialog: AddDialog | None = None
+        self.edit_dialog: EditDialog | None = None
+        self.browser: BrowserWindow | None = None
+        self.stats_window: StatsWindow | None = None
+
+        self.deck_list = DeckList()
+        self.reviewer = Reviewer(app.media_dir)
+        self.summary = SessionSummaryView()
+        self.stack = QStackedWidget()
+        for page in (self.deck_list, self.reviewer, self.summary):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        self.deck_list.study_requested.connect(self.study)
+        self.deck_list.mode_lookup = lambda deck_id: remembered_mode(app.collection, deck_id)
+        self.deck_list.mode_chosen.connect(lambda deck_id, mode: remember_mode(app.collection, deck_id, mode))
+        self.reviewer.back_requested.connect(self.show_decks)
+        self.reviewer.edit_requested.connect(self.edit_card)
+        self.reviewer.finished.connect(self._show_summary)
+        self.summary.back_requested.connect(self.show_decks)
+        self.summary.undo_requested.connect(self._undo_from_summary)
+        self.deck_actions = DeckActions(app, self.deck_list, self, self.show_decks)
+        apply_settings(load_settings(app.collection), [self.reviewer.card_view], start_up=True)
+
+        self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
+        self.backups.restored.connect(self._collection_restored)
+        self._build_menus()
+        self._restore_geometry()
+        self.show_decks()
+
+    # -- menus -------------------------------------------------------------------------------------
+
+    def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_menus(self) -> None:
+        self.add_action = self._action("&Add cards…", "A", self.add_cards)
+        self.import_action = self._action("&Import…", "Ctrl+I", self.import_deck)
+        self.export_action = self._action("&Export deck…", "Ctrl+E", self.export_deck)
+        self.browse_action = self._action("&Browse cards…", "Ctrl+B", self.open_browser)
+        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
+        self.about_action = self._action("&About studyapp", None, self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.add_action)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.browse_action)
+        self.backups_action = self._action("Bac&kups…", None, self.backups.open_dialog)
+        file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self._build_deck_menus()
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+
+    def _build_deck_menus(self) -> None:
+        """Decks and Tools. F2, Delete, O and Ctrl+Z belong to the deck list itself (see ``DeckTable``)."""
+
+        def on_decks(slot: Callable[[], object]) -> Callable[[], object]:
+            return lambda: slot() if self.stack.currentWidget() is self.deck_list else None
+
+        actions = self.deck_actions
+        self.new_deck_action = self._action("&New deck…", "Ctrl+Shift+N", on_decks(actions.new_deck))
+        deck_menu = self.menuBar().addMenu("&Decks")
+        deck_menu.addAction(self.new_deck_action)
+        deck_menu.addAction(self._action("&Rename deck…\tF2", None, on_decks(actions.rename)))
+        deck_menu.addAction(self._action("&Delete deck…\tDel", None, on_decks(actions.delete)))
+        deck_menu.addAction(self._action("&Options…\tO", None, on_decks(actions.options)))
+        self.settings_action = self._action("&Settings…", "Ctrl+,", self.show_settings)
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        tools_menu = self.menuBar().addMenu("&Tools")
+        self.stats_action = self._action("S&tatistics…", "S", self.open_stats)
+        tools_menu.addAction(self.stats_action)
+        self.check_action = self._action("&Check Collection…", None, self.check_collection)
+        tools_menu.addAction(self.check_action)
+        tools_menu.addAction(self.settings_action)
+
+    def show_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.app, [self.reviewer.card_view], self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self.show_decks() if self.stack.currentWidget() is self.deck_list else None)
+        dialog.open()
+        return dialog
+
+    # -- pages -------------------------------------------------------------------------------------
+
+    def show_decks(self) -> None:
+        """The deck list, with fresh counts; the deck last studied stays chosen."""
+        studied = self.reviewer.session.deck.id if self.reviewer.session is not None else None
+        self.reviewer.session = None
+        descriptions = {deck.id: deck.description for deck in self.app.decks()}
+        self.deck_list.set_decks(deck_tree(self.app.collection, self.app.clock), descriptions)
+        if studied is not None:
+            self.deck_list.select_deck(studied)
+        self.stack.setCurrentWidget(self.deck_list)
+        self.deck_list.focus_table()
+
+    def study(self, deck_id: int) -> None:
+        self.stack.setCurrentWidget(self.reviewer)
+        self.reviewer.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.reviewer.start(self.app.review_session(deck_id))
+
+    def _show_summary(self) -> None:
+        session = self.reviewer.session
+        if session is None:
+            return
+        self.summary.show_summary(session.deck.name, session.summary, self.app.clock.now(), self.app.clock.local_zone())
+        self.stack.setCurrentWidget(self.summary)
+        self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _undo_from_summary(self) -> None:
+        if self.reviewer.session is not None and self.reviewer.session.can_undo:
+            self.stack.setCurrentWidget(self.reviewer)
+            self.reviewer.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.reviewer.undo()
+
+    # -- actions -----------------------------------------------------------------------------------
+
+    def add_cards(self) -> AddDialog:
+        """The Add dialog (A), on the deck being studied or chosen; the deck counts refresh when it closes."""
+        if self.add_dialog is not None:
+            return self.add_dialog
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        from studyapp.ui.editing.add_dialog import AddDialog
+
+        self.add_dialog = self._open_modal(AddDialog(self.app, deck_id, self), self._add_dialog_closed)
+        return self.add_dialog
+
+    def _open_modal(self, dialog: _Dialog, on_closed: Callable[[_Dialog], None]) -> _Dialog:
+        """Show a window-modal dialog that deletes itself when closed and reports back then."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.finished.connect(lambda _result: on_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _add_dialog_closed(self, dialog: AddDialog) -> None:
+        self.add_dialog = None
+        self.activateWindow()
+        if self.stack.currentWidget() is self.deck_list and dialog.added_count:
+            chosen = dialog.deck_id()
+            self.show_decks()
+            if chosen is not None:
+                self.deck_list.select_deck(chosen)
+
+    def edit_card(self, card_id: int) -> EditDialog | None:
+        """Edit the note of the card being studied (E); the reviewer redraws it, the session goes on."""
+        if self.edit_dialog is not None:
+            return self.edit_dialog
+        from studyapp.ui.editing.edit_dialog import EditDialog
+
+        dialog = EditDialog(self.app, card_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.saved.connect(lambda note: self._card_edited(card_id, note))
+        dialog.finished.connect(lambda _result: self._edit_dialog_closed())
+        self.edit_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _card_edited(self, card_id: int, note: object) -> None:
+        session = self.reviewer.session
+        if session is None or session.current is None or session.current.id != card_id:
+            return
+        fields = {name: getattr(note, name) for name in ("front", "back", "kind", "html")}
+        self.reviewer.show_edited(dataclasses.replace(session.current, **fields))
+
+    def _edit_dialog_closed(self) -> None:
+        self.edit_dialog = None
+        self.activateWindow()
+        if self.stack.currentWidget() is self.reviewer:
+            self.reviewer.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def import_deck(self) -> None:
+        path = self.choose_import_file(self)
+        if path is not None:
+            self.open_import_dialog(path)
+
+    def open_import_dialog(self, path: Path) -> ImportDialog:
+        """The import dialog for ``path``, window-modal; the deck list is refreshed when it closes."""
+        if self.import_dialog is not None:
+            return self.import_dialog
+        from studyapp.ui.importing.import_dialog import ImportDialog
+
+        self.import_dialog = self._open_modal(ImportDialog(self.app, path, self), self._import_dialog_closed)
+        return self.import_dialog
+
+    def _import_dialog_closed(self, dialog: ImportDialog) -> None:
+        self.import_dialog = None
+        self.activateWindow()  # the keys come back here
+        if self.stack.currentWidget() is not self.deck_list:
+            return
+        self.show_decks()
+        deck = self.app.find_deck(dialog.summary.deck) if dialog.summary is not None else None
+        if deck is not None:
+            self.deck_list.select_deck(deck.id)
+
+    def export_deck(self) -> QMessageBox | None:
+        """Export the deck being studied, else the one chosen in the list, else ask which."""
+        names = {deck.id: deck.name for deck in self.app.decks()}
+        if not names:
+            return dialogs.show_message(self, QMessageBox.Icon.Information, "Export", "There is no deck to export.")
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        name = names.get(deck_id) if deck_id is not None else None
+        if name is None:
+            name = self.choose_export_deck(self, sorted(names.values()))
+        return export_deck(self, self.app, name, self.choose_export_path) if name is not None else None
+
+    def open_browser(self) -> BrowserWindow:
+        """The card browser (one at a time); the deck list's counts are refreshed when it closes."""
+        from studyapp.ui.browser.browser_window import BrowserWindow
+
+        if self.browser is None:
+            self.browser = BrowserWindow(self.app, self)
+            self.browser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.browser.closed.connect(self._browser_closed)
+        self.browser.show()
+        self.browser.activateWindow()
+        return self.browser
+
+    def open_stats(self) -> StatsWindow:
+        """The statistics (one window at a time), for the deck being studied or chosen."""
+        from studyapp.ui.stats.stats_window import StatsWindow
+
+        if self.stats_window is None:
+            session = self.reviewer.session
+            deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+            deck = self.app.collection.decks.get(deck_id) if deck_id is not None else None
+            self.stats_window = StatsWindow(self.app, self, deck.name if deck is not None else None)
+            self.stats_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.stats_window.closed.connect(self._stats_closed)
+        self.stats_window.show()
+        self.stats_window.activateWindow()
+        return self.stats_window
+
+    def check_collection(self) -> QDialog:
+        """Tools → Check Collection…: checks at once, off the UI thread; the deck list is refreshed after it."""
+        from studyapp.ui.maintenance.check_dialog import CheckDialog
+
+        def closed(_dialog: QDialog) -> None:
+            if self.stack.currentWidget() is self.deck_list:
+                self.show_decks()
+
+        return self._open_modal(CheckDialog(self.app, self), closed)
+
+    def _collection_restored(self) -> None:
+        """A backup was restored: what showed the old content closes or is read again; undo starts afresh."""
+        for window in (self.browser, self.stats_window):
+            if window is not None:
+                window.close()
+        self.deck_actions.undo_stack.clear()
+        self.show_decks()
+
+    def _stats_closed(self) -> None:
+        self.stats_window = None
+
+    def _browser_closed(self) -> None:
+        self.browser = None
+        if self.stack.currentWidget() is self.deck_list:
+            self.show_decks()
+
+    # -- dropped files -----------------------------------------------------------------------------
+
+    def _consider_drag(self, event: QDragMoveEvent) -> None:
+        if importable_paths(event.mimeData()) and self.import_dialog is None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._consider_drag(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._consider_drag(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = importable_paths(event.mimeData())
+        if not paths or self.import_dialog is not None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_import_dialog(paths[0])
+
+    def show_shortcuts(self) -> dialogs.ShortcutsDialog:
+        dialog = dialogs.ShortcutsDialog(self)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> QMessageBox:
+        return dialogs.show_about(self)
+
+    # -- size and position -------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        restore_geometry(self, self.app)
+
+    def save_geometry(self) -> None:
+        save_geometry(self, self.app)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_dialog is not None:
+            self.import_dialog.reject()  # cancels a running import and waits for its worker
+        if self.isVisible():  # a second close of a hidden window has nothing new to save
+            try:
+                self.save_geometry()
+            except StorageError as error:  # the window still closes: its size is all that is lost
+                print(f"studyapp: {error}", file=sys.stderr)
+            self.backups.on_close()
+        super().closeEvent(event)

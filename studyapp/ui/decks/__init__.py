@@ -1,0 +1,1 @@
+"""The deck list and tree, deck options (with the FSRS panel) and deck export."""

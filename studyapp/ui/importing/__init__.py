@@ -1,0 +1,1 @@
+"""The import dialog: options, preview table, progress, summary, and its background worker."""

@@ -1,0 +1,1 @@
+"""Check Collection and the backups dialog."""

@@ -1,0 +1,324 @@
+"""The study screen: the card, the remaining counts and the answer buttons, driven by the keyboard.
+
+Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki); 1 to 4 answer
+Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks;
+the arrow and page keys scroll a long card.
+
+In the other quiz modes (see ``studyapp.services.review.quiz``): *type* shows a line under the card; Enter
+checks the reply, shows the diff and the answer, and suggests a grade that Enter or Space accepts and 1
+to 4 overrule. *Multiple choice* shows four options; 1 to 4 (or a click) picks one, and the answer is
+saved at once (Good if right, Again if not); the right option is then shown, and Enter, Space or 1 to 4
+go on to the next card. Each log row records how its card was quizzed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractSlider,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studyapp.core.model import Card, Rating, ReviewMode
+from studyapp.services.app import StaleCardError, StorageError
+from studyapp.services.review.review import ReviewSession
+from studyapp.ui.app.dialogs import show_message
+from studyapp.ui.review.answer_bar import AnswerBar
+from studyapp.ui.review.card_view import CardView
+from studyapp.ui.review.choice_panel import ChoicePanel
+from studyapp.ui.review.counts_bar import CountsBar, queue_of
+from studyapp.ui.review.typed_answer import TypedAnswerPanel
+
+_REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_SCROLL_KEYS = {
+    Qt.Key.Key_Up: QAbstractSlider.SliderAction.SliderSingleStepSub,
+    Qt.Key.Key_Down: QAbstractSlider.SliderAction.SliderSingleStepAdd,
+    Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
+    Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
+}
+_RATING_KEYS = {
+    Qt.Key.Key_1: Rating.AGAIN,
+    Qt.Key.Key_2: Rating.HARD,
+    Qt.Key.Key_3: Rating.GOOD,
+    Qt.Key.Key_4: Rating.EASY,
+}
+
+
+class Reviewer(QWidget):
+    finished = Signal()  # no card left in this session: show the summary
+    back_requested = Signal()
+    edit_requested = Signal(object)  # the current card's id (E): the window opens the editor
+
+    def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Reviewer")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.session: ReviewSession | None = None
+        self.card_mode = ReviewMode.FLIP  # how the card on screen is quizzed
+        self.shown_card: Card | None = None  # after a multiple-choice answer, the session has moved on
+
+        self.back_button = QPushButton("‹  Decks")
+        self.back_button.setObjectName("BackButton")
+        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.back_button.setToolTip("Back to the deck list (Esc)")
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.clicked.connect(self.back_requested)
+        self.deck_label = QLabel()
+        self.deck_label.setObjectName("ReviewerDeck")
+        self.deck_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.undo_hint = QLabel("Ctrl+Z undo")
+        policy = self.undo_hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # keeps the deck name centred
+        self.undo_hint.setSizePolicy(policy)
+        self.undo_hint.setObjectName("KeyHint")
+        self.undo_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        header = QWidget()
+        header.setObjectName("ReviewerHeader")
+        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        header_layout = QGridLayout(header)  # equal side columns keep the deck name centred
+        header_layout.setContentsMargins(12, 8, 16, 8)
+        header_layout.addWidget(self.back_button, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        header_layout.addWidget(self.deck_label, 0, 1)
+        header_layout.addWidget(self.undo_hint, 0, 2)
+        for column in (0, 2):
+            header_layout.setColumnMinimumWidth(column, 150)
+            header_layout.setColumnStretch(column, 1)
+
+        self.notice_label = QLabel()  # why the session is not in the mode chosen (too few answers)
+        self.notice_label.setObjectName("QuizNotice")
+        self.notice_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.notice_label.setWordWrap(True)
+        self.notice_label.hide()
+
+        self.card_view = CardView(media_dir)
+        self.counts_bar = CountsBar()
+        self.answer_bar = AnswerBar()
+        self.answer_bar.reveal_clicked.connect(self._reveal_clicked)
+        self.answer_bar.rated.connect(self.answer)
+        self.answer_bar.continue_clicked.connect(self.go_on)
+        self.typed_panel = TypedAnswerPanel()
+        self.typed_panel.input.submitted.connect(self.check_typed)
+        self.typed_panel.input.undo_requested.connect(self.undo)
+        self.typed_panel.input.escape_pressed.connect(self.back_requested)
+        self.choice_panel = ChoicePanel()
+        self.choice_panel.chosen.connect(self.choose)
+
+        footer = QWidget()
+        footer.setObjectName("ReviewerFooter")
+        footer.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        footer_layout = QVBoxLayout(footer)
+        footer_layout.setContentsMargins(16, 10, 16, 16)
+        footer_layout.setSpacing(10)
+        footer_layout.addWidget(self.counts_bar)
+        for panel in (self.typed_panel, self.choice_panel):
+            row = QHBoxLayout()  # centred at its maximum width; wrapped text keeps its height
+            row.addStretch(1)
+            row.addWidget(panel, 100)
+            row.addStretch(1)
+            footer_layout.addLayout(row)
+        footer_layout.addWidget(self.answer_bar)
+        self.typed_panel.hide()
+        self.choice_panel.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.notice_label)
+        layout.addWidget(self.card_view, 1)
+        layout.addWidget(footer)
+
+    # -- the session -------------------------------------------------------------------------------
+
+    def start(self, session: ReviewSession) -> None:
+        """Study ``session`` from its first card; emits ``finished`` at once if nothing is due."""
+        self.session = session
+        self.deck_label.setText(session.deck.name)
+        self.notice_label.setText(session.notice or "")
+        self.notice_label.setVisible(bool(session.notice))
+        session.next_card()
+        self._show_current()
+
+    @property
+    def revealed(self) -> bool:
+        return self.answer_bar.ratings_shown
+
+    @property
+    def choice_made(self) -> bool:
+        """A multiple-choice answer is saved and shown; the next key goes on."""
+        return self.card_mode is ReviewMode.CHOICE and self.choice_panel.answered
+
+    def _show_current(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        card = session.current
+        self.shown_card = card
+        self.undo_hint.setVisible(session.can_undo)
+        if card is None:
+            self.finished.emit()
+            return
+        self.card_mode = session.quiz.mode_for(card)
+        self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
+        self.card_view.show_card(card, revealed=False)
+        self.typed_panel.setVisible(self.card_mode is ReviewMode.TYPE)
+        self.choice_panel.setVisible(self.card_mode is ReviewMode.CHOICE)
+        if self.card_mode is ReviewMode.TYPE:
+            self.answer_bar.show_reveal("Check answer", "Enter")
+            self.typed_panel.ask()
+        elif self.card_mode is ReviewMode.CHOICE:
+            options = session.quiz.options(card)
+            assert options is not None
+            self.choice_panel.show_options(options)
+            self.answer_bar.show_hint("Press 1, 2, 3 or 4, or click an option")
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.answer_bar.show_reveal()
+            if self.isVisible() and not self.hasFocus():
+                self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _reveal_clicked(self) -> None:
+        if self.card_mode is ReviewMode.TYPE:
+            self.check_typed(self.typed_panel.input.text())
+        else:
+            self.reveal()
+
+    def reveal(self) -> None:
+        session = self.session
+        if session is None or session.current is None or self.revealed or self.card_mode is not ReviewMode.FLIP:
+            return
+        card = session.current
+        self.card_view.show_card(card, revealed=True)
+        self.answer_bar.show_ratings(session.interval_labels())
+
+    def check_typed(self, typed: str) -> None:
+        """Compare the typed reply, show the diff and the answer, and suggest a grade."""
+        session = self.session
+        card = None if session is None else session.current
+        if session is None or card is None or self.card_mode is not ReviewMode.TYPE or self.typed_panel.checked:
+            return
+        match = session.quiz.check(card, typed)
+        self.typed_panel.show_result(match)
+        self.card_view.show_card(card, revealed=True)
+        self.answer_bar.show_ratings(session.interval_labels(), suggested=match.rating)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys now grade
+
+    def answer(self, rating: Rating) -> None:
+        session = self.session
+        if session is None or session.current is None or not self.revealed:
+            return
+        if self._save(session, rating) or session.current is not self.shown_card:
+            self._show_current()
+
+    def _save(self, session: ReviewSession, rating: Rating) -> bool:
+        """One answer, one transaction; a card changed elsewhere meanwhile is shown again instead.
+
+        If the disk refuses (full, read-only, the file gone) nothing was written: the message says so
+        and the card stays on screen as it was, so the answer can be given again once it is fixed.
+        """
+        try:
+            session.answer(rating, mode=self.card_mode)
+        except StaleCardError as error:
+            show_message(self, QMessageBox.Icon.Warning, "Card changed", f"{error}\nThe card is shown again.")
+            session.next_card()
+            return False
+        except StorageError as error:
+            self.show_storage_error(error)
+            return False
+        return True
+
+    def show_storage_error(self, error: StorageError) -> None:
+        show_message(self, QMessageBox.Icon.Critical, "Not saved", str(error))
+
+    def choose(self, index: int) -> None:
+        """A multiple-choice pick: saved at once (Good if right, Again if not), then the right option shown."""
+        session = self.session
+        card = None if session is None else session.current
+        options = self.choice_panel.options
+        if session is None or card is None or self.card_mode is not ReviewMode.CHOICE or options is None:
+            return
+        if self.choice_panel.answered:
+            return
+        if not self._save(session, session.quiz.choice_rating(options, index)):  # saved now: a quit loses nothing
+            if session.current is not self.shown_card:  # a disk fault keeps the options up, to pick again
+                self._show_current()
+            return
+        rating = session.quiz.choice_rating(options, index)
+        self.choice_panel.show_result(index)
+        self.card_view.show_card(card, revealed=True)
+        self.answer_bar.show_continue(f"{'Right' if rating is Rating.GOOD else 'Wrong'}: {rating.label} · Enter")
+        self.undo_hint.setVisible(session.can_undo)
+
+    def go_on(self) -> None:
+        """After a multiple-choice answer: the next card (or the summary)."""
+        if self.choice_made:
+            self._show_current()
+
+    def show_edited(self, card: Card) -> None:
+        """The current card again after its note was edited, on the same side; the session is untouched."""
+        session = self.session
+        if session is None or session.current is None or session.current.id != card.id or self.choice_made:
+            return
+        session.current = card
+        self.shown_card = card
+        self.card_view.show_card(card, revealed=self.revealed)
+
+    def undo(self) -> bool:
+        """Take back the last answer and show that card's question again."""
+        session = self.session
+        if session is None or not session.can_undo:
+            return False
+        try:
+            session.undo()
+        except StorageError as error:
+            self.show_storage_error(error)
+            return False
+        self._show_current()
+        return True
+
+    # -- keys --------------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if event.matches(QKeySequence.StandardKey.Undo):
+            self.undo()
+        elif event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            super().keyPressEvent(event)
+        elif key == Qt.Key.Key_E:
+            if self.shown_card is not None and not event.isAutoRepeat():
+                self.edit_requested.emit(self.shown_card.id)
+        elif key == Qt.Key.Key_Escape:
+            self.back_requested.emit()
+        elif key in _REVEAL_KEYS or key in _RATING_KEYS:
+            if not event.isAutoRepeat():  # holding a key must not race through cards
+                self._answer_key(key)
+        elif key in _SCROLL_KEYS:  # a long card scrolls; the text itself never takes the focus
+            self.card_view.verticalScrollBar().triggerAction(_SCROLL_KEYS[key])
+        else:
+            super().keyPressEvent(event)
+
+    def _answer_key(self, key: int) -> None:
+        """Space, Enter or 1-4, as the card on screen takes them."""
+        if self.choice_made:
+            self.go_on()
+        elif self.card_mode is ReviewMode.CHOICE:
+            if key in _RATING_KEYS:
+                self.choose(int(_RATING_KEYS[key]) - 1)
+        elif key in _RATING_KEYS:
+            self.answer(_RATING_KEYS[key])
+        elif self.revealed:
+            self.answer(self.answer_bar.suggested or Rating.GOOD)
+        elif self.card_mode is ReviewMode.TYPE:
+            self.check_typed(self.typed_panel.input.text())
+        else:
+            self.reveal()

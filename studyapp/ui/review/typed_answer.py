@@ -1,0 +1,160 @@
+"""Type the answer: a line to type in, then the verdict and a diff of the reply against the answer.
+
+In the diff, what was typed right is green, what was typed wrong (or extra) is red and struck through,
+and what is missing is grey on a grey ground, in the answer's own spelling. A long answer is checked on
+its key terms instead: those found are green, those missing grey.
+
+Enter in the line checks the reply. Escape goes back to the decks, and Ctrl+Z in an empty line takes
+back the last answer, as they do everywhere in the reviewer.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
+from studyapp.ui.app.style import Theme, theme_for
+
+MAX_WIDTH = 720
+_VERDICTS = {
+    Verdict.EXACT: ("✓", "Correct", "good"),
+    Verdict.CLOSE: ("≈", "Almost", "hard"),
+    Verdict.WRONG: ("✗", "Not quite", "again"),
+}
+
+
+def mix(colour: str, ground: str, share: float) -> str:
+    """``share`` of ``colour`` over ``ground``: a tint that stays readable in the light and the dark theme."""
+    a, b = QColor(colour), QColor(ground)
+    parts = (round(x * share + y * (1 - share)) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+    return QColor(*parts).name()
+
+
+def diff_html(match: AnswerMatch, theme: Theme) -> str:
+    """The diff of a typed reply as rich text, coloured for ``theme``."""
+    styles = {
+        DiffOp.EQUAL: f"color:{theme.good};",
+        DiffOp.WRONG: (
+            f"color:{theme.again}; background-color:{mix(theme.again, theme.surface, 0.16)};"
+            " text-decoration:line-through;"
+        ),
+        DiffOp.MISSING: (
+            f"color:{theme.muted}; background-color:{mix(theme.text, theme.surface, 0.2)}; text-decoration:underline;"
+        ),
+    }
+    if match.by_terms:
+        chips = {
+            **styles,
+            DiffOp.EQUAL: f"color:{theme.good}; background-color:{mix(theme.good, theme.surface, 0.14)};",
+        }
+        return " ".join(f'<span style="{chips[op]}">&nbsp;{html.escape(text)}&nbsp;</span>' for op, text in match.diff)
+    if not match.diff:
+        return f'<span style="color:{theme.faint};">(nothing typed)</span>'
+    parts = []
+    for op, text in match.diff:
+        escaped = html.escape(text)
+        if op is not DiffOp.EQUAL:
+            escaped = escaped.replace(" ", "&nbsp;")  # a wrong or missing space must show
+        parts.append(f'<span style="{styles[op]}">{escaped}</span>')
+    return "".join(parts)
+
+
+class AnswerInput(QLineEdit):
+    """The line the answer is typed in."""
+
+    submitted = Signal(str)
+    undo_requested = Signal()
+    escape_pressed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TypedAnswerInput")
+        self.setPlaceholderText("Type the answer, then press Enter")
+        self.setClearButtonEnabled(False)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            # Taken here: a QLineEdit passes Enter on to its parent, which would grade the checked answer.
+            event.accept()
+            if not event.isAutoRepeat():
+                self.submitted.emit(self.text())
+        elif event.matches(QKeySequence.StandardKey.Undo) and not self.text():
+            self.undo_requested.emit()  # nothing typed yet: Ctrl+Z takes back the last answer
+        elif event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.escape_pressed.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+class TypedAnswerPanel(QFrame):
+    """The line to type in; once checked, the verdict and the diff in its place."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("TypedAnswerPanel")
+        self.setMaximumWidth(MAX_WIDTH)
+        self.input = AnswerInput()
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("TypedVerdict")
+        self.diff_label = QLabel()
+        self.diff_label.setObjectName("TypedAnswerDiff")
+        self.diff_label.setTextFormat(Qt.TextFormat.RichText)
+        self.diff_label.setWordWrap(True)
+        self.diff_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.legend = QLabel()
+        self.legend.setObjectName("KeyHint")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.result = QFrame()
+        self.result.setObjectName("TypedAnswerResult")
+        result_layout = QVBoxLayout(self.result)
+        result_layout.setContentsMargins(16, 10, 16, 10)
+        result_layout.setSpacing(4)
+        result_layout.addWidget(self.verdict_label)
+        result_layout.addWidget(self.diff_label)
+        result_layout.addWidget(self.legend)
+        self.match: AnswerMatch | None = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.input)
+        layout.addWidget(self.result)
+        self.result.hide()
+
+    def ask(self) -> None:
+        """An empty line, ready for typing."""
+        self.match = None
+        self.result.hide()
+        self.input.clear()
+        self.input.show()
+        self.input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_result(self, match: AnswerMatch) -> None:
+        """The verdict and the diff, where the line was."""
+        self.match = match
+        theme = theme_for(self.palette())
+        mark, word, colour_name = _VERDICTS[match.verdict]
+        colour = getattr(theme, colour_name)
+        grade = match.rating.label
+        verdict = f"{word}: {grade}" if match.verdict is Verdict.EXACT else f"{word}: {grade} suggested"
+        self.verdict_label.setText(
+            f'<span style="color:{colour}; font-weight:600;">{mark}&nbsp; {html.escape(verdict)}</span>'
+            f'<span style="color:{theme.faint};">&nbsp;&nbsp; Enter accepts · 1–4 to choose another</span>'
+        )
+        self.diff_label.setText(diff_html(match, theme))
+        right = f'<span style="color:{theme.good};">green</span>'
+        wrong = f'<span style="color:{theme.again};">red</span>'
+        if match.by_terms:
+            self.legend.setText(f"Key terms of the answer: {right} found, grey underlined missing")
+        else:
+            self.legend.setText(f"You typed: {right} right, {wrong} wrong, grey underlined missing")
+        self.input.hide()
+        self.result.show()
+
+    @property
+    def checked(self) -> bool:
+        return self.match is not None
