@@ -1,12 +1,14 @@
 """Export to an Anki package (``.apkg``) in the legacy format every Anki version since 2.0 imports.
 
 The package is a zip of ``collection.anki2`` (an SQLite collection of schema 11), a JSON ``media`` map
-and the media files as members ``0``, ``1``, ... Notes keep their guid, so importing the package again
-into Anki updates them rather than adding copies. Review history is not exported: without Anki's card
-states it would contradict the new cards. This is one of the two modules outside storage allowed to
-use ``sqlite3``. The file is Anki's format, built in a temporary folder. The finished package is
-written to a temporary file next to ``path`` and moved over it in one step, so a failure never leaves
-a half-written package.
+and the media files as members ``0``, ``1``, ... Every note goes out with its note type (fields, templates,
+styling, the Anki keys kept from an import: ``apkg_notetypes``) and all its fields; notes keep their guid, so
+importing the package again into Anki updates them rather than adding copies. The cards are those the caller
+gives (``cards``: the cards studyapp has, with their decks), else those the note type makes. With schedules
+and review logs in ``cards`` the package carries them as Anki's "include scheduling information" does
+(``apkg_cards``); without, every card goes out new. This is one of the modules outside storage allowed to
+use ``sqlite3``: the file is Anki's format, built in a temporary folder. The finished package is written to a
+temporary file next to ``path`` and moved over it in one step, so a failure never leaves a half-written package.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ import sqlite3
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from studyapp.core.drafts import ImportDraft, MediaFile
+from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
 from studyapp.core.ids import to_anki_guid
 from studyapp.core.model import NoteKind
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.exporters.apkg_cards import ExportCard, Timing, card_data, card_schedule_values, revlog_rows
 from studyapp.exporters.apkg_fields import (
-    FIELD_SEPARATOR,
     anki_tags,
     card_ords,
     deck_with_parents,
@@ -36,7 +40,7 @@ from studyapp.exporters.apkg_fields import (
 )
 from studyapp.exporters.apkg_notetypes import (
     DEFAULT_DECK_ID,
-    NOTETYPES,
+    LEGACY_NOTETYPES,
     collection_config_json,
     deck_config_json,
     deck_json,
@@ -71,21 +75,34 @@ create index ix_notes_csum on notes (csum);
 Progress = Callable[[int, int], None]
 
 
-def write_apkg(draft: ImportDraft, path: Path, progress: Progress | None = None) -> None:
-    """Write ``draft``'s notes and media to ``path`` as an ``.apkg``; replace ``path`` only when complete.
+def write_apkg(
+    draft: ImportDraft,
+    path: Path,
+    progress: Progress | None = None,
+    cards: Sequence[Sequence[ExportCard]] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Write ``draft``'s notes, their note types and media to ``path`` as an ``.apkg``; replace ``path`` only
+    when complete.
 
-    ``progress(done, total)`` is called every few hundred notes and after each media file; it may raise to
-    cancel, and then ``path`` is left as it was. Raises ``ValueError`` for a media name that is not a
-    plain file name, or one that appears twice.
+    ``cards[i]`` are the cards of ``draft.notes[i]`` (with their schedules and logs for a package with
+    history); without ``cards``, each note gets the new cards its note type makes. ``now`` places the
+    schedules' day numbers (default: the clock). ``progress(done, total)`` is called every few hundred notes
+    and after each media file; it may raise to cancel, and then ``path`` is left as it was. Raises
+    ``ValueError`` for a media name that is not a plain file name or appears twice, a note whose note type
+    the draft does not hold, or a note with more fields than its note type.
     """
     path = Path(path)
     _check_media_names(draft.media)
+    if cards is not None and len(cards) != len(draft.notes):
+        raise ValueError(f"{len(cards)} card lists for {len(draft.notes)} notes")
+    timing = Timing.at(now or datetime.now(timezone.utc))
     total = len(draft.notes) + len(draft.media)
     report = progress or (lambda done, total: None)
     report(0, total)
     with tempfile.TemporaryDirectory(prefix="studyapp-apkg-") as temp:
         collection = Path(temp) / "collection.anki2"
-        _write_collection(draft, collection, lambda done: report(done, total))
+        _write_collection(draft, cards, timing, collection, lambda done: report(done, total))
         handle, partial_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
         partial = Path(partial_name)
         try:
@@ -100,50 +117,87 @@ def write_apkg(draft: ImportDraft, path: Path, progress: Progress | None = None)
     report(total, total)
 
 
-def _write_collection(draft: ImportDraft, target: Path, on_notes: Callable[[int], None]) -> None:
-    now_ms = int(time.time() * 1000)
+def notetype_of(note: NoteDraft, by_name: dict[str, NoteType]) -> NoteType:
+    """The note type a draft note names (one of the draft's), or the stock type of its kind."""
+    if note.notetype is None:
+        return LEGACY_NOTETYPES[note.kind]
+    found = by_name.get(note.notetype)
+    if found is None:
+        raise ValueError(f"note {note.guid}: its note type '{note.notetype}' is not in the export")
+    return found
+
+
+def _write_collection(
+    draft: ImportDraft,
+    cards: Sequence[Sequence[ExportCard]] | None,
+    timing: Timing,
+    target: Path,
+    on_notes: Callable[[int], None],
+) -> None:
+    now_ms = int(timing.now.timestamp() * 1000)
     now = now_ms // 1000
-    deck_ids = _deck_ids(draft, now_ms)
+    by_name = {notetype.name: notetype for notetype in draft.notetypes}
+    deck_ids = _deck_ids(draft, cards, now_ms)
+    used_notetypes: dict[int, NoteType] = {}
+    revlog_ids: set[int] = set()
     db = sqlite3.connect(target)
     try:
         db.executescript(_SCHEMA_11)
         with db:  # one transaction: fast, and all or nothing
             next_id = now_ms
             for index, note in enumerate(draft.notes):
+                notetype = notetype_of(note, by_name)
+                used_notetypes[notetype.id] = notetype
                 note_id, next_id = next_id, next_id + 1
-                fields = note_fields(note)
+                fields = note_fields(note, notetype)
+                sort_index = notetype.sort_field if 0 <= notetype.sort_field < len(fields) else 0
                 guid = to_anki_guid(note.guid) or f"studyapp-{index}"
                 db.execute(
                     "insert into notes values (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
                     (
                         note_id,
                         guid,
-                        NOTETYPES[note.kind].id,
+                        notetype.id,
                         now,
                         anki_tags(note.tags),
                         FIELD_SEPARATOR.join(fields),
-                        strip_html_keeping_media(fields[0]),
+                        strip_html_keeping_media(fields[sort_index]),
                         field_checksum(fields[0]),
                     ),
                 )
-                deck_id = deck_ids[normalize_deck_name(note.deck, _fallback_deck(draft))]
-                for ord_ in card_ords(note):
+                note_deck = normalize_deck_name(note.deck, _fallback_deck(draft))
+                note_cards = cards[index] if cards is not None else [
+                    ExportCard(ord_) for ord_ in card_ords(note, notetype)
+                ]  # fmt: skip
+                for card in note_cards:
+                    card_id, next_id = next_id, next_id + 1
+                    deck_id = deck_ids[normalize_deck_name(card.deck, note_deck) if card.deck else note_deck]
+                    values = card_schedule_values(card, index + 1, timing)  # new cards due in file order
                     db.execute(
-                        "insert into cards values (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-                        (next_id, note_id, deck_id, ord_, now, index + 1),  # new cards, due in file order
+                        "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                        (card_id, note_id, deck_id, card.ord, now, *values, card_data(card.schedule)),
                     )
-                    next_id += 1
+                    if card.reviews or card.changes:
+                        db.executemany(
+                            "insert into revlog values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            revlog_rows(card_id, card, revlog_ids),
+                        )
                 if (index + 1) % PROGRESS_EVERY == 0:
                     on_notes(index + 1)
+            notetypes = used_notetypes or {LEGACY_NOTETYPES[NoteKind.BASIC].id: LEGACY_NOTETYPES[NoteKind.BASIC]}
+            descriptions = {normalize_deck_name(draft.name, "Default"): draft.description}
+            decks = deck_ids.items()
             db.execute(
                 "insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
                 (
-                    now - now % 86400,
+                    timing.crt,
                     now_ms,
                     now_ms,
-                    json.dumps(collection_config_json(NOTETYPES[NoteKind.BASIC].id)),
-                    json.dumps({str(spec.id): notetype_json(spec, now) for spec in NOTETYPES.values()}),
-                    json.dumps({str(did): deck_json(did, name, now) for name, did in deck_ids.items()}),
+                    json.dumps(collection_config_json(next(iter(notetypes)))),
+                    json.dumps({str(nt.id): notetype_json(nt, now) for nt in notetypes.values()}),
+                    json.dumps(
+                        {str(did): deck_json(did, name, now, descriptions.get(name, "")) for name, did in decks}
+                    ),
                     json.dumps({"1": deck_config_json()}),
                 ),
             )
@@ -156,9 +210,12 @@ def _fallback_deck(draft: ImportDraft) -> str:
     return draft.name or "Default"
 
 
-def _deck_ids(draft: ImportDraft, base: int) -> dict[str, int]:
-    """An id for "Default" (always 1) and for every deck the notes use, with all their parents."""
+def _deck_ids(draft: ImportDraft, cards: Sequence[Sequence[ExportCard]] | None, base: int) -> dict[str, int]:
+    """An id for "Default" (always 1) and for every deck the notes and cards use, with all their parents."""
     names = {normalize_deck_name(note.deck, _fallback_deck(draft)) for note in draft.notes}
+    names |= {
+        normalize_deck_name(card.deck, "Default") for note_cards in cards or () for card in note_cards if card.deck
+    }
     ids = {"Default": DEFAULT_DECK_ID}
     for name in sorted(names):
         for level in deck_with_parents(name):

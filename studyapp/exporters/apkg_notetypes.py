@@ -1,107 +1,136 @@
 """The JSON that a schema 11 Anki collection keeps in its ``col`` row: note types, decks, options.
 
 Anki reads these with strict parsers when it imports a package, so the shapes follow what Anki itself
-writes for its stock note types (Basic, Basic (and reversed card), Cloze). The note type ids are fixed.
-A second export from this app then reuses the note types its first one created in Anki, instead of
-adding "Basic-1a2b3" copies.
+writes. A note type goes out from a core ``NoteType``: its fields, templates, styling, kind and sort field,
+and the keys Anki gave us that studyapp does not use (``NoteType.extra``, ``FieldDef.extra``,
+``CardTemplate.extra``: fonts, LaTeX preambles, field descriptions...), so that Anki gets back what it gave.
+A kept key whose value has the wrong JSON type for Anki's parser is left out rather than let it refuse the
+package. Notes of a draft made without note types (``NoteDraft.kind`` only) use the stock types with fixed ids,
+so a second export reuses the note types the first one created in Anki instead of adding copies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import re
+from typing import Any
 
 from studyapp.core.model import NoteKind
+from studyapp.core.notetypes.model import (
+    BASIC,
+    BASIC_OPTIONAL_REVERSED,
+    BASIC_REVERSED,
+    BASIC_TYPING,
+    CLOZE,
+    NoteType,
+    NotetypeKind,
+    stock_type,
+)
 
 DEFAULT_DECK_ID = 1  # Anki's "Default" deck, which every collection has
 DECK_CONFIG_ID = 1
-_CSS = (
-    ".card {\n    font-family: arial;\n    font-size: 20px;\n    line-height: 1.5;\n    text-align: center;\n"
-    "    color: black;\n    background-color: white;\n}\n"
-)
-_CLOZE_CSS = (
-    _CSS + ".cloze {\n    font-weight: bold;\n    color: blue;\n}\n.nightMode .cloze {\n    color: lightblue;\n}\n"
-)
 _LATEX_PRE = (
     "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n"
     "\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
 )
-_ANSWER = "{{FrontSide}}\n\n<hr id=answer>\n\n"
-
-
-@dataclass(frozen=True)
-class NotetypeSpec:
-    """One note type we export: Anki's id, name and shape for it."""
-
-    id: int
-    name: str
-    fields: tuple[str, str]
-    templates: tuple[tuple[str, str, str], ...]  # (name, question format, answer format)
-    cloze: bool = False
-    stock_kind: int = 1
-
-
-NOTETYPES: dict[NoteKind, NotetypeSpec] = {
-    NoteKind.BASIC: NotetypeSpec(
-        1_735_689_600_001, "Basic", ("Front", "Back"), (("Card 1", "{{Front}}", _ANSWER + "{{Back}}"),), stock_kind=1
-    ),
-    NoteKind.REVERSED: NotetypeSpec(
-        1_735_689_600_002,
-        "Basic (and reversed card)",
-        ("Front", "Back"),
-        (("Card 1", "{{Front}}", _ANSWER + "{{Back}}"), ("Card 2", "{{Back}}", _ANSWER + "{{Front}}")),
-        stock_kind=2,
-    ),
-    NoteKind.CLOZE: NotetypeSpec(
-        1_735_689_600_003,
-        "Cloze",
-        ("Text", "Back Extra"),
-        (("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>\n{{Back Extra}}"),),
-        cloze=True,
-        stock_kind=5,
-    ),
+# Anki's OriginalStockKind numbers (notetypes.proto): what "Basic" etc. were made from.
+ORIGINAL_STOCK_KIND = {BASIC: 1, BASIC_REVERSED: 2, BASIC_OPTIONAL_REVERSED: 3, BASIC_TYPING: 4, CLOZE: 5,
+                       "image_occlusion": 6}  # fmt: skip
+# The stock types of drafts without note types, with ids fixed once (the first three are those of earlier versions).
+LEGACY_NOTETYPES: dict[NoteKind, NoteType] = {
+    NoteKind.BASIC: stock_type(BASIC, 1_735_689_600_001),
+    NoteKind.REVERSED: stock_type(BASIC_REVERSED, 1_735_689_600_002),
+    NoteKind.CLOZE: stock_type(CLOZE, 1_735_689_600_003),
 }
+_FIELD_REFERENCE = re.compile(r"\{\{([^}]*)\}\}")
 
 
-def notetype_json(spec: NotetypeSpec, mod: int) -> dict:
-    """A schema 11 note type. ``req`` says which fields each template needs to make a card."""
-    return {
-        "id": spec.id,
-        "name": spec.name,
-        "type": 1 if spec.cloze else 0,
-        "mod": mod,
-        "usn": -1,
-        "sortf": 0,
+def _loads(text: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _same_shape(value: Any, default: Any) -> bool:
+    """Whether a kept value may stand where Anki expects ``default``'s JSON type."""
+    if default is None:
+        return value is None or isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def _merged(defaults: dict[str, Any], extra: str, ours: dict[str, Any]) -> dict[str, Any]:
+    """``defaults``, then the kept keys of ``extra`` (known ones only with the right type), then ``ours``."""
+    result = dict(defaults)
+    for key, value in _loads(extra).items():
+        if key in ours:
+            continue
+        if key not in defaults or _same_shape(value, defaults[key]):
+            result[key] = value
+    result.update(ours)
+    return result
+
+
+def _field_json(name: str, ord_: int, extra: str) -> dict[str, Any]:
+    defaults = {"sticky": False, "rtl": False, "font": "Arial", "size": 20, "description": "", "plainText": False,
+                "collapsed": False, "excludeFromSearch": False, "media": []}  # fmt: skip
+    return _merged(defaults, extra, {"name": name, "ord": ord_})
+
+
+def _template_json(name: str, ord_: int, question: str, answer: str, extra: str) -> dict[str, Any]:
+    defaults = {"bqfmt": "", "bafmt": "", "did": None, "bfont": "", "bsize": 0}
+    return _merged(defaults, extra, {"name": name, "ord": ord_, "qfmt": question, "afmt": answer})
+
+
+def _required_fields(question: str, names: tuple[str, ...]) -> list[int]:
+    """The fields a question format names (Anki's legacy ``req``; current Anki works it out again)."""
+    used: list[int] = []
+    for reference in _FIELD_REFERENCE.findall(question):
+        name = reference.strip().lstrip("#^/").split(":")[-1].strip()
+        if name in names and names.index(name) not in used:
+            used.append(names.index(name))
+    return used
+
+
+def notetype_json(notetype: NoteType, mod: int) -> dict[str, Any]:
+    """A schema 11 note type from a core ``NoteType`` (its kept Anki keys included)."""
+    names = notetype.field_names
+    cloze = notetype.kind is not NotetypeKind.STANDARD
+    stock = "image_occlusion" if notetype.kind is NotetypeKind.IMAGE_OCCLUSION else notetype.stock
+    defaults: dict[str, Any] = {
         "did": None,
-        "tmpls": [
-            {
-                "name": name,
-                "ord": ord_,
-                "qfmt": question,
-                "afmt": answer,
-                "bqfmt": "",
-                "bafmt": "",
-                "did": None,
-                "bfont": "",
-                "bsize": 0,
-            }
-            for ord_, (name, question, answer) in enumerate(spec.templates)
-        ],
-        "flds": [
-            {"name": name, "ord": ord_, "sticky": False, "rtl": False, "font": "Arial", "size": 20, "media": []}
-            for ord_, name in enumerate(spec.fields)
-        ],
-        "css": _CLOZE_CSS if spec.cloze else _CSS,
         "latexPre": _LATEX_PRE,
         "latexPost": "\\end{document}",
         "latexsvg": False,
-        "req": [[ord_, "any", [ord_]] for ord_ in range(len(spec.templates))],
-        "originalStockKind": spec.stock_kind,
         "tags": [],
         "vers": [],
+        "originalStockKind": ORIGINAL_STOCK_KIND.get(stock or "", 0),
     }
+    ours: dict[str, Any] = {
+        "id": notetype.id,
+        "name": notetype.name,
+        "type": 1 if cloze else 0,
+        "mod": mod,
+        "usn": -1,
+        "sortf": notetype.sort_field if 0 <= notetype.sort_field < len(names) else 0,
+        "css": notetype.css,
+        "flds": [_field_json(f.name, ord_, f.extra) for ord_, f in enumerate(notetype.fields)],
+        "tmpls": [
+            _template_json(t.name, ord_, t.question, t.answer, t.extra) for ord_, t in enumerate(notetype.templates)
+        ],
+        "req": [
+            [ord_, "any", _required_fields(t.question, names)] for ord_, t in enumerate(notetype.templates)
+        ] if not cloze else [],
+    }  # fmt: skip
+    return _merged(defaults, notetype.extra, ours)
 
 
-def deck_json(deck_id: int, name: str, mod: int) -> dict:
+def deck_json(deck_id: int, name: str, mod: int, description: str = "") -> dict[str, Any]:
     """A schema 11 deck with the default options group and nothing studied today."""
     return {
         "id": deck_id,
@@ -114,7 +143,7 @@ def deck_json(deck_id: int, name: str, mod: int) -> dict:
         "timeToday": [0, 0],
         "collapsed": False,
         "browserCollapsed": False,
-        "desc": "",
+        "desc": description,
         "dyn": 0,
         "conf": DECK_CONFIG_ID,
         "extendNew": 0,
@@ -122,7 +151,7 @@ def deck_json(deck_id: int, name: str, mod: int) -> dict:
     }
 
 
-def deck_config_json() -> dict:
+def deck_config_json() -> dict[str, Any]:
     """Anki's default options group (id 1), which every deck above refers to."""
     return {
         "id": DECK_CONFIG_ID,
@@ -147,7 +176,7 @@ def deck_config_json() -> dict:
     }
 
 
-def collection_config_json(current_model: int) -> dict:
+def collection_config_json(current_model: int) -> dict[str, Any]:
     """The collection settings (``col.conf``), as a fresh Anki collection has them."""
     return {
         "activeDecks": [DEFAULT_DECK_ID],
