@@ -1,9 +1,11 @@
 """Writing a deck as tab-separated text with Anki's header lines, which both Anki and studyapp import.
 
-Columns: guid, note type, deck, front, back, tags. The headers say which is which (Anki numbers
-columns from 1), so Anki maps them without asking and a re-import here matches every note by its guid
-and adds nothing. Quoting is the csv module's: a field with a tab, a quote or a line break is quoted.
-A row whose first field starts with ``#`` is quoted whole, or it would read as a comment line.
+Columns: guid, note type, deck, every field of the note (as many columns as the note type with the most
+fields has; a note with fewer leaves the rest empty), tags. The headers say which is which (Anki numbers
+columns from 1), as Anki's own "Notes in Plain Text" export does, so Anki maps them without asking and a
+re-import here matches every note by its guid and adds nothing. Quoting is the csv module's: a field
+with a tab, a quote or a line break is quoted. A row whose first field starts with ``#`` is quoted whole,
+or it would read as a comment line.
 
 ``#html`` is true when any note is HTML; plain notes are then escaped, with line breaks as ``<br>``,
 so that they show the same. The file is written to a temporary file beside it and then moved into
@@ -35,7 +37,7 @@ _HEADERS = (
     "#guid column:1",
     "#notetype column:2",
     "#deck column:3",
-    "#tags column:6",
+    "#tags column:{tags}",
 )
 _NEW_FILE_MODE = 0o644
 
@@ -60,21 +62,23 @@ def write_csv(draft: ImportDraft, path: Path) -> None:
 
 def _write(stream: TextIO, draft: ImportDraft, as_html: bool) -> None:
     deck_name = " ".join(draft.name.split())
+    width = max((len(note.fields) if note.fields else 2 for note in draft.notes), default=2)
     for header in _HEADERS:
-        stream.write(header.format(html="true" if as_html else "false", deck=deck_name) + "\n")
+        stream.write(header.format(html="true" if as_html else "false", deck=deck_name, tags=width + 4) + "\n")
     plain = csv.writer(stream, delimiter="\t", lineterminator="\n")
     quoted = csv.writer(stream, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_ALL)
     for note in draft.notes:
         row = _row(note, draft.name, as_html)
+        row[-1:-1] = [""] * (width + 4 - len(row))  # a note type with fewer fields: the rest empty, tags last
         (quoted if row[0].startswith("#") else plain).writerow(row)
 
 
 def _row(note: NoteDraft, deck_name: str, as_html: bool) -> list[str]:
-    front, back = note.front, note.back
+    fields = list(note.fields) if note.fields else [note.front, note.back]
     if as_html and not note.html:
-        front, back = _as_html(front), _as_html(back)
+        fields = [_as_html(field) for field in fields]
     tags = " ".join("_".join(tag.split()) for tag in note.tags if tag.strip())
-    return [note.guid, NOTETYPE_NAMES[note.kind], note.deck or deck_name, front, back, tags]
+    return [note.guid, note.notetype or NOTETYPE_NAMES[note.kind], note.deck or deck_name, *fields, tags]
 
 
 def _as_html(text: str) -> str:
