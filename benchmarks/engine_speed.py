@@ -73,7 +73,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def _studyapp_deck_list(path: Path) -> float:
-    from studyapp.services.decks.deck_ops import deck_tree
+    from studyapp.services.decks.tree import deck_tree
     from studyapp.storage import Collection
 
     started = time.perf_counter()

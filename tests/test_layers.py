@@ -30,7 +30,7 @@ def lint(root: Path) -> subprocess.CompletedProcess[str]:
 def test_the_layering_contracts_hold() -> None:
     result = lint(REPO)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 4 kept, 0 broken." in result.stdout
+    assert "Contracts: 5 kept, 0 broken." in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -40,6 +40,9 @@ def test_the_layering_contracts_hold() -> None:
         ("studyapp/services/decks/decks.py", "import sqlite3", "Only studyapp.storage speaks SQL"),
         ("studyapp/storage/codec.py", "import studyapp.services.review.review", "Layers"),
         ("studyapp/cli/main.py", "import studyapp.ui.app.launch", "do not depend on each other"),
+        # The circle this contract closed: the App builds review sessions, which use the deck tree.
+        ("studyapp/services/decks/deck_ops.py", "import studyapp.services.app", "No import cycles"),
+        ("studyapp/services/decks/deck_ops.py", "import studyapp.services.fsrs.reschedule", "No import cycles"),
     ],
 )
 def test_a_violation_is_caught(tmp_path: Path, module: str, line: str, broken: str) -> None:

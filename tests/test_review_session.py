@@ -173,7 +173,7 @@ def test_answer_time_is_capped_at_a_minute(app: App, calcinosis_id: int, clock: 
 
 
 def test_a_parent_deck_is_studied_with_its_subdecks(app: App, tmp_path: Path) -> None:
-    from studyapp.services.decks.deck_ops import deck_tree
+    from studyapp.services.decks.tree import deck_tree
 
     app.import_file(_qa_file(tmp_path, 2, "parent.txt"), deck_name="Languages")
     app.import_file(_qa_file(tmp_path, 3, "child.txt"), deck_name="Languages::German")

@@ -18,7 +18,7 @@ from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import OptimizeError, fit_parameters, preset_use, save_and_reschedule
 from studyapp.services.fsrs.reschedule import RescheduleError, StaleScheduleError
 from studyapp.services.fsrs.retention import RetentionError, suggest_retention
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 __all__ = [
     "ERRORS",

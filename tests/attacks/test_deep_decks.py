@@ -24,7 +24,8 @@ from studyapp.core.ids import new_id
 from studyapp.importers.errors import ImportFailure
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.decks.tree import deck_tree, walk
+from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.services.notes.adding import add_to_deck
 from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError
 from studyapp.services.notes.notes import NoteError, NoteText, add_note
@@ -231,8 +232,8 @@ def test_an_old_deep_deck_gives_its_tree_without_recursion(app: App) -> None:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(200)  # far less than the depth: any recursion per level would fail here
     try:
-        tree = deck_ops.deck_tree(app.collection, app.clock)
-        nodes = deck_ops.walk(tree)
+        tree = deck_tree(app.collection, app.clock)
+        nodes = walk(tree)
         session = app.review_session(deck_id)
         counts = session.counts()
     finally:

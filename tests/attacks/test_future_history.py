@@ -15,7 +15,7 @@ from pathlib import Path
 
 from studyapp.core.drafts import ImportOptions
 from studyapp.services.app import App
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 from ..conftest import T0
 from ..test_cli import studyapp

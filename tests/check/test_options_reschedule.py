@@ -10,6 +10,7 @@ from studyapp.core.clock import FixedClock
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
+from studyapp.services.fsrs import options_save
 from studyapp.services.maintenance.check import run_check
 
 from .test_check import study
@@ -34,8 +35,8 @@ def test_a_new_retention_reschedules_the_decks_of_the_preset(app: App, calcinosi
     other = deck_ops.create_deck(app.collection, random.Random(2), clock, "Other")
     deck = app.collection.decks.get(calcinosis_id)
     assert deck is not None and deck.preset_id is not None and other.preset_id == deck.preset_id
-    result = deck_ops.save_options_and_reschedule(
-        app, deck.id, deck.preset_id, replace(deck.options, desired_retention=0.8)
+    result = options_save.save_options_and_reschedule(
+        app.collection, app.rng, app.clock, deck.id, deck.preset_id, replace(deck.options, desired_retention=0.8)
     )
     assert result is not None and result.decks == 2 and result.new_due > 10
     assert app.collection.schedule_changes.count(ScheduleChangeKind.RESCHEDULE) == result.changed
@@ -52,10 +53,15 @@ def test_steps_and_maximum_interval_count_too_but_daily_limits_do_not(
     deck = app.collection.decks.get(calcinosis_id)
     assert deck is not None and deck.preset_id is not None
     limits = replace(deck.options, new_per_day=5, reviews_per_day=50)
-    assert deck_ops.save_options_and_reschedule(app, deck.id, deck.preset_id, limits) is None
+    assert (
+        options_save.save_options_and_reschedule(app.collection, app.rng, app.clock, deck.id, deck.preset_id, limits)
+        is None
+    )
     assert app.collection.schedule_changes.count() == 0
     steps = replace(limits, learning_steps=(timedelta(minutes=5),), maximum_interval_days=3)
-    result = deck_ops.save_options_and_reschedule(app, deck.id, deck.preset_id, steps)
+    result = options_save.save_options_and_reschedule(
+        app.collection, app.rng, app.clock, deck.id, deck.preset_id, steps
+    )
     assert result is not None and result.changed > 0
     assert mismatches(app) == 0
 
@@ -69,13 +75,17 @@ def test_switching_a_deck_to_another_preset_reschedules_that_deck(
     strict = deck_ops.create_preset(
         app.collection, random.Random(3), clock, "Strict", replace(deck.options, desired_retention=0.95)
     )
-    result = deck_ops.save_options_and_reschedule(app, deck.id, strict.id, strict.options)
+    result = options_save.save_options_and_reschedule(
+        app.collection, app.rng, app.clock, deck.id, strict.id, strict.options
+    )
     assert result is not None and result.decks == 1 and result.new_due > 10
     assert mismatches(app) == 0
     # Back to the old preset, unchanged: rescheduled again, from the log. (A minute later: two reschedules of
     # a card in the same millisecond have no order, see merged_history.)
     assert deck.preset_id is not None
     clock.advance(timedelta(minutes=1))
-    back = deck_ops.save_options_and_reschedule(app, deck.id, deck.preset_id, deck.options)
+    back = options_save.save_options_and_reschedule(
+        app.collection, app.rng, app.clock, deck.id, deck.preset_id, deck.options
+    )
     assert back is not None and back.new_due > 10
     assert mismatches(app) == 0

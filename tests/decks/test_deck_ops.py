@@ -9,6 +9,7 @@ from studyapp.core.model import Rating
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
 from studyapp.services.decks.deck_ops import DeckNameError, PresetError
+from studyapp.services.decks.tree import deck_tree, walk
 from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.services.settings import Settings, load_settings, save_settings
 from tests.gui.support import database_fingerprint
@@ -82,7 +83,7 @@ def test_delete_and_undo_restore_every_row(app: App, collection_path) -> None:  
 
 def test_tree_sums_children_under_parent_limits(app: App) -> None:
     ids = make_decks(app, {"A": 2, "A::B": 3, "A::C": 4, "D::E": 5})
-    tree = {node.name: node for node in deck_ops.walk(deck_ops.deck_tree(app.collection, app.clock))}
+    tree = {node.name: node for node in walk(deck_tree(app.collection, app.clock))}
     a = tree["A"]
     assert [child.label for child in a.children] == ["B", "C"]
     assert (a.deck_id, a.new, a.total) == (ids["A"], 9, 9)
@@ -90,7 +91,7 @@ def test_tree_sums_children_under_parent_limits(app: App) -> None:
     assert tree["D::E"].label == "E"
     low = deck_ops.create_preset(app.collection, app.rng, app.clock, "Low", DeckOptions(new_per_day=4))
     deck_ops.save_deck_options(app.collection, ids["A"], low.id, low.options)
-    tree = {node.name: node for node in deck_ops.walk(deck_ops.deck_tree(app.collection, app.clock))}
+    tree = {node.name: node for node in walk(deck_tree(app.collection, app.clock))}
     assert (tree["A"].new, tree["A::C"].new, tree["A"].total) == (4, 4, 9)
 
 

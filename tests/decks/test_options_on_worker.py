@@ -12,8 +12,8 @@ from studyapp.core.deck_options import Deck
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
-from studyapp.services.decks import deck_ops
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs import options_save
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 from ..conftest import collection_fingerprint
 from ..fsrs_fit.test_reschedule import mismatches, write_log
@@ -30,9 +30,10 @@ def test_the_worker_saves_and_reschedules_through_its_own_connection(app: App, t
     deck = logged(app, tmp_path)
     assert deck.preset_id is not None
     options = replace(deck.options, desired_retention=0.8)
-    assert deck_ops.rescheduled_decks(app, deck.id, deck.preset_id, options)  # the dialog sends it to the worker
+    # the dialog sends it to the worker
+    assert options_save.rescheduled_decks(app.collection, deck.id, deck.preset_id, options)
     cancellation = Cancellation()
-    result = deck_ops.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
+    result = options_save.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
     assert result is not None and result.cards == 40 and result.changed > 0
     seen = app.find_deck("Log")  # by the window's connection
     assert seen is not None and seen.options.desired_retention == 0.8
@@ -45,8 +46,11 @@ def test_a_change_that_schedules_nothing_anew_is_a_quick_save(app: App, tmp_path
     deck = logged(app, tmp_path)
     assert deck.preset_id is not None
     options = replace(deck.options, new_per_day=3)
-    assert deck_ops.rescheduled_decks(app, deck.id, deck.preset_id, options) == []
-    assert deck_ops.save_options_and_reschedule(app, deck.id, deck.preset_id, options) is None
+    assert options_save.rescheduled_decks(app.collection, deck.id, deck.preset_id, options) == []
+    assert (
+        options_save.save_options_and_reschedule(app.collection, app.rng, app.clock, deck.id, deck.preset_id, options)
+        is None
+    )
     assert app.collection.schedule_changes.count() == 0
 
 
@@ -58,7 +62,7 @@ def test_cancelled_before_it_starts_writes_nothing(app: App, tmp_path: Path) -> 
     assert cancellation.cancel() is True
     options = replace(deck.options, desired_retention=0.8)
     with pytest.raises(Cancelled):
-        deck_ops.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
+        options_save.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
     assert collection_fingerprint(app.path) == before
 
 
@@ -79,7 +83,7 @@ def test_cancelled_in_the_middle_of_the_reschedule_rolls_everything_back(app: Ap
     cancellation = CancelInTheReschedule()
     options = replace(deck.options, desired_retention=0.8, maximum_interval_days=100)
     with pytest.raises(Cancelled):
-        deck_ops.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
+        options_save.save_options_on_worker(app.path, app.clock, 5, deck.id, deck.preset_id, options, cancellation)
     assert cancellation.calls == 2
     assert collection_fingerprint(app.path) == before  # the preset too: saved in the same transaction
 
@@ -95,7 +99,14 @@ def test_the_plain_save_takes_the_same_hooks(app: App, tmp_path: Path) -> None:
 
     options = replace(deck.options, desired_retention=0.8)
     with pytest.raises(Cancelled):
-        deck_ops.save_options_and_reschedule(
-            app, deck.id, deck.preset_id, options, check=lambda: checks.append(1), before_commit=refuse
+        options_save.save_options_and_reschedule(
+            app.collection,
+            app.rng,
+            app.clock,
+            deck.id,
+            deck.preset_id,
+            options,
+            check=lambda: checks.append(1),
+            before_commit=refuse,
         )
     assert checks and collection_fingerprint(app.path) == before

@@ -23,7 +23,7 @@ from studyapp.services.cancellation import Cancelled
 from studyapp.services.fsrs import fit_scoring, optimizer
 from studyapp.services.fsrs.fit_data import build_items, rating_counts, read_answers
 from studyapp.services.fsrs.fit_scoring import Scoring, score
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage.codec import to_ms
 

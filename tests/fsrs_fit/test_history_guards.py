@@ -34,7 +34,7 @@ def test_an_answer_rescheduled_since_cannot_be_undone(app: App, calcinosis_id: i
     assert shown is not None and shown.id == card.id  # the learning card, due again
     session.answer(Rating.GOOD, 1000)  # graduates: a review card with days of interval
     _lower_retention(app, "Calcinosis")
-    assert reschedule_deck(app, "Calcinosis").changed == 1
+    assert reschedule_deck(app.collection, app.rng, app.clock, "Calcinosis").changed == 1
     before = collection_fingerprint(app.path)
     with pytest.raises(StaleCardError, match="changed since that answer"):
         session.undo()

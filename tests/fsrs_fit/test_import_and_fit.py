@@ -13,7 +13,7 @@ from studyapp.core.model import CardState
 from studyapp.core.scheduling import Scheduler
 from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import FEW_REVIEWS_NOTE, OptimizeError, apply, checked_parameters, fit_parameters
-from studyapp.services.importing.review_log_import import PLACEHOLDER_BACK, import_review_log
+from studyapp.services.fsrs.review_log_import import PLACEHOLDER_BACK, import_review_log
 
 from ..conftest import collection_fingerprint
 

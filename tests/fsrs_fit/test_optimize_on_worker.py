@@ -11,7 +11,7 @@ import pytest
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.fsrs.optimizer import optimize_on_worker
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 from ..conftest import collection_fingerprint
 from .test_reschedule import write_log

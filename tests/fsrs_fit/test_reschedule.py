@@ -16,7 +16,7 @@ from studyapp.core.scheduling import Scheduler, merged_history
 from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import fit_parameters, save_and_reschedule
 from studyapp.services.fsrs.reschedule import RescheduleError, reschedule_deck, reschedule_preset
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage import Collection
 from studyapp.storage.schedule_changes_store import StaleScheduleError
@@ -185,22 +185,22 @@ def test_reset_is_logged_replayable_and_undone_with_its_change(app: App, calcino
 
 def test_a_new_retention_reschedules_every_studied_card_and_logs_it(app: App, tmp_path: Path) -> None:
     import_review_log(app, write_log(tmp_path), "Log")
-    assert reschedule_deck(app, "Log").changed == 0  # the import already is the replay
+    assert reschedule_deck(app.collection, app.rng, app.clock, "Log").changed == 0  # the import already is the replay
     deck = app.find_deck("Log")
     assert deck is not None and deck.preset_id is not None
     preset = app.collection.presets.get(deck.preset_id)
     assert preset is not None
     app.collection.presets.update(preset.id, preset.name, replace(preset.options, desired_retention=0.80))
     before = {c: s for c, (_d, s) in app.collection.schedule_changes.card_schedules([deck.id]).items()}
-    result = reschedule_preset(app, preset.id)
+    result = reschedule_preset(app.collection, app.rng, app.clock, preset.id)
     assert (result.cards, result.changed, result.new_due) == (30, 30, 30)
     after = app.collection.schedule_changes.card_schedules([deck.id])
     assert all(after[c][1].due > before[c].due for c in before)  # type: ignore[operator]  # lower retention: later
     assert app.collection.schedule_changes.count(ScheduleChangeKind.RESCHEDULE) == 30
     assert mismatches(app, "Log") == []
-    assert reschedule_deck(app, "Log").changed == 0
+    assert reschedule_deck(app.collection, app.rng, app.clock, "Log").changed == 0
     with pytest.raises(RescheduleError, match="no deck named"):
-        reschedule_deck(app, "Nope")
+        reschedule_deck(app.collection, app.rng, app.clock, "Nope")
 
 
 def test_a_card_answered_meanwhile_stops_the_whole_reschedule(app: App, tmp_path: Path) -> None:
@@ -225,4 +225,4 @@ def test_optimize_then_reschedule_the_real_log(app: App, real_log: Path) -> None
     assert app.collection.schedule_changes.count(ScheduleChangeKind.RESCHEDULE) == saved.rescheduled.changed
     assert mismatches(app, "Real") == []
     # Recomputed from the log with the fitted parameters, not from the earlier reschedule.
-    assert reschedule_deck(app, "Real").changed == 0
+    assert reschedule_deck(app.collection, app.rng, app.clock, "Real").changed == 0

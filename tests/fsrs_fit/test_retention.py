@@ -20,7 +20,7 @@ from studyapp.services.fsrs.retention import (
     simulate,
     suggest_retention,
 )
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 
 def test_the_simulation_is_repeatable_and_more_retention_costs_more_work(app: App) -> None:

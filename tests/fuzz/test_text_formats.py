@@ -26,7 +26,7 @@ from studyapp.importers.plaintext_qa import parse_qa
 from studyapp.importers.quizlet import detect_quizlet_layout, parse_quizlet
 from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.app import App
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 
 from ..conftest import T0, collection_fingerprint
 from .counting import END_TO_END, PARSE, count

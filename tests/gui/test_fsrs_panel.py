@@ -16,7 +16,7 @@ from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.fsrs.optimizer import optimize_on_worker
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.ui.app.style import LIGHT, install_theme
 from studyapp.ui.decks import fsrs_panel
 from studyapp.ui.decks.deck_options_dialog import DeckOptionsDialog

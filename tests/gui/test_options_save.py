@@ -16,9 +16,9 @@ from studyapp.core.deck_options import Deck, DeckOptions
 from studyapp.core.model import ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
-from studyapp.services.decks import deck_ops
+from studyapp.services.fsrs import options_save
 from studyapp.services.fsrs.reschedule import StaleScheduleError
-from studyapp.services.importing.review_log_import import import_review_log
+from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import LIGHT, install_theme
 from studyapp.ui.decks import fsrs_panel
@@ -60,7 +60,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[threadi
     The threads it ran on are listed."""
     opened = threading.Event()
     threads: list[threading.Thread] = []
-    real = deck_ops.save_options_on_worker
+    real = options_save.save_options_on_worker
 
     def gated(
         path: Path,
@@ -75,7 +75,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, list[threadi
         assert opened.wait(timeout=60)
         return real(path, clock, seed, deck_id, preset_id, options, cancellation)
 
-    monkeypatch.setattr(deck_ops, "save_options_on_worker", gated)
+    monkeypatch.setattr(options_save, "save_options_on_worker", gated)
     return opened, threads
 
 
@@ -204,7 +204,7 @@ def test_a_failure_on_the_worker_is_told_in_the_dialog_and_writes_nothing(
     def failing(*_args: object) -> object:
         raise error
 
-    monkeypatch.setattr(deck_ops, "save_options_on_worker", failing)
+    monkeypatch.setattr(options_save, "save_options_on_worker", failing)
     before = collection_fingerprint(app.path)
     dialog.learning_steps.setText("5m 1h")
     with qtbot.waitSignal(dialog.save_ended, timeout=30000) as ended:

@@ -1,33 +1,25 @@
-"""Creating, renaming and deleting decks (with undo), and the deck tree with its summed counts.
+"""Creating, renaming and deleting decks (with undo), and option presets.
 
 Decks nest by name, as in Anki: ``Parent::Child``. A parent need not exist as a deck of its own; the
 tree still shows it, with the sums of its children. Renaming a parent renames its subdecks too, and
 deleting a deck deletes its subdecks, their notes and cards in one transaction, keeping every row so
 that the deletion can be undone exactly. The review log is history: it stays.
+
+The deck tree with its summed counts is in :mod:`studyapp.services.decks.tree`; saving options that
+reschedule cards is in :mod:`studyapp.services.fsrs.options_save`.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import SEPARATOR, DeckNameError, clean_name, deck_name_problem, levels, quoted
 from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.ids import new_id
-from studyapp.core.limits import remaining
-from studyapp.services.cancellation import Cancellation
-from studyapp.services.decks.decks import study_day
-from studyapp.services.fsrs.reschedule import RescheduleResult, decks_using_preset, reschedule_decks
 from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
-from studyapp.storage.decks_store import DeckFigures
-
-if TYPE_CHECKING:
-    from studyapp.services.app import App
 
 
 def _check_free(collection: Collection, names: list[str], ignore: set[int]) -> None:
@@ -148,94 +140,6 @@ def undo_delete(collection: Collection, deleted: DeletedDecks) -> None:
         DeckOpsStore(collection.db).restore(deleted.rows)
 
 
-# -- the tree ---------------------------------------------------------------------------------------
-# A collection made by an older version may hold a deck a thousand levels deep: nothing here recurses.
-
-
-@dataclass
-class DeckNode:
-    """One row of the deck tree; ``deck_id`` is None for a parent that exists only by its children."""
-
-    name: str  # the full name, ``A::B``
-    deck_id: int | None = None
-    new: int = 0
-    learning: int = 0
-    due: int = 0
-    total: int = 0
-    children: list[DeckNode] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return self.name.rsplit(SEPARATOR, 1)[-1]
-
-
-def deck_tree(collection: Collection, clock: Clock) -> list[DeckNode]:
-    """The decks as a tree, by name; a parent's counts are the sums of its own and its children's,
-    capped by its own daily limits (as Anki caps a parent's counts).
-    """
-    start, end = study_day(collection, clock)
-    return build_tree(collection.decks.figures(start, end))
-
-
-def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list[DeckNode]:
-    """The tree of these decks' figures, each node's counts summed and capped as in ``deck_tree``.
-
-    With ``root``, the figures are that deck's subtree and the tree stops at it (no implied parents above).
-    """
-    figures = {f.deck.name: f for f in deck_figures}
-    nodes: dict[str, DeckNode] = {}
-    roots: list[DeckNode] = []
-    for name in sorted(figures, key=lambda n: [part.casefold() for part in n.split(SEPARATOR)]):
-        missing: list[str] = []  # the name and its ancestors not yet in the tree, deepest first
-        above: str | None = name
-        while above is not None and above not in nodes:
-            missing.append(above)
-            above = above.rsplit(SEPARATOR, 1)[0] if SEPARATOR in above and above != root else None
-        for made in reversed(missing):  # each parent before its child, as the children lists are ordered
-            nodes[made] = DeckNode(made)
-            (nodes[above].children if above is not None else roots).append(nodes[made])
-            above = made
-        nodes[name].deck_id = figures[name].deck.id
-    fill_tree(roots, figures)
-    return roots
-
-
-def fill_tree(roots: list[DeckNode], figures: dict[str, DeckFigures]) -> None:
-    """Set the counts of a tree made by ``build_tree`` from ``figures`` (by deck name) again."""
-    fill_nodes(reversed(walk(roots)), figures)  # every child before its parent
-
-
-def fill_nodes(nodes: Iterable[DeckNode], figures: dict[str, DeckFigures]) -> None:
-    """Set the counts of ``nodes``, in the order given (each child before its parent), from their children's
-    and their own ``figures``. A study session refills only the answered deck's node and its parents."""
-    for current in nodes:
-        new = due = learning = total = 0
-        for child in current.children:  # one pass (the study loop refills after every answer)
-            new += child.new
-            due += child.due
-            learning += child.learning
-            total += child.total
-        own = figures.get(current.name)
-        if own is not None:
-            deck = own.deck
-            new = remaining(new + own.new_available, deck.new_per_day, own.new_studied_today)
-            due = remaining(due + own.review_due_today, deck.reviews_per_day, own.reviews_studied_today)
-            learning += own.learning_due_today
-            total += own.total
-        current.new, current.due, current.learning, current.total = new, due, learning, total
-
-
-def walk(nodes: list[DeckNode]) -> list[DeckNode]:
-    """Every node, parents before their children (depth first, in order)."""
-    found: list[DeckNode] = []
-    pending = list(reversed(nodes))
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        pending.extend(reversed(current.children))
-    return found
-
-
 # -- option presets ---------------------------------------------------------------------------------
 
 DEFAULT_PRESET = "Default"
@@ -262,70 +166,6 @@ def save_deck_options(collection: Collection, deck_id: int, preset_id: int, opti
     with collection.transaction():
         collection.presets.update(preset_id, preset.name, options)
         collection.presets.assign(deck_id, preset_id)
-
-
-def rescheduled_decks(app: App, deck_id: int, preset_id: int, options: DeckOptions) -> list[int]:
-    """The decks whose studied cards saving ``options`` into ``preset_id`` (for ``deck_id``) would reschedule:
-    every deck of the preset if it changes how cards are scheduled (desired retention, steps, maximum interval,
-    FSRS parameters), and the deck itself if its switch to another preset does. Empty: a quick save.
-    ``PresetError`` if the deck or the preset no longer exists."""
-    collection = app.collection
-    deck, preset = collection.decks.get(deck_id), collection.presets.get(preset_id)
-    if deck is None or preset is None:
-        raise PresetError("That deck or preset no longer exists.")
-    config = options.scheduler_config()
-    affected = set(decks_using_preset(app, preset_id)) if preset.options.scheduler_config() != config else set()
-    if deck.options.scheduler_config() != config:
-        affected.add(deck_id)
-    return sorted(affected)
-
-
-def save_options_and_reschedule(
-    app: App,
-    deck_id: int,
-    preset_id: int,
-    options: DeckOptions,
-    check: Callable[[], None] | None = None,
-    before_commit: Callable[[], None] | None = None,
-) -> RescheduleResult | None:
-    """``save_deck_options``, and when that changes how cards are scheduled (``rescheduled_decks``), the studied
-    cards of every deck it concerns are rescheduled from their history (logged as schedule changes), all in one
-    transaction: each card's stored schedule stays the replay of its history with its deck's options.
-    ``None`` when nothing needed rescheduling.
-
-    ``check`` is called between cards and ``before_commit`` last (see ``services.cancellation``); an exception
-    from either rolls everything back."""
-    collection = app.collection
-    with collection.transaction():
-        affected = rescheduled_decks(app, deck_id, preset_id, options)
-        save_deck_options(collection, deck_id, preset_id, options)
-        result = reschedule_decks(app, affected, check) if affected else None
-        if before_commit is not None:
-            before_commit()
-    return result
-
-
-def save_options_on_worker(
-    path: Path,
-    clock: Clock,
-    seed: int,
-    deck_id: int,
-    preset_id: int,
-    options: DeckOptions,
-    cancellation: Cancellation,
-) -> RescheduleResult | None:
-    """``save_options_and_reschedule`` for a worker thread, through a connection of the worker's own (the
-    window's belongs to the UI thread): rescheduling the cards of a big preset takes most of a minute.
-
-    ``cancellation`` stops it between cards and before the commit (``Cancelled``: nothing written)."""
-    from studyapp.services.app import App  # noqa: PLC0415 (the App imports this module, through review)
-
-    with App.on_own_connection(path, clock, seed) as app:
-        cancellation.check()
-        with cancellation.committing():
-            return save_options_and_reschedule(
-                app, deck_id, preset_id, options, check=cancellation.check, before_commit=cancellation.last_check
-            )
 
 
 def create_preset(collection: Collection, rng: random.Random, clock: Clock, name: str, options: DeckOptions) -> Preset:

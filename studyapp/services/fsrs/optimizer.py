@@ -260,7 +260,7 @@ def save_and_reschedule(
         deck = app.find_deck(result.deck)
         rescheduled = None
         if saved and reschedule and deck is not None and deck.preset_id is not None:
-            rescheduled = reschedule_preset(app, deck.preset_id, check)
+            rescheduled = reschedule_preset(app.collection, app.rng, app.clock, deck.preset_id, check)
         if before_commit is not None:
             before_commit()
     return Saved(saved, preset_use(app, result.deck), rescheduled)

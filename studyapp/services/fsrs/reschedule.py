@@ -10,15 +10,17 @@ Cards that were never answered are left alone.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling import Scheduler
 from studyapp.services.gc_pause import cyclic_gc_paused
+from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore
 from studyapp.storage.schedule_changes_store import StaleScheduleError
 
@@ -30,9 +32,6 @@ __all__ = [
     "reschedule_decks",
     "reschedule_preset",
 ]
-
-if TYPE_CHECKING:
-    from studyapp.services.app import App
 
 
 class RescheduleError(Exception):
@@ -54,14 +53,19 @@ class RescheduleResult:
         return f"rescheduled {self.cards} studied cards in {self.decks} deck{'s' * (self.decks != 1)}: {due}"
 
 
-def reschedule_decks(app: App, deck_ids: Sequence[int], check: Callable[[], None] | None = None) -> RescheduleResult:
+def reschedule_decks(
+    collection: Collection,
+    rng: random.Random,
+    clock: Clock,
+    deck_ids: Sequence[int],
+    check: Callable[[], None] | None = None,
+) -> RescheduleResult:
     """Reschedule the cards of the decks ``deck_ids`` (each with its own deck's options), in one transaction.
 
     ``check`` is called every few hundred cards; an exception from it rolls everything back."""
     started = time.perf_counter()
-    collection = app.collection
     store = collection.schedule_changes
-    now = app.clock.now()
+    now = clock.now()
     schedulers: dict[int, Scheduler] = {}
     for deck_id in set(deck_ids):
         deck = collection.decks.get(deck_id)
@@ -86,24 +90,30 @@ def reschedule_decks(app: App, deck_ids: Sequence[int], check: Callable[[], None
             target = schedulers[deck_id].recompute(card_id, card_answers, card_changes)
             if target == stored:
                 continue
-            planned.append(ScheduleChange(new_id(app.rng), card_id, now, ScheduleChangeKind.RESCHEDULE, stored, target))
+            planned.append(ScheduleChange(new_id(rng), card_id, now, ScheduleChangeKind.RESCHEDULE, stored, target))
             new_due += target.due != stored.due
         store.apply(planned)
     return RescheduleResult(len(schedulers), studied, len(planned), new_due, time.perf_counter() - started)
 
 
-def reschedule_deck(app: App, deck_name: str) -> RescheduleResult:
+def reschedule_deck(collection: Collection, rng: random.Random, clock: Clock, deck_name: str) -> RescheduleResult:
     """Reschedule a deck and its subdecks."""
-    deck_ids = DeckOpsStore(app.collection.db).subtree_ids(deck_name)
+    deck_ids = DeckOpsStore(collection.db).subtree_ids(deck_name)
     if not deck_ids:
         raise RescheduleError(f"no deck named '{deck_name}'")
-    return reschedule_decks(app, deck_ids)
+    return reschedule_decks(collection, rng, clock, deck_ids)
 
 
-def decks_using_preset(app: App, preset_id: int) -> list[int]:
-    return [deck.id for deck in app.collection.decks.all() if deck.preset_id == preset_id]
+def decks_using_preset(collection: Collection, preset_id: int) -> list[int]:
+    return [deck.id for deck in collection.decks.all() if deck.preset_id == preset_id]
 
 
-def reschedule_preset(app: App, preset_id: int, check: Callable[[], None] | None = None) -> RescheduleResult:
+def reschedule_preset(
+    collection: Collection,
+    rng: random.Random,
+    clock: Clock,
+    preset_id: int,
+    check: Callable[[], None] | None = None,
+) -> RescheduleResult:
     """Reschedule every deck that uses the preset (after its parameters or options changed)."""
-    return reschedule_decks(app, decks_using_preset(app, preset_id), check)
+    return reschedule_decks(collection, rng, clock, decks_using_preset(collection, preset_id), check)

@@ -22,8 +22,8 @@ from studyapp.core.ids import TimeOrderedIds
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling import CardFuzz, Scheduler
-from studyapp.services.decks.deck_ops import DeckNode, build_tree, fill_nodes, walk
 from studyapp.services.decks.decks import rollover_hour
+from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes, walk
 from studyapp.services.review.quiz import Quiz
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms

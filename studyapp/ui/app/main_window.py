@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
 from studyapp.services.app import App, StorageError
-from studyapp.services.decks.deck_ops import deck_tree
+from studyapp.services.decks.tree import deck_tree
 from studyapp.services.review.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
 from studyapp.ui.app import dialogs

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.model import DeckCounts, ReviewMode
-from studyapp.services.decks.deck_ops import DeckNode
+from studyapp.services.decks.tree import DeckNode
 from studyapp.ui.app.style import Theme, count_colour, theme_for
 
 COLUMNS = ("Deck", "New", "Learning", "Due", "Total")

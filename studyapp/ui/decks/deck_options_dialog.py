@@ -6,7 +6,7 @@ read, or values ``DeckOptions`` refuses, are shown in red under the fields and n
 
 A change to how cards are scheduled reschedules the studied cards of every deck on the preset, which on
 a big collection takes most of a minute: that save runs on a worker thread with a connection of its own
-(``deck_ops.save_options_on_worker``), under a busy row, with the fields locked and Cancel stopping it
+(``options_save.save_options_on_worker``), under a busy row, with the fields locked and Cancel stopping it
 before it writes anything. Closing the dialog cancels it too, and waits for the thread. While an FSRS
 job of the panel runs, Save waits (an optimize writes the same preset), and the panel is locked while a
 save runs.
@@ -39,6 +39,7 @@ from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, pars
 from studyapp.services.app import App, CollectionError
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.decks import deck_ops
+from studyapp.services.fsrs import options_save
 from studyapp.services.fsrs.reschedule import RescheduleError, RescheduleResult, StaleScheduleError
 from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.decks.fsrs_panel import FsrsPanel
@@ -266,10 +267,12 @@ class DeckOptionsDialog(QDialog):
             return False
         try:
             options, preset_id = self.options(), self.preset_id()
-            if deck_ops.rescheduled_decks(self.app, self.deck.id, preset_id, options):
+            if options_save.rescheduled_decks(self.app.collection, self.deck.id, preset_id, options):
                 self._save_on_worker(preset_id, options)
                 return True
-            result = deck_ops.save_options_and_reschedule(self.app, self.deck.id, preset_id, options)
+            result = options_save.save_options_and_reschedule(
+                self.app.collection, self.app.rng, self.app.clock, self.deck.id, preset_id, options
+            )
         except (ValueError, StaleScheduleError) as error:  # PresetError is a ValueError too
             self._show_error(one_line(str(error)))
             return False
@@ -282,7 +285,7 @@ class DeckOptionsDialog(QDialog):
         self._show_notice("")
         self.busy_label.setText(RESCHEDULING)
         self.runner.start(
-            lambda: deck_ops.save_options_on_worker(path, clock, seed, deck_id, preset_id, options, cancellation),
+            lambda: options_save.save_options_on_worker(path, clock, seed, deck_id, preset_id, options, cancellation),
             self._saved_on_worker,  # type: ignore[arg-type]
             self._save_failed,
         )
