@@ -159,6 +159,12 @@ class ColumnMap:
     guid: int | None = None
     # Further columns whose text is added to the tags (as ``column-name_value``-free words); empty: ignored.
     extra_as_tags: tuple[int, ...] = ()
+    # Each (column, field index) pair puts a column into a field of the note type; when given, ``front`` and
+    # ``back`` are unused. The note type is ``ImportOptions.notetype``, else a new one whose fields are
+    # ``field_names`` (else named from the header row, else "Field 1", "Field 2"...). A column that is in none
+    # of these is ignored, and the summary counts the text left out.
+    fields: tuple[tuple[int, int], ...] = ()
+    field_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,9 +174,10 @@ class ImportOptions:
     format: str | None = None  # "qa", "csv", "quizlet", "apkg", "colpkg"; None: detect
     deck_name: str | None = None  # the deck for notes without their own; None: from the file
     encoding: str | None = None  # None: detect
-    delimiter: str | None = None  # a single character; None: detect
+    delimiter: str | None = None  # a single character (Quizlet: any text between term and definition); None: detect
     has_header: bool | None = None  # first row is column names; None: detect
     columns: ColumnMap | None = None  # None: from the file's headers, else front, back
-    html: bool | None = None  # fields are HTML; None: from #html: header, else plain text
+    html: bool | None = None  # fields are HTML; None: from #html: header, else detected from the fields (as Anki)
     card_separator: str | None = None  # Quizlet: between cards; None: detect (newline or ';')
     include_history: bool = False  # Anki packages: bring the review log along
+    notetype: str | None = None  # delimited text: the note type (by name) to import into; None: from the file

@@ -2,10 +2,16 @@
 
 ``.apkg`` and ``.colpkg`` are Anki packages and ``.csv``/``.tsv`` delimited text. A ``.txt`` may be
 any of the text formats, told apart in this order: Anki's header lines mean delimited text; ``Q:``/``A:``
-lines or question-and-answer paragraphs mean Q&A; cards separated by semicolons mean a Quizlet export;
-rows that split consistently into columns mean a Quizlet export when they are two unquoted columns
-separated by a tab with no header row (what Quizlet writes by default) and delimited text otherwise.
-Anything else is read as Q&A, whose reader says what it expected.
+lines or question-and-answer paragraphs mean Q&A; cards separated by semicolons mean a Quizlet export, and so
+do lines that nearly all hold one run of punctuation (``term/////definition``, ``term---definition``) that
+fits them better than any delimiter; rows that mostly (half of them at least: a few irregular rows do not
+make a table Q&A) split into the same number of columns mean a Quizlet export when they are two unquoted
+columns separated by a tab with no header row nor ``#`` comment lines (what Quizlet writes by default), or
+when commas split them
+into two columns only at the first comma of each line (a definition with commas in it), and delimited text
+otherwise. Anything else is read as Q&A, whose reader says what it expected.
+
+Given a separator that is no delimiter (``/////``), or a card separator, the file is a Quizlet export.
 """
 
 from __future__ import annotations
@@ -13,19 +19,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions
-from studyapp.importers.anki_headers import looks_like_header_row, read_anki_headers
+from studyapp.importers.anki_headers import looks_like_header_row, read_anki_headers, separator_from_value
 from studyapp.importers.decoding import Progress, decode_file_head
 from studyapp.importers.delimited import delimiter_fit, detect_delimiter, read_delimited
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.plaintext_qa import is_prefixed, looks_like_paragraphs, read_qa_file
-from studyapp.importers.quizlet import detect_quizlet_layout, read_quizlet
+from studyapp.importers.quizlet import custom_term_separator, detect_quizlet_layout, read_quizlet
 
 PACKAGE_SUFFIXES = {".apkg": "apkg", ".colpkg": "colpkg"}
 DELIMITED_SUFFIXES = (".csv", ".tsv", ".tab")
 TEXT_SUFFIXES = (".txt", ".text")
 TEXT_READERS = {"qa": read_qa_file, "csv": read_delimited, "quizlet": read_quizlet}
 _SNIFF_BYTES = 64 * 1024
-_CONSISTENT = 0.8  # share of rows with the same number of columns for text to count as a table
+_CONSISTENT = 0.8  # share of cards that split the same way for a semicolon-separated Quizlet export
+_TABLE = 0.5  # share of rows with the same number of columns for text to count as a table
 
 
 def detect_format(path: Path, encoding: str | None = None) -> str:
@@ -59,15 +66,29 @@ def detect_text_format(text: str, path: Path, complete: bool = True) -> str:
     if quizlet is not None and quizlet.card_separator == ";" and quizlet.fit >= _CONSISTENT:
         return "quizlet"
     delimiter = detect_delimiter(text[body:], complete)
-    if delimiter is None:
+    consistency, width = delimiter_fit(text[body:], delimiter, complete) if delimiter else (0.0, 1)
+    custom = custom_term_separator(text, complete)
+    if custom is not None and custom[1] > consistency:
+        return "quizlet"
+    if delimiter is None or consistency < _TABLE:
         return "qa"
-    consistency, width = delimiter_fit(text[body:], delimiter, complete)
-    if consistency < _CONSISTENT:
-        return "qa"
+    if headers.lines:  # comment lines at the top: made for Anki (Quizlet writes none), read as Anki would
+        return "csv"
     first_line = lines[0] if lines else ""
     if delimiter == "\t" and width == 2 and not _quoted(text[body:]) and not _has_header_row(first_line):
         return "quizlet"
+    if delimiter == "," and _pairs_at_first_comma(lines) and not _quoted(text[body:]):
+        return "quizlet"
     return "csv"
+
+
+def _pairs_at_first_comma(lines: list[str]) -> bool:
+    """Whether every line is a term, a comma and a definition, and commas split some lines into more than two:
+    a Quizlet export with commas in its definitions, which CSV would cut at their second comma."""
+    rows = [line for line in lines if line.strip()]
+    if not rows or any(not line.partition(",")[0].strip() or "," not in line for line in rows):
+        return False
+    return len({line.count(",") for line in rows}) > 1
 
 
 def _quoted(text: str) -> bool:
@@ -82,8 +103,14 @@ def _has_header_row(first_line: str) -> bool:
 def read_text_file(path: Path, options: ImportOptions, progress: Progress | None = None) -> ImportDraft:
     """Read a text file with the reader its format needs (``options.format``, else detected)."""
     path = Path(path)
-    kind = options.format or detect_format(path, options.encoding)
+    kind = options.format or _quizlet_by_options(options) or detect_format(path, options.encoding)
     reader = TEXT_READERS.get(kind)
     if reader is None:
         raise ImportFailure(path, f"is not read as text (format '{kind}'); formats here: qa, csv, quizlet")
     return reader(path, options, progress)
+
+
+def _quizlet_by_options(options: ImportOptions) -> str | None:
+    """``"quizlet"`` when the options give a card separator, or a term separator no delimited file has."""
+    custom = options.delimiter is not None and separator_from_value(options.delimiter) is None
+    return "quizlet" if options.card_separator is not None or custom else None

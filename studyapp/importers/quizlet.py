@@ -10,6 +10,8 @@ definitions hold the term separator again, and there are the most cards, wins.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,7 +22,10 @@ from studyapp.importers.plaintext_qa import FileGuids, deck_name_from_path
 
 TERM_SEPARATORS = ("\t", ",")
 CARD_SEPARATORS = ("\n", ";")
-_NAMES = {"tab": "\t", "comma": ",", "newline": "\n", "new line": "\n", "semicolon": ";"}
+_NAMES = {"tab": "\t", "comma": ",", "newline": "\n", "new line": "\n", "semicolon": ";", "\\n": "\n", "\\t": "\t"}
+_RUN = re.compile(r"[^\w\s]{2,}")  # a run of punctuation, as custom separators are: ---, /////, ::, =>
+_CUSTOM_FIT = 0.9  # share of lines that must hold a custom separator exactly once
+_CUSTOM_LINES = 500
 _SHOWN = {"\t": "tab", ",": "comma", "\n": "newline", ";": "semicolon"}
 _SAMPLE_CHARS = 64 * 1024
 _PROGRESS_EVERY = 5000
@@ -39,13 +44,31 @@ def separator_name(separator: str) -> str:
     return _SHOWN.get(separator, separator)
 
 
+def custom_term_separator(sample: str, complete: bool = True) -> tuple[str, float] | None:
+    """A custom separator between term and definition (``/////``, ``---``...) and the share of lines holding it
+    exactly once: the run of two or more punctuation characters that most lines hold once (at least 90%)."""
+    lines = [line for line in sample.split("\n") if line.strip()]
+    if not complete and len(lines) > 1:
+        lines.pop()  # it may be cut
+    lines = lines[:_CUSTOM_LINES]
+    once: Counter[str] = Counter()
+    for line in lines:
+        once.update(run for run, count in Counter(_RUN.findall(line)).items() if count == 1)
+    if not once:
+        return None
+    run, count = max(once.items(), key=lambda item: (item[1], len(item[0])))
+    fit = count / len(lines)
+    return (run, fit) if fit >= _CUSTOM_FIT else None
+
+
 def detect_quizlet_layout(
     sample: str, term_separator: str | None = None, card_separator: str | None = None, complete: bool = True
 ) -> QuizletLayout | None:
     """The separators that fit the sample best (given ones are kept), or ``None`` if no term separator fits."""
     best: QuizletLayout | None = None
     best_key: tuple[float, ...] | None = None
-    terms = (term_separator,) if term_separator else TERM_SEPARATORS
+    custom = None if term_separator else custom_term_separator(sample, complete)
+    terms = (term_separator,) if term_separator else TERM_SEPARATORS + ((custom[0],) if custom else ())
     cards_by = (card_separator,) if card_separator else CARD_SEPARATORS
     for term_rank, term_sep in enumerate(terms):
         for card_rank, card_sep in enumerate(cards_by):
@@ -99,7 +122,8 @@ def parse_quizlet(
         if given_term and given_card:
             layout = QuizletLayout(given_term, given_card)
         else:
-            raise ImportFailure(path, "has no tab or comma between a term and its definition", 1)
+            reason = "has no tab, comma or other separator between a term and its definition (give it with --separator)"
+            raise ImportFailure(path, reason, 1)
     deck_name = options.deck_name or deck_name_from_path(path)
     notes, skipped = _notes(text, path, layout, deck_name, progress)
     details = {

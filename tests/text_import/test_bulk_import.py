@@ -13,7 +13,8 @@ import pytest
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft
 from studyapp.core.ids import content_guid, new_id
 from studyapp.core.model import NoteKind
-from studyapp.importers.delimited import _lines, _RowGuids, read_delimited
+from studyapp.importers.delimited import read_delimited
+from studyapp.importers.delimited_rows import _lines, _RowGuids
 from studyapp.importers.plaintext_qa import FileGuids
 from studyapp.services.app import App
 from studyapp.services.importing import importing

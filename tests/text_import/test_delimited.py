@@ -144,7 +144,10 @@ def test_every_anki_header_is_honoured() -> None:
         "delimiter": "|",
         "header": "no",
         "html": "yes",
+        "html_from": "header",
+        "fields": "2",
     }
+    assert draft.notetypes == ()  # Basic, Cloze and Basic (and reversed card): the collection has them
     rows = [(n.guid, n.deck, n.kind, n.tags, n.front, n.back, n.html, n.line) for n in draft.notes]
     tags = ("imported", "Spanish::Week1")
     assert rows == [
@@ -163,13 +166,21 @@ def test_columns_header_names_the_columns_with_the_files_delimiter() -> None:
     assert cards(parse(detected)) == [("perro", "dog"), ("gato", "cat")]
 
 
-def test_html_is_off_unless_a_header_or_the_options_say_so() -> None:
-    [plain] = parse("<b>a</b>,<i>b</i>\n").notes
-    assert (plain.front, plain.html) == ("<b>a</b>", False)
-    [html] = parse("<b>a</b>,<img src=x onerror=alert(1)>\n", html=True).notes
-    assert (html.front, html.back, html.html) == ("<b>a</b>", '<img src="x">', True)
-    [off] = parse("#html:true\n<b>a</b>,b\n", html=False).notes
-    assert off.html is False
+def test_html_is_detected_as_anki_does_unless_a_header_or_the_options_say() -> None:
+    [plain] = parse("a < b,b > a\nAT&T,phone\n").notes[:1]
+    assert (plain.front, plain.html) == ("a < b", False)
+    assert parse("x,y\n").details["html_from"] == "detected"
+    for field in ("<b>a</b>", "H<sub>2</sub>O", "line<br>break", "<div>x</div>", "a&nbsp;b", "<BR/>", "&#8212;"):
+        draft = parse(f"plain,text\n{field},b\n")
+        assert (draft.notes[0].html, draft.details["html"], draft.details["html_from"]) == (True, "yes", "detected")
+    [cleaned] = parse("<b>a</b>,<img src=x onerror=alert(1)>\n").notes
+    assert (cleaned.front, cleaned.back, cleaned.html) == ("<b>a</b>", '<img src="x">', True)
+    [off] = parse("#html:false\n<b>a</b>,b\n").notes
+    assert (off.front, off.html) == ("<b>a</b>", False)
+    off_draft = parse("<b>a</b>,b\n", html=False)
+    assert (off_draft.notes[0].html, off_draft.details["html_from"]) == (False, "chosen")
+    [forced] = parse("#html:true\n<b>a</b>,b\n", html=False).notes
+    assert forced.html is False
 
 
 @pytest.mark.parametrize(

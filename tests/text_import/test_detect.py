@@ -58,7 +58,14 @@ def test_read_text_file_dispatches_and_reports_what_it_detected(tmp_path: Path) 
     assert quizlet.details["format"] == "quizlet" and quizlet.details["encoding"] == "utf-16-le"
     assert cards(quizlet) == [("perro", "dog")]
     as_csv = read_text_file(write(tmp_path, "w.txt", "perro\tdog\n"), ImportOptions(format="csv"))
-    assert as_csv.details == {"format": "csv", "encoding": "utf-8", "delimiter": "tab", "header": "no", "html": "no"}
+    assert as_csv.details == {
+        "format": "csv",
+        "encoding": "utf-8",
+        "delimiter": "tab",
+        "header": "no",
+        "html": "no",
+        "html_from": "detected",
+    }
     with pytest.raises(ImportFailure, match=r"w.txt: is not read as text \(format 'apkg'\)"):
         read_text_file(tmp_path / "w.txt", ImportOptions(format="apkg"))
 

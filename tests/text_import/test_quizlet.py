@@ -75,7 +75,10 @@ def test_the_reader_names_the_deck_and_encoding(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("no separators at all\nanywhere\n", r"line 1: has no tab or comma between a term and its definition"),
+        (
+            "no separators at all\nanywhere\n",
+            r"line 1: has no tab, comma or other separator between a term and its definition",
+        ),
         ("\tx\n\ty\n", r"line 1: no usable cards: all 2 were skipped \(the first for 'empty term'\)"),
     ],
 )
