@@ -1,7 +1,9 @@
-"""Card text to safe HTML for display.
+"""Card text to safe HTML for display, through the card's note type templates.
 
-Plain text is escaped, so a card can never inject markup; imported HTML is sanitized again.
-Web addresses become links, which the window opens in the system browser only when clicked.
+A card's faces are its template's question and answer formats rendered (``studyapp.core.notetypes.template``)
+with the note's fields; a card without a note type is a note of the stock type of its ``kind``. Plain text is
+escaped, so a card can never inject markup; HTML fields and template text are sanitized again. Web
+addresses in plain text become links, which the window opens in the system browser only when clicked.
 Blank lines become paragraphs.
 
 What the card view is given is bounded whatever the card holds (``studyapp.core.face_budget``): a face is
@@ -11,55 +13,34 @@ part of the card is not shown, and ``card_faces(card, SHOW_ALL)`` gives more of 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
-from studyapp.core.cloze import cloze_answer, cloze_question
 from studyapp.core.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
 from studyapp.core.model import Card, NoteKind
+from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, CLOZE, STOCK, NoteType, stock_type
+from studyapp.core.notetypes.template import (
+    Node,
+    NoteContext,
+    Rendered,
+    error_html,
+    find_links,
+    parse_template,
+    render_format,
+    render_nodes,
+    safe,
+    shown_fields,
+    template_for,
+    text_to_html,
+)
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
 
-# An address runs to the first space or quote; trailing punctuation that ends the sentence, and a
-# closing bracket without an opening one inside the address, are not part of it.
-_URL = re.compile(r"\bhttps?://[^\s<>\"']+", re.IGNORECASE)
-_TRAILING = ".,;:!?'\""
-
-
-def _split_url(candidate: str) -> tuple[str, str]:
-    """Split a matched address into the address and the punctuation after it."""
-    url = candidate
-    while url:
-        last = url[-1]
-        if last in _TRAILING or last == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        else:
-            break
-    return url, candidate[len(url) :]
-
-
-def find_links(text: str) -> list[str]:
-    return [_split_url(match.group(0))[0] for match in _URL.finditer(text)]
-
-
-def _inline(text: str) -> str:
-    parts: list[str] = []
-    position = 0
-    for match in _URL.finditer(text):
-        url, rest = _split_url(match.group(0))
-        parts.append(html.escape(text[position : match.start()]))
-        escaped = html.escape(url)
-        parts.append(f'<a href="{escaped}">{escaped}</a>{html.escape(rest)}')
-        position = match.end()
-    parts.append(html.escape(text[position:]))
-    return "".join(parts).replace("\n", "<br>")
-
-
-def text_to_html(text: str) -> str:
-    """Escape plain card text and mark up its paragraphs and links."""
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "".join(f"<p>{_inline(p)}</p>" for p in paragraphs)
+__all__ = [
+    "CardFaces", "answer_for", "card_faces", "card_text_faces", "field_html", "find_links", "notetype_of",
+    "template_for", "text_to_html",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -81,67 +62,131 @@ def field_html(text: str, is_html: bool) -> str:
     return clean_html(text) if is_html else text_to_html(text)
 
 
+_STOCK_OF_KIND = {NoteKind.BASIC: BASIC, NoteKind.REVERSED: BASIC_REVERSED, NoteKind.CLOZE: CLOZE}
+_STOCK_TYPES = {kind: stock_type(key, 0) for kind, key in _STOCK_OF_KIND.items()}
+
+
+def notetype_of(card: Card) -> NoteType:
+    """The card's note type: its own, or the stock type of its ``kind``."""
+    return card.notetype or _STOCK_TYPES[card.kind]
+
+
+def _context(card: Card, raw_chars: int | None) -> tuple[NoteContext, frozenset[str]]:
+    """The card's note as a template context, each field read up to ``raw_chars``; the fields cut short."""
+    notetype = notetype_of(card)
+    fields = card.all_fields
+    cut: set[str] = set()
+    if raw_chars is not None:
+        heads = []
+        for name, value in zip(notetype.field_names, fields, strict=False):
+            value, was_cut = head(value, raw_chars)
+            heads.append(value)
+            if was_cut:
+                cut.add(name)
+        fields = (*heads, *fields[len(heads) :])
+    context = NoteContext(notetype, tuple(fields), card.html, card.ord, card.tags, card.deck_name, card.id)
+    return context, frozenset(cut)
+
+
+_ANSWER_RULE = re.compile(r"<hr\b[^>]*\bid\s*=\s*[\"']?answer\b[^>]*>", re.IGNORECASE)
+_LEADING_BREAKS = re.compile(r"\A(?:\s|<br\s*/?>)+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _AnswerParts:
+    revealed: tuple[Node, ...] | None  # what is shown above the divider (None: nothing, the answer replaces it)
+    answer: tuple[Node, ...]
+
+
+@lru_cache(maxsize=256)
+def _answer_parts(question_format: str, answer_format: str) -> _AnswerParts:
+    """The answer format split where the question ends: at ``<hr id=answer>``, else after a leading
+    ``{{FrontSide}}`` or a copy of the question format (Cloze: ``{{cloze:Text}}<br>{{Back Extra}}``)."""
+    nodes = parse_template(answer_format).nodes
+    for index, node in enumerate(nodes):
+        if node[0] == "text" and (rule := _ANSWER_RULE.search(node[1])):
+            before = (*nodes[:index], ("text", node[1][: rule.start()]))
+            return _AnswerParts(before, (("text", node[1][rule.end() :]), *nodes[index + 1 :]))
+    question = parse_template(question_format).nodes
+    if question and nodes[: len(question)] == question:
+        return _AnswerParts(question, nodes[len(question) :])
+    if nodes and nodes[0][0] == "field" and nodes[0][1] == "FrontSide":
+        return _AnswerParts(nodes[:1], nodes[1:])
+    return _AnswerParts(None, nodes)
+
+
+def _trim(face: str) -> str:
+    return _LEADING_BREAKS.sub("", face).rstrip()
+
+
+def _cut_in(context: NoteContext, cut: frozenset[str], *formats: str) -> bool:
+    return bool(cut) and any(cut & shown_fields(fmt) for fmt in formats)
+
+
 def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool = True) -> CardFaces:
     """The card's faces as safe HTML, within ``budget`` (``None``: all of it, for the terminal).
 
     ``with_answer=False`` leaves the answer empty (``answer_for`` adds it at the reveal), so that showing
     the question costs nothing for a long answer.
     """
-    asked, told = _sides(card)
+    context, cut = _context(card, None if budget is None else budget.raw_chars)
+    template = context.template
+    if template is None:
+        return _missing_template(card)
+    asked = render_format(template.question, context)
+    parts = _answer_parts(template.question, template.answer)
+    question = _trim(safe(asked))
+    if parts.revealed is None:
+        revealed = ""
+    else:
+        revealed = _trim(safe(render_nodes(parts.revealed, context, asked)))
+        revealed = question if revealed == question else revealed
     if budget is None:
-        question, revealed = _question_faces(card, asked)
-        return CardFaces(question, revealed, _answer_face(card, told))
-    asked, cut = head(asked, budget.raw_chars)
-    question, revealed = _question_faces(card, asked)
-    question, question_cut = cut_html(question, budget)
+        return CardFaces(question, revealed, _answer_face(context, asked, parts))
+    question_cut = _cut_in(context, cut, template.question)
+    same = revealed is question
+    question, question_html_cut = cut_html(question, budget)
     shown_question = break_long_runs(question)
-    if revealed is question:
-        shown_revealed, revealed_cut = shown_question, question_cut
+    if same:
+        shown_revealed, revealed_cut = shown_question, question_html_cut
     else:
         revealed, revealed_cut = cut_html(revealed, budget)
         shown_revealed = break_long_runs(revealed)
-    faces = CardFaces(shown_question, shown_revealed, "", cut or question_cut or revealed_cut)
+    faces = CardFaces(shown_question, shown_revealed, "", question_cut or question_html_cut or revealed_cut)
     return answer_for(faces, card, budget) if with_answer else faces
 
 
 def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> CardFaces:
     """``faces`` (made ``with_answer=False``) with the card's answer, within ``budget``."""
-    told, cut = head(_sides(card)[1], budget.raw_chars)
-    answer, answer_cut = cut_html(_answer_face(card, told), budget)
-    return replace(faces, answer=break_long_runs(answer), cut=faces.cut or cut or answer_cut)
+    context, cut = _context(card, budget.raw_chars)
+    template = context.template
+    if template is None:
+        return _missing_template(card)
+    asked = render_format(template.question, context)
+    answer, answer_cut = cut_html(_answer_face(context, asked, _answer_parts(template.question, template.answer)),
+                                  budget)  # fmt: skip
+    fields_cut = _cut_in(context, cut, template.question, template.answer)
+    return replace(faces, answer=break_long_runs(answer), cut=faces.cut or fields_cut or answer_cut)
 
 
-def _sides(card: Card) -> tuple[str, str]:
-    """The field the card asks (a cloze's text) and the one that answers it (a cloze's extra)."""
-    if card.kind is NoteKind.REVERSED and card.ord == 1:
-        return card.back, card.front
-    return card.front, card.back
+def _answer_face(context: NoteContext, asked: Rendered, parts: _AnswerParts) -> str:
+    return _trim(safe(render_nodes(parts.answer, context, asked)))
 
 
-def _question_faces(card: Card, asked: str) -> tuple[str, str]:
-    """The question, and the question as shown above the answer (the same object unless a cloze)."""
-    if card.kind is NoteKind.CLOZE:
-        number = card.ord + 1
-        question = cloze_question(asked, number, card.html)
-        revealed = cloze_answer(asked, number, card.html)
-        return (clean_html(question), clean_html(revealed)) if card.html else (question, revealed)
-    question = field_html(asked, card.html)
-    return question, question
-
-
-def _answer_face(card: Card, told: str) -> str:
-    if card.kind is NoteKind.CLOZE and not told.strip():
-        return ""  # a cloze without extra text has no answer below a divider
-    return field_html(told, card.html)
+def _missing_template(card: Card) -> CardFaces:
+    message = error_html(f"{notetype_of(card).name} has no card {card.ord + 1}")
+    return CardFaces(message, message, "")
 
 
 def card_text_faces(card: Card) -> tuple[str, str]:
     """The question and the answer as plain text, for the terminal."""
-    faces = card_faces(card, budget=None)
-    if card.kind is NoteKind.CLOZE:
-        answer = html_to_text(faces.revealed_question)
-        extra = html_to_text(faces.answer)
-        return html_to_text(faces.question), f"{answer}\n\n{extra}" if extra else answer
-    if not card.html and card.kind is NoteKind.BASIC:
+    notetype = notetype_of(card)
+    if not card.html and notetype.stock == BASIC and notetype.templates == STOCK[BASIC].templates:
         return card.front, card.back
-    return html_to_text(faces.question), html_to_text(faces.answer)
+    faces = card_faces(card, budget=None)
+    question = html_to_text(faces.question)
+    answer = html_to_text(faces.answer)
+    if faces.revealed_question and faces.revealed_question != faces.question:
+        revealed = html_to_text(faces.revealed_question)
+        return question, f"{revealed}\n\n{answer}" if answer else revealed
+    return question, answer

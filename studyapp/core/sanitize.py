@@ -4,7 +4,8 @@ Kept: text formatting, lists, tables, links to http(s) and mailto, and images wh
 file name in the collection's media folder. Dropped: scripts and styles (with their content), event
 handlers, ``style`` attributes, ``javascript:`` and ``data:`` URLs, and anything remote but a link. An image
 source must stay a plain file name once percent-decoded (``..%2Fx`` is ``../x`` to the card view), and
-sizes (``width``, ``height``, ``colspan``, ``rowspan``) are kept only when small.
+sizes (``width``, ``height``, ``colspan``, ``rowspan``) are kept only when small. Classes are kept only for
+what studyapp marks up itself (a cloze, a typed-answer box, a template message).
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ _TAGS = {
     "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "details", "summary", "ruby", "rt", "rp",  # a template's {{hint:}} and {{furigana:}}
 }  # fmt: skip
+# Classes a card may carry: the cloze highlight, and the marks templates make (a box to type the answer in,
+# a message about the template itself).
+_CLASSES = {"cloze", "type-answer", "template-error"}
 _ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
-    "span": {"class"},
+    "span": {"class", "data-field"},  # data-field: the field a typed-answer box compares with
     "*": set(),  # nh3 would otherwise allow ``title`` and ``lang`` on every tag
 }
 _DROP_WITH_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"}
@@ -62,7 +67,7 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     if tag == "a" and attribute == "href":
         return value if _LINK.match(value.strip()) else None
     if tag == "span" and attribute == "class":
-        return value if value == "cloze" else None
+        return value if value in _CLASSES else None
     return value
 
 

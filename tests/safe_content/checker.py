@@ -16,13 +16,14 @@ SAFE_TAGS = {
     "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "details", "summary", "ruby", "rt", "rp",  # inert, no attributes: templates' {{hint:}} and {{furigana:}}
 }  # fmt: skip
 SAFE_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan"},
-    "span": {"class"},
+    "span": {"class", "data-field"},
 }
 LINK = re.compile(r"^(https?://|mailto:)", re.IGNORECASE)
 MEDIA_NAME = re.compile(r"^[^/\\:?#]+$")
