@@ -16,33 +16,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
+from studyapp.core.notetypes.model import NoteType
+from studyapp.importers.anki_notetypes import notetype_from_json, notetype_from_tables
 from studyapp.importers.errors import ImportFailure
 
-CLOZE_TYPE = 1  # note type kind: 0 standard, 1 cloze
-IMAGE_OCCLUSION_STOCK_KIND = 6  # originalStockKind of Anki's image occlusion note type
 _REQUIRED = {
-    "col": ("ver", "models", "decks"),
+    "col": ("ver", "crt", "models", "decks"),
     "notes": ("id", "guid", "mid", "tags", "flds"),
     "cards": ("id", "nid", "did", "ord", "odid"),
-    "revlog": ("id", "cid", "ease", "time", "type"),
+    "revlog": ("id", "cid", "ease", "ivl", "factor", "time", "type"),
 }
 _REQUIRED_SCHEMA15 = {
     "notetypes": ("id", "name", "config"),
-    "fields": ("ntid", "ord", "name"),
-    "templates": ("ntid", "ord"),
+    "fields": ("ntid", "ord", "name", "config"),
+    "templates": ("ntid", "ord", "name", "config"),
     "decks": ("id", "name"),
 }
-
-
-@dataclass(frozen=True)
-class AnkiNotetype:
-    id: int
-    name: str
-    is_cloze: bool
-    field_names: tuple[str, ...]
-    template_count: int
-    stock_kind: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,12 +47,32 @@ class AnkiNote:
 
 
 @dataclass(frozen=True)
-class AnkiReview:
+class AnkiCard:
+    """A row of ``cards``: its note, template (or cloze) ord, home deck and schedule as Anki keeps it."""
+
+    id: int
     note_id: int
+    ord: int
+    deck_id: int  # the home deck (``odid``) of a card in a filtered deck
+    type: int  # 0 new, 1 learning, 2 review, 3 relearning
+    queue: int
+    due: int  # review cards: days since the collection's creation; learning: seconds since 1970; new: position
+    interval: int
+
+
+@dataclass(frozen=True)
+class AnkiReview:
+    """A row of ``revlog`` (every kind: answers, and schedule changes made by hand)."""
+
+    note_id: int
+    card_id: int
     card_ord: int
-    at_ms: int  # the revlog id: when the answer was given, in milliseconds since 1970 UTC
-    ease: int
+    at_ms: int  # the revlog id: when it happened, in milliseconds since 1970 UTC
+    ease: int  # the button: 1-4, 0 for an entry that is not an answer
     duration_ms: int
+    type: int  # 0 learn, 1 review, 2 relearn, 3 filtered, 4 manual, 5 rescheduled
+    interval: int  # days (negative: seconds, for a learning step)
+    factor: int  # ease factor in permille (0: a reset, or a filtered answer that did not reschedule)
 
 
 def _unicase(left: str, right: str) -> int:
@@ -140,43 +149,36 @@ class AnkiCollection:
             if missing:
                 raise self.fail(f"is not an Anki collection (missing column {table}.{missing[0]})")
 
-    def notetypes(self) -> dict[int, AnkiNotetype]:
-        """Every note type by id."""
+    def notetypes(self) -> dict[int, NoteType]:
+        """Every note type by Anki's id."""
         return self._notetypes_from_tables() if self.schema >= 15 else self._notetypes_from_json()
 
-    def _notetypes_from_json(self) -> dict[int, AnkiNotetype]:
+    def _notetypes_from_json(self) -> dict[int, NoteType]:
         models = self._json_column("models")
-        found: dict[int, AnkiNotetype] = {}
-        try:
-            for key, model in models.items():
-                fields = sorted(model["flds"], key=lambda f: f["ord"])
-                found[int(key)] = AnkiNotetype(
-                    id=int(key),
-                    name=str(model["name"]),
-                    is_cloze=model.get("type") == CLOZE_TYPE,
-                    field_names=tuple(str(f["name"]) for f in fields),
-                    template_count=len(model["tmpls"]),
-                    stock_kind=int(model.get("originalStockKind") or 0),
-                )
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise self.fail(f"has a damaged note type list (col.models: {type(error).__name__} {error})") from None
+        found: dict[int, NoteType] = {}
+        for key, model in models.items():
+            try:
+                notetype = notetype_from_json(key, model)
+            except (ValueError, TypeError, AttributeError, RecursionError) as error:
+                raise self.fail(f"has a damaged note type list (col.models: {error})") from None
+            found[notetype.id] = notetype
         return found
 
-    def _notetypes_from_tables(self) -> dict[int, AnkiNotetype]:
-        fields: dict[int, list[str]] = {}
-        for ntid, name in self._query("select ntid, name from fields order by ntid, ord"):
-            fields.setdefault(ntid, []).append(str(name))
-        templates = dict(self._query("select ntid, count(*) from templates group by ntid"))
-        found: dict[int, AnkiNotetype] = {}
+    def _notetypes_from_tables(self) -> dict[int, NoteType]:
+        fields: dict[int, list[tuple[str, bytes]]] = {}
+        for ntid, name, config in self._query("select ntid, name, config from fields order by ntid, ord"):
+            fields.setdefault(ntid, []).append((_text(name), _blob(config)))
+        templates: dict[int, list[tuple[str, bytes]]] = {}
+        for ntid, name, config in self._query("select ntid, name, config from templates order by ntid, ord"):
+            templates.setdefault(ntid, []).append((_text(name), _blob(config)))
+        found: dict[int, NoteType] = {}
         for ntid, name, config in self._query("select id, name, config from notetypes"):
             try:
-                settings = parse_message(config if isinstance(config, bytes) else b"")
-                kind, stock_kind = int_field(settings, 1), int_field(settings, 9)
-            except WireFormatError as error:
-                raise self.fail(f"has a damaged note type {str(name)!r} ({error})") from None
-            found[ntid] = AnkiNotetype(
-                ntid, str(name), kind == CLOZE_TYPE, tuple(fields.get(ntid, ())), templates.get(ntid, 0), stock_kind
-            )
+                found[ntid] = notetype_from_tables(
+                    ntid, _text(name), _blob(config), fields.get(ntid, ()), templates.get(ntid, ())
+                )
+            except ValueError as error:
+                raise self.fail(f"has a damaged note type {_text(name)!r} ({error})") from None
         return found
 
     def deck_names(self) -> dict[int, str]:
@@ -219,8 +221,13 @@ class AnkiCollection:
 
     def review_count(self) -> int:
         """An upper bound of the entries ``reviews`` yields, counted without loading any."""
-        sql = "select count(*) from revlog where ease between 1 and 4 and type not in (4, 5)"
-        return next(self._query(sql))[0]
+        return next(self._query("select count(*) from revlog"))[0]
+
+    def created_at(self) -> int:
+        """When the collection's first day began (``col.crt``, seconds since 1970): review cards' due days count
+        from it."""
+        (crt,) = next(self._query("select crt from col"))
+        return crt if isinstance(crt, int) else 0
 
     def notes(self, max_chars: int) -> Iterator[AnkiNote]:
         """Notes in creation order. A note over ``max_chars`` is not loaded at all, so it costs no memory."""
@@ -232,22 +239,24 @@ class AnkiCollection:
             fields = None if flds is None else tuple(_text(flds).split("\x1f"))
             yield AnkiNote(nid, _text(guid), mid, tuple(_text(tags).split()), fields, size or 0)
 
-    def note_decks(self) -> dict[int, int]:
-        """Each note's deck: that of its first card (lowest ``ord``); its home deck if in a filtered deck."""
-        sql = "select nid, did, odid, min(ord) from cards group by nid"  # SQLite: bare columns from the min row
-        return {nid: (odid or did) for nid, did, odid, _ in self._query(sql)}
+    def cards(self) -> Iterator[AnkiCard]:
+        """Every card, by note and ord. A card in a filtered deck is in its home deck."""
+        sql = "select id, nid, ord, did, odid, type, queue, due, ivl from cards order by nid, ord"
+        for cid, nid, ord_, did, odid, type_, queue, due, ivl in self._query(sql):
+            yield AnkiCard(
+                cid, nid, _int(ord_), _int(odid) or _int(did), _int(type_), _int(queue), _int(due), _int(ivl)
+            )
 
     def reviews(self) -> Iterator[AnkiReview]:
-        """Real answers from the review log, oldest first.
-
-        Left out: ease 0 (not an answer) and types 4 and 5 (set by hand or rescheduled, not studied).
-        """
+        """Every entry of the review log whose card is in the collection, oldest first."""
         sql = (
-            "select c.nid, c.ord, r.id, r.ease, r.time from revlog r join cards c on c.id = r.cid"
-            " where r.ease between 1 and 4 and r.type not in (4, 5) order by r.id"
+            "select c.nid, c.id, c.ord, r.id, r.ease, r.time, r.type, r.ivl, r.factor"
+            " from revlog r join cards c on c.id = r.cid order by r.id"
         )
-        for nid, ord_, at_ms, ease, duration in self._query(sql):
-            yield AnkiReview(nid, ord_, at_ms, ease, duration if isinstance(duration, int) else 0)
+        for nid, cid, ord_, at_ms, ease, duration, type_, ivl, factor in self._query(sql):
+            yield AnkiReview(
+                nid, cid, ord_, at_ms, _int(ease), _int(duration), _int(type_, -1), _int(ivl), _int(factor)
+            )
 
 
 def _text(value: object) -> str:
@@ -256,3 +265,13 @@ def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return "" if value is None else str(value)
+
+
+def _int(value: object, default: int = 0) -> int:
+    return value if isinstance(value, int) else default
+
+
+def _blob(value: object) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    return value.encode("utf-8") if isinstance(value, str) else b""

@@ -129,9 +129,10 @@ class MediaMap:
             self._data = archive.read(MEDIA_MAP_MEMBER, zstd=version3, max_bytes=MAX_MEDIA_MAP_BYTES)
         self.total = self._count()  # the whole map is checked now, before anything else is read
 
-    def entries(self, wanted: Collection[str] | None = None) -> list[MediaEntry]:
-        """The entries whose file name is in ``wanted`` (all if ``None``), in member order."""
-        found = list(self._entries(wanted))
+    def entries(self, wanted: Collection[str] | None = None, keep_prefix: str | None = None) -> list[MediaEntry]:
+        """The entries whose file name is in ``wanted`` (all if ``None``) or starts with ``keep_prefix`` (Anki's
+        ``_`` of files a note type's templates use, from scripts too), in member order."""
+        found = list(self._entries(wanted, keep_prefix))
         if not self._version3:
             found.sort(key=lambda entry: _member_order(entry.member))
         return found
@@ -144,12 +145,16 @@ class MediaMap:
         except ValueError as error:
             raise self._archive.fail(MEDIA_MAP_MEMBER, f"is not a valid media list ({error})") from None
 
-    def _entries(self, wanted: Collection[str] | None) -> Iterator[MediaEntry]:
+    def _entries(self, wanted: Collection[str] | None, keep_prefix: str | None) -> Iterator[MediaEntry]:
         try:
             if self._version3:
-                yield from (entry for entry in _v3_entries(self._data) if wanted is None or entry.name in wanted)
+                yield from (
+                    entry
+                    for entry in _v3_entries(self._data)
+                    if wanted is None or entry.name in wanted or (keep_prefix and entry.name.startswith(keep_prefix))
+                )
             else:
-                yield from _legacy_entries(self._data, wanted)
+                yield from _legacy_entries(self._data, wanted, keep_prefix)
         except ValueError as error:
             raise self._archive.fail(MEDIA_MAP_MEMBER, f"is not a valid media list ({error})") from None
 
@@ -164,14 +169,22 @@ def parse_media_map_v3(data: bytes) -> list[MediaEntry]:
     return list(_v3_entries(data))
 
 
-def _legacy_entries(data: bytes, wanted: Collection[str] | None = None) -> Iterator[MediaEntry]:
+def _legacy_entries(
+    data: bytes, wanted: Collection[str] | None = None, keep_prefix: str | None = None
+) -> Iterator[MediaEntry]:
     """The pairs of a JSON object of strings whose value is in ``wanted`` (all if ``None``), scanned one at a
     time: ``json.loads`` of a 64 MiB map of short names would build millions of objects at once. A file name
     is only decoded if it has an escape or may be wanted."""
     raw_wanted = None if wanted is None else {name.encode("utf-8", "surrogatepass") for name in wanted}
     raw_wanted_text = wanted or ()
+    raw_prefix = b'"' + keep_prefix.encode("utf-8") if keep_prefix else None
     for index, (member, name) in enumerate(_legacy_pairs(data)):
-        if raw_wanted is None or name[1:-1] in raw_wanted or (b"\\" in name and _json_text(name) in raw_wanted_text):
+        if (
+            raw_wanted is None
+            or name[1:-1] in raw_wanted
+            or (raw_prefix is not None and name.startswith(raw_prefix))
+            or (b"\\" in name and _json_text(name) in raw_wanted_text)
+        ):
             yield MediaEntry(index, _json_text(member), _json_text(name))
 
 

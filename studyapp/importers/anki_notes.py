@@ -1,61 +1,66 @@
-"""Anki notes as our notes: which kind, which two fields, which deck, and what is left behind and why.
+"""Anki notes as note drafts: every field of their note type, their cards and decks, and what was changed.
 
-Our notes have a front and a back, so Anki's note types are mapped by shape. A standard type with one
-template is basic and one with two templates and two fields is reversed, taking the first field as the
-front and the second as the back. A cloze type is cloze, with the text field as the front (cloze
-markers kept) and the next field as the back. Fields beyond the second are dropped. That is reported
-once per note type, and only when some note has text in them. A note that cannot be mapped (missing
-fields, empty front, over the size limit, image occlusion) becomes a ``Skip`` that says why, never a
-silent loss.
+A note keeps every field, in its note type's order, as (sanitized) HTML, and names its note type; its
+``front`` and ``back`` are the first two fields. Its cards are the ones the package has (their ords and each
+one's home deck), so the import makes exactly the package's cards. The note's deck is that of its first card.
+
+A note is skipped, with a ``Skip`` saying why, only when it cannot be kept: its note type is missing, it is
+over the size limit, or its deck's name is impossible. A note with fewer fields than its note type gets empty
+ones; one with more has the extra text added to its last field (as Anki's Check Database does). Both are
+counted and reported once per note type, never silently.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from datetime import datetime, timezone
 
 from studyapp.core.deck_names import deck_name_problem
-from studyapp.core.drafts import MAX_REVIEW_MS, NoteDraft, ReviewDraft, Skip
+from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import from_anki_guid
-from studyapp.core.model import NoteKind, Rating
-from studyapp.core.plain_text import plain_if_simple
+from studyapp.core.model import NoteKind
+from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.sanitize import clean_html
-from studyapp.importers.anki_collection import IMAGE_OCCLUSION_STOCK_KIND, AnkiNote, AnkiNotetype, AnkiReview
+from studyapp.importers.anki_collection import AnkiNote
 
 MAX_FIELD_CHARS = 1024**2  # one field of a card; more is not a flash card but a pasted document
 MAX_NOTE_CHARS = 8 * MAX_FIELD_CHARS  # a note over this is not even loaded from the file
-_TAG = re.compile(r"<[^>]*>")
-_CLOZE = re.compile(r"\{\{c\d+::")
 
 
-def note_kind(notetype: AnkiNotetype) -> NoteKind:
-    """Our kind for an Anki note type, by its shape (see the module docstring)."""
+def note_kind(notetype: NoteType) -> NoteKind:
+    """The stock shorthand closest to a note type (for code that still thinks in front and back)."""
     if notetype.is_cloze:
         return NoteKind.CLOZE
-    if notetype.template_count == 2 and len(notetype.field_names) == 2:
+    if len(notetype.templates) == 2 and len(notetype.fields) == 2:
         return NoteKind.REVERSED
     return NoteKind.BASIC
 
 
-def has_visible_content(html: str) -> bool:
-    """Whether cleaned HTML shows anything: text other than spaces, or an image."""
-    if "<img" in html:
-        return True
-    return bool(_TAG.sub("", html).replace("&nbsp;", "").strip())
-
-
 class NoteMapper:
-    """Turns the notes of one collection into drafts, collecting what it skips along the way."""
+    """Turns the notes of one collection into drafts, collecting what it skips or reshapes along the way.
 
-    def __init__(self, notetypes: dict[int, AnkiNotetype], deck_names: dict[int, str], note_decks: dict[int, int]):
+    ``notetypes`` by Anki's id, with the name each is known by in the draft (``names``: unique); ``deck_names``
+    by Anki's deck id, already under the import's parent deck if there is one; ``cards``: each note's
+    (ord, home deck id), in ord order.
+    """
+
+    def __init__(
+        self,
+        notetypes: dict[int, NoteType],
+        names: dict[int, str],
+        deck_names: dict[int, str],
+        cards: dict[int, list[tuple[int, int]]],
+    ) -> None:
         self._notetypes = notetypes
+        self._names = names
         self._deck_names = deck_names
-        self._note_decks = note_decks
+        self._cards = cards
         # A deck name over a limit (a thousand levels deep...): its notes are skipped, each saying why.
         self._deck_problems = {did: problem for did, name in deck_names.items() if (problem := deck_name_problem(name))}
         self.skipped: list[Skip] = []
-        self._dropped: Counter[int] = Counter()  # note type id -> notes with text in fields 3+
+        self.used_notetypes: set[int] = set()
+        self._padded: Counter[int] = Counter()  # note type id -> notes with fewer fields than it has
+        self._merged: Counter[int] = Counter()  # note type id -> notes with more fields (merged into the last)
+        self.without_cards = 0
 
     def map(self, index: int, note: AnkiNote, history: tuple[ReviewDraft, ...] = ()) -> NoteDraft | None:
         """The draft of ``note`` (the ``index``-th, from 1), or ``None`` after recording a ``Skip``."""
@@ -63,83 +68,80 @@ class NoteMapper:
         notetype = self._notetypes.get(note.notetype_id)
         if notetype is None:
             return self._skip(place, "its note type is missing from the collection")
-        if notetype.stock_kind == IMAGE_OCCLUSION_STOCK_KIND:
-            return self._skip(place, f"image occlusion notes ({notetype.name!r}) cannot be imported")
         if note.fields is None:
             return self._skip(place, f"it is {_mib(note.size)} of text, over the {_mib(MAX_NOTE_CHARS)} limit")
-        deck_id = self._note_decks.get(note.id, -1)
-        if deck_id in self._deck_problems:
-            return self._skip(place, f"its deck: {self._deck_problems[deck_id]}")
-        kind = note_kind(notetype)
-        needed = 1 if kind is NoteKind.CLOZE else 2
-        if len(note.fields) < needed:
-            count = f"{len(note.fields)} field{'s' * (len(note.fields) != 1)}"
-            return self._skip(place, f"it has {count}, a {notetype.name!r} note needs {needed}")
-        front_raw, back_raw = note.fields[0], note.fields[1] if len(note.fields) > 1 else ""
-        for number, text in ((1, front_raw), (2, back_raw)):
+        cards = self._cards.get(note.id, [])
+        deck_id = cards[0][1] if cards else -1
+        for _, card_deck in cards:
+            if card_deck in self._deck_problems:
+                return self._skip(place, f"its deck: {self._deck_problems[card_deck]}")
+        for number, text in enumerate(note.fields, start=1):
             if len(text) > MAX_FIELD_CHARS:
                 return self._skip(place, f"field {number} is {_mib(len(text))}, over the {_mib(MAX_FIELD_CHARS)} limit")
-        front, back = clean_html(front_raw), clean_html(back_raw)
-        if not has_visible_content(front):
-            return self._skip(place, "its first field is empty")
-        if kind is NoteKind.CLOZE and not _CLOZE.search(front):
-            return self._skip(place, "it is a cloze note without any {{c1::...}} deletion")
-        if any(text.strip() for text in note.fields[2:]):
-            self._dropped[notetype.id] += 1
-        plain = (plain_if_simple(front), plain_if_simple(back))
-        is_html = plain[0] is None or plain[1] is None
+        fields = self._shaped(notetype, note.fields)
+        cleaned = tuple(clean_field(clean_html(text)) if text else "" for text in fields)
+        self.used_notetypes.add(notetype.id)
+        if not cards:
+            self.without_cards += 1
+        deck = self._deck_names.get(deck_id)
         return NoteDraft(
             guid=from_anki_guid(note.guid or f"note-{note.id}"),
-            front=front if is_html else plain[0],
-            back=back if is_html else plain[1],
+            front=cleaned[0],
+            back=cleaned[1] if len(cleaned) > 1 else "",
             tags=note.tags,
             line=index,
-            kind=kind,
-            html=is_html,
-            deck=self._deck_names.get(deck_id),
+            kind=note_kind(notetype),
+            html=True,
+            deck=deck,
             history=history,
+            fields=cleaned,
+            notetype=self._names[notetype.id],
+            card_ords=tuple(ord_ for ord_, _ in cards),
+            card_decks=tuple(self._deck_names.get(did) for _, did in cards),
         )
 
-    def dropped_field_skips(self) -> list[Skip]:
-        """One ``Skip`` per note type whose fields beyond the second held text, with how many notes lost some."""
-        skips = []
-        for ntid, count in sorted(self._dropped.items()):
-            notetype = self._notetypes[ntid]
-            names = ", ".join(repr(name) for name in notetype.field_names[2:])
-            skips.append(
-                Skip(
-                    place=f"note type {notetype.name!r}",
-                    reason=f"only the first two fields are imported: {names} dropped from {count} notes",
-                )
-            )
-        return skips
+    def _shaped(self, notetype: NoteType, fields: tuple[str, ...]) -> tuple[str, ...]:
+        count = len(notetype.fields)
+        if len(fields) == count:
+            return fields
+        if len(fields) < count:
+            self._padded[notetype.id] += 1
+            return fields + ("",) * (count - len(fields))
+        self._merged[notetype.id] += 1
+        rest = [text for text in fields[count - 1 :] if text]
+        return fields[: count - 1] + ("; ".join(rest),)
+
+    def reshape_warnings(self, package: str) -> list[str]:
+        """One line per note type whose notes did not have its number of fields: how many, and what was done."""
+        lines = []
+        for counter, done in (
+            (self._padded, "had fewer fields than it: the missing ones are empty"),
+            (self._merged, "had more fields than it: the text of the extra ones was added to its last field"),
+        ):
+            for ntid, count in sorted(counter.items()):
+                name = self._names[ntid]
+                fields = len(self._notetypes[ntid].fields)
+                lines.append(f"{package}: {count:,} note{'s' * (count != 1)} of {name!r} ({fields} fields) {done}")
+        return lines
 
     def _skip(self, place: str, reason: str) -> None:
         self.skipped.append(Skip(place=place, reason=reason))
         return None
 
 
-def review_drafts(reviews: list[AnkiReview]) -> tuple[tuple[ReviewDraft, ...], int]:
-    """Reviews as drafts, and how many were left out for an impossible time, duration, rating or card number.
-
-    Impossible: before 1970, past the year 9999, a duration over a day (Anki stops its timer at an hour).
-    A time ahead of the clock is left out later, by the import service, which knows the time.
-    """
-    drafts: list[ReviewDraft] = []
-    bad = 0
-    for review in reviews:
-        try:
-            if not isinstance(review.card_ord, int) or review.card_ord < 0:
-                raise ValueError(review.card_ord)
-            if review.at_ms < 0 or review.duration_ms > MAX_REVIEW_MS:
-                raise ValueError(review.at_ms)
-            at = datetime.fromtimestamp(review.at_ms / 1000, tz=timezone.utc)
-            rating = Rating(review.ease)
-        except (ValueError, OverflowError, OSError, TypeError):
-            bad += 1
-            continue
-        drafts.append(ReviewDraft(review.card_ord, at, rating, max(review.duration_ms, 0)))
-    return tuple(drafts), bad
+def unique_names(notetypes: dict[int, NoteType]) -> dict[int, str]:
+    """A name for each note type that no other one of the package has (Anki's names are unique in schema 18,
+    but schema 11 JSON could repeat one): a repeated name gets " (2)", " (3)"... in id order."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+    for ntid in sorted(notetypes):
+        name = notetypes[ntid].name
+        candidate, number = name, 2
+        while candidate.casefold() in taken:
+            candidate, number = f"{name} ({number})", number + 1
+        taken.add(candidate.casefold())
+        names[ntid] = candidate
+    return names
 
 
 def _mib(chars: int) -> str:

@@ -10,16 +10,20 @@ of our choosing, into a temporary folder that is deleted afterwards, even on fai
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
-from studyapp.core.sanitize import media_references
-from studyapp.importers.anki_collection import AnkiCollection, AnkiReview
+from studyapp.core.media_refs import media_references
+from studyapp.core.notetypes.model import NoteType, NotetypeKind
+from studyapp.core.sanitize import media_references as field_media_names
+from studyapp.importers.anki_collection import AnkiCard, AnkiCollection, AnkiReview
+from studyapp.importers.anki_history import HistoryCounts, review_drafts
 from studyapp.importers.anki_media import MediaMap, MediaSink, MemoryMedia, read_media_files
-from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, review_drafts
+from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, unique_names
 from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.plaintext_qa import deck_name_from_path
@@ -38,6 +42,7 @@ MAX_IMPORT_WEIGHT = 64 * 1024**2
 WEIGHT_PER_PACKAGE_BYTE = 16
 NOTE_WEIGHT = 512  # bytes each note counts beyond its text
 REVIEW_WEIGHT = 128  # bytes each review entry counts (with history)
+DEFAULT_DECK_ID = 1  # Anki's "Default" deck: its cards go to the chosen deck itself
 DEFAULT_OPTIONS = ImportOptions()
 
 Progress = Callable[[int, int], None]
@@ -77,54 +82,116 @@ def read_anki_package(
             _check_weight(collection, path, options.include_history)
             total = collection.note_count() + media_map.total
             ticker = _Ticker(progress, total)
-            notes, skipped = _read_notes(collection, options.include_history, ticker)
+            read = _read_notes(collection, path, options, ticker)
             schema = collection.schema
-        used = media_map.entries(_used_media(notes))
+        notes, skipped = read.notes, read.skipped
+        used = media_map.entries(_used_media(notes, read.notetypes), keep_prefix="_")
         ticker.media_skipped(media_map.total - len(used))
         if media_map.total > len(used):
             unused = media_map.total - len(used)
             files = "1 media file no note uses was" if unused == 1 else f"{unused:,} media files no note uses were"
-            skipped.append(Skip(place="media", reason=f"{files} not imported"))
+            skipped.append(Skip(place="media", reason=f"{files} not imported (no field, template or styling names it)"))
         memory = MemoryMedia() if media is None and read_media else None
         stored, media_skipped = read_media_files(
             archive, used, version3=version3, sink=(media if media is not None else memory) if read_media else None,
             on_file=ticker.media_file, on_chunk=ticker.alive,
         )  # fmt: skip
         ticker.finish()
+    details = {
+        "format": _format(path, options),
+        "anki_schema": str(schema),
+        "collection": member,
+        "media": str(len(stored)),
+        "notetypes": ", ".join(notetype.name for notetype in read.notetypes),
+        "decks": _deck_summary(notes),
+    }
+    if read.history is not None:
+        details["history"] = read.history.describe()
     return ImportDraft(
         name=options.deck_name or _main_deck(notes) or deck_name_from_path(path),
         notes=tuple(notes),
         media=memory.media_files() if memory is not None else (),
         skipped=tuple(skipped + media_skipped),
-        details={
-            "format": _format(path, options),
-            "anki_schema": str(schema),
-            "collection": member,
-            "media": str(len(stored)),
-        },
+        details=details,
+        warnings=tuple(read.warnings),
+        notetypes=read.notetypes,
     )
 
 
-def _read_notes(collection: AnkiCollection, with_history: bool, ticker: _Ticker) -> tuple[list[NoteDraft], list[Skip]]:
-    mapper = NoteMapper(collection.notetypes(), collection.deck_names(), collection.note_decks())
+@dataclasses.dataclass
+class _Read:
+    notes: list[NoteDraft]
+    skipped: list[Skip]
+    warnings: list[str]
+    notetypes: tuple[NoteType, ...]  # those the notes use, under the names the notes give them
+    history: HistoryCounts | None
+
+
+def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, ticker: _Ticker) -> _Read:
+    notetypes = collection.notetypes()
+    names = unique_names(notetypes)
+    decks = _deck_names(collection.deck_names(), options.deck_name)
+    cards: dict[int, list[tuple[int, int]]] = {}
+    card_rows: dict[int, AnkiCard] = {}
+    for card in collection.cards():
+        cards.setdefault(card.note_id, []).append((card.ord, card.deck_id))
+        if options.include_history:
+            card_rows[card.id] = card
+    mapper = NoteMapper(notetypes, names, decks, cards)
     histories: dict[int, list[AnkiReview]] = {}
-    if with_history:
+    counts = HistoryCounts() if options.include_history else None
+    if options.include_history:
         for review in collection.reviews():
             histories.setdefault(review.note_id, []).append(review)
+    created_at = collection.created_at()
     notes: list[NoteDraft] = []
-    bad_reviews = 0
     for index, note in enumerate(collection.notes(MAX_NOTE_CHARS), start=1):
-        history, bad = review_drafts(histories.pop(note.id, []))
-        bad_reviews += bad
+        history = ()
+        if counts is not None and note.id in histories:
+            history = review_drafts(histories.pop(note.id), card_rows, created_at, counts)
         draft = mapper.map(index, note, history)
         if draft is not None:
             notes.append(draft)
         ticker.note()
-    skipped = mapper.skipped + mapper.dropped_field_skips()
-    if bad_reviews:
-        reason = f"{bad_reviews} entries with an impossible time, rating or card were left out"
+    skipped = mapper.skipped
+    warnings = mapper.reshape_warnings(path.name)
+    if counts is not None and counts.bad:
+        reason = f"{counts.bad:,} entries with an impossible time, button, duration or card were left out"
         skipped.append(Skip(place="review log", reason=reason))
-    return notes, skipped
+    if counts is not None and counts.inferred_resets:
+        warnings.append(
+            f"{path.name}: review log: {counts.inferred_resets:,} cards were reset to new by an Anki that did not"
+            " log it (a learning answer right after a review); the reset is added to their history"
+        )
+    used = tuple(dataclasses.replace(notetypes[ntid], name=names[ntid]) for ntid in sorted(mapper.used_notetypes))
+    occlusion = [nt.name for nt in used if nt.kind is NotetypeKind.IMAGE_OCCLUSION]
+    if occlusion:
+        warnings.append(
+            f"{path.name}: image occlusion notes ({', '.join(map(repr, occlusion))}) are kept with all their fields"
+            " and cards, but studyapp shows their cards as cloze text, without the image's masks"
+        )
+    return _Read(notes, skipped, warnings, used, counts)
+
+
+def _deck_names(names: dict[int, str], parent: str | None) -> dict[int, str]:
+    """The package's deck names, under ``parent`` when the user chose one (its "Default" deck is ``parent``)."""
+    if not parent:
+        return names
+    return {did: parent if did == DEFAULT_DECK_ID else f"{parent}::{name}" for did, name in names.items()}
+
+
+def _deck_summary(notes: list[NoteDraft], shown: int = 6) -> str:
+    """Where the cards go: each deck with its number of cards, most first."""
+    counts: Counter[str] = Counter()
+    for note in notes:
+        if note.card_decks:
+            counts.update(deck or note.deck or "" for deck in note.card_decks)
+        elif note.deck:
+            counts[note.deck] += 1
+    parts = [f"{deck} ({count:,} card{'s' * (count != 1)})" for deck, count in counts.most_common(shown)]
+    if len(counts) > shown:
+        parts.append(f"and {len(counts) - shown:,} more decks")
+    return ", ".join(parts)
 
 
 def weight_limit(package_bytes: int) -> int:
@@ -166,13 +233,20 @@ def _package_version(archive: SafeZip) -> int:
     return version
 
 
-def _used_media(notes: list[NoteDraft]) -> set[str]:
-    """The media files the notes refer to (the same references Check Collection and the export follow)."""
+def _used_media(notes: list[NoteDraft], notetypes: tuple[NoteType, ...]) -> set[str]:
+    """The media files the notes' fields, their note types' templates and styling refer to (the references
+    Check Collection and the export follow: ``<img src>``, ``[sound:]``, CSS ``url()``...)."""
     used: set[str] = set()
     for note in notes:
-        text = note.front + note.back
-        if "<img" in text or "[sound:" in text:
-            used |= media_references(text)
+        for text in note.fields:
+            if text:
+                used |= media_references(text)
+                if "<img" in text or "[sound:" in text:  # also the names no media folder can hold ("a/b.png"),
+                    used |= field_media_names(text)  # so that their entries are skipped with that reason
+    for notetype in notetypes:
+        used |= media_references(notetype.css)
+        for template in notetype.templates:
+            used |= media_references(template.question) | media_references(template.answer)
     return used
 
 

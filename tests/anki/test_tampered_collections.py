@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.drafts import ImportOptions
+from studyapp.core.model import Rating, ScheduleChangeKind
+from studyapp.core.notetypes.model import NotetypeKind
 from studyapp.importers.anki_media import MediaMap, MemoryMedia, read_media_files
 from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.errors import ImportFailure
@@ -56,8 +58,8 @@ def test_an_unexpected_schema_is_refused(
     assert expected in message
 
 
-def test_notes_that_cannot_be_mapped_become_skips(sandbox: Sandbox, own_package: Path) -> None:
-    """Notes 1-3 (plain, reversed, cloze) are broken in place; notes 4-6 are added after them."""
+def test_notes_that_cannot_be_kept_become_skips_and_odd_ones_are_kept(sandbox: Sandbox, own_package: Path) -> None:
+    """Notes 1-3 (plain, reversed, cloze) are changed in place; notes 4-6 are added after them."""
     huge = "hex(randomblob(1024 * 1024))"  # 2 MiB of text that does not compress (a zip bomb would be refused)
     path = tampered(
         sandbox,
@@ -74,19 +76,24 @@ def test_notes_that_cannot_be_mapped_become_skips(sandbox: Sandbox, own_package:
         " from notes where guid = 'Xy7#kq'",
     )
     draft = read_anki_package(path)
-    assert draft.notes == ()
+    # An empty first field, a cloze note without deletions: Anki keeps them with their cards, and so do we.
+    assert [(note.line, note.fields, note.card_ords) for note in draft.notes] == [
+        (2, ("<br>&nbsp; ", "back"), (0, 1)),
+        (3, ("no deletions here", ""), (0, 2)),
+        (4, ("lonely", ""), ()),  # one field of two: the second is empty, and said so; no cards in the file
+    ]
     assert [(skip.place, skip.reason) for skip in draft.skipped] == [
         ("note 1", "field 1 is 2.0 MiB, over the 1.0 MiB limit"),
-        ("note 2", "its first field is empty"),
-        ("note 3", "it is a cloze note without any {{c1::...}} deletion"),
-        ("note 4", "it has 1 field, a 'Basic' note needs 2"),
         ("note 5", "its note type is missing from the collection"),
         ("note 6", "it is 10.0 MiB of text, over the 8.0 MiB limit"),
-        ("media", "1 media file no note uses was not imported"),
+        ("media", "1 media file no note uses was not imported (no field, template or styling names it)"),
     ]
+    assert draft.warnings == (
+        "tampered.apkg: 1 note of 'Basic' (2 fields) had fewer fields than it: the missing ones are empty",
+    )
 
 
-def test_image_occlusion_and_extra_fields(sandbox: Sandbox, own_package: Path) -> None:
+def test_image_occlusion_and_extra_fields_are_kept(sandbox: Sandbox, own_package: Path) -> None:
     def change(db: sqlite3.Connection) -> None:
         models = json.loads(db.execute("select models from col").fetchone()[0])
         basic = next(m for m in models.values() if m["name"] == "Basic")
@@ -98,42 +105,86 @@ def test_image_occlusion_and_extra_fields(sandbox: Sandbox, own_package: Path) -
         db.execute(
             "update notes set mid = 78, flds = 'q' || char(31) || 'a' || char(31) || 'p. 12' where guid = 'h:plain'"
         )
+        # A note with more fields than its note type: the extra text goes into its last field.
+        db.execute("update notes set flds = flds || char(31) || 'stray' where guid = 'Xy7#kq'")
 
     path = corpus.tamper_collection(own_package, sandbox.root / "io.apkg", change)
     draft = read_anki_package(path)
-    assert [(n.front, n.back) for n in draft.notes] == [("q", "a"), ("H<sub>2</sub>O", "water")]
-    assert [(skip.place, skip.reason) for skip in draft.skipped] == [
-        ("note 3", "image occlusion notes ('Image Occlusion') cannot be imported"),
-        ("note type 'Three'", "only the first two fields are imported: 'Source' dropped from 1 notes"),
-        ("media", "1 media file no note uses was not imported"),  # na.png, of the image occlusion note
+    assert [(n.notetype, n.fields) for n in draft.notes] == [
+        ("Three", ("q", "a", "p. 12")),
+        (draft.notes[1].notetype, ("H<sub>2</sub>O", "water; stray")),
+        ("Image Occlusion", ('{{c1::Sodium}} is {{c3::Na}} <img src="na.png">', "<b>alkali</b>")),
     ]
+    kinds = {notetype.name: notetype.kind for notetype in draft.notetypes}
+    assert kinds["Image Occlusion"] is NotetypeKind.IMAGE_OCCLUSION and kinds["Three"] is NotetypeKind.STANDARD
+    assert [m.name for m in draft.media] == ["na.png"]  # the image occlusion note uses it: imported
+    assert draft.skipped == ()
+    assert draft.warnings == (
+        f"io.apkg: 1 note of {draft.notes[1].notetype!r} (2 fields) had more fields than it: the text of the extra"
+        " ones was added to its last field",
+        "io.apkg: image occlusion notes ('Image Occlusion') are kept with all their fields and cards, but studyapp"
+        " shows their cards as cloze text, without the image's masks",
+    )
 
 
-def test_review_log_rows_that_are_not_answers_are_left_out(sandbox: Sandbox, own_package: Path) -> None:
-    rows = [
-        (1767225600000, 1, 3, 1200, 1),  # an answer: kept
-        (1767225600001, 2, 0, 0, 4),  # ease 0: a manual change, not an answer
-        (1767225600002, 3, 1, 0, 4),  # type 4: set by hand
-        (1767225600003, 3, 1, 0, 5),  # type 5: rescheduled
-        (10**18, 4, 1, 100, 1),  # a time no calendar has: reported, not a crash
-        (1767225600005, 4, 4, -7, 0),  # a negative duration becomes 0
+def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> None:
+    t0 = 1767225600000  # 2026-01-01 00:00 UTC
+    rows = [  # id (time), ease, ivl, factor, duration, type
+        (t0, 3, 5, 2500, 1200, 1),  # a review answer
+        (t0 + 10, 0, 0, 0, 0, 4),  # manual with ease factor 0: Forget / Reset
+        (t0 + 20, 0, 7, 2500, 0, 4),  # manual: Set Due Date, interval 7
+        (t0 + 30, 0, 9, 2500, 0, 5),  # rescheduled (FSRS), interval 9
+        (t0 + 40, 2, 0, 0, 500, 3),  # filtered deck without rescheduling: logged, schedule unchanged
+        (t0 + 50, 3, 3, 2500, 800, 2),  # relearning answer
+        (t0 + 60, 1, -60, 0, 900, 0),  # learning right after: old Anki's unlogged reset
+        (10**18, 1, 1, 0, 100, 1),  # a time no calendar has: reported, not a crash
+        (t0 + 80, 4, 1, 2500, -7, 0),  # a negative duration becomes 0
+        (t0 + 90, 7, 1, 2500, 100, 1),  # no such button
     ]
 
     def change(db: sqlite3.Connection) -> None:
         cid = db.execute("select c.id from cards c join notes n on n.id = c.nid where n.guid = 'h:plain'").fetchone()[0]
-        for at, _, ease, duration, kind in rows:
-            db.execute("insert into revlog values (?, ?, -1, ?, 0, 0, 0, ?, ?)", (at, cid, ease, duration, kind))
+        for at, ease, ivl, factor, duration, kind in rows:
+            db.execute(
+                "insert into revlog values (?, ?, -1, ?, ?, 0, ?, ?, ?)", (at, cid, ease, ivl, factor, duration, kind)
+            )
 
     path = corpus.tamper_collection(own_package, sandbox.root / "log.apkg", change)
-    history = read_anki_package(path, ImportOptions(include_history=True)).notes[0].history
-    assert [(r.rating.value, r.duration_ms, r.reviewed_at.isoformat()) for r in history] == [
-        (3, 1200, "2026-01-01T00:00:00+00:00"),
-        (4, 0, "2026-01-01T00:00:00.005000+00:00"),
+    draft = read_anki_package(path, ImportOptions(include_history=True))
+    history = draft.notes[0].history
+    reset, reschedule = ScheduleChangeKind.RESET, ScheduleChangeKind.RESCHEDULE
+    assert [
+        (
+            r.reviewed_at.strftime("%H:%M:%S.%f")[:12],
+            r.rating,
+            r.change,
+            r.interval_days,
+            r.affects_schedule,
+            r.duration_ms,
+        )
+        for r in history
+    ] == [
+        ("00:00:00.000", Rating.GOOD, None, None, True, 1200),
+        ("00:00:00.010", None, reset, None, True, 0),
+        ("00:00:00.020", None, reschedule, 7, True, 0),
+        ("00:00:00.030", None, reschedule, 9, True, 0),
+        ("00:00:00.040", Rating.HARD, None, None, False, 500),
+        ("00:00:00.050", Rating.GOOD, None, None, True, 800),
+        ("00:00:00.059", None, reset, None, True, 0),  # added before the learning answer
+        ("00:00:00.060", Rating.AGAIN, None, None, True, 900),
+        ("00:00:00.080", Rating.EASY, None, None, True, 0),
     ]
-    skipped = read_anki_package(path, ImportOptions(include_history=True)).skipped
-    assert [(s.place, s.reason) for s in skipped] == [
-        ("review log", "1 entries with an impossible time, rating or card were left out")
+    assert all(r.due is None for r in history)  # the card is new in the file: no due day to take
+    assert [(s.place, s.reason) for s in draft.skipped] == [
+        ("review log", "2 entries with an impossible time, button, duration or card were left out")
     ]
+    assert draft.warnings == (
+        "log.apkg: review log: 1 cards were reset to new by an Anki that did not log it (a learning answer right"
+        " after a review); the reset is added to their history",
+    )
+    assert draft.details["history"] == (
+        "5 answers, 1 in filtered decks without rescheduling, 2 resets to new, 2 due dates set by hand on 1 card"
+    )
     assert read_anki_package(path).notes[0].history == ()
 
 
@@ -150,7 +201,9 @@ def test_media_with_names_that_are_not_plain_file_names_are_skipped(sandbox: San
     draft = read_anki_package(path)  # its notes use only na.png, which is not in the package any more
     assert sandbox.listing() == before
     assert draft.media == ()
-    assert [(s.place, s.reason) for s in draft.skipped] == [("media", "12 media files no note uses were not imported")]
+    assert [(s.place, s.reason) for s in draft.skipped] == [
+        ("media", "12 media files no note uses were not imported (no field, template or styling names it)")
+    ]
     with SafeZip(path) as archive:  # every entry, as if the notes used them all
         memory = MemoryMedia()
         stored, skipped = read_media_files(archive, MediaMap(archive, version3=False).entries(), version3=False,
