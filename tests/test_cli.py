@@ -175,7 +175,10 @@ def test_export_then_reimport_adds_nothing(tmp_path: Path, suffix: str) -> None:
     target = tmp_path / f"calcinosis{suffix}"
     result = studyapp("--collection", str(path), "export", str(target), "--deck", "Calcinosis")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"Calcinosis: 29 notes exported to {target}"
+    detail = (
+        " (every field; no schedules in a text file)" if suffix != ".apkg" else ", 0 review-log rows (with history)"
+    )
+    assert result.stdout.strip() == f"Calcinosis: 29 notes, 29 cards, 0 media files{detail} exported to {target}"
     again = studyapp("--collection", str(path), "import", str(target))
     assert again.returncode == 0, again.stderr
     assert again.stdout.strip() == "Calcinosis: 0 new, 0 updated, 29 unchanged"

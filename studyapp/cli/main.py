@@ -68,9 +68,19 @@ def build_parser() -> argparse.ArgumentParser:
     imports.add_argument("--with-history", action="store_true", help="Anki packages: import the review history too")
     imports.add_argument("--with-progress", action="store_true", help="report progress on standard error")
 
-    exports = commands.add_parser("export", help="export a deck to .csv, .txt (tab-separated) or .apkg")
+    exports = commands.add_parser(
+        "export", help="export a deck, or the collection, to .csv, .txt (tab-separated), .apkg or .colpkg"
+    )
     exports.add_argument("file", type=Path, metavar="FILE")
-    exports.add_argument("--deck", metavar="NAME", required=True, help="the deck to export, with its subdecks")
+    exports.add_argument("--deck", metavar="NAME", help="the deck to export, with its subdecks (default: every deck)")
+    history = exports.add_mutually_exclusive_group()
+    history.add_argument(
+        "--with-history", dest="with_history", action="store_true", default=True,
+        help=".apkg: each card's schedule and review log go along (the default; a .colpkg always has them)",
+    )  # fmt: skip
+    history.add_argument(
+        "--without-history", dest="with_history", action="store_false", help=".apkg: every card goes out as new"
+    )
 
     review = commands.add_parser("review", help="study in the terminal (also reads answers from a pipe)")
     review.add_argument("--deck", metavar="NAME", help="the deck to study (default: the first deck)")
@@ -107,9 +117,9 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
         elif args.command == "import":
             _import(app, args, stdout)
         elif args.command == "export":
-            deck = _deck(app, args.deck)
-            count = app.export_deck(deck.name, args.file)
-            print(f"{deck.name}: {count} notes exported to {args.file}", file=stdout)
+            found = app.find_deck(args.deck) if args.deck is not None else None
+            result = app.export(args.file, found.name if found is not None else args.deck, args.with_history)
+            print("\n".join(result.lines()), file=stdout)
         elif args.command == "add":
             add_command.add_from_args(app, args, stdout)
         elif args.command == "deck":

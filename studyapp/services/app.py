@@ -20,7 +20,7 @@ from studyapp.importers import ImportFailure
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks.bundled import sync_bundled_decks
 from studyapp.services.decks.decks import deck_counts, find_deck
-from studyapp.services.exporting.exporting import ExportError, export_deck
+from studyapp.services.exporting.exporting import ExportError, ExportResult, export_collection
 from studyapp.services.media.media import STAGE_SETTING, clean_media_stages, media_dir_for
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.review.quiz import remember_mode, remembered_mode
@@ -164,7 +164,12 @@ class App:
 
     def export_deck(self, deck_name: str, path: Path) -> int:
         """Export a deck and its subdecks to ``path`` (.csv, .txt or .apkg); returns the number of notes."""
-        return export_deck(self.collection, deck_name, Path(path), self.media_dir)
+        return self.export(Path(path), deck_name).notes
+
+    def export(self, path: Path, deck_name: str | None = None, with_history: bool = False) -> ExportResult:
+        """Export a deck and its subdecks (``None``: the whole collection) to ``path`` (.csv, .txt, .apkg or
+        .colpkg), with each card's schedule and review log if ``with_history`` (a .colpkg always has them)."""
+        return export_collection(self.collection, Path(path), self.clock.now(), deck_name, with_history, self.media_dir)
 
     def review_session(self, deck_id: int, mode: ReviewMode | None = None) -> ReviewSession:
         """A study session over the deck, in ``mode`` (remembered for the deck) or else its remembered mode."""

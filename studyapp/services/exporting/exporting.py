@@ -1,58 +1,190 @@
-"""Exporting a deck (with its subdecks) to CSV/text or to an Anki package, chosen by the file's extension."""
+"""Exporting a deck (with its subdecks), or the whole collection, to CSV/text or to an Anki package.
+
+The format comes from the file's extension: ``.csv``/``.txt``/``.tsv`` (every field, Anki's headers),
+``.apkg`` (note types, every field, the cards studyapp has, their decks, and every media file a field,
+template or styling refers to, audio included) and ``.colpkg`` (the whole collection, always with history).
+With history, each card goes out with its schedule and its review log and schedule changes, as Anki's
+"include scheduling information" does; without, every card goes out new. What cannot go out whole is
+counted in the result (``missing_media``: files the notes refer to that the media folder does not have).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
-from studyapp.core.sanitize import media_references
+from studyapp.core.media_refs import media_references
+from studyapp.core.model import CardState
+from studyapp.core.notetypes.model import NoteType
 from studyapp.exporters.apkg import write_apkg
+from studyapp.exporters.apkg_cards import ExportCard
 from studyapp.exporters.csv_export import write_csv
 from studyapp.services.media.media import is_safe_name
 from studyapp.storage import Collection
+from studyapp.storage.export_store import StoredCard, cards_of_notes
 
-EXPORT_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".apkg": "apkg"}
+EXPORT_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".apkg": "apkg", ".colpkg": "colpkg"}
 
 
 class ExportError(Exception):
     """An export that cannot be made; the message is one line."""
 
 
-def deck_draft(collection: Collection, deck_name: str, media_dir: Path | None = None) -> ImportDraft:
-    """The deck named ``deck_name`` and its subdecks, as notes with their deck names and media."""
-    decks = [d for d in collection.decks.all() if d.name == deck_name or d.name.startswith(deck_name + "::")]
-    top = next((d for d in decks if d.name == deck_name), None)
-    if top is None:
-        raise ExportError(f"no deck named '{deck_name}'")
-    names = {d.id: d.name for d in decks}
-    notes = tuple(
-        NoteDraft(
-            guid=n.guid, front=n.front, back=n.back, tags=tuple(n.tags.split()), kind=n.kind, html=n.html,
-            deck=names[n.deck_id],
-        )
-        for n in collection.notes.in_decks(list(names))
-    )  # fmt: skip
-    media: list[MediaFile] = []
-    if media_dir is not None:
-        referenced = set().union(*(media_references(f"{n.front}{n.back}") for n in notes if n.html)) if notes else set()
-        for name in sorted(referenced):
-            path = media_dir / name
-            if is_safe_name(name) and path.is_file():
-                media.append(MediaFile(name, path.read_bytes()))
-    return ImportDraft(name=top.name, notes=notes, description=top.description, media=tuple(media))
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: notes, cards, media files and review-log rows, and what it could not include."""
+
+    path: Path
+    deck: str | None  # None: the whole collection
+    notes: int
+    cards: int
+    media: int
+    reviews: int  # review-log rows (answers and schedule changes); 0 without history
+    with_history: bool
+    format: str = "apkg"  # "csv", "apkg" or "colpkg"
+    missing_media: tuple[str, ...] = ()  # referenced by a note, template or styling, not in the media folder
+
+    def lines(self) -> list[str]:
+        """The summary, one line each, as the command line prints it."""
+        what = self.deck if self.deck is not None else "The whole collection"
+        history = f", {self.reviews} review-log rows (with history)" if self.with_history else " (cards as new)"
+        if self.format == "csv":
+            history = " (every field; no schedules in a text file)"
+        lines = [f"{what}: {self.notes} notes, {self.cards} cards, {self.media} media files{history} "
+                 f"exported to {self.path}"]  # fmt: skip
+        if self.missing_media:
+            shown = ", ".join(self.missing_media[:5]) + (", ..." if len(self.missing_media) > 5 else "")
+            lines.append(f"{len(self.missing_media)} media files the notes refer to are not in the media folder, "
+                         f"so not in the export: {shown}")  # fmt: skip
+        return lines
 
 
-def export_deck(collection: Collection, deck_name: str, path: Path, media_dir: Path | None = None) -> int:
-    """Write the deck to ``path`` in the format its extension names; returns the number of notes."""
+def _chosen_decks(collection: Collection, deck_name: str | None) -> tuple[list[Deck], Deck | None]:
+    decks = collection.decks.all()
+    if deck_name is None:
+        return decks, None
+    chosen = [d for d in decks if d.name == deck_name or d.name.startswith(deck_name + "::")]
+    top = next((d for d in chosen if d.name == deck_name), None)
+    if not chosen:
+        raise ExportError(f"no deck named '{deck_name}' (decks: {', '.join(sorted(d.name for d in decks))})")
+    return chosen, top  # without ``top``: only its subdecks exist, and they go out under its name
+
+
+def _steps_left(card: StoredCard, deck: Deck | None) -> int:
+    if deck is None or card.schedule.step is None:
+        return 1
+    relearning = card.schedule.state is CardState.RELEARNING
+    steps = deck.options.relearning_steps if relearning else deck.options.learning_steps
+    return max(1, len(steps) - card.schedule.step)
+
+
+def collection_draft(
+    collection: Collection, deck_name: str | None, with_history: bool, media_dir: Path | None
+) -> tuple[ImportDraft, list[list[ExportCard]], tuple[str, ...]]:
+    """The notes of the deck and its subdecks (``None``: of every deck) with their note types, cards (with
+    their schedules and logs when ``with_history``) and media; and the media names referred to but missing."""
+    decks, top = _chosen_decks(collection, deck_name)
+    by_id = {d.id: d for d in decks}
+    all_names = {d.id: d.name for d in collection.decks.all()}
+    stored = collection.notes.in_decks(list(by_id)) if by_id else []
+    cards_by_note = cards_of_notes(collection.db, [n.id for n in stored])
+    card_ids = [card.id for cards in cards_by_note.values() for card in cards]
+    answers = collection.schedule_changes.answers_of_cards(card_ids) if with_history else {}
+    changes = collection.schedule_changes.of_cards(card_ids) if with_history else {}
+    notetypes: dict[int, NoteType] = {}
+    notes: list[NoteDraft] = []
+    cards: list[list[ExportCard]] = []
+    for note in stored:
+        notetype = collection.notetypes.get(note.notetype_id) if note.notetype_id is not None else None
+        fields: tuple[str, ...] = ()
+        if notetype is not None:
+            notetypes[notetype.id] = notetype
+            count = len(notetype.fields)
+            fields = note.padded(count) if len(note.fields) <= count else note.fields  # the writer refuses a loss
+        notes.append(NoteDraft(
+            guid=note.guid, front=note.front, back=note.back, tags=tuple(note.tags.split()), kind=note.kind,
+            html=note.html, deck=all_names.get(note.deck_id), fields=fields,
+            notetype=notetype.name if notetype is not None else None,
+        ))  # fmt: skip
+        cards.append([
+            ExportCard(
+                ord=card.ord, deck=all_names.get(card.deck_id), position=card.position + 1,
+                schedule=card.schedule if with_history else None,
+                suspended=card.suspended and with_history,
+                steps_left=_steps_left(card, by_id.get(card.deck_id)),
+                reviews=tuple(answers.get(card.id, ())), changes=tuple(changes.get(card.id, ())),
+            )
+            for card in cards_by_note.get(note.id, ())
+        ])  # fmt: skip
+    media, missing = _media(notes, notetypes.values(), media_dir)
+    name = top.name if top is not None else deck_name or "Default"
+    description = top.description if top is not None else ""
+    draft = ImportDraft(name=name, notes=tuple(notes), description=description, media=media,
+                        notetypes=tuple(notetypes.values()))  # fmt: skip
+    return draft, cards, missing
+
+
+def _media(
+    notes: Sequence[NoteDraft], notetypes: Iterable[NoteType], media_dir: Path | None
+) -> tuple[tuple[MediaFile, ...], tuple[str, ...]]:
+    """Every file a field, template or styling refers to that the media folder has; the names it lacks."""
+    referenced: set[str] = set()
+    for note in notes:
+        for text in note.fields or (note.front, note.back):
+            referenced |= media_references(text)
+    for notetype in notetypes:
+        referenced |= media_references(notetype.css)
+        for template in notetype.templates:
+            referenced |= media_references(template.question) | media_references(template.answer)
+    found: list[MediaFile] = []
+    missing: list[str] = []
+    for name in sorted(referenced):
+        path = media_dir / name if media_dir is not None and is_safe_name(name) else None
+        if path is not None and path.is_file():
+            found.append(MediaFile(name, path.read_bytes()))
+        else:
+            missing.append(name)
+    return tuple(found), tuple(missing)
+
+
+def export_collection(
+    collection: Collection,
+    path: Path,
+    now: datetime,
+    deck_name: str | None = None,
+    with_history: bool = False,
+    media_dir: Path | None = None,
+) -> ExportResult:
+    """Write the deck (``None``: the whole collection) to ``path`` in the format its extension names."""
     kind = EXPORT_FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise ExportError(f"{path}: unknown export format '{path.suffix}' (use .csv, .txt or .apkg)")
-    draft = deck_draft(collection, deck_name, media_dir)
+        raise ExportError(f"{path}: unknown export format '{path.suffix}' (use .csv, .txt, .apkg or .colpkg)")
+    if kind == "colpkg":
+        deck_name, with_history = None, True  # a collection package is the whole collection, as it is
+    draft, cards, missing = collection_draft(collection, deck_name, with_history and kind != "csv", media_dir)
     try:
-        if kind == "apkg":
-            write_apkg(draft, path)
-        else:
+        if kind == "csv":
             write_csv(draft, path)
+        else:
+            write_apkg(draft, path, cards=cards, now=now)
     except OSError as error:
         raise ExportError(f"{path}: cannot be written ({error.strerror or error})") from None
-    return len(draft.notes)
+    except ValueError as error:
+        raise ExportError(f"{path}: {error}") from None
+    reviews = sum(len(c.reviews) + len(c.changes) for note_cards in cards for c in note_cards)
+    return ExportResult(
+        path=path, deck=deck_name, notes=len(draft.notes), cards=sum(len(c) for c in cards),
+        media=len(draft.media) if kind != "csv" else 0, reviews=reviews if kind != "csv" else 0,
+        with_history=with_history and kind != "csv", format=kind, missing_media=missing if kind != "csv" else (),
+    )  # fmt: skip
+
+
+def export_deck(
+    collection: Collection, deck_name: str, path: Path, now: datetime, media_dir: Path | None = None
+) -> int:
+    """Write the deck to ``path`` without history; returns the number of notes (the older call)."""
+    return export_collection(collection, path, now, deck_name, False, media_dir).notes
