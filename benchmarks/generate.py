@@ -190,7 +190,7 @@ def _notes(rng: random.Random, cards: int, decks: int, now_ms: int) -> tuple[lis
         front, back = vocabulary.question(), vocabulary.sentence(rng.randint(8, 24))
         deck_index.append(i % decks)
         notes.append(NewNote((1 << 40) + i, f"bench:{i}", 0, front, back, " ".join(sorted(tags)), "basic", 0,
-                             created, created))  # fmt: skip
+                             created, created, "", 0))  # fmt: skip
     return notes, deck_index
 
 
@@ -210,7 +210,10 @@ def generate_both(
             # The Default preset gets a fixed id and date (a new collection draws them), so the content is the seed's.
             collection.db.conn.execute("UPDATE presets SET id = 1, created_at = ?", [now_ms])
             deck_ids = [collection.decks.create(10_000 + i, name, "", NOW).id for i, name in enumerate(names)]
-            notes = [note._replace(deck_id=deck_ids[d]) for note, d in zip(notes, deck_index, strict=True)]
+            basic = collection.notetypes.stock("basic", rng, NOW).id
+            notes = [
+                note._replace(deck_id=deck_ids[d], notetype_id=basic) for note, d in zip(notes, deck_index, strict=True)
+            ]
             collection.notes.add(notes, [])
             if anki is not None:
                 anki.add_notes(notes, deck_index)

@@ -18,6 +18,7 @@ from studyapp.storage.connection import close_database, open_database, open_read
 from studyapp.storage.decks_store import DeckStore, PresetStore
 from studyapp.storage.errors import UNAMBIGUOUS, WriteGuard, file_identity
 from studyapp.storage.notes_store import NoteStore
+from studyapp.storage.notetypes_store import NotetypeStore
 from studyapp.storage.reviews_store import ReviewStore
 from studyapp.storage.schedule_changes_store import ScheduleChangeStore
 
@@ -30,7 +31,8 @@ class Collection:
         self.decks = DeckStore(db)
         self.presets = PresetStore(db)
         self.notes = NoteStore(db)
-        self.reviews = ReviewStore(db, self.write_guard)
+        self.notetypes = NotetypeStore(db)
+        self.reviews = ReviewStore(db, self.write_guard, self.notetypes.get)
         self.schedule_changes = ScheduleChangeStore(db)
 
     @classmethod

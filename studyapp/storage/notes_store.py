@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from studyapp.core.model import NoteKind
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, join_fields
 from studyapp.storage.codec import to_ms
 
 _CHUNK = 5000  # well below SQLite's limit of 32,766 bound parameters
@@ -26,6 +27,27 @@ class StoredNote:
     tags: str
     kind: NoteKind
     html: bool
+    rest: str = ""
+    notetype_id: int | None = None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field as stored (a type's last empty fields may be missing: ``padded`` gives its count)."""
+        return stored_fields(self.front, self.back, self.rest)
+
+    def padded(self, count: int) -> tuple[str, ...]:
+        values = self.fields
+        return values + ("",) * (count - len(values)) if len(values) < count else values[:count]
+
+
+def stored_fields(front: str, back: str, rest: str) -> tuple[str, ...]:
+    return (front, back, *rest.split(FIELD_SEPARATOR)) if rest else (front, back)
+
+
+def field_columns(fields: Sequence[str]) -> tuple[str, str, str]:
+    """(front, back, rest) of a note's fields: the first two in their columns, the others joined."""
+    count = len(fields)
+    return (fields[0] if count else "", fields[1] if count > 1 else "", join_fields(list(fields[2:])))
 
 
 class NewNote(NamedTuple):
@@ -41,6 +63,8 @@ class NewNote(NamedTuple):
     html: int
     created_at: int
     modified_at: int
+    rest: str
+    notetype_id: int
 
 
 class NewCard(NamedTuple):
@@ -52,7 +76,7 @@ class NewCard(NamedTuple):
 
 
 # Rows as the bulk insert takes them: plain tuples in column order (``NewNote`` and ``NewCard`` are such tuples).
-NoteRow = tuple[int, str, int, str, str, str, str, int, int, int]
+NoteRow = tuple[int, str, int, str, str, str, str, int, int, int, str, int]
 CardRow = tuple[int, int, int, int, int]
 
 # The trigger sqlite-utils made (enable_fts) to index each inserted note; set aside for bulk inserts.
@@ -75,6 +99,14 @@ def _marks(row: type[tuple]) -> str:
 
 
 _INSERT_NOTE = f"INSERT INTO notes ({', '.join(NewNote._fields)}) VALUES ({_marks(NewNote)})"
+_NOTE_COLUMNS = "id, guid, deck_id, front, back, tags, kind, html, rest, notetype_id"
+
+
+def _stored(row: tuple[Any, ...]) -> StoredNote:
+    """The note of a row of ``SELECT {_NOTE_COLUMNS}``."""
+    return StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7]), rest=row[8], notetype_id=row[9])
+
+
 _INSERT_CARD = f"INSERT INTO cards ({', '.join(NewCard._fields)}) VALUES ({_marks(NewCard)})"
 
 
@@ -97,18 +129,14 @@ class NoteStore:
         for start in range(0, len(present), _CHUNK):
             chunk = present[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                f"SELECT id, guid, deck_id, front, back, tags, kind, html FROM notes WHERE guid IN ({marks})", chunk
-            ):
-                note = StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7]))
+            for row in self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE guid IN ({marks})", chunk):
+                note = _stored(row)
                 found[note.guid] = note
         return found
 
     def get(self, note_id: int) -> StoredNote | None:
-        row = self._db.execute(
-            "SELECT id, guid, deck_id, front, back, tags, kind, html FROM notes WHERE id = ?", [note_id]
-        ).fetchone()
-        return None if row is None else StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7]))
+        row = self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id = ?", [note_id]).fetchone()
+        return None if row is None else _stored(row)
 
     def of_card(self, card_id: int) -> StoredNote | None:
         row = self._db.execute("SELECT note_id FROM cards WHERE id = ?", [card_id]).fetchone()
@@ -124,12 +152,13 @@ class NoteStore:
         """The notes of these decks, in the order their first cards are introduced."""
         marks = ",".join("?" * len(deck_ids))
         rows = self._db.execute(
-            f"""SELECT n.id, n.guid, n.deck_id, n.front, n.back, n.tags, n.kind, n.html FROM notes n
+            f"""SELECT n.id, n.guid, n.deck_id, n.front, n.back, n.tags, n.kind, n.html, n.rest, n.notetype_id
+                FROM notes n
                 LEFT JOIN (SELECT note_id, min(position) AS first FROM cards GROUP BY note_id) c ON c.note_id = n.id
                 WHERE n.deck_id IN ({marks}) ORDER BY n.deck_id, c.first, n.id""",
             list(deck_ids),
         )
-        return [StoredNote(*row[:6], kind=NoteKind(row[6]), html=bool(row[7])) for row in rows]
+        return [_stored(row) for row in rows]
 
     def guids_like(self, prefix: str) -> set[str]:
         """Guids that start with ``prefix`` (for numbering duplicates)."""
@@ -186,8 +215,12 @@ class NoteStore:
         self._db.conn.executemany(_INSERT_CARD, cards)
 
     def update(self, note_id: int, fields: dict[str, Any], now: datetime) -> None:
-        """Change a note's text, tags, kind or html flag; its cards and their progress stay."""
+        """Change a note's text, tags, kind or html flag; its cards and their progress stay.
+
+        ``fields`` may hold ``"fields"``: every field of the note (stored as front, back and rest)."""
         values = {key: (value.value if isinstance(value, NoteKind) else value) for key, value in fields.items()}
+        if "fields" in values:
+            values["front"], values["back"], values["rest"] = field_columns(values.pop("fields"))
         if "html" in values:
             values["html"] = int(values["html"])
         self._db["notes"].update(note_id, {**values, "modified_at": to_ms(now)})
@@ -271,13 +304,13 @@ class BulkInsert:
         if self._trigger is not None:
             if self._by_old_ids:
                 self._db.execute(
-                    "INSERT INTO notes_fts (rowid, front, back) SELECT id, front, back FROM notes "
+                    "INSERT INTO notes_fts (rowid, front, back, rest) SELECT id, front, back, rest FROM notes "
                     "WHERE id NOT IN (SELECT id FROM temp.bulk_note_ids)"
                 )
             else:
                 self._db.execute(
-                    "INSERT INTO notes_fts (rowid, front, back) "
-                    "SELECT n.id, n.front, n.back FROM temp.bulk_note_ids b JOIN notes n ON n.id = b.id"
+                    "INSERT INTO notes_fts (rowid, front, back, rest) "
+                    "SELECT n.id, n.front, n.back, n.rest FROM temp.bulk_note_ids b JOIN notes n ON n.id = b.id"
                 )
             self._db.execute("DELETE FROM temp.bulk_note_ids")
             self._restore_hash_size()

@@ -13,12 +13,14 @@ import sqlite_utils
 
 from studyapp.core.days import DAY_MS, DayPiece
 from studyapp.core.model import Card, CardState, NoteKind, Rating, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
 
 # A card's columns by name, in the order ``_card`` reads them (the study loop reads a card per answer).
 _CARD_SELECT = (
     f"SELECT c.id, c.note_id, c.deck_id, c.ord, {', '.join(f'c.{name}' for name in SCHEDULE_FIELDS)}, "
-    "n.front, n.back, n.kind, n.html FROM cards c JOIN notes n ON n.id = c.note_id"
+    "n.front, n.back, n.kind, n.html, n.rest, n.notetype_id, n.tags, d.name "
+    "FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id"
 )
 _CARD_BY_ID = f"{_CARD_SELECT} WHERE c.id = :id"
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
@@ -96,8 +98,27 @@ class StaleCardError(Exception):
     """The card changed since it was read (another window, or an undo): the answer was not saved."""
 
 
-def _card(row: Any) -> Card:
+NotetypeLookup = Callable[[int], NoteType | None]
+
+
+def _no_notetypes(notetype_id: int) -> NoteType | None:
+    return None
+
+
+def _note_fields(notetype: NoteType | None, front: str, back: str, rest: str) -> tuple[str, ...]:
+    """The note's fields, as many as its note type has (the last empty ones are not stored)."""
+    values = (front, back, *rest.split(FIELD_SEPARATOR)) if rest else (front, back)
+    if notetype is None:
+        return values
+    count = len(notetype.fields)
+    return values + ("",) * (count - len(values)) if len(values) < count else values[:count]
+
+
+def _card(row: Any, notetypes: NotetypeLookup = _no_notetypes) -> Card:
     """The card of a row with the card's columns and its note's, by name (the browser's search reads these)."""
+    keys = row.keys()
+    notetype = notetypes(row["notetype_id"]) if "notetype_id" in keys and row["notetype_id"] is not None else None
+    rest = row["rest"] if "rest" in keys else ""
     return Card(
         id=row["id"],
         note_id=row["note_id"],
@@ -108,6 +129,10 @@ def _card(row: Any) -> Card:
         ord=row["ord"],
         kind=NoteKind(row["kind"]),
         html=bool(row["html"]),
+        fields=_note_fields(notetype, row["front"], row["back"], rest),
+        notetype=notetype,
+        tags=tuple(row["tags"].split()) if "tags" in keys else (),
+        deck_name=row["deck_name"] if "deck_name" in keys else "",
     )
 
 
@@ -117,13 +142,14 @@ _STATES = {int(state): state for state in CardState}
 _KINDS = {kind.value: kind for kind in NoteKind}
 
 
-def _card_of_values(row: tuple[Any, ...]) -> Card:
+def _card_of_values(row: tuple[Any, ...], notetypes: NotetypeLookup = _no_notetypes) -> Card:
     """The card of a row of ``_CARD_SELECT``, by position (the study loop reads one per answer)."""
     card_id, note_id, deck_id, ord_, state, step, stability, difficulty, due, last, reps, lapses, *note = row
-    front, back, kind, html = note
+    front, back, kind, html, rest, notetype_id, tags, deck_name = note
     state = _STATES[state] if state in _STATES else CardState(state)
     kind = _KINDS[kind] if kind in _KINDS else NoteKind(kind)
     schedule = Schedule(state, step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
+    notetype = notetypes(notetype_id) if notetype_id is not None else None
     return Card(
         id=card_id,
         note_id=note_id,
@@ -134,6 +160,10 @@ def _card_of_values(row: tuple[Any, ...]) -> Card:
         ord=ord_,
         kind=kind,
         html=bool(html),
+        fields=_note_fields(notetype, front, back, rest),
+        notetype=notetype,
+        tags=tuple(tags.split()),
+        deck_name=deck_name,
     )
 
 
@@ -210,16 +240,20 @@ def _write_answer(conn: sqlite3.Connection, entry: ReviewEntry) -> None:
 
 class ReviewStore:
     def __init__(
-        self, db: sqlite_utils.Database, guard: Callable[[], AbstractContextManager[None]] = _no_guard
+        self,
+        db: sqlite_utils.Database,
+        guard: Callable[[], AbstractContextManager[None]] = _no_guard,
+        notetypes: NotetypeLookup | None = None,
     ) -> None:
         self._db = db
         self._guard = guard  # turns disk faults into a StorageError naming the file (see Collection.write_guard)
+        self._notetypes = notetypes or _no_notetypes  # a card's note type, by id (the collection's NotetypeStore)
 
     def _card_row(self, sql: str, params: dict[str, Any]) -> Card | None:
         """The card of the first row of ``sql`` (``_CARD_SELECT ...``), read with a plain cursor: the study
         loop reads one per answer, and sqlite-utils' ``query`` wraps each read in a savepoint."""
         row = self._db.conn.execute(sql, params).fetchone()
-        return None if row is None else _card_of_values(row)
+        return None if row is None else _card_of_values(row, self._notetypes)
 
     def card(self, card_id: int) -> Card | None:
         return self._card_row(_CARD_BY_ID, {"id": card_id})

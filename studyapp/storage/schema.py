@@ -16,6 +16,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from studyapp.core.deck_options import DeckOptions
+from studyapp.core.notetypes.model import STOCK, stock_type
 
 # "Stdy": marks the SQLite file as a studyapp collection (PRAGMA application_id).
 APPLICATION_ID = 0x53746479
@@ -204,6 +205,55 @@ _V6 = [
 ]
 
 
+# Version 7: note types. A note type names its fields, holds its card templates and styling; a note holds every
+# field of its type: the first two stay in ``front`` and ``back`` (so a note of a two-field type is stored as
+# before, byte for byte), the others in ``rest``, joined by the field separator (U+001F, as Anki joins them).
+# The notes of version 6 become notes of the stock types their kind named, with the same ids, text and cards;
+# the search index covers the other fields too.
+_V7 = [
+    """CREATE TABLE notetypes (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        templates TEXT NOT NULL,
+        css TEXT NOT NULL DEFAULT '',
+        sort_field INTEGER NOT NULL DEFAULT 0,
+        extra TEXT NOT NULL DEFAULT '{}',
+        stock TEXT,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL
+    )""",
+    "ALTER TABLE notes ADD COLUMN notetype_id INTEGER REFERENCES notetypes(id)",
+    "ALTER TABLE notes ADD COLUMN rest TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX notes_notetype ON notes (notetype_id)",
+]
+
+# The stock type each version 6 kind of note becomes.
+_V7_KINDS = {"basic": "basic", "reversed": "basic_reversed", "cloze": "cloze"}
+
+
+def _v7(db: sqlite_utils.Database) -> None:
+    from studyapp.storage.notetypes_codec import notetype_row  # (the codec needs nothing of the schema)
+
+    _run(_V7)(db)
+    draw = random.SystemRandom()
+    now = db.execute("SELECT CAST(strftime('%s') AS INTEGER) * 1000").fetchone()[0]
+    ids = {}
+    for key in STOCK:
+        notetype = stock_type(key, draw.getrandbits(63) or 1)
+        db["notetypes"].insert(notetype_row(notetype, now))
+        ids[key] = notetype.id
+    for kind, key in _V7_KINDS.items():
+        db.execute("UPDATE notes SET notetype_id = ? WHERE kind = ?", [ids[key], kind])
+    db.execute("UPDATE notes SET notetype_id = ? WHERE notetype_id IS NULL", [ids["basic"]])
+    # The search index over every field: made again with the new column (sqlite-utils' triggers with it).
+    db["notes"].disable_fts()
+    db["notes"].enable_fts(
+        ["front", "back", "rest"], fts_version="FTS5", create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -219,6 +269,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V4),
     _run(_V5),
     _run(_V6),
+    _v7,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -43,7 +43,7 @@ from studyapp.core.search_tree import (
     tags_match,
 )
 from studyapp.storage.codec import to_ms
-from studyapp.storage.reviews_store import _card
+from studyapp.storage.reviews_store import NotetypeLookup, _card
 
 DAY_MS = 86_400_000
 _CHUNK = 500
@@ -277,7 +277,9 @@ class FoundCard:
     retrievability: float | None
 
 
-def found_cards(db: sqlite_utils.Database, ids: Sequence[int], now: datetime) -> list[FoundCard]:
+def found_cards(
+    db: sqlite_utils.Database, ids: Sequence[int], now: datetime, notetypes: NotetypeLookup | None = None
+) -> list[FoundCard]:
     """The cards with these ids, in that order; ids that are not in the collection are left out."""
     now_ms = to_ms(now)
     found: dict[int, FoundCard] = {}
@@ -285,13 +287,14 @@ def found_cards(db: sqlite_utils.Database, ids: Sequence[int], now: datetime) ->
         chunk = [int(card_id) for card_id in ids[start : start + _CHUNK]]
         marks = ", ".join("?" * len(chunk))
         rows = db.query(
-            f"""SELECT c.*, n.front, n.back, n.kind, n.html, n.tags, d.name AS deck_name, {_INTERVAL} AS interval_days
+            f"""SELECT c.*, n.front, n.back, n.kind, n.html, n.tags, n.rest, n.notetype_id, d.name AS deck_name,
+                {_INTERVAL} AS interval_days
                 {_FROM}{_DECKS} WHERE c.id IN ({marks})""",
             chunk,
         )
         for row in rows:
             found[row["id"]] = FoundCard(
-                card=_card(row),
+                card=_card(row, notetypes) if notetypes is not None else _card(row),
                 deck=row["deck_name"],
                 tags=row["tags"],
                 suspended=bool(row["suspended"]),

@@ -18,6 +18,7 @@ from studyapp.services.maintenance.check import CheckCancelled, CheckJob, descri
 from studyapp.services.notes.search import search_card_ids
 from studyapp.storage.notes_store import NewCard, NewNote
 from tests.conftest import collection_fingerprint
+from tests.notetype_helpers import basic_id
 
 
 def study(app: App, deck_id: int, clock: FixedClock, days: int = 3) -> None:
@@ -107,7 +108,7 @@ def test_describe_names_each_difference_in_words(app: App, calcinosis_id: int, c
 def add_html_note(app: App, deck_id: int, front: str, back: str, number: int) -> None:
     with app.collection.transaction():
         app.collection.notes.add(
-            [NewNote(900 + number, f"media-{number}", deck_id, front, back, "", "basic", 1, 0, 0)],
+            [NewNote(900 + number, f"media-{number}", deck_id, front, back, "", "basic", 1, 0, 0, "", basic_id(app))],
             [NewCard(800 + number, 900 + number, deck_id, 0, 10_000 + number)],
         )
 

@@ -26,6 +26,7 @@ from studyapp.services.maintenance.check_schedules import check_schedules
 from studyapp.storage.check_store import CheckStore
 from studyapp.storage.notes_store import NewCard, NewNote
 from tests.conftest import T0
+from tests.notetype_helpers import basic_id
 
 FITTED = (0.3, 1.1, 2.9, 9.5, 6.1, 0.7, 2.4, 0.01, 1.7, 0.2, 0.9, 1.3, 0.08, 0.3, 1.5, 0.5, 2.0, 0.4, 0.1, 0.1, 0.3)
 
@@ -72,7 +73,22 @@ def add_cards(app: App, deck_id: int, count: int, rng: random.Random) -> list[in
     notes, cards = [], []
     for number in range(count):
         note_id, card_id = new_id(rng), new_id(rng)
-        notes.append(NewNote(note_id, f"g-{note_id}", deck_id, f"Question {number}?", "Answer", "", "basic", 1, 0, 0))
+        notes.append(
+            NewNote(
+                note_id,
+                f"g-{note_id}",
+                deck_id,
+                f"Question {number}?",
+                "Answer",
+                "",
+                "basic",
+                1,
+                0,
+                0,
+                "",
+                basic_id(app),
+            )
+        )
         cards.append(NewCard(card_id, note_id, deck_id, 0, number))
     with app.collection.transaction():
         app.collection.notes.add(notes, cards)

@@ -24,6 +24,7 @@ from studyapp.core.scheduling import Scheduler
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.importing.importing import future_reason, history_entries, split_future
+from studyapp.services.notetypes.resolve import stock_for_kind
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import NewCard, NewNote
 
@@ -76,6 +77,7 @@ def import_review_log(app: App, path: Path | str, deck_name: str) -> ReviewLogSu
         position = collection.notes.next_position(deck.id)
         notes: list[NewNote] = []
         cards: list[NewCard] = []
+        basic = stock_for_kind(collection, NoteKind.BASIC, rng, now)
         replays: list[tuple[int, list[ReviewDraft]]] = []
         for log_id, reviews in history.items():
             if log_guid(log_id) in existing:
@@ -83,7 +85,7 @@ def import_review_log(app: App, path: Path | str, deck_name: str) -> ReviewLogSu
             note_id, card_id = new_id(rng), new_id(rng)
             notes.append(
                 NewNote(note_id, log_guid(log_id), deck.id, f"Card {log_id}", PLACEHOLDER_BACK, "",
-                        NoteKind.BASIC.value, 0, stamp, stamp)
+                        NoteKind.BASIC.value, 0, stamp, stamp, "", basic.id)
             )  # fmt: skip
             cards.append(NewCard(card_id, note_id, deck.id, 0, position + len(cards)))
             past, ahead = split_future(reviews, now)

@@ -11,17 +11,20 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 
 from studyapp.core.cloze import cloze_numbers
 from studyapp.core.drafts import MAX_REVIEW_MS, DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.notetypes.cardgen import cards_for
+from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.scheduling import Scheduler, fuzz_seed
 from studyapp.services.media.media import rewrite_references
+from studyapp.services.notetypes.resolve import NotetypeResolver, legacy_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import CardRow, NewCard, NoteRow, StoredNote
+from studyapp.storage.notes_store import CardRow, NewCard, NoteRow, StoredNote, field_columns
 
 Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 1000
@@ -55,11 +58,42 @@ def card_ords(note: NoteDraft) -> list[int]:
 
 
 def _problem(note: NoteDraft) -> str | None:
-    if not note.front.strip():
-        return "the front is empty"
-    if note.kind is NoteKind.CLOZE and not cloze_numbers(note.front):
+    if not note.front.strip() and not note.card_ords:  # (a package's note is kept as the package has it)
+        return "the first field is empty" if note.fields else "the front is empty"
+    if note.kind is NoteKind.CLOZE and not note.fields and not cloze_numbers(note.front):
         return "a cloze note without any {{c1::...}} deletion"
     return None
+
+
+@dataclass(frozen=True)
+class _Shaped:
+    """A note as it will be stored: its note type, every field (as many as the type has), its cards."""
+
+    notetype: NoteType
+    fields: tuple[str, ...]
+    ords: tuple[int, ...]
+
+
+def _shape(note: NoteDraft, notetype: NoteType, lengthened: list[int]) -> _Shaped:
+    """``note`` in ``notetype``'s shape. A note with more fields than its type keeps the extra text at the end of
+    the type's last field (``lengthened`` counts it); the field separator never reaches storage."""
+    values = [clean_field(value) for value in (note.fields or (note.front, note.back))]
+    count = len(notetype.fields)
+    if len(values) > count:
+        extra = [value for value in values[count - 1 :] if value.strip()]
+        joiner = "<br>" if note.html else "\n"
+        values = values[: count - 1] + [joiner.join(extra)]
+        lengthened.append(note.line)
+    elif len(values) < count:
+        values += [""] * (count - len(values))
+    fields = tuple(values)
+    if note.card_ords:
+        ords = tuple(ord_ for ord_ in note.card_ords if ord_ >= 0)
+    elif notetype.is_cloze and not note.fields:
+        ords = tuple(card_ords(note))
+    else:
+        ords = tuple(cards_for(notetype, fields))
+    return _Shaped(notetype, fields, ords)
 
 
 _BASIC_ORDS = (0,)
@@ -85,26 +119,37 @@ class _Store:
     New rows are plain tuples in column order (see ``NewNote`` and ``NewCard``): 100,000 of them.
     """
 
-    def __init__(self, collection: Collection, rng: random.Random, now: datetime, notes: int, cards: int) -> None:
+    def __init__(
+        self, collection: Collection, rng: random.Random, now: datetime, notes: int, cards: int, basic: NoteType
+    ) -> None:
         self.collection = collection
         self.rng = rng
         self.now = now
         self.stamp = to_ms(now)
+        self.basic_id = basic.id  # the stock Basic type: a note without fields of its own is one of it
         self.deck_ids: dict[str, int] = {}
         self.positions: dict[int, int] = {}
         self.note_ids = iter(sorted_ids(rng, notes))
-        self.card_ids = iter(sorted_ids(rng, cards))
+        # (a note type's cards are known only as each note is shaped: past the estimate, ids are drawn one by one)
+        self.card_ids = chain(sorted_ids(rng, cards), iter(lambda: new_id(rng), 0))
         self.notes: list[NoteRow] = []
         self.cards: list[CardRow] = []
-        self.pending: list[tuple[NoteDraft, str, int]] = []  # (note, guid, deck id) queued for the next flush
+        # (note, guid, deck id, shape) queued for the next flush; shape None: a basic note (front, back), one card
+        self.pending: list[tuple[NoteDraft, str, int, _Shaped | None]] = []
         self.with_history: set[int] = set()  # indexes into ``pending`` of notes whose history is kept
         self.bulk = collection.notes.bulk_insert(notes)
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
 
     def deck_id(self, name: str, description: str = "") -> int:
+        """The deck called ``name``, made if needed with every parent it lacks (``A::B`` makes ``A`` too)."""
         if name not in self.deck_ids:
             deck = self.collection.decks.by_name(name)
             if deck is None:
+                parts = name.split("::")
+                for depth in range(1, len(parts)):  # the parents first, so the tree has every level
+                    parent = "::".join(parts[:depth])
+                    if parent not in self.deck_ids and self.collection.decks.by_name(parent) is None:
+                        self.deck_ids[parent] = self.collection.decks.create(new_id(self.rng), parent, "", self.now).id
                 deck = self.collection.decks.create(new_id(self.rng), name, description, self.now)
             elif description and description != deck.description:
                 self.collection.decks.set_description(deck.id, description)
@@ -121,9 +166,9 @@ class _Store:
     def new_cards(self, note_id: int, deck_id: int, ords: list[int]) -> list[NewCard]:
         return [NewCard(new_id(self.rng), note_id, deck_id, ord_, self.position(deck_id)) for ord_ in ords]
 
-    def add(self, note: NoteDraft, guid: str, deck_id: int, with_history: bool) -> None:
+    def add(self, note: NoteDraft, guid: str, deck_id: int, shape: _Shaped | None, with_history: bool) -> None:
         """Queue a new note and its cards; they get the next ids of the sorted draws when the queue is written."""
-        self.pending.append((note, guid, deck_id))
+        self.pending.append((note, guid, deck_id, shape))
         if with_history and note.history:
             self.with_history.add(len(self.pending) - 1)
         if len(self.pending) >= _CHUNK:
@@ -132,16 +177,21 @@ class _Store:
     def _rows(self) -> None:
         """Turn the queued notes into rows. The common case (basic notes of one deck, no history) is one
         comprehension per table; anything else takes the general loop."""
-        pending, stamp, kinds = self.pending, self.stamp, _KIND_VALUES
+        pending, stamp, basic = self.pending, self.stamp, self.basic_id
         note_ids = list(islice(self.note_ids, len(pending)))
-        self.notes = [
-            (note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), kinds[note.kind], int(note.html),
-             stamp, stamp)
-            for note_id, (note, guid, deck_id) in zip(note_ids, pending, strict=True)
-        ]  # fmt: skip
+        notes = self.notes
+        for note_id, (note, guid, deck_id, shape) in zip(note_ids, pending, strict=True):
+            if shape is None:
+                notes.append((note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), "basic",
+                              int(note.html), stamp, stamp, "", basic))  # fmt: skip
+            else:
+                front, back, rest = field_columns(shape.fields)
+                notes.append((note_id, guid, deck_id, front, back, " ".join(note.tags),
+                              legacy_kind(shape.notetype).value, int(note.html), stamp, stamp, rest,
+                              shape.notetype.id))  # fmt: skip
         first_deck = pending[0][2]
         if not self.with_history and all(
-            note.kind is _BASIC and deck_id == first_deck for note, _, deck_id in pending
+            shape is None and deck_id == first_deck for _, _, deck_id, shape in pending
         ):  # fmt: skip
             start = self.positions.get(first_deck)
             if start is None:
@@ -153,27 +203,27 @@ class _Store:
                 for card_id, note_id, position in zip(card_ids, note_ids, positions, strict=True)
             ]
             return
-        positions, cards, history = self.positions, self.cards, self.history
-        for index, (note_id, (note, _, deck_id)) in enumerate(zip(note_ids, pending, strict=True)):
-            kind = note.kind
+        cards, history = self.cards, self.history
+        for index, (note_id, (note, _, deck_id, shape)) in enumerate(zip(note_ids, pending, strict=True)):
             keep_history = index in self.with_history
-            for ord_ in _BASIC_ORDS if kind is _BASIC else card_ords(note):
+            ords = _BASIC_ORDS if shape is None else shape.ords
+            decks = note.card_decks
+            for number, ord_ in enumerate(ords):
+                card_deck = decks[number] if number < len(decks) else None
+                home = self.deck_id(card_deck) if card_deck else deck_id
                 card_id = next(self.card_ids)
-                position = positions.get(deck_id)
-                if position is None:
-                    position = self.collection.notes.next_position(deck_id)
-                positions[deck_id] = position + 1
-                cards.append((card_id, note_id, deck_id, ord_, position))
+                cards.append((card_id, note_id, home, ord_, self.position(home)))
                 if keep_history:
                     history.append((card_id, note, ord_))
 
-    def update(self, stored: StoredNote, note: NoteDraft, existing_ords: set[int]) -> None:
+    def update(self, stored: StoredNote, note: NoteDraft, shape: _Shaped, existing_ords: set[int]) -> None:
         self.collection.notes.update(
             stored.id,
-            {"front": note.front, "back": note.back, "tags": " ".join(note.tags), "kind": note.kind, "html": note.html},
+            {"fields": shape.fields, "tags": " ".join(note.tags), "kind": legacy_kind(shape.notetype),
+             "html": note.html, "notetype_id": shape.notetype.id},
             self.now,
-        )
-        missing = [ord_ for ord_ in card_ords(note) if ord_ not in existing_ords]
+        )  # fmt: skip
+        missing = [ord_ for ord_ in shape.ords if ord_ not in existing_ords]
         if missing:
             self.flush()  # the queued notes' cards come first in the deck's new order, as in the file
         self.collection.notes.add_cards(self.new_cards(stored.id, stored.deck_id, missing))
@@ -202,9 +252,6 @@ class _Store:
             self.collection.reviews.add_history(card_id, history_entries(scheduler, card_id, past, self.rng))
         now = self.now
         return [Skip(f"note {note.line}", future_reason(ahead, kept, now)) for note, ahead, kept in future.values()]
-
-
-_KIND_VALUES = {kind: kind.value for kind in NoteKind}
 
 
 def split_future(reviews: Iterable[ReviewDraft], now: datetime) -> tuple[list[ReviewDraft], list[ReviewDraft]]:
@@ -254,6 +301,10 @@ def history_entries(
     return entries
 
 
+def _place_of_line(line: int) -> str:
+    return f"line {line}" if line else "a note"
+
+
 def _place(note: NoteDraft, index: int) -> str:
     return f"line {note.line}" if note.line else f"note {index + 1}"
 
@@ -266,14 +317,17 @@ def _duplicate_guid(collection: Collection, guid: str) -> str:
     return f"{guid}#dup{number}"
 
 
-def _changed(stored: StoredNote, note: NoteDraft) -> bool:
-    return (stored.front, stored.back, stored.tags, stored.kind, stored.html) != (
-        note.front,
-        note.back,
-        " ".join(note.tags),
-        note.kind,
-        note.html,
-    )
+def _changed(stored: StoredNote, note: NoteDraft, shape: _Shaped) -> bool:
+    fields = stored.padded(len(shape.fields))
+    if (fields, stored.tags, stored.notetype_id) != (shape.fields, " ".join(note.tags), shape.notetype.id):
+        return True
+    # Plain text and HTML show the same when the text has nothing HTML would read otherwise (a package of
+    # plain-text notes comes back as HTML)
+    return stored.html != note.html and not all(_reads_the_same(value) for value in fields)
+
+
+def _reads_the_same(text: str) -> bool:
+    return not any(mark in text for mark in ("<", ">", "&", "\n", "  "))
 
 
 def store_draft(
@@ -290,28 +344,45 @@ def store_draft(
 ) -> ImportSummary:
     """Write a parsed file into the collection, all in one transaction (``before_commit`` runs last in it)."""
     skipped = list(draft.skipped)
+    warnings = list(draft.warnings)
+    details = dict(draft.details)
     new = updated = unchanged = 0
     total = len(draft.notes)
     with collection.notes.references_made_here(), collection.transaction():
-        cards = sum(1 if note.kind is _BASIC else len(card_ords(note)) for note in draft.notes)
-        store = _Store(collection, rng, now, len(draft.notes), cards)
+        resolver = NotetypeResolver(collection, draft.notetypes, rng, now)
+        basic = resolver.for_kind(_BASIC)
+        cards = sum(len(note.card_ords) or (1 if note.kind is _BASIC else 2) for note in draft.notes)
+        store = _Store(collection, rng, now, len(draft.notes), cards, basic)
         main_deck = store.deck_id(draft.name, draft.description)
         existing = collection.notes.by_guids([note.guid for note in draft.notes])
         ords = collection.notes.card_ords(stored.id for stored in existing.values())
         seen: set[str] = set()
         see, add = seen.add, store.add
+        lengthened: list[int] = []
         for index, note in enumerate(draft.notes):
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(index, total)
+            plain = note.kind is _BASIC and not note.fields and not note.card_ords and note.notetype is None
             # Only a cloze note or an empty front can have a problem: the common case is one cheap test.
-            if note.kind is not _BASIC or not note.front.strip():
+            if not plain or not note.front.strip():
                 problem = _problem(note)
                 if problem is not None:
                     skipped.append(Skip(_place(note, index), problem))
                     continue
-            if media_renames:  # <img src> and [sound:] (in plain text too)
+            if media_renames:  # <img src> and [sound:] (in plain text too), in every field
                 note = NoteDraft(**{**note.__dict__, "front": rewrite_references(note.front, media_renames),
-                                    "back": rewrite_references(note.back, media_renames)})  # fmt: skip
+                                    "back": rewrite_references(note.back, media_renames),
+                                    "fields": tuple(rewrite_references(value, media_renames)
+                                                    for value in note.fields)})  # fmt: skip
+            shape: _Shaped | None = None
+            if not plain or "\x1f" in note.front or "\x1f" in note.back:
+                notetype = (
+                    resolver.by_name(note.notetype, len(note.fields)) if note.notetype else resolver.for_kind(note.kind)
+                )
+                shape = _shape(note, notetype, lengthened)
+                if not shape.ords:
+                    skipped.append(Skip(_place(note, index), f"its note type {notetype.name!r} makes no card of it"))
+                    continue
             guid = note.guid
             if guid in seen:
                 skipped.append(Skip(_place(note, index), "the same note appears twice in the file"))
@@ -321,18 +392,27 @@ def store_draft(
             deck = note.deck
             deck_id = store.deck_id(deck) if deck else main_deck
             if stored is None:
-                add(note, guid, deck_id, with_history)
+                add(note, guid, deck_id, shape, with_history)
                 new += 1
-            elif policy is DuplicatePolicy.ADD:
-                store.add(note, _duplicate_guid(collection, note.guid), deck_id, with_history)
+                continue
+            shape = shape or _Shaped(basic, (note.front, note.back), _BASIC_ORDS)
+            if policy is DuplicatePolicy.ADD:
+                store.add(note, _duplicate_guid(collection, note.guid), deck_id, shape, with_history)
                 new += 1
-            elif not _changed(stored, note):
+            elif not _changed(stored, note, shape):
                 unchanged += 1
             elif policy is DuplicatePolicy.KEEP:
                 skipped.append(Skip(_place(note, index), "already in the collection with other text (kept as it was)"))
             else:
-                store.update(stored, note, ords.get(stored.id, set()))
+                store.update(stored, note, shape, ords.get(stored.id, set()))
                 updated += 1
+        if lengthened:
+            warnings.append(
+                f"{len(lengthened)} note(s) had more fields than their note type: the extra text was added to the "
+                f"type's last field (first at {_place_of_line(lengthened[0])})"
+            )
+        if resolver.added:
+            details["note types added"] = ", ".join(resolver.added)
         store.finish()
         skipped += store.store_history(scheduler or Scheduler())
         if progress is not None:
@@ -340,5 +420,5 @@ def store_draft(
         if before_commit is not None:
             before_commit()
     return ImportSummary(
-        draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), dict(draft.details), draft.warnings
+        draft.name, new, updated, unchanged, tuple(skipped), len(draft.media), details, tuple(warnings)
     )

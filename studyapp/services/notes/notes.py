@@ -18,6 +18,7 @@ from studyapp.core.model import NoteKind
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
 from studyapp.services.importing.importing import card_ords
+from studyapp.services.notetypes.resolve import stock_for_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import NewCard, NewNote, StoredNote
@@ -102,8 +103,21 @@ def add_note(collection: Collection, rng: random.Random, clock: Clock, deck_id: 
             NewCard(new_id(rng), note_id, deck_id, ord_, position + index)
             for index, ord_ in enumerate(card_ords(draft))
         ]
+        notetype = stock_for_kind(collection, kind, rng, now)
+        tags = " ".join(text.tags)
         note = NewNote(
-            note_id, guid, deck_id, text.front, text.back, " ".join(text.tags), kind.value, int(text.html), stamp, stamp
+            note_id,
+            guid,
+            deck_id,
+            text.front,
+            text.back,
+            tags,
+            kind.value,
+            int(text.html),
+            stamp,
+            stamp,
+            "",
+            notetype.id,
         )
         collection.notes.add([note], cards)
     return AddedNote(note_id, tuple(card.id for card in cards))
@@ -131,11 +145,10 @@ def update_note(collection: Collection, rng: random.Random, clock: Clock, note_i
         kind = NoteKind.REVERSED
     draft = NoteDraft(guid=stored.guid, front=text.front, back=text.back, kind=kind)
     with collection.transaction():
-        collection.notes.update(
-            note_id,
-            {"front": text.front, "back": text.back, "tags": " ".join(text.tags), "kind": kind, "html": text.html},
-            clock.now(),
-        )
+        values = {"front": text.front, "back": text.back, "tags": " ".join(text.tags), "kind": kind, "html": text.html}
+        if kind is not stored.kind:  # a basic note that gained its reverse card, or became a cloze
+            values["notetype_id"] = stock_for_kind(collection, kind, rng, clock.now()).id
+        collection.notes.update(note_id, values, clock.now())
         have = collection.notes.card_ords([note_id]).get(note_id, set())
         missing = [ord_ for ord_ in card_ords(draft) if ord_ not in have]
         if missing:

@@ -91,4 +91,6 @@ def _row(found: FoundCard) -> CardRow:
 
 def card_rows(collection: Collection, clock: Clock, card_ids: Sequence[int]) -> list[CardRow]:
     """The rows of these cards (one page: a few hundred), in the given order; ids no longer there are left out."""
-    return [_row(found) for found in search_sql.found_cards(collection.db, card_ids, clock.now())]
+    return [
+        _row(found) for found in search_sql.found_cards(collection.db, card_ids, clock.now(), collection.notetypes.get)
+    ]

@@ -49,7 +49,7 @@ class Quiz:
     def __init__(
         self, collection: Collection, deck_ids: list[int], deck_name: str, requested: ReviewMode, rng: random.Random
     ) -> None:
-        self._store = QuizStore(collection.db)
+        self._store = QuizStore(collection.db, collection.notetypes.get)
         self._deck_ids = deck_ids
         self._answers: dict[str, list[str]] | None = None
         self._options: dict[int, ChoiceOptions | None] = {}
