@@ -6,9 +6,11 @@ Anki's ``revlog.type`` (rslib ``RevlogReviewKind``): 0 learning, 1 review, 2 rel
 - an answer (``ease`` 1-4) of type 0-3: an answer with that rating. Of type 3 with ease factor 0, it was given
   in a filtered deck that does not reschedule (a preview): logged, the schedule left as it was
   (``affects_schedule=False``);
-- type 4 with ease factor 0: Forget / Reset, the card made new again (``RESET``);
-- type 4 otherwise (Set Due Date), and type 5 (FSRS rescheduling the card): ``RESCHEDULE`` with the interval
-  Anki set (and, when it is the card's last entry, the due date the card has in the file);
+- type 4 with ease factor 0 (Anki 2.1.50+) or interval 0 (before: it kept the card's factor): Forget / Reset,
+  the card made new again (``RESET``);
+- type 4 otherwise (Set Due Date, whose interval is at least a day), and type 5 (FSRS rescheduling the card):
+  ``RESCHEDULE`` with the interval Anki set (and, when it is the card's last entry, the due date the card has in
+  the file);
 - any other entry that is not an answer (ease 0): as type 4.
 
 Anki before 2.1.50 wrote nothing on Forget. As Anki does, a learning answer right after a review or
@@ -84,7 +86,7 @@ def review_drafts(
         duration = max(review.duration_ms, 0)
         if review.ease == 0 or review.type in (MANUAL, RESCHEDULED):
             last_kind.pop(review.card_id, None)
-            if review.type != RESCHEDULED and review.factor == 0:
+            if review.type != RESCHEDULED and (review.factor == 0 or review.interval == 0):
                 counts.resets += 1
                 draft = ReviewDraft(review.card_ord, at, None, duration, change=ScheduleChangeKind.RESET)
             else:

@@ -134,6 +134,7 @@ def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> 
         (t0 + 10, 0, 0, 0, 0, 4),  # manual with ease factor 0: Forget / Reset
         (t0 + 20, 0, 7, 2500, 0, 4),  # manual: Set Due Date, interval 7
         (t0 + 30, 0, 9, 2500, 0, 5),  # rescheduled (FSRS), interval 9
+        (t0 + 35, 0, 0, 2500, 0, 4),  # manual with interval 0: Forget in Anki before 2.1.50 (the factor kept)
         (t0 + 40, 2, 0, 0, 500, 3),  # filtered deck without rescheduling: logged, schedule unchanged
         (t0 + 50, 3, 3, 2500, 800, 2),  # relearning answer
         (t0 + 60, 1, -60, 0, 900, 0),  # learning right after: old Anki's unlogged reset
@@ -168,6 +169,7 @@ def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> 
         ("00:00:00.010", None, reset, None, True, 0),
         ("00:00:00.020", None, reschedule, 7, True, 0),
         ("00:00:00.030", None, reschedule, 9, True, 0),
+        ("00:00:00.035", None, reset, None, True, 0),
         ("00:00:00.040", Rating.HARD, None, None, False, 500),
         ("00:00:00.050", Rating.GOOD, None, None, True, 800),
         ("00:00:00.059", None, reset, None, True, 0),  # added before the learning answer
@@ -183,7 +185,7 @@ def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> 
         " after a review); the reset is added to their history",
     )
     assert draft.details["history"] == (
-        "5 answers, 1 in filtered decks without rescheduling, 2 resets to new, 2 due dates set by hand on 1 card"
+        "5 answers, 1 in filtered decks without rescheduling, 3 resets to new, 2 due dates set by hand on 1 card"
     )
     assert read_anki_package(path).notes[0].history == ()
 
