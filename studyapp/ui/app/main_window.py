@@ -39,7 +39,7 @@ from studyapp.ui.app.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING a
     restore_geometry,
     save_geometry,
 )
-from studyapp.ui.decks.deck_export import export_deck
+from studyapp.ui.decks.deck_export import PathChooser, choose_export, export_deck
 from studyapp.ui.decks.deck_list import DeckList
 from studyapp.ui.decks.deck_tree import DeckActions
 from studyapp.ui.maintenance.backups_dialog import BackupControl
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         # Replaceable so that tests can skip the system's file choosers.
         self.choose_import_file: Callable[[QWidget], Path | None] = dialogs.choose_import_file
-        self.choose_export_path: Callable[[QWidget, str], Path | None] = dialogs.choose_export_path
+        self.choose_export_path: PathChooser = choose_export  # the save dialog, with the history checkbox
         self.choose_export_deck: Callable[[QWidget, list[str]], str | None] = dialogs.choose_deck
         self.import_dialog: ImportDialog | None = None
         self.add_dialog: AddDialog | None = None
