@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from studyapp.core.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
 from studyapp.core.model import Card, NoteKind
@@ -97,6 +97,33 @@ class _AnswerParts:
     revealed: tuple[Node, ...] | None  # what is shown above the divider (None: nothing, the answer replaces it)
     answer: tuple[Node, ...]
 
+    @cached_property
+    def revealed_is_question(self) -> bool:
+        """The part above the divider is ``{{FrontSide}}`` and white space: the question as it is."""
+        return (
+            self.revealed is not None
+            and all(
+                node[0] == "text" and not node[1].strip() or node[0] == "field" and node[1] == "FrontSide"
+                for node in self.revealed
+            )
+            and sum(node[0] == "field" for node in self.revealed) == 1
+        )
+
+    @cached_property
+    def answer_shows_question(self) -> bool:
+        return any(node[0] == "field" and node[1] == "FrontSide" for node in _all_nodes(self.answer))
+
+
+def _all_nodes(nodes: tuple[Node, ...]) -> list[Node]:
+    found: list[Node] = []
+    stack = [nodes]
+    while stack:
+        for node in stack.pop():
+            found.append(node)
+            if node[0] == "section":
+                stack.append(node[3])
+    return found
+
 
 @lru_cache(maxsize=256)
 def _answer_parts(question_format: str, answer_format: str) -> _AnswerParts:
@@ -113,6 +140,9 @@ def _answer_parts(question_format: str, answer_format: str) -> _AnswerParts:
     if nodes and nodes[0][0] == "field" and nodes[0][1] == "FrontSide":
         return _AnswerParts(nodes[:1], nodes[1:])
     return _AnswerParts(None, nodes)
+
+
+_NO_QUESTION = Rendered("", True)
 
 
 def _trim(face: str) -> str:
@@ -138,6 +168,8 @@ def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool
     question = _trim(safe(asked))
     if parts.revealed is None:
         revealed = ""
+    elif parts.revealed_is_question:
+        revealed = question
     else:
         revealed = _trim(safe(render_nodes(parts.revealed, context, asked)))
         revealed = question if revealed == question else revealed
@@ -162,9 +194,10 @@ def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> Car
     template = context.template
     if template is None:
         return _missing_template(card)
-    asked = render_format(template.question, context)
-    answer, answer_cut = cut_html(_answer_face(context, asked, _answer_parts(template.question, template.answer)),
-                                  budget)  # fmt: skip
+    parts = _answer_parts(template.question, template.answer)
+    # The answer side without {{FrontSide}} (once split) needs no question: an empty one marks the side.
+    asked = render_format(template.question, context) if parts.answer_shows_question else _NO_QUESTION
+    answer, answer_cut = cut_html(_answer_face(context, asked, parts), budget)
     fields_cut = _cut_in(context, cut, template.question, template.answer)
     return replace(faces, answer=break_long_runs(answer), cut=faces.cut or fields_cut or answer_cut)
 

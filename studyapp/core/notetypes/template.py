@@ -28,7 +28,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from studyapp.core.cloze import active_clozes, cloze_answer, cloze_question
 from studyapp.core.notetypes.model import CardTemplate, NoteType
@@ -217,6 +217,10 @@ class NoteContext:
     def template(self) -> CardTemplate | None:
         return template_for(self.notetype, self.ord)
 
+    @cached_property
+    def values(self) -> _Values:
+        return _Values(self)
+
 
 def template_for(notetype: NoteType, ord: int) -> CardTemplate | None:
     """The template of card ``ord``: a cloze note type's cards all use its first template."""
@@ -231,24 +235,32 @@ class _Values:
 
     def __init__(self, context: NoteContext) -> None:
         self.context = context
-        names = context.notetype.field_names
         self.fields: dict[str, str] = {}
-        for index, name in enumerate(names):
-            self.fields.setdefault(name, context.fields[index] if index < len(context.fields) else "")
-        deck = context.deck_name or "(Deck)"
-        template = context.template
-        self.special = {
-            "Tags": " ".join(context.tags),
-            "Type": context.notetype.name,
-            "Deck": deck,
-            "Subdeck": deck.rsplit("::", 1)[-1],
-            "Card": template.name if template else "",
-            "CardFlag": "",
-            "CardID": str(context.card_id) if context.card_id else "",
-            f"c{context.ord + 1}": "1",
-        }
-        for name in self.fields:
-            self.special.pop(name, None)
+        values = context.fields
+        for index, name in enumerate(context.notetype.field_names):
+            if name not in self.fields:
+                self.fields[name] = values[index] if index < len(values) else ""
+        self._special: dict[str, str] | None = None
+
+    @property
+    def special(self) -> dict[str, str]:
+        """The special fields not hidden by a note field of the same name (made when first asked for)."""
+        if self._special is None:
+            context = self.context
+            deck = context.deck_name or "(Deck)"
+            template = context.template
+            special = {
+                "Tags": " ".join(context.tags),
+                "Type": context.notetype.name,
+                "Deck": deck,
+                "Subdeck": deck.rsplit("::", 1)[-1],
+                "Card": template.name if template else "",
+                "CardFlag": "",
+                "CardID": str(context.card_id) if context.card_id else "",
+                f"c{context.ord + 1}": "1",
+            }
+            self._special = {name: value for name, value in special.items() if name not in self.fields}
+        return self._special
 
     def nonempty(self, key: str) -> bool | None:
         """Whether ``key`` has text; ``None``: no such field."""
@@ -354,6 +366,9 @@ def _apply_filters(key: str, value: str, kind: str, filters: tuple[str, ...], co
     return _as_html(value, kind) + "".join(messages), trusted
 
 
+_BREAKS_ONLY = re.compile(r"(?:\s|<br\s*/?>)*", re.IGNORECASE)  # template text that is safe as it is
+
+
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -362,7 +377,7 @@ class Rendered:
 
 def render_nodes(nodes: Sequence[Node], context: NoteContext, front_side: Rendered | None = None) -> Rendered:
     """The nodes rendered; ``front_side`` is the rendered question when rendering an answer side."""
-    values = _Values(context)
+    values = context.values
     question = front_side is None
     out: list[str] = []
     trusted = True
@@ -376,7 +391,7 @@ def render_nodes(nodes: Sequence[Node], context: NoteContext, front_side: Render
         tag = node[0]
         if tag == "text":
             out.append(node[1])
-            trusted = trusted and not node[1].strip()
+            trusted = trusted and _BREAKS_ONLY.fullmatch(node[1]) is not None
         elif tag == "error":
             out.append(node[1])
         elif tag == "section":
