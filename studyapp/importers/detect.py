@@ -5,7 +5,7 @@ any of the text formats, told apart in this order: Anki's header lines mean deli
 lines or question-and-answer paragraphs mean Q&A; cards separated by semicolons mean a Quizlet export, and so
 do lines that nearly all hold one run of punctuation (``term/////definition``, ``term---definition``) that
 fits them better than any delimiter; rows that mostly (half of them at least: a few irregular rows do not
-make a table Q&A) split into the same number of columns mean a Quizlet export when they are two unquoted
+make a table Q&A) split into the same number of columns mean a Quizlet export when they are all two unquoted
 columns separated by a tab with no header row nor ``#`` comment lines (what Quizlet writes by default), or
 when commas split them
 into two columns only at the first comma of each line (a definition with commas in it), and delimited text
@@ -75,9 +75,10 @@ def detect_text_format(text: str, path: Path, complete: bool = True) -> str:
     if headers.lines:  # comment lines at the top: made for Anki (Quizlet writes none), read as Anki would
         return "csv"
     first_line = lines[0] if lines else ""
-    if delimiter == "\t" and width == 2 and not _quoted(text[body:]) and not _has_header_row(first_line):
+    plain = not _quoted(text[body:])
+    if delimiter == "\t" and width == 2 and consistency == 1.0 and plain and not _has_header_row(first_line):
         return "quizlet"
-    if delimiter == "," and _pairs_at_first_comma(lines) and not _quoted(text[body:]):
+    if delimiter == "," and plain and _pairs_at_first_comma(lines):
         return "quizlet"
     return "csv"
 
