@@ -211,15 +211,23 @@ def _missing_template(card: Card) -> CardFaces:
     return CardFaces(message, message, "")
 
 
+_HINT = re.compile(r"<details><summary>(.*?)</summary>(.*?)</details>", re.DOTALL)
+
+
+def _text(face: str) -> str:
+    """A face as plain text; a hint (shown in the terminal at once) reads ``Hint: text``."""
+    return html_to_text(_HINT.sub(r"<br>\1: \2<br>", face) if "<details>" in face else face)
+
+
 def card_text_faces(card: Card) -> tuple[str, str]:
     """The question and the answer as plain text, for the terminal."""
     notetype = notetype_of(card)
     if not card.html and notetype.stock == BASIC and notetype.templates == STOCK[BASIC].templates:
         return card.front, card.back
     faces = card_faces(card, budget=None)
-    question = html_to_text(faces.question)
-    answer = html_to_text(faces.answer)
+    question = _text(faces.question)
+    answer = _text(faces.answer)
     if faces.revealed_question and faces.revealed_question != faces.question:
-        revealed = html_to_text(faces.revealed_question)
+        revealed = _text(faces.revealed_question)
         return question, f"{revealed}\n\n{answer}" if answer else revealed
     return question, answer

@@ -85,3 +85,8 @@ def test_the_budget_bounds_every_field_and_marks_only_fields_shown() -> None:
 def test_a_card_whose_template_is_gone_says_so() -> None:
     faces = card_faces(card(("Q", "A"), custom("{{Front}}"), ord=3))
     assert faces.question == '<span class="template-error">Custom has no card 4</span>'
+
+
+def test_a_hint_reads_as_a_line_in_the_terminal() -> None:
+    shown = card(("Q", "a clue"), custom("{{Front}}{{hint:Back}}"), html=True)
+    assert card_text_faces(shown)[0] == "Q\nBack: a clue"
