@@ -414,14 +414,16 @@ class ReviewStore:
                 ) from None
         return entry
 
-    def add_history(self, card_id: int, entries: Sequence[ReviewEntry]) -> None:
-        """Store a card's imported past reviews and set the card to the state they end in.
+    def add_history(self, card_id: int, entries: Sequence[ReviewEntry], final: Schedule | None = None) -> None:
+        """Store a card's imported past reviews and set the card to the state they end in (``final``, when
+        schedule changes follow them: the caller logs those).
 
         For a card that has no log yet (a note being imported); call inside the import's transaction.
         """
-        if not entries:
+        if not entries and final is None:
             return
-        if not self._replace_schedule(card_id, entries[0].before, entries[-1].after):
+        last = final if final is not None else entries[-1].after
+        if not self._replace_schedule(card_id, Schedule(), last):
             raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
         self._db["review_log"].insert_all((_log_row(entry) for entry in entries), batch_size=500)
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from itertools import chain, islice, repeat
 
 from studyapp.core.cloze import cloze_numbers
 from studyapp.core.drafts import MAX_REVIEW_MS, DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import new_id
-from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.model import NoteKind, ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.scheduling import Scheduler, fuzz_seed
@@ -139,6 +139,7 @@ class _Store:
         self.with_history: set[int] = set()  # indexes into ``pending`` of notes whose history is kept
         self.bulk = collection.notes.bulk_insert(notes)
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
+        self.previews_left_out = 0
 
     def deck_id(self, name: str, description: str = "") -> int:
         """The deck called ``name``, made if needed with every parent it lacks (``A::B`` makes ``A`` too)."""
@@ -249,7 +250,13 @@ class _Store:
             if ahead:
                 _, left_out, kept = future.setdefault(note.guid, (note, [], 0))
                 future[note.guid] = (note, left_out + ahead, kept + len(past))
-            self.collection.reviews.add_history(card_id, history_entries(scheduler, card_id, past, self.rng))
+            entries, changes, final = history_events(scheduler, card_id, past, self.rng)
+            self.previews_left_out += sum(
+                1 for review in past if review.rating is not None and not review.affects_schedule
+            )
+            self.collection.reviews.add_history(card_id, entries, final)
+            if changes:
+                self.collection.schedule_changes.record(changes)
         now = self.now
         return [Skip(f"note {note.line}", future_reason(ahead, kept, now)) for note, ahead, kept in future.values()]
 
@@ -299,6 +306,41 @@ def history_entries(
         )  # fmt: skip
         schedule = after
     return entries
+
+
+def history_events(
+    scheduler: Scheduler, card_id: int, reviews: Iterable[ReviewDraft], rng: random.Random
+) -> tuple[list[ReviewEntry], list[ScheduleChange], Schedule]:
+    """A new card's past log (answers and schedule changes by hand) as log rows and schedule changes, replayed in
+    time order, and the schedule they end in: an answer through our scheduler (seeded as the review service
+    seeds it), a reset makes the card new again, a reschedule sets its due date (the one the file gives, else
+    the interval after it). An answer that left the schedule alone (a preview) is not kept: the caller counts it.
+    """
+    entries: list[ReviewEntry] = []
+    changes: list[ScheduleChange] = []
+    schedule = Schedule()
+    for review in reviews:  # (in time order: ``split_future`` sorted them, stably)
+        at = review.reviewed_at
+        if review.change is not None:
+            if review.change is ScheduleChangeKind.RESET:
+                after = Schedule()
+            else:
+                due = review.due or (at + timedelta(days=review.interval_days) if review.interval_days else None)
+                after = replace(schedule, due=due) if due is not None else schedule
+            changes.append(ScheduleChange(new_id(rng), card_id, at, review.change, schedule, after))
+            schedule = after
+            continue
+        if review.rating is None or not review.affects_schedule:
+            continue
+        after = scheduler.answer(schedule, review.rating, at, random.Random(fuzz_seed(card_id, schedule.reps)))
+        entries.append(
+            ReviewEntry(
+                new_id(rng), card_id, at, review.rating,
+                min(max(0, review.duration_ms), MAX_REVIEW_MS), ReviewMode.FLIP, schedule, after,
+            )
+        )  # fmt: skip
+        schedule = after
+    return entries, changes, schedule
 
 
 def _place_of_line(line: int) -> str:
@@ -415,6 +457,11 @@ def store_draft(
             details["note types added"] = ", ".join(resolver.added)
         store.finish()
         skipped += store.store_history(scheduler or Scheduler())
+        if store.previews_left_out:
+            warnings.append(
+                f"{store.previews_left_out} preview answer(s) (a filtered deck that did not reschedule) left out of "
+                "the history: they did not change when the cards were due"
+            )
         if progress is not None:
             progress(total, total)
         if before_commit is not None:
