@@ -156,7 +156,7 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     skipped = mapper.skipped
     warnings = mapper.reshape_warnings(path.name)
     if counts is not None and counts.bad:
-        reason = f"{counts.bad:,} entries with an impossible time, button, duration or card were left out"
+        reason = f"{counts.bad:,} entries with an impossible time, rating or card were left out"
         skipped.append(Skip(place="review log", reason=reason))
     if counts is not None and counts.inferred_resets:
         warnings.append(

@@ -178,7 +178,7 @@ def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> 
     ]
     assert all(r.due is None for r in history)  # the card is new in the file: no due day to take
     assert [(s.place, s.reason) for s in draft.skipped] == [
-        ("review log", "2 entries with an impossible time, button, duration or card were left out")
+        ("review log", "2 entries with an impossible time, rating or card were left out")
     ]
     assert draft.warnings == (
         "log.apkg: review log: 1 cards were reset to new by an Anki that did not log it (a learning answer right"
