@@ -5,9 +5,10 @@ relearning; suspended), its due (a position for new cards, a Unix time for learn
 else a day number counted from the package's ``crt``), interval, ease, reps and lapses, and its FSRS memory
 state in the card's ``data`` as Anki 23.10+ stores it (``{"s": stability, "d": difficulty, "lrt": last
 review}``). Each answer becomes a revlog row of Anki's type (learn 0, review 1, relearn 2) with the interval it
-set (days, or negative seconds for a step); a reset is a manual row (type 4, ease 0, Anki's "Forget") and
-a reschedule a rescheduled row (type 5). Revlog ids are the answer's time in milliseconds, as in Anki, so
-importing the same package twice adds no row twice.
+set (days, or negative seconds for a step); a reset (Anki's "Forget") and a reschedule (Anki's "Set due
+date", or new FSRS parameters) are manual rows (type 4, ease 0): studyapp does not know which of Anki's two
+kinds of reschedule an imported one was, and Anki writes "Set due date" rows, the more common, as manual.
+Revlog ids are the answer's time in milliseconds, as in Anki, so importing the same package twice adds no row twice.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ DAY = timedelta(days=1)
 _I32 = 2**31 - 1
 INITIAL_EASE = 2500
 # Anki's revlog types
-LEARN, REVIEW, RELEARN, MANUAL, RESCHEDULED = 0, 1, 2, 4, 5
+LEARN, REVIEW, RELEARN, MANUAL = 0, 1, 2, 4
 _REVLOG_TYPE = {CardState.NEW: LEARN, CardState.LEARNING: LEARN, CardState.REVIEW: REVIEW,
                 CardState.RELEARNING: RELEARN}  # fmt: skip
 
@@ -136,7 +137,7 @@ def revlog_rows(card_id: int, card: ExportCard, taken: set[int]) -> list[tuple[i
         interval = 0 if reset else _revlog_interval(change.after, change.changed_at)
         rows.append((_free_id(change.changed_at, taken), card_id, -1, 0, interval,
                      _revlog_interval(change.before, change.changed_at), 0 if reset else INITIAL_EASE, 0,
-                     MANUAL if reset else RESCHEDULED))  # fmt: skip
+                     MANUAL))  # fmt: skip
     return rows
 
 
