@@ -338,3 +338,65 @@ def _mapped(
     notetype = make_notetype(name, field_list, cloze)
     target = Target(NoteKind.BASIC, name, size)
     return ColumnPlan(layout, width, FieldSpec(tuple(columns), target, (notetype,), field_list), ignored)
+
+
+_MAP_ROLES = ("tags", "deck", "guid", "ignore")
+
+
+def parse_column_map(spec: str, known_fields: Sequence[str] | None = None) -> ColumnMap:
+    """The command line's ``--map``: ``1=Front,2=Back,3=tags,4=ignore`` (columns count from 1).
+
+    Each column goes to a field by name, or to ``tags`` (several: all their words), ``deck``, ``guid`` or
+    ``ignore``. With ``known_fields`` (the chosen note type's) a name must be one of them (case ignored); without,
+    the names are the fields of a note type made for the file, in the order they first appear.
+    Raises ``ValueError`` with one line saying what is wrong.
+    """
+    fields: list[tuple[int, int]] = []
+    names: list[str] = list(known_fields) if known_fields is not None else []
+    roles: dict[str, list[int]] = {role: [] for role in _MAP_ROLES}
+    seen: set[int] = set()
+    for part in (p.strip() for p in spec.split(",")):
+        if not part:
+            continue
+        column_text, equals, target = (s.strip() for s in part.partition("="))
+        if not equals or not column_text.isdecimal() or not target or int(column_text) < 1:
+            raise ValueError(f"--map: '{part}' is not COLUMN=FIELD (a column number from 1, e.g. 3=Notes or 4=tags)")
+        column = int(column_text) - 1
+        if column in seen:
+            raise ValueError(f"--map: column {column + 1} is mapped twice")
+        seen.add(column)
+        role = target.casefold()
+        if role in roles:
+            roles[role].append(column)
+            continue
+        folded = [n.casefold() for n in names]
+        if role in folded:
+            index = folded.index(role)
+        elif known_fields is not None:
+            raise ValueError(f"--map: the note type has no field '{target}' (its fields: {', '.join(known_fields)})")
+        else:
+            names.append(target)
+            index = len(names) - 1
+        if any(field == index for _, field in fields):
+            raise ValueError(f"--map: field '{names[index]}' is given two columns")
+        fields.append((column, index))
+    if not fields:
+        raise ValueError("--map: no column goes to a field (the first field needs one)")
+    for role in ("deck", "guid"):
+        if len(roles[role]) > 1:
+            raise ValueError(f"--map: only one column can be the {role}")
+    tags = roles["tags"]
+    return ColumnMap(
+        tags=tags[0] if tags else None,
+        extra_as_tags=tuple(tags[1:]),
+        deck=roles["deck"][0] if roles["deck"] else None,
+        guid=roles["guid"][0] if roles["guid"] else None,
+        fields=tuple(fields),
+        field_names=tuple(names) if known_fields is None else (),
+    )
+
+
+def stock_field_names(name: str) -> tuple[str, ...] | None:
+    """The fields of the stock note type called ``name``; ``None`` for other names."""
+    stock = _STOCK_BY_NAME.get(" ".join(name.split()).casefold())
+    return stock.field_names if stock is not None else None

@@ -104,14 +104,14 @@ def _has_header_row(first_line: str) -> bool:
 def read_text_file(path: Path, options: ImportOptions, progress: Progress | None = None) -> ImportDraft:
     """Read a text file with the reader its format needs (``options.format``, else detected)."""
     path = Path(path)
-    kind = options.format or _quizlet_by_options(options) or detect_format(path, options.encoding)
+    kind = options.format or quizlet_by_options(options) or detect_format(path, options.encoding)
     reader = TEXT_READERS.get(kind)
     if reader is None:
         raise ImportFailure(path, f"is not read as text (format '{kind}'); formats here: qa, csv, quizlet")
     return reader(path, options, progress)
 
 
-def _quizlet_by_options(options: ImportOptions) -> str | None:
+def quizlet_by_options(options: ImportOptions) -> str | None:
     """``"quizlet"`` when the options give a card separator, or a term separator no delimited file has."""
     custom = options.delimiter is not None and separator_from_value(options.delimiter) is None
     return "quizlet" if options.card_separator is not None or custom else None

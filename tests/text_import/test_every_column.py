@@ -198,3 +198,23 @@ def test_bad_input_still_names_the_file_and_line(tmp_path: Path) -> None:
     ):
         parse("Word\tMeaning\tNotes\n\tx\ty\n")
     assert parse("Word\tMeaning\tNotes\n\tx\ty\nq\ta\tn\n").skipped == (Skip("line 2", "empty first field"),)
+
+
+def test_the_command_lines_map_names_fields_and_roles() -> None:
+    from studyapp.importers.columns import parse_column_map
+
+    made = parse_column_map("1=Wort, 2=Bedeutung,3=tags,4=ignore,5=tags,6=deck")
+    assert made == ColumnMap(
+        tags=2, extra_as_tags=(4,), deck=5, fields=((0, 0), (1, 1)), field_names=("Wort", "Bedeutung")
+    )
+    assert parse_column_map("2=back,1=FRONT", ("Front", "Back")).fields == ((1, 1), (0, 0))
+    for spec, message in [
+        ("1", "'1' is not COLUMN=FIELD"),
+        ("0=Front", "'0=Front' is not COLUMN=FIELD"),
+        ("1=Front,1=Back", "column 1 is mapped twice"),
+        ("1=Front,2=front", "field 'Front' is given two columns"),
+        ("1=tags", "no column goes to a field"),
+        ("1=Front,2=deck,3=deck", "only one column can be the deck"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            parse_column_map(spec)
