@@ -20,8 +20,10 @@ from studyapp.cli import (
 )
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.deck_options import Deck
-from studyapp.core.drafts import DuplicatePolicy, ImportOptions
+from studyapp.core.drafts import ColumnMap, DuplicatePolicy, ImportOptions
 from studyapp.core.model import ReviewMode
+from studyapp.importers.columns import parse_column_map, stock_field_names
+from studyapp.importers.detect import quizlet_by_options
 from studyapp.services.app import App, CollectionError, ExportError, ImportFailure
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 
@@ -67,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports.add_argument("--with-history", action="store_true", help="Anki packages: import the review history too")
     imports.add_argument("--with-progress", action="store_true", help="report progress on standard error")
+    imports.add_argument(
+        "--notetype", metavar="NAME", help="delimited text: the note type to import into (default: from the file)"
+    )
+    imports.add_argument(
+        "--map",
+        metavar="SPEC",
+        help="delimited text: each column (from 1) to a field, tags, deck, guid or ignore, e.g. 1=Front,2=Back,3=tags",
+    )
+    imports.add_argument(
+        "--separator", metavar="TEXT", help="between the columns, or a Quizlet term and definition (e.g. tab, /////)"
+    )
+    imports.add_argument("--card-separator", metavar="TEXT", help="Quizlet: between cards (e.g. newline, ';', '##')")
 
     exports = commands.add_parser(
         "export", help="export a deck, or the collection, to .csv, .txt (tab-separated), .apkg or .colpkg"
@@ -169,7 +183,16 @@ def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
             reported[stage] = percent // 10
             print(f"{stage} {args.file.name}: {percent}%", file=sys.stderr, flush=True)
 
-    options = ImportOptions(format=args.format, deck_name=args.deck, include_history=args.with_history)
+    options = ImportOptions(
+        format=args.format
+        or quizlet_by_options(ImportOptions(delimiter=args.separator, card_separator=args.card_separator)),
+        deck_name=args.deck,
+        include_history=args.with_history,
+        notetype=args.notetype,
+        columns=_column_map(app, args.map, args.notetype),
+        delimiter=args.separator,
+        card_separator=args.card_separator,
+    )
     job = app.import_job(
         args.file, options, DuplicatePolicy(args.on_duplicate), progress if args.with_progress else None
     )
@@ -179,6 +202,20 @@ def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
         print(f"  warning: {warning}", file=out)
     for skip in summary.skipped:
         print(f"  skipped {skip.place}: {skip.reason}", file=out)
+
+
+def _column_map(app: App, spec: str | None, notetype: str | None) -> ColumnMap | None:
+    """``--map`` as a column map: field names are the chosen note type's (stock, or the collection's)."""
+    if spec is None:
+        return None
+    known = stock_field_names(notetype) if notetype else None
+    if notetype and known is None:
+        found = app.collection.notetypes.by_name(notetype)
+        known = found.field_names if found is not None else None
+    try:
+        return parse_column_map(spec, known)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def _deck(app: App, name: str | None) -> Deck:
