@@ -110,9 +110,13 @@ def anki_view(package: Path, folder: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def trip(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any], str]:
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_source(tmp_path_factory.mktemp("source") / "anki")
+
+
+@pytest.fixture(scope="module")
+def trip(source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any], str]:
     root = tmp_path_factory.mktemp("roundtrip")
-    source = make_source(root / "anki")
     db = str(root / "c.db")
     cli("--collection", db, "import", str(source), "--with-history")
     exported = root / "out.apkg"
@@ -157,3 +161,27 @@ def test_export_without_a_deck_is_the_whole_collection(tmp_path: Path) -> None:
     printed = cli("--collection", db, "export", str(tmp_path / "all.apkg"), "--without-history")
     assert printed.startswith("The whole collection: 29 notes, 29 cards, 0 media files (cards as new)")
     assert T0.year == 2026  # the fixtures' clock, for the record
+
+
+def test_a_colpkg_is_the_whole_collection_with_its_history(source: Path, tmp_path: Path) -> None:
+    from anki._backend import RustBackend
+    from anki.collection import Collection
+
+    db = str(tmp_path / "c.db")
+    cli("--collection", db, "import", str(source), "--with-history")
+    printed = cli("--collection", db, "export", str(tmp_path / "all.colpkg"), "--without-history")
+    # 29 bundled notes and the 3 imported ones; a collection package always carries the history
+    assert printed.startswith("The whole collection: 32 notes, 34 cards, 2 media files, 12 review-log rows")
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(restored / "collection.anki2"), backup_path=str(tmp_path / "all.colpkg"),
+        media_folder=str(restored / "collection.media"), media_db=str(restored / "collection.media.db2"),
+    )  # fmt: skip
+    col = Collection(str(restored / "collection.anki2"))
+    try:
+        assert (col.note_count(), col.card_count(), col.db.scalar("select count() from revlog")) == (32, 34, 12)
+        assert sorted(p.name for p in (restored / "collection.media").iterdir()) == ["_ipa.woff", "haus.mp3"]
+        assert {"Calcinosis", "German", "German::A2"} <= {d.name for d in col.decks.all_names_and_ids()}
+    finally:
+        col.close()
