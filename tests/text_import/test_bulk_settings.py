@@ -10,7 +10,7 @@ import pytest
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft
 from studyapp.core.model import NoteKind
-from studyapp.importers import delimited
+from studyapp.importers import delimited_rows
 from studyapp.importers.delimited import read_delimited
 from studyapp.services.importing import importing
 from studyapp.services.importing.importing import store_draft
@@ -64,7 +64,7 @@ def test_inside_an_open_transaction_the_checks_stay_on(tmp_path: Path) -> None:
 def test_shared_tag_sets_give_the_same_tags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _csv(tmp_path, 50)
     cached = read_delimited(path, ImportOptions())
-    monkeypatch.setattr(delimited, "_TAG_SETS", 1)  # remember one tag cell only
+    monkeypatch.setattr(delimited_rows, "_TAG_SETS", 1)  # remember one tag cell only
     uncached = read_delimited(path, ImportOptions())
     assert [note.tags for note in cached.notes] == [note.tags for note in uncached.notes]
     assert cached.notes[4].tags == ("tag_1", "other")
