@@ -13,11 +13,10 @@ import re
 
 from studyapp.core.drafts import NoteDraft
 from studyapp.core.model import NoteKind
-from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType, NotetypeKind
+from studyapp.core.notetypes.cardgen import cards_for
+from studyapp.core.notetypes.model import CLOZE, FIELD_SEPARATOR, NoteType, stock_type
 
-_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
-_FIELD_REFERENCE = re.compile(r"\{\{([^}]*)\}\}")
-_SECTION = re.compile(r"\{\{([#^])\s*([^}]+?)\s*\}\}((?:(?!\{\{[#^]).)*?)\{\{/\s*\2\s*\}\}", re.DOTALL)
+LEGACY_CLOZE = stock_type(CLOZE, 0)
 _IMG_SRC = re.compile(r"<img[^>]*?\ssrc=[\"']?([^\"'>\s]+)[^>]*>", re.IGNORECASE)
 _HTML = re.compile(r"<!--.*?-->|<.*?>", re.DOTALL)  # Anki's strip_html: comments, then any tag
 
@@ -61,54 +60,12 @@ def field_checksum(first_field: str) -> int:
 
 def card_ords(note: NoteDraft, notetype: NoteType | None = None) -> list[int]:
     """Which cards a note makes when the draft does not say: 0 for basic, 0 and 1 for reversed, ``n - 1`` for
-    each cloze ``cn``; with a note type, each template whose question names a non-empty field (a cloze type:
-    each cloze number in its fields)."""
+    each cloze ``cn``; with a note type, as Anki makes them (``core.notetypes.cardgen``)."""
     if notetype is None:
         if note.kind is NoteKind.REVERSED:
             return [0, 1]
-        return _cloze_ords(note.front) if note.kind is NoteKind.CLOZE else [0]
-    fields = note.fields or (note.front, note.back)
-    if notetype.kind is not NotetypeKind.STANDARD:
-        return _cloze_ords(" ".join(fields))
-    ords = [
-        ord_
-        for ord_, template in enumerate(notetype.templates)
-        if any(
-            _names_filled_field(name, notetype, fields)
-            for name in _FIELD_REFERENCE.findall(_without_hidden_sections(template.question, notetype, fields))
-        )
-    ]
-    return ords or [0]  # Anki keeps a note whose templates make no card with its first card
-
-
-def _without_hidden_sections(question: str, notetype: NoteType, fields: tuple[str, ...]) -> str:
-    """The question format with the sections the note's fields hide taken out (innermost first)."""
-    for _ in range(100):  # bounded: a template nests a few levels at most
-        changed = _SECTION.sub(lambda match: _section(match, notetype, fields), question)
-        if changed == question:
-            break
-        question = changed
-    return question
-
-
-def _section(match: re.Match[str], notetype: NoteType, fields: tuple[str, ...]) -> str:
-    sign, name, body = match.group(1), match.group(2), match.group(3)
-    filled = _names_filled_field(name, notetype, fields)
-    return body if filled == (sign == "#") else ""
-
-
-def _names_filled_field(reference: str, notetype: NoteType, fields: tuple[str, ...]) -> bool:
-    name = reference.strip()
-    if name.startswith(("#", "^", "/")):
-        return False  # a section alone shows nothing
-    index = notetype.field_index(name.split(":")[-1].strip())
-    return index is not None and index < len(fields) and bool(strip_html_keeping_media(fields[index]).strip())
-
-
-def _cloze_ords(text: str) -> list[int]:
-    numbers = {int(number) for number in _CLOZE_NUMBER.findall(text) if len(number) < 6}
-    ords = sorted(number - 1 for number in numbers if number > 0)
-    return ords or [0]  # Anki gives a cloze note without deletions one (empty) card: keep the note whole
+        return cards_for(LEGACY_CLOZE, (note.front, "")) if note.kind is NoteKind.CLOZE else [0]
+    return cards_for(notetype, note.fields or (note.front, note.back), note.tags, is_html=note.html)
 
 
 def anki_tags(tags: tuple[str, ...]) -> str:
