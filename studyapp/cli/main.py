@@ -15,6 +15,7 @@ from studyapp.cli import (
     check_command,
     deck_command,
     fsrs_commands,
+    notetypes_command,
     search_command,
     stats_command,
 )
@@ -30,7 +31,7 @@ from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 FORMATS = ["qa", "csv", "quizlet", "apkg", "colpkg"]
 # Commands that only read: a collection that cannot be written (a read-only file, folder or disk) is opened
 # read-only for them; where it can be written they open it as every command does (migrated, one writer).
-READING_COMMANDS = ("decks", "search", "export", "stats")
+READING_COMMANDS = ("decks", "search", "export", "stats", "notetypes")
 
 
 class CommandError(Exception):
@@ -110,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats_command.register(commands)
     check_command.register(commands)
     backup_command.register(commands)
+    notetypes_command.register(commands)
     return parser
 
 
@@ -142,6 +144,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             search_command.search_from_args(app, args, stdout)
         elif args.command == "stats":
             stats_command.stats_from_args(app, args, stdout)
+        elif args.command == "notetypes":
+            notetypes_command.notetypes_from_args(app, args, stdout)
         elif args.command == "import-log":
             fsrs_commands.import_log_from_args(app, args, stdout)
         elif args.command == "optimize":
