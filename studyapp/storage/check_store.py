@@ -17,6 +17,7 @@ from typing import Any
 import sqlite_utils
 
 from studyapp.core.model import ReviewEntry, Schedule, ScheduleChange
+from studyapp.core.notetypes.model import split_fields
 from studyapp.storage.codec import SCHEDULE_FIELDS, schedule_from_row
 from studyapp.storage.schedule_changes_store import ScheduleChangeStore
 
@@ -135,15 +136,17 @@ class CheckStore:
 
     # -- media -------------------------------------------------------------------------------------
 
-    def notes_with_images(self) -> Iterator[tuple[int, str, str]]:
-        """(note id, front, back) of the notes whose text holds an ``<img`` or a ``[sound:``: the only ones that can
-        refer to media."""
-        query = (
-            "SELECT id, front, back FROM notes WHERE instr(front, '<img') OR instr(back, '<img')"
-            " OR instr(front, '[sound:') OR instr(back, '[sound:') ORDER BY id"
+    def notes_naming_files(self) -> Iterator[tuple[int, tuple[str, ...]]]:
+        """(note id, its fields) of the notes whose text may name a media file, in id order: a field with
+        a ``[sound:``, an ``=`` (an attribute), a ``url(`` or an ``@import`` (``core.media_refs`` reads no other)."""
+        may_name = " OR ".join(
+            f"instr({column}, '[sound:') OR instr({column}, '=') OR {column} LIKE '%url(%' OR {column} LIKE '%@import%'"
+            for column in ("front", "back", "rest")
         )
+        query = f"SELECT id, front, back, rest FROM notes WHERE {may_name} ORDER BY id"
         for row in self._db.execute(query):
-            yield int(row[0]), str(row[1]), str(row[2])
+            rest = str(row[3])
+            yield int(row[0]), (str(row[1]), str(row[2]), *(split_fields(rest) if rest else ()))
 
     # -- the search index --------------------------------------------------------------------------
 

@@ -5,8 +5,9 @@
 * Every card's schedule is recomputed from its answers and schedule changes (in time order) with its deck's
   current options; a card whose stored schedule differs is a mismatch. Repair gives it the replayed schedule
   and logs a ``reschedule`` change for it, all in one transaction, so the log stays the source of truth.
-* Media: files in the media folder that no note refers to (orphans: repair moves them to ``.trash``, never
-  deletes them), and files notes refer to that are not there (missing: reported).
+* Media: files in the media folder that no field, template or styling refers to (orphans: repair moves them to
+  ``.trash``, never deletes them; ``_`` files of templates are kept, as Anki keeps them), and files that notes or
+  note types refer to that are not there (missing: reported). See :mod:`.check_media`.
 * Cards dated absurdly far ahead (answered after now, or due beyond their maximum interval) are reported; the
   log is append-only, so they are not repaired (:mod:`studyapp.services.maintenance.check_schedules`).
 * The search index is checked (FTS5's integrity check against the notes, and its count) and rebuilt unless it is
@@ -30,11 +31,11 @@ from typing import Any
 from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
-from studyapp.core.sanitize import media_references
 from studyapp.services.gc_pause import cyclic_gc_paused
+from studyapp.services.maintenance.check_media import media_use
 from studyapp.services.maintenance.check_report import EXAMPLES, TRASH, describe, far_ahead_reason, iso, report_text
 from studyapp.services.maintenance.check_schedules import FarAhead, Mismatch, Unreplayable, check_schedules
-from studyapp.services.media.media import is_safe_name, media_dir_for
+from studyapp.services.media.media import media_dir_for
 from studyapp.storage import Collection
 from studyapp.storage.check_store import CheckStore
 from studyapp.storage.schedule_changes_store import StaleScheduleError
@@ -72,6 +73,8 @@ class CheckReport:
     media_files: int = 0
     orphans: list[str] = field(default_factory=list)
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file name, note id)
+    missing_in_notetypes: list[tuple[str, str]] = field(default_factory=list)  # (file name, note type name)
+    kept: list[str] = field(default_factory=list)  # "_" files no template names: kept (not a problem)
     notes: int = 0
     indexed: int = 0  # notes in the search index before the rebuild
     index_ok: bool = True
@@ -92,7 +95,12 @@ class CheckReport:
         """Problems found (before any repair)."""
         index = 0 if self.index_ok and self.indexed == self.notes else 1
         found = (
-            len(self.mismatches) + len(self.far_ahead) + len(self.unreplayable) + len(self.orphans) + len(self.missing)
+            len(self.mismatches)
+            + len(self.far_ahead)
+            + len(self.unreplayable)
+            + len(self.orphans)
+            + len(self.missing)
+            + len(self.missing_in_notetypes)
         )
         return (0 if self.database_ok else 1) + found + index
 
@@ -101,7 +109,8 @@ class CheckReport:
         """Problems still there after the check (a search index that is not whole is always rebuilt)."""
         schedules = len(self.mismatches) - self.rescheduled
         orphans = len(self.orphans) - len(self.trashed)
-        left = schedules + len(self.far_ahead) + len(self.unreplayable) + orphans + len(self.missing)
+        missing = len(self.missing) + len(self.missing_in_notetypes)
+        left = schedules + len(self.far_ahead) + len(self.unreplayable) + orphans + missing
         return (0 if self.database_ok else 1) + left
 
     @property
@@ -141,7 +150,9 @@ class CheckReport:
             "unreplayable_count": len(self.unreplayable),
             "media_files": self.media_files,
             "orphans": self.orphans,
-            "missing": [{"file": name, "note": note} for name, note in self.missing],
+            "missing": [{"file": name, "note": note} for name, note in self.missing]
+            + [{"file": name, "note_type": notetype} for name, notetype in self.missing_in_notetypes],
+            "kept": self.kept,
             "notes": self.notes,
             "indexed_before_rebuild": self.indexed,
             "repaired": self.repaired,
@@ -181,7 +192,9 @@ def run_check(
         report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
         report.unreplayable = schedules.unreplayable
         step("Checking media", 0, 1)
-        report.media_files, report.orphans, report.missing = _media_problems(store, media_dir)
+        media = media_use(store, collection.notetypes.all(), media_dir)
+        report.media_files, report.orphans, report.kept = media.files, media.orphans, media.kept
+        report.missing, report.missing_in_notetypes = media.missing, media.missing_in_notetypes
         report.notes, report.indexed = store.note_count(), store.indexed_count()
         report.index_ok = store.index_consistent()
         step("Checking media", 1, 1)
@@ -197,19 +210,6 @@ def run_check(
         _repair(collection, clock, rng, media_dir, report)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _media_problems(store: CheckStore, media_dir: Path) -> tuple[int, list[str], list[tuple[str, int]]]:
-    referenced: dict[str, int] = {}
-    for note_id, front, back in store.notes_with_images():
-        for name in media_references(front) | media_references(back):
-            if is_safe_name(name):
-                referenced.setdefault(name, note_id)
-    files = sorted(p.name for p in media_dir.iterdir() if p.is_file()) if media_dir.is_dir() else []
-    present = set(files)
-    orphans = [name for name in files if name not in referenced]
-    missing = sorted((name, note_id) for name, note_id in referenced.items() if name not in present)
-    return len(files), orphans, missing
 
 
 def _repair(collection: Collection, clock: Clock, rng: random.Random, media_dir: Path, report: CheckReport) -> None:

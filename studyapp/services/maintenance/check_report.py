@@ -133,23 +133,34 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
             lines.append(f"      {card.reason}")
         lines += _more(examples, count)
     lines += ["", "Media"]
-    if not report.orphans and not report.missing and not report.media_files:
+    missing = len(report.missing) + len(report.missing_in_notetypes)
+    if not report.orphans and not missing and not report.media_files:
         lines.append("  No media files, and no note refers to one.")
-    elif not report.orphans and not report.missing:
-        lines.append(f"  All {_plural(report.media_files, 'file')} are in use, none is missing.")
+    elif not report.orphans and not missing:
+        used = report.media_files - len(report.kept)
+        lines.append(f"  All {_plural(used, 'file')} are in use, none is missing." if used else "  None is missing.")
+    if report.kept:
+        lines.append(
+            f"  {_plural(len(report.kept), 'file')} starting with '_' kept (Anki leaves them to templates; no "
+            f"template names {'it' if len(report.kept) == 1 else 'them'}): {', '.join(report.kept[:examples])}"
+        )
+        lines += _more(examples, len(report.kept))
     if report.orphans:
         lines.append(
-            f"  {_plural(len(report.orphans), 'file')} used by no note: {', '.join(report.orphans[:examples])}"
+            f"  {_plural(len(report.orphans), 'file')} used by no note or note type: "
+            f"{', '.join(report.orphans[:examples])}"
         )
         lines += _more(examples, len(report.orphans))
         if report.trashed:
             lines.append(
                 f"  Repaired: {_plural(len(report.trashed), 'file')} moved to {report.path.stem}.media/{TRASH}"
             )
-    if report.missing:
-        lines.append(f"  {_plural(len(report.missing), 'file')} missing:")
+    if missing:
+        lines.append(f"  {_plural(missing, 'file')} missing:")
         lines.extend(f"  • {name} (note {note_id})" for name, note_id in report.missing[:examples])
-        lines += _more(examples, len(report.missing))
+        shown = max(0, examples - len(report.missing))
+        lines.extend(f"  • {name} (note type {notetype})" for name, notetype in report.missing_in_notetypes[:shown])
+        lines += _more(examples, missing)
     lines += ["", "Search index"]
     if report.index_ok and report.indexed == report.notes:
         lines.append(f"  {_plural(report.notes, 'note')}, all indexed.")
