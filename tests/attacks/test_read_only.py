@@ -304,7 +304,7 @@ def test_export_of_a_package_from_a_read_only_folder(read_only_folder: Path, tmp
     result = studyapp("--collection", str(read_only_folder), "export", str(exported), "--deck", "Calcinosis")
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (
-        f"Calcinosis: 29 notes, 29 cards, 0 media files, 0 review-log rows (with history) exported to {exported}\n"
+        f"Calcinosis: 29 notes, 29 cards, 0 media files, 2 review-log rows (with history) exported to {exported}\n"
     )
     with zipfile.ZipFile(exported) as package:
         assert {"collection.anki2", "media"} <= set(package.namelist())
