@@ -17,15 +17,26 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from studyapp.core.cloze import CLOZE
-from studyapp.core.model import Card, NoteKind, Rating
+from studyapp.core.cloze import active_clozes
+from studyapp.core.model import Card, Rating
+from studyapp.core.notetypes.model import NoteType
+from studyapp.core.notetypes.template import (
+    Node,
+    cloze_fields,
+    parse_template,
+    shown_fields,
+    template_for,
+    type_answer_field,
+)
 from studyapp.core.plain_text import html_to_text
+from studyapp.core.render import notetype_of
 
 # A short answer within this ratio (0-100, insertions and deletions) is close: "Pari" for "Paris" is 89,
 # "Pariss" 91, "Lodnon" for "London" 83, while "Rome" for "Paris" is 22. A ratio this high also keeps a
@@ -129,23 +140,104 @@ def is_long(expected: str) -> bool:
     return len(normalize(expected).split()) > LONG_ANSWER_WORDS and len(key_terms(expected)) >= 2
 
 
-def expected_answer(card: Card) -> str:
-    """The plain text a student should type for ``card``.
+@dataclass(frozen=True)
+class AnswerSource:
+    """Where a card's expected answer comes from: a field of its note type, whole or its cloze deletions.
 
-    A cloze card expects its own deletions (several are joined by ", "); the reverse card of a reversed
-    note expects the front; every other card its back. HTML fields are reduced to their text.
+    ``typed``: the card's template asks for it with ``{{type:…}}`` (the card is typed in any flip session).
+    Cards whose answers come from the same source share a multiple-choice pool (``key``).
     """
 
-    def plain(text: str) -> str:
-        return html_to_text(text) if card.html else " ".join(text.split())
+    notetype_id: int
+    field: str
+    cloze: bool = False
+    typed: bool = False
 
-    if card.kind is NoteKind.CLOZE:
-        number = card.ord + 1
-        parts = [plain(m.group(2)) for m in CLOZE.finditer(card.front) if int(m.group(1)) == number]
-        return ", ".join(part for part in parts if part)
-    if card.kind is NoteKind.REVERSED and card.ord == 1:
-        return plain(card.front)
-    return plain(card.back)
+    @property
+    def key(self) -> tuple[int, str, bool]:
+        return (self.notetype_id, self.field, self.cloze)
+
+
+_SPECIAL = frozenset(("FrontSide", "Card", "CardFlag", "Deck", "Subdeck", "Tags", "Type", "CardID"))
+_SOUND_TAG = re.compile(r"\[sound:[^\[\]]*\]")
+
+
+@lru_cache(maxsize=512)
+def answer_side_fields(question_format: str, answer_format: str) -> tuple[str, ...]:
+    """The names the answer format shows that the question format does not, in reading order."""
+    asked = shown_fields(question_format)
+    found: list[str] = []
+    stack: list[Iterator[Node]] = [iter(parse_template(answer_format).nodes)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif node[0] == "section":
+            stack.append(iter(node[3]))
+        elif node[0] == "field" and node[1] not in asked and node[1] not in _SPECIAL and node[1] not in found:
+            found.append(node[1])
+    return tuple(found)
+
+
+def _field_value(notetype: NoteType, fields: Sequence[str], name: str) -> str | None:
+    index = notetype.field_index(name)
+    if index is None:
+        return None
+    return fields[index] if index < len(fields) else ""
+
+
+def _plain(card: Card, text: str) -> str:
+    if "[sound:" in text:
+        text = _SOUND_TAG.sub(" ", text)
+    return html_to_text(text) if card.html else " ".join(text.split())
+
+
+def _clozes(card: Card, text: str) -> str:
+    parts = (_plain(card, part) for part in active_clozes(text, card.ord + 1, question=False))
+    return ", ".join(part for part in parts if part)
+
+
+def answer_source(card: Card) -> tuple[AnswerSource, str] | None:
+    """Where ``card``'s answer comes from and its plain text; ``None`` if the card has nothing to answer.
+
+    The ``{{type:Field}}`` of the card's question format (``{{type:cloze:Text}}``: the card's cloze
+    deletions); else, for a cloze note type, the card's deletions in the fields its ``cloze:`` filters
+    read; else the first field with text that the answer format shows and the question format does not.
+    """
+    notetype = notetype_of(card)
+    template = template_for(notetype, card.ord)
+    if template is None:
+        return None
+    fields = card.all_fields
+    typed = type_answer_field(template.question)
+    if typed is not None:
+        value = _field_value(notetype, fields, typed.field)
+        if value is None:
+            return None
+        text = _clozes(card, value) if typed.cloze else _plain(card, value)
+        return AnswerSource(notetype.id, typed.field, typed.cloze, typed=True), text
+    if notetype.is_cloze:
+        for name in cloze_fields(template.question):
+            value = _field_value(notetype, fields, name)
+            if value and (text := _clozes(card, value)):
+                return AnswerSource(notetype.id, name, cloze=True), text
+        return None
+    for name in answer_side_fields(template.question, template.answer):
+        value = _field_value(notetype, fields, name)
+        if value and (text := _plain(card, value)):
+            return AnswerSource(notetype.id, name), text
+    return None
+
+
+def expected_answer(card: Card) -> str:
+    """The plain text a student should type for ``card`` (see ``answer_source``); empty if none.
+
+    For the stock types: a cloze card expects its own deletions (several are joined by ", "); the reverse
+    card of a reversed note expects the front; every other card its back. HTML is reduced to its text and
+    sound tags are left out.
+    """
+    found = answer_source(card)
+    return found[1] if found is not None else ""
 
 
 # -- grading -----------------------------------------------------------------------------------------

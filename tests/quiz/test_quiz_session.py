@@ -67,25 +67,33 @@ def test_a_choice_answer_is_logged_with_its_mode(app: App, capitals_id: int) -> 
     }
 
 
-def test_cloze_and_reverse_cards_get_options_of_their_own_kind(app: App, heart_id: int) -> None:
+def test_cloze_and_reverse_cards_get_options_of_their_own_field_from_other_notes(app: App, heart_id: int) -> None:
     session = app.review_session(heart_id, ReviewMode.CHOICE)
+    assert session.mode is ReviewMode.CHOICE
+    # Two cloze notes: a deletion has one other note's two deletions to be wrong with, not three.
+    assert session.notice == (
+        "4 of 12 cards have fewer than 3 different wrong answers in the same field of other notes: shown with Flip."
+    )
     cards = app.collection.reviews  # every card of the deck, one by one
-    seen = 0
+    seen = {ReviewMode.CHOICE: 0, ReviewMode.FLIP: 0}
     card = session.next_card()
     while card is not None:
-        options = session.quiz.options(cards.card(card.id) or card)
-        assert options is not None
-        keys = {normalize(option) for option in options.options}
+        card = cards.card(card.id) or card
+        mode = session.quiz.mode_for(card)
+        seen[mode] += 1
+        options = session.quiz.options(card)
         if card.kind is NoteKind.CLOZE:
-            assert keys <= {"left ventricle", "aorta", "right atrium", "venae cavae"}
-        elif card.ord == 1:
-            assert keys <= {"der hund", "die katze", "das pferd", "der vogel"}
+            assert options is None and mode is ReviewMode.FLIP
         else:
-            assert keys <= {"the dog", "the cat", "the horse", "the bird"}
-        seen += 1
-        session.answer(Rating.EASY)
+            assert options is not None
+            keys = {normalize(option) for option in options.options}
+            if card.ord == 1:
+                assert keys == {"der hund", "die katze", "das pferd", "der vogel"}
+            else:
+                assert keys == {"the dog", "the cat", "the horse", "the bird"}
+        session.answer(Rating.EASY, mode=mode)
         card = session.current
-    assert seen == 12
+    assert seen == {ReviewMode.CHOICE: 8, ReviewMode.FLIP: 4}
 
 
 def test_a_typed_answer_is_checked_against_the_cloze_deletion(app: App, heart_id: int) -> None:
