@@ -1,4 +1,5 @@
-"""The student's settings: theme, card font size and the hour the study day starts.
+"""The student's settings: theme, card font size and the hour the study day starts; the note type last added
+to each deck (the Add dialog starts with it).
 
 They are stored in the collection (``App.set_setting``), so they move with it to another computer.
 A stored value that is missing or out of range reads as the default rather than failing at start-up.
@@ -16,6 +17,8 @@ from studyapp.storage import Collection
 THEME_SETTING = "gui.theme"
 FONT_SIZE_SETTING = "gui.card_font_size"
 COLLAPSED_SETTING = "gui.collapsed_decks"
+NOTETYPE_BY_DECK_SETTING = "gui.notetype_by_deck"  # {deck id: the note type last added to it}
+LAST_NOTETYPE_SETTING = "gui.last_notetype"  # the note type of the last note added, for a deck not used yet
 THEMES = ("system", "light", "dark")  # "system" follows the OS's light or dark preference
 DEFAULT_FONT_SIZE = 20  # pixels: the card view's own default
 FONT_SIZES = range(12, 49)
@@ -64,3 +67,24 @@ def collapsed_decks(collection: Collection) -> set[str]:
 
 def set_collapsed_decks(collection: Collection, names: set[str]) -> None:
     collection.set_setting(COLLAPSED_SETTING, sorted(names))
+
+
+def notetype_for_deck(collection: Collection, deck_id: int | None) -> int | None:
+    """The note type the Add dialog starts with for a deck: the one last added to it, else the last one used."""
+    value = collection.setting(NOTETYPE_BY_DECK_SETTING, {})
+    remembered = value.get(str(deck_id)) if isinstance(value, dict) and deck_id is not None else None
+    if not isinstance(remembered, int):
+        remembered = collection.setting(LAST_NOTETYPE_SETTING)
+    return remembered if isinstance(remembered, int) else None
+
+
+def remember_notetype(collection: Collection, deck_id: int, notetype_id: int) -> None:
+    """Remember the note type of a note just added to a deck (one write, only when it changes)."""
+    value = collection.setting(NOTETYPE_BY_DECK_SETTING, {})
+    value = value if isinstance(value, dict) else {}
+    if value.get(str(deck_id)) == notetype_id and collection.setting(LAST_NOTETYPE_SETTING) == notetype_id:
+        return
+    value[str(deck_id)] = notetype_id
+    with collection.transaction():
+        collection.set_setting(NOTETYPE_BY_DECK_SETTING, value)
+        collection.set_setting(LAST_NOTETYPE_SETTING, notetype_id)

@@ -1,7 +1,8 @@
-"""The note of the selected card, editable in place below the table.
+"""The note of the selected card, editable in place below the table: its note type, its fields by name, its tags.
 
-Changes are saved through ``services.notes.update_note`` when the selection moves on, or with Ctrl+S;
-a note that cannot be saved (an empty front) says why on one line and keeps the student's text.
+Changes are saved through ``services.notes.update_note_fields`` when the selection moves on, or with Ctrl+S;
+a note that cannot be saved (an empty first field) says why on one line and keeps the student's text. Cards
+the new text makes are added; a card the note no longer makes is kept, and the line below says so.
 """
 
 from __future__ import annotations
@@ -10,9 +11,16 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
-from studyapp.services.notes.notes import NoteError, NoteText, note_of_card, update_note
+from studyapp.services.notes.notes import (
+    NoteError,
+    NoteText,
+    editor_field_names,
+    note_of_card,
+    shown_notetype,
+    update_note_fields,
+)
 from studyapp.ui.app.style import theme_for
-from studyapp.ui.editing.note_editor import NoteEditor
+from studyapp.ui.editing.note_editor import TWO_FIELDS, NoteEditor
 
 
 class EditorPane(QWidget):
@@ -24,13 +32,17 @@ class EditorPane(QWidget):
         self.note_id: int | None = None
         self._loading = False
         self.dirty = False
+        self.notetype_label = QLabel()
+        self.notetype_label.setObjectName("NotetypeLabel")
         self.editor = NoteEditor()
         self.editor.changed.connect(self._changed)
         self.message = QLabel()
+        self.message.setWordWrap(True)
         self.message.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.editor)
+        layout.addWidget(self.notetype_label)
+        layout.addWidget(self.editor, 1)
         layout.addWidget(self.message)
         self.show_card(None)
 
@@ -49,9 +61,15 @@ class EditorPane(QWidget):
         self._loading = True
         self.note_id = None if note is None else note.id
         if note is None:
-            self.editor.set_note("", "", (), False)
+            self.notetype_label.setText("")
+            self.editor.set_field_names(TWO_FIELDS)
+            self.editor.set_values((), (), False)
         else:
-            self.editor.set_note(note.front, note.back, tuple(note.tags.split()), note.html)
+            notetype = shown_notetype(self.app.collection, note)
+            names = editor_field_names(notetype, note)
+            self.notetype_label.setText(f"Note type: {notetype.name}")
+            self.editor.set_field_names(names)
+            self.editor.set_values(note.padded(len(names)), tuple(note.tags.split()), note.html)
         self._loading = False
         self.dirty = False
         self.message.setVisible(False)
@@ -64,14 +82,25 @@ class EditorPane(QWidget):
         """Save the note if it changed; False (with the reason shown) if it cannot be saved."""
         if self.note_id is None or not self.dirty:
             return True
+        values, is_html = self.editor.note_fields()
         try:
-            update_note(self.app.collection, self.app.rng, self.app.clock, self.note_id, self.note_text())
+            edited = update_note_fields(
+                self.app.collection, self.app.rng, self.app.clock, self.note_id, values,
+                self.editor.note_tags(), is_html,
+            )  # fmt: skip
         except (NoteError, StorageError) as error:
-            self.message.setText(f"Not saved: {error}")
-            self.message.setStyleSheet(f"color: {theme_for(self.palette()).again};")
-            self.message.setVisible(True)
+            self._say(f"Not saved: {error}", error=True)
             return False
         self.dirty = False
-        self.message.setVisible(False)
+        if edited.kept_ords:
+            self._say(f"Saved: {edited.summary()}.", error=False)
+        else:
+            self.message.setVisible(False)
         self.saved.emit(self.note_id)
         return True
+
+    def _say(self, text: str, error: bool) -> None:
+        theme = theme_for(self.palette())
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {theme.again};" if error else "")
+        self.message.setVisible(True)

@@ -1,11 +1,17 @@
-"""Add cards (key A): deck, front, back, tags and "also add the reversed card".
+"""Add cards (key A): note type, deck, one editor per field of the type, tags.
 
-Ctrl+Enter adds and keeps the dialog open for the next note: front and back are cleared, deck and tags
-stay, the focus goes back to the front, and a short confirmation says what was added. A front already in
-the chosen deck is pointed out as you type (adding it anyway is allowed). Escape closes.
+The note type starts as the one last added to the chosen deck (else the last one used, else Basic) and
+follows the deck when it changes; switching it keeps the text of fields whose names the new type has too.
+Basic keeps two shortcuts of the two-field editor: "also add the reversed card", and a first field with
+``{{c1::...}}`` making a Cloze note. Ctrl+Enter adds and keeps the dialog open for the next note: the
+fields are cleared, type, deck and tags stay, the focus goes back to the first field, and a short
+confirmation says what was added. A first field already in the chosen deck is pointed out as you type
+(adding it anyway is allowed). Escape closes.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -13,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,11 +26,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.core.cloze import cloze_numbers
+from studyapp.core.notetypes.model import BASIC, NoteType
 from studyapp.services.app import App, StorageError
-from studyapp.services.notes.notes import NoteError, add_note, find_duplicate
+from studyapp.services.notes.notes import AddedNote, NoteError, NoteFields, NoteText, add_note, find_duplicate
+from studyapp.services.notes.notetype_choice import NotetypeChoice, add_note_of_choice, notetype_choices
+from studyapp.services.settings import notetype_for_deck, remember_notetype
 from studyapp.ui.editing.note_editor import NoteEditor
 
 CLOZE_HINT = "Cloze: write {{c1::answer}} or {{c1::answer::hint}} in the front; c2, c3… make more cards."
+CLOZE_TYPE_HINT = (
+    "Write {{c1::answer}} or {{c1::answer::hint}} in {field}; c2, c3… make more cards. "
+    "Ctrl+Shift+C makes the selection the next deletion."
+)
+BASIC_PLACEHOLDERS = {"Front": "Question, or a sentence with {{c1::a cloze}}", "Back": "Answer"}
+
+
+def is_plain_basic(notetype: NoteType) -> bool:
+    """The stock Basic type with its two fields: the one that keeps the reversed and cloze shortcuts."""
+    return notetype.stock == BASIC and notetype.field_names == ("Front", "Back")
+
+
 SUBMIT_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
@@ -48,13 +69,19 @@ class AddDialog(QDialog):
         self.setMinimumWidth(560)
         self.added_count = 0
 
+        self.choices = notetype_choices(app.collection)
+        self.notetype = QComboBox()
+        self.notetype.setObjectName("NotetypeChoice")
+        for choice in self.choices:
+            self.notetype.addItem(choice.name, choice.key)
+        self.notetype.setToolTip("The note type: its fields and the cards they make")
         self.deck = QComboBox()
         self.deck.setObjectName("DeckChoice")
         for deck in app.decks():
             self.deck.addItem(deck.name, deck.id)
         if deck_id is not None and self.deck.findData(deck_id) >= 0:
             self.deck.setCurrentIndex(self.deck.findData(deck_id))
-        self.deck.currentIndexChanged.connect(lambda _index: self._check_duplicate())
+        self.deck.currentIndexChanged.connect(lambda _index: self._deck_changed())
 
         self.editor = NoteEditor()
         self.editor.changed.connect(self._edited)
@@ -62,13 +89,14 @@ class AddDialog(QDialog):
         self.hint = QLabel(CLOZE_HINT)
         self.hint.setObjectName("KeyHint")
         self.hint.setWordWrap(True)
-        self.duplicate = QLabel("A note with this front is already in this deck (you can still add it).")
+        self.duplicate = QLabel("A note with this first field is already in this deck (you can still add it).")
         self.duplicate.setObjectName("DuplicateWarning")
         self.duplicate.setWordWrap(True)
         self.duplicate.setStyleSheet("color: #b25c00;")
         self.duplicate.hide()
         self.status = QLabel()
         self.status.setObjectName("AddStatus")
+        self.status.setWordWrap(True)
 
         self.add_button = QPushButton("Add")
         self.add_button.setToolTip("Add this note and start the next (Ctrl+Enter)")
@@ -79,8 +107,17 @@ class AddDialog(QDialog):
         close.clicked.connect(self.reject)
         submit_shortcuts(self, self.add)
 
-        top = QFormLayout()
-        top.addRow("Deck", self.deck)
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        type_label = QLabel("&Type")
+        type_label.setBuddy(self.notetype)
+        deck_label = QLabel("&Deck")
+        deck_label.setBuddy(self.deck)
+        top.addWidget(type_label)
+        top.addWidget(self.notetype, 1)
+        top.addSpacing(12)
+        top.addWidget(deck_label)
+        top.addWidget(self.deck, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(QLabel("Ctrl+Enter"))
@@ -95,11 +132,49 @@ class AddDialog(QDialog):
         layout.addWidget(self.reversed)
         layout.addWidget(self.duplicate)
         layout.addLayout(buttons)
+        self._choose_notetype(notetype_for_deck(app.collection, self.deck_id()))
+        self.notetype.currentIndexChanged.connect(lambda _index: self._notetype_changed())
+        self._notetype_changed()
+        self.resize(max(self.minimumWidth(), 640), min(max(self.sizeHint().height(), 420), 600))
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def deck_id(self) -> int | None:
         data = self.deck.currentData()
         return int(data) if data is not None else None
+
+    def choice(self) -> NotetypeChoice:
+        return self.choices[max(0, self.notetype.currentIndex())]
+
+    def _choose_notetype(self, notetype_id: int | None) -> None:
+        """Select the note type ``notetype_id`` if offered, else Basic (the first choice if even that is missing)."""
+        index = self.notetype.findData(str(notetype_id)) if notetype_id is not None else -1
+        if index < 0:
+            index = next((i for i, c in enumerate(self.choices) if is_plain_basic(c.notetype)), -1)
+        if index < 0:
+            index = next((i for i, c in enumerate(self.choices) if c.stock_key == BASIC), 0)
+        self.notetype.setCurrentIndex(index)
+
+    def _deck_changed(self) -> None:
+        remembered = notetype_for_deck(self.app.collection, self.deck_id())
+        if remembered is not None and self.notetype.findData(str(remembered)) >= 0:
+            self._choose_notetype(remembered)
+        self._check_duplicate()
+
+    def _notetype_changed(self) -> None:
+        notetype = self.choice().notetype
+        self.editor.set_field_names(notetype.field_names)
+        plain_basic = is_plain_basic(notetype)
+        self.editor.set_placeholders(BASIC_PLACEHOLDERS if plain_basic else {})
+        self.editor.set_cloze(notetype.is_cloze)
+        self.reversed.setVisible(plain_basic)
+        if not plain_basic:
+            self.reversed.setChecked(False)
+        if notetype.is_cloze:
+            self.hint.setText(CLOZE_TYPE_HINT.format(field=notetype.field_names[0] if notetype.fields else "the text"))
+        elif plain_basic:
+            self.hint.setText(CLOZE_HINT)
+        self.hint.setVisible(notetype.is_cloze or plain_basic)
+        self._check_duplicate()
 
     def _edited(self) -> None:
         self.status.clear()
@@ -107,8 +182,8 @@ class AddDialog(QDialog):
 
     def _check_duplicate(self) -> None:
         deck_id = self.deck_id()
-        text = self.editor.note_text()
-        found = deck_id is not None and find_duplicate(self.app.collection, deck_id, text.front, text.html) is not None
+        values, is_html = self.editor.note_fields()
+        found = deck_id is not None and find_duplicate(self.app.collection, deck_id, values[0], is_html) is not None
         self.duplicate.setVisible(found)
 
     def add(self) -> None:
@@ -117,18 +192,43 @@ class AddDialog(QDialog):
         if deck_id is None:
             self._show_status("There is no deck to add to.", error=True)
             return
-        text = self.editor.note_text()
-        text = type(text)(text.front, text.back, text.tags, text.html, self.reversed.isChecked())
+        choice = self.choice()
+        values, is_html = self.editor.note_fields()
+        tags = self.editor.note_tags()
         try:
-            added = add_note(self.app.collection, self.app.rng, self.app.clock, deck_id, text)
+            if is_plain_basic(choice.notetype) and (self.reversed.isChecked() or cloze_numbers(values[0])):
+                text = NoteText(values[0], values[1], tags, is_html, self.reversed.isChecked())
+                added: AddedNote = add_note(self.app.collection, self.app.rng, self.app.clock, deck_id, text)
+                notetype_id = choice.notetype.id
+            else:
+                note = NoteFields(choice.notetype.id, values, tags, is_html)
+                added, notetype = add_note_of_choice(
+                    self.app.collection, self.app.rng, self.app.clock, deck_id, choice, note
+                )
+                notetype_id = notetype.id
         except (NoteError, StorageError) as error:
             self._show_status(f"Not added: {error}.", error=True)
             return
+        if notetype_id:
+            with contextlib.suppress(StorageError):  # only the next starting choice is lost; the note is saved
+                remember_notetype(self.app.collection, deck_id, notetype_id)
+        if choice.stock_key is not None:  # the stock type is in the collection now: offer it as such
+            self._refresh_choices(notetype_id)
         self.added_count += 1
         self.editor.clear_fields()
         cards = len(added.card_ids)
         self._show_status(f"Added ({cards} card{'s' if cards != 1 else ''}) to {self.deck.currentText()}.")
         self.added.emit(added.note_id)
+
+    def _refresh_choices(self, notetype_id: int) -> None:
+        self.choices = notetype_choices(self.app.collection)
+        self.notetype.blockSignals(True)
+        self.notetype.clear()
+        for choice in self.choices:
+            self.notetype.addItem(choice.name, choice.key)
+        self._choose_notetype(notetype_id)
+        self.notetype.blockSignals(False)
+        self._notetype_changed()
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setStyleSheet("color: #c0392b;" if error else "color: #2e7d32;")

@@ -1,8 +1,10 @@
-"""Edit the note of the card being studied (E while reviewing).
+"""Edit the note of the card being studied (E while reviewing): its fields by name, and its tags.
 
-The dialog only changes the note's text and tags (``update_note``); the review session's queue, counts
-and undo stack are not touched, and the reviewer redraws the same card afterwards. Ctrl+Enter or Save
-saves; Escape cancels without saving anything.
+The note type is shown, not changed here. Saving goes through ``update_note_fields``: the review
+session's queue, counts and undo stack are not touched, and the reviewer redraws the same card
+afterwards. If the new text makes cards the note did not have, they are added; a card the note no
+longer makes is kept with its progress, and the dialog says so before it closes (Save or Ctrl+Enter
+again closes it). Escape cancels without saving anything.
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
-from studyapp.services.notes.notes import NoteError, note_of_card, update_note
-from studyapp.storage.notes_store import StoredNote
+from studyapp.services.notes.notes import (
+    NoteError,
+    editor_field_names,
+    note_of_card,
+    shown_notetype,
+    update_note_fields,
+)
 from studyapp.ui.editing.add_dialog import submit_shortcuts
 from studyapp.ui.editing.note_editor import NoteEditor
 
@@ -27,11 +34,17 @@ class EditDialog(QDialog):
         self.setWindowTitle("Edit note")
         self.setMinimumWidth(560)
         self.note = note_of_card(app.collection, card_id)
-        self.editor = NoteEditor()
-        self.editor.set_note(self.note.front, self.note.back, tuple(self.note.tags.split()), self.note.html)
+        notetype = shown_notetype(app.collection, self.note)
+        names = editor_field_names(notetype, self.note)
+        self.notetype_label = QLabel(f"Note type: {notetype.name}")
+        self.notetype_label.setObjectName("NotetypeLabel")
+        self.editor = NoteEditor(field_names=names)
+        self.editor.set_values(self.note.padded(len(names)), tuple(self.note.tags.split()), self.note.html)
+        self.editor.changed.connect(self._changed)
+        self._dirty = False
         self.error = QLabel()
         self.error.setObjectName("EditError")
-        self.error.setStyleSheet("color: #c0392b;")
+        self.error.setWordWrap(True)
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         save = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -43,19 +56,38 @@ class EditDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(10)
+        layout.addWidget(self.notetype_label)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.resize(max(self.minimumWidth(), 640), min(max(self.sizeHint().height(), 360), 600))
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _changed(self) -> None:
+        self._dirty = True
+
     def save(self) -> None:
-        try:
-            updated: StoredNote = update_note(
-                self.app.collection, self.app.rng, self.app.clock, self.note.id, self.editor.note_text()
-            )
-        except (NoteError, StorageError) as error:
-            self.error.setText(f"Not saved: {error}.")
-            self.error.show()
+        if not self._dirty and self.error.isVisible() and self.error.property("saved"):
+            self.accept()  # saved already; the message about the cards has been read
             return
-        self.saved.emit(updated)
+        values, is_html = self.editor.note_fields()
+        try:
+            edited = update_note_fields(
+                self.app.collection, self.app.rng, self.app.clock, self.note.id, values,
+                self.editor.note_tags(), is_html,
+            )  # fmt: skip
+        except (NoteError, StorageError) as error:
+            self._show(f"Not saved: {error}.", saved=False)
+            return
+        self._dirty = False
+        self.saved.emit(edited.note)
+        if edited.kept_ords:
+            self._show(f"Saved: {edited.summary()}.", saved=True)
+            return
         self.accept()
+
+    def _show(self, text: str, saved: bool) -> None:
+        self.error.setText(text)
+        self.error.setProperty("saved", saved)
+        self.error.setStyleSheet("color: #2e7d32;" if saved else "color: #c0392b;")
+        self.error.show()

@@ -1,232 +1,44 @@
-"""The note editor: front and back as small rich-text fields, and a tags line.
+"""The note editor: one labelled rich-text editor per field of the note's type, and a tags line.
 
-Used by the Add dialog, the edit dialog (E while reviewing) and the browser. Formatting is basic on
-purpose: bold, italic, underline, bulleted and numbered lists and links. The output is plain text when
-nothing is formatted (so most notes stay plain), else a small HTML fragment built by walking the
-document (b/i/u/a/ul/ol/li/br), never Qt's full HTML document with its styles. A field the user did not
-touch gives back exactly the text it was given, so editing the back never rewrites an imported front.
+Used by the Add dialog, the edit dialog (E while reviewing) and the browser. The fields are those of the
+note type, by name and in its order (``set_field_names``); when the type changes, the text of a field
+whose name the new type also has stays. The fields sit in a scroll area, so a type with ten fields still
+fits a small window; the formatting bar and the tags stay in view. A cloze type gets the cloze helper:
+Ctrl+Shift+C wraps the selection in the next ``{{cN::…}}``, Ctrl+Alt+Shift+C in the same number.
+See ``rich_field`` for what a field gives back (plain text, or a small HTML fragment).
 """
 
 from __future__ import annotations
 
-import html
+import re
 from collections.abc import Callable
 
-from PySide6.QtCore import QMimeData, Qt, QUrl, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextListFormat
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextListFormat
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
-    QTextEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from studyapp.core.sanitize import clean_html
 from studyapp.services.notes.notes import NoteText
-from studyapp.ui.review.card_view import MediaOnlyDocument
+from studyapp.ui.editing.rich_field import (  # noqa: F401 - re-exported for callers of the old module
+    LINK_SCHEMES,
+    RichField,
+    ask_for_link,
+    document_fragment,
+    plain_to_fragment,
+    valid_link,
+)
 
-LINK_SCHEMES = ("http", "https", "mailto")
-_LINE_SEPARATOR = "\u2028"  # Shift+Enter inside a paragraph
-
-
-def valid_link(text: str) -> str | None:
-    """The address if it is an http(s) or mailto link; anything else (javascript:, file:...) is refused."""
-    url = QUrl(text.strip(), QUrl.ParsingMode.StrictMode)
-    if not url.isValid() or url.scheme().lower() not in LINK_SCHEMES:
-        return None
-    if url.scheme().lower() != "mailto" and not url.host():
-        return None
-    return url.toString()
-
-
-def ask_for_link(parent: QWidget, current: str) -> str | None:
-    """Ask for a link address (blocking); ``None`` if cancelled."""
-    text, ok = QInputDialog.getText(parent, "Link", "Address (http, https or mailto):", text=current)
-    return text if ok else None
-
-
-class RichField(QTextEdit):
-    """One field: Ctrl+B/I/U toggle formatting, Ctrl+K asks for a link, Ctrl+Shift+8/7 make lists."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        # Images of a note load from nowhere in the editor (they stay in the text, untouched).
-        self.setDocument(MediaOnlyDocument(lambda _type, _name: None, self))
-        self.setTabChangesFocus(True)
-        self.setAcceptRichText(True)
-        self.ask_link: Callable[[QWidget, str], str | None] = ask_for_link  # tests replace it
-        self._original: tuple[str, bool] = ("", False)
-
-    # -- content -----------------------------------------------------------------------------------
-
-    def set_text(self, text: str, is_html: bool) -> None:
-        """Show a field: HTML (sanitized) with its formatting, plain text as text."""
-        self._original = (text, is_html)
-        if is_html:
-            self.setHtml(clean_html(text))
-        else:
-            self.setPlainText(text)
-        self.document().setModified(False)
-
-    def text(self) -> tuple[str, bool]:
-        """The field as (text, is_html): the given text if untouched, else plain text or an HTML fragment."""
-        if not self.document().isModified():
-            return self._original
-        fragment, formatted = document_fragment(self)
-        return (fragment, True) if formatted else (self.toPlainText(), False)
-
-    def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasted HTML keeps only what the walker understands; its images would be unreachable: text only."""
-        if source.hasImage() and not source.hasText():
-            return
-        super().insertFromMimeData(source)
-
-    # -- formatting --------------------------------------------------------------------------------
-
-    def toggle_bold(self) -> None:
-        bold = self.fontWeight() >= QFont.Weight.Bold.value
-        self.setFontWeight(QFont.Weight.Normal.value if bold else QFont.Weight.Bold.value)
-
-    def toggle_italic(self) -> None:
-        self.setFontItalic(not self.fontItalic())
-
-    def toggle_underline(self) -> None:
-        self.setFontUnderline(not self.fontUnderline())
-
-    def toggle_list(self, style: QTextListFormat.Style) -> None:
-        cursor = self.textCursor()
-        current = cursor.currentList()
-        if current is not None and current.format().style() == style:
-            block_format = cursor.blockFormat()
-            for index in reversed(range(current.count())):
-                current.remove(current.item(index))
-            block_format.setIndent(0)
-            cursor.setBlockFormat(block_format)
-        else:
-            cursor.createList(style)
-        self.setFocus()
-
-    def add_link(self) -> None:
-        """Make the selection (or the address itself) a link, if the address is allowed."""
-        cursor = self.textCursor()
-        answer = self.ask_link(self, cursor.charFormat().anchorHref())
-        url = valid_link(answer) if answer else None
-        if url is None:
-            return
-        link = QTextCharFormat()
-        link.setAnchor(True)
-        link.setAnchorHref(url)
-        link.setFontUnderline(True)
-        if cursor.hasSelection():
-            cursor.mergeCharFormat(link)
-        else:
-            cursor.insertText(url, link)
-        plain = QTextCharFormat()  # what is typed next is not part of the link
-        plain.setAnchor(False)
-        plain.setAnchorHref("")
-        plain.setFontUnderline(False)
-        cursor.clearSelection()
-        cursor.setCharFormat(plain)
-        self.setTextCursor(cursor)
-        self.setFocus()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        ctrl = Qt.KeyboardModifier.ControlModifier
-        shift = Qt.KeyboardModifier.ShiftModifier
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        key = event.key()
-        if modifiers & ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            event.ignore()  # Ctrl+Enter belongs to the dialog
-            return
-        actions = {
-            (ctrl, Qt.Key.Key_B): self.toggle_bold,
-            (ctrl, Qt.Key.Key_I): self.toggle_italic,
-            (ctrl, Qt.Key.Key_U): self.toggle_underline,
-            (ctrl, Qt.Key.Key_K): self.add_link,
-            (ctrl | shift, Qt.Key.Key_Asterisk): lambda: self.toggle_list(QTextListFormat.Style.ListDisc),
-            (ctrl | shift, Qt.Key.Key_8): lambda: self.toggle_list(QTextListFormat.Style.ListDisc),
-            (ctrl | shift, Qt.Key.Key_Ampersand): lambda: self.toggle_list(QTextListFormat.Style.ListDecimal),
-            (ctrl | shift, Qt.Key.Key_7): lambda: self.toggle_list(QTextListFormat.Style.ListDecimal),
-        }
-        action = actions.get((modifiers, key))
-        if action is not None:
-            action()
-            return
-        super().keyPressEvent(event)
-
-
-def _inline(cursor_format: QTextCharFormat, text: str) -> tuple[str, bool]:
-    """One run of text as HTML, and whether it carries formatting."""
-    if cursor_format.isImageFormat():
-        name = cursor_format.toImageFormat().name()
-        return f'<img src="{html.escape(name)}">', True
-    escaped = html.escape(text, quote=False).replace(_LINE_SEPARATOR, "<br>")
-    tags: list[tuple[str, str]] = []
-    if cursor_format.fontWeight() >= QFont.Weight.Bold.value:
-        tags.append(("<b>", "</b>"))
-    if cursor_format.fontItalic():
-        tags.append(("<i>", "</i>"))
-    href = cursor_format.anchorHref() if cursor_format.isAnchor() else ""
-    if href and valid_link(href):
-        tags.append((f'<a href="{html.escape(href)}">', "</a>"))
-    elif cursor_format.fontUnderline():
-        tags.append(("<u>", "</u>"))
-    opening = "".join(start for start, _end in tags)
-    closing = "".join(end for _start, end in reversed(tags))
-    return opening + escaped + closing, bool(tags)
-
-
-def document_fragment(field: QTextEdit) -> tuple[str, bool]:
-    """The field's text as a small HTML fragment, and whether anything in it is formatted."""
-    parts: list[str] = []
-    formatted = False
-    open_list: tuple[str, object] | None = None  # (tag, the QTextList) of the list being written
-    block = field.document().begin()
-    first_line = True
-    while block.isValid():
-        runs: list[str] = []
-        iterator = block.begin()
-        while not iterator.atEnd():
-            fragment = iterator.fragment()
-            if fragment.isValid():
-                run, has_format = _inline(fragment.charFormat(), fragment.text())
-                runs.append(run)
-                formatted = formatted or has_format
-            iterator += 1
-        text_list = block.textList()
-        if text_list is not None:
-            formatted = True
-            ordered = text_list.format().style() in (
-                QTextListFormat.Style.ListDecimal,
-                QTextListFormat.Style.ListLowerAlpha,
-                QTextListFormat.Style.ListUpperAlpha,
-                QTextListFormat.Style.ListLowerRoman,
-                QTextListFormat.Style.ListUpperRoman,
-            )
-            tag = "ol" if ordered else "ul"
-            if open_list is None or open_list[1] != text_list:
-                if open_list is not None:
-                    parts.append(f"</{open_list[0]}>")
-                parts.append(f"<{tag}>")
-                open_list = (tag, text_list)
-            parts.append(f"<li>{''.join(runs)}</li>")
-        else:
-            if open_list is not None:
-                parts.append(f"</{open_list[0]}>")
-                open_list = None
-            elif not first_line:
-                parts.append("<br>")
-            parts.append("".join(runs))
-        first_line = False
-        block = block.next()
-    if open_list is not None:
-        parts.append(f"</{open_list[0]}>")
-    return "".join(parts), formatted
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
+TWO_FIELDS = ("Front", "Back")
 
 
 def _format_button(text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
@@ -239,28 +51,25 @@ def _format_button(text: str, tip: str, slot: Callable[[], None]) -> QToolButton
     return button
 
 
+def _field_object_name(index: int) -> str:
+    return ("FrontField", "BackField")[index] if index < 2 else f"Field{index + 1}"
+
+
 class NoteEditor(QWidget):
-    """Front, back and tags of one note; ``note_text()`` is what the notes service stores."""
+    """The fields and tags of one note; ``note_fields()`` is what the notes service stores."""
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, field_names: tuple[str, ...] = TWO_FIELDS) -> None:
         super().__init__(parent)
         self.setObjectName("NoteEditor")
-        self.front = RichField()
-        self.front.setObjectName("FrontField")
-        self.front.setPlaceholderText("Question, or a sentence with {{c1::a cloze}}")
-        self.back = RichField()
-        self.back.setObjectName("BackField")
-        self.back.setPlaceholderText("Answer")
+        self.fields: list[RichField] = []
+        self.labels: list[QLabel] = []
+        self._names: tuple[str, ...] = ()
+        self._asker: Callable[[QWidget, str], str | None] | None = None
         self.tags = QLineEdit()
         self.tags.setObjectName("TagsField")
         self.tags.setPlaceholderText("tags, separated by spaces")
-        self._active: RichField = self.front
-        for field in (self.front, self.back):
-            field.setMinimumHeight(84)
-            field.textChanged.connect(self.changed)
-            field.cursorPositionChanged.connect(lambda f=field: self._remember(f))
         self.tags.textEdited.connect(lambda _text: self.changed.emit())
 
         toolbar = QHBoxLayout()
@@ -281,55 +90,168 @@ class NoteEditor(QWidget):
             lambda: self._active.toggle_list(QTextListFormat.Style.ListDecimal),
         )
         link = _format_button("Link", "Link (Ctrl+K)", lambda: self._active.add_link())
-        for button in (bold, italic, underline, bullets, numbers, link):
+        self.cloze_button = _format_button(
+            "[…] Cloze", "Make the selection a cloze deletion (Ctrl+Shift+C; Ctrl+Alt+Shift+C: the same number)",
+            lambda: self.wrap_cloze(new_number=True),
+        )  # fmt: skip
+        self.cloze_button.setObjectName("ClozeButton")
+        for button in (bold, italic, underline, bullets, numbers, link, self.cloze_button):
             toolbar.addWidget(button)
         toolbar.addStretch(1)
+        self._cloze_keys = []
+        for keys, new_number in (("Ctrl+Shift+C", True), ("Ctrl+Alt+Shift+C", False)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda n=new_number: self.wrap_cloze(new_number=n))
+            self._cloze_keys.append(shortcut)
+        self.set_cloze(False)
 
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setVerticalSpacing(8)
-        form.addRow(QLabel("Front"), self.front)
-        form.addRow(QLabel("Back"), self.back)
-        form.addRow(QLabel("Tags"), self.tags)
+        self._inner = QWidget()
+        self._inner.setObjectName("FieldsPanel")
+        self._form = QFormLayout(self._inner)
+        self._form.setContentsMargins(0, 0, 4, 0)
+        self._form.setVerticalSpacing(8)
+        self._form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("FieldsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self._inner)
+
+        tags_row = QFormLayout()
+        tags_row.setContentsMargins(0, 0, 0, 0)
+        self.tags_label = QLabel("Tags")
+        tags_row.addRow(self.tags_label, self.tags)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(toolbar)
-        layout.addLayout(form)
-        self.setFocusProxy(self.front)
+        layout.addWidget(self.scroll, 1)
+        layout.addLayout(tags_row)
+        self.set_field_names(field_names)
+
+    # -- the fields --------------------------------------------------------------------------------
+
+    @property
+    def front(self) -> RichField:
+        """The first field."""
+        return self.fields[0]
+
+    @property
+    def back(self) -> RichField:
+        """The second field (the last one of a note type with a single field)."""
+        return self.fields[1] if len(self.fields) > 1 else self.fields[-1]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return self._names
+
+    def field(self, name: str) -> RichField:
+        """The editor of the field called ``name``."""
+        return self.fields[self._names.index(name)]
+
+    def set_field_names(self, names: tuple[str, ...]) -> None:
+        """Show an editor per name, in order. Text in a field whose name the new list also has stays."""
+        names = tuple(names) or ("Text",)
+        if names == self._names:
+            return
+        kept = {name: field.text() for name, field in zip(self._names, self.fields, strict=True)}
+        for label, field in zip(self.labels, self.fields, strict=True):
+            self._form.removeRow(field)  # deletes the label and the field
+            del label
+        self.fields, self.labels = [], []
+        self._names = names
+        height = 84 if len(names) <= 2 else 60
+        for index, name in enumerate(names):
+            field = RichField()
+            field.setObjectName(_field_object_name(index))
+            field.setAccessibleName(name)
+            field.setMinimumHeight(height)
+            if self._asker is not None:
+                field.ask_link = self._asker
+            text, is_html = kept.get(name, ("", False))
+            field.set_text(text, is_html)  # carried over as it was: given back unchanged if not touched
+            field.textChanged.connect(self.changed)
+            field.cursorPositionChanged.connect(lambda f=field: self._remember(f))
+            label = QLabel(name)
+            label.setObjectName("FieldLabel")
+            label.setBuddy(field)
+            label.setWordWrap(True)
+            label.setMaximumWidth(160)
+            self._form.addRow(label, field)
+            self.fields.append(field)
+            self.labels.append(label)
+        self._active: RichField = self.fields[0]
+        for before, after in zip([*self.fields], [*self.fields[1:], self.tags], strict=True):
+            QWidget.setTabOrder(before, after)
+        self.setFocusProxy(self.fields[0])
+
+    def set_placeholders(self, texts: dict[str, str]) -> None:
+        for name, field in zip(self._names, self.fields, strict=True):
+            field.setPlaceholderText(texts.get(name, ""))
 
     def _remember(self, field: RichField) -> None:
         self._active = field
 
-    def set_note(self, front: str, back: str, tags: tuple[str, ...], html: bool) -> None:
-        self.front.set_text(front, html)
-        self.back.set_text(back, html)
+    # -- content -----------------------------------------------------------------------------------
+
+    def set_values(self, values: tuple[str, ...], tags: tuple[str, ...], html: bool) -> None:
+        """Show a note: its fields (missing ones empty), its tags, HTML or plain text."""
+        for index, field in enumerate(self.fields):
+            field.set_text(values[index] if index < len(values) else "", html)
         self.tags.setText(" ".join(tags))
+
+    def set_note(self, front: str, back: str, tags: tuple[str, ...], html: bool) -> None:
+        """A two-field note (front and back)."""
+        self.set_values((front, back), tags, html)
 
     def note_tags(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(self.tags.text().replace(",", " ").split()))
 
+    def note_fields(self) -> tuple[tuple[str, ...], bool]:
+        """Every field in order, and whether they are HTML: if any field is, all are (plain text escaped)."""
+        texts = [field.text() for field in self.fields]
+        is_html = any(flag for _text, flag in texts)
+        if not is_html:
+            return tuple(text for text, _flag in texts), False
+        return tuple(text if flag else plain_to_fragment(text) for text, flag in texts), True
+
     def note_text(self) -> NoteText:
-        """Both fields in one form: if either is HTML, both are (plain text escaped into HTML)."""
-        front, front_html = self.front.text()
-        back, back_html = self.back.text()
-        is_html = front_html or back_html
-        if is_html and not front_html:
-            front = _plain_to_fragment(front)
-        if is_html and not back_html:
-            back = _plain_to_fragment(back)
-        return NoteText(front, back, self.note_tags(), is_html, False)
+        """The first two fields as front and back (the two-field form of the notes service)."""
+        values, is_html = self.note_fields()
+        back = values[1] if len(values) > 1 else ""
+        return NoteText(values[0], back, self.note_tags(), is_html, False)
 
     def clear_fields(self) -> None:
-        """Empty front and back for the next note (tags stay: the next card usually shares them)."""
-        self.front.set_text("", False)
-        self.back.set_text("", False)
+        """Empty every field for the next note (tags stay: the next card usually shares them)."""
+        for field in self.fields:
+            field.set_text("", False)
         self.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_link_asker(self, asker: Callable[[QWidget, str], str | None]) -> None:
-        self.front.ask_link = asker
-        self.back.ask_link = asker
+        self._asker = asker
+        for field in self.fields:
+            field.ask_link = asker
 
+    # -- the cloze helper --------------------------------------------------------------------------
 
-def _plain_to_fragment(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    def set_cloze(self, enabled: bool) -> None:
+        """Show the cloze helper (button and keys) for a cloze note type."""
+        self.cloze_button.setVisible(enabled)
+        for shortcut in self._cloze_keys:
+            shortcut.setEnabled(enabled)
+
+    def wrap_cloze(self, new_number: bool = True) -> None:
+        """Wrap the selection of the field being edited in ``{{cN::…}}``: the next number, or the last one."""
+        used = [int(n) for field in self.fields for n in _CLOZE_NUMBER.findall(field.toPlainText())]
+        highest = max(used, default=0)
+        number = highest + 1 if new_number or not highest else highest
+        field = self._active
+        cursor = field.textCursor()
+        selected = cursor.selectedText()
+        cursor.insertText(f"{{{{c{number}::{selected}}}}}")
+        if not selected:
+            cursor.movePosition(cursor.MoveOperation.Left, n=2)
+            field.setTextCursor(cursor)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -1,0 +1,222 @@
+"""One rich-text field of the note editor, and the walker that turns its document into a small HTML fragment.
+
+Formatting is basic on purpose: bold, italic, underline, bulleted and numbered lists and links. The output
+is plain text when nothing is formatted (so most notes stay plain), else a small HTML fragment built by
+walking the document (b/i/u/a/ul/ol/li/br), never Qt's full HTML document with its styles. A field the
+user did not touch gives back exactly the text it was given, so editing one field never rewrites another.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextListFormat
+from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
+
+from studyapp.core.sanitize import clean_html
+from studyapp.ui.review.card_view import MediaOnlyDocument
+
+LINK_SCHEMES = ("http", "https", "mailto")
+_LINE_SEPARATOR = "\u2028"  # Shift+Enter inside a paragraph
+
+
+def valid_link(text: str) -> str | None:
+    """The address if it is an http(s) or mailto link; anything else (javascript:, file:...) is refused."""
+    url = QUrl(text.strip(), QUrl.ParsingMode.StrictMode)
+    if not url.isValid() or url.scheme().lower() not in LINK_SCHEMES:
+        return None
+    if url.scheme().lower() != "mailto" and not url.host():
+        return None
+    return url.toString()
+
+
+def ask_for_link(parent: QWidget, current: str) -> str | None:
+    """Ask for a link address (blocking); ``None`` if cancelled."""
+    text, ok = QInputDialog.getText(parent, "Link", "Address (http, https or mailto):", text=current)
+    return text if ok else None
+
+
+class RichField(QTextEdit):
+    """One field: Ctrl+B/I/U toggle formatting, Ctrl+K asks for a link, Ctrl+Shift+8/7 make lists."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Images of a note load from nowhere in the editor (they stay in the text, untouched).
+        self.setDocument(MediaOnlyDocument(lambda _type, _name: None, self))
+        self.setTabChangesFocus(True)
+        self.setAcceptRichText(True)
+        self.ask_link: Callable[[QWidget, str], str | None] = ask_for_link  # tests replace it
+        self._original: tuple[str, bool] = ("", False)
+
+    # -- content -----------------------------------------------------------------------------------
+
+    def set_text(self, text: str, is_html: bool) -> None:
+        """Show a field: HTML (sanitized) with its formatting, plain text as text."""
+        self._original = (text, is_html)
+        if is_html:
+            self.setHtml(clean_html(text))
+        else:
+            self.setPlainText(text)
+        self.document().setModified(False)
+
+    def text(self) -> tuple[str, bool]:
+        """The field as (text, is_html): the given text if untouched, else plain text or an HTML fragment."""
+        if not self.document().isModified():
+            return self._original
+        fragment, formatted = document_fragment(self)
+        return (fragment, True) if formatted else (self.toPlainText(), False)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Pasted HTML keeps only what the walker understands; its images would be unreachable: text only."""
+        if source.hasImage() and not source.hasText():
+            return
+        super().insertFromMimeData(source)
+
+    # -- formatting --------------------------------------------------------------------------------
+
+    def toggle_bold(self) -> None:
+        bold = self.fontWeight() >= QFont.Weight.Bold.value
+        self.setFontWeight(QFont.Weight.Normal.value if bold else QFont.Weight.Bold.value)
+
+    def toggle_italic(self) -> None:
+        self.setFontItalic(not self.fontItalic())
+
+    def toggle_underline(self) -> None:
+        self.setFontUnderline(not self.fontUnderline())
+
+    def toggle_list(self, style: QTextListFormat.Style) -> None:
+        cursor = self.textCursor()
+        current = cursor.currentList()
+        if current is not None and current.format().style() == style:
+            block_format = cursor.blockFormat()
+            for index in reversed(range(current.count())):
+                current.remove(current.item(index))
+            block_format.setIndent(0)
+            cursor.setBlockFormat(block_format)
+        else:
+            cursor.createList(style)
+        self.setFocus()
+
+    def add_link(self) -> None:
+        """Make the selection (or the address itself) a link, if the address is allowed."""
+        cursor = self.textCursor()
+        answer = self.ask_link(self, cursor.charFormat().anchorHref())
+        url = valid_link(answer) if answer else None
+        if url is None:
+            return
+        link = QTextCharFormat()
+        link.setAnchor(True)
+        link.setAnchorHref(url)
+        link.setFontUnderline(True)
+        if cursor.hasSelection():
+            cursor.mergeCharFormat(link)
+        else:
+            cursor.insertText(url, link)
+        plain = QTextCharFormat()  # what is typed next is not part of the link
+        plain.setAnchor(False)
+        plain.setAnchorHref("")
+        plain.setFontUnderline(False)
+        cursor.clearSelection()
+        cursor.setCharFormat(plain)
+        self.setTextCursor(cursor)
+        self.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        shift = Qt.KeyboardModifier.ShiftModifier
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = event.key()
+        if modifiers & ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.ignore()  # Ctrl+Enter belongs to the dialog
+            return
+        actions = {
+            (ctrl, Qt.Key.Key_B): self.toggle_bold,
+            (ctrl, Qt.Key.Key_I): self.toggle_italic,
+            (ctrl, Qt.Key.Key_U): self.toggle_underline,
+            (ctrl, Qt.Key.Key_K): self.add_link,
+            (ctrl | shift, Qt.Key.Key_Asterisk): lambda: self.toggle_list(QTextListFormat.Style.ListDisc),
+            (ctrl | shift, Qt.Key.Key_8): lambda: self.toggle_list(QTextListFormat.Style.ListDisc),
+            (ctrl | shift, Qt.Key.Key_Ampersand): lambda: self.toggle_list(QTextListFormat.Style.ListDecimal),
+            (ctrl | shift, Qt.Key.Key_7): lambda: self.toggle_list(QTextListFormat.Style.ListDecimal),
+        }
+        action = actions.get((modifiers, key))
+        if action is not None:
+            action()
+            return
+        super().keyPressEvent(event)
+
+
+def _inline(cursor_format: QTextCharFormat, text: str) -> tuple[str, bool]:
+    """One run of text as HTML, and whether it carries formatting."""
+    if cursor_format.isImageFormat():
+        name = cursor_format.toImageFormat().name()
+        return f'<img src="{html.escape(name)}">', True
+    escaped = html.escape(text, quote=False).replace(_LINE_SEPARATOR, "<br>")
+    tags: list[tuple[str, str]] = []
+    if cursor_format.fontWeight() >= QFont.Weight.Bold.value:
+        tags.append(("<b>", "</b>"))
+    if cursor_format.fontItalic():
+        tags.append(("<i>", "</i>"))
+    href = cursor_format.anchorHref() if cursor_format.isAnchor() else ""
+    if href and valid_link(href):
+        tags.append((f'<a href="{html.escape(href)}">', "</a>"))
+    elif cursor_format.fontUnderline():
+        tags.append(("<u>", "</u>"))
+    opening = "".join(start for start, _end in tags)
+    closing = "".join(end for _start, end in reversed(tags))
+    return opening + escaped + closing, bool(tags)
+
+
+def document_fragment(field: QTextEdit) -> tuple[str, bool]:
+    """The field's text as a small HTML fragment, and whether anything in it is formatted."""
+    parts: list[str] = []
+    formatted = False
+    open_list: tuple[str, object] | None = None  # (tag, the QTextList) of the list being written
+    block = field.document().begin()
+    first_line = True
+    while block.isValid():
+        runs: list[str] = []
+        iterator = block.begin()
+        while not iterator.atEnd():
+            fragment = iterator.fragment()
+            if fragment.isValid():
+                run, has_format = _inline(fragment.charFormat(), fragment.text())
+                runs.append(run)
+                formatted = formatted or has_format
+            iterator += 1
+        text_list = block.textList()
+        if text_list is not None:
+            formatted = True
+            ordered = text_list.format().style() in (
+                QTextListFormat.Style.ListDecimal,
+                QTextListFormat.Style.ListLowerAlpha,
+                QTextListFormat.Style.ListUpperAlpha,
+                QTextListFormat.Style.ListLowerRoman,
+                QTextListFormat.Style.ListUpperRoman,
+            )
+            tag = "ol" if ordered else "ul"
+            if open_list is None or open_list[1] != text_list:
+                if open_list is not None:
+                    parts.append(f"</{open_list[0]}>")
+                parts.append(f"<{tag}>")
+                open_list = (tag, text_list)
+            parts.append(f"<li>{''.join(runs)}</li>")
+        else:
+            if open_list is not None:
+                parts.append(f"</{open_list[0]}>")
+                open_list = None
+            elif not first_line:
+                parts.append("<br>")
+            parts.append("".join(runs))
+        first_line = False
+        block = block.next()
+    if open_list is not None:
+        parts.append(f"</{open_list[0]}>")
+    return "".join(parts), formatted
+
+
+def plain_to_fragment(text: str) -> str:
+    """Plain text as an HTML fragment (for a note whose other fields are HTML)."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
