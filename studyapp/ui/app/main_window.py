@@ -246,7 +246,10 @@ class MainWindow(QMainWindow):
         if session is None or session.current is None or session.current.id != card_id:
             return
         fields = {name: getattr(note, name) for name in ("front", "back", "kind", "html")}
-        self.reviewer.show_edited(dataclasses.replace(session.current, **fields))
+        current = session.current
+        fields["fields"] = note.padded(len(current.fields)) if current.fields else ()  # type: ignore[attr-defined]
+        fields["tags"] = tuple(note.tags.split())  # type: ignore[attr-defined]
+        self.reviewer.show_edited(dataclasses.replace(current, **fields))
 
     def _edit_dialog_closed(self) -> None:
         self.edit_dialog = None
