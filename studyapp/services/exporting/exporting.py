@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
@@ -141,13 +142,13 @@ def _media(
         for template in notetype.templates:
             referenced |= media_references(template.question) | media_references(template.answer)
     found: list[MediaFile] = []
-    missing: list[str] = []
     for name in sorted(referenced):
         path = media_dir / name if media_dir is not None and is_safe_name(name) else None
         if path is not None and path.is_file():
             found.append(MediaFile(name, path.read_bytes()))
-        else:
-            missing.append(name)
+    # "a%20b.png" is also read as "a b.png": a name is missing only when no reading of it was found
+    have = {unquote(item.name) for item in found}
+    missing = sorted({unquote(name) for name in referenced} - have)
     return tuple(found), tuple(missing)
 
 
