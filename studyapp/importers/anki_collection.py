@@ -223,6 +223,25 @@ class AnkiCollection:
         """An upper bound of the entries ``reviews`` yields, counted without loading any."""
         return next(self._query("select count(*) from revlog"))[0]
 
+    def scheduler_version(self) -> int:
+        """Anki's scheduler version (``schedVer``: 1, 2, or 3 for v3 on 2). Missing means 1, as Anki reads it: the
+        v1 scheduler logged learning answers with three buttons (2 was Good, 3 Easy)."""
+        if self.schema >= 15:
+            kinds = dict(self._query("select name, type from sqlite_master"))
+            if kinds.get("config") != "table":
+                return 1
+            row = next(self._query("select val from config where key = 'schedVer'"), None)
+            value: object = None
+            if row is not None:
+                try:
+                    value = json.loads(_blob(row[0]) or b"null")
+                except (ValueError, RecursionError):
+                    value = None
+        else:
+            conf = self._json_column("conf")
+            value = conf.get("schedVer")
+        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
+
     def created_at(self) -> int:
         """When the collection's first day began (``col.crt``, seconds since 1970): review cards' due days count
         from it."""

@@ -13,6 +13,9 @@ Anki's ``revlog.type`` (rslib ``RevlogReviewKind``): 0 learning, 1 review, 2 rel
   the file);
 - any other entry that is not an answer (ease 0): as type 4.
 
+A collection of Anki's v1 scheduler (``schedVer`` 1, or none) logged learning and relearning answers with three
+buttons: there 2 is Good and 3 Easy, read as Anki reads them when it imports such a package (``v1=True``).
+
 Anki before 2.1.50 wrote nothing on Forget. As Anki does, a learning answer right after a review or
 relearning answer (nothing between them) means the card was reset: a ``RESET`` is added just before it, and
 counted, so that the replay starts the card anew instead of lapsing a review card.
@@ -44,6 +47,7 @@ class HistoryCounts:
     reschedules: int = 0
     inferred_resets: int = 0  # resets old Anki did not log, added before a learning answer after a review
     bad: int = 0
+    v1_answers: int = 0  # learning answers of the v1 scheduler's three buttons, read as Good or Easy
     cards: set[int] = field(default_factory=set)
 
     def describe(self) -> str:
@@ -58,7 +62,12 @@ class HistoryCounts:
 
 
 def review_drafts(
-    reviews: Iterable[AnkiReview], cards: dict[int, AnkiCard], created_at: int, counts: HistoryCounts
+    reviews: Iterable[AnkiReview],
+    cards: dict[int, AnkiCard],
+    created_at: int,
+    counts: HistoryCounts,
+    *,
+    v1: bool = False,
 ) -> tuple[ReviewDraft, ...]:
     """One note's log entries (oldest first, any of its cards) as drafts; ``counts`` is added to.
 
@@ -108,7 +117,11 @@ def review_drafts(
             else:
                 last_kind[review.card_id] = review.type
             counts.answers += 1
-            draft = ReviewDraft(review.card_ord, at, _RATINGS[review.ease], duration, affects_schedule=not preview)
+            ease = review.ease
+            if v1 and review.type in (LEARNING, RELEARNING) and ease in (2, 3):
+                ease += 1  # three buttons: Again, Good, Easy
+                counts.v1_answers += 1
+            draft = ReviewDraft(review.card_ord, at, _RATINGS[ease], duration, affects_schedule=not preview)
         last_index[review.card_id] = len(drafts)
         drafts.append(draft)
     for card_id, index in last_index.items():

@@ -144,11 +144,12 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
         for review in collection.reviews():
             histories.setdefault(review.note_id, []).append(review)
     created_at = collection.created_at()
+    v1 = options.include_history and collection.scheduler_version() == 1
     notes: list[NoteDraft] = []
     for index, note in enumerate(collection.notes(MAX_NOTE_CHARS), start=1):
         history = ()
         if counts is not None and note.id in histories:
-            history = review_drafts(histories.pop(note.id), card_rows, created_at, counts)
+            history = review_drafts(histories.pop(note.id), card_rows, created_at, counts, v1=v1)
         draft = mapper.map(index, note, history)
         if draft is not None:
             notes.append(draft)
@@ -158,6 +159,11 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     if counts is not None and counts.bad:
         reason = f"{counts.bad:,} entries with an impossible time, rating or card were left out"
         skipped.append(Skip(place="review log", reason=reason))
+    if counts is not None and counts.v1_answers:
+        warnings.append(
+            f"{path.name}: review log: {counts.v1_answers:,} learning answers of Anki's old (v1) scheduler, which had"
+            " three buttons, are read as Anki reads them: its 2 as Good and its 3 as Easy"
+        )
     if counts is not None and counts.inferred_resets:
         warnings.append(
             f"{path.name}: review log: {counts.inferred_resets:,} cards were reset to new by an Anki that did not"

@@ -225,3 +225,33 @@ def test_media_with_names_that_are_not_plain_file_names_are_skipped(sandbox: San
         ("entry media/10", "media file 'dot.' ends with a dot or a space (Windows drops them)"),
         ("entry media/11", "media file 'what?.png' has a character Windows does not allow in file names"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("version", [None, 1, 2])
+def test_learning_answers_of_the_v1_scheduler_had_three_buttons(
+    sandbox: Sandbox, own_package: Path, version: int | None
+) -> None:
+    t0 = 1767225600000
+    rows = [(t0, 2, 0), (t0 + 10, 3, 0), (t0 + 20, 2, 1), (t0 + 30, 1, 1), (t0 + 40, 2, 2)]  # id, ease, type
+
+    def change(db: sqlite3.Connection) -> None:
+        conf = json.loads(db.execute("select conf from col").fetchone()[0])
+        conf.pop("schedVer", None)
+        if version is not None:
+            conf["schedVer"] = version
+        db.execute("update col set conf = ?", (json.dumps(conf),))
+        cid = db.execute("select c.id from cards c join notes n on n.id = c.nid where n.guid = 'h:plain'").fetchone()[0]
+        for at, ease, kind in rows:
+            db.execute("insert into revlog values (?, ?, -1, ?, 1, 0, 2500, 1000, ?)", (at, cid, ease, kind))
+
+    path = corpus.tamper_collection(own_package, sandbox.root / "v1.apkg", change)
+    draft = read_anki_package(path, ImportOptions(include_history=True))
+    ratings = [review.rating for review in draft.notes[0].history]
+    if version == 2:
+        assert ratings == [Rating.HARD, Rating.GOOD, Rating.HARD, Rating.AGAIN, Rating.HARD] and draft.warnings == ()
+    else:  # v1, or no version (Anki reads that as v1): learning and relearning's 2 is Good, 3 Easy
+        assert ratings == [Rating.GOOD, Rating.EASY, Rating.HARD, Rating.AGAIN, Rating.GOOD]
+        assert draft.warnings == (
+            "v1.apkg: review log: 3 learning answers of Anki's old (v1) scheduler, which had three buttons, are read"
+            " as Anki reads them: its 2 as Good and its 3 as Easy",
+        )
