@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.stats_action)
         self.check_action = self._action("&Check Collection…", None, self.check_collection)
         tools_menu.addAction(self.check_action)
+        self.notetypes_action = self._action("&Note Types…", None, self.open_notetypes)
+        tools_menu.addAction(self.notetypes_action)
         tools_menu.addAction(self.settings_action)
 
     def show_settings(self) -> SettingsDialog:
@@ -329,6 +331,16 @@ class MainWindow(QMainWindow):
                 self.show_decks()
 
         return self._open_modal(CheckDialog(self.app, self), closed)
+
+    def open_notetypes(self) -> QDialog:
+        """Tools → Note Types…: fields, card templates and styling; the deck list is read again after it."""
+        from studyapp.ui.notetypes.manager_window import NotetypesWindow
+
+        def closed(dialog: NotetypesWindow) -> None:
+            if dialog.changed and self.stack.currentWidget() is self.deck_list:
+                self.show_decks()
+
+        return self._open_modal(NotetypesWindow(self.app, self), closed)
 
     def _collection_restored(self) -> None:
         """A backup was restored: what showed the old content closes or is read again; undo starts afresh."""
