@@ -29,16 +29,20 @@ def register(commands: Any) -> None:
     """Add the ``search`` command to the command line's subparsers."""
     search = commands.add_parser(
         "search",
-        help='find cards: words, "phrases", deck:NAME, tag:NAME, is:due, prop:r<0.8, added:7, rated:1 ...',
+        help='find cards: words, "phrases", FIELD:text, deck:NAME, tag:NAME, is:due, prop:r<0.8, added:7 ...',
         description=(
-            'Find cards. Words and "phrases" (accents and case ignored, calc* for a prefix), -word to leave out, '
-            "or, parentheses, front:word back:word, deck:NAME (with subdecks), tag:NAME, "
+            'Find cards. Words and "phrases" in any field (accents and case ignored, calc* for a prefix), -word to '
+            "leave out, or, parentheses; FIELD:text for a field that holds exactly text (front:dog, "
+            '"Back Extra":*dog* with * any characters and _ one, front: an empty field), deck:NAME (with subdecks), '
+            "tag:NAME, "
             "is:new|learn|review|due|suspended|buried, prop:ivl|reps|lapses|r|s|d with < <= > >= = !=, "
             "added:DAYS, rated:DAYS. Put -- before a query that starts with '-'."
         ),
     )
     search.add_argument("query", nargs="*", metavar="QUERY", help="the search (several words are joined); none: all")
-    search.add_argument("--json", action="store_true", help="print a JSON list of objects")
+    search.add_argument(
+        "--json", action="store_true", help="print a JSON list of objects (with each note's type and every field)"
+    )
     search.add_argument("--limit", type=_count, metavar="N", help="show at most N cards")
     search.add_argument(
         "--sort", choices=[key.value for key in SortKey], default=SortKey.ADDED.value, help="order (default: added)"
@@ -52,7 +56,7 @@ def search_from_args(app: App, args: argparse.Namespace, out: TextIO) -> None:
     shown = ids if args.limit is None else ids[: args.limit]
     rows: list[CardRow] = []
     for start in range(0, len(shown), PAGE):
-        rows.extend(card_rows(app.collection, app.clock, shown[start : start + PAGE]))
+        rows.extend(card_rows(app.collection, app.clock, shown[start : start + PAGE], with_fields=args.json))
     if args.json:
         json.dump([_as_json(row) for row in rows], out, indent=2, ensure_ascii=False)
         out.write("\n")
@@ -66,6 +70,9 @@ def _as_json(row: CardRow) -> dict[str, Any]:
         "note_id": row.note_id,
         "question": row.question,
         "answer": row.answer,
+        "notetype": row.notetype,
+        "sort_field": row.sort_field,
+        "fields": dict(row.fields),
         "deck": row.deck,
         "tags": row.tags,
         "due": row.due.isoformat() if row.due else None,

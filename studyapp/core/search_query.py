@@ -1,10 +1,12 @@
 """The card search language, an Anki-like subset: query text -> tokens -> a tree of search terms.
 
-    calcinosis "soft tissue"     words and phrases, in the front or back (accents and case ignored)
+    calcinosis "soft tissue"     words and phrases, in any field (accents and case ignored)
     calc*                        a word that starts with "calc"
     -word   -(a or b)            leave out what matches
     a or b                       either (``or`` binds looser than the implicit "and")
-    front:word  back:"a phrase"  only in that field
+    front:dog  "Back Extra":dog  the field called so (any note type, case ignored) holds exactly "dog";
+    front:*dog*  front:d_g       ``*`` any run of characters, ``_`` one; front: an empty field; fr*:dog any
+                                 field whose name starts with "fr". A name no note type has: the term is words
     deck:Name  deck:"My deck"    the deck and its subdecks (Name::...); ``*`` is a wildcard
     tag:name                     a whole tag, or a child tag (name::child); ``*`` is a wildcard
     is:new is:learn is:review is:due is:suspended is:buried
@@ -33,6 +35,7 @@ from studyapp.core.search_tree import (
     And,
     CardIs,
     CardIsKind,
+    FieldIs,
     HasTag,
     InDeck,
     Node,
@@ -126,6 +129,7 @@ def _tokens(source: str) -> Iterator[_Token]:
 # -- terms ---------------------------------------------------------------------------------------------
 
 _KEYED = re.compile(r"([A-Za-z]+):")
+_FIELD_KEY = re.compile(r"((?:[^:\\]|\\.)+):")  # a field's name: anything before the first colon (``\:`` escapes one)
 _NUMBER = re.compile(r"[+-]?(?:\d{1,15}(?:\.\d{0,15})?|\.\d{1,15})")
 _DAYS = re.compile(r"(\d{1,9})(?::(\d{1,9}))?")
 _IS_VALUES = ", ".join(kind.value for kind in CardIsKind)
@@ -149,17 +153,20 @@ class _TermReader:
     def read(self) -> Node:
         segments = list(self.token.segments)
         first, first_quoted = segments[0]
+        if first_quoted and len(segments) > 1 and not segments[1][1] and segments[1][0].startswith(":"):
+            return self.field_is(first, [(segments[1][0][1:], False), *segments[2:]])  # "Back Extra":word
         keyed = None if first_quoted else _KEYED.match(first)
         if keyed is None or keyed.group(1).lower() not in _READERS:
-            return self.text(segments, None)
+            named = None if first_quoted else _FIELD_KEY.match(first)
+            if named is not None:
+                return self.field_is(named.group(1), [(first[named.end() :], False), *segments[1:]])
+            return self.text(segments)
         key = keyed.group(1).lower()
         rest = [(first[keyed.end() :], False), *segments[1:]]
         rest = [(text, quoted) for text, quoted in rest if text or quoted]
         return _READERS[key](self, key, rest)
 
-    def text(self, segments: list[tuple[str, bool]], field: str | None) -> Node:
-        if not segments:
-            raise self.fail(f'{field}: needs a word or "a phrase" after it')
+    def text(self, segments: list[tuple[str, bool]]) -> Node:
         prefix = not segments[-1][1] and segments[-1][0].endswith("*")
         if prefix:
             segments = [*segments[:-1], (segments[-1][0].rstrip("*"), False)]
@@ -168,10 +175,18 @@ class _TermReader:
             if not text.strip():
                 raise self.fail("nothing to search for")
             raise self.fail(f"no letters or digits to search for in '{_show(text)}'")
-        return Text(text, field, prefix)
+        return Text(text, prefix)
 
-    def field(self, key: str, rest: list[tuple[str, bool]]) -> Node:
-        return self.text(rest, key)
+    def field_is(self, name: str, rest: list[tuple[str, bool]]) -> Node:
+        """``name:pattern``. In the pattern a quoted ``*`` or ``_`` is a wildcard too, as in Anki."""
+        pattern = "".join(text for text, _ in rest)
+        if "\x00" in name or "\x00" in pattern:
+            raise self.fail("a search cannot hold the NUL character")
+        try:
+            words: Text | None = self.text(list(self.token.segments))  # type: ignore[assignment]
+        except SearchError:
+            words = None
+        return FieldIs(name.replace("\\:", ":"), pattern, words)
 
     def value(self, key: str, rest: list[tuple[str, bool]], example: str) -> str:
         value = "".join(text for text, _ in rest).strip()
@@ -232,8 +247,6 @@ class _TermReader:
 
 
 _READERS = {
-    "front": _TermReader.field,
-    "back": _TermReader.field,
     "deck": _TermReader.deck,
     "tag": _TermReader.tag,
     "is": _TermReader.state,

@@ -1,9 +1,14 @@
 """Searching cards in SQL: a parsed query (core.search_query) -> one SELECT over cards c, notes n (and decks d).
 
 No text from the user is ever part of the SQL: every value is a bound parameter. Words and phrases go to
-the FTS5 index ``notes_fts`` as a query made only of quoted strings (a ``"`` doubled inside), with ``*``
-after the closing quote for a prefix and a ``front :`` / ``back :`` column filter; the text terms of one
-"and" or "or" share one index lookup. ``deck:`` is matched in Python against the decks (there are few)
+the FTS5 index ``notes_fts`` (every field: ``front``, ``back`` and ``rest``) as a query made only of quoted
+strings (a ``"`` doubled inside), with ``*`` after the closing quote for a prefix; the text terms of one
+"and" or "or" share one index lookup. A field search (``name:pattern``) looks the name up in the note types
+(few) and picks that field out of each note by its type: ``front``, ``back``, or a piece of ``rest`` (the
+registered ``note_field``), compared with ``LIKE`` (an ASCII pattern, as Anki) or the registered
+``field_matches`` (case folded in Python); the sort field is picked out the same way.
+
+``deck:`` is matched in Python against the decks (there are few)
 and becomes a list of deck ids; ``tag:`` goes through the ``search_tags`` function registered on the
 connection, behind a ``LIKE`` that skips most notes cheaply. Retrievability is the registered ``fsrs_r``.
 
@@ -21,12 +26,14 @@ import sqlite_utils
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import Card, CardState
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
 from studyapp.core.search_tree import (
     COMPARISONS,
     Added,
     And,
     CardIs,
     CardIsKind,
+    FieldIs,
     HasTag,
     InDeck,
     Node,
@@ -40,9 +47,14 @@ from studyapp.core.search_tree import (
     SortKey,
     Text,
     deck_matches,
+    field_matches,
+    field_name_matches,
+    like_pattern,
     tags_match,
 )
 from studyapp.storage.codec import to_ms
+from studyapp.storage.notetypes_codec import COLUMNS as NOTETYPE_COLUMNS
+from studyapp.storage.notetypes_codec import notetype_of
 from studyapp.storage.reviews_store import NotetypeLookup, _card
 
 DAY_MS = 86_400_000
@@ -73,10 +85,59 @@ def _search_tags(tags: object, pattern: object) -> int:
     return int(isinstance(tags, str) and isinstance(pattern, str) and tags_match(pattern, tags))
 
 
+def note_field(rest: object, index: object) -> str:
+    """Field ``index`` of a note's ``rest`` (its fields from the third on, joined by the field separator); ``""``
+    for a field the note does not have. A field never holds the separator, whatever else it holds."""
+    if not isinstance(rest, str) or not isinstance(index, int) or index < 0:
+        return ""
+    start = 0
+    for _ in range(index):
+        start = rest.find(FIELD_SEPARATOR, start) + 1
+        if start == 0:
+            return ""
+    end = rest.find(FIELD_SEPARATOR, start)
+    return rest[start:] if end < 0 else rest[start:end]
+
+
+def _field_matches(text: object, pattern: object) -> int:
+    return int(isinstance(text, str) and isinstance(pattern, str) and field_matches(pattern, text))
+
+
 def register_functions(db: sqlite_utils.Database) -> None:
-    """Give the connection ``fsrs_r(stability, last_review_ms, now_ms)`` and ``search_tags(tags, pattern)``."""
+    """Give the connection ``fsrs_r(stability, last_review_ms, now_ms)``, ``search_tags(tags, pattern)``,
+    ``note_field(rest, index)`` and ``field_matches(text, pattern)``."""
     db.conn.create_function("fsrs_r", 3, retrievability, deterministic=True)
     db.conn.create_function("search_tags", 2, _search_tags, deterministic=True)
+    db.conn.create_function("note_field", 2, note_field, deterministic=True)
+    db.conn.create_function("field_matches", 2, _field_matches, deterministic=True)
+
+
+def _field_sql(index: int) -> str:
+    """The SQL of field ``index`` of the note ``n``."""
+    if index == 0:
+        return "n.front"
+    if index == 1:
+        return "n.back"
+    return f"note_field(n.rest, {int(index) - 2})"
+
+
+def _notetypes(db: sqlite_utils.Database) -> list[NoteType]:
+    return [notetype_of(row) for row in db.execute(f"SELECT {NOTETYPE_COLUMNS} FROM notetypes ORDER BY id")]
+
+
+def sort_field_sql(notetypes: Sequence[NoteType]) -> str:
+    """The SQL of each note's sort field (its note type's ``sort_field``; the first field where that is 0)."""
+    by_index: dict[int, list[int]] = {}
+    for notetype in notetypes:
+        if 0 < notetype.sort_field < len(notetype.fields):
+            by_index.setdefault(notetype.sort_field, []).append(notetype.id)
+    if not by_index:
+        return "n.front"
+    whens = " ".join(
+        f"WHEN n.notetype_id IN ({', '.join(str(int(i)) for i in ids)}) THEN {_field_sql(index)}"
+        for index, ids in sorted(by_index.items())
+    )
+    return f"(CASE {whens} ELSE n.front END)"
 
 
 @dataclass(frozen=True)
@@ -121,10 +182,12 @@ _PROPERTY = {
 }
 _SORT = {
     SortKey.ADDED: None,  # the tie-break order alone
+    SortKey.SORT_FIELD: None,  # per note type: sort_field_sql
     SortKey.QUESTION: "n.front COLLATE NOCASE",
     SortKey.ANSWER: "n.back COLLATE NOCASE",
     SortKey.DECK: "d.name COLLATE NOCASE",
     SortKey.TAGS: "n.tags COLLATE NOCASE",
+    SortKey.NOTETYPE: "(SELECT t.name FROM notetypes t WHERE t.id = n.notetype_id) COLLATE NOCASE",
     SortKey.DUE: "c.due",
     SortKey.INTERVAL: _INTERVAL,
     SortKey.STABILITY: "c.stability",
@@ -147,8 +210,7 @@ def _balanced(parts: Sequence[str], operator: str) -> str:
 def _fts_phrase(term: Text) -> str:
     # Control characters separate words in the index anyway; NUL would end the FTS5 query early.
     text = "".join(" " if ord(ch) < 32 or ord(ch) == 127 else ch for ch in term.text)
-    phrase = '"' + text.replace('"', '""') + '"' + (" *" if term.prefix else "")
-    return f"{term.field} : {phrase}" if term.field else phrase
+    return '"' + text.replace('"', '""') + '"' + (" *" if term.prefix else "")
 
 
 def _fts(node: Node) -> str | None:
@@ -182,6 +244,7 @@ class _Where:
         self._db = db
         self._when = when
         self._decks: list[tuple[int, str]] | None = None
+        self._types: list[NoteType] | None = None
         self.params: dict[str, object] = {"now": to_ms(when.now), "day_end": to_ms(when.day_end)}
 
     def bind(self, value: object) -> str:
@@ -196,6 +259,8 @@ class _Where:
             return f"NOT ({self.condition(node.term)})"
         if isinstance(node, Text):
             return self._matching(_fts_phrase(node))
+        if isinstance(node, FieldIs):
+            return self._field_is(node)
         if isinstance(node, InDeck):
             return self._in_decks(node.pattern)
         if isinstance(node, HasTag):
@@ -229,6 +294,28 @@ class _Where:
     def _matching(self, fts_query: str) -> str:
         return f"c.note_id IN (SELECT rowid FROM notes_fts WHERE notes_fts MATCH {self.bind(fts_query)})"
 
+    def notetypes(self) -> list[NoteType]:
+        if self._types is None:
+            self._types = _notetypes(self._db)
+        return self._types
+
+    def _field_is(self, node: FieldIs) -> str:
+        by_index: dict[int, list[int]] = {}
+        for notetype in self.notetypes():
+            for index, name in enumerate(notetype.field_names):
+                if field_name_matches(node.field, name):
+                    by_index.setdefault(index, []).append(notetype.id)
+        if not by_index:  # no note type has such a field: the term is words (a URL, a time), or finds nothing
+            return self._matching(_fts_phrase(node.words)) if node.words is not None else "0"
+        like = like_pattern(node.pattern)
+        pattern = self.bind(node.pattern if like is None else like)
+        parts = []
+        for index, ids in sorted(by_index.items()):
+            field = _field_sql(index)
+            test = f"{field} LIKE {pattern} ESCAPE '\\'" if like is not None else f"field_matches({field}, {pattern})"
+            parts.append(f"(n.notetype_id IN ({', '.join(str(int(i)) for i in ids)}) AND {test})")
+        return f"ifnull({_balanced(parts, 'OR')}, 0)"
+
     def _in_decks(self, pattern: str) -> str:
         if self._decks is None:
             self._decks = [(int(row[0]), str(row[1])) for row in self._db.execute("SELECT id, name FROM decks")]
@@ -241,9 +328,9 @@ class _Where:
         return f"(n.tags LIKE {self.bind(like)} ESCAPE '\\' AND {exact})" if like else exact
 
 
-def _order(sort: SortKey, descending: bool) -> str:
+def _order(sort: SortKey, descending: bool, where: _Where) -> str:
     direction = " DESC" if descending else ""
-    key = _SORT[sort]
+    key = f"{sort_field_sql(where.notetypes())} COLLATE NOCASE" if sort is SortKey.SORT_FIELD else _SORT[sort]
     keys = [f"{key}{direction} NULLS LAST"] if key else []
     return ", ".join(keys + [f"{column}{direction}" for column in _TIE_BREAK])
 
@@ -257,7 +344,7 @@ def card_ids(
     condition = "1" if query.root is None else where.condition(query.root)
     sort = SortKey(sort)
     decks = _DECKS if sort is SortKey.DECK else ""  # only the deck order needs the deck's name
-    sql = f"SELECT c.id {_FROM}{decks} WHERE {condition} ORDER BY {_order(sort, descending)}"
+    sql = f"SELECT c.id {_FROM}{decks} WHERE {condition} ORDER BY {_order(sort, descending, where)}"
     try:
         return [row[0] for row in db.conn.execute(sql, where.params)]
     except sqlite3.OperationalError as error:  # a locked file, or a limit of SQLite's: say so, do not crash

@@ -13,7 +13,8 @@ from .world import QUOTE, build_world
 
 KEYS = {
     "card_id", "note_id", "question", "answer", "deck", "tags", "due", "interval_days", "stability",
-    "difficulty", "retrievability", "reviews", "lapses", "state", "suspended", "buried",
+    "difficulty", "retrievability", "reviews", "lapses", "state", "suspended", "buried", "notetype", "sort_field",
+    "fields",
 }  # fmt: skip
 
 
@@ -42,6 +43,10 @@ def test_json_has_every_field(path: Path) -> None:
         "reviews": 1,
         "lapses": 0,
     }
+    assert (row["notetype"], row["fields"]) == (
+        "Basic",
+        {"Front": "Mitochondria", "Back": "the powerhouse of the cell"},
+    )
     assert str(row["due"]).startswith("2026-02-06T12:00:00") and row["interval_days"] == 7
     assert 0 < float(row["retrievability"]) < 1  # type: ignore[arg-type]
     [new] = search(path, "café")

@@ -73,17 +73,28 @@ CASES = [
     ("bilay*", ["The cell membrane"]),
     ('"lipid bi"*', ["The cell membrane"]),
     ("bilay", []),
-    # fields
-    ("front:cell", ["The cell membrane"]),
-    ("back:cell", ["Mitochondria"]),
-    ("FRONT:cell", ["The cell membrane"]),
-    ('front:"cell membrane"', ["The cell membrane"]),
-    ('back:"cell membrane"', []),
+    # fields, as Anki: the whole field (case ignored), * any run of characters, _ one; the name ignoring case
+    ("front:cell", []),
+    ("front:*cell*", ["The cell membrane"]),
+    ("back:*cell", ["Mitochondria"]),  # "the powerhouse of the cell"
+    ("FRONT:*CELL*", ["The cell membrane"]),
+    ('front:"the CELL membrane"', ["The cell membrane"]),
+    ('back:"*cell membrane*"', []),
     ("front:appl*", ["Apple pie"]),
-    ("back:appl*", ["Apple pie"]),  # "apples"
+    ("back:appl*", []),  # "dessert with apples"
+    ("back:*appl*", ["Apple pie"]),
+    ("front:app_e*", ["Apple pie"]),
+    ("front:app_*", ["Apple pie"]),
+    ("front:ap_e*", []),
     ("front:dog", []),
+    ("back:dog", ["Hund", "Hund"]),
     ("back:hund", []),
     ("front:hund or back:hund", ["Hund", "Hund"]),
+    ("-front:*e* deck:Other", ["Hund", "Hund"]),
+    ("text:*paris*", [CLOZE, CLOZE]),  # the cloze note's Text field
+    ('"back extra":', [CLOZE, CLOZE]),  # an empty field
+    ('"Back Extra":_*', []),
+    ("f*:hund", ["Hund", "Hund"]),  # any field whose name starts with f
     # decks: subdecks, case, wildcards, quotes
     ("deck:Parent", PARENT + CHILD),
     ("deck:parent", PARENT + CHILD),
@@ -184,7 +195,7 @@ CASES = [
     ("NEAR(cell dog)", []),
     ("cell NOT dog", []),
     ("cell AND NOT dog", []),
-    ("front:cell:", ["The cell membrane"]),
+    ("front:cell:", []),  # a Front of exactly "cell:"
     ("{front}:cell", []),  # the phrase "front cell"
     ("unknownfield:cell", []),  # the phrase "unknownfield cell"
 ]
@@ -210,7 +221,6 @@ ERRORS = [
     ("deck:", 'deck: needs a name, like deck:Biology, or deck:"My deck" with a space at "deck:"'),
     ('deck:""', 'deck: needs a name, like deck:Biology, or deck:"My deck" with a space at \'deck:""\''),
     ("tag:", 'tag: needs a name, like tag:verbs at "tag:"'),
-    ("front:", 'front: needs a word or "a phrase" after it at "front:"'),
     ("prop:", f'prop: needs a property (ivl, reps, lapses, r, s, d), a comparison and a number, {LIKE} at "prop:"'),
     ("prop:ivl", f'prop:ivl needs a comparison (< <= > >= = !=) and a number, {LIKE} at "prop:ivl"'),
     ("prop:ivl10", f'prop:ivl needs a comparison (< <= > >= = !=) and a number, {LIKE} at "prop:ivl10"'),

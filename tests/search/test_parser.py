@@ -12,6 +12,7 @@ from studyapp.core.search_tree import (
     And,
     CardIs,
     CardIsKind,
+    FieldIs,
     HasTag,
     InDeck,
     Not,
@@ -51,9 +52,18 @@ from studyapp.core.search_tree import (
         ("calc*", Text("calc", prefix=True)),
         ('"new yo"*', Text("new yo", prefix=True)),
         ('"calc*"', Text("calc*")),
-        ("front:cell", Text("cell", "front")),
-        ('back:"a phrase"*', Text("a phrase", "back", prefix=True)),
-        ('front:"a"b', Text("ab", "front")),
+        # field searches, as Anki's: the pattern is kept as written (``*``, ``_`` and escapes are the SQL's)
+        ("front:cell", FieldIs("front", "cell", Text("front:cell"))),
+        ('back:"a phrase"*', FieldIs("back", "a phrase*", Text("back:a phrase", prefix=True))),
+        ('front:"a"b', FieldIs("front", "ab", Text("front:ab"))),
+        ('"Back Extra":word', FieldIs("Back Extra", "word", Text("Back Extra:word"))),
+        ('"Back Extra":"two words"', FieldIs("Back Extra", "two words", Text("Back Extra:two words"))),
+        ("front:", FieldIs("front", "", Text("front:"))),
+        ("front:*dog*", FieldIs("front", "*dog*", Text("front:*dog", prefix=True))),
+        ("fr*:d_g", FieldIs("fr*", "d_g", Text("fr*:d_g"))),
+        ("a\\:b:c", FieldIs("a:b", "c", Text("a\\:b:c"))),
+        ("Wort:straße", FieldIs("Wort", "straße", Text("Wort:straße"))),
+        ('"deck:My deck"', Text("deck:My deck")),  # a quoted whole is words, as before
         ("deck:Parent::Child", InDeck("Parent::Child")),
         ('deck:"My deck"', InDeck("My deck")),
         ('deck:"My "deck', InDeck("My deck")),
@@ -66,7 +76,9 @@ from studyapp.core.search_tree import (
         ("added:1000000", Added(36500)),
         ("rated:3:1", Rated(3, 1)),
         ("rated:3", Rated(3)),
-        ("http://example.com", Text("http://example.com")),
+        # a name no note type has is searched as words (the SQL decides): a URL, a time
+        ("http://example.com", FieldIs("http", "//example.com", Text("http://example.com"))),
+        ("9:30", FieldIs("9", "30", Text("9:30"))),
     ],
 )
 def test_parse_tree(query: str, tree: object) -> None:

@@ -33,10 +33,12 @@ def notes(world: World) -> dict[int, tuple[str, str, int]]:
 
 
 VALUES: dict[SortKey, Callable[[World, CardRow], Any]] = {
+    SortKey.SORT_FIELD: lambda world, row: row.sort_field.casefold(),  # every note type here sorts by field 1
     SortKey.QUESTION: lambda world, row: notes(world)[row.note_id][0].casefold(),
     SortKey.ANSWER: lambda world, row: notes(world)[row.note_id][1].casefold(),
     SortKey.DECK: lambda world, row: row.deck.casefold(),
     SortKey.TAGS: lambda world, row: row.tags.casefold(),
+    SortKey.NOTETYPE: lambda world, row: row.notetype.casefold(),
     SortKey.DUE: lambda world, row: row.due,
     SortKey.INTERVAL: lambda world, row: row.interval_days,
     SortKey.STABILITY: lambda world, row: row.stability,

@@ -7,12 +7,13 @@ asks for the rows of the page it shows. The language is described in ``studyapp.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from studyapp.core.clock import Clock
-from studyapp.core.model import CardState
-from studyapp.core.render import card_text_faces
+from studyapp.core.model import Card, CardState
+from studyapp.core.plain_text import html_to_text
+from studyapp.core.render import card_text_faces, notetype_of
 from studyapp.core.search_query import parse
 from studyapp.core.search_tree import Query, SearchError, SortKey
 from studyapp.services.decks.decks import study_day
@@ -21,7 +22,8 @@ from studyapp.storage.search_sql import FoundCard, SearchTime
 
 __all__ = ["CardRow", "Query", "SearchError", "SortKey", "card_rows", "parse", "search_card_ids"]
 
-TEXT_LIMIT = 200  # characters of the question and answer in a row
+TEXT_LIMIT = 200  # characters of the question, answer and sort field in a row
+ROW_RAW_CHARS = 4_000  # of each field, read to make a row's question and answer (a 10 MB field costs no more)
 
 
 @dataclass(frozen=True)
@@ -30,8 +32,10 @@ class CardRow:
 
     card_id: int
     note_id: int
-    question: str
-    answer: str
+    question: str  # the card's question side, rendered from its template, as plain text
+    answer: str  # its answer side (without the question it repeats)
+    sort_field: str  # the note type's sort field, as plain text
+    notetype: str  # the note type's name
     deck: str
     tags: str  # space-separated, as stored
     due: datetime | None
@@ -44,6 +48,7 @@ class CardRow:
     state: CardState
     suspended: bool
     buried: bool
+    fields: tuple[tuple[str, str], ...] = ()  # (name, text as stored) of every field, if asked for
 
 
 def _search_time(collection: Collection, clock: Clock) -> SearchTime:
@@ -65,15 +70,43 @@ def _one_line(text: str) -> str:
     return line if len(line) <= TEXT_LIMIT else line[: TEXT_LIMIT - 1] + "…"
 
 
-def _row(found: FoundCard) -> CardRow:
+def _plain(text: str, is_html: bool) -> str:
+    return html_to_text(text[:ROW_RAW_CHARS]) if is_html else text[:ROW_RAW_CHARS]
+
+
+def _head(card: Card) -> Card:
+    """The card with each field cut to ``ROW_RAW_CHARS``: what its row is rendered from."""
+    if all(len(text) <= ROW_RAW_CHARS for text in (card.front, card.back, *card.fields)):
+        return card
+    return replace(
+        card,
+        front=card.front[:ROW_RAW_CHARS],
+        back=card.back[:ROW_RAW_CHARS],
+        fields=tuple(text[:ROW_RAW_CHARS] for text in card.fields),
+    )
+
+
+def _row(found: FoundCard, with_fields: bool) -> CardRow:
     card = found.card
-    question, answer = card_text_faces(card)
+    question, answer = card_text_faces(_head(card))
+    notetype = notetype_of(card)
+    values = card.all_fields
+    sort_index = notetype.sort_field if 0 <= notetype.sort_field < len(values) else 0
+    fields = ()
+    if with_fields:
+        names = notetype.field_names
+        fields = tuple(
+            (names[i] if i < len(names) else f"Field {i + 1}", values[i] if i < len(values) else "")
+            for i in range(max(len(names), len(values)))
+        )
     schedule = card.schedule
     return CardRow(
         card_id=card.id,
         note_id=card.note_id,
         question=_one_line(question),
         answer=_one_line(answer),
+        sort_field=_one_line(_plain(values[sort_index], card.html)) if values else "",
+        notetype=notetype.name,
         deck=found.deck,
         tags=found.tags,
         due=schedule.due,
@@ -86,11 +119,14 @@ def _row(found: FoundCard) -> CardRow:
         state=schedule.state,
         suspended=found.suspended,
         buried=found.buried,
+        fields=fields,
     )
 
 
-def card_rows(collection: Collection, clock: Clock, card_ids: Sequence[int]) -> list[CardRow]:
-    """The rows of these cards (one page: a few hundred), in the given order; ids no longer there are left out."""
-    return [
-        _row(found) for found in search_sql.found_cards(collection.db, card_ids, clock.now(), collection.notetypes.get)
-    ]
+def card_rows(
+    collection: Collection, clock: Clock, card_ids: Sequence[int], with_fields: bool = False
+) -> list[CardRow]:
+    """The rows of these cards (one page: a few hundred), in the given order; ids no longer there are left out.
+    ``with_fields``: each row also holds every field of its note, in full, by name."""
+    found = search_sql.found_cards(collection.db, card_ids, clock.now(), collection.notetypes.get)
+    return [_row(card, with_fields) for card in found]

@@ -50,7 +50,7 @@ class BrowserWindow(QMainWindow):
         self.confirm_box: QMessageBox | None = None
 
         self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Search: words, deck:name, tag:name, is:due, is:suspended…")
+        self.search_box.setPlaceholderText("Search: words, field:text, deck:name, tag:name, is:due, is:suspended…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.returnPressed.connect(self.run_search)
         self.count_label = QLabel()

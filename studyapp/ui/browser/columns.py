@@ -29,8 +29,11 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
+    # The note type's sort field, and the card's sides rendered from its template: plain text, one line.
+    Column("sort_field", "Sort Field", SortKey.SORT_FIELD, lambda r, z: _one_line(r.sort_field)),
     Column("question", "Question", SortKey.QUESTION, lambda r, z: _one_line(r.question)),
     Column("answer", "Answer", SortKey.ANSWER, lambda r, z: _one_line(r.answer)),
+    Column("notetype", "Note Type", SortKey.NOTETYPE, lambda r, z: r.notetype),
     Column("deck", "Deck", SortKey.DECK, lambda r, z: r.deck),
     Column("tags", "Tags", SortKey.TAGS, lambda r, z: " ".join(r.tags) if not isinstance(r.tags, str) else r.tags),
     Column("due", "Due", SortKey.DUE, lambda r, z: "" if r.due is None else r.due.astimezone(z).strftime("%Y-%m-%d")),
