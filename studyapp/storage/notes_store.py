@@ -165,6 +165,24 @@ class NoteStore:
         rows = self._db.execute("SELECT guid FROM notes WHERE substr(guid, 1, ?) = ?", [len(prefix), prefix])
         return {row[0] for row in rows}
 
+    def cards_without_history(self, note_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+        """(note id, ord) -> card id of these notes' cards that were never studied: new, with no answer and no
+        schedule change logged (the cards an imported history may still be given)."""
+        ids = list(note_ids)
+        found: dict[tuple[int, int], int] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"""SELECT c.note_id, c.ord, c.id FROM cards c WHERE c.note_id IN ({marks}) AND c.state = 0
+                    AND c.reps = 0 AND NOT EXISTS (SELECT 1 FROM review_log r WHERE r.card_id = c.id)
+                    AND NOT EXISTS (SELECT 1 FROM schedule_changes s WHERE s.card_id = c.id)""",
+                chunk,
+            )
+            for note_id, ord_, card_id in rows:
+                found[(note_id, ord_)] = card_id
+        return found
+
     def card_ords(self, note_ids: Iterable[int]) -> dict[int, set[int]]:
         """The card ords each note already has."""
         ids = list(note_ids)

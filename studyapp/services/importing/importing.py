@@ -242,6 +242,21 @@ class _Store:
         self.flush()
         self.bulk.finish()
 
+    def history_for_existing(self, notes: list[tuple[int, NoteDraft]]) -> tuple[int, int]:
+        """Queue the history of notes already in the collection for their cards that were never studied (their
+        history is written with the new notes'); returns (cards given history, cards left alone: studied here)."""
+        free = self.collection.notes.cards_without_history(note_id for note_id, _ in notes)
+        given = studied = 0
+        for note_id, note in notes:
+            for ord_ in sorted({review.card_ord for review in note.history}):
+                card_id = free.get((note_id, ord_))
+                if card_id is None:
+                    studied += 1
+                else:
+                    self.history.append((card_id, note, ord_))
+                    given += 1
+        return given, studied
+
     def store_history(self, scheduler: Scheduler) -> list[Skip]:
         """Write each new card's past reviews; a ``Skip`` for each note whose history ran into the future."""
         future: dict[str, tuple[NoteDraft, list[ReviewDraft], int]] = {}
@@ -401,6 +416,7 @@ def store_draft(
         seen: set[str] = set()
         see, add = seen.add, store.add
         lengthened: list[int] = []
+        late: list[tuple[int, NoteDraft]] = []  # (note id, note): notes already here whose history the file has
         for index, note in enumerate(draft.notes):
             if progress is not None and index % _PROGRESS_EVERY == 0:
                 progress(index, total)
@@ -443,11 +459,25 @@ def store_draft(
                 new += 1
             elif not _changed(stored, note, shape):
                 unchanged += 1
+                if with_history and note.history:
+                    late.append((stored.id, note))
             elif policy is DuplicatePolicy.KEEP:
                 skipped.append(Skip(_place(note, index), "already in the collection with other text (kept as it was)"))
             else:
                 store.update(stored, note, shape, ords.get(stored.id, set()))
                 updated += 1
+                if with_history and note.history:
+                    late.append((stored.id, note))
+        if late:  # notes already here, imported before without their history: their unstudied cards get it now
+            store.flush()
+            given, studied = store.history_for_existing(late)
+            if given:
+                details["history added to notes already here"] = f"{given} card(s)"
+            if studied:
+                warnings.append(
+                    f"{studied} card(s) already in the collection have answers or changes of their own: the history "
+                    "the file has for them was not added (a card's history is never merged into another)"
+                )
         if lengthened:
             warnings.append(
                 f"{len(lengthened)} note(s) had more fields than their note type: the extra text was added to the "
