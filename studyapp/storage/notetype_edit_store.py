@@ -7,6 +7,7 @@ writers inside a transaction (``Collection.transaction``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import sqlite_utils
@@ -14,6 +15,8 @@ import sqlite_utils
 from studyapp.storage.collection import Collection
 
 _BATCH = 2000
+_FTS_UPDATE_TRIGGER = "notes_au"  # sqlite-utils' trigger that re-indexes each updated note
+_BULK_HASH_BYTES = 8 * 1024 * 1024  # FTS5 gathers this much before writing a segment (see notes_store)
 
 
 class TypedNote(NamedTuple):
@@ -57,6 +60,41 @@ class NotetypeEditStore:
             for row in rows:
                 yield TypedNote(*row)
             last = rows[-1][0]
+
+    @contextmanager
+    def reindexing(self, notetype_id: int) -> Iterator[None]:
+        """Around rewriting the fields of the type's notes (and of no other note), inside a transaction.
+
+        A trigger per updated note costs FTS5 a tiny index segment per statement (20,000 notes: 21 s); so the
+        trigger is set aside, the type's notes leave the index in one statement before and come back in one
+        after. A rollback puts everything back, the trigger included."""
+        row = self._db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [_FTS_UPDATE_TRIGGER]
+        ).fetchone()
+        if row is None:
+            yield
+            return
+        columns = ", ".join(f'"{c[1]}"' for c in self._db.execute("PRAGMA table_info(notes_fts)"))
+        hash_size = self._db.execute("SELECT v FROM notes_fts_config WHERE k = 'hashsize'").fetchone()
+        self._db.execute(f"DROP TRIGGER {_FTS_UPDATE_TRIGGER}")
+        self._db.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', ?)", [_BULK_HASH_BYTES])
+        self._db.execute(
+            f"INSERT INTO notes_fts (notes_fts, rowid, {columns}) "
+            f"SELECT 'delete', id, {columns} FROM notes WHERE notetype_id = ?",
+            [notetype_id],
+        )
+        yield
+        self._db.execute(
+            f"INSERT INTO notes_fts (rowid, {columns}) SELECT id, {columns} FROM notes WHERE notetype_id = ?",
+            [notetype_id],
+        )
+        self._db.execute(
+            "INSERT INTO notes_fts (notes_fts, rank) VALUES ('hashsize', ?)",
+            [1024 * 1024 if hash_size is None else hash_size[0]],
+        )
+        if hash_size is None:
+            self._db.execute("DELETE FROM notes_fts_config WHERE k = 'hashsize'")
+        self._db.execute(str(row[0]))
 
     def set_fields(self, rows: Iterable[tuple[str, str, str, int, int]]) -> int:
         """Write (front, back, rest, modified_at, note id) rows; returns how many notes changed."""

@@ -7,7 +7,8 @@ import pytest
 from studyapp.core.notetypes.field_refs import refers_to, remove_field_refs, rename_field_refs
 from studyapp.services.app import App
 from studyapp.services.notetypes.manage import ConfirmationNeeded, NotetypeError
-from tests.conftest import collection_fingerprint
+from studyapp.storage.notetype_edit_store import NotetypeEditStore
+from tests.conftest import T0, collection_fingerprint
 
 from .helpers import add_notes, card_ords, five_field_type, manager, search_ids, stored_fields
 
@@ -216,3 +217,45 @@ def test_the_sample_note_is_a_real_note_with_its_deck(app: App) -> None:
     ids = add_notes(app, vocab, ROWS)
     sample = m.sample_note(vocab.id)
     assert sample is not None and sample.note_id == min(ids) and sample.deck_name == "Calcinosis"
+
+
+def fts_consistent(app: App) -> bool:
+    """FTS5's own check that the search index matches the notes, word for word."""
+    app.collection.db.execute("INSERT INTO notes_fts (notes_fts, rank) VALUES ('integrity-check', 1)")
+    return True
+
+
+def test_a_rewrite_keeps_the_whole_search_index_exact_and_its_trigger(app: App) -> None:
+    m = manager(app)
+    vocab = five_field_type(app)
+    ids = add_notes(app, vocab, ROWS)
+    other = app.collection.db.execute("SELECT id, front FROM notes WHERE notetype_id != ? LIMIT 1", [vocab.id])
+    other_id, other_front = other.fetchone()
+    m.move_field(vocab.id, 3, 0)
+    m.remove_field(vocab.id, 1, confirm=True)  # Word, now second
+    assert fts_consistent(app)
+    assert search_ids(app, "Hund") == {ids[0]}  # "Der Hund bellt" is still there; the word "Hund" field is not
+    assert other_id in search_ids(app, '"' + other_front.split()[0].strip('"?.,') + '"')
+    triggers = {row[0] for row in app.collection.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"notes_ai", "notes_ad", "notes_au"} <= triggers
+    with app.collection.transaction():  # and the trigger works again for edits made afterwards
+        app.collection.notes.update(ids[1], {"fields": ("Neu", "x", "", "")}, T0)
+    assert search_ids(app, "Neu") == {ids[1]} and fts_consistent(app)
+
+
+def test_a_rewrite_that_fails_leaves_the_collection_as_it_was(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    m = manager(app)
+    vocab = five_field_type(app)
+    add_notes(app, vocab, ROWS)
+    before = collection_fingerprint(app.path)
+
+    def broken(self: object, rows: object) -> int:
+        raise RuntimeError("disk trouble")
+
+    monkeypatch.setattr(NotetypeEditStore, "set_fields", broken)
+    with pytest.raises(RuntimeError):
+        m.move_field(vocab.id, 0, 4)
+    assert collection_fingerprint(app.path) == before
+    assert app.collection.notetypes.get(vocab.id).field_names[0] == "Word"  # type: ignore[union-attr]
+    trigger = app.collection.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'notes_au'").fetchone()
+    assert trigger is not None and fts_consistent(app)

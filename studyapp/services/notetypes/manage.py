@@ -266,7 +266,7 @@ class NotetypeManager:
         """Store the changed type and every note's fields reshaped by ``shape`` (a list of the old values)."""
         stamp = to_ms(self._clock.now()) or 0
         notes = 0
-        with self._collection.transaction():
+        with self._collection.transaction(), self._store.reindexing(changed.id):
             self._collection.notetypes.update(changed, self._clock.now())
             batch: list[tuple[str, str, str, int, int]] = []
             for note in self._store.notes(changed.id):
