@@ -137,3 +137,19 @@ def test_choice_on_a_deck_where_no_card_has_options_is_flip_and_says_why(quiz_ap
     )
     card = session.next_card()
     assert card is not None and session.quiz.mode_for(card) is ReviewMode.FLIP
+
+
+def test_the_terminal_shows_cards_through_their_templates_and_types_where_they_ask(quiz_app: App) -> None:
+    import io
+
+    from studyapp.cli.terminal_review import review_in_terminal
+
+    session = quiz_app.review_session(deck_id(quiz_app, "Quiz::Words"), ReviewMode.FLIP)
+    out = io.StringIO()
+    review_in_terminal(session, io.StringIO("dogg\n\nq\n"), out)  # typed, accepted; then the Produce card
+    text = out.getvalue()
+    assert "  Hund (der)\n  \n  type the meaning\nType the answer (:u undo, :q quit): " in text
+    assert "Almost: Hard suggested.\n  dog[-g]\n  Hund\n  \n  dog\n  Der Hund bellt.\n" in text
+    assert "\n  dog\n[Enter] show answer" in text  # Produce: the Back asked (Notes has text), flipped
+    assert "{{" not in text and "type-answer" not in text
+    assert [(e.rating, e.mode) for e in quiz_app.collection.reviews.log()] == [(Rating.HARD, ReviewMode.TYPE)]

@@ -13,6 +13,11 @@ the text column are scaled down to fit it.
 A card is laid out within a budget (``studyapp.core.face_budget``), so that any card is shown in well
 under 100 ms whatever it holds: a card cut to it has a bar below the text saying so, with "Show all",
 which lays out more of it (bounded as well; past that the bar says how much is not shown).
+
+A card follows its note type's styling as far as ``card_look`` allows (alignment, text size, readable
+colours). Where its template asks for a typed answer (``{{type:Field}}``) and the card is typed, the line
+to type in (``type_input``) sits in the card where the marker is, and the comparison is shown there after
+the check (``type_slot``).
 """
 
 from __future__ import annotations
@@ -24,18 +29,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QWidget
+from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
 from studyapp.core.model import Card
-from studyapp.core.render import CardFaces, answer_for, card_faces, text_to_html
+from studyapp.core.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
 from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_images import fit_images
+from studyapp.ui.review.card_look import CardLook, card_look
+from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
+from studyapp.ui.review.type_slot import SLOT_HEIGHT, SLOT_WIDTH, slot_rect, with_comparison, with_slot, without_markers
+from studyapp.ui.review.typed_answer import AnswerInput
 
 MAX_READING_WIDTH = 720
 TEXT_PIXEL_SIZE = 20
-SIDE_PADDING = 32
 VERTICAL_PADDING = 28
 SHORT_ANSWER = 140  # characters: a short one-paragraph answer is centred like the question
 OPENABLE_SCHEMES = ("http", "https")
@@ -75,48 +83,6 @@ def is_short(answer_html: str) -> bool:
     return len(text.strip()) <= SHORT_ANSWER and len(_BLOCK.findall(answer_html)) <= 1
 
 
-class CutBar(QFrame):
-    """Below a card cut to its budget: what is not shown, and "Show all" while more can be laid out."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("CardCutBar")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.show_all_button = QPushButton("Show all")
-        self.show_all_button.setObjectName("ShowAllButton")
-        self.show_all_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the reviewer
-        self.show_all_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(SIDE_PADDING, 8, SIDE_PADDING, 8)  # ``place`` lines it up with the text
-        layout.setSpacing(16)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.show_all_button)
-
-    def place(self, left: int, bottom: int, width: int, side: int) -> int:
-        """Put the bar across ``width`` above ``bottom``, its content in the text's column; its height."""
-        layout = self.layout()
-        layout.setContentsMargins(side, 8, side, 8)
-        height = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else -1  # the label wraps
-        if height <= 0:
-            height = layout.totalSizeHint().height()
-        self.setGeometry(left, bottom - height, width, height)
-        return height
-
-    def set_state(self, expandable: bool, card: Card | None) -> None:
-        theme = theme_for(self.palette())
-        self.setStyleSheet(
-            f"QFrame#CardCutBar {{ background: {theme.surface_alt}; border-top: 1px solid {theme.border}; }}"
-            f"QFrame#CardCutBar QLabel {{ color: {theme.muted}; font-size: 13px; }}"
-        )
-        size = f" ({len(card.front) + len(card.back):,} characters)" if card is not None else ""
-        if expandable:
-            self.label.setText(f"This card is long{size}: only its first part is shown.")
-        else:
-            self.label.setText(f"This card is very long{size}: its first part is shown. The note keeps all of it.")
-        self.show_all_button.setVisible(expandable)
-
-
 class CardView(QTextBrowser):
     def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,14 +112,31 @@ class CardView(QTextBrowser):
         self._revealed = False
         self._showing_all = False
         self._faces_of: tuple[Card, Budget, CardFaces, bool] | None = None  # bool: with the answer
+        self._typing = False  # the card is typed: its question's marker becomes the box
+        self._comparison: str | None = None  # after the check: the comparison's HTML, for the marker's place
+        self.type_slot_shown = False  # the box is in the card (else the reviewer shows it below)
+        self.comparison_shown = False  # the comparison is in the card
+        self._look = CardLook()
+        self._applied_background: str | None = None
+        self.type_input = AnswerInput(self.viewport())
+        self.type_input.setFixedHeight(SLOT_HEIGHT)
+        self.type_input.hide()
+        self.verticalScrollBar().valueChanged.connect(self._place_type_input)
         self.cut_bar = CutBar(self)
         self.cut_bar.show_all_button.clicked.connect(self.show_all)
         self.cut_bar.hide()
 
     # -- content -----------------------------------------------------------------------------------
 
-    def show_card(self, card: Card, revealed: bool) -> None:
-        """A card as the reviewer shows it, within the first view's budget ("Show all" lays out more)."""
+    def show_card(self, card: Card, revealed: bool, typing: bool = False, comparison: str | None = None) -> None:
+        """A card as the reviewer shows it, within the first view's budget ("Show all" lays out more).
+
+        ``typing``: the card is typed (its template's marker holds the box); ``comparison``: after the
+        check, the typed reply against the answer (HTML), shown where the marker was.
+        """
+        self._typing, self._comparison = typing, comparison
+        theme = theme_for(self.palette())
+        self._look = card_look(notetype_of(card).css, theme) if card.notetype is not None else CardLook()
         # The reveal (or an edit) keeps "Show all"; the next card, or the same card asked again, does not.
         same = self._card is not None and self._card.id == card.id and (revealed or not self._revealed)
         self._card, self._revealed = card, revealed
@@ -181,19 +164,28 @@ class CardView(QTextBrowser):
     def show_faces(self, faces: CardFaces, revealed: bool) -> None:
         """Faces as given: the question, or after the reveal the question and the answer."""
         self._card, self._showing_all = None, False
+        self._typing, self._comparison, self._look = False, None, CardLook()
         self._show(faces, revealed)
 
     def _show(self, faces: CardFaces, revealed: bool) -> None:
+        self.type_slot_shown = self.comparison_shown = False
         if revealed:
-            self._question, self._answer = faces.revealed_question, faces.answer
+            question, answer, placed = with_comparison(faces.revealed_question, faces.answer, self._comparison)
+            self._question, self._answer, self.comparison_shown = question, answer, placed
+        elif self._typing:
+            self._question, self.type_slot_shown = with_slot(faces.question, min(SLOT_WIDTH, self.column_width()))
+            self._answer = None
         else:
-            self._question, self._answer = faces.question, None
+            self._question = without_markers(faces.question)
+            self._answer = None
         self._set_cut(faces.cut)
         self._render()
 
     def show_question(self, front: str) -> None:
         """Plain text as a question (escaped)."""
         self._card, self._showing_all = None, False
+        self._typing, self._comparison, self._look = False, None, CardLook()
+        self.type_slot_shown = self.comparison_shown = False
         self._question, self._answer = text_to_html(front), None
         self._set_cut(False)
         self._render()
@@ -201,6 +193,8 @@ class CardView(QTextBrowser):
     def show_answer(self, front: str, back: str) -> None:
         """Plain text as a question and its answer (escaped)."""
         self._card, self._showing_all = None, False
+        self._typing, self._comparison, self._look = False, None, CardLook()
+        self.type_slot_shown = self.comparison_shown = False
         self._question, self._answer = text_to_html(front), text_to_html(back)
         self._set_cut(False)
         self._render()
@@ -238,23 +232,34 @@ class CardView(QTextBrowser):
         return (
             f"body {{ color: {theme.text}; }}"
             f"p {{ margin-top: 0px; margin-bottom: 14px; line-height: 135%; }}"
-            f".question {{ font-weight: 600; text-align: center; }}"
+            f".question {{ font-weight: 600; }}"
             f".answer {{ font-weight: 400; }}"
             f".centred {{ text-align: center; }}"
             f"a {{ color: {theme.link}; text-decoration: underline; }}"
             f".cloze {{ font-weight: 700; color: {theme.accent}; }}"
+            f"td, th {{ padding: 3px 8px; }}"
+            f"th {{ font-weight: 600; }}"
+            f".template-error {{ color: {theme.again}; font-size: 14px; }}"
         )
 
     def _render(self) -> None:
-        parts = [f'<div class="question">{as_blocks(self._question)}</div>']
+        look = self._look
+        style = f' style="{look.block_style()}"' if look.block_style() else ""
+        question_class = "question" if look.align else "question centred"  # Qt: a class wins over style=""
+        parts = [f'<div class="{question_class}"{style}>{as_blocks(self._question)}</div>']
         if self._answer:  # a cloze without extra text has no answer below a divider
             theme = theme_for(self.palette())
-            answer_class = "answer centred" if is_short(self._answer) else "answer"
+            answer_class = "answer centred" if is_short(self._answer) and not look.align else "answer"
             parts.append(
                 f'<table width="100%" cellspacing="0" cellpadding="0" style="margin-top: 12px; margin-bottom: 22px;">'
-                f'<tr><td style="background-color: {theme.border}; font-size: 1px;">&nbsp;</td></tr></table>'
+                f'<tr><td style="background-color: {theme.border}; font-size: 1px; padding: 0px;">&nbsp;</td></tr>'
+                "</table>"
             )
-            parts.append(f'<div class="{answer_class}">{as_blocks(self._answer)}</div>')
+            parts.append(f'<div class="{answer_class}"{style}>{as_blocks(self._answer)}</div>')
+        if look.background != self._applied_background:  # the note type's ground (light theme only)
+            ground = f"QTextBrowser#CardView {{ background: {look.background}; }}" if look.background else ""
+            self.setStyleSheet(ground)
+            self._applied_background = look.background
         stylesheet = self._stylesheet()
         if stylesheet != self._applied_stylesheet:  # the same for every card until the theme changes
             self.document().setDefaultStyleSheet(stylesheet)
@@ -340,3 +345,16 @@ class CardView(QTextBrowser):
                 frame.setFrameFormat(form)
         finally:
             self._centring = False
+        self._place_type_input()
+
+    def _place_type_input(self) -> None:
+        """The line to type in, over its slot in the card (hidden when the card has none)."""
+        rect = slot_rect(self.document()) if self.type_slot_shown else None
+        if rect is None:
+            if self.type_input.isVisibleTo(self):
+                self.type_input.hide()
+            return
+        rect.translate(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        self.type_input.setGeometry(rect)
+        if not self.type_input.isVisibleTo(self):
+            self.type_input.show()

@@ -4,7 +4,8 @@ Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki)
 Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks;
 the arrow and page keys scroll a long card.
 
-In the other quiz modes (see ``studyapp.services.review.quiz``): *type* shows a line under the card; Enter
+In the other quiz modes (see ``studyapp.services.review.quiz``): *type* shows a line to type in, in the card
+where its template has ``{{type:Field}}`` (the comparison then shows there too), else under the card; Enter
 checks the reply, shows the diff and the answer, and suggests a grade that Enter or Space accepts and 1
 to 4 overrule. *Multiple choice* shows four options; 1 to 4 (or a click) picks one, and the answer is
 saved at once (Good if right, Again if not); the right option is then shown, and Enter, Space or 1 to 4
@@ -28,15 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.core.answer_match import AnswerMatch
 from studyapp.core.model import Card, Rating, ReviewMode
 from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message
+from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.answer_bar import AnswerBar
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
-from studyapp.ui.review.typed_answer import TypedAnswerPanel
+from studyapp.ui.review.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 
 _REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _SCROLL_KEYS = {
@@ -93,6 +96,7 @@ class Reviewer(QWidget):
         for column in (0, 2):
             header_layout.setColumnMinimumWidth(column, 150)
             header_layout.setColumnStretch(column, 1)
+        header_layout.setColumnStretch(1, 4)  # without a share of its own, the deck name was squeezed to a sliver
 
         self.notice_label = QLabel()  # why the session is not in the mode chosen (too few answers)
         self.notice_label.setObjectName("QuizNotice")
@@ -107,9 +111,11 @@ class Reviewer(QWidget):
         self.answer_bar.rated.connect(self.answer)
         self.answer_bar.continue_clicked.connect(self.go_on)
         self.typed_panel = TypedAnswerPanel()
-        self.typed_panel.input.submitted.connect(self.check_typed)
-        self.typed_panel.input.undo_requested.connect(self.undo)
-        self.typed_panel.input.escape_pressed.connect(self.back_requested)
+        for line in (self.typed_panel.input, self.card_view.type_input):
+            line.submitted.connect(self.check_typed)
+            line.undo_requested.connect(self.undo)
+            line.escape_pressed.connect(self.back_requested)
+        self.typed_match: AnswerMatch | None = None  # the check of the typed card on screen
         self.choice_panel = ChoicePanel()
         self.choice_panel.chosen.connect(self.choose)
 
@@ -169,13 +175,18 @@ class Reviewer(QWidget):
             self.finished.emit()
             return
         self.card_mode = session.quiz.mode_for(card)
+        self.typed_match = None
+        typing = self.card_mode is ReviewMode.TYPE
         self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
-        self.card_view.show_card(card, revealed=False)
-        self.typed_panel.setVisible(self.card_mode is ReviewMode.TYPE)
+        self.card_view.show_card(card, revealed=False, typing=typing)
+        self.typed_panel.setVisible(typing and not self.card_view.type_slot_shown)
         self.choice_panel.setVisible(self.card_mode is ReviewMode.CHOICE)
-        if self.card_mode is ReviewMode.TYPE:
+        if typing:
             self.answer_bar.show_reveal("Check answer", "Enter")
             self.typed_panel.ask()
+            if self.card_view.type_slot_shown:
+                self.card_view.type_input.clear()
+                self.card_view.type_input.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.card_mode is ReviewMode.CHOICE:
             options = session.quiz.options(card)
             assert options is not None
@@ -189,9 +200,14 @@ class Reviewer(QWidget):
 
     def _reveal_clicked(self) -> None:
         if self.card_mode is ReviewMode.TYPE:
-            self.check_typed(self.typed_panel.input.text())
+            self.check_typed(self.typed_input.text())
         else:
             self.reveal()
+
+    @property
+    def typed_input(self) -> AnswerInput:
+        """The line the card on screen is typed in: in the card, or below it."""
+        return self.card_view.type_input if self.card_view.type_slot_shown else self.typed_panel.input
 
     def reveal(self) -> None:
         session = self.session
@@ -205,11 +221,17 @@ class Reviewer(QWidget):
         """Compare the typed reply, show the diff and the answer, and suggest a grade."""
         session = self.session
         card = None if session is None else session.current
-        if session is None or card is None or self.card_mode is not ReviewMode.TYPE or self.typed_panel.checked:
+        if session is None or card is None or self.card_mode is not ReviewMode.TYPE or self.typed_match is not None:
             return
         match = session.quiz.check(card, typed)
-        self.typed_panel.show_result(match)
-        self.card_view.show_card(card, revealed=True)
+        self.typed_match = match
+        shown = comparison_html(match, theme_for(self.palette()))
+        self.card_view.show_card(card, revealed=True, typing=True, comparison=shown)
+        if self.card_view.comparison_shown:
+            self.typed_panel.hide()
+        else:
+            self.typed_panel.show()
+            self.typed_panel.show_result(match)
         self.answer_bar.show_ratings(session.interval_labels(), suggested=match.rating)
         self.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys now grade
 
@@ -271,7 +293,15 @@ class Reviewer(QWidget):
             return
         session.current = card
         self.shown_card = card
-        self.card_view.show_card(card, revealed=self.revealed)
+        typing = self.card_mode is ReviewMode.TYPE
+        if typing and self.revealed and self.typed_match is not None:
+            shown = comparison_html(self.typed_match, theme_for(self.palette()))
+            self.card_view.show_card(card, revealed=True, typing=True, comparison=shown)
+        else:
+            typed = self.typed_input.text()
+            self.card_view.show_card(card, revealed=self.revealed, typing=typing)
+            if typing:
+                self.typed_input.setText(typed)
 
     def undo(self) -> bool:
         """Take back the last answer and show that card's question again."""
@@ -319,6 +349,6 @@ class Reviewer(QWidget):
         elif self.revealed:
             self.answer(self.answer_bar.suggested or Rating.GOOD)
         elif self.card_mode is ReviewMode.TYPE:
-            self.check_typed(self.typed_panel.input.text())
+            self.check_typed(self.typed_input.text())
         else:
             self.reveal()

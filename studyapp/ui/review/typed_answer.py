@@ -63,6 +63,25 @@ def diff_html(match: AnswerMatch, theme: Theme) -> str:
     return "".join(parts)
 
 
+def verdict_html(match: AnswerMatch, theme: Theme) -> str:
+    mark, word, colour_name = _VERDICTS[match.verdict]
+    colour = getattr(theme, colour_name)
+    grade = match.rating.label
+    verdict = f"{word}: {grade}" if match.verdict is Verdict.EXACT else f"{word}: {grade} suggested"
+    return (
+        f'<span style="color:{colour}; font-weight:600;">{mark}&nbsp; {html.escape(verdict)}</span>'
+        f'<span style="color:{theme.faint};">&nbsp;&nbsp; Enter accepts · 1–4 to choose another</span>'
+    )
+
+
+def comparison_html(match: AnswerMatch, theme: Theme) -> str:
+    """The verdict and the diff, for the card itself (where the template's ``{{type:…}}`` was)."""
+    return (
+        f'<span style="font-size:14px; font-weight:400;">{verdict_html(match, theme)}</span><br>'
+        f'<span style="font-weight:400;">{diff_html(match, theme)}</span>'
+    )
+
+
 class AnswerInput(QLineEdit):
     """The line the answer is typed in."""
 
@@ -137,14 +156,7 @@ class TypedAnswerPanel(QFrame):
         """The verdict and the diff, where the line was."""
         self.match = match
         theme = theme_for(self.palette())
-        mark, word, colour_name = _VERDICTS[match.verdict]
-        colour = getattr(theme, colour_name)
-        grade = match.rating.label
-        verdict = f"{word}: {grade}" if match.verdict is Verdict.EXACT else f"{word}: {grade} suggested"
-        self.verdict_label.setText(
-            f'<span style="color:{colour}; font-weight:600;">{mark}&nbsp; {html.escape(verdict)}</span>'
-            f'<span style="color:{theme.faint};">&nbsp;&nbsp; Enter accepts · 1–4 to choose another</span>'
-        )
+        self.verdict_label.setText(verdict_html(match, theme))
         self.diff_label.setText(diff_html(match, theme))
         right = f'<span style="color:{theme.good};">green</span>'
         wrong = f'<span style="color:{theme.again};">red</span>'
