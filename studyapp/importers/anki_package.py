@@ -103,12 +103,15 @@ def read_anki_package(
         "collection": member,
         "media": str(len(stored)),
         "notetypes": ", ".join(notetype.name for notetype in read.notetypes),
-        "decks": _deck_summary(notes),
     }
+    name = options.deck_name or _main_deck(notes) or deck_name_from_path(path)
+    decks = _deck_summary(notes, name)
+    if decks:
+        details["decks"] = decks
     if read.history is not None:
         details["history"] = read.history.describe()
     return ImportDraft(
-        name=options.deck_name or _main_deck(notes) or deck_name_from_path(path),
+        name=name,
         notes=tuple(notes),
         media=memory.media_files() if memory is not None else (),
         skipped=tuple(skipped + media_skipped),
@@ -186,14 +189,17 @@ def _deck_names(names: dict[int, str], parent: str | None) -> dict[int, str]:
     return {did: parent if did == DEFAULT_DECK_ID else f"{parent}::{name}" for did, name in names.items()}
 
 
-def _deck_summary(notes: list[NoteDraft], shown: int = 6) -> str:
-    """Where the cards go: each deck with its number of cards, most first."""
+def _deck_summary(notes: list[NoteDraft], name: str, shown: int = 6) -> str:
+    """Where the cards go: each deck with its number of cards, most first; empty when they all go to the deck
+    the import is named after (``name``), which the summary names anyway."""
     counts: Counter[str] = Counter()
     for note in notes:
         if note.card_decks:
             counts.update(deck or note.deck or "" for deck in note.card_decks)
         elif note.deck:
             counts[note.deck] += 1
+    if set(counts) <= {name}:
+        return ""
     parts = [f"{deck} ({count:,} card{'s' * (count != 1)})" for deck, count in counts.most_common(shown)]
     if len(counts) > shown:
         parts.append(f"and {len(counts) - shown:,} more decks")
