@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +48,21 @@ def is_plain_basic(notetype: NoteType) -> bool:
 
 
 SUBMIT_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+
+
+MAX_HEIGHT = 600  # a dialog fits a 1024x640 screen with its title bar; more fields scroll
+
+
+def fit_fields(dialog: QDialog) -> None:
+    """Make ``dialog`` tall enough for its editor's fields (never shorter, never over ``MAX_HEIGHT``)."""
+    editor = getattr(dialog, "editor", None)
+    layout = dialog.layout()
+    if editor is None or layout is None:
+        return
+    layout.activate()
+    wanted = dialog.height() + editor.wanted_height()
+    if wanted > dialog.height():
+        dialog.resize(dialog.width(), min(wanted, MAX_HEIGHT))
 
 
 def submit_shortcuts(dialog: QDialog, slot: object) -> None:
@@ -135,8 +150,13 @@ class AddDialog(QDialog):
         self._choose_notetype(notetype_for_deck(app.collection, self.deck_id()))
         self.notetype.currentIndexChanged.connect(lambda _index: self._notetype_changed())
         self._notetype_changed()
-        self.resize(max(self.minimumWidth(), 640), min(max(self.sizeHint().height(), 420), 600))
+        self.resize(max(self.minimumWidth(), 640), 420)
+        fit_fields(self)
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_fields(self)
 
     def deck_id(self) -> int | None:
         data = self.deck.currentData()
@@ -175,6 +195,7 @@ class AddDialog(QDialog):
             self.hint.setText(CLOZE_HINT)
         self.hint.setVisible(notetype.is_cloze or plain_basic)
         self._check_duplicate()
+        fit_fields(self)
 
     def _edited(self) -> None:
         self.status.clear()

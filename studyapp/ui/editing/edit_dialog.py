@@ -10,6 +10,7 @@ again closes it). Escape cancels without saving anything.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
@@ -20,7 +21,7 @@ from studyapp.services.notes.notes import (
     shown_notetype,
     update_note_fields,
 )
-from studyapp.ui.editing.add_dialog import submit_shortcuts
+from studyapp.ui.editing.add_dialog import fit_fields, submit_shortcuts
 from studyapp.ui.editing.note_editor import NoteEditor
 
 
@@ -60,8 +61,13 @@ class EditDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(max(self.minimumWidth(), 640), min(max(self.sizeHint().height(), 360), 600))
+        self.resize(max(self.minimumWidth(), 640), 420)
+        fit_fields(self)
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        fit_fields(self)
 
     def _changed(self) -> None:
         self._dirty = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextListFormat
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -168,24 +168,47 @@ class NoteEditor(QWidget):
             field.setObjectName(_field_object_name(index))
             field.setAccessibleName(name)
             field.setMinimumHeight(height)
+            field.preferred_height = height
             if self._asker is not None:
                 field.ask_link = self._asker
             text, is_html = kept.get(name, ("", False))
             field.set_text(text, is_html)  # carried over as it was: given back unchanged if not touched
             field.textChanged.connect(self.changed)
             field.cursorPositionChanged.connect(lambda f=field: self._remember(f))
+            field.installEventFilter(self)
             label = QLabel(name)
             label.setObjectName("FieldLabel")
             label.setBuddy(field)
             label.setWordWrap(True)
             label.setMaximumWidth(160)
             self._form.addRow(label, field)
+            label.show()  # now, not when the layout gets round to it: the caller may focus the field at once
+            field.show()
             self.fields.append(field)
             self.labels.append(label)
+        self._align_labels()
         self._active: RichField = self.fields[0]
         for before, after in zip([*self.fields], [*self.fields[1:], self.tags], strict=True):
             QWidget.setTabOrder(before, after)
         self.setFocusProxy(self.fields[0])
+
+    def _align_labels(self) -> None:
+        """The field names and "Tags" in one column (the tags line is outside the scrolling fields)."""
+        width = max(label.fontMetrics().horizontalAdvance(label.text()) for label in [*self.labels, self.tags_label])
+        width = min(width + 6, 160)
+        for label in [*self.labels, self.tags_label]:
+            label.setFixedWidth(width)
+
+    def wanted_height(self) -> int:
+        """How much taller than now the editor would like to be to show every field without scrolling."""
+        return max(0, self._inner.sizeHint().height() - self.scroll.viewport().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A field that gets the focus (Tab, a click, a shortcut) is scrolled into view, and is the one formatted."""
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, RichField) and watched in self.fields:
+            self._active = watched
+            self.scroll.ensureWidgetVisible(watched, 0, 8)
+        return super().eventFilter(watched, event)
 
     def set_placeholders(self, texts: dict[str, str]) -> None:
         for name, field in zip(self._names, self.fields, strict=True):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import QMimeData, Qt, QUrl
+from PySide6.QtCore import QMimeData, QSize, Qt, QUrl
 from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextListFormat
 from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
 
@@ -49,6 +49,10 @@ class RichField(QTextEdit):
         self.setAcceptRichText(True)
         self.ask_link: Callable[[QWidget, str], str | None] = ask_for_link  # tests replace it
         self._original: tuple[str, bool] = ("", False)
+        self.preferred_height = 84  # the height asked for; a field grows into room the window has to spare
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.preferred_height)
 
     # -- content -----------------------------------------------------------------------------------
 
