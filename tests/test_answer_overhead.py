@@ -15,7 +15,7 @@ import pytest
 from studyapp.core.model import CardState, Rating
 from studyapp.services.app import App
 from studyapp.services.review.review import ReviewSession
-from studyapp.storage.reviews_store import _card_of_values
+from studyapp.storage.card_rows import _card_of_values
 from tests.conftest import T0
 
 
@@ -71,12 +71,12 @@ def test_the_session_sees_a_new_study_day_when_the_zone_changes(app: App, calcin
 
 @pytest.mark.parametrize("state", list(CardState))
 def test_a_card_row_gives_the_same_enum_members_as_constructing_them(state: CardState) -> None:
-    row = (1, 2, 3, 0, int(state), None, None, None, None, None, 0, 0, "f", "b", "basic", 0)
+    row = (1, 2, 3, 0, int(state), None, None, None, None, None, 0, 0, "f", "b", "basic", 0, "", None, "", "D")
     card = _card_of_values(row)
     assert card.schedule.state is CardState(int(state)) and card.kind.value == "basic"
 
 
 def test_a_card_row_with_an_unknown_state_is_refused_as_the_enum_refuses_it() -> None:
-    row = (1, 2, 3, 0, 9, None, None, None, None, None, 0, 0, "f", "b", "basic", 0)
+    row = (1, 2, 3, 0, 9, None, None, None, None, None, 0, 0, "f", "b", "basic", 0, "", None, "", "D")
     with pytest.raises(ValueError, match="9 is not a valid CardState"):
         _card_of_values(row)

@@ -50,12 +50,13 @@ from studyapp.core.search_tree import (
     field_matches,
     field_name_matches,
     like_pattern,
+    needs_non_ascii,
     tags_match,
 )
+from studyapp.storage.card_rows import NotetypeLookup, _card
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notetypes_codec import COLUMNS as NOTETYPE_COLUMNS
 from studyapp.storage.notetypes_codec import notetype_of
-from studyapp.storage.reviews_store import NotetypeLookup, _card
 
 DAY_MS = 86_400_000
 _CHUNK = 500
@@ -312,9 +313,16 @@ class _Where:
         parts = []
         for index, ids in sorted(by_index.items()):
             field = _field_sql(index)
-            test = f"{field} LIKE {pattern} ESCAPE '\\'" if like is not None else f"field_matches({field}, {pattern})"
+            if like is not None:
+                test = f"{field} LIKE {pattern} ESCAPE '\\'"
+            elif needs_non_ascii(node.pattern):  # a cheap test in C first: most fields of most collections are ASCII
+                beyond_ascii = f"length({field}) != length(CAST({field} AS BLOB))"  # more bytes than characters
+                test = f"(CASE WHEN {beyond_ascii} THEN field_matches({field}, {pattern}) ELSE 0 END)"
+            else:
+                test = f"field_matches({field}, {pattern})"
             parts.append(f"(n.notetype_id IN ({', '.join(str(int(i)) for i in ids)}) AND {test})")
-        return f"ifnull({_balanced(parts, 'OR')}, 0)"
+        # CASE, not ifnull(): a condition there is evaluated as a jump, so the later tests run only where needed.
+        return f"(CASE WHEN {_balanced(parts, 'OR')} THEN 1 ELSE 0 END)"
 
     def _in_decks(self, pattern: str) -> str:
         if self._decks is None:

@@ -23,7 +23,7 @@ from studyapp.core.model import NoteKind
 from studyapp.core.scheduling import Scheduler
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log
-from studyapp.services.importing.importing import future_reason, history_entries, split_future
+from studyapp.services.importing.history import future_reason, history_entries, split_future
 from studyapp.services.notetypes.resolve import stock_for_kind
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import NewCard, NewNote
