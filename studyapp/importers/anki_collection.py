@@ -159,7 +159,7 @@ class AnkiCollection:
         for key, model in models.items():
             try:
                 notetype = notetype_from_json(key, model)
-            except (ValueError, TypeError, AttributeError, RecursionError) as error:
+            except (ValueError, TypeError, AttributeError, RecursionError, OverflowError) as error:
                 raise self.fail(f"has a damaged note type list (col.models: {error})") from None
             found[notetype.id] = notetype
         return found
@@ -238,8 +238,12 @@ class AnkiCollection:
                 except (ValueError, RecursionError):
                     value = None
         else:
-            conf = self._json_column("conf")
-            value = conf.get("schedVer")
+            try:
+                row = next(self._query("select conf from col"), None)
+                conf = json.loads(row[0]) if row is not None and isinstance(row[0], (str, bytes)) else {}
+            except (ImportFailure, ValueError, RecursionError):
+                conf = {}  # damaged settings do not stop an import: the version is then unknown, read as 1
+            value = conf.get("schedVer") if isinstance(conf, dict) else None
         return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 1
 
     def created_at(self) -> int:

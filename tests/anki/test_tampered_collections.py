@@ -43,6 +43,17 @@ def tampered(sandbox: Sandbox, own_package: Path, *statements: str) -> Path:
         (["update col set models = '{oops'"], "col.models is not JSON"),
         (["update col set models = '[]'"], "col.models is not a JSON object"),
         (["""update col set models = '{"1": {"name": "x"}}'"""], "has a damaged note type list"),
+        (
+            [
+                """update col set models = '{"1": {"name": "x", "flds": [{"name": "a", "ord": Infinity}],"""
+                """ "tmpls": []}}'"""
+            ],
+            "has a damaged note type list",
+        ),
+        (
+            ["""update col set models = '{"1": {"name": "x", "flds": [], "tmpls": []}}'"""],
+            "note type 'x' has no fields",
+        ),
         (["""update col set decks = '{"1": 5}'"""], "has a damaged deck list"),
         (["update col set ver = 18"], "(missing table notetypes)"),
     ],
@@ -255,3 +266,9 @@ def test_learning_answers_of_the_v1_scheduler_had_three_buttons(
             "v1.apkg: review log: 3 learning answers of Anki's old (v1) scheduler, which had three buttons, are read"
             " as Anki reads them: its 2 as Good and its 3 as Easy",
         )
+
+
+def test_damaged_settings_do_not_stop_an_import_with_history(sandbox: Sandbox, own_package: Path) -> None:
+    path = tampered(sandbox, own_package, "update col set conf = '{oops'")
+    draft = read_anki_package(path, ImportOptions(include_history=True))
+    assert len(draft.notes) == 3  # the scheduler's version is unknown: read as 1, as Anki reads a missing one
