@@ -47,6 +47,10 @@ SEARCHES = [
     ("everything", "", SortKey.ADDED),
     ("everything by R", "", SortKey.RETRIEVABILITY),
     ("word by question", "muscle", SortKey.QUESTION),
+    ("a field, exact", "back:muscle", SortKey.ADDED),
+    ("a field, anywhere", "front:*muscle*", SortKey.ADDED),
+    ("a field, not ASCII", "front:*façade*", SortKey.ADDED),
+    ("word by sort field", "muscle", SortKey.SORT_FIELD),
 ]
 
 

@@ -250,6 +250,12 @@ def like_pattern(pattern: str) -> str | None:
     return "".join(out)
 
 
+def needs_non_ascii(pattern: str) -> bool:
+    """Whether only a text with a character beyond ASCII can match the pattern: one of its literal characters is
+    beyond ASCII even case folded (an ASCII character folds to an ASCII one, so cannot match it)."""
+    return any(piece not in (_ANY, _ONE) and not piece.isascii() for piece in pattern_pieces(pattern))
+
+
 def field_matches(pattern: str, text: str) -> bool:
     """Whether a field's ``text`` matches the field pattern (see :class:`FieldIs`), ignoring case.
 
