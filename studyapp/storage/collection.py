@@ -68,8 +68,12 @@ class Collection:
         ``OSError`` codes that say the disk refused (full, read-only) are translated: the block may be
         about other files too, whose own missing or forbidden files are not the collection's fault.
         """
-        with self.write_guard(UNAMBIGUOUS), self.db.atomic():
-            yield
+        try:
+            with self.write_guard(UNAMBIGUOUS), self.db.atomic():
+                yield
+        except BaseException:
+            self.notetypes.refresh()  # what it kept may hold a note type the rollback took away
+            raise
 
     def setting(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
