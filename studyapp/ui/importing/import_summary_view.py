@@ -1,4 +1,5 @@
-"""What an import did: new, updated, unchanged and skipped notes, and why each skipped one was left out."""
+"""What an import did: new, updated, unchanged and skipped notes, why each skipped one was left out, the note
+types it added and what it imported but not exactly as written (warnings, with their counts)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,12 @@ class ImportSummaryView(QWidget):
         self.line_label = QLabel()
         self.line_label.setObjectName("ImportResultText")
         self.line_label.setWordWrap(True)
-        self.warnings_label = QLabel()  # bytes that were not UTF-8, replaced: one line per file
+        self.notetypes_label = QLabel()  # the note types the import added
+        self.notetypes_label.setObjectName("ImportResultText")
+        self.notetypes_label.setWordWrap(True)
+        self.notetypes_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.notetypes_label.hide()
+        self.warnings_label = QLabel()  # imported but not as written (bytes replaced, columns left out...)
         self.warnings_label.setObjectName("InlineMessage")
         self.warnings_label.setProperty("kind", "info")
         self.warnings_label.setWordWrap(True)
@@ -61,6 +67,7 @@ class ImportSummaryView(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.title_label)
         layout.addWidget(self.line_label)
+        layout.addWidget(self.notetypes_label)
         layout.addWidget(self.warnings_label)
         layout.addSpacing(4)
         layout.addLayout(figures)
@@ -75,6 +82,9 @@ class ImportSummaryView(QWidget):
         self.line_label.setText(self._sentence(summary))
         self.warnings_label.setText("\n".join(f"Warning: {warning}" for warning in summary.warnings))
         self.warnings_label.setVisible(bool(summary.warnings))
+        added = summary.details.get("note types added", "")
+        self.notetypes_label.setText(f"Note types added: {added}" if added else "")
+        self.notetypes_label.setVisible(bool(added))
         counts = {
             "new": summary.new,
             "updated": summary.updated,
@@ -108,7 +118,12 @@ class ImportSummaryView(QWidget):
             text += f", {summary.unchanged} already up to date"
         if summary.media:
             text += f", {plural(summary.media, 'media file')} stored"
-        return text + "."
+        text += "."
+        if summary.details.get("decks"):  # a package whose cards are not all in the deck of the title
+            text += f" Cards: {summary.details['decks']}."
+        if summary.details.get("history"):
+            text += f" History: {summary.details['history']}."
+        return text
 
     def skipped_reasons(self) -> list[str]:
         return [self.skipped_list.item(row).text() for row in range(self.skipped_list.count())]
@@ -116,6 +131,7 @@ class ImportSummaryView(QWidget):
     def text(self) -> str:
         """Everything the page says, as plain text."""
         lines = [self.title_label.text(), self.summary_line, self.line_label.text()]
+        lines += [self.notetypes_label.text()] if self.notetypes_label.text() else []
         lines += [self.warnings_label.text()] if self.warnings_label.text() else []
         lines += [f"{caption} {self.figures[key].text()}" for key, caption in _FIGURES]
         return "\n".join(lines + self.skipped_reasons())
