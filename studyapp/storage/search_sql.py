@@ -3,14 +3,11 @@
 No text from the user is ever part of the SQL: every value is a bound parameter. Words and phrases go to
 the FTS5 index ``notes_fts`` (every field: ``front``, ``back`` and ``rest``) as a query made only of quoted
 strings (a ``"`` doubled inside), with ``*`` after the closing quote for a prefix; the text terms of one
-"and" or "or" share one index lookup. A field search (``name:pattern``) looks the name up in the note types
-(few) and picks that field out of each note by its type: ``front``, ``back``, or a piece of ``rest`` (the
-registered ``note_field``), compared with ``LIKE`` (an ASCII pattern, as Anki) or the registered
-``field_matches`` (case folded in Python); the sort field is picked out the same way.
-
-``deck:`` is matched in Python against the decks (there are few)
-and becomes a list of deck ids; ``tag:`` goes through the ``search_tags`` function registered on the
-connection, behind a ``LIKE`` that skips most notes cheaply. Retrievability is the registered ``fsrs_r``.
+"and" or "or" share one index lookup. A field search (``name:pattern``) and the sort field pick the field
+out of each note by its note type (``storage.search_fields_sql``). ``deck:`` is matched in Python against the
+decks (there are few) and becomes a list of deck ids; ``tag:`` goes through the ``search_tags`` function
+registered on the connection, behind a ``LIKE`` that skips most notes cheaply. Retrievability is the
+registered ``fsrs_r``.
 
 Each condition is true or false, never NULL, so ``-term`` is exactly the cards ``term`` does not match.
 """
@@ -26,7 +23,7 @@ import sqlite_utils
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import Card, CardState
-from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.core.notetypes.model import NoteType
 from studyapp.core.search_tree import (
     COMPARISONS,
     Added,
@@ -47,16 +44,17 @@ from studyapp.core.search_tree import (
     SortKey,
     Text,
     deck_matches,
-    field_matches,
-    field_name_matches,
-    like_pattern,
-    needs_non_ascii,
     tags_match,
 )
 from studyapp.storage.card_rows import NotetypeLookup, _card
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notetypes_codec import COLUMNS as NOTETYPE_COLUMNS
-from studyapp.storage.notetypes_codec import notetype_of
+from studyapp.storage.search_fields_sql import (
+    field_condition,
+    note_field,
+    notetypes_of,
+    sort_field_sql,
+    sql_field_matches,
+)
 
 DAY_MS = 86_400_000
 _CHUNK = 500
@@ -86,59 +84,13 @@ def _search_tags(tags: object, pattern: object) -> int:
     return int(isinstance(tags, str) and isinstance(pattern, str) and tags_match(pattern, tags))
 
 
-def note_field(rest: object, index: object) -> str:
-    """Field ``index`` of a note's ``rest`` (its fields from the third on, joined by the field separator); ``""``
-    for a field the note does not have. A field never holds the separator, whatever else it holds."""
-    if not isinstance(rest, str) or not isinstance(index, int) or index < 0:
-        return ""
-    start = 0
-    for _ in range(index):
-        start = rest.find(FIELD_SEPARATOR, start) + 1
-        if start == 0:
-            return ""
-    end = rest.find(FIELD_SEPARATOR, start)
-    return rest[start:] if end < 0 else rest[start:end]
-
-
-def _field_matches(text: object, pattern: object) -> int:
-    return int(isinstance(text, str) and isinstance(pattern, str) and field_matches(pattern, text))
-
-
 def register_functions(db: sqlite_utils.Database) -> None:
     """Give the connection ``fsrs_r(stability, last_review_ms, now_ms)``, ``search_tags(tags, pattern)``,
     ``note_field(rest, index)`` and ``field_matches(text, pattern)``."""
     db.conn.create_function("fsrs_r", 3, retrievability, deterministic=True)
     db.conn.create_function("search_tags", 2, _search_tags, deterministic=True)
     db.conn.create_function("note_field", 2, note_field, deterministic=True)
-    db.conn.create_function("field_matches", 2, _field_matches, deterministic=True)
-
-
-def _field_sql(index: int) -> str:
-    """The SQL of field ``index`` of the note ``n``."""
-    if index == 0:
-        return "n.front"
-    if index == 1:
-        return "n.back"
-    return f"note_field(n.rest, {int(index) - 2})"
-
-
-def _notetypes(db: sqlite_utils.Database) -> list[NoteType]:
-    return [notetype_of(row) for row in db.execute(f"SELECT {NOTETYPE_COLUMNS} FROM notetypes ORDER BY id")]
-
-
-def sort_field_sql(notetypes: Sequence[NoteType]) -> str:
-    """The SQL of each note's sort field (its note type's ``sort_field``; the first field where that is 0)."""
-    by_index: dict[int, list[int]] = {}
-    for notetype in notetypes:
-        if 0 < notetype.sort_field < len(notetype.fields):
-            by_index.setdefault(notetype.sort_field, []).append(notetype.id)
-    if not by_index:
-        return "n.front"
-    whens = " ".join(
-        f"WHEN n.notetype_id IN ({', '.join(str(int(i)) for i in ids)}) THEN {_field_sql(index)}"
-        for index, ids in sorted(by_index.items())
-    )
-    return f"(CASE {whens} ELSE n.front END)"
+    db.conn.create_function("field_matches", 2, sql_field_matches, deterministic=True)
 
 
 @dataclass(frozen=True)
@@ -297,32 +249,14 @@ class _Where:
 
     def notetypes(self) -> list[NoteType]:
         if self._types is None:
-            self._types = _notetypes(self._db)
+            self._types = notetypes_of(self._db)
         return self._types
 
     def _field_is(self, node: FieldIs) -> str:
-        by_index: dict[int, list[int]] = {}
-        for notetype in self.notetypes():
-            for index, name in enumerate(notetype.field_names):
-                if field_name_matches(node.field, name):
-                    by_index.setdefault(index, []).append(notetype.id)
-        if not by_index:  # no note type has such a field: the term is words (a URL, a time), or finds nothing
+        condition = field_condition(node, self.notetypes(), self.bind)
+        if condition is None:  # no note type has such a field: the term is words (a URL, a time), or finds nothing
             return self._matching(_fts_phrase(node.words)) if node.words is not None else "0"
-        like = like_pattern(node.pattern)
-        pattern = self.bind(node.pattern if like is None else like)
-        parts = []
-        for index, ids in sorted(by_index.items()):
-            field = _field_sql(index)
-            if like is not None:
-                test = f"{field} LIKE {pattern} ESCAPE '\\'"
-            elif needs_non_ascii(node.pattern):  # a cheap test in C first: most fields of most collections are ASCII
-                beyond_ascii = f"length({field}) != length(CAST({field} AS BLOB))"  # more bytes than characters
-                test = f"(CASE WHEN {beyond_ascii} THEN field_matches({field}, {pattern}) ELSE 0 END)"
-            else:
-                test = f"field_matches({field}, {pattern})"
-            parts.append(f"(n.notetype_id IN ({', '.join(str(int(i)) for i in ids)}) AND {test})")
-        # CASE, not ifnull(): a condition there is evaluated as a jump, so the later tests run only where needed.
-        return f"(CASE WHEN {_balanced(parts, 'OR')} THEN 1 ELSE 0 END)"
+        return condition
 
     def _in_decks(self, pattern: str) -> str:
         if self._decks is None:
