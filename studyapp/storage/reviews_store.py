@@ -347,7 +347,8 @@ class ReviewStore:
         if not entries and final is None:
             return
         last = final if final is not None else entries[-1].after
-        if not self._replace_schedule(card_id, Schedule(), last):
+        start = entries[0].before if entries and final is None else Schedule()
+        if not self._replace_schedule(card_id, start, last):
             raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
         self._db["review_log"].insert_all((_log_row(entry) for entry in entries), batch_size=500)
 
