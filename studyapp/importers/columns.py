@@ -307,7 +307,7 @@ def _mapped(
     file_name: str,
 ) -> ColumnPlan:
     """The user's map: each (column, field) pair fills that field; other columns are tags, deck, guid, or left out."""
-    size = max(field for _, field in chosen.fields) + 1
+    size = max(max(field for _, field in chosen.fields) + 1, len(chosen.field_names))  # named fields all count
     stock = stock_target(notetype_name) if notetype_name is not None else None
     if stock is not None:
         size = max(size, stock[0].size)

@@ -84,16 +84,11 @@ def test_the_dialog_shows_the_detected_delimiter_and_the_first_rows(window: Main
     assert panel.delimiter_combo.currentText() == "Comma"  # not the colon of 9:00 or of Parent::Child
     assert panel.encoding_combo.currentText() == "utf-8 (detected)"
     assert panel.header_check.isChecked()
-    assert panel.columns_row.isVisible()
-    assert [panel.column_combos[role].currentText() for role in ("front", "back", "tags", "deck")] == [
-        "Front",
-        "Back",
-        "Tags",
-        "(none)",
-    ]
+    assert panel.notetype_row.isVisible() and panel.notetype.combo.currentText() == "Basic"
+    assert [combo.currentText() for combo in dialog.table.mapping_header.combos] == ["Front", "Back", "Tags"]
     assert panel.deck_combo.currentText() == "Times" and panel.deck_state.text() == "new deck"
     assert dialog.table.preview_model.text().splitlines() == [
-        "Front\tBack\tTags",
+        "Front → Front\tBack → Back\tTags → Tags",
         "Meeting at 9:00\tRoom 3\tParent::Child",
         "Lunch at 12:30\tCanteen\tParent::Child other",
     ]
@@ -130,19 +125,18 @@ def test_a_new_delimiter_previews_again_and_imports_with_it(
 
 def test_swapping_front_and_back_imports_swapped_cards(window: MainWindow, app: App, qtbot, tmp_path: Path) -> None:
     dialog = open_import(window, qtbot, write(tmp_path, "times.csv", TIMES_CSV))
-    panel = dialog.options_panel
-    choose(qtbot, panel.column_combos["front"], 1)
-    choose(qtbot, panel.column_combos["back"], 0)
-    assert dialog.table.preview_model.headerData(0, Qt.Orientation.Horizontal) == "Front · back"
+    choose(qtbot, dialog.table.mapping_header.combos[1], "field:0")  # the other column takes Back in exchange
+    assert [combo.currentText() for combo in dialog.table.mapping_header.combos] == ["Back", "Front", "Tags"]
+    assert dialog.table.preview_model.text().splitlines()[0] == "Front → Back\tBack → Front\tTags → Tags"
     assert run_import(qtbot, dialog) == "imported"
     assert notes_of(app, "Times") == [("Canteen", "Lunch at 12:30"), ("Room 3", "Meeting at 9:00")]
 
 
-def test_the_same_column_for_front_and_back_cannot_be_imported(window: MainWindow, qtbot, tmp_path: Path) -> None:
+def test_a_note_type_s_first_field_needs_a_column(window: MainWindow, qtbot, tmp_path: Path) -> None:
     dialog = open_import(window, qtbot, write(tmp_path, "times.csv", TIMES_CSV))
-    choose(qtbot, dialog.options_panel.column_combos["back"], 0)
+    choose(qtbot, dialog.table.mapping_header.combos[0], "ignore")
     assert not dialog.import_button.isEnabled()
-    assert dialog.message_label.text() == "The front and the back are the same column."
+    assert dialog.message_label.text() == "Choose the column for the first field, “Front”: a note needs it."
 
 
 def test_notes_go_into_an_existing_deck_when_it_is_chosen(

@@ -18,7 +18,7 @@ from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions
 from studyapp.importers.anki_media import MediaSink
 from studyapp.importers.anki_package import read_anki_package
-from studyapp.importers.detect import detect_format, read_text_file
+from studyapp.importers.detect import detect_format, quizlet_by_options, read_text_file
 from studyapp.importers.errors import ImportFailure
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.importing.importing import ImportSummary, Progress, store_draft
@@ -49,7 +49,7 @@ def read_file(
     path = Path(path)
     if options.deck_name is not None and (problem := deck_name_problem(options.deck_name)) is not None:
         raise ImportFailure(path, f"cannot be imported into that deck: {problem}")
-    kind = options.format or detect_format(path)
+    kind = options.format or quizlet_by_options(options) or detect_format(path, options.encoding)
     if kind in ANKI_FORMATS:
         draft = read_anki_package(path, options, progress, media=media, read_media=media is not None)
     else:

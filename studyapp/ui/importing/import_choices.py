@@ -1,6 +1,6 @@
-"""What the import dialog offers: formats, delimiters, encodings, duplicate policies; and combo helpers.
+"""What the import dialog offers: formats, delimiters, encodings, HTML or not, duplicate policies; combo helpers.
 
-Item data is never ``None`` ("Auto" is ``AUTO``, "(none)" is ``NO_COLUMN``): a plain value reads more
+Item data is never ``None`` ("Auto" is ``AUTO``): a plain value reads more
 clearly, and an empty QVariant is what some PySide6 builds mishandle (see the pin in pyproject).
 """
 
@@ -26,12 +26,13 @@ POLICIES = (
     (DuplicatePolicy.KEEP, "Keep existing"),
     (DuplicatePolicy.ADD, "Add as duplicates"),
 )
-ROLES = ("front", "back", "tags", "deck")
 AUTO = ""  # "Auto": leave it to detection
-NO_COLUMN = -1
+HTML_CHOICES = (("html", "HTML"), ("plain", "Plain text"))
+HTML_FROM = {"detected": "detected from the text", "header": "the file’s #html header", "chosen": "your choice"}
+TERM_SEPARATORS = ("tab", "comma")  # Quizlet's choices; any other text may be typed
+CARD_SEPARATORS = ("newline", "semicolon")
 TEXT_FORMATS = ("qa", "csv", "quizlet")
 PACKAGE_FORMATS = ("apkg", "colpkg")
-NONE_LABEL = "(none)"
 
 
 def codec_name(encoding: str) -> str:

@@ -14,9 +14,11 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +28,9 @@ from studyapp.services.app import App
 from studyapp.services.importing.import_job import ImportCancelled, ImportJob
 from studyapp.services.importing.import_preview import ImportPreview, preview_file
 from studyapp.services.importing.importing import ImportSummary
+from studyapp.services.notes.notetype_choice import notetype_choices
+from studyapp.ui.app.time_wording import plural
+from studyapp.ui.importing.column_mapping import Target
 from studyapp.ui.importing.import_options_panel import ImportOptionsPanel
 from studyapp.ui.importing.import_preview_table import PreviewTable, preview_caption
 from studyapp.ui.importing.import_progress import ElidedLabel, ProgressRow
@@ -33,7 +38,9 @@ from studyapp.ui.importing.import_summary_view import ImportSummaryView
 from studyapp.ui.importing.import_worker import BackgroundTask, error_message
 
 CANCELLED_MESSAGE = "Import cancelled — nothing was changed."
-DEFAULT_SIZE = (900, 650)
+DEFAULT_SIZE = (960, 600)  # fits a 1024x640 screen with the window's frame; smaller, the choices scroll
+MINIMUM_SIZE = (720, 480)
+_PREVIEW_MIN_HEIGHT = 170
 
 
 def folder_text(folder: Path) -> str:
@@ -72,12 +79,15 @@ class ImportDialog(QDialog):
         folder = ElidedLabel(folder_text(self.path.parent))
         folder.setObjectName("DialogSubtitle")
         self.folder_label = folder
-        self.options_panel = ImportOptionsPanel(sorted(deck.name for deck in app.decks()))
+        targets = [Target(c.key, c.name, c.notetype.field_names) for c in notetype_choices(app.collection)]
+        self.options_panel = ImportOptionsPanel(sorted(deck.name for deck in app.decks()), targets)
         self.options_panel.reread.connect(self.start_preview)
         self.options_panel.changed.connect(self._choices_changed)
         self.preview_heading = QLabel("Preview")
         self.preview_heading.setObjectName("SectionHeading")
         self.table = PreviewTable()
+        self.table.setMinimumHeight(_PREVIEW_MIN_HEIGHT)
+        self.table.mapping_header.chosen.connect(self.options_panel.choose_column)
         self.summary_view = ImportSummaryView()
 
         setup = QWidget()
@@ -88,8 +98,14 @@ class ImportDialog(QDialog):
         setup_layout.addSpacing(6)
         setup_layout.addWidget(self.preview_heading)
         setup_layout.addWidget(self.table, 1)
+        self.setup_scroll = QScrollArea()  # on a small screen the choices scroll; Import and Cancel stay in view
+        self.setup_scroll.setObjectName("ImportSetup")
+        self.setup_scroll.setWidget(setup)
+        self.setup_scroll.setWidgetResizable(True)
+        self.setup_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.setup_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.pages = QStackedWidget()
-        self.pages.addWidget(setup)
+        self.pages.addWidget(self.setup_scroll)
         self.pages.addWidget(self.summary_view)
 
         self.message_label = QLabel()
@@ -120,11 +136,18 @@ class ImportDialog(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addSpacing(8)
         layout.addLayout(footer)
-        self.resize(*DEFAULT_SIZE)
-        self.setMinimumSize(720, 520)
+        self.resize(*self._fitting(DEFAULT_SIZE))
+        self.setMinimumSize(*self._fitting(MINIMUM_SIZE))
         self.import_button.setDefault(True)  # Enter imports (once the button is inside the dialog)
         self.options_panel.deck_combo.setFocus(Qt.FocusReason.OtherFocusReason)
         self.start_preview()
+
+    def _fitting(self, size: tuple[int, int]) -> tuple[int, int]:
+        """``size``, made smaller when the screen is (room left for the window's frame and the task bar)."""
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is None or screen.width() <= 0:
+            return size
+        return min(size[0], screen.width() - 40), min(size[1], screen.height() - 40)
 
     def _button(self, text: str, role: QDialogButtonBox.ButtonRole, name: str = "") -> QPushButton:
         button = self.buttons.addButton(text, role)
@@ -153,9 +176,23 @@ class ImportDialog(QDialog):
             return "info", "Reading the file…"
         if problem is not None:
             return "error", problem
-        if self.preview is not None and self.preview.warnings:
-            return "info", "\n".join(f"Warning: {warning}" for warning in self.preview.warnings)
-        return "", ""
+        lines = [self._left_out_line()] if self._left_out_line() else []
+        if self.preview is not None:
+            lines += [f"Warning: {warning}" for warning in self.preview.warnings]
+            lines += [f"Note: {notice}" for notice in self.preview.notices]
+        return ("info", "\n".join(lines)) if lines else ("", "")
+
+    def _left_out_line(self) -> str:
+        """``2 columns not imported: Source, Notes``, or nothing when every column goes somewhere."""
+        mapping = self.options_panel.notetype.mapping if self.preview is not None else None
+        if mapping is None:
+            return ""
+        left_out = mapping.left_out()
+        if not left_out:
+            return ""
+        names = [self.preview.column_names[c] for c in left_out if c < len(self.preview.column_names)]
+        shown = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+        return f"{plural(len(left_out), 'column')} not imported: {shown}"
 
     def _refresh(self) -> None:
         done = self.summary is not None
@@ -177,15 +214,8 @@ class ImportDialog(QDialog):
     def _choices_changed(self) -> None:
         self.import_message = None
         if self.preview is not None:
-            self.table.set_roles(self._roles())
+            self.table.show_mapping(self.options_panel.notetype.mapping)
         self._refresh()
-
-    def _roles(self) -> dict[int, str]:
-        columns = self.options_panel.columns()
-        if self.preview is None or not self.preview.mappable or columns is None:
-            return {}
-        roles = {"front": columns.front, "back": columns.back, "tags": columns.tags, "deck": columns.deck}
-        return {index: role for role, index in roles.items() if index is not None}
 
     # -- preview -----------------------------------------------------------------------------------
 
@@ -209,7 +239,7 @@ class ImportDialog(QDialog):
         self.preview, self.preview_error = preview, None
         self.options_panel.show_preview(preview)
         self.table.show_preview(preview)
-        self.table.set_roles(self._roles())
+        self.table.show_mapping(self.options_panel.notetype.mapping)
         self.preview_heading.setText(preview_caption(preview))
 
     def _preview_failed(self, error: BaseException) -> None:

@@ -1,7 +1,9 @@
-"""The choices of the import dialog: how to read the file, which column is what, where the notes go.
+"""The choices of the import dialog: how to read the file, which note type, where the notes go.
 
 Every choice starts as detected by the preview. A choice the user makes is kept ("forced") and sent
 with the next preview; a change that alters how the file is read asks for a new preview (``reread``).
+What each column becomes is chosen under the column names in the preview table; the ``NotetypeChooser``
+keeps it.
 """
 
 from __future__ import annotations
@@ -11,30 +13,35 @@ from dataclasses import replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
-from studyapp.core.drafts import ColumnMap, DuplicatePolicy, ImportOptions
+from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.services.importing.import_preview import ImportPreview
+from studyapp.ui.importing.column_mapping import Target
 from studyapp.ui.importing.import_choices import (
     AUTO,
+    CARD_SEPARATORS,
     DELIMITERS,
     ENCODINGS,
     FORMATS,
-    NO_COLUMN,
-    NONE_LABEL,
+    HTML_CHOICES,
+    HTML_FROM,
     PACKAGE_FORMATS,
     POLICIES,
-    ROLES,
+    TERM_SEPARATORS,
     TEXT_FORMATS,
     codec_name,
     make_combo,
     select_data,
 )
+from studyapp.ui.importing.notetype_chooser import NotetypeChooser
 
 
 class ImportOptionsPanel(QWidget):
     reread = Signal()  # a choice changed how the file is read: preview it again
     changed = Signal()  # any choice changed
 
-    def __init__(self, deck_names: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, deck_names: list[str], targets: list[Target] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ImportOptions")
         self.deck_names = list(deck_names)
@@ -47,17 +54,25 @@ class ImportOptionsPanel(QWidget):
         self.delimiter_combo = make_combo(((AUTO, "Auto"), *DELIMITERS), "DelimiterCombo")
         self.encoding_combo = make_combo(((AUTO, "Auto"), *((name, name) for name in ENCODINGS)), "EncodingCombo")
         self.header_check = QCheckBox("First row holds column names")
-        self.column_combos = {role: make_combo((), f"{role.title()}Column") for role in ROLES}
+        self.html_combo = make_combo(HTML_CHOICES, "HtmlCombo")
+        self.html_combo.setToolTip("HTML: tags such as <b> and <br> format the text (cleaned of anything unsafe)")
+        self.html_state = QLabel()
+        self.html_state.setObjectName("DeckState")
+        self.term_combo = self._separator_combo(TERM_SEPARATORS, "TermSeparator")
+        self.card_combo = self._separator_combo(CARD_SEPARATORS, "CardSeparator")
+        self.separator_state = QLabel()
+        self.separator_state.setObjectName("DeckState")
+        self.notetype = NotetypeChooser(list(targets or ()))
         self.deck_combo = make_combo(tuple((name, name) for name in self.deck_names), "DeckCombo")
         self.deck_combo.setEditable(True)
         self.deck_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.deck_combo.setMinimumWidth(340)
+        self.deck_combo.setMinimumWidth(280)
         self.deck_combo.lineEdit().setPlaceholderText("Deck name")
         self.deck_combo.setCurrentIndex(-1)
         self.deck_state = QLabel()
         self.deck_state.setObjectName("DeckState")
         self.policy_combo = make_combo(POLICIES, "PolicyCombo")
-        self.policy_combo.setMinimumWidth(340)
+        self.policy_combo.setMinimumWidth(280)
         self.history_check = QCheckBox("Import review history")
         self.history_check.setToolTip("Bring the package's past reviews along, so the cards keep their schedule")
 
@@ -65,8 +80,12 @@ class ImportOptionsPanel(QWidget):
         self.delimiter_combo.activated.connect(self._delimiter_chosen)
         self.encoding_combo.activated.connect(self._encoding_chosen)
         self.header_check.clicked.connect(self._header_chosen)
-        for combo in self.column_combos.values():
-            combo.activated.connect(self._columns_chosen)
+        self.html_combo.activated.connect(self._html_chosen)
+        for combo in (self.term_combo, self.card_combo):
+            combo.activated.connect(lambda _index: self._separators_chosen())
+            combo.lineEdit().editingFinished.connect(self._separators_chosen)
+        self.notetype.changed.connect(self.changed.emit)
+        self.notetype.reread.connect(self._mapping_reset)
         self.deck_combo.editTextChanged.connect(self._deck_edited)
         self.deck_combo.lineEdit().textEdited.connect(self._deck_touched)
         self.deck_combo.activated.connect(self._deck_touched)
@@ -82,6 +101,7 @@ class ImportOptionsPanel(QWidget):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(10)
         delimiter_label, encoding_label = QLabel("Delimiter"), QLabel("Encoding")
+        self.delimiter_label = delimiter_label
         delimiter_label.setBuddy(self.delimiter_combo)
         encoding_label.setBuddy(self.encoding_combo)
         self._row(
@@ -94,17 +114,39 @@ class ImportOptionsPanel(QWidget):
             encoding_label,
             self.encoding_combo,
         )
-        grid.addWidget(self.header_check, 1, 1)
-        column_parts: list[QWidget] = []
-        for role, combo in self.column_combos.items():
-            label = QLabel(role.title())
-            label.setBuddy(combo)
-            column_parts += [label, combo]
-        self.columns_label = self._row(grid, 2, "Columns", *column_parts)
-        self.columns_row = grid.itemAtPosition(2, 1).widget()
-        self._row(grid, 3, "Import into", self.deck_combo, self.deck_state, stretch_last=True)
-        self._row(grid, 4, "Existing notes", self.policy_combo, self.history_check, stretch_last=True)
+        html_label = QLabel("Fields are")
+        html_label.setBuddy(self.html_combo)
+        self.header_label = self._row(
+            grid, 1, "", self.header_check, html_label, self.html_combo, self.html_state, stretch_last=True
+        )
+        self.header_row = grid.itemAtPosition(1, 1).widget()
+        card_label = QLabel("between cards")
+        card_label.setBuddy(self.card_combo)
+        self.separators_label = self._row(
+            grid,
+            2,
+            "Term | definition",
+            self.term_combo,
+            card_label,
+            self.card_combo,
+            self.separator_state,
+            stretch_last=True,
+        )
+        self.separators_row = grid.itemAtPosition(2, 1).widget()
+        self.notetype_label = self._row(grid, 3, "Note type", self.notetype)
+        self.notetype_row = grid.itemAtPosition(3, 1).widget()
+        self._row(grid, 4, "Import into", self.deck_combo, self.deck_state, stretch_last=True)
+        self._row(grid, 5, "Existing notes", self.policy_combo, self.history_check, stretch_last=True)
         grid.setColumnStretch(1, 1)
+
+    @staticmethod
+    def _separator_combo(names: tuple[str, ...], name: str) -> QComboBox:
+        combo = make_combo(tuple((value, value) for value in names), name)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setMinimumWidth(130)
+        combo.setToolTip("Quizlet's separator: tab, comma, newline, semicolon, or the text itself (e.g. /////)")
+        return combo
 
     @staticmethod
     def _row(grid: QGridLayout, row: int, text: str, *widgets: QWidget, stretch_last: bool = False) -> QLabel:
@@ -132,6 +174,8 @@ class ImportOptionsPanel(QWidget):
         self.preview = preview
         for widget in (self.format_combo, self.delimiter_combo, self.encoding_combo, self.header_check):
             widget.blockSignals(True)
+        for widget in (self.html_combo, self.term_combo, self.card_combo):
+            widget.blockSignals(True)
         select_data(self.format_combo, preview.format)
         select_data(
             self.delimiter_combo,
@@ -139,9 +183,18 @@ class ImportOptionsPanel(QWidget):
         )
         self._fill_encodings(preview.encoding)
         self.header_check.setChecked(bool(preview.has_header))
+        select_data(self.html_combo, "html" if preview.html else "plain")
+        self._show_state(self.html_state, HTML_FROM.get(preview.html_from or "detected", ""), preview.html_from)
+        if preview.separators is not None:
+            self.term_combo.setEditText(preview.separators[0])
+            self.card_combo.setEditText(preview.separators[1])
+            chosen = "delimiter" in self.forced or "card_separator" in self.forced
+            self._show_state(self.separator_state, "your choice" if chosen else "detected", "chosen" if chosen else "")
         for widget in (self.format_combo, self.delimiter_combo, self.encoding_combo, self.header_check):
             widget.blockSignals(False)
-        self._fill_columns(preview)
+        for widget in (self.html_combo, self.term_combo, self.card_combo):
+            widget.blockSignals(False)
+        self.notetype.show_preview(preview)
         if not self._deck_chosen:
             self.deck_combo.setEditText(preview.deck_name)
         self._detected_deck = preview.deck_name
@@ -164,33 +217,31 @@ class ImportOptionsPanel(QWidget):
             if detected is not None and codec_name(name) == codec_name(str(forced or detected)):
                 combo.setCurrentIndex(combo.count() - 1)
 
-    def _fill_columns(self, preview: ImportPreview) -> None:
-        columns = preview.columns or ColumnMap()
-        for role, combo in self.column_combos.items():
-            combo.blockSignals(True)
-            combo.clear()
-            if role in ("tags", "deck"):
-                combo.addItem(NONE_LABEL, NO_COLUMN)
-            for index, name in enumerate(preview.column_names):
-                combo.addItem(name, index)
-            index = getattr(columns, role)
-            select_data(combo, NO_COLUMN if index is None else index)
-            combo.blockSignals(False)
-        self.columns_row.setVisible(preview.mappable)
-        self.columns_label.setVisible(preview.mappable)
+    @staticmethod
+    def _show_state(label: QLabel, text: str, why: str | None) -> None:
+        label.setText(text)
+        label.setProperty("new", why == "chosen")
+        label.style().unpolish(label)
+        label.style().polish(label)
 
     def show_no_preview(self) -> None:
         """The file could not be read with these choices: keep only what may help to read it."""
         self.preview = None
-        self.columns_row.setVisible(False)
-        self.columns_label.setVisible(False)
         self._enable_for(str(self.forced.get("format", AUTO)))
 
     def _enable_for(self, kind: str) -> None:
-        self.header_check.setEnabled(kind == "csv")
-        self.header_check.setVisible(kind == "csv")
+        mappable = self.preview is not None and self.preview.mappable
+        for widget in (self.header_row, self.header_label):
+            widget.setVisible(kind == "csv")
+        for widget in (self.notetype_row, self.notetype_label):
+            widget.setVisible(kind == "csv" and mappable)
+        quizlet = kind == "quizlet" and self.preview is not None and self.preview.separators is not None
+        for widget in (self.separators_row, self.separators_label):
+            widget.setVisible(quizlet)
         self.history_check.setVisible(kind in PACKAGE_FORMATS)
-        self.delimiter_combo.setEnabled(kind in ("csv", "quizlet", AUTO))
+        self.delimiter_combo.setEnabled(kind in ("csv", AUTO))
+        self.delimiter_combo.setVisible(kind != "quizlet")
+        self.delimiter_label.setVisible(kind != "quizlet")
         self.encoding_combo.setEnabled(kind in (*TEXT_FORMATS, AUTO))
         self._deck_edited(self.deck_combo.currentText())
 
@@ -208,23 +259,38 @@ class ImportOptionsPanel(QWidget):
     def _format_chosen(self, _index: int) -> None:
         kind = self.format_combo.currentData()
         self._enable_for(kind)
-        self._force(format=kind, delimiter=None, has_header=None, columns=None)
+        self.notetype.reset()
+        self._force(format=kind, delimiter=None, card_separator=None, has_header=None, html=None)
 
     def _delimiter_chosen(self, _index: int) -> None:
-        self._force(delimiter=self.delimiter_combo.currentData(), columns=None)
+        self.notetype.reset()
+        self._force(delimiter=self.delimiter_combo.currentData())
 
     def _encoding_chosen(self, _index: int) -> None:
         self._force(encoding=self.encoding_combo.currentData())
 
     def _header_chosen(self, checked: bool) -> None:
-        self._force(has_header=checked, columns=None)
+        self.notetype.reset()
+        self._force(has_header=checked)
 
-    def _columns_chosen(self, _index: int) -> None:
-        base = (self.preview.columns if self.preview is not None else None) or ColumnMap()
-        chosen = {role: combo.currentData() for role, combo in self.column_combos.items()}
-        chosen = {role: None if index == NO_COLUMN else index for role, index in chosen.items()}
-        self.forced["columns"] = replace(base, **chosen)
-        self.changed.emit()
+    def _html_chosen(self, _index: int) -> None:
+        self._force(html=self.html_combo.currentData() == "html")
+
+    def _separators_chosen(self) -> None:
+        """A Quizlet separator typed or picked: read the file with both (as Quizlet's, whatever it looks like)."""
+        if self.preview is None or self.preview.separators is None:
+            return
+        term, card = self.term_combo.currentText(), self.card_combo.currentText()
+        if not term or not card or (term, card) == self.preview.separators:
+            return
+        self._force(format="quizlet", delimiter=term, card_separator=card)
+
+    def _mapping_reset(self) -> None:
+        self.reread.emit()
+
+    def choose_column(self, column: int, choice: str) -> None:
+        """A column's combo under its name in the preview: what the column becomes."""
+        self.notetype.choose_column(column, choice)
 
     def _deck_touched(self, *_args: object) -> None:
         self._deck_chosen = True
@@ -247,7 +313,7 @@ class ImportOptionsPanel(QWidget):
 
     def read_options(self) -> ImportOptions:
         """How to read the file: the user's choices, the rest left to detection."""
-        return ImportOptions(**self.forced)  # type: ignore[arg-type]
+        return ImportOptions(**{**self.forced, **self.notetype.forced()})  # type: ignore[arg-type]
 
     def deck_name(self) -> str:
         return self.deck_combo.currentText().strip()
@@ -266,17 +332,12 @@ class ImportOptionsPanel(QWidget):
     def policy(self) -> DuplicatePolicy:
         return DuplicatePolicy(self.policy_combo.currentData())
 
-    def columns(self) -> ColumnMap | None:
-        chosen = self.forced.get("columns")
-        return chosen if isinstance(chosen, ColumnMap) else (self.preview.columns if self.preview else None)
-
     def problem(self) -> str | None:
         """Why the import cannot start with these choices, or ``None``."""
         if not self.deck_name():
             return "Name the deck to import into."
-        columns = self.columns()
-        if self.preview is not None and self.preview.mappable and columns is not None and columns.front == columns.back:
-            return "The front and the back are the same column."
+        if self.preview is not None and self.preview.mappable:
+            return self.notetype.problem()
         return None
 
     def set_busy(self, busy: bool) -> None:

@@ -1,8 +1,8 @@
 """The first rows of a file about to be imported, as a read-only table whose headers are the column names.
 
 Cells are shown on one line (line breaks as ``⏎``, markup stripped, long text cut); the full text is the
-tooltip. A mapped column says its role in the header (``Question · front``); a column that is not
-imported is greyed.
+tooltip. Under each column name of a delimited file is a combo saying what the column becomes
+(``MappingHeader``); the cells of a column that is not imported are greyed.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTab
 
 from studyapp.services.importing.import_preview import ImportPreview
 from studyapp.ui.app.time_wording import plural
+from studyapp.ui.importing.column_mapping import ColumnMapping
+from studyapp.ui.importing.mapping_header import COMBO_MIN_WIDTH, MappingHeader
 
 _TAG = re.compile(r"<[^>]*>")
 _SHOWN_CHARS = 160
@@ -48,6 +50,7 @@ class PreviewModel(QAbstractTableModel):
         self._rows: tuple[tuple[str, ...], ...] = ()
         self._html = False
         self._roles: dict[int, str] = {}
+        self._left_out: set[int] = set()
 
     def set_preview(self, preview: ImportPreview | None) -> None:
         self.beginResetModel()
@@ -55,13 +58,19 @@ class PreviewModel(QAbstractTableModel):
         self._rows = preview.rows if preview is not None else ()
         self._html = preview.html if preview is not None else False
         self._roles = {}
+        self._left_out = set()
         self.endResetModel()
 
-    def set_roles(self, roles: dict[int, str]) -> None:
-        """Which column is the front, back, tags or deck (shown in the headers)."""
+    def set_roles(self, roles: dict[int, str], left_out: set[int] | None = None) -> None:
+        """What each column becomes (a field's name, "Tags"...), and the columns that are not imported (greyed)."""
         self._roles = dict(roles)
+        self._left_out = set(left_out or ())
         if self._names:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._names) - 1)
+            self.dataChanged.emit(self.index(0, 0), self.index(max(0, len(self._rows) - 1), len(self._names) - 1))
+
+    def role(self, column: int) -> str | None:
+        return self._roles.get(column)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
@@ -78,24 +87,28 @@ class PreviewModel(QAbstractTableModel):
             return cell_text(value, self._html)
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell_text(value, self._html, _TOOLTIP_CHARS) or None
-        if role == Qt.ItemDataRole.ForegroundRole and self._roles and index.column() not in self._roles:
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() in self._left_out:
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)  # a column left out
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            role_name = self._roles.get(section)
+            return f"Column {section + 1}" + (f": {role_name}" if role_name else "")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
-        if section >= len(self._names):
-            return None
-        name = self._names[section]
-        role_name = self._roles.get(section)
-        return f"{name} · {role_name}" if role_name and role_name.casefold() != name.casefold() else name
+        return self._names[section] if section < len(self._names) else None
 
     def text(self) -> str:
-        """The table as plain text, a line per row (for tests and accessibility)."""
-        lines = ["\t".join(str(self.headerData(c, Qt.Orientation.Horizontal)) for c in range(self.columnCount()))]
+        """The table as plain text, a line per row (for tests and accessibility); under a column's name, what it
+        becomes when the file is mapped (``Meaning → Back``)."""
+        headers = []
+        for column in range(self.columnCount()):
+            name, role_name = str(self.headerData(column, Qt.Orientation.Horizontal)), self._roles.get(column)
+            headers.append(f"{name} → {role_name}" if role_name else name)
+        lines = ["\t".join(headers)]
         lines += ["\t".join(cell_text(cell, self._html) for cell in row) for row in self._rows]
         return "\n".join(lines)
 
@@ -104,8 +117,11 @@ class PreviewTable(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ImportPreview")
+        self.mapping_header = MappingHeader(self)
+        self.setHorizontalHeader(self.mapping_header)
         self.preview_model = PreviewModel(self)
         self.setModel(self.preview_model)
+        self.horizontalScrollBar().valueChanged.connect(lambda _value: self.mapping_header.place_combos())
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keyboard stays on the dialog's choices
@@ -124,14 +140,28 @@ class PreviewTable(QTableView):
         self.preview_model.set_preview(preview)
         self._fit_columns()
 
-    def set_roles(self, roles: dict[int, str]) -> None:
-        self.preview_model.set_roles(roles)
+    def show_mapping(self, mapping: ColumnMapping | None) -> None:
+        """The combos under the column names and the greyed columns follow ``mapping`` (none: no combos)."""
+        header = self.mapping_header
+        if mapping is None:
+            header.show_mapping([], [], False)
+            self.preview_model.set_roles({})
+        else:
+            width = min(len(mapping.choices), self.preview_model.columnCount())
+            items = [mapping.items(column) for column in range(width)]
+            enabled = not mapping.target.per_row
+            header.show_mapping(items, list(mapping.choices[:width]), enabled)
+            roles = {column: mapping.label(column) for column in range(width)}
+            self.preview_model.set_roles(roles, set(mapping.left_out()))
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Columns as wide as their content, but no column wider than half the view."""
+        """Columns as wide as their content (and their combo), but no column wider than half the view."""
         self.resizeColumnsToContents()
-        widest = max(160, self.viewport().width() // 2)
+        for column in range(self.preview_model.columnCount()):
+            if self.mapping_header.combos and self.columnWidth(column) < COMBO_MIN_WIDTH + 20:
+                self.setColumnWidth(column, COMBO_MIN_WIDTH + 20)
+        widest = max(200, self.viewport().width() // 2)
         for column in range(self.preview_model.columnCount()):
             if self.columnWidth(column) > widest:
                 self.setColumnWidth(column, widest)
