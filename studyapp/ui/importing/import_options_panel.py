@@ -235,9 +235,8 @@ class ImportOptionsPanel(QWidget):
             widget.setVisible(kind == "csv")
         for widget in (self.notetype_row, self.notetype_label):
             widget.setVisible(kind == "csv" and mappable)
-        quizlet = kind == "quizlet" and self.preview is not None and self.preview.separators is not None
-        for widget in (self.separators_row, self.separators_label):
-            widget.setVisible(quizlet)
+        for widget in (self.separators_row, self.separators_label):  # shown when reading fails too: to fix it
+            widget.setVisible(kind == "quizlet")
         self.history_check.setVisible(kind in PACKAGE_FORMATS)
         self.delimiter_combo.setEnabled(kind in ("csv", AUTO))
         self.delimiter_combo.setVisible(kind != "quizlet")
@@ -278,11 +277,12 @@ class ImportOptionsPanel(QWidget):
 
     def _separators_chosen(self) -> None:
         """A Quizlet separator typed or picked: read the file with both (as Quizlet's, whatever it looks like)."""
-        if self.preview is None or self.preview.separators is None:
-            return
         term, card = self.term_combo.currentText(), self.card_combo.currentText()
-        if not term or not card or (term, card) == self.preview.separators:
+        shown = self.preview.separators if self.preview is not None else None
+        if not term or not card or (term, card) == shown:
             return
+        if shown is None and (self.forced.get("delimiter"), self.forced.get("card_separator")) == (term, card):
+            return  # already tried
         self._force(format="quizlet", delimiter=term, card_separator=card)
 
     def _mapping_reset(self) -> None:
