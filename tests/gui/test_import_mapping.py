@@ -119,7 +119,7 @@ def test_a_file_with_markup_is_read_as_html_unless_the_user_says_plain_text(
     dialog = open_import(window, qtbot, source)
     panel = dialog.options_panel
     assert panel.html_combo.currentText() == "HTML" and panel.html_state.text() == "detected from the text"
-    assert dialog.table.preview_model.text().splitlines()[1] == "H 2 O\twater the liquid"  # markup left out
+    assert dialog.table.preview_model.text().splitlines()[1] == "H2O\twater the liquid"  # markup left out
     assert run_import(qtbot, dialog) == "imported"
     notes = stored(app, "Chemistry")
     assert notes["H<sub>2</sub>O"][1] == {"Front": "H<sub>2</sub>O", "Back": "water<br>the liquid"}

@@ -20,6 +20,7 @@ from studyapp.ui.importing.column_mapping import ColumnMapping
 from studyapp.ui.importing.mapping_header import COMBO_MIN_WIDTH, MappingHeader
 
 _TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<(?:br|hr|/?(?:div|p|li|tr|td|h[1-6]))\b[^>]*>", re.IGNORECASE)  # a space; other tags: nothing
 _SHOWN_CHARS = 160
 _TOOLTIP_CHARS = 1200
 _Index = QModelIndex | QPersistentModelIndex
@@ -27,7 +28,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def cell_text(value: str, is_html: bool, limit: int = _SHOWN_CHARS) -> str:
     """A cell on one line: markup removed (for HTML fields), line breaks as ``⏎``, cut at ``limit``."""
-    text = html.unescape(_TAG.sub(" ", value)) if is_html else value
+    text = html.unescape(_TAG.sub("", _BREAK.sub(" ", value))) if is_html else value
     text = " ⏎ ".join(line.strip() for line in text.strip().splitlines() if line.strip())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
