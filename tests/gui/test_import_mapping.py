@@ -183,3 +183,26 @@ def test_a_typed_separator_reads_the_file_as_quizlet(
     dialog.import_button.setFocus()
     assert run_import(qtbot, dialog) == "imported"
     assert stored(app, "Words")["perro"][1] == {"Front": "perro", "Back": "dog"}
+
+
+def test_an_anki_notes_export_goes_into_each_row_s_note_type(
+    window: MainWindow, app: App, qtbot, tmp_path: Path
+) -> None:
+    source = tmp_path / "export.txt"
+    source.write_text(
+        "#separator:tab\n#html:true\n#notetype column:1\n#deck column:2\n#tags column:6\n"
+        "Basic\tGerman\tHund\tdog\t\tanimals\n"
+        "Cloze\tGerman\t{{c1::Der}} Hund\tarticle\t\tgrammar\n",
+        encoding="utf-8",
+    )
+    dialog = open_import(window, qtbot, source)
+    panel = dialog.options_panel
+    assert panel.notetype.combo.currentText() == "Each row’s own (the note type column)"
+    assert panel.html_state.text() == "the file’s #html header"
+    header = dialog.table.mapping_header
+    assert [combo.currentText() for combo in header.combos][:2] == ["Note type column", "Deck"]
+    assert not any(combo.isEnabled() for combo in header.combos)  # the file says where each column goes
+    assert run_import(qtbot, dialog) == "imported"
+    notes = stored(app, "German")
+    assert notes["Hund"][:3] == ("Basic", {"Front": "Hund", "Back": "dog"}, "animals")
+    assert notes["{{c1::Der}} Hund"][0] == "Cloze" and notes["{{c1::Der}} Hund"][3] is True
