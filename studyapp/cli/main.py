@@ -205,7 +205,7 @@ def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
     if summary.details.get("decks"):  # a package: where its cards really went (under --deck, with its tree)
         print(f"  cards: {summary.details['decks']}", file=out)
     if summary.details.get("history"):
-        print(f"  history: {summary.details['history']}", file=out)
+        print(f"  history in the file: {summary.details['history']}", file=out)
     for warning in summary.warnings:
         print(f"  warning: {warning}", file=out)
     for skip in summary.skipped:

@@ -65,7 +65,8 @@ class NoteDraft:
     stock type of ``kind`` with the fields (``front``, ``back``); with them ``front``/``back`` are the first two.
     ``card_ords``: the cards the file has for the note (template index, or cloze number - 1), and ``card_decks``
     each one's deck (same order; ``None``: the note's ``deck``). Empty: the file does not say (a text file), the
-    note type's templates decide.
+    note type's templates decide. ``card_suspended``: which of them are suspended (same order; empty: none), given
+    with their history only, as Anki's "import scheduling" does.
     """
 
     guid: str
@@ -81,6 +82,7 @@ class NoteDraft:
     notetype: str | None = None
     card_ords: tuple[int, ...] = ()
     card_decks: tuple[str | None, ...] = ()
+    card_suspended: tuple[bool, ...] = ()
 
     def __init__(
         self,
@@ -97,6 +99,7 @@ class NoteDraft:
         notetype: str | None = None,
         card_ords: tuple[int, ...] = (),
         card_decks: tuple[str | None, ...] = (),
+        card_suspended: tuple[bool, ...] = (),
     ) -> None:
         # A big import makes 100,000 of these: one assignment of the whole ``__dict__`` instead of the nine
         # ``object.__setattr__`` calls of a generated frozen ``__init__`` (the same object, 40% cheaper).
@@ -105,7 +108,7 @@ class NoteDraft:
             "__dict__",
             {"guid": guid, "front": front, "back": back, "tags": tags, "line": line, "kind": kind, "html": html,
              "deck": deck, "history": history, "fields": fields, "notetype": notetype, "card_ords": card_ords,
-             "card_decks": card_decks},
+             "card_decks": card_decks, "card_suspended": card_suspended},
         )  # fmt: skip
 
 

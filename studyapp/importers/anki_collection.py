@@ -23,7 +23,7 @@ from studyapp.importers.errors import ImportFailure
 _REQUIRED = {
     "col": ("ver", "crt", "models", "decks"),
     "notes": ("id", "guid", "mid", "tags", "flds"),
-    "cards": ("id", "nid", "did", "ord", "odid"),
+    "cards": ("id", "nid", "did", "ord", "odid", "type", "queue", "due", "ivl", "flags"),
     "revlog": ("id", "cid", "ease", "ivl", "factor", "time", "type"),
 }
 _REQUIRED_SCHEMA15 = {
@@ -58,6 +58,11 @@ class AnkiCard:
     queue: int
     due: int  # review cards: days since the collection's creation; learning: seconds since 1970; new: position
     interval: int
+    flags: int = 0  # the flag's colour (1-7) in its low bits; 0: none
+
+    @property
+    def suspended(self) -> bool:
+        return self.queue == -1
 
 
 @dataclass(frozen=True)
@@ -264,11 +269,12 @@ class AnkiCollection:
 
     def cards(self) -> Iterator[AnkiCard]:
         """Every card, by note and ord. A card in a filtered deck is in its home deck."""
-        sql = "select id, nid, ord, did, odid, type, queue, due, ivl from cards order by nid, ord"
-        for cid, nid, ord_, did, odid, type_, queue, due, ivl in self._query(sql):
+        sql = "select id, nid, ord, did, odid, type, queue, due, ivl, flags from cards order by nid, ord"
+        for cid, nid, ord_, did, odid, type_, queue, due, ivl, flags in self._query(sql):
             yield AnkiCard(
-                cid, nid, _int(ord_), _int(odid) or _int(did), _int(type_), _int(queue), _int(due), _int(ivl)
-            )
+                cid, nid, _int(ord_), _int(odid) or _int(did), _int(type_), _int(queue), _int(due), _int(ivl),
+                _int(flags) & 0b111,
+            )  # fmt: skip
 
     def reviews(self) -> Iterator[AnkiReview]:
         """Every entry of the review log whose card is in the collection, oldest first."""

@@ -40,7 +40,7 @@ class NoteMapper:
 
     ``notetypes`` by Anki's id, with the name each is known by in the draft (``names``: unique); ``deck_names``
     by Anki's deck id, already under the import's parent deck if there is one; ``cards``: each note's
-    (ord, home deck id), in ord order.
+    (ord, home deck id, suspended), in ord order; ``with_suspension``: give the notes their cards' suspension.
     """
 
     def __init__(
@@ -48,12 +48,14 @@ class NoteMapper:
         notetypes: dict[int, NoteType],
         names: dict[int, str],
         deck_names: dict[int, str],
-        cards: dict[int, list[tuple[int, int]]],
+        cards: dict[int, list[tuple[int, int, bool]]],
+        with_suspension: bool = False,
     ) -> None:
         self._notetypes = notetypes
         self._names = names
         self._deck_names = deck_names
         self._cards = cards
+        self._with_suspension = with_suspension
         # A deck name over a limit (a thousand levels deep...): its notes are skipped, each saying why.
         self._deck_problems = {did: problem for did, name in deck_names.items() if (problem := deck_name_problem(name))}
         self.skipped: list[Skip] = []
@@ -72,7 +74,7 @@ class NoteMapper:
             return self._skip(place, f"it is {_mib(note.size)} of text, over the {_mib(MAX_NOTE_CHARS)} limit")
         cards = self._cards.get(note.id, [])
         deck_id = cards[0][1] if cards else -1
-        for _, card_deck in cards:
+        for _, card_deck, _ in cards:
             if card_deck in self._deck_problems:
                 return self._skip(place, f"its deck: {self._deck_problems[card_deck]}")
         for number, text in enumerate(note.fields, start=1):
@@ -96,8 +98,9 @@ class NoteMapper:
             history=history,
             fields=cleaned,
             notetype=self._names[notetype.id],
-            card_ords=tuple(ord_ for ord_, _ in cards),
-            card_decks=tuple(self._deck_names.get(did) for _, did in cards),
+            card_ords=tuple(ord_ for ord_, _, _ in cards),
+            card_decks=tuple(self._deck_names.get(did) for _, did, _ in cards),
+            card_suspended=tuple(s for _, _, s in cards) if self._with_suspension and any(s for *_, s in cards) else (),
         )
 
     def _shaped(self, notetype: NoteType, fields: tuple[str, ...]) -> tuple[str, ...]:

@@ -134,13 +134,15 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     notetypes = collection.notetypes()
     names = unique_names(notetypes)
     decks = _deck_names(collection.deck_names(), options.deck_name)
-    cards: dict[int, list[tuple[int, int]]] = {}
+    cards: dict[int, list[tuple[int, int, bool]]] = {}
     card_rows: dict[int, AnkiCard] = {}
+    flagged = 0
     for card in collection.cards():
-        cards.setdefault(card.note_id, []).append((card.ord, card.deck_id))
+        cards.setdefault(card.note_id, []).append((card.ord, card.deck_id, card.suspended))
+        flagged += card.flags != 0
         if options.include_history:
             card_rows[card.id] = card
-    mapper = NoteMapper(notetypes, names, decks, cards)
+    mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)
     histories: dict[int, list[AnkiReview]] = {}
     counts = HistoryCounts() if options.include_history else None
     if options.include_history:
@@ -173,6 +175,11 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
             " log it (a learning answer right after a review); the reset is added to their history"
         )
     used = tuple(dataclasses.replace(notetypes[ntid], name=names[ntid]) for ntid in sorted(mapper.used_notetypes))
+    if flagged and options.include_history:  # (without it, cards start afresh, unflagged, as in Anki)
+        warnings.append(
+            f"{path.name}: {flagged:,} card{'s have' if flagged != 1 else ' has'} a flag (a colour), which studyapp"
+            " does not keep: imported without it"
+        )
     occlusion = [nt.name for nt in used if nt.kind is NotetypeKind.IMAGE_OCCLUSION]
     if occlusion:
         warnings.append(

@@ -107,7 +107,7 @@ def test_forget_and_set_due_date_make_the_round_trip(
 ) -> None:
     collection = tmp_path / "c.db"
     out = studyapp(collection, "import", str(getattr(forget_packages, variant)), "--with-history")
-    assert "  history: 5 answers, 1 reset to new, 1 due date set by hand on 1 card" in out.splitlines()
+    assert "  history in the file: 5 answers, 1 reset to new, 1 due date set by hand on 1 card" in out.splitlines()
     (card,) = json.loads(studyapp(collection, "search", "vergessen", "--json"))
     # Forgotten, learned again (3 answers since), then given a due date 10 days on: in review, interval 10.
     assert (card["state"], card["interval_days"], card["reviews"], card["lapses"]) == ("review", 10, 3, 0)

@@ -18,8 +18,8 @@ def test_the_summary_names_the_decks_and_the_history(qtbot: QtBot) -> None:
     }
     view.show_summary(ImportSummary("Mine", 3, 0, 0, details=details))
     assert view.line_label.text() == (
-        "3 notes added. Cards: Mine::French (4 cards), Mine::Other (2 cards). History: 5 answers, 1 reset to new on"
-        " 4 cards."
+        "3 notes added. Cards: Mine::French (4 cards), Mine::Other (2 cards). History in the file: 5 answers, 1 reset"
+        " to new on 4 cards."
     )
     view.show_summary(ImportSummary("Plain", 2, 0, 0, details={"format": "csv"}))
     assert view.line_label.text() == "2 notes added."

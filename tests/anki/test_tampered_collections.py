@@ -272,3 +272,23 @@ def test_damaged_settings_do_not_stop_an_import_with_history(sandbox: Sandbox, o
     path = tampered(sandbox, own_package, "update col set conf = '{oops'")
     draft = read_anki_package(path, ImportOptions(include_history=True))
     assert len(draft.notes) == 3  # the scheduler's version is unknown: read as 1, as Anki reads a missing one
+
+
+def test_suspended_cards_come_with_the_history_and_flags_are_reported(sandbox: Sandbox, own_package: Path) -> None:
+    path = tampered(
+        sandbox,
+        own_package,
+        "update cards set queue = -1 where ord = 1 and nid = (select id from notes where guid = 'Xy7#kq')",
+        "update cards set flags = 3 where nid = (select id from notes where guid = 'h:plain')",
+    )
+    with_history = read_anki_package(path, ImportOptions(include_history=True))
+    assert [(note.card_ords, note.card_suspended) for note in with_history.notes] == [
+        ((0,), ()),
+        ((0, 1), (False, True)),  # the reverse card is suspended in the package
+        ((0, 2), ()),
+    ]
+    assert with_history.warnings == (
+        "tampered.apkg: 1 card has a flag (a colour), which studyapp does not keep: imported without it",
+    )
+    fresh = read_anki_package(path)  # without scheduling, cards start new, unsuspended and unflagged, as in Anki
+    assert all(note.card_suspended == () for note in fresh.notes) and fresh.warnings == ()

@@ -116,9 +116,9 @@ def test_the_command_line_names_each_left_out_review_in_one_line(tmp_path: Path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Hist: 3 new, 0 updated, 0 unchanged, 1 skipped"
-    assert lines[1].startswith("  skipped note 1: 1 review dated 2100-01-01 00:00 UTC or later, more than a day after")
-    assert lines[1].endswith("left out; its earlier review kept")
+    assert lines[:2] == ["Hist: 3 new, 0 updated, 0 unchanged, 1 skipped", "  history in the file: 2 answers on 1 card"]
+    assert lines[2].startswith("  skipped note 1: 1 review dated 2100-01-01 00:00 UTC or later, more than a day after")
+    assert lines[2].endswith("left out; its earlier review kept")
 
     log = review_log_csv(tmp_path, ["5,3,2025-01-01T00:00:00Z,100", "5,3,2100-01-01T00:00:00Z,100"])
     result = studyapp("--collection", str(collection), "import-log", str(log), "--deck", "Log")

@@ -121,10 +121,11 @@ def test_a_package_with_reviews_in_the_year_9999_or_before_1970_imports_without_
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert result.stdout.splitlines() == [
         "Hist: 3 new, 0 updated, 0 unchanged, 2 skipped",
+        "  history in the file: 3 answers on 2 cards",
         "  skipped review log: 1 entries with an impossible time, rating or card were left out",
-        result.stdout.splitlines()[2],
+        result.stdout.splitlines()[3],
     ]
-    assert result.stdout.splitlines()[2].startswith("  skipped note 1: 1 review dated 9999-12-31 00:00 UTC or later")
+    assert result.stdout.splitlines()[3].startswith("  skipped note 1: 1 review dated 9999-12-31 00:00 UTC or later")
     assert len(durations(collection)) == 2
 
 

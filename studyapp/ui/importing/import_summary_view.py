@@ -122,7 +122,7 @@ class ImportSummaryView(QWidget):
         if summary.details.get("decks"):  # a package whose cards are not all in the deck of the title
             text += f" Cards: {summary.details['decks']}."
         if summary.details.get("history"):
-            text += f" History: {summary.details['history']}."
+            text += f" History in the file: {summary.details['history']}."
         return text
 
     def skipped_reasons(self) -> list[str]:
