@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from studyapp.core.notetypes.model import NoteType
 from studyapp.importers.anki_notetypes import notetype_from_json, notetype_from_tables
@@ -34,8 +35,7 @@ _REQUIRED_SCHEMA15 = {
 }
 
 
-@dataclass(frozen=True)
-class AnkiNote:
+class AnkiNote(NamedTuple):
     """A row of ``notes``. ``fields`` is ``None`` when the note is larger than the reader's limit."""
 
     id: int
@@ -46,9 +46,9 @@ class AnkiNote:
     size: int  # characters in all fields together
 
 
-@dataclass(frozen=True)
-class AnkiCard:
-    """A row of ``cards``: its note, template (or cloze) ord, home deck and schedule as Anki keeps it."""
+class AnkiCard(NamedTuple):
+    """A row of ``cards``: its note, template (or cloze) ord, home deck and schedule as Anki keeps it (a tuple: a
+    big collection has hundreds of thousands)."""
 
     id: int
     note_id: int
@@ -268,13 +268,16 @@ class AnkiCollection:
             yield AnkiNote(nid, _text(guid), mid, tuple(_text(tags).split()), fields, size or 0)
 
     def cards(self) -> Iterator[AnkiCard]:
-        """Every card, by note and ord. A card in a filtered deck is in its home deck."""
-        sql = "select id, nid, ord, did, odid, type, queue, due, ivl, flags from cards order by nid, ord"
-        for cid, nid, ord_, did, odid, type_, queue, due, ivl, flags in self._query(sql):
-            yield AnkiCard(
-                cid, nid, _int(ord_), _int(odid) or _int(did), _int(type_), _int(queue), _int(due), _int(ivl),
-                _int(flags) & 0b111,
-            )  # fmt: skip
+        """Every card, by note and ord. A card in a filtered deck is in its home deck. A value that is not an
+        integer (a damaged row) reads as 0, by SQLite, which is much faster than checking each in Python."""
+        ints = {name: f"(case when typeof({name}) = 'integer' then {name} else 0 end)" for name in _CARD_INTS}
+        sql = (
+            f"select id, nid, {ints['ord']}, coalesce(nullif({ints['odid']}, 0), {ints['did']}), {ints['type']},"
+            f" {ints['queue']}, {ints['due']}, {ints['ivl']}, {ints['flags']} & 7 from cards order by nid, ord"
+        )
+        make = AnkiCard._make
+        for row in self._query(sql):
+            yield make(row)
 
     def reviews(self) -> Iterator[AnkiReview]:
         """Every entry of the review log whose card is in the collection, oldest first."""
@@ -294,6 +297,9 @@ def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
     return "" if value is None else str(value)
+
+
+_CARD_INTS = ("ord", "did", "odid", "type", "queue", "due", "ivl", "flags")
 
 
 def _int(value: object, default: int = 0) -> int:

@@ -137,11 +137,17 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     cards: dict[int, list[tuple[int, int, bool]]] = {}
     card_rows: dict[int, AnkiCard] = {}
     flagged = 0
+    with_history = options.include_history
     for card in collection.cards():
-        cards.setdefault(card.note_id, []).append((card.ord, card.deck_id, card.suspended))
-        flagged += card.flags != 0
-        if options.include_history:
-            card_rows[card.id] = card
+        card_id, note_id, ord_, deck_id, _, queue, _, _, flags = card
+        if note_id in cards:
+            cards[note_id].append((ord_, deck_id, queue == -1))
+        else:
+            cards[note_id] = [(ord_, deck_id, queue == -1)]
+        if flags:
+            flagged += 1
+        if with_history:
+            card_rows[card_id] = card
     mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)
     histories: dict[int, list[AnkiReview]] = {}
     counts = HistoryCounts() if options.include_history else None
