@@ -210,6 +210,14 @@ def generate_both(
             # The Default preset gets a fixed id and date (a new collection draws them), so the content is the seed's.
             collection.db.conn.execute("UPDATE presets SET id = 1, created_at = ?", [now_ms])
             deck_ids = [collection.decks.create(10_000 + i, name, "", NOW).id for i, name in enumerate(names)]
+            # The stock note types likewise (a new collection draws their ids): fixed ids, in name order.
+            names_in_order = [row[0] for row in collection.db.conn.execute("SELECT id FROM notetypes ORDER BY name")]
+            for number, notetype_id in enumerate(names_in_order, start=1):
+                collection.db.conn.execute(
+                    "UPDATE notetypes SET id = ?, created_at = ?, modified_at = ? WHERE id = ?",
+                    [number, now_ms, now_ms, notetype_id],
+                )
+            collection.notetypes.refresh()
             basic = collection.notetypes.stock("basic", rng, NOW).id
             notes = [
                 note._replace(deck_id=deck_ids[d], notetype_id=basic) for note, d in zip(notes, deck_index, strict=True)

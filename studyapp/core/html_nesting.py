@@ -27,8 +27,9 @@ _KEPT = {
     "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "sup",
     "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+    "details", "summary", "ruby", "rt", "rp",  # (as core/sanitize keeps them: a template's hint and furigana)
 }  # fmt: skip
-_ATTRIBUTES = {"href", "title", "src", "alt", "width", "height", "colspan", "rowspan", "class"}
+_ATTRIBUTES = {"href", "title", "src", "alt", "width", "height", "colspan", "rowspan", "class", "data-field"}
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 _TABLE_PARTS = {"tbody", "thead", "tfoot", "tr", "td", "th", "caption", "colgroup", "col"}
 # Text up to the matching end tag, as the HTML tokenizer reads these; kept as text or dropped.
@@ -39,12 +40,12 @@ _DROPPED_WITH_CONTENT = {"svg", "math", "template", "object", "select", "framese
 # The tree builder's own rules, mirrored so that it never has to close anything itself: when it closes a
 # formatting element (``<b>``) implicitly it keeps it to reopen at the next text, and does so again and again.
 _CLOSES_P = {"blockquote", "div", "dl", "ol", "p", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "li", "dd", "dt"}
-_CLOSES_P |= {"table", "hr"}
+_CLOSES_P |= {"table", "hr", "details", "summary"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # "Special" elements stop the search for an open ``<li>`` (or ``<dd>``/``<dt>``); ``<div>`` and ``<p>`` do not.
 _SPECIAL = {
     "blockquote", "br", "dd", "dl", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "img", "li", "ol", "pre",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "details", "summary",
 }  # fmt: skip
 _TABLE_CONTEXT = {"table", "tbody", "thead", "tfoot", "tr"}  # where only rows and cells may start
 _ROWS_AND_CELLS = {"tbody", "thead", "tfoot", "tr", "td", "th"}
