@@ -213,13 +213,17 @@ def _import(app: App, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _column_map(app: App, spec: str | None, notetype: str | None) -> ColumnMap | None:
-    """``--map`` as a column map: field names are the chosen note type's (stock, or the collection's)."""
-    if spec is None:
-        return None
-    known = stock_field_names(notetype) if notetype else None
-    if notetype and known is None:
+    """``--map`` as a column map: field names are the chosen note type's (the collection's, or a stock one's).
+    Without ``--map``, a type the collection has takes the file's columns in order, one per field."""
+    known: tuple[str, ...] | None = None
+    found = None
+    if notetype:
         found = app.collection.notetypes.by_name(notetype)
-        known = found.field_names if found is not None else None
+        known = found.field_names if found is not None else stock_field_names(notetype)
+    if spec is None:
+        if known is None or found is None:
+            return None
+        return ColumnMap(fields=tuple((index, index) for index in range(len(known))), field_names=known)
     try:
         return parse_column_map(spec, known)
     except ValueError as error:

@@ -392,7 +392,7 @@ def parse_column_map(spec: str, known_fields: Sequence[str] | None = None) -> Co
         deck=roles["deck"][0] if roles["deck"] else None,
         guid=roles["guid"][0] if roles["guid"] else None,
         fields=tuple(fields),
-        field_names=tuple(names) if known_fields is None else (),
+        field_names=tuple(names),  # (the chosen type's own, when known: the service then finds that type)
     )
 
 
