@@ -55,7 +55,13 @@ def test_nine_columns_become_a_new_note_type_with_every_column_kept(
     dialog = open_import(window, qtbot, nine_columns(tmp_path))
     panel = dialog.options_panel
     assert panel.notetype.combo.currentText() == "New type from the columns"
-    assert combos(dialog) == ["Field 1 (question)", *(f"Field {i}" for i in range(2, 8)), "Tags", "Field 8"]
+    # each place of the new type, numbered, with the name its column gives it
+    assert combos(dialog) == [
+        "1: Word (question)",
+        *(f"{i}: {HEADER[i - 1]}" for i in range(2, 8)),
+        "Tags",
+        "8: Source",
+    ]
     assert panel.notetype.state.text().startswith("new · 8 fields: Word, Meaning, Gender")
     assert dialog.message_label.text() == ""  # nothing left out: nothing to warn of
 
@@ -67,7 +73,7 @@ def test_nine_columns_become_a_new_note_type_with_every_column_kept(
     assert dialog.table.preview_model.text().splitlines()[0].endswith("Tags → Tags\tSource → Not imported")
     # Example first: choosing Field 1 for it gives Word its place in exchange
     choose(qtbot, dialog.table.mapping_header.combos[4], "field:0")
-    assert combos(dialog)[0] == "Field 5" and combos(dialog)[4] == "Field 1 (question)"
+    assert combos(dialog)[0] == "5: Word" and combos(dialog)[4] == "1: Example (question)"
     assert dialog.import_button.isEnabled()
 
     assert run_import(qtbot, dialog) == "imported"

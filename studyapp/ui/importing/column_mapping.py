@@ -72,8 +72,11 @@ class ColumnMapping:
         return fields + [(choice, _META_LABELS[choice]) for choice in meta]
 
     def field_label(self, index: int) -> str:
-        if self.target.from_columns:
-            return f"Field {index + 1} (question)" if index == 0 else f"Field {index + 1}"
+        if self.target.from_columns:  # the place's number, and the name the column there gives it
+            fields = self._field_columns()
+            column = fields.get(index)
+            name = f"{index + 1}: {self.column_fields[column]}" if column is not None else f"Field {index + 1}"
+            return f"{name} (question)" if index == 0 else name
         return self.target.fields[index]
 
     def label(self, column: int) -> str:
