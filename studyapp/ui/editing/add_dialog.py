@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -128,6 +129,13 @@ class AddDialog(QDialog):
         type_label.setBuddy(self.notetype)
         deck_label = QLabel("&Deck")
         deck_label.setBuddy(self.deck)
+        for label in (type_label, deck_label):  # never squeezed by a long note type or deck name
+            label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+            label.ensurePolished()  # room for the last glyph's overhang too (the "e" of Type was cut)
+            label.setMinimumWidth(label.sizeHint().width() + 4)
+        for combo in (self.notetype, self.deck):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(12)
         top.addWidget(type_label)
         top.addWidget(self.notetype, 1)
         top.addSpacing(12)
