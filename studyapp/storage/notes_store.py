@@ -229,6 +229,12 @@ class NoteStore:
         finally:
             conn.execute("PRAGMA foreign_keys = ON")
 
+    def suspend_cards(self, card_ids: Sequence[int]) -> None:
+        """Mark these cards suspended (an imported package's suspended cards)."""
+        for start in range(0, len(card_ids), _CHUNK):
+            chunk = list(card_ids[start : start + _CHUNK])
+            self._db.conn.execute(f"UPDATE cards SET suspended = 1 WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
     def add_cards(self, cards: Sequence[CardRow]) -> None:
         self._db.conn.executemany(_INSERT_CARD, cards)
 

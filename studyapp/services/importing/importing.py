@@ -138,6 +138,7 @@ class _Store:
         self.bulk = collection.notes.bulk_insert(notes)
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
         self.previews_left_out = 0
+        self.suspended: list[int] = []  # new cards the file has suspended
 
     def deck_id(self, name: str, description: str = "") -> int:
         """The deck called ``name``, made if needed with every parent it lacks (``A::B`` makes ``A`` too)."""
@@ -206,12 +207,14 @@ class _Store:
         for index, (note_id, (note, _, deck_id, shape)) in enumerate(zip(note_ids, pending, strict=True)):
             keep_history = index in self.with_history
             ords = _BASIC_ORDS if shape is None else shape.ords
-            decks = note.card_decks
+            decks, suspended = note.card_decks, note.card_suspended
             for number, ord_ in enumerate(ords):
                 card_deck = decks[number] if number < len(decks) else None
                 home = self.deck_id(card_deck) if card_deck else deck_id
                 card_id = next(self.card_ids)
                 cards.append((card_id, note_id, home, ord_, self.position(home)))
+                if number < len(suspended) and suspended[number]:
+                    self.suspended.append(card_id)
                 if keep_history:
                     history.append((card_id, note, ord_))
 
@@ -239,6 +242,8 @@ class _Store:
         """Write what is still queued and complete the bulk insert (its search index, its indexes)."""
         self.flush()
         self.bulk.finish()
+        if self.suspended:
+            self.collection.notes.suspend_cards(self.suspended)
 
     def history_for_existing(self, notes: list[tuple[int, NoteDraft]]) -> tuple[int, int]:
         """Queue the history of notes already in the collection for their cards that were never studied (their
