@@ -94,6 +94,8 @@ def clean_html(html: str) -> str:
     if not any(character in html for character in _CHANGED_IN_TEXT):
         return html  # text nh3 would give back as it is: a 100 MB answer costs no parse (4 s, 500 MB)
     cleaned = _clean_until_stable(normalize(html) if needs_normalizing(html, _MAX_TAGS_AS_IS) else html)
+    if cleaned.count("<") <= MAX_DEPTH and cleaned.count("<table") <= MAX_TABLE_DEPTH:
+        return cleaned  # too few tags to nest deeper than allowed: no need to measure (a package's fields)
     depth, tables = nesting(cleaned)
     if depth > MAX_DEPTH or tables > MAX_TABLE_DEPTH:
         cleaned = _clean_until_stable(normalize(cleaned))
@@ -105,6 +107,8 @@ def _clean_until_stable(html: str) -> str:
     # tag between them is gone; the ``rel`` nh3 gives a link moves): clean until nothing changes, so that
     # stored HTML, which is cleaned again when shown and when re-imported, is stable.
     cleaned = _clean_once(html)
+    if cleaned == html:  # nothing changed: a second pass would give the same again (most stored HTML)
+        return cleaned
     for _ in range(_MAX_PASSES):
         again = _clean_once(cleaned)
         if again == cleaned:
