@@ -32,6 +32,7 @@ class CardTableModel(QAbstractTableModel):
         self.sort_key = SortKey.ADDED
         self.descending = False
         self._ids: list[int] = []
+        self._searched = False  # a search has filled the rows (until then a sort only sets the order)
         self._shown = 0  # rows the view has been told about
         self._pages: OrderedDict[int, list[CardRow]] = OrderedDict()
         self._row_of: dict[int, int] | None = None
@@ -59,6 +60,7 @@ class CardTableModel(QAbstractTableModel):
     def _set_ids(self, ids: list[int], keep_shown: bool) -> None:
         shown = self._shown if keep_shown else 0
         self.beginResetModel()
+        self._searched = True
         self._ids = ids
         self._shown = min(len(ids), max(shown, PAGE))
         self._pages.clear()
@@ -68,8 +70,12 @@ class CardTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self.sort_key = COLUMNS[column].sort
-        self.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column].sort, order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.sort_key, self.descending) and self._searched:
+            return  # the order shown already
+        self.sort_key, self.descending = key, descending
+        if not self._searched:
+            return  # no search yet (the view sorts when sorting is turned on): the first search sorts so
         self.refresh()
 
     @property
