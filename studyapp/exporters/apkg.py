@@ -20,6 +20,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
@@ -127,6 +128,30 @@ def notetype_of(note: NoteDraft, by_name: dict[str, NoteType]) -> NoteType:
     return found
 
 
+_LEGACY_IDS = {notetype.id for notetype in LEGACY_NOTETYPES.values()}
+_SOURCE_ID = "sourceId"  # (services.notetypes.resolve.SOURCE_ID: the id a note type had in the package it came from)
+
+
+def _with_source_ids(notetypes: Sequence[NoteType]) -> list[NoteType]:
+    """The note types with the id they had in the Anki package they came from, where each such id is theirs
+    alone (then Anki recognises its own note type again instead of adding a copy "Basic+")."""
+    wanted: dict[int, int] = {}
+    for notetype in notetypes:
+        source = notetype.extra_dict().get(_SOURCE_ID)
+        if isinstance(source, int) and not isinstance(source, bool) and 0 < source < 1 << 63:
+            wanted[notetype.id] = source
+    taken = [wanted.get(notetype.id, notetype.id) for notetype in notetypes]
+    result = []
+    for notetype in notetypes:
+        source = wanted.get(notetype.id)
+        extra = notetype.extra_dict()
+        extra.pop(_SOURCE_ID, None)
+        if source is not None and taken.count(source) == 1 and source not in _LEGACY_IDS:
+            notetype = replace(notetype, id=source)
+        result.append(replace(notetype, extra=json.dumps(extra)))
+    return result
+
+
 def _write_collection(
     draft: ImportDraft,
     cards: Sequence[Sequence[ExportCard]] | None,
@@ -136,7 +161,7 @@ def _write_collection(
 ) -> None:
     now_ms = int(timing.now.timestamp() * 1000)
     now = now_ms // 1000
-    by_name = {notetype.name: notetype for notetype in draft.notetypes}
+    by_name = {notetype.name: notetype for notetype in _with_source_ids(draft.notetypes)}
     deck_ids = _deck_ids(draft, cards, now_ms)
     used_notetypes: dict[int, NoteType] = {}
     revlog_ids: set[int] = set()

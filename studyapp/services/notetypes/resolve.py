@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import replace
 from datetime import datetime
@@ -18,6 +19,8 @@ from studyapp.core.notetypes.model import (
     NotetypeKind,
 )
 from studyapp.storage import Collection
+
+SOURCE_ID = "sourceId"  # in a note type's ``extra``: its id in the file it came from (an Anki package's)
 
 STOCK_OF_KIND = {NoteKind.BASIC: BASIC, NoteKind.REVERSED: BASIC_REVERSED, NoteKind.CLOZE: CLOZE}
 _STOCK_BY_NAME = {stock.name.casefold(): key for key, stock in STOCK.items()}
@@ -81,8 +84,9 @@ class NotetypeResolver:
         if defined is not None:
             if existing is not None and existing.field_names == defined.field_names:
                 found = existing
-            else:
-                found = self._add(replace(defined, name=store.unique_name(name)))
+            else:  # the file's id is kept beside ours: an export gives it back, so Anki knows its own type again
+                source = {**defined.extra_dict(), SOURCE_ID: defined.id}
+                found = self._add(replace(defined, name=store.unique_name(name), extra=json.dumps(source)))
         elif existing is not None:
             found = existing
         elif name.casefold() in _STOCK_BY_NAME:
