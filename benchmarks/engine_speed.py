@@ -121,6 +121,9 @@ def _ratings(seed: int, count: int) -> list[int]:
     return rng.choices([1, 2, 3, 4], [0.1, 0.1, 0.7, 0.1], k=count)
 
 
+_RATING = {int(rating): rating for rating in Rating}  # (the harness's lookup, as Anki's side has its buttons)
+
+
 class _StudyappAnswers:
     """studyapp's side: a session on a private copy, one answer (and the next card) per ``step``."""
 
@@ -144,7 +147,7 @@ class _StudyappAnswers:
     def step(self, rating: int) -> float:
         self.clock.advance(SECONDS_PER_ANSWER)
         started = time.perf_counter()
-        self.session.answer(Rating(rating))
+        self.session.answer(_RATING[rating])
         elapsed = (time.perf_counter() - started) * 1000
         self.done = self.session.current is None
         return elapsed

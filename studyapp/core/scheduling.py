@@ -25,7 +25,15 @@ import fsrs
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from studyapp.core.clock import to_utc
-from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
+from studyapp.core.model import (
+    CardState,
+    Rating,
+    ReviewEntry,
+    Schedule,
+    ScheduleChange,
+    ScheduleChangeKind,
+    make_schedule,
+)
 
 if TYPE_CHECKING:
     from studyapp.core.fast_replay import FastReplay
@@ -158,8 +166,8 @@ class Scheduler:
             return None
         state, step, stability, difficulty, due, _last, reps, lapses = row
         now = to_utc(now)
-        return Schedule(_STATE_OF[state], step, stability, difficulty, now + timedelta(milliseconds=due - now_ms),
-                        now, reps, lapses)  # fmt: skip
+        return make_schedule(_STATE_OF[state], step, stability, difficulty,
+                             now + timedelta(milliseconds=due - now_ms), now, reps, lapses)  # fmt: skip
 
     def preview(
         self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random | CardFuzz]

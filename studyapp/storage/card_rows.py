@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from studyapp.core.model import Card, CardState, NoteKind, Schedule
+from studyapp.core.model import Card, CardState, NoteKind, make_card, make_schedule
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row
 
@@ -68,20 +68,8 @@ def _card_of_values(row: tuple[Any, ...], notetypes: NotetypeLookup = _no_notety
     front, back, kind, html, rest, notetype_id, tags, deck_name = note
     state = _STATES[state] if state in _STATES else CardState(state)
     kind = _KINDS[kind] if kind in _KINDS else NoteKind(kind)
-    schedule = Schedule(state, step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
+    schedule = make_schedule(state, step, stability, difficulty, from_ms(due), from_ms(last), reps, lapses)
     notetype = notetypes(notetype_id) if notetype_id is not None else None
-    return Card(
-        id=card_id,
-        note_id=note_id,
-        deck_id=deck_id,
-        front=front,
-        back=back,
-        schedule=schedule,
-        ord=ord_,
-        kind=kind,
-        html=bool(html),
-        fields=_note_fields(notetype, front, back, rest),
-        notetype=notetype,
-        tags=tuple(tags.split()),
-        deck_name=deck_name,
-    )
+    fields = _note_fields(notetype, front, back, rest)
+    return make_card(card_id, note_id, deck_id, front, back, schedule, ord_, kind, bool(html), fields, notetype,
+                     tuple(tags.split()), deck_name)  # fmt: skip

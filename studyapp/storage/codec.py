@@ -8,6 +8,7 @@ from typing import Any
 
 from studyapp.core.model import CardState, Schedule
 
+_UTC = timezone.utc
 SCHEDULE_FIELDS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 
 
@@ -22,7 +23,7 @@ def to_ms(moment: datetime | None) -> int | None:
 def from_ms(value: int | None) -> datetime | None:
     if value is None:
         return None
-    return datetime.fromtimestamp(value / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(value / 1000, _UTC)  # (tz given by position: no keyword parsing)
 
 
 def schedule_to_row(schedule: Schedule, suffix: str = "") -> dict[str, Any]:

@@ -20,7 +20,7 @@ from studyapp.core.days import day_bounds
 from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import TimeOrderedIds
 from studyapp.core.intervals import format_interval
-from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
+from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule, make_review_entry
 from studyapp.core.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes, walk
@@ -54,7 +54,8 @@ class SessionSummary:
 
 def _whole_ms(moment: datetime) -> datetime:
     """Times are stored to the millisecond; answer at a stored instant so a replay gives the same card."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+    extra = moment.microsecond % 1000
+    return moment - timedelta(microseconds=extra) if extra else moment
 
 
 def _queue(schedule: Schedule, day_end: datetime) -> str | None:
@@ -72,26 +73,21 @@ _LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 
 
 def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
-    """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one."""
-    counts = {
-        "new_available": figures.new_available,
-        "learning_due_today": figures.learning_due_today,
-        "review_due_today": figures.review_due_today,
-    }
+    """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one.
+
+    (The same object ``DeckFigures(...)`` makes, built from a copy of the old one's fields: once per answer.)"""
+    counts = dict(figures.__dict__)
     before, after = _queue(entry.before, day_end), _queue(entry.after, day_end)
     if before is not None:
         counts[before] -= 1
     if after is not None:
         counts[after] += 1
-    return DeckFigures(
-        figures.deck,
-        new_available=counts["new_available"],
-        learning_due_today=counts["learning_due_today"],
-        review_due_today=counts["review_due_today"],
-        total=figures.total,
-        new_studied_today=figures.new_studied_today + (entry.before.state is CardState.NEW),
-        reviews_studied_today=figures.reviews_studied_today + (entry.before.state is CardState.REVIEW),
-    )
+    state = entry.before.state
+    counts["new_studied_today"] += state is CardState.NEW
+    counts["reviews_studied_today"] += state is CardState.REVIEW
+    updated = object.__new__(DeckFigures)
+    object.__setattr__(updated, "__dict__", counts)
+    return updated
 
 
 def _paths(tree: list[DeckNode]) -> dict[str, list[DeckNode]]:
@@ -145,6 +141,7 @@ class ReviewSession:
         self._figures_by_name: dict[str, DeckFigures] = {}  # the same figures, by deck name (the tree's key)
         self._figures_key: tuple[datetime, tuple[int, int]] | None = None
         self._queues: dict[str, list[int]] = {}  # the next ids of the review and new queues, kept with the figures
+        self._queued_cards: dict[int, Card] = {}  # those cards, read with their ids (one query per batch)
         self._hour: tuple[int, tuple[int, int]] | None = None  # the rollover hour, and the change stamp it was read at
         self._day: tuple[tzinfo, int, datetime, datetime] | None = None  # the last study day: zone, hour, bounds
         self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
@@ -187,6 +184,7 @@ class ReviewSession:
             self._figures_by_name = {f.deck.name: f for f in self._figures.values()}
             self._figures_key = key
             self._queues = {}
+            self._queued_cards = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
             self._paths = _paths(self._tree)
             self._learning_starts = None
@@ -268,8 +266,9 @@ class ReviewSession:
         for _ in range(2):
             if not queue:
                 queue = self._queues[kind] = fetch(QUEUE_BATCH)
+                self._queued_cards.update(self._reviews.cards(queue))
             while queue:
-                card = self._reviews.card(queue[0])
+                card = self._queued_cards.pop(queue[0], None) or self._reviews.card(queue[0])
                 if card is not None and _queue(card.schedule, day_end) == _QUEUES[kind]:
                     return card
                 queue.pop(0)
@@ -326,15 +325,8 @@ class ReviewSession:
             duration_ms = int((now - shown_at).total_seconds() * 1000)
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
         after = self.scheduler_for(card).answer(card.schedule, rating, now, self._fuzz_rng(card))
-        entry = ReviewEntry(
-            id=self._log_ids.next(to_ms(now)),
-            card_id=card.id,
-            reviewed_at=now,
-            rating=rating,
-            duration_ms=duration_ms,
-            mode=mode or self.mode,
-            before=card.schedule,
-            after=after,
+        entry = make_review_entry(
+            self._log_ids.next(to_ms(now)), card.id, now, rating, duration_ms, mode or self.mode, card.schedule, after
         )
         # One look at the collection's change stamp per answer: if nothing but this session wrote since the last
         # answer, today's figures and the rollover hour are still the ones read (see ``_figures``).
