@@ -227,3 +227,25 @@ def test_answers_to_one_card_within_a_millisecond_stay_in_strict_time_order(app:
     assert times == [times[0] + timedelta(milliseconds=n) for n in range(3)]
     session.undo()
     assert [entry.reviewed_at for entry in app.collection.reviews.log()] == times[:2]
+
+
+def test_a_queued_card_edited_mid_session_shows_its_new_text(app: App, calcinosis_id: int) -> None:
+    """The session reads its queue's next cards ahead (with the queue): an edit of one of them meanwhile must show."""
+    from studyapp.services.notes.notes import update_note
+
+    session = app.review_session(calcinosis_id)
+    first = session.next_card()
+    assert first is not None
+    session.answer(Rating.GOOD)  # the queue and its cards' rows are read now
+    upcoming = session.current
+    assert upcoming is not None
+    later_ids = [row[0] for row in app.collection.db.execute(
+        "SELECT note_id FROM cards WHERE deck_id = ? AND state = 0 ORDER BY position LIMIT 3 OFFSET 1",
+        [calcinosis_id])]  # fmt: skip
+    note_id = later_ids[-1]
+    update_note(app.collection, app.rng, app.clock, note_id, NoteText("Edited question?", "Edited answer"))
+    seen = []
+    while session.current is not None and len(seen) < 10:
+        seen.append((session.current.note_id, session.current.front))
+        session.answer(Rating.GOOD)
+    assert (note_id, "Edited question?") in seen

@@ -162,6 +162,10 @@ def _write_answer(conn: sqlite3.Connection, entry: ReviewEntry) -> None:
     conn.execute(_INSERT_LOG, log)
 
 
+_ROWS_AT_ONCE = 8
+_CARDS_BY_IDS = f"{_CARD_SELECT} WHERE c.id IN ({', '.join('?' * _ROWS_AT_ONCE)})"
+
+
 class ReviewStore:
     def __init__(
         self,
@@ -179,13 +183,21 @@ class ReviewStore:
         row = self._db.conn.execute(sql, params).fetchone()
         return None if row is None else _card_of_values(row, self._notetypes)
 
-    def cards(self, card_ids: Sequence[int]) -> dict[int, Card]:
-        """The cards with these ids (a queue's next batch: one query instead of one per answer)."""
+    def card_rows(self, card_ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+        """The rows of the cards with these ids, by id (a queue's next few: one query instead of one each); made
+        into cards by ``card_of_row`` when they are shown."""
         if not card_ids:
             return {}
-        rows = self._db.conn.execute(f"{_CARD_SELECT} WHERE c.id IN ({_ids(card_ids)})").fetchall()
-        notetypes = self._notetypes
-        return {row[0]: _card_of_values(row, notetypes) for row in rows}
+        ids = [int(card_id) for card_id in card_ids]
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(ids), _ROWS_AT_ONCE):  # one prepared statement: always as many marks (padded)
+            chunk = ids[start : start + _ROWS_AT_ONCE]
+            chunk += [chunk[-1]] * (_ROWS_AT_ONCE - len(chunk))
+            rows += self._db.conn.execute(_CARDS_BY_IDS, chunk).fetchall()
+        return {row[0]: row for row in rows}
+
+    def card_of_row(self, row: tuple[Any, ...]) -> Card:
+        return _card_of_values(row, self._notetypes)
 
     def card(self, card_id: int) -> Card | None:
         return self._card_row(_CARD_BY_ID, {"id": card_id})
