@@ -180,15 +180,22 @@ class _Store:
         pending, stamp, basic = self.pending, self.stamp, self.basic_id
         note_ids = list(islice(self.note_ids, len(pending)))
         notes = self.notes
-        for note_id, (note, guid, deck_id, shape) in zip(note_ids, pending, strict=True):
-            if shape is None:
-                notes.append((note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), "basic",
-                              int(note.html), stamp, stamp, "", basic))  # fmt: skip
-            else:
-                front, back, rest = field_columns(shape.fields)
-                notes.append((note_id, guid, deck_id, front, back, " ".join(note.tags),
-                              legacy_kind(shape.notetype).value, int(note.html), stamp, stamp, rest,
-                              shape.notetype.id))  # fmt: skip
+        if all(shape is None for *_, shape in pending):  # basic notes only (a text file): one comprehension
+            notes += [
+                (note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), "basic", int(note.html), stamp,
+                 stamp, "", basic)
+                for note_id, (note, guid, deck_id, _) in zip(note_ids, pending, strict=True)
+            ]  # fmt: skip
+        else:
+            for note_id, (note, guid, deck_id, shape) in zip(note_ids, pending, strict=True):
+                if shape is None:
+                    notes.append((note_id, guid, deck_id, note.front, note.back, " ".join(note.tags), "basic",
+                                  int(note.html), stamp, stamp, "", basic))  # fmt: skip
+                else:
+                    front, back, rest = field_columns(shape.fields)
+                    notes.append((note_id, guid, deck_id, front, back, " ".join(note.tags),
+                                  legacy_kind(shape.notetype).value, int(note.html), stamp, stamp, rest,
+                                  shape.notetype.id))  # fmt: skip
         first_deck = pending[0][2]
         if not self.with_history and all(
             shape is None and deck_id == first_deck for _, _, deck_id, shape in pending
