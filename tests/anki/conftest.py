@@ -14,6 +14,7 @@ from studyapp.core.model import NoteKind
 from studyapp.exporters.apkg import write_apkg
 
 from .makers import IMAGE, AnkiPackages, make_anki_packages, make_genanki_package
+from .notetype_makers import ForgetPackages, NotetypePackage, make_forget_package, make_notetype_package
 
 
 @pytest.fixture(scope="session")
@@ -84,3 +85,13 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
     monkeypatch.setattr(tempfile, "tempdir", str(box.temp))
     yield box
     assert list(box.temp.iterdir()) == [], "temporary files were left behind"
+
+
+@pytest.fixture(scope="module")
+def notetype_package(tmp_path_factory: pytest.TempPathFactory) -> NotetypePackage:
+    return make_notetype_package(tmp_path_factory.mktemp("notetypes"))
+
+
+@pytest.fixture(scope="module")
+def forget_packages(tmp_path_factory: pytest.TempPathFactory) -> ForgetPackages:
+    return make_forget_package(tmp_path_factory.mktemp("forget"))

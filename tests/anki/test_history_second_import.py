@@ -3,8 +3,6 @@ a card studied here in between keeps its own (and the summary says so)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -13,13 +11,7 @@ from studyapp.core.model import Rating
 from studyapp.services.app import App
 from studyapp.storage import Collection
 from tests.attacks.history_packages import Revlog, history_package, ms
-
-
-def _studyapp(collection: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "studyapp", "--collection", str(collection), *args],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+from tests.cli_support import run_studyapp as _studyapp
 
 
 def _log_counts(path: Path) -> dict[str, int]:

@@ -25,19 +25,7 @@ from .notetype_makers import (
     SOUND,
     ForgetPackages,
     NotetypePackage,
-    make_forget_package,
-    make_notetype_package,
 )
-
-
-@pytest.fixture(scope="module")
-def notetype_package(tmp_path_factory: pytest.TempPathFactory) -> NotetypePackage:
-    return make_notetype_package(tmp_path_factory.mktemp("notetypes"))
-
-
-@pytest.fixture(scope="module")
-def forget_packages(tmp_path_factory: pytest.TempPathFactory) -> ForgetPackages:
-    return make_forget_package(tmp_path_factory.mktemp("forget"))
 
 
 def notes_by_key(draft_notes: tuple[NoteDraft, ...], guids: dict[str, str]) -> dict[str, NoteDraft]:

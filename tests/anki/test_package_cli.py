@@ -4,14 +4,12 @@ the real Anki engine. Every note type, field, card, media file and review-log en
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from ..conftest import REPO
+from tests.cli_support import studyapp_ok as studyapp
+
 from .notetype_makers import (
     CUSTOM_FIELDS,
     FONT,
@@ -19,29 +17,7 @@ from .notetype_makers import (
     SOUND,
     ForgetPackages,
     NotetypePackage,
-    make_forget_package,
-    make_notetype_package,
 )
-
-
-@pytest.fixture(scope="module")
-def notetype_package(tmp_path_factory: pytest.TempPathFactory) -> NotetypePackage:
-    return make_notetype_package(tmp_path_factory.mktemp("notetypes"))
-
-
-@pytest.fixture(scope="module")
-def forget_packages(tmp_path_factory: pytest.TempPathFactory) -> ForgetPackages:
-    return make_forget_package(tmp_path_factory.mktemp("forget"))
-
-
-def studyapp(collection: Path, *args: str) -> str:
-    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
-    done = subprocess.run(
-        [sys.executable, "-m", "studyapp", "--collection", str(collection), *args],
-        capture_output=True, text=True, env=environment, cwd=REPO, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
-    return done.stdout
 
 
 def read_with_anki(package: Path, folder: Path) -> dict[str, object]:

@@ -3,25 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from ..conftest import REPO
-
-
-def studyapp(collection: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "STUDYAPP_COLLECTION"}
-    return subprocess.run(
-        [sys.executable, "-m", "studyapp", "--collection", str(collection), *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=REPO,
-        timeout=120,
-    )
-
+from tests.cli_support import run_studyapp as studyapp
 
 SHEET = "Word\tMeaning\tGender\tExample\nHaus\thouse\tdas\tDas Haus ist groß.\nBaum\ttree\tder\tDer Baum ist alt.\n"
 

@@ -3,20 +3,10 @@ with or without --map."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from studyapp.storage import Collection
-
-
-def _run(collection: Path, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "studyapp", "--collection", str(collection), *args],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from tests.cli_support import studyapp_ok as _run
 
 
 def test_a_named_existing_type_takes_the_notes_with_and_without_a_map(tmp_path: Path) -> None:
