@@ -28,7 +28,7 @@ from typing import BinaryIO
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
 from studyapp.core.ids import to_anki_guid
 from studyapp.core.model import NoteKind
-from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, SOURCE_ID, NoteType
 from studyapp.exporters.apkg_cards import ExportCard, Timing, card_data, card_schedule_values, revlog_rows
 from studyapp.exporters.apkg_fields import (
     anki_tags,
@@ -129,7 +129,6 @@ def notetype_of(note: NoteDraft, by_name: dict[str, NoteType]) -> NoteType:
 
 
 _LEGACY_IDS = {notetype.id for notetype in LEGACY_NOTETYPES.values()}
-_SOURCE_ID = "sourceId"  # (services.notetypes.resolve.SOURCE_ID: the id a note type had in the package it came from)
 
 
 def _with_source_ids(notetypes: Sequence[NoteType]) -> list[NoteType]:
@@ -137,7 +136,7 @@ def _with_source_ids(notetypes: Sequence[NoteType]) -> list[NoteType]:
     alone (then Anki recognises its own note type again instead of adding a copy "Basic+")."""
     wanted: dict[int, int] = {}
     for notetype in notetypes:
-        source = notetype.extra_dict().get(_SOURCE_ID)
+        source = notetype.extra_dict().get(SOURCE_ID)
         if isinstance(source, int) and not isinstance(source, bool) and 0 < source < 1 << 63:
             wanted[notetype.id] = source
     taken = [wanted.get(notetype.id, notetype.id) for notetype in notetypes]
@@ -145,7 +144,7 @@ def _with_source_ids(notetypes: Sequence[NoteType]) -> list[NoteType]:
     for notetype in notetypes:
         source = wanted.get(notetype.id)
         extra = notetype.extra_dict()
-        extra.pop(_SOURCE_ID, None)
+        extra.pop(SOURCE_ID, None)
         if source is not None and taken.count(source) == 1 and source not in _LEGACY_IDS:
             notetype = replace(notetype, id=source)
         result.append(replace(notetype, extra=json.dumps(extra)))

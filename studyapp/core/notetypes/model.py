@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FIELD_SEPARATOR = "\x1f"  # between a note's fields when stored as one text (as Anki stores them)
+# In a note type's ``extra``: the id it had in the file it came from (an Anki package's), given back on export.
+SOURCE_ID = "sourceId"
 
 
 class NotetypeKind(str, enum.Enum):

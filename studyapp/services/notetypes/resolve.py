@@ -12,6 +12,7 @@ from studyapp.core.notetypes.model import (
     BASIC,
     BASIC_REVERSED,
     CLOZE,
+    SOURCE_ID,
     STOCK,
     CardTemplate,
     FieldDef,
@@ -19,8 +20,6 @@ from studyapp.core.notetypes.model import (
     NotetypeKind,
 )
 from studyapp.storage import Collection
-
-SOURCE_ID = "sourceId"  # in a note type's ``extra``: its id in the file it came from (an Anki package's)
 
 STOCK_OF_KIND = {NoteKind.BASIC: BASIC, NoteKind.REVERSED: BASIC_REVERSED, NoteKind.CLOZE: CLOZE}
 _STOCK_BY_NAME = {stock.name.casefold(): key for key, stock in STOCK.items()}
