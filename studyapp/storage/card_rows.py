@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from studyapp.core.model import Card, CardState, NoteKind, make_card, make_schedule
-from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.core.notetypes.model import NoteType, fit_fields
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row
+from studyapp.storage.notes_store import stored_fields
 
 # A card's columns by name, in the order ``_card`` reads them (the study loop reads a card per answer).
 _CARD_SELECT = (
@@ -27,11 +28,8 @@ def _no_notetypes(notetype_id: int) -> NoteType | None:
 
 def _note_fields(notetype: NoteType | None, front: str, back: str, rest: str) -> tuple[str, ...]:
     """The note's fields, as many as its note type has (the last empty ones are not stored)."""
-    values = (front, back, *rest.split(FIELD_SEPARATOR)) if rest else (front, back)
-    if notetype is None:
-        return values
-    count = len(notetype.fields)
-    return values + ("",) * (count - len(values)) if len(values) < count else values[:count]
+    values = stored_fields(front, back, rest)
+    return values if notetype is None else fit_fields(values, len(notetype.fields))
 
 
 def _card(row: Any, notetypes: NotetypeLookup = _no_notetypes) -> Card:

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 import sqlite_utils
 
 from studyapp.core.model import NoteKind
-from studyapp.core.notetypes.model import FIELD_SEPARATOR, join_fields
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, fit_fields, join_fields
 from studyapp.storage.codec import to_ms
 
 _CHUNK = 5000  # well below SQLite's limit of 32,766 bound parameters
@@ -36,11 +36,11 @@ class StoredNote:
         return stored_fields(self.front, self.back, self.rest)
 
     def padded(self, count: int) -> tuple[str, ...]:
-        values = self.fields
-        return values + ("",) * (count - len(values)) if len(values) < count else values[:count]
+        return fit_fields(self.fields, count)
 
 
 def stored_fields(front: str, back: str, rest: str) -> tuple[str, ...]:
+    """A note's fields from its columns (``front``, ``back`` and the others joined in ``rest``)."""
     return (front, back, *rest.split(FIELD_SEPARATOR)) if rest else (front, back)
 
 

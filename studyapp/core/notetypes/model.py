@@ -93,13 +93,13 @@ def join_fields(values: tuple[str, ...] | list[str]) -> str:
 
 def split_fields(text: str, count: int | None = None) -> tuple[str, ...]:
     """The fields of a stored text; with ``count``, padded with empty fields or cut to that many."""
-    values = text.split(FIELD_SEPARATOR)
-    if count is not None:
-        if len(values) < count:
-            values += [""] * (count - len(values))
-        elif len(values) > count:
-            values = values[:count]
-    return tuple(values)
+    values = tuple(text.split(FIELD_SEPARATOR))
+    return values if count is None else fit_fields(values, count)
+
+
+def fit_fields(values: tuple[str, ...], count: int) -> tuple[str, ...]:
+    """``values`` as ``count`` fields: padded with empty ones (a type's last empty fields are not stored), or cut."""
+    return values + ("",) * (count - len(values)) if len(values) < count else values[:count]
 
 
 def clean_field(text: str) -> str:
