@@ -55,15 +55,23 @@ MAX_HEIGHT = 600  # a dialog fits a 1024x640 screen with its title bar; more fie
 
 
 def fit_fields(dialog: QDialog) -> None:
-    """Make ``dialog`` tall enough for its editor's fields (never shorter, never over ``MAX_HEIGHT``)."""
+    """Make ``dialog`` tall enough for its editor's fields (never shorter, never over ``MAX_HEIGHT`` or the screen),
+    and keep it on the screen."""
     editor = getattr(dialog, "editor", None)
     layout = dialog.layout()
     if editor is None or layout is None:
         return
     layout.activate()
+    screen = dialog.screen().availableGeometry()
+    frame = max(dialog.frameGeometry().height() - dialog.height(), 0)
     wanted = dialog.height() + editor.wanted_height()
     if wanted > dialog.height():
-        dialog.resize(dialog.width(), min(wanted, MAX_HEIGHT))
+        dialog.resize(dialog.width(), min(wanted, MAX_HEIGHT, screen.height() - frame))
+    placed = dialog.frameGeometry()
+    if dialog.isVisible() and not screen.contains(placed):  # grown past the screen's edge: back inside it
+        x = max(screen.left(), min(placed.x(), screen.right() - placed.width() + 1))
+        y = max(screen.top(), min(placed.y(), screen.bottom() - placed.height() + 1))
+        dialog.move(x, y)
 
 
 def submit_shortcuts(dialog: QDialog, slot: object) -> None:

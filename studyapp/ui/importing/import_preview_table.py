@@ -40,7 +40,7 @@ def preview_caption(preview: ImportPreview) -> str:
         text = f"Preview · {plural(preview.note_count, 'note')}"
         text += f", the first {shown} shown" if shown < preview.note_count else ""
     else:
-        text = f"Preview · the first {plural(shown, 'row')}"
+        text = "Preview · the first row" if shown == 1 else f"Preview · the first {plural(shown, 'row')}"
     return text + (f" · {preview.skipped} skipped" if preview.skipped else "")
 
 
