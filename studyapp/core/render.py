@@ -227,7 +227,7 @@ def card_text_faces(card: Card) -> tuple[str, str]:
     faces = card_faces(card, budget=None)
     question = _text(faces.question)
     answer = _text(faces.answer)
-    if faces.revealed_question and faces.revealed_question != faces.question:
-        revealed = _text(faces.revealed_question)
+    revealed = _text(faces.revealed_question) if faces.revealed_question else ""
+    if revealed and revealed != question:  # (a cloze's completed text; not the question again, a typing box aside)
         return question, f"{revealed}\n\n{answer}" if answer else revealed
     return question, answer
