@@ -35,6 +35,7 @@ class EditorPane(QWidget):
         self.notetype_label = QLabel()
         self.notetype_label.setObjectName("NotetypeLabel")
         self.editor = NoteEditor()
+        self.editor.set_media_dir(app.media_dir)
         self.editor.changed.connect(self._changed)
         self.message = QLabel()
         self.message.setWordWrap(True)

@@ -108,6 +108,7 @@ class AddDialog(QDialog):
         self.deck.currentIndexChanged.connect(lambda _index: self._deck_changed())
 
         self.editor = NoteEditor()
+        self.editor.set_media_dir(app.media_dir)
         self.editor.changed.connect(self._edited)
         self.reversed = QCheckBox("Also add the reversed card (back → front)")
         self.hint = QLabel(CLOZE_HINT)

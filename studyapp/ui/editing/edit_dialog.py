@@ -40,6 +40,7 @@ class EditDialog(QDialog):
         self.notetype_label = QLabel(f"Note type: {notetype.name}")
         self.notetype_label.setObjectName("NotetypeLabel")
         self.editor = NoteEditor(field_names=names)
+        self.editor.set_media_dir(app.media_dir)
         self.editor.set_values(self.note.padded(len(names)), tuple(self.note.tags.split()), self.note.html)
         self.editor.changed.connect(self._changed)
         self._dirty = False

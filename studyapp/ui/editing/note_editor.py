@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextListFormat
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.services.notes.notes import NoteText
+from studyapp.ui.editing import field_media
 from studyapp.ui.editing.rich_field import (  # noqa: F401 - re-exported for callers of the old module
     LINK_SCHEMES,
     RichField,
@@ -41,14 +45,21 @@ _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 TWO_FIELDS = ("Front", "Back")
 
 
-def _format_button(text: str, tip: str, slot: Callable[[], None]) -> QToolButton:
+def _format_button(text: str, tip: str, slot: Callable[[], None] | None) -> QToolButton:
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tip)
     button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the focus and the selection
     button.setAutoRaise(True)
-    button.clicked.connect(lambda _checked=False: slot())
+    if slot is not None:
+        button.clicked.connect(lambda _checked=False: slot())
     return button
+
+
+def ask_for_media_files(parent: QWidget) -> list[Path]:
+    """Ask for images or sounds to insert (blocking); an empty list if cancelled."""
+    names, _filter = QFileDialog.getOpenFileNames(parent, "Insert images or sounds", "", field_media.FILE_FILTER)
+    return [Path(name) for name in names]
 
 
 def _field_object_name(index: int) -> str:
@@ -67,6 +78,9 @@ class NoteEditor(QWidget):
         self.labels: list[QLabel] = []
         self._names: tuple[str, ...] = ()
         self._asker: Callable[[QWidget, str], str | None] | None = None
+        self.media_dir: Path | None = None
+        self.ask_media_files: Callable[[QWidget], list[Path]] = ask_for_media_files  # tests replace it
+        self.sound_player: field_media.Player | None = None  # plays a sound file (the reviewer's player)
         self.tags = QLineEdit()
         self.tags.setObjectName("TagsField")
         self.tags.setPlaceholderText("tags, separated by spaces")
@@ -95,9 +109,33 @@ class NoteEditor(QWidget):
             lambda: self.wrap_cloze(new_number=True),
         )  # fmt: skip
         self.cloze_button.setObjectName("ClozeButton")
+        self.media_button = _format_button(
+            "Attach…", "Insert images or sounds from files (F3); paste or drop them too", self.insert_media_files
+        )
+        self.media_button.setObjectName("MediaButton")
+        self.maths_button = _format_button("\u221ax Maths", "MathJax: wrap the selection (Ctrl+M, M / Ctrl+M, E)", None)
+        self.maths_button.setObjectName("MathsButton")
+        maths_menu = QMenu(self.maths_button)
+        for label, keys, display in (("Inline \\(…\\)", "Ctrl+M, M", False), ("Display \\[…\\]", "Ctrl+M, E", True)):
+            action = maths_menu.addAction(label)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _checked=False, d=display: self.wrap_maths(display=d))
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda d=display: self.wrap_maths(display=d))
+        self.maths_button.setMenu(maths_menu)
+        self.maths_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        attach_key = QShortcut(QKeySequence("F3"), self)
+        attach_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        attach_key.activated.connect(self.insert_media_files)
         for button in (bold, italic, underline, bullets, numbers, link, self.cloze_button):
             toolbar.addWidget(button)
+        toolbar.addWidget(self.maths_button)
+        toolbar.addWidget(self.media_button)
         toolbar.addStretch(1)
+        self.media_message = QLabel()
+        self.media_message.setObjectName("MediaMessage")
+        self.media_message.hide()
         self._cloze_keys = []
         for keys, new_number in (("Ctrl+Shift+C", True), ("Ctrl+Alt+Shift+C", False)):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -127,6 +165,7 @@ class NoteEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(toolbar)
+        layout.addWidget(self.media_message)
         layout.addWidget(self.scroll, 1)
         layout.addLayout(tags_row)
         self.set_field_names(field_names)
@@ -171,6 +210,9 @@ class NoteEditor(QWidget):
             field.preferred_height = height
             if self._asker is not None:
                 field.ask_link = self._asker
+            field.media_dir = self.media_dir
+            field.media_message.connect(self._show_media_message)
+            field.sound_clicked.connect(self.play_sound)
             text, is_html = kept.get(name, ("", False))
             field.set_text(text, is_html)  # carried over as it was: given back unchanged if not touched
             field.textChanged.connect(self.changed)
@@ -250,12 +292,60 @@ class NoteEditor(QWidget):
         """Empty every field for the next note (tags stay: the next card usually shares them)."""
         for field in self.fields:
             field.set_text("", False)
+        self.media_message.hide()
         self.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_link_asker(self, asker: Callable[[QWidget, str], str | None]) -> None:
         self._asker = asker
         for field in self.fields:
             field.ask_link = asker
+
+    # -- media ---------------------------------------------------------------------------------------
+
+    def set_media_dir(self, media_dir: Path | None) -> None:
+        """The collection's media folder: the fields show images from it and store what is pasted or dropped."""
+        self.media_dir = media_dir
+        for field in self.fields:
+            field.media_dir = media_dir
+
+    def insert_media_files(self) -> None:
+        """Ask for images or sounds and insert them where the cursor is in the field being edited."""
+        paths = self.ask_media_files(self)
+        if paths:
+            self._active.insert_files(paths)
+
+    def _show_media_message(self, text: str, problem: bool) -> None:
+        self.media_message.setStyleSheet("color: #c0392b;" if problem else "color: #2e7d32;")
+        self.media_message.setText(text)
+        self.media_message.setToolTip(text)
+        self.media_message.show()
+
+    def play_sound(self, name: str) -> None:
+        """Play the sound ``name`` of the media folder with ``sound_player``; one line if it cannot be."""
+        path = field_media.media_path(self.media_dir, name)
+        if path is None:
+            self._show_media_message(f"{name}: not in the media folder", True)
+        elif self.sound_player is None:
+            self._show_media_message(f"{name}: no sound player here", True)
+        else:
+            try:
+                self.sound_player(path)
+            except Exception as error:  # noqa: BLE001 - a sound that will not play never stops the editing
+                self._show_media_message(f"{name}: cannot be played ({error})", True)
+
+    # -- MathJax -----------------------------------------------------------------------------------
+
+    def wrap_maths(self, display: bool = False) -> None:
+        """Wrap the selection of the field being edited in MathJax's ``\\(…\\)``, or ``\\[…\\]`` for display."""
+        opening, closing = ("\\[", "\\]") if display else ("\\(", "\\)")
+        field = self._active
+        cursor = field.textCursor()
+        selected = cursor.selectedText()
+        cursor.insertText(f"{opening}{selected}{closing}")
+        if not selected:
+            cursor.movePosition(cursor.MoveOperation.Left, n=2)
+        field.setTextCursor(cursor)
+        field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- the cloze helper --------------------------------------------------------------------------
 

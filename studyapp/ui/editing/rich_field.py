@@ -10,12 +10,25 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QUrl
-from PySide6.QtGui import QFont, QKeyEvent, QTextCharFormat, QTextListFormat
+from PySide6.QtCore import QMimeData, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QFont,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextImageFormat,
+    QTextListFormat,
+)
 from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
 
 from studyapp.core.sanitize import clean_html
+from studyapp.services.media.adding import AddedMedia, MediaError
+from studyapp.ui.editing import field_media
 from studyapp.ui.review.card_view import MediaOnlyDocument
 
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -39,12 +52,23 @@ def ask_for_link(parent: QWidget, current: str) -> str | None:
 
 
 class RichField(QTextEdit):
-    """One field: Ctrl+B/I/U toggle formatting, Ctrl+K asks for a link, Ctrl+Shift+8/7 make lists."""
+    """One field: Ctrl+B/I/U toggle formatting, Ctrl+K asks for a link, Ctrl+Shift+8/7 make lists.
+
+    With a media folder (``media_dir``) it shows the note's images from there, fitted to its width, and takes
+    pasted images and pasted or dropped files (see ``field_media``); ``[sound:…]`` tags show as chips.
+    """
+
+    media_message = Signal(str, bool)  # one line about media pasted, dropped or inserted; True: a problem
+    sound_clicked = Signal(str)  # Ctrl+click (or the menu) on a [sound:name] chip: the file name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # Images of a note load from nowhere in the editor (they stay in the text, untouched).
-        self.setDocument(MediaOnlyDocument(lambda _type, _name: None, self))
+        self.media_dir: Path | None = None
+        self._images: dict[str, QImage] = {}  # the images shown, at their own size (refitted on a resize)
+        self._fitted_width = 0
+        # Images load from the media folder only (``field_media.media_path``), never from anywhere else.
+        self.setDocument(MediaOnlyDocument(self._load_resource, self))
+        self._chips = field_media.SoundChips(self.document())
         self.setTabChangesFocus(True)
         self.setAcceptRichText(True)
         self.ask_link: Callable[[QWidget, str], str | None] = ask_for_link  # tests replace it
@@ -52,13 +76,18 @@ class RichField(QTextEdit):
         self.preferred_height = 84  # the height asked for; a field grows into room the window has to spare
 
     def sizeHint(self) -> QSize:
-        return QSize(super().sizeHint().width(), self.preferred_height)
+        height = self.preferred_height
+        if self._images:  # a field showing an image asks for room for it
+            content = int(self.document().size().height()) + 2 * self.frameWidth() + 2
+            height = max(height, min(content, field_media.MAX_IMAGE_HEIGHT + 48))
+        return QSize(super().sizeHint().width(), height)
 
     # -- content -----------------------------------------------------------------------------------
 
     def set_text(self, text: str, is_html: bool) -> None:
         """Show a field: HTML (sanitized) with its formatting, plain text as text."""
         self._original = (text, is_html)
+        self._images.clear()
         if is_html:
             self.setHtml(clean_html(text))
         else:
@@ -72,11 +101,115 @@ class RichField(QTextEdit):
         fragment, formatted = document_fragment(self)
         return (fragment, True) if formatted else (self.toPlainText(), False)
 
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or bool(field_media.local_files(source)) or super().canInsertFromMimeData(source)
+
     def insertFromMimeData(self, source: QMimeData) -> None:
-        """Pasted HTML keeps only what the walker understands; its images would be unreachable: text only."""
-        if source.hasImage() and not source.hasText():
+        """Files (copied in a file manager, or dropped) and a pasted image (a screenshot) go into the media folder
+        and the field refers to them; pasted HTML keeps only what the walker understands."""
+        files = field_media.local_files(source)
+        if files:
+            self.insert_files(files)
+            return
+        if source.hasImage() and _image_rather_than_text(source):
+            try:
+                added = field_media.store_image(self.media_dir, QImage(source.imageData()))
+            except MediaError as error:
+                self.media_message.emit(str(error), True)
+                return
+            self.insert_media([added])
             return
         super().insertFromMimeData(source)
+
+    # -- media -------------------------------------------------------------------------------------
+
+    def insert_files(self, paths: list[Path]) -> None:
+        """Store the files in the media folder and refer to them where the cursor is; one line for each refused."""
+        added, problems = field_media.store_files(self.media_dir, paths)
+        self.insert_media(added)
+        if problems:
+            more = f" (and {len(problems) - 1} more not added)" if len(problems) > 1 else ""
+            self.media_message.emit(problems[0] + more, True)
+
+    def insert_media(self, added: list[AddedMedia]) -> None:
+        """Refer to stored media at the cursor: an image shown as itself, a sound as its ``[sound:name]`` chip."""
+        if not added:
+            return
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        for media in added:
+            if media.kind == "image":
+                image = QTextImageFormat()
+                image.setName(media.name)
+                cursor.insertImage(image)
+            else:
+                cursor.insertText(media.reference)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.setFocus()
+        self.updateGeometry()
+        names = ", ".join(media.name for media in added)
+        self.media_message.emit(f"Added {names}" if len(added) < 4 else f"Added {len(added)} files", False)
+
+    def _load_resource(self, type_: int, url: QUrl) -> object:
+        if int(type_) != field_media.IMAGE_RESOURCE:
+            return None
+        name = field_media.image_name(url)
+        if name is None:
+            return None
+        image = self._images.get(name)
+        if image is None:
+            path = field_media.media_path(self.media_dir, name)
+            image = field_media.read_image(path) if path is not None else None
+            if image is None:
+                return None
+            self._images[name] = image
+        self._fitted_width = self._image_width()
+        return field_media.fitted(image, self._fitted_width)
+
+    def _image_width(self) -> int:
+        return max(48, self.viewport().width() - 2 * int(self.document().documentMargin()) - 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._images and self._image_width() != self._fitted_width:
+            self._refit()
+
+    def _refit(self) -> None:
+        """The images again at the field's new width (the resources change; the note's text does not)."""
+        self._fitted_width = width = self._image_width()
+        document = self.document()
+        for name, image in self._images.items():
+            document.addResource(field_media.IMAGE_RESOURCE, QUrl(name), field_media.fitted(image, width))
+        document.markContentsDirty(0, document.characterCount())
+        self.updateGeometry()
+
+    def shown_images(self) -> dict[str, QImage]:
+        """The images this field loaded from the media folder, by name."""
+        return dict(self._images)
+
+    def _sound_at(self, position: object) -> str | None:
+        cursor = self.cursorForPosition(position)  # type: ignore[arg-type]
+        return field_media.sound_at(cursor.block().text(), cursor.positionInBlock())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            name = self._sound_at(event.position().toPoint())
+            if name is not None:
+                self.sound_clicked.emit(name)
+                return
+        super().mousePressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        name = self._sound_at(event.pos())
+        if name is not None:
+            play = menu.addAction(f"Play {name}")
+            menu.insertAction(menu.actions()[0], play)
+            menu.insertSeparator(menu.actions()[1])
+            play.triggered.connect(lambda _checked=False, n=name: self.sound_clicked.emit(n))
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # -- formatting --------------------------------------------------------------------------------
 
@@ -150,6 +283,13 @@ class RichField(QTextEdit):
             action()
             return
         super().keyPressEvent(event)
+
+
+def _image_rather_than_text(source: QMimeData) -> bool:
+    """A paste with an image is taken as the image unless it carries real text (a word processor's copy of
+    text comes with a picture of it; a browser's copy of an image with its address or an <img> alone)."""
+    text = source.text().strip() if source.hasText() else ""
+    return not text or (len(text.split()) == 1 and "://" in text)
 
 
 def _inline(cursor_format: QTextCharFormat, text: str) -> tuple[str, bool]:
