@@ -75,6 +75,8 @@ class CheckReport:
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file name, note id)
     missing_in_notetypes: list[tuple[str, str]] = field(default_factory=list)  # (file name, note type name)
     kept: list[str] = field(default_factory=list)  # "_" files no template names: kept (not a problem)
+    media_bytes: int = 0  # the media folder's files in all
+    large_media: list[tuple[str, int]] = field(default_factory=list)  # (file, bytes), largest first: listed only
     notes: int = 0
     indexed: int = 0  # notes in the search index before the rebuild
     index_ok: bool = True
@@ -153,6 +155,8 @@ class CheckReport:
             "missing": [{"file": name, "note": note} for name, note in self.missing]
             + [{"file": name, "note_type": notetype} for name, notetype in self.missing_in_notetypes],
             "kept": self.kept,
+            "media_bytes": self.media_bytes,
+            "large_media": [{"file": name, "bytes": size} for name, size in self.large_media],
             "notes": self.notes,
             "indexed_before_rebuild": self.indexed,
             "repaired": self.repaired,
@@ -195,6 +199,7 @@ def run_check(
         media = media_use(store, collection.notetypes.all(), media_dir)
         report.media_files, report.orphans, report.kept = media.files, media.orphans, media.kept
         report.missing, report.missing_in_notetypes = media.missing, media.missing_in_notetypes
+        report.media_bytes, report.large_media = media.total_bytes, media.large
         report.notes, report.indexed = store.note_count(), store.indexed_count()
         report.index_ok = store.index_consistent()
         step("Checking media", 1, 1)

@@ -5,6 +5,9 @@ A file is used when any field of any note refers to it, or any note type's templ
 name starts with ``_`` is a note type's (a font, a script, a picture of the styling): used when a template or
 the styling names it anywhere in its text (a script may build the name), and otherwise kept, as Anki keeps
 such files, and reported as kept. Only the rest is unused, and only that is ever moved to the trash.
+
+Files of ``LARGE_MEDIA_BYTES`` or more are listed by size, largest first, with the folder's total, so the
+recordings and scans that make a collection heavy can be found (listed, never a problem).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 
 from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType
@@ -19,6 +23,7 @@ from studyapp.services.media.media import is_safe_name
 from studyapp.storage.check_store import CheckStore
 
 TEMPLATE_FILE_PREFIX = "_"
+LARGE_MEDIA_BYTES = 1024**2
 
 
 @dataclass
@@ -28,6 +33,10 @@ class MediaUse:
     kept: list[str] = field(default_factory=list)  # "_" files nothing names: kept, as Anki keeps them
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file, note id) named by a note, not there
     missing_in_notetypes: list[tuple[str, str]] = field(default_factory=list)  # (file, note type name)
+    total_bytes: int = 0  # of every file in the media folder
+    large: list[tuple[str, int]] = field(
+        default_factory=list
+    )  # (file, bytes) of LARGE_MEDIA_BYTES or more, largest first
 
 
 def _notetype_texts(notetype: NoteType) -> Iterable[str]:
@@ -53,9 +62,14 @@ def media_use(store: CheckStore, notetypes: Iterable[NoteType], media_dir: Path)
             for name in media_references(text):
                 if is_safe_name(name):
                     by_notetypes.setdefault(name, notetype.name)
-    files = sorted(p.name for p in media_dir.iterdir() if p.is_file()) if media_dir.is_dir() else []
+    sizes = _sizes(media_dir)
+    files = sorted(sizes)
     present = set(files)
-    use = MediaUse(files=len(files))
+    use = MediaUse(files=len(files), total_bytes=sum(sizes.values()))
+    use.large = sorted(
+        ((name, size) for name, size in sizes.items() if size >= LARGE_MEDIA_BYTES),
+        key=lambda item: (-item[1], item[0]),
+    )
     everything_templates_say = "\n".join(template_text)
     for name in files:
         if name in by_notes or name in by_notetypes:
@@ -70,3 +84,18 @@ def media_use(store: CheckStore, notetypes: Iterable[NoteType], media_dir: Path)
         (name, notetype) for name, notetype in by_notetypes.items() if name not in present and name not in by_notes
     )
     return use
+
+
+def _sizes(media_dir: Path) -> dict[str, int]:
+    """Every file of the media folder (not its ``.trash``) with its size in bytes."""
+    if not media_dir.is_dir():
+        return {}
+    sizes: dict[str, int] = {}
+    for path in media_dir.iterdir():
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if S_ISREG(stat.st_mode):
+            sizes[path.name] = stat.st_size
+    return sizes

@@ -99,6 +99,28 @@ def _far_ahead_lines(report: CheckReport, examples: int) -> list[str]:
     return lines
 
 
+def size_text(size: int) -> str:
+    """Bytes for a person: ``812 KB``, ``4.2 MB``, ``1.3 GB``."""
+    if size >= 1024**3:
+        return f"{size / 1024**3:.1f} GB"
+    if size >= 1024**2:
+        return f"{size / 1024**2:.1f} MB"
+    return f"{max(1, round(size / 1024)) if size else 0} KB"
+
+
+def _large_media_lines(report: CheckReport, examples: int) -> list[str]:
+    """The largest media files, largest first, with what they weigh against the whole folder (not a problem)."""
+    if not report.large_media:
+        return []
+    count = len(report.large_media)
+    large = sum(size for _name, size in report.large_media)
+    lines = [f"  {_plural(count, 'large file')} (1 MB or more): {size_text(large)} of the folder's "
+             f"{size_text(report.media_bytes)}, largest first:"]  # fmt: skip
+    lines.extend(f"  • {name}  {size_text(size)}" for name, size in report.large_media[: max(examples, 10)])
+    lines += _more(max(examples, 10), count)
+    return lines
+
+
 def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
     """The report for a person: a heading per part, counts, the first ``examples`` of each problem."""
     lines = [f"Checked {report.path.name}: {_plural(report.cards, 'card')}, {_plural(report.notes, 'note')}, "
@@ -155,6 +177,7 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
             lines.append(
                 f"  Repaired: {_plural(len(report.trashed), 'file')} moved to {report.path.stem}.media/{TRASH}"
             )
+    lines += _large_media_lines(report, examples)
     if missing:
         lines.append(f"  {_plural(missing, 'file')} missing:")
         lines.extend(f"  • {name} (note {note_id})" for name, note_id in report.missing[:examples])
