@@ -34,6 +34,7 @@ from studyapp.core.notetypes.template import (
     template_for,
     text_to_html,
 )
+from studyapp.core.maths import with_maths
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
 
@@ -177,12 +178,12 @@ def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool
         return CardFaces(question, revealed, _answer_face(context, asked, parts))
     question_cut = _cut_in(context, cut, template.question)
     same = revealed is question
-    question, question_html_cut = cut_html(question, budget)
+    question, question_html_cut = cut_html(with_maths(question), budget)  # formulas as images, never cut
     shown_question = break_long_runs(question)
     if same:
         shown_revealed, revealed_cut = shown_question, question_html_cut
     else:
-        revealed, revealed_cut = cut_html(revealed, budget)
+        revealed, revealed_cut = cut_html(with_maths(revealed), budget)
         shown_revealed = break_long_runs(revealed)
     faces = CardFaces(shown_question, shown_revealed, "", question_cut or question_html_cut or revealed_cut)
     return answer_for(faces, card, budget) if with_answer else faces
@@ -197,7 +198,7 @@ def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> Car
     parts = _answer_parts(template.question, template.answer)
     # The answer side without {{FrontSide}} (once split) needs no question: an empty one marks the side.
     asked = render_format(template.question, context) if parts.answer_shows_question else _NO_QUESTION
-    answer, answer_cut = cut_html(_answer_face(context, asked, parts), budget)
+    answer, answer_cut = cut_html(with_maths(_answer_face(context, asked, parts)), budget)
     fields_cut = _cut_in(context, cut, template.question, template.answer)
     return replace(faces, answer=break_long_runs(answer), cut=faces.cut or fields_cut or answer_cut)
 

@@ -32,6 +32,7 @@ from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResize
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
+from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
 from studyapp.core.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
 from studyapp.services.media.media import is_safe_name
@@ -39,6 +40,7 @@ from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_images import fit_images
 from studyapp.ui.review.card_look import CardLook, card_look
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
+from studyapp.ui.review.maths_images import MathStyle, math_image, style_for
 from studyapp.ui.review.type_slot import SLOT_HEIGHT, SLOT_WIDTH, slot_rect, with_comparison, with_slot, without_markers
 from studyapp.ui.review.typed_answer import AnswerInput
 
@@ -284,14 +286,22 @@ class CardView(QTextBrowser):
         return path if path.parent == folder and path.is_file() else None
 
     def loadResource(self, type_: int, name: QUrl) -> object:
-        """An image from the media folder; nothing else, from nowhere else."""
+        """An image from the media folder, or a formula (``math:``); nothing else, from nowhere else."""
         if int(type_) != IMAGE_RESOURCE:
             return None
+        if name.scheme() == MATH_SCHEME:
+            return math_image(name.toString(QUrl.ComponentFormattingOption.FullyEncoded), self.math_style())
         path = self.media_path(name)
         if path is None:
             return None
         image = QImage(str(path))
         return None if image.isNull() else image
+
+    def math_style(self) -> MathStyle:
+        """How formulas look in this view now: the card's text colour and size, the screen's pixel ratio."""
+        theme = theme_for(self.palette())
+        color = self._look.color or theme.text
+        return style_for(self.font(), color, theme.accent, self.devicePixelRatioF(), self._look.pixel_size)
 
     def image_size(self, name: str) -> QSize | None:
         """An image's natural size, read from its header, or ``None`` if it is not a media image."""
