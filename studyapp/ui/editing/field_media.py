@@ -92,8 +92,7 @@ class SoundChips(QSyntaxHighlighter):
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
         self.chip = QTextCharFormat()
-        self.chip.setBackground(QColor(70, 130, 200, 60))
-        self.chip.setForeground(QColor(40, 100, 180))
+        self.chip.setBackground(QColor(230, 150, 40, 70))  # amber: not the selection's blue; the text keeps its colour
         self.chip.setFontWeight(600)
         self.chip.setToolTip("A sound of the note (Ctrl+click plays it)")
 

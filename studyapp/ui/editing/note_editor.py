@@ -113,7 +113,9 @@ class NoteEditor(QWidget):
             "Attach…", "Insert images or sounds from files (F3); paste or drop them too", self.insert_media_files
         )
         self.media_button.setObjectName("MediaButton")
-        self.maths_button = _format_button("\u221ax Maths", "MathJax: wrap the selection (Ctrl+M, M / Ctrl+M, E)", None)
+        self.maths_button = _format_button(
+            "\u221ax Maths \u25be", "MathJax: wrap the selection (Ctrl+M, M / Ctrl+M, E)", None
+        )
         self.maths_button.setObjectName("MathsButton")
         maths_menu = QMenu(self.maths_button)
         for label, keys, display in (("Inline \\(…\\)", "Ctrl+M, M", False), ("Display \\[…\\]", "Ctrl+M, E", True)):
@@ -125,6 +127,7 @@ class NoteEditor(QWidget):
             shortcut.activated.connect(lambda d=display: self.wrap_maths(display=d))
         self.maths_button.setMenu(maths_menu)
         self.maths_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.maths_button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         attach_key = QShortcut(QKeySequence("F3"), self)
         attach_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         attach_key.activated.connect(self.insert_media_files)
