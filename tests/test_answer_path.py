@@ -1,8 +1,8 @@
 """The answer path (``ReviewSession.answer``) does only the work an answer needs, and does it exactly as before.
 
-What was cut for speed and must not change a thing: the learning-card query is skipped while no learning card
-can be studied, and walks only the decks where one can (the session keeps, for each deck and learning state, the
-first moment one of its cards can be studied, burials included); only the answered deck's branch
+What was cut for speed and must not change a thing: the session's learning cards are read once and then kept in
+memory with their new schedules (``LearningQueue``), so a learning card coming back asks the collection nothing;
+only the answered deck's branch
 of the deck tree is refilled; the fuzz generator is seeded only for a fuzzed answer; the answer's two statements
 are prepared once with positional values. tests/test_session_counts.py holds counts and cards against a fresh
 session after every answer on a generated collection; these hold the cases it may not reach.
@@ -26,7 +26,7 @@ from studyapp.storage.codec import schedule_to_row, to_ms
 from studyapp.storage.reviews_store import _log_row
 from tests.conftest import T0
 
-_LEARNING_ARM = "c.due <= "  # a part of every learning-card query (the review queue's is "c.due < ")
+_LEARNING_READ = "max(c.due, coalesce(c.buried_until"  # the learning queue's read (``learning_cards``)
 
 
 def _deck(app: App, tmp_path: Path, count: int) -> int:
@@ -52,29 +52,80 @@ def _same_as_a_fresh_session(app: App, session: ReviewSession, deck_id: int) -> 
     assert session.counts() == fresh.counts()
 
 
-def test_the_learning_query_waits_for_the_first_learning_card_and_finds_it(
+def test_a_learning_card_comes_back_on_time_from_memory_without_a_query(
     app: App, tmp_path: Path, clock: FixedClock
 ) -> None:
     deck_id = _deck(app, tmp_path, 30)
     session = app.review_session(deck_id)
     session.next_card()
-    session.answer(Rating.GOOD)  # a learning card, back in ten minutes: the first learning moment is known
+    session.answer(Rating.GOOD)  # a learning card, back in ten minutes: the learning queue is read
     first = session.current
     assert first is not None and first.schedule.state is CardState.NEW
-    session.answer(Rating.AGAIN)  # back in one minute: now the first learning moment
+    session.answer(Rating.AGAIN)  # back in one minute
     seen = _statements(app)
     shown = []
-    for _ in range(11):  # 55 seconds: the card is not due yet, and nothing asks for it
+    for _ in range(11):  # 55 seconds: the card is not due yet
         clock.advance(timedelta(seconds=5))
         session.answer(Rating.GOOD)  # new cards go to their ten-minute step
         assert session.current is not None
         shown.append(session.current.id)
     assert first.id not in shown
-    assert not [sql for sql in seen if _LEARNING_ARM in sql]
     clock.advance(timedelta(seconds=6))  # 61 seconds after the Again: due, and shown
     session.answer(Rating.GOOD)
-    assert session.current is not None and session.current.id == first.id
-    assert [sql for sql in seen if _LEARNING_ARM in sql]
+    again = session.current
+    assert again is not None and again.id == first.id
+    assert not [sql for sql in seen if _LEARNING_READ in sql or sql.startswith("SELECT c.id, c.note_id")]
+    assert again.schedule.state is CardState.LEARNING and again.schedule.reps == 1  # its schedule after the Again
+    assert again == app.collection.reviews.card(first.id)  # exactly the card the collection holds
+    _same_as_a_fresh_session(app, session, deck_id)
+
+
+def test_another_writer_makes_the_session_read_its_learning_cards_again(
+    app: App, tmp_path: Path, clock: FixedClock
+) -> None:
+    deck_id = _deck(app, tmp_path, 5)
+    session = app.review_session(deck_id)
+    session.next_card()
+    session.answer(Rating.AGAIN)  # a learning card due in a minute, known to the session
+    learning = [row[0] for row in app.collection.db.execute("SELECT id FROM cards WHERE state != 0")]
+    with app.collection.transaction():  # another window moves it from one minute to three
+        app.collection.db.execute(
+            "UPDATE cards SET due = ? WHERE id = ?", [to_ms(T0 + timedelta(minutes=3)), *learning]
+        )
+    seen = _statements(app)
+    clock.advance(timedelta(minutes=2))  # due as the session knew it, not as it is now
+    card = session.next_card()
+    assert card is not None and card.id != learning[0] and card.schedule.state is CardState.NEW
+    assert [sql for sql in seen if _LEARNING_READ in sql]
+    clock.advance(timedelta(minutes=1, seconds=1))
+    card = session.next_card()
+    assert card is not None and card.id == learning[0]
+    _same_as_a_fresh_session(app, session, deck_id)
+
+
+def test_past_the_queues_horizon_the_cards_not_kept_are_read(
+    app: App, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With room for two learning cards in memory, the third (due later) is still studied in its turn."""
+    from studyapp.services.review import review
+
+    monkeypatch.setattr(review, "LEARNING_IN_MEMORY", 2)
+    deck_id = _deck(app, tmp_path, 6)
+    first = app.review_session(deck_id)
+    first.next_card()
+    for _ in range(3):
+        clock.advance(timedelta(seconds=10))
+        first.answer(Rating.AGAIN)  # three learning cards, due 60, 70 and 80 seconds from their answers
+    ids = [row[0] for row in app.collection.db.execute("SELECT id FROM cards WHERE state != 0 ORDER BY due, id")]
+    session = app.review_session(deck_id)  # a new session: two cards in memory, the third beyond its horizon
+    clock.advance(timedelta(minutes=5))
+    studied = []
+    for _ in range(3):
+        card = session.current or session.next_card()
+        assert card is not None
+        studied.append(card.id)
+        session.answer(Rating.EASY)
+    assert studied == ids
     _same_as_a_fresh_session(app, session, deck_id)
 
 

@@ -79,14 +79,6 @@ def _first_per_deck_sql(arms: tuple[tuple[int | str, int | str], ...], where: st
     return f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}"
 
 
-@functools.lru_cache(maxsize=32)
-def _first_of_arms_sql(count: int, where: str, order: str) -> str:
-    """``_first_per_deck_sql`` (the first card) with each arm's deck and state bound (``:d0``, ``:s0``, ...): one
-    statement per number of arms, whichever they are. (The learning query's arms change from answer to answer;
-    inlined, each set would be a statement of its own, prepared anew: up to half a millisecond.)"""
-    return _first_per_deck_sql(tuple((f":d{i}", f":s{i}") for i in range(count)), where, order, 1)
-
-
 class StaleCardError(Exception):
     """The card changed since it was read (another window, or an undo): the answer was not saved."""
 
@@ -250,42 +242,17 @@ class ReviewStore:
         )
         return [row[0] for row in rows.fetchall()]
 
-    def next_learning(
-        self, deck_ids: Sequence[int], due_by: datetime, arms: Sequence[Arm] | None = None
-    ) -> Card | None:
-        """The learning card due soonest, if it is due by ``due_by``; with ``arms``, looked for among those
-        (deck, learning state) pairs only (the caller knows the others hold none: ``learning_starts``)."""
-        where = f"c.due <= :by AND {_STUDYABLE}"
-        params: dict[str, Any] = {"by": to_ms(due_by), "now": to_ms(due_by)}
-        if arms is None:
-            return self._first(_arms(tuple(deck_ids), _LEARNING_STATES), where, "due", params)
-        if not arms:
-            return None
-        for index, (deck_id, state) in enumerate(arms):
-            params[f"d{index}"], params[f"s{index}"] = int(deck_id), int(state)
-        first = _first_of_arms_sql(len(arms), where, "due")
-        return self._card_row(f"{_CARD_SELECT} WHERE c.id = ({first})", params)
-
-    def learning_starts(self, deck_ids: Sequence[int]) -> dict[Arm, datetime]:
-        """For each deck and learning state with cards, the first moment one of them can be studied: the least of
-        each (unsuspended) card's due time, or the end of its burial if later. ``next_learning`` finds none of
-        their cards by any moment before it."""
+    def learning_cards(self, deck_ids: Sequence[int], limit: int) -> list[tuple[int, datetime, datetime]]:
+        """The (unsuspended) learning and relearning cards of these decks, as (id, due, the first moment it can be
+        studied: its due time, or its burial's end if later), by that moment then id; at most ``limit + 1`` of
+        them, so that the caller knows whether there are more (``LearningQueue``)."""
         rows = self._db.conn.execute(
-            f"SELECT c.deck_id, c.state, min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c "
-            f"INDEXED BY cards_deck_counts WHERE c.deck_id IN ({_ids(deck_ids)}) AND c.state IN {_LEARNING_STATES} "
-            "AND c.suspended = 0 GROUP BY c.deck_id, c.state"
-        )
-        return {(deck_id, state): from_ms(start) for deck_id, state, start in rows}  # type: ignore[misc]
-
-    def learning_start(self, arm: Arm) -> datetime | None:
-        """``learning_starts`` of one deck and learning state (``None``: it has no card)."""
-        deck_id, state = arm
-        row = self._db.conn.execute(
-            "SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c INDEXED BY cards_deck_counts "
-            "WHERE c.deck_id = ? AND c.state = ? AND c.suspended = 0",
-            (int(deck_id), int(state)),
-        ).fetchone()
-        return from_ms(row[0])
+            "SELECT id, due, start FROM (SELECT c.id AS id, c.due AS due, max(c.due, coalesce(c.buried_until, c.due))"
+            f" AS start FROM cards c INDEXED BY cards_deck_counts WHERE c.deck_id IN ({_ids(deck_ids)}) AND c.state"
+            f" IN {_LEARNING_STATES} AND c.suspended = 0 AND c.due IS NOT NULL) ORDER BY start, id LIMIT ?",
+            (int(limit) + 1,),
+        ).fetchall()
+        return [(card_id, from_ms(due), from_ms(start)) for card_id, due, start in rows]  # type: ignore[misc]
 
     def next_review(self, deck_ids: Sequence[int], due_before: datetime, now: datetime) -> Card | None:
         """The most overdue review card among those due before ``due_before`` (the end of the day)."""

@@ -24,12 +24,14 @@ from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes, walk
+from studyapp.services.review.learning_queue import LearningQueue
 from studyapp.services.review.quiz import Quiz
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
 from studyapp.storage.decks_store import DeckFigures
 
 LEARN_AHEAD = timedelta(minutes=20)
+LEARNING_IN_MEMORY = 1000  # learning cards the session keeps in memory (more: the rest is read when it is due)
 MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
 
 
@@ -70,7 +72,6 @@ def _queue(schedule: Schedule, day_end: datetime) -> str | None:
 _QUEUES = {"review": "review_due_today", "new": "new_available"}
 QUEUE_BATCH = 50
 CARDS_AHEAD = QUEUE_BATCH  # (measured: the fewest queries per answer gave the best p50 and p95)
-_LEARNING_STATES = (CardState.LEARNING, CardState.RELEARNING)
 
 
 def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
@@ -150,11 +151,10 @@ class ReviewSession:
         self._tree: list[DeckNode] | None = None  # the session's decks as a tree, made with the figures
         self._paths: dict[str, list[DeckNode]] = {}  # each deck's node and those above it in the tree, by name
         self._changed: set[int] = set()  # the decks whose figures changed since the tree was filled
-        # For each deck and learning state, no card of it can be studied before this moment (at the earliest;
-        # None: not known), kept with the figures: the study loop asks for a learning card only when one can be
-        # due, and only where (most answers come before the next learning card is due, and the query walks the
-        # index once per deck and state).
-        self._learning_starts: dict[tuple[int, int], datetime] | None = None
+        # The learning cards of the session's decks, read when first needed and then kept with the figures
+        # (a learning card comes back minutes after its answer: asking the collection for it walks an index per
+        # deck and state on a fifth of all answers, where this session already knows its new schedule).
+        self._learning: LearningQueue | None = None
 
     @property
     def mode(self) -> ReviewMode:
@@ -190,7 +190,7 @@ class ReviewSession:
             self._queued_rows = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
             self._paths = _paths(self._tree)
-            self._learning_starts = None
+            self._learning = None
         elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
             figures = self._figures_by_name
             for deck_id in self._changed:  # a branch after another: the parents they share are refilled last
@@ -241,25 +241,21 @@ class ReviewSession:
         return card
 
     def _next_learning(self, by: datetime) -> Card | None:
-        """``ReviewStore.next_learning``, not asked when no learning card can be studied by ``by``."""
-        starts = self._learning_starts
-        if starts is None:
-            card = self._reviews.next_learning(self.deck_ids, by)
-            if card is None:  # none now: when each can be (read only now, as a learning card is often due at once)
-                self._learning_starts = self._reviews.learning_starts(self.deck_ids)
-            return card
-        arms = [arm for arm, start in starts.items() if start <= by]
-        if not arms:
-            return None
-        card = self._reviews.next_learning(self.deck_ids, by, arms)
-        if card is None:  # their moments were early (their first card was answered since): read them again
-            for arm in arms:
-                start = self._reviews.learning_start(arm)
-                if start is None:
-                    del starts[arm]
-                else:
-                    starts[arm] = start
-        return card
+        """The learning card to study by ``by``: from the session's learning queue, read again past its horizon."""
+        learning = self._learning
+        if learning is None or not learning.covers(by):
+            learning = self._learning = self._read_learning()
+        while (card_id := learning.first_by(by)) is not None:
+            card = learning.card(card_id) or self._reviews.card(card_id)
+            if card is not None:
+                return card
+            learning.forget(card_id)  # (deleted since it was read: the figures would have been read again)
+        return None
+
+    def _read_learning(self) -> LearningQueue:
+        rows = self._reviews.learning_cards(self.deck_ids, LEARNING_IN_MEMORY)
+        horizon = rows.pop()[2] if len(rows) > LEARNING_IN_MEMORY else None
+        return LearningQueue(rows, horizon)
 
     def _from_queue(self, kind: str, fetch: Callable[[int], list[int]], day_end: datetime) -> Card | None:
         """The first card of the review or new queue. The queue's next ``QUEUE_BATCH`` ids are read at once and
@@ -354,12 +350,8 @@ class ReviewSession:
             for queue in self._queues.values():  # the answered card has left its queue
                 if queue and queue[0] == card.id:
                     queue.pop(0)
-            starts = self._learning_starts
-            if starts is not None and entry.after.state in _LEARNING_STATES and entry.after.due is not None:
-                # the card is in its deck's learning (or relearning) cards: studied at its due time at the
-                # earliest. (If it was the first of its old ones, their moment is now early: still true.)
-                arm, due = (card.deck_id, int(entry.after.state)), entry.after.due
-                starts[arm] = min(starts.get(arm, due), due)
+            if self._learning is not None:
+                self._learning.answered(card, entry.after)
         self._undo_stack.append(entry)
         self.summary.answered += 1
         self.summary.ratings[rating] += 1
