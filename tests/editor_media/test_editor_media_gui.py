@@ -217,6 +217,21 @@ def test_cloze_keys_number_from_the_whole_note_and_the_maths_menu_wraps_the_sele
     assert extra.toPlainText().endswith("\\[y\\]")
 
 
+@offscreen_dialog_warning
+def test_on_plain_basic_the_cloze_key_makes_a_cloze_note_as_its_hint_says(window: MainWindow, qtbot, app: App) -> None:
+    dialog = open_add(window, qtbot)
+    assert dialog.notetype.currentText() == "Basic" and dialog.editor.cloze_button.isVisible()
+    qtbot.keyClicks(dialog.editor.front, "Lima")
+    dialog.editor.front.selectAll()
+    press(qtbot, Qt.Key.Key_C, CTRL | SHIFT)
+    assert dialog.editor.front.toPlainText() == "{{c1::Lima}}"
+    added: list[int] = []
+    dialog.added.connect(added.append)
+    press(qtbot, Qt.Key.Key_Return, CTRL)
+    note = app.collection.notes.get(added[0])
+    assert note is not None and note.kind.value == "cloze"
+
+
 def test_paste_without_a_media_folder_and_text_with_a_picture_of_it(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
     from studyapp.ui.editing.note_editor import NoteEditor
 

@@ -202,7 +202,7 @@ class AddDialog(QDialog):
         self.editor.set_field_names(notetype.field_names)
         plain_basic = is_plain_basic(notetype)
         self.editor.set_placeholders(BASIC_PLACEHOLDERS if plain_basic else {})
-        self.editor.set_cloze(notetype.is_cloze)
+        self.editor.set_cloze(notetype.is_cloze or plain_basic)  # Basic: a {{c1::}} front makes a Cloze note
         self.reversed.setVisible(plain_basic)
         if not plain_basic:
             self.reversed.setChecked(False)
