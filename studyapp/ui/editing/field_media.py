@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QSize, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QColor,
     QImage,
@@ -112,8 +112,6 @@ def local_files(source: QMimeData) -> list[Path]:
 
 def image_bytes(image: QImage) -> bytes:
     """A pasted image (a screenshot) as PNG bytes."""
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
