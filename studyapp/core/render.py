@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from studyapp.core.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
+from studyapp.core.maths import with_maths
 from studyapp.core.model import Card, NoteKind
-from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, CLOZE, STOCK, NoteType, stock_type
+from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, CLOZE, STOCK, NoteType, NotetypeKind, stock_type
 from studyapp.core.notetypes.template import (
     Node,
     NoteContext,
@@ -34,7 +35,8 @@ from studyapp.core.notetypes.template import (
     template_for,
     text_to_html,
 )
-from studyapp.core.maths import with_maths
+from studyapp.core.occlusion.faces import addon_layout, native_faces
+from studyapp.core.occlusion.faces import with_addon_overlay as addon_overlay
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
 
@@ -164,15 +166,18 @@ def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool
     template = context.template
     if template is None:
         return _missing_template(card)
+    if context.notetype.kind is NotetypeKind.IMAGE_OCCLUSION:
+        return _occlusion_faces(card, budget, with_answer)
     asked = render_format(template.question, context)
     parts = _answer_parts(template.question, template.answer)
-    question = _trim(safe(asked))
+    question = with_addon_overlay(_trim(safe(asked)), template.question, context)
     if parts.revealed is None:
         revealed = ""
     elif parts.revealed_is_question:
         revealed = question
     else:
         revealed = _trim(safe(render_nodes(parts.revealed, context, asked)))
+        revealed = with_addon_overlay(revealed, template.answer, context)
         revealed = question if revealed == question else revealed
     if budget is None:
         return CardFaces(question, revealed, _answer_face(context, asked, parts))
@@ -195,6 +200,8 @@ def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> Car
     template = context.template
     if template is None:
         return _missing_template(card)
+    if context.notetype.kind is NotetypeKind.IMAGE_OCCLUSION:
+        return replace(faces, answer=_occlusion_faces(card, budget, True).answer)
     parts = _answer_parts(template.question, template.answer)
     # The answer side without {{FrontSide}} (once split) needs no question: an empty one marks the side.
     asked = render_format(template.question, context) if parts.answer_shows_question else _NO_QUESTION
@@ -204,7 +211,26 @@ def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> Car
 
 
 def _answer_face(context: NoteContext, asked: Rendered, parts: _AnswerParts) -> str:
-    return _trim(safe(render_nodes(parts.answer, context, asked)))
+    face = _trim(safe(render_nodes(parts.answer, context, asked)))
+    return with_addon_overlay(face, context.template.answer, context) if context.template else face
+
+
+def with_addon_overlay(face: str, template_format: str, context: NoteContext) -> str:
+    """An "Image Occlusion Enhanced" face with its mask over the picture (``core.occlusion.faces``)."""
+    if addon_layout(template_format) is None:
+        return face
+    return addon_overlay(face, template_format, dict(zip(context.notetype.field_names, context.fields, strict=False)))
+
+
+def _occlusion_faces(card: Card, budget: Budget | None, with_answer: bool) -> CardFaces:
+    """A native image occlusion card: the header, the picture with its masks (one ``occlusion:`` image), and
+    below the divider the back extra."""
+    notetype = notetype_of(card)
+    extras = tuple(f.extra for f in notetype.fields)
+    raw = None if budget is None else budget.raw_chars
+    faces = native_faces(card.all_fields, extras, card.ord + 1, lambda text: field_html(text, card.html), raw)
+    answer = faces.answer if with_answer or budget is None else ""
+    return CardFaces(faces.question, faces.revealed, answer)
 
 
 def _missing_template(card: Card) -> CardFaces:

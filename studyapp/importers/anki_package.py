@@ -19,6 +19,7 @@ from pathlib import Path
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
 from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
+from studyapp.core.occlusion.fields import unreadable_occlusions
 from studyapp.core.sanitize import media_references as field_media_names
 from studyapp.importers.anki_collection import AnkiCard, AnkiCollection, AnkiReview
 from studyapp.importers.anki_history import HistoryCounts, review_drafts
@@ -186,12 +187,9 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
             f"{path.name}: {flagged:,} card{'s have' if flagged != 1 else ' has'} a flag (a colour), which studyapp"
             " does not keep: imported without it"
         )
-    occlusion = [nt.name for nt in used if nt.kind is NotetypeKind.IMAGE_OCCLUSION]
-    if occlusion:
-        warnings.append(
-            f"{path.name}: image occlusion notes ({', '.join(map(repr, occlusion))}) are kept with all their fields"
-            " and cards, but studyapp shows their cards as cloze text, without the image's masks"
-        )
+    occlusion = {nt.name: tuple(f.extra for f in nt.fields) for nt in used if nt.kind is NotetypeKind.IMAGE_OCCLUSION}
+    if occlusion:  # every occlusion is its card, drawn by the reviewer; what cannot be drawn is said
+        warnings.extend(unreadable_occlusions(path.name, [(n.notetype or "", n.fields) for n in notes], occlusion))
     return _Read(notes, skipped, warnings, used, counts)
 
 

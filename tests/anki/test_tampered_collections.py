@@ -133,8 +133,9 @@ def test_image_occlusion_and_extra_fields_are_kept(sandbox: Sandbox, own_package
     assert draft.warnings == (
         f"io.apkg: 1 note of {draft.notes[1].notetype!r} (2 fields) had more fields than it: the text of the extra"
         " ones was added to its last field",
-        "io.apkg: image occlusion notes ('Image Occlusion') are kept with all their fields and cards, but studyapp"
-        " shows their cards as cloze text, without the image's masks",
+        "io.apkg: 1 image occlusion note of 'Image Occlusion' holds 2 occlusions that cannot be drawn, kept as they"
+        " are (first: occlusion 1 ({{c1::Sodium}}): not an image occlusion (a plain cloze: it is a card without a"
+        " mask))",
     )
 
 

@@ -90,3 +90,45 @@ def export_apkg(col: Collection, path: Path, *, with_scheduling: bool = False) -
                                        legacy=False)  # fmt: skip
     col.export_anki_package(out_path=str(path), options=options, limit=ExportLimit())
     return path
+
+
+DECK = "Occlusion"
+HEADERS = {True: "Hide all: heart", False: "Hide one: lungs"}
+
+
+def make_io_package(folder: Path) -> Path:
+    """An .apkg made by the engine: two native image occlusion notes (rectangles, ellipses, a group of two
+    shapes with one number, a text label) in deck "Occlusion", one "hide all, guess one" and one "hide one,
+    guess one", with a header and a back extra each."""
+    col = new_collection(folder / "engine")
+    try:
+        deck_id = col.decks.id(DECK)
+        col.decks.select(deck_id)
+        for hide_all in (True, False):
+            add_io_note(col, folder, occlusions(hide_all), header=HEADERS[hide_all], back_extra=f"extra {hide_all}")
+        return export_apkg(col, folder / "occlusion.apkg")
+    finally:
+        col.close()
+
+
+def read_back(package: Path, folder: Path) -> dict[str, object]:
+    """What the engine makes of a package: its notes (guid -> note type, stock kind, fields, card ords) and,
+    for image occlusion notes, the engine's own reading of their occlusions."""
+    from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    folder.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(folder / "read.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+        col.import_anki_package(request)
+        notes: dict[str, object] = {}
+        for note_id in col.find_notes(""):
+            note = col.get_note(note_id)
+            notetype = note.note_type()
+            assert notetype is not None
+            ords = sorted(col.get_card(card_id).ord for card_id in col.card_ids_of_note(note_id))
+            shapes = engine_shapes(col, note_id) if notetype.get("originalStockKind") == 6 else None
+            notes[note.guid] = (notetype["name"], notetype.get("originalStockKind"), tuple(note.fields), ords, shapes)
+        return notes
+    finally:
+        col.close()

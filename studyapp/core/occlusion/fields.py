@@ -47,3 +47,34 @@ def image_name(field_html: str) -> str | None:
         return None
     name = html.unescape(next(group for group in match.groups() if group is not None)).strip()
     return name or None
+
+
+def unreadable_occlusions(file_name: str, notes: list[tuple[str, tuple[str, ...]]],
+                          field_extras: dict[str, tuple[str, ...]]) -> list[str]:  # fmt: skip
+    """One warning line per image occlusion note type whose notes hold occlusions that cannot be drawn.
+
+    ``notes``: (note type name, fields) of the notes read; ``field_extras``: each image occlusion note
+    type's fields' ``extra``. The notes are kept as they are (Anki reads them the same way); the line says
+    how many notes and shapes, and the first reason.
+    """
+    from studyapp.core.occlusion.grammar import parse
+
+    found: dict[str, list[int | str]] = {}
+    for notetype, fields in notes:
+        extras = field_extras.get(notetype)
+        if extras is None:
+            continue
+        index = io_fields(extras).occlusion
+        problems = parse(fields[index] if index < len(fields) else "").problems
+        if problems:
+            entry = found.setdefault(notetype, [0, 0, problems[0]])
+            entry[0] = int(entry[0]) + 1
+            entry[1] = int(entry[1]) + len(problems)
+    lines = []
+    for name, (notes_count, shapes, first) in found.items():
+        many, one = notes_count != 1, notes_count == 1
+        lines.append(
+            f"{file_name}: {notes_count:,} image occlusion note{'s' * many} of {name!r} hold{'s' * one}"
+            f" {shapes:,} occlusion{'s' if shapes != 1 else ''} that cannot be drawn, kept as they are (first: {first})"
+        )
+    return lines
