@@ -32,6 +32,7 @@ class DeckOptions:
     maximum_interval_days: int = DEFAULT_MAXIMUM_INTERVAL_DAYS
     new_order: NewOrder = NewOrder.DECK
     parameters: tuple[float, ...] | None = None  # fitted FSRS parameters; None: the defaults
+    autoplay_audio: bool = True  # a side's [sound:] plays when shown (off: "Don't play audio automatically")
 
     def __post_init__(self) -> None:
         problems = []
@@ -69,6 +70,7 @@ class DeckOptions:
                 "maximum_interval_days": self.maximum_interval_days,
                 "new_order": self.new_order.value,
                 "parameters": list(self.parameters) if self.parameters is not None else None,
+                "autoplay_audio": self.autoplay_audio,
             }
         )
 
@@ -90,6 +92,8 @@ class DeckOptions:
             changes["new_order"] = NewOrder(data["new_order"])
         if data.get("parameters"):
             changes["parameters"] = tuple(float(p) for p in data["parameters"])
+        if "autoplay_audio" in data:
+            changes["autoplay_audio"] = bool(data["autoplay_audio"])
         return replace(base, **changes)
 
 

@@ -39,6 +39,7 @@ from studyapp.core.occlusion.faces import addon_layout, native_faces
 from studyapp.core.occlusion.faces import with_addon_overlay as addon_overlay
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.sanitize import clean_html
+from studyapp.core.sound_tags import show_tts_text, with_play_buttons, without_once
 
 __all__ = [
     "CardFaces", "answer_for", "card_faces", "card_text_faces", "field_html", "find_links", "notetype_of",
@@ -58,6 +59,12 @@ class CardFaces:
     revealed_question: str
     answer: str
     cut: bool = False  # part of the card is not shown (its fields are longer than the budget)
+    # Audio (``core.sound_tags``), in the faces laid out within a budget: the file of each play button
+    # (``href="sound:N"``), what plays when the question is shown, and what plays at the reveal (the answer's
+    # own sounds, not the question's again).
+    sounds: tuple[str, ...] = ()
+    question_sounds: tuple[str, ...] = ()
+    answer_sounds: tuple[str, ...] = ()
 
 
 def field_html(text: str, is_html: bool) -> str:
@@ -180,17 +187,24 @@ def card_faces(card: Card, budget: Budget | None = FIRST_VIEW, with_answer: bool
         revealed = with_addon_overlay(revealed, template.answer, context)
         revealed = question if revealed == question else revealed
     if budget is None:
-        return CardFaces(question, revealed, _answer_face(context, asked, parts))
+        answer = show_tts_text(_answer_face(context, asked, parts))
+        return CardFaces(show_tts_text(question), show_tts_text(revealed), answer)
     question_cut = _cut_in(context, cut, template.question)
     same = revealed is question
     question, question_html_cut = cut_html(with_maths(question), budget)  # formulas as images, never cut
+    question, question_sounds = with_play_buttons(show_tts_text(question))
     shown_question = break_long_runs(question)
+    revealed_sounds: tuple[str, ...] = ()
     if same:
         shown_revealed, revealed_cut = shown_question, question_html_cut
     else:
         revealed, revealed_cut = cut_html(with_maths(revealed), budget)
+        revealed, revealed_sounds = with_play_buttons(show_tts_text(revealed), len(question_sounds))
         shown_revealed = break_long_runs(revealed)
-    faces = CardFaces(shown_question, shown_revealed, "", question_cut or question_html_cut or revealed_cut)
+    faces = CardFaces(
+        shown_question, shown_revealed, "", question_cut or question_html_cut or revealed_cut,
+        sounds=question_sounds + revealed_sounds, question_sounds=question_sounds,
+    )  # fmt: skip
     return answer_for(faces, card, budget) if with_answer else faces
 
 
@@ -206,8 +220,14 @@ def answer_for(faces: CardFaces, card: Card, budget: Budget = FIRST_VIEW) -> Car
     # The answer side without {{FrontSide}} (once split) needs no question: an empty one marks the side.
     asked = render_format(template.question, context) if parts.answer_shows_question else _NO_QUESTION
     answer, answer_cut = cut_html(with_maths(_answer_face(context, asked, parts)), budget)
+    answer, answer_sounds = with_play_buttons(show_tts_text(answer), len(faces.sounds))
+    # The question inside the answer ({{FrontSide}} below the divider) does not play again.
+    own = without_once(answer_sounds, faces.question_sounds) if parts.answer_shows_question else answer_sounds
     fields_cut = _cut_in(context, cut, template.question, template.answer)
-    return replace(faces, answer=break_long_runs(answer), cut=faces.cut or fields_cut or answer_cut)
+    return replace(
+        faces, answer=break_long_runs(answer), cut=faces.cut or fields_cut or answer_cut,
+        sounds=faces.sounds + answer_sounds, answer_sounds=own,
+    )  # fmt: skip
 
 
 def _answer_face(context: NoteContext, asked: Rendered, parts: _AnswerParts) -> str:

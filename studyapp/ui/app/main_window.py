@@ -77,6 +77,7 @@ class MainWindow(QMainWindow):
 
         self.deck_list = DeckList()
         self.reviewer = Reviewer(app.media_dir)
+        self.reviewer.sounds.deck_options = lambda deck_id: getattr(app.collection.decks.get(deck_id), "options", None)
         self.summary = SessionSummaryView()
         self.stack = QStackedWidget()
         for page in (self.deck_list, self.reviewer, self.summary):
@@ -399,6 +400,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.import_dialog is not None:
             self.import_dialog.reject()  # cancels a running import and waits for its worker
+        self.reviewer.sounds.close()  # stops the audio and its thread, releases the sound device
         if self.isVisible():  # a second close of a hidden window has nothing new to save
             try:
                 self.save_geometry()

@@ -18,6 +18,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -99,6 +100,8 @@ class DeckOptionsDialog(QDialog):
         self.new_order = QComboBox()
         self.new_order.addItem("In deck order", NewOrder.DECK)
         self.new_order.addItem("Random", NewOrder.RANDOM)
+        self.no_autoplay = QCheckBox("Don't play audio automatically")
+        self.no_autoplay.setToolTip("Sounds still play with R or their play button")
         self.error = QLabel()
         self.error.setObjectName("ErrorText")
         self.error.setWordWrap(True)
@@ -137,6 +140,7 @@ class DeckOptionsDialog(QDialog):
         form.addRow("Desired retention:", self.retention)
         form.addRow("Maximum interval:", self.maximum_interval)
         form.addRow("New cards:", self.new_order)
+        form.addRow("Audio:", self.no_autoplay)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
@@ -212,6 +216,7 @@ class DeckOptionsDialog(QDialog):
         self.retention.setValue(options.desired_retention)
         self.maximum_interval.setValue(options.maximum_interval_days)
         self.new_order.setCurrentIndex(max(self.new_order.findData(options.new_order), 0))
+        self.no_autoplay.setChecked(not options.autoplay_audio)
         self._show_error("")
 
     def _show_error(self, message: str) -> None:
@@ -258,6 +263,7 @@ class DeckOptionsDialog(QDialog):
             desired_retention=round(self.retention.value(), 2),
             maximum_interval_days=self.maximum_interval.value(),
             new_order=NewOrder(self.new_order.currentData()),
+            autoplay_audio=not self.no_autoplay.isChecked(),
         )
 
     def save(self) -> bool:

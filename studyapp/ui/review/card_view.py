@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
@@ -35,6 +35,8 @@ from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
 from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
 from studyapp.core.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
+from studyapp.core.sound_tags import SCHEME as SOUND_SCHEME
+from studyapp.core.sound_tags import sound_index
 from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_images import fit_images
@@ -86,6 +88,8 @@ def is_short(answer_html: str) -> bool:
 
 
 class CardView(QTextBrowser):
+    sound_requested = Signal(str)  # a play button was clicked: the media file it plays
+
     def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("CardView")
@@ -114,6 +118,7 @@ class CardView(QTextBrowser):
         self._revealed = False
         self._showing_all = False
         self._faces_of: tuple[Card, Budget, CardFaces, bool] | None = None  # bool: with the answer
+        self.shown_faces: CardFaces | None = None  # the faces laid out now (their sounds), None for plain text
         self._typing = False  # the card is typed: its question's marker becomes the box
         self._comparison: str | None = None  # after the check: the comparison's HTML, for the marker's place
         self.type_slot_shown = False  # the box is in the card (else the reviewer shows it below)
@@ -171,6 +176,7 @@ class CardView(QTextBrowser):
 
     def _show(self, faces: CardFaces, revealed: bool) -> None:
         self.type_slot_shown = self.comparison_shown = False
+        self.shown_faces = faces
         if revealed:
             question, answer, placed = with_comparison(faces.revealed_question, faces.answer, self._comparison)
             self._question, self._answer, self.comparison_shown = question, answer, placed
@@ -188,6 +194,7 @@ class CardView(QTextBrowser):
         self._card, self._showing_all = None, False
         self._typing, self._comparison, self._look = False, None, CardLook()
         self.type_slot_shown = self.comparison_shown = False
+        self.shown_faces = None
         self._question, self._answer = text_to_html(front), None
         self._set_cut(False)
         self._render()
@@ -197,6 +204,7 @@ class CardView(QTextBrowser):
         self._card, self._showing_all = None, False
         self._typing, self._comparison, self._look = False, None, CardLook()
         self.type_slot_shown = self.comparison_shown = False
+        self.shown_faces = None
         self._question, self._answer = text_to_html(front), text_to_html(back)
         self._set_cut(False)
         self._render()
@@ -238,6 +246,7 @@ class CardView(QTextBrowser):
             f".answer {{ font-weight: 400; }}"
             f".centred {{ text-align: center; }}"
             f"a {{ color: {theme.link}; text-decoration: underline; }}"
+            f"a.replay {{ color: {theme.accent}; text-decoration: none; font-size: 18px; }}"
             f".cloze {{ font-weight: 700; color: {theme.accent}; }}"
             f"td, th {{ padding: 3px 8px; }}"
             f"th {{ font-weight: 600; }}"
@@ -312,8 +321,15 @@ class CardView(QTextBrowser):
     # -- links -------------------------------------------------------------------------------------
 
     def open_link(self, url: QUrl) -> None:
-        """Open a clicked link in the system browser; only web addresses are opened."""
-        if url.scheme().lower() in OPENABLE_SCHEMES:
+        """Open a clicked link in the system browser; only web addresses are opened. A play button
+        (``sound:N``) asks for its sound (``sound_requested``)."""
+        scheme = url.scheme().lower()
+        if scheme == SOUND_SCHEME:
+            index, faces = sound_index(url.path()), self.shown_faces
+            if index is not None and faces is not None and index < len(faces.sounds):
+                self.sound_requested.emit(faces.sounds[index])
+            return
+        if scheme in OPENABLE_SCHEMES:
             self.link_opener(url)
 
     # -- layout ------------------------------------------------------------------------------------

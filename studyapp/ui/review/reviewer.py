@@ -4,6 +4,11 @@ Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki)
 Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks;
 the arrow and page keys scroll a long card.
 
+Audio (``[sound:]``, see ``core.sound_tags``): the question's sounds play when it is shown, the answer's
+own at the reveal, unless the card's deck says "Don't play audio automatically"; R plays the side again
+(on the answer: the question's, then the answer's, as Anki's default); a play button plays its sound.
+Playing never holds up a key (``SoundBoard``); what cannot play is one quiet line below the card.
+
 In the other quiz modes (see ``studyapp.services.review.quiz``): *type* shows a line to type in, in the card
 where its template has ``{{type:Field}}`` (the comparison then shows there too), else under the card; Enter
 checks the reply, shows the diff and the answer, and suggests a grade that Enter or Space accepts and 1
@@ -17,7 +22,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QGridLayout,
@@ -39,6 +44,7 @@ from studyapp.ui.review.answer_bar import AnswerBar
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
+from studyapp.ui.review.sound_board import SoundBoard
 from studyapp.ui.review.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 
 _REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -105,6 +111,13 @@ class Reviewer(QWidget):
         self.notice_label.hide()
 
         self.card_view = CardView(media_dir)
+        self.sounds = SoundBoard(media_dir, self)
+        self.sounds.problem.connect(self.show_sound_problem)
+        self.card_view.sound_requested.connect(lambda name: self.sounds.play([name]))
+        self.sound_status = QLabel()  # what could not play, in one quiet line
+        self.sound_status.setObjectName("KeyHint")
+        self.sound_status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sound_status.hide()
         self.counts_bar = CountsBar()
         self.answer_bar = AnswerBar()
         self.answer_bar.reveal_clicked.connect(self._reveal_clicked)
@@ -125,6 +138,7 @@ class Reviewer(QWidget):
         footer_layout = QVBoxLayout(footer)
         footer_layout.setContentsMargins(16, 10, 16, 16)
         footer_layout.setSpacing(10)
+        footer_layout.addWidget(self.sound_status)
         footer_layout.addWidget(self.counts_bar)
         for panel in (self.typed_panel, self.choice_panel):
             row = QHBoxLayout()  # centred at its maximum width; wrapped text keeps its height
@@ -149,6 +163,7 @@ class Reviewer(QWidget):
     def start(self, session: ReviewSession) -> None:
         """Study ``session`` from its first card; emits ``finished`` at once if nothing is due."""
         self.session = session
+        self.sounds.new_session()
         self.deck_label.setText(session.deck.name)
         self.notice_label.setText(session.notice or "")
         self.notice_label.setVisible(bool(session.notice))
@@ -171,6 +186,8 @@ class Reviewer(QWidget):
         card = session.current
         self.shown_card = card
         self.undo_hint.setVisible(session.can_undo)
+        self.sounds.stop()
+        self.sound_status.hide()
         if card is None:
             self.finished.emit()
             return
@@ -197,6 +214,7 @@ class Reviewer(QWidget):
             self.answer_bar.show_reveal()
             if self.isVisible() and not self.hasFocus():
                 self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._autoplay(card, revealed=False)
 
     def _reveal_clicked(self) -> None:
         if self.card_mode is ReviewMode.TYPE:
@@ -216,6 +234,7 @@ class Reviewer(QWidget):
         card = session.current
         self.card_view.show_card(card, revealed=True)
         self.answer_bar.show_ratings(session.interval_labels())
+        self._autoplay(card, revealed=True)
 
     def check_typed(self, typed: str) -> None:
         """Compare the typed reply, show the diff and the answer, and suggest a grade."""
@@ -234,6 +253,7 @@ class Reviewer(QWidget):
             self.typed_panel.show_result(match)
         self.answer_bar.show_ratings(session.interval_labels(), suggested=match.rating)
         self.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys now grade
+        self._autoplay(card, revealed=True)
 
     def answer(self, rating: Rating) -> None:
         session = self.session
@@ -280,6 +300,7 @@ class Reviewer(QWidget):
         self.card_view.show_card(card, revealed=True)
         self.answer_bar.show_continue(f"{'Right' if rating is Rating.GOOD else 'Wrong'}: {rating.label} · Enter")
         self.undo_hint.setVisible(session.can_undo)
+        self._autoplay(card, revealed=True)
 
     def go_on(self) -> None:
         """After a multiple-choice answer: the next card (or the summary)."""
@@ -329,6 +350,9 @@ class Reviewer(QWidget):
                 self.edit_requested.emit(self.shown_card.id)
         elif key == Qt.Key.Key_Escape:
             self.back_requested.emit()
+        elif key == Qt.Key.Key_R:
+            if not event.isAutoRepeat():
+                self.replay()
         elif key in _REVEAL_KEYS or key in _RATING_KEYS:
             if not event.isAutoRepeat():  # holding a key must not race through cards
                 self._answer_key(key)
@@ -352,3 +376,24 @@ class Reviewer(QWidget):
             self.check_typed(self.typed_input.text())
         else:
             self.reveal()
+
+    # -- audio -------------------------------------------------------------------------------------
+
+    def _autoplay(self, card: Card, revealed: bool) -> None:
+        fallback = self.session.deck.options if self.session is not None else None
+        self.sounds.autoplay(self.card_view.shown_faces, revealed, card.deck_id, fallback)
+
+    def replay(self) -> None:
+        """R: the side's sounds again (on the answer side the question's, then the answer's)."""
+        if self.shown_card is not None and self.sounds.replay(self.card_view.shown_faces, self.card_view.answer_shown):
+            self.sound_status.hide()
+
+    def show_sound_problem(self, message: str) -> None:
+        """One quiet line below the card: what could not play and why."""
+        self.sound_status.setText(message)
+        self.sound_status.setToolTip(message)
+        self.sound_status.show()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.sounds.stop()  # back to the decks, or the window closes: nothing plays on
+        super().hideEvent(event)
