@@ -184,3 +184,12 @@ def update_occlusion_note(
         if stored is not None:
             _take_back(media_dir, stored)
         raise
+
+
+def occlusion_note_of_card(collection: Collection, card_id: int) -> int | None:
+    """The id of the card's note if it is an image occlusion note the editor opens, else None."""
+    note = collection.notes.of_card(card_id)
+    if note is None or note.notetype_id is None:
+        return None
+    notetype = collection.notetypes.get(note.notetype_id)
+    return note.id if notetype is not None and is_occlusion_type(notetype) else None

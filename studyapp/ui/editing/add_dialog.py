@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.cloze import cloze_numbers
-from studyapp.core.notetypes.model import BASIC, NoteType
+from studyapp.core.notetypes.model import BASIC, NoteType, NotetypeKind
 from studyapp.services.app import App, StorageError
 from studyapp.services.notes.notes import AddedNote, NoteError, NoteFields, NoteText, add_note, find_duplicate
 from studyapp.services.notes.notetype_choice import NotetypeChoice, add_note_of_choice, notetype_choices
@@ -122,6 +122,11 @@ class AddDialog(QDialog):
         self.status = QLabel()
         self.status.setObjectName("AddStatus")
         self.status.setWordWrap(True)
+        self.occlusion = QPushButton("Image Occlusion…")  # an image occlusion type is made on its picture
+        self.occlusion.setObjectName("OpenOcclusion")
+        self.occlusion.setToolTip("Open or paste a picture and draw the masks its cards hide")
+        self.occlusion.setAutoDefault(False)
+        self.occlusion.clicked.connect(self.open_occlusion)
 
         self.add_button = QPushButton("Add")
         self.add_button.setToolTip("Add this note and start the next (Ctrl+Enter)")
@@ -152,6 +157,7 @@ class AddDialog(QDialog):
         top.addWidget(self.deck, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
+        buttons.addWidget(self.occlusion)
         buttons.addWidget(QLabel("Ctrl+Enter"))
         buttons.addWidget(self.add_button)
         buttons.addWidget(close)
@@ -211,6 +217,10 @@ class AddDialog(QDialog):
         elif plain_basic:
             self.hint.setText(CLOZE_HINT)
         self.hint.setVisible(notetype.is_cloze or plain_basic)
+        occlusion = notetype.kind is NotetypeKind.IMAGE_OCCLUSION
+        self.occlusion.setVisible(occlusion)
+        if occlusion:
+            self.hint.setText("Image occlusion notes are drawn on their picture: Image Occlusion… opens the editor.")
         self._check_duplicate()
         fit_fields(self)
 
@@ -257,6 +267,18 @@ class AddDialog(QDialog):
         cards = len(added.card_ids)
         self._show_status(f"Added ({cards} card{'s' if cards != 1 else ''}) to {self.deck.currentText()}.")
         self.added.emit(added.note_id)
+
+    def open_occlusion(self) -> QDialog:
+        """The image occlusion editor for the chosen deck; what it adds counts as added here."""
+        from studyapp.ui.occlusion.launch import open_occlusion
+
+        dialog = open_occlusion(self.app, self, self.deck_id())
+        dialog.added.connect(self._occlusion_added)
+        return dialog
+
+    def _occlusion_added(self, note_id: int) -> None:
+        self.added_count += 1
+        self.added.emit(note_id)
 
     def _refresh_choices(self, notetype_id: int) -> None:
         self.choices = notetype_choices(self.app.collection)
