@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(self.check_action)
         self.notetypes_action = self._action("&Note Types…", None, self.open_notetypes)
         tools_menu.addAction(self.notetypes_action)
+        self.occlusion_action = self._action("&Image Occlusion…", None, self.open_occlusion)
+        tools_menu.addAction(self.occlusion_action)
         tools_menu.addAction(self.settings_action)
 
     def show_settings(self) -> SettingsDialog:
@@ -229,10 +231,14 @@ class MainWindow(QMainWindow):
             if chosen is not None:
                 self.deck_list.select_deck(chosen)
 
-    def edit_card(self, card_id: int) -> EditDialog | None:
+    def edit_card(self, card_id: int) -> QDialog | None:
         """Edit the note of the card being studied (E); the reviewer redraws it, the session goes on."""
         if self.edit_dialog is not None:
             return self.edit_dialog
+        from studyapp.ui.occlusion.launch import occlusion_note
+
+        if (note_id := occlusion_note(self.app, card_id)) is not None:  # its masks, in the occlusion editor
+            return self.open_occlusion(note_id=note_id, card_id=card_id)
         from studyapp.ui.editing.edit_dialog import EditDialog
 
         dialog = EditDialog(self.app, card_id, self)
@@ -342,6 +348,24 @@ class MainWindow(QMainWindow):
                 self.show_decks()
 
         return self._open_modal(NotetypesWindow(self.app, self), closed)
+
+    def open_occlusion(self, note_id: int | None = None, card_id: int | None = None) -> QDialog:
+        """Tools → Image Occlusion…: a new note for the deck chosen, or (from E) the note of the card studied."""
+        from studyapp.ui.occlusion.launch import open_occlusion
+
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        dialog = open_occlusion(self.app, self, deck_id, note_id, lambda d: self._occlusion_closed(d.added_count))
+        if card_id is not None:
+            dialog.saved.connect(lambda note: self._card_edited(card_id, note))
+        return dialog
+
+    def _occlusion_closed(self, added: int) -> None:
+        self.activateWindow()
+        if self.stack.currentWidget() is self.reviewer:
+            self.reviewer.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.stack.currentWidget() is self.deck_list and added:
+            self.show_decks()
 
     def _collection_restored(self) -> None:
         """A backup was restored: what showed the old content closes or is read again; undo starts afresh."""
