@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
 from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
+from studyapp.core.occlusion.faces import SCHEME as OCCLUSION_SCHEME
 from studyapp.core.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
 from studyapp.core.sound_tags import SCHEME as SOUND_SCHEME
 from studyapp.core.sound_tags import sound_index
@@ -43,6 +44,7 @@ from studyapp.ui.review.card_images import fit_images
 from studyapp.ui.review.card_look import CardLook, card_look
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
 from studyapp.ui.review.maths_images import MathStyle, math_image, style_for
+from studyapp.ui.review.occlusion_images import shared as occlusion_images
 from studyapp.ui.review.type_slot import SLOT_HEIGHT, SLOT_WIDTH, slot_rect, with_comparison, with_slot, without_markers
 from studyapp.ui.review.typed_answer import AnswerInput
 
@@ -300,11 +302,20 @@ class CardView(QTextBrowser):
             return None
         if name.scheme() == MATH_SCHEME:
             return math_image(name.toString(QUrl.ComponentFormattingOption.FullyEncoded), self.math_style())
+        if name.scheme() == OCCLUSION_SCHEME:  # an image occlusion card's picture with its masks
+            url = name.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+            return occlusion_images().image(url, self._media_file, MAX_READING_WIDTH, self.devicePixelRatioF())
         path = self.media_path(name)
         if path is None:
             return None
         image = QImage(str(path))
         return None if image.isNull() else image
+
+    def _media_file(self, file_name: str) -> Path | None:
+        """A media file by its plain name (``media_path`` refuses anything else)."""
+        url = QUrl()
+        url.setPath(file_name, QUrl.ParsingMode.DecodedMode)
+        return self.media_path(url)
 
     def math_style(self) -> MathStyle:
         """How formulas look in this view now: the card's text colour and size, the screen's pixel ratio."""
@@ -314,6 +325,8 @@ class CardView(QTextBrowser):
 
     def image_size(self, name: str) -> QSize | None:
         """An image's natural size, read from its header, or ``None`` if it is not a media image."""
+        if name.startswith(f"{OCCLUSION_SCHEME}:"):
+            return occlusion_images().logical_size(name, self._media_file, MAX_READING_WIDTH)
         path = self.media_path(QUrl(name))
         size = QImageReader(str(path)).size() if path is not None else QSize()
         return size if size.isValid() and not size.isEmpty() else None
