@@ -6,9 +6,10 @@ the highlight colour), at its text size, at the screen's pixel ratio, so a formu
 around it in a light or a dark theme and at any card font size. Images are kept per (formula, colours, size,
 ratio), ``MAX_IMAGES`` of them.
 
-An inline formula is an ``align="middle"`` image: Qt centres such an image on the middle of the text
-(``text_middle`` above the baseline), so it is padded above or below until the formula's own baseline lies on
-the text's. A display formula stands on its own centred line.
+An inline formula is an ``align="middle"`` image: Qt centres such an image in the middle of its line (Qt has
+no baseline offset for images), so it is padded above or below until the formula's own baseline lies on the
+text's (``MathStyle.middle``). Exact when the formula is the tallest thing in its line; a small formula beside
+a much taller one sits a few pixels high. A display formula stands on its own centred line.
 
 What ``ziamath`` cannot draw (a TeX error, a command it does not know, such as ``\\ce`` of mhchem, text-mode
 LaTeX such as ``\\begin{tabular}`` in a ``[latex]`` body) is shown as its source in a monospace box; nothing
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -48,7 +50,16 @@ class MathStyle:
     accent: str  # a cloze's highlight colour
     pixel_size: float  # the text's size in (device-independent) pixels
     ratio: float  # the screen's device pixel ratio
-    text_middle: float  # where Qt centres an ``align="middle"`` image: this far above the baseline (pixels)
+    ascent: float  # of the text's font (pixels)
+    descent: float
+    x_height: float
+
+    def middle(self, height: float) -> float:
+        """How far above the baseline Qt centres an ``align="middle"`` image ``height`` tall, when it is the
+        tallest thing in its line: in the middle of the line, whose ascent and descent are the font's or the
+        image's (which Qt takes as its height plus or minus half the x-height, halved), whichever is larger."""
+        half_x = self.x_height / 2
+        return (max(self.ascent, (height + half_x) / 2) - max(self.descent, (height - half_x) / 2)) / 2
 
 
 def style_for(font: QFont, color: str, accent: str, ratio: float, pixel_size: float | None = None) -> MathStyle:
@@ -58,7 +69,7 @@ def style_for(font: QFont, color: str, accent: str, ratio: float, pixel_size: fl
         sized.setPixelSize(round(pixel_size))
     metrics = QFontMetricsF(sized)
     size = float(sized.pixelSize()) if sized.pixelSize() > 0 else metrics.height()
-    return MathStyle(color, accent, size, ratio, metrics.height() / 2 - metrics.descent())
+    return MathStyle(color, accent, size, ratio, metrics.ascent(), metrics.descent(), metrics.xHeight())
 
 
 def math_image(src: str, style: MathStyle) -> QImage | None:
@@ -77,7 +88,9 @@ class _Svg:
 
 
 def _ziamath():  # noqa: ANN202 - imported when the first formula is drawn (0.2 s)
-    import ziamath
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font with importlib.resources' deprecated path()
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
 
     ziamath.config.svg2 = False  # QtSvg draws SVG Tiny: no <symbol>/<use>, which SVG 2 output is made of
     return ziamath
@@ -119,9 +132,10 @@ def _image(mode: str, tex: str, style: MathStyle) -> QImage:
     renderer.setViewBox(QRectF(svg.left, svg.top, svg.width, svg.height))
     ascent, depth = -svg.top, svg.top + svg.height
     pad_top = pad_bottom = 0.0
-    if mode != DISPLAY:  # Qt centres the image on the text's middle: pad it so the baselines meet
-        difference = depth + 2 * style.text_middle - ascent
-        pad_top, pad_bottom = max(0.0, difference), max(0.0, -difference)
+    if mode != DISPLAY:  # Qt centres the image in its line: pad it so that the baselines meet
+        for _ in range(4):  # the line's middle depends on the padded height: a few rounds settle it
+            difference = depth + 2 * style.middle(ascent + depth + pad_top + pad_bottom) - ascent
+            pad_top, pad_bottom = max(0.0, difference), max(0.0, -difference)
     ratio = style.ratio
     image = QImage(
         math.ceil(svg.width * ratio), math.ceil((svg.height + pad_top + pad_bottom) * ratio),
