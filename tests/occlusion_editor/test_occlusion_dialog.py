@@ -214,3 +214,34 @@ def test_add_with_an_image_occlusion_type_opens_the_editor(window: MainWindow, a
     assert add.added_count == 1
     dialog.reject()
     add.reject()
+
+
+def test_the_browser_opens_an_occlusion_note_s_masks(window: MainWindow, app: App, qtbot) -> None:  # noqa: ANN001
+    deck_id = new_deck(app)
+    shapes = (rect(1, 0.1, 0.1, 0.2, 0.2), rect(2, 0.5, 0.5, 0.2, 0.2))
+    made = add_occlusion_note(app.collection, app.rng, app.clock, app.media_dir, deck_id,
+                              png_bytes(WIDTH, HEIGHT), OcclusionDraft(shapes))  # fmt: skip
+    browser = window.open_browser()
+    qtbot.waitExposed(browser)
+    browser.search_box.setText("deck:Anatomy")
+    browser.search_box.returnPressed.emit()
+    qtbot.waitUntil(lambda: browser.model.total == 2)
+    browser.table.selectRow(0)
+    pane = browser.editor
+    assert pane.note_id == made.added.note_id and pane.masks.isVisible()
+    dialog = pane.edit_masks()
+    assert isinstance(dialog, OcclusionDialog)
+    shown(dialog, qtbot)
+    dialog.canvas.setFocus()
+    click(dialog.canvas, 0.6 * WIDTH, 0.6 * HEIGHT)
+    QTest.keyClick(dialog.canvas, Qt.Key.Key_Delete)
+    with qtbot.waitSignal(pane.saved):
+        qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    assert "Cloze 2" in dialog.panel.status.text()  # its card is kept, and the editor says so
+    assert pane.editor.front.toPlainText().count("image-occlusion") == 1  # the pane shows the saved note
+    dialog.reject()
+    browser.search_box.setText("deck:Calcinosis")  # a note of another type: no such button
+    browser.search_box.returnPressed.emit()
+    qtbot.waitUntil(lambda: browser.model.total == 29)
+    browser.table.selectRow(0)
+    assert pane.note_id is not None and pane.note_id != made.added.note_id and not pane.masks.isVisible()

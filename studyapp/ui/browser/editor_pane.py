@@ -8,7 +8,7 @@ the new text makes are added; a card the note no longer makes is kept, and the l
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.notes.notes import (
@@ -19,6 +19,7 @@ from studyapp.services.notes.notes import (
     shown_notetype,
     update_note_fields,
 )
+from studyapp.services.occlusion.notetype import is_occlusion_type
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.editing.note_editor import TWO_FIELDS, NoteEditor
 
@@ -34,6 +35,11 @@ class EditorPane(QWidget):
         self.dirty = False
         self.notetype_label = QLabel()
         self.notetype_label.setObjectName("NotetypeLabel")
+        self.card_id: int | None = None
+        self.masks = QPushButton("Edit masks…")  # an image occlusion note: its picture, in the occlusion editor
+        self.masks.setObjectName("EditMasks")
+        self.masks.setAutoDefault(False)
+        self.masks.clicked.connect(self.edit_masks)
         self.editor = NoteEditor()
         self.editor.set_media_dir(app.media_dir)
         self.editor.changed.connect(self._changed)
@@ -42,7 +48,10 @@ class EditorPane(QWidget):
         self.message.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.notetype_label)
+        top = QHBoxLayout()
+        top.addWidget(self.notetype_label, 1)
+        top.addWidget(self.masks)
+        layout.addLayout(top)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.message)
         self.show_card(None)
@@ -61,6 +70,8 @@ class EditorPane(QWidget):
                 note = None
         self._loading = True
         self.note_id = None if note is None else note.id
+        self.card_id = None if note is None else card_id
+        self.masks.setVisible(note is not None and is_occlusion_type(shown_notetype(self.app.collection, note)))
         if note is None:
             self.notetype_label.setText("")
             self.editor.set_field_names(TWO_FIELDS)
@@ -99,6 +110,22 @@ class EditorPane(QWidget):
             self.message.setVisible(False)
         self.saved.emit(self.note_id)
         return True
+
+    def edit_masks(self) -> QWidget | None:
+        """The note's masks in the occlusion editor (the fields' edits saved first); shown again once saved."""
+        from studyapp.ui.occlusion.launch import open_occlusion
+
+        note_id = self.note_id
+        if note_id is None or not self.masks.isVisibleTo(self) or not self.save():
+            return None
+        dialog = open_occlusion(self.app, self.window(), note_id=note_id)
+        dialog.saved.connect(lambda _note: self._masks_saved(note_id))
+        return dialog
+
+    def _masks_saved(self, note_id: int) -> None:
+        if self.note_id == note_id:
+            self.show_card(self.card_id)
+        self.saved.emit(note_id)
 
     def _say(self, text: str, error: bool) -> None:
         theme = theme_for(self.palette())
