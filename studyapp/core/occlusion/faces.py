@@ -27,6 +27,8 @@ from studyapp.core.occlusion.fields import image_name, io_fields
 
 SCHEME = "occlusion"
 _OVERLAY = re.compile(r"""id\s*=\s*["']?io-overlay["']?[^>]*>\s*\{\{\s*([^{}#^/!][^{}]*?)\s*\}\}""", re.IGNORECASE)
+_TOGGLE_BUTTON = re.compile(r"""<button\b[^>]*\bid\s*=\s*["']?io-revl-btn""", re.IGNORECASE)
+_TOGGLE_LABEL = re.compile(r"^[ \t]*Toggle Masks[ \t]*$\n?", re.MULTILINE)
 _ORIGINAL = re.compile(r"""id\s*=\s*["']?io-original["']?[^>]*>\s*\{\{\s*([^{}#^/!][^{}]*?)\s*\}\}""", re.IGNORECASE)
 
 
@@ -134,6 +136,8 @@ def with_addon_overlay(face: str, template_format: str, field_of: dict[str, str]
     layout = addon_layout(template_format)
     if layout is None:
         return face
+    if _TOGGLE_BUTTON.search(template_format):  # the add-on's script button: its label alone would remain
+        face = _TOGGLE_LABEL.sub("", face)
     mask, picture = (image_name(field_of.get(name, "")) for name in layout)
     if not mask or not picture:
         return face

@@ -42,8 +42,13 @@ MediaPath = Callable[[str], Path | None]
 MAX_SVG_BYTES = 2 * 1024 * 1024
 MISSING_SIZE = QSize(480, 320)  # the canvas masks are drawn on when the picture is missing
 CACHE_PIXELS = 12_000_000  # about 48 MB of painted pictures
-# An SVG may only refer to its own elements: any other href (a file, a web address) is removed.
-_FOREIGN_HREF = re.compile(rb"""\s(?:xlink:)?href\s*=\s*(?:"(?!#)[^"]*"|'(?!#)[^']*')""", re.IGNORECASE)
+# An SVG may only refer to its own elements and embedded data: an <image> of a file or a web address is
+# removed, and any other such href (Qt would read the file).
+_FOREIGN = r"""\s(?:xlink:)?href\s*=\s*(?:"(?!#|data:)[^"]*"|'(?!#|data:)[^']*')"""
+_FOREIGN_IMAGE = re.compile(
+    rf"<image\b[^>]*?{_FOREIGN}[^>]*?(?:/>|>.*?</image\s*>)".encode(), re.IGNORECASE | re.DOTALL
+)
+_FOREIGN_HREF = re.compile(_FOREIGN.encode(), re.IGNORECASE)
 
 
 class OcclusionImages:
@@ -221,7 +226,7 @@ def _paint_svg(painter: QPainter, path: Path | None, rect: QRectF) -> None:
         data = path.read_bytes()
     except OSError:
         return
-    renderer = QSvgRenderer(QByteArray(_FOREIGN_HREF.sub(b"", data)))
+    renderer = QSvgRenderer(QByteArray(_FOREIGN_HREF.sub(b"", _FOREIGN_IMAGE.sub(b"", data))))
     if renderer.isValid():
         renderer.setAspectRatioMode(Qt.AspectRatioMode.IgnoreAspectRatio)
         renderer.render(painter, rect)
