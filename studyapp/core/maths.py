@@ -132,7 +132,7 @@ def parse_math_src(src: str) -> tuple[str, str] | None:
 def _image(mode: str, tex: str) -> str:
     src = html.escape(math_src(mode, tex), quote=True)
     if mode == DISPLAY:
-        return f'<div align="center"><img src="{src}"></div>'
+        return f'<div align="center" style="margin-top: 6px; margin-bottom: 10px"><img src="{src}"></div>'
     return f'<img src="{src}" align="middle">'  # the view pads the image so its baseline is the text's
 
 

@@ -20,7 +20,7 @@ def inline(tex: str) -> str:
 
 
 def display(tex: str) -> str:
-    return f'<div align="center"><img src="{src("display", tex)}"></div>'
+    return f'<div align="center" style="margin-top: 6px; margin-bottom: 10px"><img src="{src("display", tex)}"></div>'
 
 
 @pytest.mark.parametrize(
