@@ -245,3 +245,33 @@ def test_the_browser_opens_an_occlusion_note_s_masks(window: MainWindow, app: Ap
     qtbot.waitUntil(lambda: browser.model.total == 29)
     browser.table.selectRow(0)
     assert pane.note_id is not None and pane.note_id != made.added.note_id and not pane.masks.isVisible()
+
+
+def test_masks_move_and_resize_with_the_mouse_and_kept_shapes_go_back_as_they_came(app: App, qtbot) -> None:  # noqa: ANN001
+    text = ("{{c1::image-occlusion:rect:left=.1:top=.1:width=.2:height=.2}}<br>"
+            "{{c2::image-occlusion:polygon:left=.6:top=.5:points=.6,.5 .9,.6 .7,.9:fill=#00ff00}}<br>"
+            "{{c0::image-occlusion:text:left=.4:top=.7:text=label\\: A:scale=1.:fs=.1}}<br>")  # fmt: skip
+    made = add_occlusion_note(app.collection, app.rng, app.clock, app.media_dir, new_deck(app),
+                              png_bytes(WIDTH, HEIGHT), OcclusionDraft(parse(text).shapes, hide_all=False))  # fmt: skip
+    dialog = OcclusionDialog(app, note_id=made.added.note_id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    shown(dialog, qtbot)
+    canvas = dialog.canvas
+    assert dialog.panel.cards.text() == "2 cards"  # the label is on every card, a card of none
+    first = canvas.masks()[0]
+    click(canvas, 60, 40)
+    assert canvas.selected_masks() == [first]
+    drag(canvas, (60, 40), (160, 90))  # moved by 100, 50 image pixels
+    assert first.box().topLeft().toTuple() == pytest.approx((140, 75), abs=2)
+    drag(canvas, (first.box().right(), first.box().bottom()), (300, 200))  # its corner handle
+    assert first.box().getRect() == pytest.approx((140, 75, 160, 125), abs=2)
+    dialog.panel.mode.setCurrentIndex(1)  # stays "hide one, guess one"
+    qtbot.mouseClick(dialog.submit, Qt.MouseButton.LeftButton)
+    note = app.collection.notes.get(made.added.note_id)
+    assert note is not None
+    moved, rest = note.fields[0].split("<br>", 1)
+    assert rest == text.split("<br>", 1)[1]  # the polygon (its fill) and the label, untouched, exactly as read
+    (shape,) = parse(moved).shapes
+    assert (shape.kind, shape.ordinal, shape.occlude_inactive) == (ShapeKind.RECT, 1, False)
+    assert shape.box() == pytest.approx((0.35, 0.3, 0.4, 0.5), abs=0.005)

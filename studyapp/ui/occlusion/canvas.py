@@ -110,7 +110,8 @@ class OcclusionCanvas(QGraphicsView):
         return [item for item in self.masks() if item.isSelected()]
 
     def ordinals(self) -> list[int]:
-        return sorted({item.ordinal for item in self.masks()})
+        """The card numbers the masks make (a label's 0 makes no card)."""
+        return sorted({item.ordinal for item in self.masks() if item.ordinal > 0})
 
     def delete_selected(self) -> int:
         chosen = self.selected_masks()
@@ -122,7 +123,7 @@ class OcclusionCanvas(QGraphicsView):
 
     def group_selected(self) -> int:
         """The selected masks become one card (the lowest ordinal among them); returns how many masks moved."""
-        chosen = self.selected_masks()
+        chosen = [item for item in self.selected_masks() if item.ordinal > 0]  # a label stays on every card
         if len({item.ordinal for item in chosen}) < 2:
             return 0
         target = min(item.ordinal for item in chosen)
@@ -138,7 +139,7 @@ class OcclusionCanvas(QGraphicsView):
         changed = 0
         everyone = self.masks()
         for item in self.selected_masks():
-            if sum(1 for other in everyone if other.ordinal == item.ordinal) > 1:
+            if item.ordinal > 0 and sum(1 for other in everyone if other.ordinal == item.ordinal) > 1:
                 first = next(other for other in everyone if other.ordinal == item.ordinal)
                 if first is item:
                     continue

@@ -44,6 +44,7 @@ from studyapp.ui.occlusion.side_panel import SidePanel
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.bmp);;All files (*)"
 START_HINT = "Open a picture (Ctrl+O) or paste one (Ctrl+V), then drag on it to draw a mask."
 DRAW_HINT = "Drag to draw a mask: each number is a card. Select masks and Group (Ctrl+G) to hide them together."
+SELECT_HINT = "Click a mask to select it (Ctrl+click for more), drag to move it, its corner to resize; R and E draw."
 
 
 def choose_image(parent: QWidget) -> Path | None:
@@ -236,6 +237,8 @@ class OcclusionDialog(QDialog):
     def set_tool(self, tool: str) -> None:
         self.canvas.set_tool(tool)
         self.tool_buttons[tool].setChecked(True)
+        if self.canvas.has_image():
+            self.hint.setText(SELECT_HINT if tool == SELECT else DRAW_HINT)
 
     def group(self) -> None:
         self.canvas.group_selected()
@@ -256,12 +259,12 @@ class OcclusionDialog(QDialog):
         selected = self.canvas.selected_masks() if has_image else []
         for button in (*self.tool_buttons.values(), self.fit_button):
             button.setEnabled(has_image)
-        self.group_button.setEnabled(len({item.ordinal for item in selected}) > 1)
+        self.group_button.setEnabled(len({item.ordinal for item in selected if item.ordinal > 0}) > 1)
         self.ungroup_button.setEnabled(bool(selected))
         self.delete_button.setEnabled(bool(selected))
         cards = len(self.canvas.ordinals())
         self.submit.setEnabled(has_image and cards > 0)
-        self.hint.setText(DRAW_HINT if has_image else START_HINT)
+        self.hint.setText(START_HINT if not has_image else SELECT_HINT if self.canvas.tool == SELECT else DRAW_HINT)
         self.panel.set_card_count(cards if has_image else None)
 
     # -- saving ------------------------------------------------------------------------------------
