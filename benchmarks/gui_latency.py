@@ -3,11 +3,17 @@
 - Key press to the next card painted in the reviewer: a ``QElapsedTimer`` started when the answering key
   (3, Good) is delivered to the reviewer and stopped when the card view's next paint has completed
   (``studyapp.ui.app.latency_probe``); 500 answers, each after a reveal with Space. Target: p95 under 16 ms.
+  The same on image occlusion cards (``--child keypress-occlusion``): a deck of 60 native image occlusion
+  notes added to the copy, each its own 1200x800 picture with five masks (300 cards), so every card shown
+  composes its picture afresh (decoded, scaled to the column at the screen's ratio, masks painted).
 - Cold start: ``studyapp --collection COPY`` (the real entry point) in a child process with
   ``STUDYAPP_EXIT_AFTER_FIRST_PAINT=1``, which prints the time from the process's start to the deck list's
   first paint and quits. Target: median under 1.0 s. The page cache is warm (the file was just copied).
 - Peak memory: the GUI process's peak resident size (VmHWM) with the deck list shown, then with the
-  reviewer showing a card, then with the card browser open. Target: under 200 MB.
+  reviewer showing a card, then with the reviewer playing audio (a 3 s mp3, or WAV without soundfile, from the
+  media folder through the app's own player; the sink is miniaudio's null device, which consumes the audio in real
+  time as a sound card would, since benchmark machines have none), then with the card browser open. Target: under
+  200 MB.
 
 Each measurement runs in a fresh child process (this file with ``--child``), on a copy of the collection
 whose bundled decks are already loaded (as after a first start).
@@ -46,10 +52,13 @@ MEMORY_TARGET_MB = 200.0
 ANSWERS = 500
 STUDIED_DECK = "Medicine"  # a root deck of the generated collection: 10 decks, a fifth of the cards
 KEYPRESS = "key press to next card painted, p95"
+KEYPRESS_OCCLUSION = "key press to next card painted, p95, image occlusion cards"
+OCCLUSION_DECK = "Occlusion bench"
 COLD_START = "cold start to deck list painted"
 MEMORY_DECKS = "GUI peak memory, deck list"
 MEMORY_REVIEWER = "GUI peak memory, reviewer"
 MEMORY_BROWSER = "GUI peak memory, reviewer + browser"
+MEMORY_AUDIO = "GUI peak memory, reviewer playing audio"
 
 
 def _generate(path: Path, cards: int, reviews: int, seed: int) -> None:
@@ -110,6 +119,61 @@ def measure_keypress(data: BenchData, repeat: int, answers: int = ANSWERS) -> li
     return [Result(KEYPRESS, p95s, None, "ms", f"< {KEYPRESS_TARGET_MS:g} ms", p95 < KEYPRESS_TARGET_MS, note)]
 
 
+@measurement(KEYPRESS_OCCLUSION)
+def measure_keypress_occlusion(data: BenchData, repeat: int, answers: int = ANSWERS) -> list[Result]:
+    """As ``measure_keypress``, on image occlusion cards: each card a picture composed with its masks."""
+    samples: list[float] = []
+    p95s = []
+    for run in range(max(1, min(repeat, 3))):
+        child = _child("keypress-occlusion", _copy(data, f"keypress-occlusion-{run}"), "--answers", str(answers))
+        samples += child["samples"]
+        p95s.append(percentile(child["samples"], 0.95))
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    note = f"{len(samples)} answers: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(samples):.1f} ms"
+    return [
+        Result(KEYPRESS_OCCLUSION, p95s, None, "ms", f"< {KEYPRESS_TARGET_MS:g} ms", p95 < KEYPRESS_TARGET_MS, note)
+    ]
+
+
+def _add_occlusion_deck(path: Path, notes: int = 60, masks: int = 5) -> None:
+    """In the copy only: a deck of image occlusion notes, each with its own 1200x800 picture and ``masks`` masks
+    (one of them a group of two shapes), in "hide all, guess one", through the app's own occlusion service."""
+    import random
+
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from studyapp.core.occlusion import ellipse, rect
+    from studyapp.services.app import App
+    from studyapp.services.decks.deck_ops import create_deck
+    from studyapp.services.occlusion.editing import OcclusionDraft, add_occlusion_note
+
+    rng = random.Random(20260301)
+    app = App.open(path)
+    try:
+        deck_id = create_deck(app.collection, rng, app.clock, OCCLUSION_DECK).id
+        for number in range(notes):
+            picture = QImage(1200, 800, QImage.Format.Format_RGB32)
+            picture.fill(QColor.fromHsv(number * 37 % 360, 60, 240))
+            painter = QPainter(picture)
+            for _ in range(40):  # some detail, so the PNG is not trivially small
+                painter.fillRect(
+                    QRect(rng.randrange(1100), rng.randrange(700), 100, 100),
+                    QColor.fromHsv(rng.randrange(360), 120, 200),
+                )
+            painter.end()
+            data = QByteArray()
+            buffer = QBuffer(data)
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            picture.save(buffer, "PNG")
+            shapes = [rect(card, 0.05 + 0.18 * (card - 1), 0.1, 0.12, 0.08) for card in range(1, masks + 1)]
+            shapes.append(ellipse(masks, 0.4, 0.6, 0.2, 0.15))
+            add_occlusion_note(app.collection, rng, app.clock, app.media_dir, deck_id, bytes(data.data()),
+                               OcclusionDraft(tuple(shapes), hide_all=True, header=f"Picture {number}"))  # fmt: skip
+    finally:
+        app.close()
+
+
 def studyapp_command() -> list[str]:
     """The installed ``studyapp`` command next to this interpreter, else ``python -m studyapp.main``."""
     script = Path(sys.executable).parent / "studyapp"
@@ -142,13 +206,21 @@ def measure_cold_start(data: BenchData, repeat: int) -> list[Result]:
     ]
 
 
-@measurement(MEMORY_DECKS, MEMORY_REVIEWER, MEMORY_BROWSER)
+@measurement(MEMORY_DECKS, MEMORY_REVIEWER, MEMORY_AUDIO, MEMORY_BROWSER)
 def measure_gui_memory(data: BenchData, repeat: int) -> list[Result]:
     runs = [_child("memory", _copy(data, "memory")) for _ in range(max(1, min(repeat, 3)))]
     target = f"< {MEMORY_TARGET_MB:g} MB"
     results = []
-    for operation, key in ((MEMORY_DECKS, "decks"), (MEMORY_REVIEWER, "reviewer"), (MEMORY_BROWSER, "browser")):
-        values = [run[key] for run in runs]
+    keys = (
+        (MEMORY_DECKS, "decks"),
+        (MEMORY_REVIEWER, "reviewer"),
+        (MEMORY_AUDIO, "audio"),
+        (MEMORY_BROWSER, "browser"),
+    )
+    for operation, key in keys:
+        values = [run[key] for run in runs if key in run]
+        if not values:
+            continue
         results.append(Result(operation, values, None, "MB", target, statistics.median(values) < MEMORY_TARGET_MB))
     return results
 
@@ -195,7 +267,7 @@ def _prepare_for_study(path: Path) -> None:
         collection.db.conn.execute("UPDATE cards SET step = 0 WHERE step IS NULL AND state IN (?, ?)", learning)
 
 
-def _child_keypress(path: Path, answers: int) -> dict:
+def _child_keypress(path: Path, answers: int, deck_name: str = STUDIED_DECK) -> dict:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
@@ -204,7 +276,7 @@ def _child_keypress(path: Path, answers: int) -> dict:
 
     _prepare_for_study(path)
     _qt, app, window = _open_window(path)
-    deck = app.collection.decks.by_name(STUDIED_DECK) or app.decks()[0]
+    deck = app.collection.decks.by_name(deck_name) or app.decks()[0]
     window.study(deck.id)
     QApplication.processEvents()
     reviewer = window.reviewer
@@ -244,6 +316,9 @@ def _child_memory(path: Path) -> dict:
     QApplication.processEvents()
     window.repaint()
     figures["reviewer"] = _peak_mb()
+    audio = _play_audio(window, app.media_dir)
+    if audio is not None:
+        figures["audio"] = audio
     browser = window.open_browser()
     QApplication.processEvents()
     browser.repaint()
@@ -254,6 +329,58 @@ def _child_memory(path: Path) -> dict:
     return figures
 
 
+_WRITE_TONE = """
+import math, struct, sys
+from pathlib import Path
+folder, seconds, rate = Path(sys.argv[1]), int(sys.argv[2]), 44_100
+tone = [int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(rate * seconds)]
+try:
+    import numpy, soundfile
+    soundfile.write(folder / "bench-tone.mp3", numpy.array(tone, dtype="int16"), rate, format="MP3")
+    print("bench-tone.mp3")
+except ImportError:
+    data = struct.pack(f"<{len(tone)}h", *tone)
+    header = struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + len(data), b"WAVE", b"fmt ", 16, 1, 1, rate,
+                         rate * 2, 2, 16, b"data", len(data))
+    (folder / "bench-tone.wav").write_bytes(header + data)
+    print("bench-tone.wav")
+"""
+
+
+def _play_audio(window: MainWindow, media_dir: Path) -> float | None:
+    """Peak memory while the reviewer plays 3 s of audio through the app's player (null device); ``None``
+    where miniaudio is not installed."""
+    from PySide6.QtWidgets import QApplication
+
+    from studyapp.services.audio.player import DeviceSink, SoundPlayer
+
+    try:
+        import miniaudio
+    except ImportError:
+        return None
+    media_dir.mkdir(parents=True, exist_ok=True)
+    seconds = 3
+    # Written by another process, so that numpy and soundfile do not count in this one's memory.
+    done = subprocess.run(
+        [sys.executable, "-c", _WRITE_TONE, str(media_dir), str(seconds)], capture_output=True, text=True
+    )
+    name = done.stdout.strip().splitlines()[-1] if done.returncode == 0 else ""
+    if not name:
+        return None
+    board = window.reviewer.sounds
+    board.player.close()
+    board.player = SoundPlayer(board._problem_from_thread.emit, lambda: DeviceSink([miniaudio.Backend.NULL]))
+    board.play([name])
+    end = time.monotonic() + seconds - 0.5
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    playing = board.player.playing.is_set()
+    peak = _peak_mb()
+    board.player.close()
+    return peak if playing else None
+
+
 def _child_main(mode: str, path: Path, answers: int) -> int:
     if mode == "prime":
         from studyapp.services.app import App
@@ -262,6 +389,9 @@ def _child_main(mode: str, path: Path, answers: int) -> int:
         result: dict = {}
     elif mode == "keypress":
         result = _child_keypress(path, answers)
+    elif mode == "keypress-occlusion":
+        _add_occlusion_deck(path)
+        result = _child_keypress(path, answers, OCCLUSION_DECK)
     else:
         result = _child_memory(path)
     print(json.dumps(result))
@@ -275,7 +405,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--answers", type=int, default=ANSWERS)
     parser.add_argument("--cache", type=Path, help="keep the generated collection here and reuse it")
-    parser.add_argument("--child", choices=("prime", "keypress", "memory"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", choices=("prime", "keypress", "keypress-occlusion", "memory"), help=argparse.SUPPRESS
+    )
     parser.add_argument("--collection", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -292,6 +424,7 @@ def main() -> int:
         data = BenchData(source, source, source, args.cards, args.reviews, 20260301, Path(scratch))
         results = [
             *measure_keypress(data, args.repeat, args.answers),
+            *measure_keypress_occlusion(data, args.repeat, args.answers),
             *measure_cold_start(data, args.repeat),
             *measure_gui_memory(data, args.repeat),
         ]
