@@ -94,6 +94,20 @@ class OcclusionImages:
             _, old = self._cache.popitem(last=False)
             self._pixels -= old.width() * old.height()
 
+    def _base(self, path: Path, size: QSize) -> QImage | None:
+        """The picture decoded at ``size``, kept (in the same bound) for its other cards and its answer side:
+        decoding is most of the cost, painting masks little."""
+        key = (str(path), -1.0, size.width() * 100_000 + size.height())
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        image = _read(path, size)
+        if image is not None:
+            image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            self._remember(key, image)
+        return image
+
     def _paint(self, request: OcclusionImage, media_path: MediaPath, max_width: int, ratio: float) -> QImage:
         path = media_path(request.image)
         logical = _logical_size(path, max_width)
@@ -101,12 +115,12 @@ class OcclusionImages:
         # Physical pixels: the logical size at the screen's ratio, never more than the picture has.
         scale = ratio if natural is None else max(1.0, min(ratio, natural.width() / logical.width()))
         physical = QSize(max(1, round(logical.width() * scale)), max(1, round(logical.height() * scale)))
-        image = _read(path, physical) if path is not None else None
+        image = self._base(path, physical) if path is not None else None
         if image is None:
             image = QImage(physical, QImage.Format.Format_ARGB32_Premultiplied)
             image.fill(QColor("#d9d9d9"))
         else:
-            image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+            image = image.copy()  # (the decoded picture stays as it is, for the next card)
             physical = image.size()
         image.setDevicePixelRatio(physical.width() / logical.width())
         painter = QPainter(image)
