@@ -270,3 +270,25 @@ def test_a_cards_answer_through_the_fast_replay_is_the_fsrs_answer(config: Sched
             assert scheduler.answer(schedule, rating, moment, CardFuzz(card_id, schedule.reps)) == expected
             schedule = expected
     assert scheduler._fast is not None  # the fast path was taken
+
+
+def test_upcoming_guesses_the_next_cards_without_asking_the_collection(
+    app: App, tmp_path: Path, clock: FixedClock
+) -> None:
+    deck_id = _deck(app, tmp_path, 5)
+    session = app.review_session(deck_id)
+    first = session.next_card()
+    assert first is not None
+    seen = _statements(app)
+    upcoming = session.upcoming(2)
+    assert not seen  # a guess made from what the session holds
+    assert len(upcoming) == 2 and first.id not in {card.id for card in upcoming}
+    session.answer(Rating.GOOD)  # to its ten-minute step: the next new card comes
+    assert session.current is not None and session.current.id == upcoming[0].id
+    assert session.current == upcoming[0]
+    session.answer(Rating.AGAIN)
+    clock.advance(timedelta(minutes=1, seconds=1))  # the Again card is due again: the learning card is guessed first
+    nxt = session.current
+    assert nxt is not None
+    guessed = session.upcoming(1)
+    assert [card.id for card in guessed] == [upcoming[0].id]

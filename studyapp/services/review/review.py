@@ -276,6 +276,32 @@ class ReviewSession:
                 queue.pop(0)
         return None
 
+    def upcoming(self, limit: int = 2) -> list[Card]:
+        """A guess at the cards shown after the current one, for the window to get their pictures ready while
+        the student thinks. Asks the collection nothing: the soonest learning card the session knows of, then
+        the next cards of the review and new queues whose rows were read with their queue. (Which card really
+        comes next depends on the answer.)"""
+        current = self.current
+        found: list[Card] = []
+        seen = {current.id} if current is not None else set()
+        learning = self._learning
+        if learning is not None:
+            card_id = learning.first_by(self._clock.now() + LEARN_AHEAD)
+            card = learning.card(card_id) if card_id is not None and card_id not in seen else None
+            if card is not None:
+                found.append(card)
+                seen.add(card.id)
+        rows = self._queued_rows
+        for kind in ("review", "new"):
+            for card_id in self._queues.get(kind, ()):
+                if len(found) >= limit:
+                    return found
+                row = rows.get(card_id)
+                if card_id not in seen and row is not None:
+                    found.append(self._reviews.card_of_row(row))
+                    seen.add(card_id)
+        return found[:limit]
+
     def next_due_in(self) -> timedelta | None:
         """How long until the deck's next card falls due, once the session has run out of cards."""
         due = self.summary.next_due
