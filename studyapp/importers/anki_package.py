@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
+from studyapp.core.latex_files import note_latex_file_names
 from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.occlusion.fields import unreadable_occlusions
@@ -258,9 +259,12 @@ def _package_version(archive: SafeZip) -> int:
 
 def _used_media(notes: list[NoteDraft], notetypes: tuple[NoteType, ...]) -> set[str]:
     """The media files the notes' fields, their note types' templates and styling refer to (the references
-    Check Collection and the export follow: ``<img src>``, ``[sound:]``, CSS ``url()``...)."""
+    Check Collection and the export follow: ``<img src>``, ``[sound:]``, CSS ``url()``...), and the pictures
+    Anki made of the notes' LaTeX (``latex-<sha1>.png``, ``core.latex_files``)."""
     used: set[str] = set()
+    by_name = {notetype.name: notetype for notetype in notetypes}
     for note in notes:
+        used |= note_latex_file_names(note.fields, by_name.get(note.notetype) if note.notetype else None)
         for text in note.fields:
             if text:
                 used |= media_references(text)

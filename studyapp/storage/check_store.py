@@ -148,6 +148,18 @@ class CheckStore:
             rest = str(row[3])
             yield int(row[0]), (str(row[1]), str(row[2]), *(split_fields(rest) if rest else ()))
 
+    def notes_with_latex(self) -> Iterator[tuple[int, int | None, tuple[str, ...]]]:
+        """(note id, note type id, its fields) of the notes with Anki's LaTeX in a field (``[$]``, ``[$$]`` or
+        ``[latex]`` in any case: ``core.latex_files`` names the pictures Anki made of it), in id order."""
+        may_have = " OR ".join(
+            f"instr({column}, '[$') OR {column} LIKE '%[latex]%'" for column in ("front", "back", "rest")
+        )
+        query = f"SELECT id, notetype_id, front, back, rest FROM notes WHERE {may_have} ORDER BY id"
+        for row in self._db.execute(query):
+            rest = str(row[4])
+            notetype_id = None if row[1] is None else int(row[1])
+            yield int(row[0]), notetype_id, (str(row[2]), str(row[3]), *(split_fields(rest) if rest else ()))
+
     # -- the search index --------------------------------------------------------------------------
 
     def note_count(self) -> int:

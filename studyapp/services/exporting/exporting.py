@@ -2,7 +2,8 @@
 
 The format comes from the file's extension: ``.csv``/``.txt``/``.tsv`` (every field, Anki's headers),
 ``.apkg`` (note types, every field, the cards studyapp has, their decks, and every media file a field,
-template or styling refers to, audio included) and ``.colpkg`` (the whole collection, always with history).
+template or styling refers to, audio included, and the pictures Anki made of their LaTeX, which AnkiDroid
+cannot make: ``core.latex_files``) and ``.colpkg`` (the whole collection, always with history).
 With history, each card goes out with its schedule and its review log and schedule changes, as Anki's
 "include scheduling information" does; without, every card goes out new. What cannot go out whole is
 counted in the result (``missing_media``: files the notes refer to that the media folder does not have).
@@ -18,6 +19,7 @@ from urllib.parse import unquote
 
 from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
+from studyapp.core.latex_files import note_latex_file_names
 from studyapp.core.media_refs import media_references
 from studyapp.core.model import CardState
 from studyapp.core.notetypes.model import NoteType
@@ -132,17 +134,23 @@ def collection_draft(
 def _media(
     notes: Sequence[NoteDraft], notetypes: Iterable[NoteType], media_dir: Path | None
 ) -> tuple[tuple[MediaFile, ...], tuple[str, ...]]:
-    """Every file a field, template or styling refers to that the media folder has; the names it lacks."""
+    """Every file a field, template or styling refers to that the media folder has; the names it lacks. The
+    LaTeX pictures of the notes go too when the folder has them; one it lacks is not missing (Anki, the
+    computer version, makes it again; studyapp draws the maths itself)."""
     referenced: set[str] = set()
+    types = list(notetypes)
+    by_name = {notetype.name: notetype for notetype in types}
+    latex: set[str] = set()
     for note in notes:
         for text in note.fields or (note.front, note.back):
             referenced |= media_references(text)
-    for notetype in notetypes:
+        latex |= note_latex_file_names(note.fields or (note.front, note.back), by_name.get(note.notetype or ""))
+    for notetype in types:
         referenced |= media_references(notetype.css)
         for template in notetype.templates:
             referenced |= media_references(template.question) | media_references(template.answer)
     found: list[MediaFile] = []
-    for name in sorted(referenced):
+    for name in sorted(referenced | latex):
         path = media_dir / name if media_dir is not None and is_safe_name(name) else None
         if path is not None and path.is_file():
             found.append(MediaFile(name, path.read_bytes()))

@@ -196,6 +196,7 @@ def run_check(
         report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
         report.unreplayable = schedules.unreplayable
         step("Checking media", 0, 1)
+        collection.notetypes.refresh()  # an import (on its own connection) may have added note types since
         media = media_use(store, collection.notetypes.all(), media_dir)
         report.media_files, report.orphans, report.kept = media.files, media.orphans, media.kept
         report.missing, report.missing_in_notetypes = media.missing, media.missing_in_notetypes

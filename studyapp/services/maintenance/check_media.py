@@ -4,7 +4,9 @@ A file is used when any field of any note refers to it, or any note type's templ
 (``core.media_refs``: ``[sound:]``, ``src``/``data`` attributes, CSS ``url()`` and ``@import``). A file whose
 name starts with ``_`` is a note type's (a font, a script, a picture of the styling): used when a template or
 the styling names it anywhere in its text (a script may build the name), and otherwise kept, as Anki keeps
-such files, and reported as kept. Only the rest is unused, and only that is ever moved to the trash.
+such files, and reported as kept. The pictures Anki made of a note's LaTeX (``latex-<sha1>.png``/``.svg``,
+named from the note's text: ``core.latex_files``) are used by that note; one that is not there is not missing
+(studyapp draws the maths itself). Only the rest is unused, and only that is ever moved to the trash.
 
 Files of ``LARGE_MEDIA_BYTES`` or more are listed by size, largest first, with the folder's total, so the
 recordings and scans that make a collection heavy can be found (listed, never a problem).
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
+from studyapp.core.latex_files import note_latex_file_names
 from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType
 from studyapp.services.media.media import is_safe_name
@@ -56,7 +59,12 @@ def media_use(store: CheckStore, notetypes: Iterable[NoteType], media_dir: Path)
                     by_notes.setdefault(name, note_id)
     by_notetypes: dict[str, str] = {}
     template_text: list[str] = []
-    for notetype in notetypes:
+    types = list(notetypes)
+    by_id = {notetype.id: notetype for notetype in types}
+    latex: set[str] = set()
+    for _note_id, notetype_id, fields in store.notes_with_latex():
+        latex |= note_latex_file_names(fields, by_id.get(notetype_id) if notetype_id is not None else None)
+    for notetype in types:
         for text in _notetype_texts(notetype):
             template_text.append(text)
             for name in media_references(text):
@@ -72,7 +80,7 @@ def media_use(store: CheckStore, notetypes: Iterable[NoteType], media_dir: Path)
     )
     everything_templates_say = "\n".join(template_text)
     for name in files:
-        if name in by_notes or name in by_notetypes:
+        if name in by_notes or name in by_notetypes or name in latex:
             continue
         if name.startswith(TEMPLATE_FILE_PREFIX):
             if name not in everything_templates_say:
