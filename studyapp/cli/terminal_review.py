@@ -15,10 +15,10 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
+from studyapp.cli.terminal_faces import terminal_faces
 from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
 from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating, ReviewMode
-from studyapp.core.render import card_text_faces
 from studyapp.services.review.review import ReviewSession
 
 _QUIT = {"q", "quit", "exit"}
@@ -161,7 +161,7 @@ class _TerminalReview:
                 self.say(
                     f"\n── {session.deck.name} · New {counts.new} · Learning {counts.learning} · Due {counts.review} ──"
                 )
-                question, answer = card_text_faces(card)
+                question, answer = terminal_faces(card)
                 self.say(_wrap(question, "  "))
                 mode = session.quiz.mode_for(card)
                 try:
