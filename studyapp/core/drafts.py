@@ -149,6 +149,10 @@ class ImportDraft:
     # The note types the notes name (``NoteDraft.notetype``), as the file defines them (ids as in the file;
     # the import service matches them to the collection's or adds them with new ids).
     notetypes: tuple[NoteType, ...] = ()
+    # Decks whose sounds do not play when their side is shown (Anki's deck option ``autoplay`` off; studyapp's
+    # "Don't play audio automatically"): read from a package and given to the decks the import makes, written
+    # back into an exported package's deck options.
+    quiet_decks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,10 @@ from studyapp.exporters.apkg_fields import (
     strip_html_keeping_media,
 )
 from studyapp.exporters.apkg_notetypes import (
+    DECK_CONFIG_ID,
     DEFAULT_DECK_ID,
     LEGACY_NOTETYPES,
+    QUIET_CONFIG_ID,
     collection_config_json,
     deck_config_json,
     deck_json,
@@ -211,6 +213,14 @@ def _write_collection(
             notetypes = used_notetypes or {LEGACY_NOTETYPES[NoteKind.BASIC].id: LEGACY_NOTETYPES[NoteKind.BASIC]}
             descriptions = {normalize_deck_name(draft.name, "Default"): draft.description}
             decks = deck_ids.items()
+            quiet = {normalize_deck_name(name, "Default") for name in draft.quiet_decks} & set(deck_ids)
+            dconf = {str(DECK_CONFIG_ID): deck_config_json()}
+            if quiet:
+                dconf[str(QUIET_CONFIG_ID)] = deck_config_json(autoplay=False)
+
+            def conf(name: str) -> int:
+                return QUIET_CONFIG_ID if name in quiet else DECK_CONFIG_ID
+
             db.execute(
                 "insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
                 (
@@ -220,9 +230,12 @@ def _write_collection(
                     json.dumps(collection_config_json(next(iter(notetypes)))),
                     json.dumps({str(nt.id): notetype_json(nt, now) for nt in notetypes.values()}),
                     json.dumps(
-                        {str(did): deck_json(did, name, now, descriptions.get(name, "")) for name, did in decks}
+                        {
+                            str(did): deck_json(did, name, now, descriptions.get(name, ""), conf(name))
+                            for name, did in decks
+                        }
                     ),
-                    json.dumps({"1": deck_config_json()}),
+                    json.dumps(dconf),
                 ),
             )
         on_notes(len(draft.notes))

@@ -29,6 +29,7 @@ from studyapp.core.notetypes.model import (
 
 DEFAULT_DECK_ID = 1  # Anki's "Default" deck, which every collection has
 DECK_CONFIG_ID = 1
+QUIET_CONFIG_ID = 2  # the options group of the decks whose sounds do not play automatically
 _LATEX_PRE = (
     "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n"
     "\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
@@ -130,8 +131,9 @@ def notetype_json(notetype: NoteType, mod: int) -> dict[str, Any]:
     return _merged(defaults, notetype.extra, ours)
 
 
-def deck_json(deck_id: int, name: str, mod: int, description: str = "") -> dict[str, Any]:
-    """A schema 11 deck with the default options group and nothing studied today."""
+def deck_json(deck_id: int, name: str, mod: int, description: str = "", conf: int = DECK_CONFIG_ID) -> dict[str, Any]:
+    """A schema 11 deck with options group ``conf`` (the default, or ``QUIET_CONFIG_ID``) and nothing studied
+    today."""
     return {
         "id": deck_id,
         "name": name,
@@ -145,21 +147,22 @@ def deck_json(deck_id: int, name: str, mod: int, description: str = "") -> dict[
         "browserCollapsed": False,
         "desc": description,
         "dyn": 0,
-        "conf": DECK_CONFIG_ID,
+        "conf": conf,
         "extendNew": 0,
         "extendRev": 0,
     }
 
 
-def deck_config_json() -> dict[str, Any]:
-    """Anki's default options group (id 1), which every deck above refers to."""
+def deck_config_json(autoplay: bool = True) -> dict[str, Any]:
+    """Anki's default options group (id 1), which every deck above refers to; with ``autoplay`` off, the same
+    as the group (id 2) of the decks whose sounds do not play on their own ("Don't play audio automatically")."""
     return {
-        "id": DECK_CONFIG_ID,
+        "id": DECK_CONFIG_ID if autoplay else QUIET_CONFIG_ID,
         "mod": 0,
-        "name": "Default",
+        "name": "Default" if autoplay else "No autoplay",
         "usn": 0,
         "maxTaken": 60,
-        "autoplay": True,
+        "autoplay": autoplay,
         "timer": 0,
         "replayq": True,
         "dyn": False,

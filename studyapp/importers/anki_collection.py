@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from studyapp.core.notetypes.model import NoteType
 from studyapp.importers.anki_notetypes import notetype_from_json, notetype_from_tables
+from studyapp.importers.anki_protobuf import int_field, message_fields, parse_message
 from studyapp.importers.errors import ImportFailure
 
 _REQUIRED = {
@@ -195,6 +196,59 @@ class AnkiCollection:
             return {int(key): str(deck["name"]) for key, deck in decks.items()}
         except (KeyError, TypeError, ValueError) as error:
             raise self.fail(f"has a damaged deck list (col.decks: {type(error).__name__} {error})") from None
+
+    def deck_audio(self) -> tuple[dict[int, tuple[bool, bool]], int]:
+        """For every normal deck by id, its options group's (``autoplay``, ``replayq``): whether a side's sounds
+        play when shown, and whether replaying the answer plays the question's too; and how many decks' options
+        could not be read (those are left out: they play as the defaults say, both on). Schema 11 keeps these in
+        ``col.decks``/``col.dconf`` JSON; schema 15+ in the ``decks.kind`` and ``deck_config.config`` protobufs
+        (``Deck.Normal.config_id`` = 1 inside kind's field 1; ``disable_autoplay`` = 23 and
+        ``skip_question_when_replaying_answer`` = 26 of the config)."""
+        configs: dict[int, tuple[bool, bool]] = {}
+        deck_conf: dict[int, int] = {}
+        unreadable = 0
+        if self.schema >= 15:
+            tables = dict(self._query("select name, type from sqlite_master"))
+            if tables.get("deck_config") != "table" or not {"kind"} <= self._columns("decks"):
+                return {}, 0
+            for conf_id, blob in self._query("select id, config from deck_config"):
+                try:
+                    fields = parse_message(_blob(blob))
+                    configs[conf_id] = (not int_field(fields, 23), not int_field(fields, 26))
+                except ValueError:
+                    continue
+            for deck_id, kind in self._query("select id, kind from decks"):
+                try:
+                    normal = message_fields(parse_message(_blob(kind)), 1)
+                    if normal:
+                        deck_conf[deck_id] = int_field(parse_message(normal[-1]), 1, 1)
+                except ValueError:
+                    unreadable += 1
+        else:
+            row = next(self._query("select decks, dconf from col"), None) if "dconf" in self._columns("col") else None
+            try:
+                decks = json.loads(row[0]) if row else {}
+                dconf = json.loads(row[1]) if row else {}
+            except (ValueError, TypeError, RecursionError):
+                return {}, 0  # (a damaged deck list fails in ``deck_names`` with its reason)
+            for key, conf in dconf.items() if isinstance(dconf, dict) else ():
+                if isinstance(conf, dict) and key.lstrip("-").isdigit():
+                    autoplay, replay = conf.get("autoplay", True), conf.get("replayq", True)
+                    configs[int(key)] = (autoplay is not False, replay is not False)
+            for key, deck in decks.items() if isinstance(decks, dict) else ():
+                if isinstance(deck, dict) and not deck.get("dyn") and key.lstrip("-").isdigit():
+                    conf_id = deck.get("conf", 1)
+                    deck_conf[int(key)] = conf_id if isinstance(conf_id, int) else -1
+        found: dict[int, tuple[bool, bool]] = {}
+        for deck_id, conf_id in deck_conf.items():
+            if conf_id in configs:
+                found[deck_id] = configs[conf_id]
+            else:
+                unreadable += 1
+        return found, unreadable
+
+    def _columns(self, table: str) -> set[str]:
+        return {row[1] for row in self._query(f"pragma table_info({table})")}
 
     def _json_column(self, column: str) -> dict:
         (text,) = next(self._query(f"select {column} from col"))

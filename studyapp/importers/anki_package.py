@@ -23,6 +23,7 @@ from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.occlusion.fields import unreadable_occlusions
 from studyapp.core.sanitize import media_references as field_media_names
 from studyapp.importers.anki_collection import AnkiCard, AnkiCollection, AnkiReview
+from studyapp.importers.anki_deck_audio import quiet_decks
 from studyapp.importers.anki_history import HistoryCounts, review_drafts
 from studyapp.importers.anki_media import MediaMap, MediaSink, MemoryMedia, read_media_files
 from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, unique_names
@@ -86,6 +87,10 @@ def read_anki_package(
             ticker = _Ticker(progress, total)
             read = _read_notes(collection, path, options, ticker)
             schema = collection.schema
+            target = options.deck_name or _main_deck(read.notes) or deck_name_from_path(path)
+            used = {target} | {deck for note in read.notes for deck in (note.deck, *note.card_decks) if deck}
+            names = _deck_names(collection.deck_names(), options.deck_name)
+            quiet, audio_warnings = quiet_decks(collection, names, used, path.name)
         notes, skipped = read.notes, read.skipped
         used = media_map.entries(_used_media(notes, read.notetypes), keep_prefix="_")
         ticker.media_skipped(media_map.total - len(used))
@@ -106,7 +111,7 @@ def read_anki_package(
         "media": str(len(stored)),
         "notetypes": ", ".join(notetype.name for notetype in read.notetypes),
     }
-    name = options.deck_name or _main_deck(notes) or deck_name_from_path(path)
+    name = target
     decks = _deck_summary(notes, name)
     if decks:
         details["decks"] = decks
@@ -118,8 +123,9 @@ def read_anki_package(
         media=memory.media_files() if memory is not None else (),
         skipped=tuple(skipped + media_skipped),
         details=details,
-        warnings=tuple(read.warnings),
+        warnings=tuple(read.warnings + audio_warnings),
         notetypes=read.notetypes,
+        quiet_decks=quiet,
     )
 
 

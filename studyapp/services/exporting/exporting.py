@@ -126,8 +126,9 @@ def collection_draft(
     media, missing = _media(notes, notetypes.values(), media_dir)
     name = top.name if top is not None else deck_name or "Default"
     description = top.description if top is not None else ""
+    quiet = tuple(d.name for d in decks if not d.options.autoplay_audio)  # (Anki's deck option autoplay off)
     draft = ImportDraft(name=name, notes=tuple(notes), description=description, media=media,
-                        notetypes=tuple(notetypes.values()))  # fmt: skip
+                        notetypes=tuple(notetypes.values()), quiet_decks=quiet)  # fmt: skip
     return draft, cards, missing
 
 

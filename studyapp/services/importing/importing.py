@@ -20,6 +20,7 @@ from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.scheduling import Scheduler
+from studyapp.services.importing.deck_audio import quiet_audio
 from studyapp.services.importing.history import future_reason, history_events, split_future
 from studyapp.services.media.media import rewrite_references
 from studyapp.services.notetypes.resolve import NotetypeResolver, legacy_kind
@@ -126,6 +127,7 @@ class _Store:
         self.stamp = to_ms(now)
         self.basic_id = basic.id  # the stock Basic type: a note without fields of its own is one of it
         self.deck_ids: dict[str, int] = {}
+        self.created: set[str] = set()  # the decks this import made
         self.positions: dict[int, int] = {}
         self.note_ids = iter(sorted_ids(rng, notes))
         # (a note type's cards are known only as each note is shaped: past the estimate, ids are drawn one by one)
@@ -151,6 +153,7 @@ class _Store:
                     if parent not in self.deck_ids and self.collection.decks.by_name(parent) is None:
                         self.deck_ids[parent] = self.collection.decks.create(new_id(self.rng), parent, "", self.now).id
                 deck = self.collection.decks.create(new_id(self.rng), name, description, self.now)
+                self.created.add(name)
             elif description and description != deck.description:
                 self.collection.decks.set_description(deck.id, description)
             self.deck_ids[name] = deck.id
@@ -413,6 +416,11 @@ def store_draft(
             )
         if resolver.added:
             details["note types added"] = ", ".join(resolver.added)
+        if draft.quiet_decks:
+            line, audio_warnings = quiet_audio(collection, rng, now, store.deck_ids, store.created, draft.quiet_decks)
+            if line:
+                details["audio"] = line
+            warnings.extend(audio_warnings)
         store.finish()
         skipped += store.store_history(scheduler or Scheduler())
         if store.previews_left_out:
