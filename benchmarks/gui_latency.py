@@ -5,7 +5,9 @@
   (``studyapp.ui.app.latency_probe``); 500 answers, each after a reveal with Space. Target: p95 under 16 ms.
   The same on image occlusion cards (``--child keypress-occlusion``): a deck of 60 native image occlusion
   notes added to the copy, each its own 1200x800 picture with five masks (300 cards), so every card shown
-  composes its picture afresh (decoded, scaled to the column at the screen's ratio, masks painted).
+  composes its picture afresh (decoded, scaled to the column at the screen's ratio, masks painted). And on
+  plain image cards (``--child keypress-images``): 300 Basic notes, each with its own 1200x800 picture in its
+  front (``<img src>``, JPEG and PNG in turn).
 - Cold start: ``studyapp --collection COPY`` (the real entry point) in a child process with
   ``STUDYAPP_EXIT_AFTER_FIRST_PAINT=1``, which prints the time from the process's start to the deck list's
   first paint and quits. Target: median under 1.0 s. The page cache is warm (the file was just copied).
@@ -54,6 +56,8 @@ STUDIED_DECK = "Medicine"  # a root deck of the generated collection: 10 decks, 
 KEYPRESS = "key press to next card painted, p95"
 KEYPRESS_OCCLUSION = "key press to next card painted, p95, image occlusion cards"
 OCCLUSION_DECK = "Occlusion bench"
+KEYPRESS_IMAGES = "key press to next card painted, p95, image cards"
+IMAGES_DECK = "Images bench"
 COLD_START = "cold start to deck list painted"
 MEMORY_DECKS = "GUI peak memory, deck list"
 MEMORY_REVIEWER = "GUI peak memory, reviewer"
@@ -133,6 +137,65 @@ def measure_keypress_occlusion(data: BenchData, repeat: int, answers: int = ANSW
     return [
         Result(KEYPRESS_OCCLUSION, p95s, None, "ms", f"< {KEYPRESS_TARGET_MS:g} ms", p95 < KEYPRESS_TARGET_MS, note)
     ]
+
+
+@measurement(KEYPRESS_IMAGES)
+def measure_keypress_images(data: BenchData, repeat: int, answers: int = ANSWERS) -> list[Result]:
+    """As ``measure_keypress``, on cards with a picture (``<img src>``) each of its own."""
+    samples: list[float] = []
+    p95s = []
+    for run in range(max(1, min(repeat, 3))):
+        child = _child("keypress-images", _copy(data, f"keypress-images-{run}"), "--answers", str(answers))
+        samples += child["samples"]
+        p95s.append(percentile(child["samples"], 0.95))
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    note = f"{len(samples)} answers: p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(samples):.1f} ms"
+    return [Result(KEYPRESS_IMAGES, p95s, None, "ms", f"< {KEYPRESS_TARGET_MS:g} ms", p95 < KEYPRESS_TARGET_MS, note)]
+
+
+def _bench_picture(number: int, rng: object, kind: str = "PNG") -> bytes:
+    """A 1200x800 picture with some detail (so that it is not trivially small), encoded as ``kind``."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    picture = QImage(1200, 800, QImage.Format.Format_RGB32)
+    picture.fill(QColor.fromHsv(number * 37 % 360, 60, 240))
+    painter = QPainter(picture)
+    for _ in range(40):
+        painter.fillRect(
+            QRect(rng.randrange(1100), rng.randrange(700), 100, 100),  # type: ignore[attr-defined]
+            QColor.fromHsv(rng.randrange(360), 120, 200),  # type: ignore[attr-defined]
+        )
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, kind)
+    return bytes(data.data())
+
+
+def _add_images_deck(path: Path, notes: int = 300) -> None:
+    """In the copy only: a deck of Basic notes, each with its own 1200x800 picture (JPEG and PNG in turn) in
+    its front, the file in the media folder."""
+    import random
+
+    from studyapp.services.app import App
+    from studyapp.services.decks.deck_ops import create_deck
+    from studyapp.services.notes.notes import NoteText, add_note
+
+    rng = random.Random(20260302)
+    app = App.open(path)
+    try:
+        deck_id = create_deck(app.collection, rng, app.clock, IMAGES_DECK).id
+        app.media_dir.mkdir(parents=True, exist_ok=True)
+        for number in range(notes):
+            kind = "JPEG" if number % 2 == 0 else "PNG"
+            name = f"bench-picture-{number}.{kind.lower()}"
+            (app.media_dir / name).write_bytes(_bench_picture(number, rng, kind))
+            front = f'What is in picture {number}?<br><img src="{name}">'
+            add_note(app.collection, rng, app.clock, deck_id, NoteText(front, f"Answer {number}", html=True))
+    finally:
+        app.close()
 
 
 def _add_occlusion_deck(path: Path, notes: int = 60, masks: int = 5) -> None:
@@ -392,6 +455,9 @@ def _child_main(mode: str, path: Path, answers: int) -> int:
     elif mode == "keypress-occlusion":
         _add_occlusion_deck(path)
         result = _child_keypress(path, answers, OCCLUSION_DECK)
+    elif mode == "keypress-images":
+        _add_images_deck(path)
+        result = _child_keypress(path, answers, IMAGES_DECK)
     else:
         result = _child_memory(path)
     print(json.dumps(result))
@@ -406,7 +472,9 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=ANSWERS)
     parser.add_argument("--cache", type=Path, help="keep the generated collection here and reuse it")
     parser.add_argument(
-        "--child", choices=("prime", "keypress", "keypress-occlusion", "memory"), help=argparse.SUPPRESS
+        "--child",
+        choices=("prime", "keypress", "keypress-occlusion", "keypress-images", "memory"),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument("--collection", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -425,6 +493,7 @@ def main() -> int:
         results = [
             *measure_keypress(data, args.repeat, args.answers),
             *measure_keypress_occlusion(data, args.repeat, args.answers),
+            *measure_keypress_images(data, args.repeat, args.answers),
             *measure_cold_start(data, args.repeat),
             *measure_gui_memory(data, args.repeat),
         ]

@@ -8,7 +8,8 @@ system browser by default; tests replace it).
 Images load from the collection's media folder only: ``loadResource`` accepts a plain file name that
 resolves inside that folder and refuses everything else (http, file:, data:, paths that climb out),
 and the document asks the view alone, so nothing is ever fetched from elsewhere. Images wider than
-the text column are scaled down to fit it.
+the text column are scaled down to fit it; a picture is decoded once, at the size it is shown, and kept
+(``picture_cache``), where the reviewer's worker may already have put it (``picture_prefetch``).
 
 A card is laid out within a budget (``studyapp.core.face_budget``), so that any card is shown in well
 under 100 ms whatever it holds: a card cut to it has a bar below the text saying so, with "Show all",
@@ -27,8 +28,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QImageReader, QResizeEvent, QTextDocument
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QImage, QPaintEvent, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
@@ -45,6 +46,7 @@ from studyapp.ui.review.card_look import CardLook, card_look
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
 from studyapp.ui.review.maths_images import MathStyle, math_image, style_for
 from studyapp.ui.review.occlusion_images import shared as occlusion_images
+from studyapp.ui.review.picture_cache import shared as media_pictures
 from studyapp.ui.review.type_slot import SLOT_HEIGHT, SLOT_WIDTH, slot_rect, with_comparison, with_slot, without_markers
 from studyapp.ui.review.typed_answer import AnswerInput
 
@@ -134,6 +136,7 @@ class CardView(QTextBrowser):
         self.cut_bar = CutBar(self)
         self.cut_bar.show_all_button.clicked.connect(self.show_all)
         self.cut_bar.hide()
+        self._after_paint: Callable[[], object] | None = None
 
     # -- content -----------------------------------------------------------------------------------
 
@@ -304,14 +307,13 @@ class CardView(QTextBrowser):
             return math_image(name.toString(QUrl.ComponentFormattingOption.FullyEncoded), self.math_style())
         if name.scheme() == OCCLUSION_SCHEME:  # an image occlusion card's picture with its masks
             url = name.toString(QUrl.ComponentFormattingOption.FullyEncoded)
-            return occlusion_images().image(url, self._media_file, MAX_READING_WIDTH, self.devicePixelRatioF())
+            return occlusion_images().image(url, self.media_file, MAX_READING_WIDTH, self.devicePixelRatioF())
         path = self.media_path(name)
         if path is None:
             return None
-        image = QImage(str(path))
-        return None if image.isNull() else image
+        return media_pictures().picture(path, self.column_width(), self.devicePixelRatioF())
 
-    def _media_file(self, file_name: str) -> Path | None:
+    def media_file(self, file_name: str) -> Path | None:
         """A media file by its plain name (``media_path`` refuses anything else)."""
         url = QUrl()
         url.setPath(file_name, QUrl.ParsingMode.DecodedMode)
@@ -326,10 +328,9 @@ class CardView(QTextBrowser):
     def image_size(self, name: str) -> QSize | None:
         """An image's natural size, read from its header, or ``None`` if it is not a media image."""
         if name.startswith(f"{OCCLUSION_SCHEME}:"):
-            return occlusion_images().logical_size(name, self._media_file, MAX_READING_WIDTH)
+            return occlusion_images().logical_size(name, self.media_file, MAX_READING_WIDTH)
         path = self.media_path(QUrl(name))
-        size = QImageReader(str(path)).size() if path is not None else QSize()
-        return size if size.isValid() and not size.isEmpty() else None
+        return media_pictures().natural_size(path) if path is not None else None
 
     # -- links -------------------------------------------------------------------------------------
 
@@ -346,6 +347,17 @@ class CardView(QTextBrowser):
             self.link_opener(url)
 
     # -- layout ------------------------------------------------------------------------------------
+
+    def after_next_paint(self, callback: Callable[[], object]) -> None:
+        """Call ``callback`` from the event loop once the view has next been painted (replacing one asked
+        before): work that must not delay the card's first paint."""
+        self._after_paint = callback
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._after_paint is not None:
+            callback, self._after_paint = self._after_paint, None
+            QTimer.singleShot(0, callback)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

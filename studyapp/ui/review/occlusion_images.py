@@ -7,13 +7,16 @@ in "hide all, guess one"); an add-on note's mask SVG is drawn over its picture w
 
 The picture is read from the media folder only (``media_path``), at most ``max_width`` logical pixels wide
 and at the screen's pixel ratio, so it stays sharp and small. Painted images are kept in a bounded cache
-(by pixels), so showing a card again, or its answer after the question, costs nothing once painted.
+(by pixels), so showing a card again, or its answer after the question, costs nothing once painted. The
+reviewer's workers (``picture_prefetch``) paint the next cards' pictures off the UI thread (``prepare``), so
+the cache is guarded by a lock; the UI thread never waits for them.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -55,6 +58,7 @@ class OcclusionImages:
     """Paints ``occlusion:`` addresses; one per process is enough (``shared``)."""
 
     def __init__(self, max_pixels: int = CACHE_PIXELS) -> None:
+        self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, float, int], QImage] = OrderedDict()
         self._pixels = 0
         self._max_pixels = max_pixels
@@ -75,16 +79,33 @@ class OcclusionImages:
         if request is None:
             return None
         key = (url, round(ratio, 2), max_width)
-        cached = self._cache.get(key)
+        cached = self._cached(key)
         if cached is not None:
-            self._cache.move_to_end(key)
             return cached
         image = self._paint(request, media_path, max_width, ratio)
-        self.painted += 1
-        self._remember(key, image)
+        self._remember(key, image, painted=True)
         return image
 
-    def _remember(self, key: tuple[str, float, int], image: QImage) -> None:
+    def prepare(self, url: str, media_path: MediaPath, max_width: int, ratio: float) -> bool:
+        """Paint the picture into the cache unless it is there (a worker's job); whether it was painted."""
+        if read_url(url) is None or self._cached((url, round(ratio, 2), max_width)) is not None:
+            return False
+        return self.image(url, media_path, max_width, ratio) is not None
+
+    def _cached(self, key: tuple[str, float, int]) -> QImage | None:
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+            return cached
+
+    def _remember(self, key: tuple[str, float, int], image: QImage, painted: bool = False) -> None:
+        with self._lock:
+            self.painted += int(painted)
+            if key not in self._cache:
+                self._keep(key, image)
+
+    def _keep(self, key: tuple[str, float, int], image: QImage) -> None:
         pixels = image.width() * image.height()
         if pixels > self._max_pixels:
             return
@@ -98,9 +119,8 @@ class OcclusionImages:
         """The picture decoded at ``size``, kept (in the same bound) for its other cards and its answer side:
         decoding is most of the cost, painting masks little."""
         key = (str(path), -1.0, size.width() * 100_000 + size.height())
-        cached = self._cache.get(key)
+        cached = self._cached(key)
         if cached is not None:
-            self._cache.move_to_end(key)
             return cached
         image = _read(path, size)
         if image is not None:

@@ -9,6 +9,9 @@ own at the reveal, unless the card's deck says "Don't play audio automatically";
 (on the answer: the question's, then the answer's, as Anki's default); a play button plays its sound.
 Playing never holds up a key (``SoundBoard``); what cannot play is one quiet line below the card.
 
+Pictures: once a card is painted, the pictures of the cards likely to come next (``ReviewSession.upcoming``)
+and of its own answer side are decoded off the UI thread (``PicturePrefetcher``), so that they show at once.
+
 In the other quiz modes (see ``studyapp.services.review.quiz``): *type* shows a line to type in, in the card
 where its template has ``{{type:Field}}`` (the comparison then shows there too), else under the card; Enter
 checks the reply, shows the diff and the answer, and suggests a grade that Enter or Space accepts and 1
@@ -44,6 +47,7 @@ from studyapp.ui.review.answer_bar import AnswerBar
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
+from studyapp.ui.review.picture_prefetch import PicturePrefetcher
 from studyapp.ui.review.sound_board import SoundBoard
 from studyapp.ui.review.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 
@@ -54,6 +58,7 @@ _SCROLL_KEYS = {
     Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
     Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
 }
+UPCOMING_PICTURES = 3  # upcoming cards whose pictures are made ready (a card ahead is ready a card earlier)
 _RATING_KEYS = {
     Qt.Key.Key_1: Rating.AGAIN,
     Qt.Key.Key_2: Rating.HARD,
@@ -111,6 +116,7 @@ class Reviewer(QWidget):
         self.notice_label.hide()
 
         self.card_view = CardView(media_dir)
+        self.pictures = PicturePrefetcher(parent=self)
         self.sounds = SoundBoard(media_dir, self)
         self.sounds.problem.connect(self.show_sound_problem)
         self.card_view.sound_requested.connect(lambda name: self.sounds.play([name]))
@@ -215,6 +221,14 @@ class Reviewer(QWidget):
             if self.isVisible() and not self.hasFocus():
                 self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._autoplay(card, revealed=False)
+        self.card_view.after_next_paint(self._prefetch_pictures)
+
+    def _prefetch_pictures(self) -> None:
+        """After the card is painted: its answer's pictures and the upcoming cards' made ready in a worker."""
+        session = self.session
+        card = None if session is None else session.current
+        if session is not None and card is not None and card is self.shown_card and self.isVisible():
+            self.pictures.prepare_for(self.card_view, card, session.upcoming(UPCOMING_PICTURES))
 
     def _reveal_clicked(self) -> None:
         if self.card_mode is ReviewMode.TYPE:
@@ -396,4 +410,5 @@ class Reviewer(QWidget):
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.sounds.stop()  # back to the decks, or the window closes: nothing plays on
+        self.pictures.stop()  # and no picture is decoded for it
         super().hideEvent(event)
