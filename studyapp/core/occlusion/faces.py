@@ -105,7 +105,7 @@ def native_faces(fields: tuple[str, ...], field_extras: tuple[str, ...], ordinal
     image = image_name(field(where.image))
     occlusion = field(where.occlusion, MAX_OCCLUSION_CHARS)
     with_images = raw_chars is not None
-    head = f"<div>{header}</div>" if header else ""
+    head = f'<div style="margin-bottom: 10px">{header}</div>' if header else ""  # a gap above the picture
     if image is None:
         missing = '<span class="template-error">This image occlusion note has no image.</span>'
         return NativeFaces(head + missing, head + missing, back_extra)
