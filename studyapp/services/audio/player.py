@@ -5,10 +5,12 @@ Whatever goes wrong (no output device, a format the decoder does not read, a bro
 ``on_problem`` in one short line ("cannot play x.m4a: format not supported") and the next file is tried:
 audio never stops the study.
 
-Where the sound goes is a ``Sink``: ``DeviceSink`` streams a file through ``miniaudio`` (its own decoders:
-mp3, Ogg Vorbis, FLAC and WAV; see ``pyproject.toml`` for why this library) to the default output, a little
-at a time (a long file is never decoded whole); tests and the benchmark give another one. The device is
-opened on the player's thread when the first sound plays, so nothing of it is loaded before then.
+Where the sound goes is a ``Sink``: ``DeviceSink`` streams a file through ``miniaudio``'s device to the default
+output, a little at a time (a long file is never decoded whole); tests and the benchmark give another one.
+``open_pcm`` picks the decoder: miniaudio's own (mp3, Ogg Vorbis, FLAC, WAV), else ``fallback.PcmStream``
+(PyAV: Opus, m4a/AAC, .3gp, AMR; loaded only when such a file plays); see ``pyproject.toml`` for why these
+two. The device is opened on the player's thread when the first sound plays, so nothing of it is loaded
+before then.
 """
 
 from __future__ import annotations
@@ -31,6 +33,29 @@ class SoundProblem(Exception):
 
 def not_supported(path: Path) -> SoundProblem:
     return SoundProblem(f"cannot play {path.name}: format not supported")
+
+
+# What miniaudio decodes itself; anything else (or one of these it cannot read: Opus named .ogg) goes to PyAV.
+MINIAUDIO_SUFFIXES = frozenset({".mp3", ".ogg", ".oga", ".wav", ".flac"})
+
+
+def open_pcm(path: Path, rate: int = RATE, channels: int = CHANNELS) -> Any:
+    """A started stream of ``path`` as interleaved signed 16-bit PCM: ``send(frames)`` gives at most that many
+    frames, ``StopIteration`` at the end (miniaudio's ``stream_file`` protocol). ``SoundProblem`` if it cannot."""
+    if path.suffix.lower() in MINIAUDIO_SUFFIXES:
+        import miniaudio  # loaded with the first sound, not at start-up
+
+        try:
+            return miniaudio.stream_file(
+                str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=channels, sample_rate=rate
+            )
+        except miniaudio.DecodeError:
+            pass  # not what its name says (Opus in .ogg, AAC in .mp3): PyAV may read it
+        except OSError as error:
+            raise SoundProblem(f"cannot play {path.name}: {error.strerror or error}") from None
+    from studyapp.services.audio.fallback import PcmStream  # PyAV, only now
+
+    return PcmStream(path, rate, channels)
 
 
 class Sink(Protocol):
@@ -58,23 +83,19 @@ class DeviceSink:
 
     def play(self, path: Path, stop: threading.Event) -> None:
         miniaudio = self._miniaudio
-        try:
-            stream = miniaudio.stream_file(
-                str(path), output_format=miniaudio.SampleFormat.SIGNED16, nchannels=CHANNELS, sample_rate=RATE
-            )
-        except miniaudio.DecodeError:
-            raise not_supported(path) from None
-        except OSError as error:
-            raise SoundProblem(f"cannot play {path.name}: {error.strerror or error}") from None
+        stream = open_pcm(path)
         done = threading.Event()
+        broken: list[BaseException] = []
 
-        def feed() -> Any:
+        def feed() -> Any:  # runs on the device's thread: nothing may escape it
             frames = yield b""
             try:
                 while not stop.is_set():
                     frames = yield stream.send(frames)
             except StopIteration:
                 pass
+            except Exception as error:  # a file broken part-way: what came before has played
+                broken.append(error)
             finally:
                 done.set()
 
@@ -93,6 +114,12 @@ class DeviceSink:
         finally:
             self._device.stop()
             source.close()
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
+        if broken:
+            line = f"cannot play {path.name} to its end: {type(broken[0]).__name__}: {broken[0]}"
+            raise SoundProblem(line.splitlines()[0])
 
     def close(self) -> None:
         self._device.close()
