@@ -357,7 +357,7 @@ class CardView(QTextBrowser):
         super().paintEvent(event)
         if self._after_paint is not None:
             callback, self._after_paint = self._after_paint, None
-            QTimer.singleShot(0, callback)
+            QTimer.singleShot(0, self, callback)  # (dropped if the view is gone by then)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
