@@ -272,23 +272,43 @@ def test_a_cards_answer_through_the_fast_replay_is_the_fsrs_answer(config: Sched
     assert scheduler._fast is not None  # the fast path was taken
 
 
-def test_upcoming_guesses_the_next_cards_without_asking_the_collection(
-    app: App, tmp_path: Path, clock: FixedClock
-) -> None:
+def test_upcoming_guesses_the_next_cards(app: App, tmp_path: Path, clock: FixedClock) -> None:
     deck_id = _deck(app, tmp_path, 5)
     session = app.review_session(deck_id)
     first = session.next_card()
     assert first is not None
-    seen = _statements(app)
     upcoming = session.upcoming(2)
-    assert not seen  # a guess made from what the session holds
     assert len(upcoming) == 2 and first.id not in {card.id for card in upcoming}
     session.answer(Rating.GOOD)  # to its ten-minute step: the next new card comes
-    assert session.current is not None and session.current.id == upcoming[0].id
     assert session.current == upcoming[0]
-    session.answer(Rating.AGAIN)
-    clock.advance(timedelta(minutes=1, seconds=1))  # the Again card is due again: the learning card is guessed first
-    nxt = session.current
-    assert nxt is not None
-    guessed = session.upcoming(1)
-    assert [card.id for card in guessed] == [upcoming[0].id]
+    session.answer(Rating.AGAIN)  # a learning card due in a minute
+    clock.advance(timedelta(seconds=30))
+    session.answer(Rating.AGAIN)  # and another, due 30 seconds after it
+    clock.advance(timedelta(minutes=2))
+    guessed = session.upcoming(3)
+    assert [card.id for card in guessed[:2]] == [upcoming[0].id, upcoming[1].id]  # learning, soonest due first
+    session.answer(Rating.EASY)
+    assert session.current == guessed[0]
+    session.answer(Rating.EASY)
+    assert session.current == guessed[1]
+
+
+def test_upcoming_reads_the_next_batch_of_a_queue_that_runs_out(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyapp.services.review import review
+
+    monkeypatch.setattr(review, "QUEUE_BATCH", 2)
+    monkeypatch.setattr(review, "CARDS_AHEAD", 2)
+    deck_id = _deck(app, tmp_path, 6)
+    session = app.review_session(deck_id)
+    session.next_card()
+    shown = []
+    for _ in range(4):
+        guessed = session.upcoming(2)
+        assert len(guessed) == 2
+        session.answer(Rating.EASY)
+        assert session.current is not None
+        assert session.current == guessed[0]
+        shown.append(session.current.id)
+    assert len(set(shown)) == 4

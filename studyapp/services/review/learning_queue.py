@@ -59,6 +59,12 @@ class LearningQueue:
         ready = [(due, card_id) for card_id, (due, start, _card) in entries.items() if due <= moment >= start]
         return min(ready)[1] if ready else None
 
+    def soonest(self, moment: datetime, limit: int) -> list[int]:
+        """The ids of up to ``limit`` cards that can be studied by ``moment``, soonest due first (a guess at what
+        comes next: it walks every card, so it is not for the answer path)."""
+        ready = ((due, card_id) for card_id, (due, start, _card) in self._entries.items() if due <= moment >= start)
+        return [card_id for _due, card_id in heapq.nsmallest(limit, ready)]
+
     def card(self, card_id: int) -> Card | None:
         """The card as this session last answered it, if it did (else it must be read)."""
         entry = self._entries.get(card_id)

@@ -20,11 +20,12 @@ from studyapp.core.days import day_bounds
 from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import TimeOrderedIds
 from studyapp.core.intervals import format_interval
-from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule, make_review_entry
+from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode, make_review_entry
 from studyapp.core.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
-from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes, walk
+from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes
 from studyapp.services.review.learning_queue import LearningQueue
+from studyapp.services.review.queue_figures import QUEUES, after_answer, queue_of, tree_paths
 from studyapp.services.review.quiz import Quiz
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
@@ -60,46 +61,8 @@ def _whole_ms(moment: datetime) -> datetime:
     return moment - timedelta(microseconds=extra) if extra else moment
 
 
-def _queue(schedule: Schedule, day_end: datetime) -> str | None:
-    """Which of today's counts a (studyable) card is in, as ``DeckStore.figures`` counts it."""
-    if schedule.state is CardState.NEW:
-        return "new_available"
-    if schedule.due is None or schedule.due >= day_end:
-        return None
-    return "review_due_today" if schedule.state is CardState.REVIEW else "learning_due_today"
-
-
-_QUEUES = {"review": "review_due_today", "new": "new_available"}
 QUEUE_BATCH = 50
 CARDS_AHEAD = QUEUE_BATCH  # (measured: the fewest queries per answer gave the best p50 and p95)
-
-
-def _after_answer(figures: DeckFigures, entry: ReviewEntry, day_end: datetime) -> DeckFigures:
-    """A deck's figures of today once ``entry`` is saved: the card leaves its queue and joins its new one.
-
-    (The same object ``DeckFigures(...)`` makes, built from a copy of the old one's fields: once per answer.)"""
-    counts = dict(figures.__dict__)
-    before, after = _queue(entry.before, day_end), _queue(entry.after, day_end)
-    if before is not None:
-        counts[before] -= 1
-    if after is not None:
-        counts[after] += 1
-    state = entry.before.state
-    counts["new_studied_today"] += state is CardState.NEW
-    counts["reviews_studied_today"] += state is CardState.REVIEW
-    updated = object.__new__(DeckFigures)
-    object.__setattr__(updated, "__dict__", counts)
-    return updated
-
-
-def _paths(tree: list[DeckNode]) -> dict[str, list[DeckNode]]:
-    """Each node's name -> the node and its parents up to the tree's root, the node first."""
-    paths: dict[str, list[DeckNode]] = {}
-    for node in walk(tree):  # parents before their children
-        paths.setdefault(node.name, [node])
-        for child in node.children:
-            paths[child.name] = [child, *paths[node.name]]
-    return paths
 
 
 class ReviewSession:
@@ -155,6 +118,7 @@ class ReviewSession:
         # (a learning card comes back minutes after its answer: asking the collection for it walks an index per
         # deck and state on a fifth of all answers, where this session already knows its new schedule).
         self._learning: LearningQueue | None = None
+        self._fetchers: dict[str, Callable[[int], list[int]]] = {}  # the queues' readers for the day (``upcoming``)
 
     @property
     def mode(self) -> ReviewMode:
@@ -189,7 +153,7 @@ class ReviewSession:
             self._queues = {}
             self._queued_rows = {}
             self._tree = build_tree(list(self._figures.values()), root=self.deck.name)
-            self._paths = _paths(self._tree)
+            self._paths = tree_paths(self._tree)
             self._learning = None
         elif self._changed:  # the same decks, and only the answered ones' counts changed: refill their branches
             figures = self._figures_by_name
@@ -223,15 +187,15 @@ class ReviewSession:
         counts = self._counts = self._compute_counts(day_start, day_end, stamp)
         # No learning card due today means none is due now: skip the query.
         card = self._next_learning(now) if counts.learning > 0 else None
+        random_order = self.deck.options.new_order is NewOrder.RANDOM
+        fetchers = self._fetchers = {
+            "review": lambda limit: self._reviews.review_queue(self.deck_ids, day_end, now, limit),
+            "new": lambda limit: self._reviews.new_queue(self.deck_ids, now, random_order, limit),
+        }
         if card is None and counts.review > 0:
-            card = self._from_queue(
-                "review", lambda limit: self._reviews.review_queue(self.deck_ids, day_end, now, limit), day_end
-            )
+            card = self._from_queue("review", fetchers["review"], day_end)
         if card is None and counts.new > 0:
-            random_order = self.deck.options.new_order is NewOrder.RANDOM
-            card = self._from_queue(
-                "new", lambda limit: self._reviews.new_queue(self.deck_ids, now, random_order, limit), day_end
-            )
+            card = self._from_queue("new", fetchers["new"], day_end)
         if card is None:
             card = self._next_learning(now + LEARN_AHEAD)
         self.current = card
@@ -271,33 +235,46 @@ class ReviewSession:
                     rows.update(self._reviews.card_rows(queue[:CARDS_AHEAD]))
                 row = rows.pop(queue[0], None)
                 card = self._reviews.card_of_row(row) if row is not None else None
-                if card is not None and _queue(card.schedule, day_end) == _QUEUES[kind]:
+                if card is not None and queue_of(card.schedule, day_end) == QUEUES[kind]:
                     return card
                 queue.pop(0)
         return None
 
     def upcoming(self, limit: int = 2) -> list[Card]:
-        """A guess at the cards shown after the current one, for the window to get their pictures ready while
-        the student thinks. Asks the collection nothing: the soonest learning card the session knows of, then
-        the next cards of the review and new queues whose rows were read with their queue. (Which card really
-        comes next depends on the answer.)"""
+        """A guess at the cards shown after the current one, for the window to get their pictures ready while the
+        student thinks (it asks once the card is on screen, so this may read a few rows): the learning cards the
+        session knows to be due soonest, then the next cards of the review and new queues, a queue's next batch
+        read early when it is about to run out. (Which card really comes next depends on the answer.)"""
         current = self.current
+        if current is None or limit <= 0:
+            return []
         found: list[Card] = []
-        seen = {current.id} if current is not None else set()
+        seen = {current.id}
         learning = self._learning
         if learning is not None:
-            card_id = learning.first_by(self._clock.now() + LEARN_AHEAD)
-            card = learning.card(card_id) if card_id is not None and card_id not in seen else None
-            if card is not None:
-                found.append(card)
-                seen.add(card.id)
-        rows = self._queued_rows
+            for card_id in learning.soonest(self._clock.now() + LEARN_AHEAD, limit + 1):
+                card = None if card_id in seen else learning.card(card_id) or self._reviews.card(card_id)
+                if card is not None:
+                    found.append(card)
+                    seen.add(card_id)
+        counts = self._counts
         for kind in ("review", "new"):
-            for card_id in self._queues.get(kind, ()):
-                if len(found) >= limit:
-                    return found
+            if len(found) >= limit:
+                break
+            if counts is not None and getattr(counts, kind) == 0:
+                continue
+            queue = self._queues.get(kind) or []
+            fetch = self._fetchers.get(kind)
+            if len(queue) <= limit and fetch is not None:  # the batch runs out within the guess: the next one now
+                queue = self._queues[kind] = fetch(max(QUEUE_BATCH, limit + 1))
+            ahead = [card_id for card_id in queue[: limit + 1] if card_id not in seen][: limit - len(found)]
+            rows = self._queued_rows
+            if any(card_id not in rows for card_id in ahead):
+                start = queue.index(ahead[0])
+                rows.update(self._reviews.card_rows(queue[start : start + CARDS_AHEAD]))
+            for card_id in ahead:
                 row = rows.get(card_id)
-                if card_id not in seen and row is not None:
+                if row is not None:
                     found.append(self._reviews.card_of_row(row))
                     seen.add(card_id)
         return found[:limit]
@@ -368,7 +345,7 @@ class ReviewSession:
         stamp = written
         figures = self._figures.get(card.deck_id)
         if current and figures is not None:  # only this answer was written since: count it in
-            self._figures[card.deck_id] = self._figures_by_name[figures.deck.name] = _after_answer(
+            self._figures[card.deck_id] = self._figures_by_name[figures.deck.name] = after_answer(
                 figures, entry, day_end
             )
             self._changed.add(card.deck_id)
