@@ -281,6 +281,7 @@ def test_upcoming_guesses_the_next_cards(app: App, tmp_path: Path, clock: FixedC
     assert len(upcoming) == 2 and first.id not in {card.id for card in upcoming}
     session.answer(Rating.GOOD)  # to its ten-minute step: the next new card comes
     assert session.current == upcoming[0]
+    assert first.id not in {card.id for card in session.upcoming(3)}  # due in ten minutes: new cards come first
     session.answer(Rating.AGAIN)  # a learning card due in a minute
     clock.advance(timedelta(seconds=30))
     session.answer(Rating.AGAIN)  # and another, due 30 seconds after it

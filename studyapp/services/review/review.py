@@ -32,6 +32,7 @@ from studyapp.storage.codec import to_ms
 from studyapp.storage.decks_store import DeckFigures
 
 LEARN_AHEAD = timedelta(minutes=20)
+UPCOMING_LEARNING = timedelta(minutes=1)  # a learning card due within it may come next (``upcoming``)
 LEARNING_IN_MEMORY = 1000  # learning cards the session keeps in memory (more: the rest is read when it is due)
 MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
 
@@ -250,14 +251,17 @@ class ReviewSession:
             return []
         found: list[Card] = []
         seen = {current.id}
-        learning = self._learning
+        learning, counts = self._learning, self._counts
         if learning is not None:
-            for card_id in learning.soonest(self._clock.now() + LEARN_AHEAD, limit + 1):
+            # Learning cards come first once due (by the next answer, say within a minute); those due later in
+            # the learn-ahead window only when nothing else is left.
+            others = counts is None or counts.review + counts.new > 1
+            soon = self._clock.now() + (UPCOMING_LEARNING if others else LEARN_AHEAD)
+            for card_id in learning.soonest(soon, limit + 1):
                 card = None if card_id in seen else learning.card(card_id) or self._reviews.card(card_id)
                 if card is not None:
                     found.append(card)
                     seen.add(card_id)
-        counts = self._counts
         for kind in ("review", "new"):
             if len(found) >= limit:
                 break
