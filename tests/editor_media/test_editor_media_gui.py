@@ -249,3 +249,39 @@ def test_paste_without_a_media_folder_and_text_with_a_picture_of_it(qtbot, tmp_p
     editor.front.insertFromMimeData(word_processor)
     assert editor.front.toPlainText() == "the words themselves" and not (tmp_path / "m").exists()
     _ = QPoint  # noqa: F841
+
+
+@offscreen_dialog_warning
+def test_without_a_player_given_the_editor_plays_a_sound_with_its_own_and_stops_it_when_hidden(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001 - qtbot, monkeypatch
+    from studyapp.services.audio.player import SoundPlayer
+    from studyapp.ui.editing.note_editor import NoteEditor
+    from studyapp.ui.review import sound_board
+    from tests.media.test_audio_player import RecordingSink, wait_for
+
+    sinks: list[RecordingSink] = []
+
+    def recording(report):  # noqa: ANN001, ANN202
+        def sink() -> RecordingSink:
+            sinks.append(RecordingSink())
+            return sinks[-1]
+
+        return SoundPlayer(report, sink_factory=sink)
+
+    monkeypatch.setattr(sound_board, "SoundPlayer", recording)
+    media = tmp_path / "collection.media"
+    media.mkdir()
+    (media / "word.mp3").write_bytes(b"ID3" + bytes(64))
+    editor = NoteEditor()
+    qtbot.addWidget(editor)
+    editor.set_media_dir(media)
+    editor.show()
+    editor.set_values(("Listen [sound:word.mp3]", "x"), (), True)
+    editor.play_sound("word.mp3")
+    wait_for(lambda: bool(sinks) and sinks[0].started == ["word.mp3"])
+    assert editor.media_message.isHidden()  # no "cannot be played" line
+    editor.hide()  # the dialog closes: the sound stops and the player's thread ends
+    assert sinks[0].closed and sinks[0].finished == []
+    editor.play_sound("missing.mp3")
+    assert "not in the media folder" in editor.media_message.text()

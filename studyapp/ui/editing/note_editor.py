@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QTextListFormat
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut, QTextListFormat
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -40,6 +40,7 @@ from studyapp.ui.editing.rich_field import (  # noqa: F401 - re-exported for cal
     plain_to_fragment,
     valid_link,
 )
+from studyapp.ui.review.sound_board import SoundBoard
 
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 TWO_FIELDS = ("Front", "Back")
@@ -80,7 +81,8 @@ class NoteEditor(QWidget):
         self._asker: Callable[[QWidget, str], str | None] | None = None
         self.media_dir: Path | None = None
         self.ask_media_files: Callable[[QWidget], list[Path]] = ask_for_media_files  # tests replace it
-        self.sound_player: field_media.Player | None = None  # plays a sound file (the reviewer's player)
+        self.sound_player: field_media.Player | None = None  # plays a sound file (else the editor's own player)
+        self._sounds: SoundBoard | None = None  # the editor's own player, made with the first sound played
         self.tags = QLineEdit()
         self.tags.setObjectName("TagsField")
         self.tags.setPlaceholderText("tags, separated by spaces")
@@ -323,16 +325,28 @@ class NoteEditor(QWidget):
         self.media_message.setToolTip(text)
         self.media_message.show()
 
+    def _own_player(self) -> field_media.Player:
+        """The editor's own player (the reviewer's kind: its own thread, problems as one line here)."""
+        if self._sounds is None:
+            self._sounds = SoundBoard(self.media_dir, self)
+            self._sounds.problem.connect(lambda line: self._show_media_message(line, True))
+        sounds = self._sounds
+        return lambda path: sounds.player.play([path])
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        if self._sounds is not None:  # a sound stops with the editor that played it
+            self._sounds.close()
+            self._sounds = None
+        super().hideEvent(event)
+
     def play_sound(self, name: str) -> None:
         """Play the sound ``name`` of the media folder with ``sound_player``; one line if it cannot be."""
         path = field_media.media_path(self.media_dir, name)
         if path is None:
             self._show_media_message(f"{name}: not in the media folder", True)
-        elif self.sound_player is None:
-            self._show_media_message(f"{name}: no sound player here", True)
         else:
             try:
-                self.sound_player(path)
+                (self.sound_player or self._own_player())(path)
             except Exception as error:  # noqa: BLE001 - a sound that will not play never stops the editing
                 self._show_media_message(f"{name}: cannot be played ({error})", True)
 
