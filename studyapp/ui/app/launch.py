@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
@@ -50,8 +51,32 @@ def _qt_application() -> QApplication:
     return qt_app
 
 
+NO_DISPLAY = (
+    "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set): run studyapp in a desktop"
+    " session, or study in this terminal with 'studyapp review'"
+)
+
+
+def display_problem(environ: Mapping[str, str], platform: str = sys.platform) -> str | None:
+    """Why no window can open here (one line), or None. Qt itself would print a misleading hint about a
+    missing library and abort the process; on Linux without a display server there is nothing to show on."""
+    if not platform.startswith("linux"):
+        return None
+    wanted = environ.get("QT_QPA_PLATFORM", "").split(":")[0].split(";")[0]
+    if wanted and wanted not in ("xcb", "wayland", "wayland-egl"):
+        return None  # offscreen, vnc, eglfs, linuxfb...: Qt was told where to draw
+    has_x, has_wayland = bool(environ.get("DISPLAY")), bool(environ.get("WAYLAND_DISPLAY"))
+    if (wanted == "xcb" and not has_x) or (wanted.startswith("wayland") and not has_wayland):
+        return NO_DISPLAY
+    return None if has_x or has_wayland else NO_DISPLAY
+
+
 def run_gui(collection_path: Path | None) -> int:
     """Open the collection in the main window and run until it closes; 2 if it cannot be opened."""
+    problem = display_problem(os.environ)
+    if problem is not None and QApplication.instance() is None:
+        print(f"studyapp: {problem}", file=sys.stderr)
+        return EXIT_CANNOT_OPEN
     qt_app = _qt_application()
     path = Path(collection_path) if collection_path is not None else default_collection_path()
     try:
