@@ -128,6 +128,7 @@ class ScheduleChangeKind(str, enum.Enum):
 
     RESCHEDULE = "reschedule"  # recomputed from the card's history with new parameters or options
     RESET = "reset"  # made new again (the browser's "reset progress")
+    SET_DUE = "set_due"  # given a due date by hand ("set due date" in the reviewer or the browser)
 
 
 @dataclass(frozen=True)

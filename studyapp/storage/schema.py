@@ -254,6 +254,32 @@ def _v7(db: sqlite_utils.Database) -> None:
     )
 
 
+# Version 8: flags, and set due date as a logged schedule change.
+# - A card's flag: a colour from 1 to 7 (Anki's numbering: red, orange, green, blue, pink, turquoise, purple), 0 none.
+# - ``schedule_changes.kind`` also takes 'set_due' (the reviewer's and browser's "set due date"). SQLite cannot change
+#   a CHECK constraint in place, so the table is made again with the same rows, index and triggers (the review log's
+#   trigger that names it is dropped first and made again after, so the rename finds no dangling reference).
+_SCHEDULE_CHANGES_V8 = f"""CREATE TABLE schedule_changes_v8 (
+        id INTEGER PRIMARY KEY,
+        card_id INTEGER NOT NULL,
+        changed_at INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('reschedule', 'reset', 'set_due')),
+        {_snapshot_columns("before")},
+        {_snapshot_columns("after")}
+    )"""
+
+_V8 = [
+    "ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0",
+    "CREATE INDEX cards_flag ON cards (flag) WHERE flag != 0",
+    _SCHEDULE_CHANGES_V8,
+    "INSERT INTO schedule_changes_v8 SELECT * FROM schedule_changes",
+    "DROP TRIGGER review_log_undo_before_changes",
+    "DROP TABLE schedule_changes",
+    "ALTER TABLE schedule_changes_v8 RENAME TO schedule_changes",
+    *[statement for statement in _V4 if "schedule_changes" in statement and "CREATE TABLE" not in statement],
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -270,6 +296,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V5),
     _run(_V6),
     _v7,
+    _run(_V8),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import deck_name_problem
+from studyapp.core.due_date import DueDateError, due_after, parse_due_days
+from studyapp.core.flags import flag_name, valid_flag
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.services.decks.decks import study_day
@@ -40,6 +43,8 @@ class Change:
     reinsert: tuple[Snapshot, ...] = ()  # deleted rows to insert again, notes before cards
     created_decks: tuple[int, ...] = ()
     schedule_changes: tuple[int, ...] = ()  # logged schedule changes (a reset's) that an undo removes
+    left_alone: int = 0  # cards the action did not apply to (set due date: new cards)
+    why_left: str = ""
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -119,6 +124,56 @@ class BrowserActions:
         """Hide the cards from study until the end of today's study day."""
         _start, end = study_day(self.collection, self.clock)
         return self._set_cards("Bury", card_ids, {"buried_until": to_ms(end)})
+
+    def set_flag(self, card_ids: Sequence[int], flag: int) -> Change | None:
+        """Flag the cards with a colour (1-7), or clear their flag (0)."""
+        if not valid_flag(flag):
+            raise BulkActionError(f"there is no flag {flag}: flags go from 1 to 7, 0 clears")
+        label = f"{flag_name(flag)} flag" if flag else "Remove flag"
+        return self._set_cards(label, card_ids, {"flag": flag})
+
+    def set_due_date(self, card_ids: Sequence[int], typed: str) -> Change | None:
+        """Give the cards a due date as typed (``0`` today, ``1`` tomorrow, ``1-7`` a random day in that range, a
+        trailing ``!`` also makes that the interval), each a logged ``set_due`` change that an undo removes.
+        New cards have no schedule to move (as in Anki with FSRS, they keep their place): they are left alone and
+        counted; a learning card becomes a review card due that day."""
+        try:
+            days = parse_due_days(typed)
+        except DueDateError as error:
+            raise BulkActionError(str(error)) from None
+        if not card_ids:
+            return None
+        now = self.clock.now()
+        now -= timedelta(microseconds=now.microsecond % 1000)  # stored to the millisecond
+        with self.collection.transaction():
+            before = self.store.snapshot("cards", SCHEDULE_FIELDS, card_ids)
+            changes = []
+            for row in before.rows:
+                schedule = schedule_from_row(dict(zip(SCHEDULE_FIELDS, row[1:], strict=True)))
+                if schedule.state is CardState.NEW or schedule.stability is None:
+                    continue
+                at = now
+                latest = schedule.last_review
+                if latest is not None and at <= latest:  # after the card's last answer, in time order
+                    at = latest + timedelta(milliseconds=1)
+                after = replace(schedule, state=CardState.REVIEW, step=None, due=due_after(at, days.draw(self.rng)))
+                if days.reset_interval:
+                    after = replace(after, last_review=at)
+                changes.append(
+                    ScheduleChange(new_id(self.rng), row[0], at, ScheduleChangeKind.SET_DUE, schedule, after)
+                )
+            try:
+                self.collection.schedule_changes.apply(changes)
+            except StaleScheduleError as error:
+                raise BulkActionError(str(error)) from None
+        left = len(before.rows) - len(changes)
+        why = f"{left:,} new card{'s have' if left != 1 else ' has'} no due date to set" if left else ""
+        if not changes:
+            raise BulkActionError(why or "no card to set a due date for")
+        logged = tuple(change.id for change in changes)
+        change = Change("Set due date", len(changes), restore=(before,), schedule_changes=logged, left_alone=left,
+                        why_left=why)  # fmt: skip
+        return self._done(change)
 
     def reset(self, card_ids: Sequence[int]) -> Change | None:
         """Make the cards new again, after the last card of their deck's new order. The review log stays,

@@ -370,6 +370,25 @@ class ReviewSession:
     def can_undo(self) -> bool:
         return bool(self._undo_stack)
 
+    def parts(self) -> tuple[Collection, Clock, random.Random]:
+        """The collection, clock and random source the session works with (the reviewer's card actions use them)."""
+        return self._collection, self._clock, self._rng
+
+    @property
+    def answers_to_undo(self) -> int:
+        """How many of this session's answers can be taken back (the reviewer's actions interleave with them)."""
+        return len(self._undo_stack)
+
+    def show_again(self, card_id: int) -> Card | None:
+        """Make a card current again (an action on it was undone: unburied, unsuspended, restored); None if it is
+        gone. The next ``next_card`` reads the queues afresh, as after any write not made by an answer."""
+        card = self._reviews.card(card_id)
+        if card is not None:
+            self.current = card
+            self._shown_at = self._clock.now()
+            self._counts = None
+        return card
+
     def undo(self) -> Card:
         """Take back the last answer of this session; that card is shown again."""
         if not self._undo_stack:
