@@ -9,6 +9,7 @@ from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, day_bounds
 from studyapp.core.deck_options import Deck
 from studyapp.core.limits import remaining
 from studyapp.core.model import DeckCounts
+from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.storage import Collection
 
 ROLLOVER_SETTING = "rollover_hour"
@@ -34,7 +35,8 @@ def study_day(collection: Collection, clock: Clock) -> tuple[datetime, datetime]
 
 
 def deck_counts(collection: Collection, clock: Clock) -> list[DeckCounts]:
-    """Each deck's New, Learning and Due counts for today, under its daily limits, and its total."""
+    """Each deck's New, Learning and Due counts for today, under its daily limits (with today's extensions), and
+    its total."""
     start, end = study_day(collection, clock)
     return [
         DeckCounts(
@@ -45,5 +47,5 @@ def deck_counts(collection: Collection, clock: Clock) -> list[DeckCounts]:
             due=remaining(f.review_due_today, f.deck.reviews_per_day, f.reviews_studied_today),
             total=f.total,
         )
-        for f in collection.decks.figures(start, end)
+        for f in extended_figures(collection, start, collection.decks.figures(start, end))
     ]

@@ -13,6 +13,7 @@ from studyapp.core.clock import Clock
 from studyapp.core.deck_names import SEPARATOR
 from studyapp.core.limits import remaining
 from studyapp.services.decks.decks import study_day
+from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.storage import Collection
 from studyapp.storage.decks_store import DeckFigures
 
@@ -43,7 +44,7 @@ def deck_tree(collection: Collection, clock: Clock) -> list[DeckNode]:
     capped by its own daily limits (as Anki caps a parent's counts).
     """
     start, end = study_day(collection, clock)
-    return build_tree(collection.decks.figures(start, end))
+    return build_tree(extended_figures(collection, start, collection.decks.figures(start, end)))
 
 
 def build_tree(deck_figures: list[DeckFigures], root: str | None = None) -> list[DeckNode]:

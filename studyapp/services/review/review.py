@@ -23,6 +23,7 @@ from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode, make_review_entry
 from studyapp.core.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
+from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes
 from studyapp.services.review.learning_queue import LearningQueue
 from studyapp.services.review.queue_figures import QUEUES, after_answer, queue_of, tree_paths
@@ -50,10 +51,22 @@ class QueueCounts:
 
 @dataclass
 class SessionSummary:
-    answered: int = 0
+    answered: int = 0  # answers given (a card in learning may be answered more than once)
     ratings: Counter[Rating] = field(default_factory=Counter)
     time_ms: int = 0
     next_due: datetime | None = None
+    answers_by_card: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def cards(self) -> int:
+        """How many different cards were answered."""
+        return len(self.answers_by_card)
+
+    def count(self, card_id: int, step: int) -> None:
+        """Count an answer to the card in (``step`` 1) or out (-1, undone)."""
+        self.answers_by_card[card_id] += step
+        if self.answers_by_card[card_id] <= 0:
+            del self.answers_by_card[card_id]
 
 
 def _whole_ms(moment: datetime) -> datetime:
@@ -148,7 +161,10 @@ class ReviewSession:
         """
         key = (end, stamp or self._reviews.change_stamp())
         if key != self._figures_key or self._tree is None:
-            self._figures = {f.deck.id: f for f in self._collection.decks.figures(start, end, self.deck_ids)}
+            figures = extended_figures(
+                self._collection, start, self._collection.decks.figures(start, end, self.deck_ids)
+            )
+            self._figures = {f.deck.id: f for f in figures}
             self._figures_by_name = {f.deck.name: f for f in self._figures.values()}
             self._figures_key = key
             self._queues = {}
@@ -361,6 +377,7 @@ class ReviewSession:
                 self._learning.answered(card, entry.after)
         self._undo_stack.append(entry)
         self.summary.answered += 1
+        self.summary.count(card.id, 1)
         self.summary.ratings[rating] += 1
         self.summary.time_ms += duration_ms
         self._next_card(day_start, day_end, stamp)
@@ -396,6 +413,7 @@ class ReviewSession:
         entry = self._reviews.undo(self._undo_stack[-1].id)
         self._undo_stack.pop()
         self.summary.answered -= 1
+        self.summary.count(entry.card_id, -1)
         self.summary.ratings[entry.rating] -= 1
         self.summary.time_ms -= entry.duration_ms
         card = self._reviews.card(entry.card_id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
 
+from studyapp.core.wording import plural
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+__all__ = ["describe_due", "describe_duration", "plural"]
 
 
 def describe_duration(ms: int) -> str:
