@@ -44,6 +44,7 @@ from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.answer_bar import AnswerBar
+from studyapp.ui.review.card_actions import ReviewerCardActions
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
@@ -163,12 +164,14 @@ class Reviewer(QWidget):
         layout.addWidget(self.notice_label)
         layout.addWidget(self.card_view, 1)
         layout.addWidget(footer)
+        self.card_actions = ReviewerCardActions(self)  # -, @, Ctrl+1-7, Ctrl+Delete, I, Ctrl+Shift+D; their undo
 
     # -- the session -------------------------------------------------------------------------------
 
     def start(self, session: ReviewSession) -> None:
         """Study ``session`` from its first card; emits ``finished`` at once if nothing is due."""
         self.session = session
+        self.card_actions.start(session)
         self.sounds.new_session()
         self.deck_label.setText(session.deck.name)
         self.notice_label.setText(session.notice or "")
@@ -192,6 +195,7 @@ class Reviewer(QWidget):
         card = session.current
         self.shown_card = card
         self.undo_hint.setVisible(session.can_undo)
+        self.card_actions.card_shown(card)
         self.sounds.stop()
         self.sound_status.hide()
         if card is None:
@@ -339,7 +343,9 @@ class Reviewer(QWidget):
                 self.typed_input.setText(typed)
 
     def undo(self) -> bool:
-        """Take back the last answer and show that card's question again."""
+        """Take back the last answer (or card action) and show that card's question again."""
+        if self.card_actions.actions is not None:
+            return self.card_actions.undo()
         session = self.session
         if session is None or not session.can_undo:
             return False
@@ -354,6 +360,8 @@ class Reviewer(QWidget):
     # -- keys --------------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.card_actions.handle_key(event):
+            return
         key = event.key()
         if event.matches(QKeySequence.StandardKey.Undo):
             self.undo()
