@@ -10,6 +10,7 @@
     deck:Name  deck:"My deck"    the deck and its subdecks (Name::...); ``*`` is a wildcard
     tag:name                     a whole tag, or a child tag (name::child); ``*`` is a wildcard
     is:new is:learn is:review is:due is:suspended is:buried
+    flag:1 ... flag:7  flag:0    cards with that flag (1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple)
     prop:ivl>10 prop:lapses>=3 prop:reps=0 prop:r<0.8 prop:s>30 prop:d>7   (< <= > >= = !=)
     added:7                      notes added in the last 7 study days
     rated:3  rated:3:1           cards answered in the last 3 study days (with that rating: 1 Again .. 4 Easy)
@@ -36,6 +37,7 @@ from studyapp.core.search_tree import (
     CardIs,
     CardIsKind,
     FieldIs,
+    FlagIs,
     HasTag,
     InDeck,
     Node,
@@ -200,6 +202,12 @@ class _TermReader:
     def tag(self, key: str, rest: list[tuple[str, bool]]) -> Node:
         return HasTag(self.value(key, rest, "tag:verbs"))
 
+    def flag(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        value = "".join(text for text, _ in rest)
+        if len(value) != 1 or value not in "01234567":
+            raise self.fail(f"flag: needs a number from 0 (none) to 7, like flag:1 for red, not '{_show(value)}'")
+        return FlagIs(int(value))
+
     def state(self, key: str, rest: list[tuple[str, bool]]) -> Node:
         value = "".join(text for text, _ in rest)
         if not value:
@@ -250,6 +258,7 @@ _READERS = {
     "deck": _TermReader.deck,
     "tag": _TermReader.tag,
     "is": _TermReader.state,
+    "flag": _TermReader.flag,
     "prop": _TermReader.prop,
     "added": _TermReader.days,
     "rated": _TermReader.days,

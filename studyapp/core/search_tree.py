@@ -98,6 +98,11 @@ class HasTag:
 
 
 @dataclass(frozen=True)
+class FlagIs:
+    flag: int  # 0 (no flag) to 7 (``flag:1`` red ... ``flag:7`` purple)
+
+
+@dataclass(frozen=True)
 class CardIs:
     kind: CardIsKind
 
@@ -135,7 +140,7 @@ class Or:
     terms: tuple[Node, ...]
 
 
-Node = Text | FieldIs | InDeck | HasTag | CardIs | Prop | Added | Rated | Not | And | Or
+Node = Text | FieldIs | InDeck | HasTag | CardIs | FlagIs | Prop | Added | Rated | Not | And | Or
 
 
 @dataclass(frozen=True)

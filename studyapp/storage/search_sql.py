@@ -31,6 +31,7 @@ from studyapp.core.search_tree import (
     CardIs,
     CardIsKind,
     FieldIs,
+    FlagIs,
     HasTag,
     InDeck,
     Node,
@@ -218,6 +219,8 @@ class _Where:
             return self._in_decks(node.pattern)
         if isinstance(node, HasTag):
             return self._has_tag(node.pattern)
+        if isinstance(node, FlagIs):
+            return f"c.flag = {int(node.flag)}"
         if isinstance(node, CardIs):
             return _CARD_IS[node.kind]
         if isinstance(node, Prop):
