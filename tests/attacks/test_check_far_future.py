@@ -130,6 +130,6 @@ def test_the_check_dialog_lists_them(app: App, calcinosis_id: int, clock: FixedC
     text = dialog.view.toPlainText()
     assert "1 card is dated far ahead (answers after now, or due beyond the maximum interval):" in text
     assert f"(card {ahead})" in text and "last answer dated 1 Jan 2100, after now (1 Mar 2026)" in text
-    assert dialog.status.text() == "1 problem found: 1 left."
+    assert dialog.status.text() == "1 problem found; it cannot be repaired here (see the report)."
     assert not dialog.repair_button.isVisible()  # nothing a repair could do
     assert "append-only" in dialog.repair_button.toolTip()

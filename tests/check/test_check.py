@@ -72,7 +72,7 @@ def test_a_corrupted_due_date_is_found_and_repaired_through_the_log(
 
     repaired = check(app, repair=True)
     assert (repaired.rescheduled, repaired.unresolved) == (1, 0)
-    assert "all repaired" in repaired.text()
+    assert "1 problem found, repaired." in repaired.text()
     [change] = app.collection.schedule_changes.of_card(card_id)
     assert change.kind is ScheduleChangeKind.RESCHEDULE and change.after == replayed and change.before == stored
     assert app.collection.reviews.log_count() == answers_before

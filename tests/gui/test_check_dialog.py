@@ -72,7 +72,7 @@ def test_problems_are_shown_and_repaired(window: MainWindow, studied: App, qtbot
     card_id = break_things(studied)
     dialog = open_check(window, qtbot)
     text = dialog.view.toPlainText()
-    assert dialog.status.text() == "3 problems found: 1 fixed, 2 left."  # the search index is always rebuilt
+    assert dialog.status.text() == "3 problems found; 1 repaired, Repair fixes 2."  # the search index is always rebuilt
     assert "1 card does not match its history" in text and f"(card {card_id})" in text
     assert "unused-diagram.png" in text and "0 notes of 29 were indexed" in text
     assert dialog.repair_button.isVisible()

@@ -192,13 +192,29 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
     lines.append("")
     if report.repair_error:
         lines.append(f"Repair failed: {report.repair_error}")
-    if report.problems == 0:
-        lines.append("No problems found.")
-    elif report.unresolved == 0:
-        lines.append(f"{_plural(report.problems, 'problem')} found, all repaired.")
-    else:
-        fixed = report.problems - report.unresolved
-        lines.append(f"{_plural(report.problems, 'problem')} found: {fixed:,} fixed, {report.unresolved:,} left.")
-        if report.repairable:
-            lines.append("Repair reschedules the cards from their history and moves unused media files to the trash.")
+    lines.append(outcome(report, "a repair"))
+    if report.repairable:
+        lines.append("Repair reschedules the cards from their history and moves unused media files to the trash.")
     return "\n".join(lines) + "\n"
+
+
+def outcome(report: CheckReport, repair: str = "Repair") -> str:
+    """What the check came to, in one sentence that says what the counts mean: how many problems were found, how
+    many were repaired, how many ``repair`` (the button, or the command's option) would fix, and how many need the
+    person (a missing media file, a damaged history: the report above lists them)."""
+    if report.problems == 0:
+        return "No problems found."
+    found = _plural(report.problems, "problem") + " found"
+    if report.unresolved == 0:
+        return f"{found}, {'repaired' if report.problems == 1 else 'all repaired'}."
+    fixable = (len(report.mismatches) - report.rescheduled) + (len(report.orphans) - len(report.trashed))
+    fixable = fixable if report.repairable else 0
+    by_hand = report.unresolved - fixable
+    fixed = report.problems - report.unresolved
+    parts = [f"{fixed:,} repaired"] if fixed else []
+    if fixable:
+        alone = not parts and not by_hand  # the repair would fix every problem found
+        parts.append(f"{repair} fixes " + (("it" if fixable == 1 else "them") if alone else f"{fixable:,}"))
+    if by_hand:
+        parts.append(f"{'it' if report.problems == 1 else f'{by_hand:,}'} cannot be repaired here (see the report)")
+    return f"{found}; {', '.join(parts)}."

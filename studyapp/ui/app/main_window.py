@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget,
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.decks.tree import deck_tree
+from studyapp.services.review.custom_study import leftover
 from studyapp.services.review.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
 from studyapp.ui.app import dialogs
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.reviewer.finished.connect(self._show_summary)
         self.summary.back_requested.connect(self.show_decks)
         self.summary.undo_requested.connect(self._undo_from_summary)
+        self.summary.custom_study_requested.connect(self.custom_study)
         self.deck_actions = DeckActions(app, self.deck_list, self, self.show_decks)
         apply_settings(load_settings(app.collection), [self.reviewer.card_view], start_up=True)
 
@@ -148,6 +150,7 @@ class MainWindow(QMainWindow):
         deck_menu.addAction(self._action("&Rename deck…\tF2", None, on_decks(actions.rename)))
         deck_menu.addAction(self._action("&Delete deck…\tDel", None, on_decks(actions.delete)))
         deck_menu.addAction(self._action("&Options…\tO", None, on_decks(actions.options)))
+        deck_menu.addAction(self._action("&Custom study…", None, self.custom_study))
         self.settings_action = self._action("&Settings…", "Ctrl+,", self.show_settings)
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         tools_menu = self.menuBar().addMenu("&Tools")
@@ -191,9 +194,25 @@ class MainWindow(QMainWindow):
         session = self.reviewer.session
         if session is None:
             return
-        self.summary.show_summary(session.deck.name, session.summary, self.app.clock.now(), self.app.clock.local_zone())
+        left = leftover(self.app.collection, session.deck.id, self.app.clock)
+        clock = self.app.clock
+        self.summary.show_summary(
+            session.deck.name, session.summary, clock.now(), clock.local_zone(), session.can_undo, left
+        )
         self.stack.setCurrentWidget(self.summary)
         self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def custom_study(self) -> QDialog | None:
+        """Custom study of the deck studied or chosen; the dialog starts the session it makes."""
+        session = self.reviewer.session
+        deck_id = session.deck.id if session is not None else self.deck_list.table.current_deck_id()
+        if deck_id is None or self.app.collection.decks.get(deck_id) is None:
+            return None
+        from studyapp.ui.decks.custom_study_dialog import CustomStudyDialog
+
+        dialog = CustomStudyDialog(self.app, deck_id, self)
+        dialog.study.connect(lambda made: (self.stack.setCurrentWidget(self.reviewer), self.reviewer.start(made)))
+        return self._open_modal(dialog, lambda _dialog: self.stack.currentWidget().setFocus())
 
     def _undo_from_summary(self) -> None:
         if self.reviewer.session is not None and self.reviewer.session.can_undo:

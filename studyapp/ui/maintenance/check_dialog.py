@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import CheckCancelled, CheckJob, CheckReport
+from studyapp.services.maintenance.check_report import outcome
 from studyapp.ui.importing.import_worker import BackgroundTask, one_line
 
 
@@ -132,14 +133,7 @@ class CheckDialog(QDialog):
         assert isinstance(report, CheckReport)
         self.report = report
         self.progress.hide()
-        if report.problems == 0:
-            self.status.setText("No problems found.")
-        elif report.unresolved == 0:
-            self.status.setText(f"{report.problems:,} problem{'s' * (report.problems != 1)} found, all repaired.")
-        else:
-            fixed = f"{report.problems - report.unresolved:,} fixed, " if report.problems > report.unresolved else ""
-            found = f"{report.problems:,} problem{'s' * (report.problems != 1)} found"
-            self.status.setText(f"{found}: {fixed}{report.unresolved:,} left.")
+        self.status.setText(outcome(report))
         self.view.setHtml(report_html(report.text()))
         self.view.show()
         self.repair_button.setVisible(report.repairable)

@@ -9,9 +9,11 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.core.model import Rating
+from studyapp.core.wording import answers_on_cards, plural
+from studyapp.services.review.custom_study import Leftover
 from studyapp.services.review.review import SessionSummary
 from studyapp.ui.app.style import theme_for
-from studyapp.ui.app.time_wording import describe_due, describe_duration, plural
+from studyapp.ui.app.time_wording import describe_due, describe_duration
 
 _BACK_KEYS = (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
@@ -20,7 +22,9 @@ def summary_lines(deck: str, summary: SessionSummary, now: datetime, zone: tzinf
     """The title, what was done, and when the next card is due, as plain sentences."""
     if summary.answered:
         title = f"{deck}: done for now"
-        done = f"You studied {plural(summary.answered, 'card')} in {describe_duration(summary.time_ms)}."
+        done = (
+            f"You studied {answers_on_cards(summary.answered, summary.cards)} in {describe_duration(summary.time_ms)}."
+        )
     else:
         title = f"{deck}: nothing to study now"
         done = "No cards are waiting for you in this deck."
@@ -31,9 +35,20 @@ def summary_lines(deck: str, summary: SessionSummary, now: datetime, zone: tzinf
     return title, done, due
 
 
+def leftover_line(left: Leftover | None) -> str:
+    """What today's limits hold back, if anything: the reason to offer Custom study."""
+    if left is None or not (left.new or left.review):
+        return ""
+    held = [plural(left.new, "new card")] if left.new else []
+    held += [plural(left.review, "review")] if left.review else []
+    verb = "waits" if left.new + left.review == 1 else "wait"
+    return f"Today's limit is reached: {' and '.join(held)} {verb} beyond it."
+
+
 class SessionSummaryView(QWidget):
     back_requested = Signal()
     undo_requested = Signal()
+    custom_study_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +65,10 @@ class SessionSummaryView(QWidget):
         self.ratings_label.setTextFormat(Qt.TextFormat.RichText)
         self.due_label = QLabel()
         self.due_label.setObjectName("SummaryText")
-        for label in (self.title_label, self.done_label, self.ratings_label, self.due_label):
+        self.leftover_label = QLabel()
+        self.leftover_label.setObjectName("SummaryText")
+        self.leftover_label.hide()
+        for label in (self.title_label, self.done_label, self.ratings_label, self.due_label, self.leftover_label):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
 
@@ -59,9 +77,18 @@ class SessionSummaryView(QWidget):
         self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.back_button.clicked.connect(self.back_requested)
-        hint = QLabel("Enter or Esc to go back · Ctrl+Z to undo the last answer")
+        self.custom_button = QPushButton("Custom study…")
+        self.custom_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.custom_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.custom_button.setToolTip(
+            "More new cards or reviews today, review ahead, or the cards forgotten lately (C)"
+        )
+        self.custom_button.clicked.connect(self.custom_study_requested)
+        self.custom_button.hide()
+        self.hint = hint = QLabel()
         hint.setObjectName("KeyHint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._can_undo = False
 
         panel = QFrame()
         panel.setObjectName("SummaryPanel")
@@ -73,9 +100,11 @@ class SessionSummaryView(QWidget):
         panel_layout.addWidget(self.done_label)
         panel_layout.addWidget(self.ratings_label)
         panel_layout.addWidget(self.due_label)
+        panel_layout.addWidget(self.leftover_label)
         panel_layout.addSpacing(10)
         button_row = QHBoxLayout()
         button_row.addStretch(1)
+        button_row.addWidget(self.custom_button)
         button_row.addWidget(self.back_button)
         button_row.addStretch(1)
         panel_layout.addLayout(button_row)
@@ -91,11 +120,30 @@ class SessionSummaryView(QWidget):
         layout.addLayout(row)
         layout.addStretch(3)
 
-    def show_summary(self, deck: str, summary: SessionSummary, now: datetime, zone: tzinfo) -> None:
+    def show_summary(
+        self,
+        deck: str,
+        summary: SessionSummary,
+        now: datetime,
+        zone: tzinfo,
+        can_undo: bool = False,
+        left: Leftover | None = None,
+    ) -> None:
+        """Show the session's end; Ctrl+Z is offered only when there is an answer to undo, and Custom study when
+        today's limits hold cards back (``left``)."""
         title, done, due = summary_lines(deck, summary, now, zone)
         self.title_label.setText(title)
         self.done_label.setText(done)
         self.due_label.setText(due)
+        held = leftover_line(left)
+        self.leftover_label.setText(held)
+        self.leftover_label.setVisible(bool(held))
+        self.custom_button.setVisible(bool(held))
+        self._can_undo = can_undo
+        keys = ["Enter or Esc to go back"]
+        keys += ["C for custom study"] if held else []
+        keys += ["Ctrl+Z to undo the last answer"] if can_undo else []
+        self.hint.setText(" · ".join(keys))
         self.ratings_label.setVisible(summary.answered > 0)
         theme = theme_for(self.palette())
         colours = {Rating.AGAIN: theme.again, Rating.HARD: theme.hard, Rating.GOOD: theme.good, Rating.EASY: theme.easy}
@@ -115,11 +163,17 @@ class SessionSummaryView(QWidget):
         if self.ratings_label.isVisibleTo(self):
             parts.append(self._ratings_plain)
         parts.append(self.due_label.text())
+        if self.leftover_label.isVisibleTo(self):
+            parts.append(self.leftover_label.text())
+        parts.append(self.hint.text())
         return "\n".join(parts)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo_requested.emit()
+            if self._can_undo:
+                self.undo_requested.emit()
+        elif event.key() == Qt.Key.Key_C and self.custom_button.isVisibleTo(self) and not event.modifiers():
+            self.custom_study_requested.emit()
         elif event.key() in _BACK_KEYS and not event.isAutoRepeat():
             self.back_requested.emit()
         else:
