@@ -9,6 +9,8 @@
                                  field whose name starts with "fr". A name no note type has: the term is words
     deck:Name  deck:"My deck"    the deck and its subdecks (Name::...); ``*`` is a wildcard
     tag:name                     a whole tag, or a child tag (name::child); ``*`` is a wildcard
+    note:Basic  note:"Basic*"    cards of the note type of that name (``*`` is a wildcard)
+    card:"Card 2"  card:2        cards of the card template of that name, or the template's number (from 1)
     is:new is:learn is:review is:due is:suspended is:buried
     flag:1 ... flag:7  flag:0    cards with that flag (1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple)
     prop:ivl>10 prop:lapses>=3 prop:reps=0 prop:r<0.8 prop:s>30 prop:d>7   (< <= > >= = !=)
@@ -42,12 +44,14 @@ from studyapp.core.search_tree import (
     InDeck,
     Node,
     Not,
+    NotetypeIs,
     Or,
     Prop,
     PropName,
     Query,
     Rated,
     SearchError,
+    TemplateIs,
     Text,
 )
 
@@ -202,6 +206,12 @@ class _TermReader:
     def tag(self, key: str, rest: list[tuple[str, bool]]) -> Node:
         return HasTag(self.value(key, rest, "tag:verbs"))
 
+    def notetype(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        return NotetypeIs(self.value(key, rest, 'note:Basic, or note:"Basic (and reversed card)" with a space'))
+
+    def template(self, key: str, rest: list[tuple[str, bool]]) -> Node:
+        return TemplateIs(self.value(key, rest, 'card:"Card 2", or card:2 for the second template'))
+
     def flag(self, key: str, rest: list[tuple[str, bool]]) -> Node:
         value = "".join(text for text, _ in rest)
         if len(value) != 1 or value not in "01234567":
@@ -257,6 +267,8 @@ class _TermReader:
 _READERS = {
     "deck": _TermReader.deck,
     "tag": _TermReader.tag,
+    "note": _TermReader.notetype,
+    "card": _TermReader.template,
     "is": _TermReader.state,
     "flag": _TermReader.flag,
     "prop": _TermReader.prop,

@@ -98,6 +98,16 @@ class HasTag:
 
 
 @dataclass(frozen=True)
+class NotetypeIs:
+    pattern: str  # a note type's name, ``*`` a wildcard, case ignored (``note:Basic``)
+
+
+@dataclass(frozen=True)
+class TemplateIs:
+    pattern: str  # a card template's name (``*`` a wildcard, case ignored), or its number from 1 (``card:2``)
+
+
+@dataclass(frozen=True)
 class FlagIs:
     flag: int  # 0 (no flag) to 7 (``flag:1`` red ... ``flag:7`` purple)
 
@@ -140,7 +150,9 @@ class Or:
     terms: tuple[Node, ...]
 
 
-Node = Text | FieldIs | InDeck | HasTag | CardIs | FlagIs | Prop | Added | Rated | Not | And | Or
+Node = (
+    Text | FieldIs | InDeck | HasTag | NotetypeIs | TemplateIs | CardIs | FlagIs | Prop | Added | Rated | Not | And | Or
+)
 
 
 @dataclass(frozen=True)

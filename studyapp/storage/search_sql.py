@@ -23,7 +23,7 @@ import sqlite_utils
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import Card, CardState
-from studyapp.core.notetypes.model import NoteType
+from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.search_tree import (
     COMPARISONS,
     Added,
@@ -36,6 +36,7 @@ from studyapp.core.search_tree import (
     InDeck,
     Node,
     Not,
+    NotetypeIs,
     Or,
     Prop,
     PropName,
@@ -43,8 +44,10 @@ from studyapp.core.search_tree import (
     Rated,
     SearchError,
     SortKey,
+    TemplateIs,
     Text,
     deck_matches,
+    field_name_matches,
     tags_match,
 )
 from studyapp.storage.card_rows import NotetypeLookup, _card
@@ -142,7 +145,7 @@ _SORT = {
     SortKey.DECK: "d.name COLLATE NOCASE",
     SortKey.TAGS: "n.tags COLLATE NOCASE",
     SortKey.NOTETYPE: "(SELECT t.name FROM notetypes t WHERE t.id = n.notetype_id) COLLATE NOCASE",
-    SortKey.DUE: "c.due",
+    SortKey.DUE: "c.due",  # then new cards (no due date) in their decks' new-card order: _DUE_THEN
     SortKey.INTERVAL: _INTERVAL,
     SortKey.STABILITY: "c.stability",
     SortKey.DIFFICULTY: "c.difficulty",
@@ -151,6 +154,7 @@ _SORT = {
     SortKey.LAPSES: "c.lapses",
 }
 _TIE_BREAK = ("n.created_at", "n.id", "c.ord")
+_DUE_THEN = f"(CASE WHEN c.state = {_NEW} THEN c.position END)"
 
 
 def _balanced(parts: Sequence[str], operator: str) -> str:
@@ -219,6 +223,10 @@ class _Where:
             return self._in_decks(node.pattern)
         if isinstance(node, HasTag):
             return self._has_tag(node.pattern)
+        if isinstance(node, NotetypeIs):
+            return self._of_notetypes(node.pattern)
+        if isinstance(node, TemplateIs):
+            return self._of_templates(node.pattern)
         if isinstance(node, FlagIs):
             return f"c.flag = {int(node.flag)}"
         if isinstance(node, CardIs):
@@ -267,6 +275,24 @@ class _Where:
         ids = [str(deck_id) for deck_id, name in self._decks if deck_matches(pattern, name)]
         return f"c.deck_id IN ({', '.join(ids)})" if ids else "0"
 
+    def _of_notetypes(self, pattern: str) -> str:
+        ids = [str(int(t.id)) for t in self.notetypes() if field_name_matches(pattern, t.name)]
+        return f"n.notetype_id IN ({', '.join(ids)})" if ids else "0"
+
+    def _of_templates(self, pattern: str) -> str:
+        """``card:Name`` (each note type's templates of that name) or ``card:N`` (the Nth template; for a cloze
+        type, deletion N)."""
+        if pattern.isdigit():
+            return f"c.ord = {self.bind(int(pattern) - 1)}" if len(pattern) < 10 else "0"
+        parts = []
+        for notetype in self.notetypes():
+            ords = [str(o) for o, t in enumerate(notetype.templates) if field_name_matches(pattern, t.name)]
+            if ords and notetype.kind is NotetypeKind.STANDARD:
+                parts.append(f"(n.notetype_id = {int(notetype.id)} AND c.ord IN ({', '.join(ords)}))")
+            elif ords:  # a cloze (or occlusion) type's one template makes a card per deletion
+                parts.append(f"n.notetype_id = {int(notetype.id)}")
+        return f"({' OR '.join(parts)})" if parts else "0"
+
     def _has_tag(self, pattern: str) -> str:
         exact = f"search_tags(n.tags, {self.bind(pattern)})"
         like = _like_prefilter(pattern)
@@ -277,6 +303,8 @@ def _order(sort: SortKey, descending: bool, where: _Where) -> str:
     direction = " DESC" if descending else ""
     key = f"{sort_field_sql(where.notetypes())} COLLATE NOCASE" if sort is SortKey.SORT_FIELD else _SORT[sort]
     keys = [f"{key}{direction} NULLS LAST"] if key else []
+    if sort is SortKey.DUE:
+        keys.append(f"{_DUE_THEN}{direction} NULLS LAST")
     return ", ".join(keys + [f"{column}{direction}" for column in _TIE_BREAK])
 
 
@@ -307,6 +335,7 @@ class FoundCard:
     buried: bool
     interval_days: int | None
     retrievability: float | None
+    position: int = 0  # its place in its deck's new-card order (from 0)
 
 
 def found_cards(
@@ -333,5 +362,6 @@ def found_cards(
                 buried=row["buried_until"] is not None and row["buried_until"] > now_ms,
                 interval_days=row["interval_days"],
                 retrievability=retrievability(row["stability"], row["last_review"], now_ms),
+                position=row["position"],
             )
     return [found[card_id] for card_id in ids if card_id in found]

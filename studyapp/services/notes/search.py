@@ -49,6 +49,7 @@ class CardRow:
     suspended: bool
     buried: bool
     fields: tuple[tuple[str, str], ...] = ()  # (name, text as stored) of every field, if asked for
+    new_position: int | None = None  # a new card's place in its deck's new-card order, from 1 (Anki's "New #")
 
 
 def _search_time(collection: Collection, clock: Clock) -> SearchTime:
@@ -120,6 +121,7 @@ def _row(found: FoundCard, with_fields: bool) -> CardRow:
         suspended=found.suspended,
         buried=found.buried,
         fields=fields,
+        new_position=found.position + 1 if schedule.state is CardState.NEW else None,
     )
 
 

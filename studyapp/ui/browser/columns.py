@@ -19,6 +19,13 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
+def _due(row: CardRow, zone: tzinfo) -> str:
+    """The due date; a new card's place in the new-card queue ("new #12"), as Anki's browser shows it."""
+    if row.due is not None:
+        return row.due.astimezone(zone).strftime("%Y-%m-%d")
+    return "" if row.new_position is None else f"new #{row.new_position:,}"
+
+
 @dataclass(frozen=True)
 class Column:
     key: str  # stored in the settings: never rename
@@ -36,7 +43,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("notetype", "Note Type", SortKey.NOTETYPE, lambda r, z: r.notetype),
     Column("deck", "Deck", SortKey.DECK, lambda r, z: r.deck),
     Column("tags", "Tags", SortKey.TAGS, lambda r, z: " ".join(r.tags) if not isinstance(r.tags, str) else r.tags),
-    Column("due", "Due", SortKey.DUE, lambda r, z: "" if r.due is None else r.due.astimezone(z).strftime("%Y-%m-%d")),
+    Column("due", "Due", SortKey.DUE, lambda r, z: _due(r, z)),
     Column(
         "interval",
         "Interval",
