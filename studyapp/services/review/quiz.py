@@ -87,13 +87,22 @@ class Quiz:
         self._pools: dict[tuple[int, str, bool], _Pool] | None = None
         self._answers: list[tuple[int, tuple[AnswerSource, str] | None]] = []  # each card's note and answer
         self._options: dict[int, ChoiceOptions | None] = {}
+        self._rng, self._deck_name = rng, deck_name
         self.requested = requested
         self.mode = requested
         self.notice: str | None = None
-        self._seed = 0
+        self._seed: int | None = None
+        self.switch(requested)
+
+    def switch(self, requested: ReviewMode) -> None:
+        """Quiz the session's next cards in ``requested`` (the reviewer's mode control); multiple choice falls
+        back to flip, with its notice, as when the session started in it."""
+        self.requested = self.mode = requested
+        self.notice = None
         if requested is ReviewMode.CHOICE:
-            self._seed = rng.getrandbits(32)  # drawn only for multiple choice: flip sessions use no more ids
-            self.notice = self._choice_notice(deck_name)
+            if self._seed is None:  # drawn only for multiple choice: flip sessions use no more ids
+                self._seed = self._rng.getrandbits(32)
+            self.notice = self._choice_notice(self._deck_name)
 
     def _choice_notice(self, deck_name: str) -> str | None:
         """Why some or all of the deck's cards are not multiple choice (and flip for all of them)."""
@@ -174,6 +183,12 @@ class Quiz:
         """A typed reply against the card's answer: verdict, suggested grade and diff."""
         found = answer_source(card)
         return match_answer(found[1] if found else "", typed, card_text_faces(card)[0])
+
+    @staticmethod
+    def answer_repeats(card: Card, options: ChoiceOptions) -> bool:
+        """Whether the card's answer side says no more than its right option: after a pick it is not shown
+        again below the options (an answer with more, such as a cloze's whole text or an extra field, is)."""
+        return normalize(card_text_faces(card)[1]) == normalize(options.right)
 
     @staticmethod
     def choice_rating(options: ChoiceOptions, chosen: int) -> Rating:

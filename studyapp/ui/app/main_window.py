@@ -32,6 +32,7 @@ from studyapp.services.settings import load_settings
 from studyapp.ui.app import dialogs
 from studyapp.ui.app.file_drop import importable_paths
 from studyapp.ui.app.settings_dialog import SettingsDialog, apply_settings
+from studyapp.ui.app.study_keys import StudyKeys
 from studyapp.ui.app.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING and DEFAULT_SIZE: part of this module's API
     DEFAULT_SIZE,
     GEOMETRY_SETTING,
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.deck_list.mode_chosen.connect(lambda deck_id, mode: remember_mode(app.collection, deck_id, mode))
         self.reviewer.back_requested.connect(self.show_decks)
         self.reviewer.edit_requested.connect(self.edit_card)
+        self.reviewer.mode_chosen.connect(lambda deck_id, mode: remember_mode(app.collection, deck_id, mode))
         self.reviewer.finished.connect(self._show_summary)
         self.summary.back_requested.connect(self.show_decks)
         self.summary.undo_requested.connect(self._undo_from_summary)
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
         self.backups.restored.connect(self._collection_restored)
         self._build_menus()
+        self.study_keys = StudyKeys(self.stack, self.reviewer, self.actions())  # A, S: not while studying
         self._restore_geometry()
         self.show_decks()
 

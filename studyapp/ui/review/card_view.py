@@ -43,6 +43,7 @@ from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_images import fit_images
 from studyapp.ui.review.card_look import CardLook, card_look
+from studyapp.ui.review.card_placement import question_top, revealed_top
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
 from studyapp.ui.review.maths_images import MathStyle, math_image, style_for
 from studyapp.ui.review.occlusion_images import shared as occlusion_images
@@ -137,6 +138,7 @@ class CardView(QTextBrowser):
         self.cut_bar.show_all_button.clicked.connect(self.show_all)
         self.cut_bar.hide()
         self._after_paint: Callable[[], object] | None = None
+        self._asked_top: tuple[object, float] | None = None  # (whose, top margin) of the question shown alone
 
     # -- content -----------------------------------------------------------------------------------
 
@@ -389,8 +391,13 @@ class CardView(QTextBrowser):
                 frame.setFrameFormat(form)  # every change lays the whole document out again: one at most here
             fit_images(document, self.column_width(), self.image_size)
             content = document.size().height() - 2 * VERTICAL_PADDING
-            spare = self.viewport().height() - content
-            top = max(VERTICAL_PADDING, spare * 0.44)
+            height, whose = self.viewport().height(), self._card.id if self._card is not None else self._question
+            if self._answer is None:
+                top = question_top(height, content, VERTICAL_PADDING)
+                self._asked_top = (whose, top)
+            else:  # the question stays where it was before the reveal
+                asked = self._asked_top[1] if self._asked_top is not None and self._asked_top[0] == whose else None
+                top = revealed_top(height, content, asked, VERTICAL_PADDING)
             if top != VERTICAL_PADDING:  # a short card, cheap to lay out again
                 form.setTopMargin(top)
                 frame.setFrameFormat(form)

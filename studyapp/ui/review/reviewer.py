@@ -28,11 +28,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSlider,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,10 +43,12 @@ from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.answer_bar import AnswerBar
 from studyapp.ui.review.card_actions import ReviewerCardActions
-from studyapp.ui.review.card_view import CardView
+from studyapp.ui.review.card_view import VERTICAL_PADDING, CardView
+from studyapp.ui.review.choice_layout import NaturalHeight
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
 from studyapp.ui.review.picture_prefetch import PicturePrefetcher
+from studyapp.ui.review.reviewer_header import ReviewerHeader
 from studyapp.ui.review.sound_board import SoundBoard
 from studyapp.ui.review.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 
@@ -68,10 +68,20 @@ _RATING_KEYS = {
 }
 
 
+def centred(panel: QWidget) -> QHBoxLayout:
+    """``panel`` centred at its maximum width; wrapped text keeps its height."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(panel, 100)
+    row.addStretch(1)
+    return row
+
+
 class Reviewer(QWidget):
     finished = Signal()  # no card left in this session: show the summary
     back_requested = Signal()
     edit_requested = Signal(object)  # the current card's id (E): the window opens the editor
+    mode_chosen = Signal(object, object)  # deck id, ReviewMode: switched in the header, remembered for the deck
 
     def __init__(self, media_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -81,34 +91,11 @@ class Reviewer(QWidget):
         self.card_mode = ReviewMode.FLIP  # how the card on screen is quizzed
         self.shown_card: Card | None = None  # after a multiple-choice answer, the session has moved on
 
-        self.back_button = QPushButton("‹  Decks")
-        self.back_button.setObjectName("BackButton")
-        self.back_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.back_button.setToolTip("Back to the deck list (Esc)")
-        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        header = ReviewerHeader()
+        self.back_button, self.deck_label, self.undo_hint = header.back_button, header.deck_label, header.undo_hint
         self.back_button.clicked.connect(self.back_requested)
-        self.deck_label = QLabel()
-        self.deck_label.setObjectName("ReviewerDeck")
-        self.deck_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.undo_hint = QLabel("Ctrl+Z undo")
-        policy = self.undo_hint.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)  # keeps the deck name centred
-        self.undo_hint.setSizePolicy(policy)
-        self.undo_hint.setObjectName("KeyHint")
-        self.undo_hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-        header = QWidget()
-        header.setObjectName("ReviewerHeader")
-        header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        header_layout = QGridLayout(header)  # equal side columns keep the deck name centred
-        header_layout.setContentsMargins(12, 8, 16, 8)
-        header_layout.addWidget(self.back_button, 0, 0, Qt.AlignmentFlag.AlignLeft)
-        header_layout.addWidget(self.deck_label, 0, 1)
-        header_layout.addWidget(self.undo_hint, 0, 2)
-        for column in (0, 2):
-            header_layout.setColumnMinimumWidth(column, 150)
-            header_layout.setColumnStretch(column, 1)
-        header_layout.setColumnStretch(1, 4)  # without a share of its own, the deck name was squeezed to a sliver
+        self.mode_control = header.mode_control
+        self.mode_control.mode_clicked.connect(self.switch_mode)
 
         self.notice_label = QLabel()  # why the session is not in the mode chosen (too few answers)
         self.notice_label.setObjectName("QuizNotice")
@@ -147,12 +134,7 @@ class Reviewer(QWidget):
         footer_layout.setSpacing(10)
         footer_layout.addWidget(self.sound_status)
         footer_layout.addWidget(self.counts_bar)
-        for panel in (self.typed_panel, self.choice_panel):
-            row = QHBoxLayout()  # centred at its maximum width; wrapped text keeps its height
-            row.addStretch(1)
-            row.addWidget(panel, 100)
-            row.addStretch(1)
-            footer_layout.addLayout(row)
+        footer_layout.addLayout(centred(self.typed_panel))
         footer_layout.addWidget(self.answer_bar)
         self.typed_panel.hide()
         self.choice_panel.hide()
@@ -163,6 +145,9 @@ class Reviewer(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.notice_label)
         layout.addWidget(self.card_view, 1)
+        layout.addLayout(centred(self.choice_panel))  # right below the card (held to its text's height)
+        layout.addStretch(0)
+        self.card_height = NaturalHeight(self.card_view, layout, layout.count() - 1, VERTICAL_PADDING)
         layout.addWidget(footer)
         self.card_actions = ReviewerCardActions(self)  # -, @, Ctrl+1-7, Ctrl+Delete, I, Ctrl+Shift+D; their undo
 
@@ -202,12 +187,14 @@ class Reviewer(QWidget):
             self.finished.emit()
             return
         self.card_mode = session.quiz.mode_for(card)
+        self.mode_control.show_mode(session.quiz.requested, self.card_mode)
         self.typed_match = None
         typing = self.card_mode is ReviewMode.TYPE
         self.counts_bar.set_counts(session.counts(), queue_of(card.schedule.state))
         self.card_view.show_card(card, revealed=False, typing=typing)
         self.typed_panel.setVisible(typing and not self.card_view.type_slot_shown)
         self.choice_panel.setVisible(self.card_mode is ReviewMode.CHOICE)
+        self.card_height.hold(self.card_mode is ReviewMode.CHOICE)
         if typing:
             self.answer_bar.show_reveal("Check answer", "Enter")
             self.typed_panel.ask()
@@ -226,6 +213,21 @@ class Reviewer(QWidget):
                 self.setFocus(Qt.FocusReason.OtherFocusReason)
         self._autoplay(card, revealed=False)
         self.card_view.after_next_paint(self._prefetch_pictures)
+
+    def switch_mode(self, mode: ReviewMode) -> None:
+        """The header's mode control: the session goes on in ``mode``; the card on screen is asked again in it
+        unless its answer is saved (a multiple-choice pick), and the deck remembers the mode."""
+        session = self.session
+        if session is None:
+            return
+        session.quiz.switch(mode)
+        self.notice_label.setText(session.notice or "")
+        self.notice_label.setVisible(bool(session.notice))
+        self.mode_chosen.emit(session.deck.id, mode)
+        if self.choice_made or session.current is None:
+            self.mode_control.show_mode(mode, self.card_mode)
+        else:
+            self._show_current()
 
     def _prefetch_pictures(self) -> None:
         """After the card is painted: its answer's pictures and the upcoming cards' made ready in a worker."""
@@ -315,7 +317,7 @@ class Reviewer(QWidget):
             return
         rating = session.quiz.choice_rating(options, index)
         self.choice_panel.show_result(index)
-        self.card_view.show_card(card, revealed=True)
+        self.card_view.show_card(card, revealed=not session.quiz.answer_repeats(card, options))  # not said twice
         self.answer_bar.show_continue(f"{'Right' if rating is Rating.GOOD else 'Wrong'}: {rating.label} · Enter")
         self.undo_hint.setVisible(session.can_undo)
         self._autoplay(card, revealed=True)
