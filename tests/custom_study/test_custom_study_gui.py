@@ -130,7 +130,9 @@ def test_review_ahead_from_the_deck_menu_and_a_choice_that_gives_nothing(
     assert dialog.isVisible() and dialog.problem.text().startswith("No card was answered Again in those days")
     assert collection_fingerprint(collection_path) == before  # nothing written
 
+    assert dialog.spins["ahead"].text() == "1 day" and dialog.spins["review"].text() == "1 review"
     dialog.spins["ahead"].setValue(30)
+    assert dialog.spins["ahead"].text() == "30 days"
     assert dialog.radios["ahead"].isChecked()
     assert dialog.notes["ahead"].text().startswith("20 cards due then")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)

@@ -75,6 +75,8 @@ class CustomStudyDialog(QDialog):
             spin.setRange(1, most)
             spin.setValue(value)
             spin.setSuffix(f" {unit}")
+            spin.valueChanged.connect(lambda v, sp=spin, u=unit: sp.setSuffix(f" {u if v != 1 else u[:-1]}"))
+            spin.setSuffix(f" {unit if value != 1 else unit[:-1]}")  # "1 day", "2 days"
             spin.setAccessibleName(f"{text} ({unit})")
             note = QLabel()
             note.setObjectName("KeyHint")
