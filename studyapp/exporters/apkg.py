@@ -200,8 +200,8 @@ def _write_collection(
                     deck_id = deck_ids[normalize_deck_name(card.deck, note_deck) if card.deck else note_deck]
                     values = card_schedule_values(card, index + 1, timing)  # new cards due in file order
                     db.execute(
-                        "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
-                        (card_id, note_id, deck_id, card.ord, now, *values, card_data(card.schedule)),
+                        "insert into cards values (?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+                        (card_id, note_id, deck_id, card.ord, now, *values, card.flag, card_data(card.schedule)),
                     )
                     if card.reviews or card.changes:
                         db.executemany(

@@ -43,6 +43,7 @@ class ExportCard:
     position: int | None = None
     suspended: bool = False
     steps_left: int = 1
+    flag: int = 0  # 1-7 (Anki's numbering), 0 none
     reviews: tuple[ReviewEntry, ...] = ()
     changes: tuple[ScheduleChange, ...] = ()
 

@@ -40,7 +40,8 @@ class NoteMapper:
 
     ``notetypes`` by Anki's id, with the name each is known by in the draft (``names``: unique); ``deck_names``
     by Anki's deck id, already under the import's parent deck if there is one; ``cards``: each note's
-    (ord, home deck id, suspended), in ord order; ``with_suspension``: give the notes their cards' suspension.
+    (ord, home deck id, suspended, flag), in ord order; ``with_suspension``: give the notes their cards' suspension
+    and flags.
     """
 
     def __init__(
@@ -79,7 +80,7 @@ class NoteMapper:
         cards = self._cards.get(note.id, ())
         deck_names = self._deck_names
         if cards:
-            ords, deck_ids, suspended = zip(*cards, strict=True)
+            ords, deck_ids, suspended, flags = zip(*cards, strict=True)
             if self._deck_problems:
                 for card_deck in deck_ids:
                     if card_deck in self._deck_problems:
@@ -87,8 +88,9 @@ class NoteMapper:
             card_decks = tuple([deck_names.get(did) for did in deck_ids])
             deck = card_decks[0]
             card_suspended = suspended if self._with_suspension and True in suspended else ()
+            card_flags = flags if self._with_suspension and any(flags) else ()
         else:
-            ords = card_decks = card_suspended = ()
+            ords = card_decks = card_suspended = card_flags = ()
             deck = None
             self.without_cards += 1
         if note.size > MAX_FIELD_CHARS // 4:  # (no field is longer than the whole note: SQLite counts it, roughly)
@@ -118,6 +120,7 @@ class NoteMapper:
             ords,
             card_decks,
             card_suspended,
+            card_flags,
         )
 
     def _shaped(self, notetype: NoteType, fields: tuple[str, ...]) -> tuple[str, ...]:

@@ -142,18 +142,15 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     notetypes = collection.notetypes()
     names = unique_names(notetypes)
     decks = _deck_names(collection.deck_names(), options.deck_name)
-    cards: dict[int, list[tuple[int, int, bool]]] = {}
+    cards: dict[int, list[tuple[int, int, bool, int]]] = {}
     card_rows: dict[int, AnkiCard] = {}
-    flagged = 0
     with_history = options.include_history
     for card in collection.cards():
         card_id, note_id, ord_, deck_id, _, queue, _, _, flags = card
         if note_id in cards:
-            cards[note_id].append((ord_, deck_id, queue == -1))
+            cards[note_id].append((ord_, deck_id, queue == -1, flags))
         else:
-            cards[note_id] = [(ord_, deck_id, queue == -1)]
-        if flags:
-            flagged += 1
+            cards[note_id] = [(ord_, deck_id, queue == -1, flags)]
         if with_history:
             card_rows[card_id] = card
     mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)
@@ -189,11 +186,6 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
             " log it (a learning answer right after a review); the reset is added to their history"
         )
     used = tuple(dataclasses.replace(notetypes[ntid], name=names[ntid]) for ntid in sorted(mapper.used_notetypes))
-    if flagged and options.include_history:  # (without it, cards start afresh, unflagged, as in Anki)
-        warnings.append(
-            f"{path.name}: {flagged:,} card{'s have' if flagged != 1 else ' has'} a flag (a colour), which studyapp"
-            " does not keep: imported without it"
-        )
     occlusion = {nt.name: tuple(f.extra for f in nt.fields) for nt in used if nt.kind is NotetypeKind.IMAGE_OCCLUSION}
     if occlusion:  # every occlusion is its card, drawn by the reviewer; what cannot be drawn is said
         warnings.extend(unreadable_occlusions(path.name, [(n.notetype or "", n.fields) for n in notes], occlusion))

@@ -23,18 +23,19 @@ class StoredCard:
     position: int
     suspended: bool
     schedule: Schedule
+    flag: int = 0
 
 
 def cards_of_notes(db: sqlite_utils.Database, note_ids: Sequence[int]) -> dict[int, list[StoredCard]]:
     """``note id -> its cards`` by ord (notes without cards are left out)."""
     found: dict[int, list[StoredCard]] = {}
-    columns = ", ".join(("id", "note_id", "deck_id", "ord", "position", "suspended", *SCHEDULE_FIELDS))
+    columns = ", ".join(("id", "note_id", "deck_id", "ord", "position", "suspended", "flag", *SCHEDULE_FIELDS))
     ids = list(note_ids)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         query = f"SELECT {columns} FROM cards WHERE note_id IN ({','.join('?' * len(chunk))}) ORDER BY note_id, ord"
         for row in db.query(query, chunk):
             card = StoredCard(row["id"], row["note_id"], row["deck_id"], row["ord"], row["position"],
-                              bool(row["suspended"]), schedule_from_row(row))  # fmt: skip
+                              bool(row["suspended"]), schedule_from_row(row), int(row["flag"]))  # fmt: skip
             found.setdefault(card.note_id, []).append(card)
     return found

@@ -118,6 +118,7 @@ def collection_draft(
                 ord=card.ord, deck=all_names.get(card.deck_id), position=card.position + 1,
                 schedule=card.schedule if with_history else None,
                 suspended=card.suspended and with_history,
+                flag=card.flag if with_history else 0,
                 steps_left=_steps_left(card, by_id.get(card.deck_id)),
                 reviews=tuple(answers.get(card.id, ())), changes=tuple(changes.get(card.id, ())),
             )

@@ -25,6 +25,7 @@ from studyapp.services.importing.history import future_reason, history_events, s
 from studyapp.services.media.media import rewrite_references
 from studyapp.services.notetypes.resolve import NotetypeResolver, legacy_kind
 from studyapp.storage import Collection
+from studyapp.storage.card_marks_store import CardMarksStore
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import CardRow, NewCard, NoteRow, StoredNote, field_columns
 
@@ -141,6 +142,7 @@ class _Store:
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
         self.previews_left_out = 0
         self.suspended: list[int] = []  # new cards the file has suspended
+        self.flags: dict[int, int] = {}  # new cards the file has flagged: card id -> flag
 
     def deck_id(self, name: str, description: str = "") -> int:
         """The deck called ``name``, made if needed with every parent it lacks (``A::B`` makes ``A`` too)."""
@@ -217,7 +219,7 @@ class _Store:
         for index, (note_id, (note, _, deck_id, shape)) in enumerate(zip(note_ids, pending, strict=True)):
             keep_history = index in self.with_history
             ords = _BASIC_ORDS if shape is None else shape.ords
-            decks, suspended = note.card_decks, note.card_suspended
+            decks, suspended, flags = note.card_decks, note.card_suspended, note.card_flags
             for number, ord_ in enumerate(ords):
                 card_deck = decks[number] if number < len(decks) else None
                 home = self.deck_id(card_deck) if card_deck else deck_id
@@ -225,6 +227,8 @@ class _Store:
                 cards.append((card_id, note_id, home, ord_, self.position(home)))
                 if number < len(suspended) and suspended[number]:
                     self.suspended.append(card_id)
+                if number < len(flags) and flags[number]:
+                    self.flags[card_id] = flags[number]
                 if keep_history:
                     history.append((card_id, note, ord_))
 
@@ -254,6 +258,8 @@ class _Store:
         self.bulk.finish()
         if self.suspended:
             self.collection.notes.suspend_cards(self.suspended)
+        if self.flags:
+            CardMarksStore(self.collection.db).set_flags(self.flags)
 
     def history_for_existing(self, notes: list[tuple[int, NoteDraft]]) -> tuple[int, int]:
         """Queue the history of notes already in the collection for their cards that were never studied (their
