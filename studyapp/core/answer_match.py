@@ -53,6 +53,8 @@ CLOSE_TERM_SHARE = 0.5
 WHOLE_DIFF_BELOW = 50.0
 # An answer is compared on its key terms when it has more words than this (and at least two key terms).
 LONG_ANSWER_WORDS = 6
+# Of an answer, the characters compared (nobody types more; a 2.5 MB field took seconds to compare whole).
+COMPARED_CHARS = 5_000
 
 # Negations ("no", "not", "without") are never stop words: "not guilty" is not "guilty".
 _STOP_WORDS_TEXT = """
@@ -255,6 +257,7 @@ def match_answer(expected: str, typed: str, question: str = "") -> AnswerMatch:
 
     ``question`` is the card's question: a long answer's terms that it already names are not asked for.
     """
+    expected, typed = expected[:COMPARED_CHARS], typed[:COMPARED_CHARS]
     want, got = normalize(expected), normalize(typed)
     if is_long(expected):
         terms = answer_terms(expected, question)

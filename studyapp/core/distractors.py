@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from studyapp.core.answer_match import key_terms, normalize
+from studyapp.core.answer_match import COMPARED_CHARS, key_terms, normalize
 
 OPTION_COUNT = 4
 # The wrong options are drawn from this many times the number needed of the most plausible candidates.
@@ -38,7 +38,7 @@ def distinct_answers(answers: Iterable[str]) -> list[str]:
     """One text per normalized answer (the first seen), empty ones dropped, in a fixed order."""
     chosen: dict[str, str] = {}
     for answer in answers:
-        key = normalize(answer)
+        key = normalize(answer[:COMPARED_CHARS])  # (a 2.5 MB field costs no more than a long answer)
         if key and key not in chosen:
             chosen[key] = answer
     return [chosen[key] for key in sorted(chosen)]
@@ -46,6 +46,7 @@ def distinct_answers(answers: Iterable[str]) -> list[str]:
 
 def plausibility(right: str, candidate: str) -> float:
     """0 to 1: how well ``candidate`` passes for ``right``: similar length, and shared key terms."""
+    right, candidate = right[:COMPARED_CHARS], candidate[:COMPARED_CHARS]
     a, b = normalize(right), normalize(candidate)
     length = min(len(a), len(b)) / max(len(a), len(b), 1)
     terms_a, terms_b = set(key_terms(right)), set(key_terms(candidate))

@@ -9,6 +9,8 @@ view says that part is not shown and offers the rest (``SHOW_ALL``, bounded as w
 
 Very long runs of text without a space get a zero-width space every ``RUN`` characters, so the layout can
 wrap them at once instead of trying every possible break (quadratic in Qt: 40,000 characters take 1.2 s).
+``longest_run`` finds such runs in linear time (the import warns about fields that hold one; the editor wraps
+those fields anywhere), and ``shown_text`` bounds plain text shown outside the card view.
 """
 
 from __future__ import annotations
@@ -108,3 +110,24 @@ def break_long_runs(html: str) -> str:
         position = tag.end()
     parts.append(_LONG_RUN.sub(broken, html[position:]))
     return "".join(parts)
+
+
+WARN_RUN = 10_000  # an import warns about a field holding a run of text this long without a space
+_SHORT_RUN = 60  # a label wraps a run this short well enough by itself
+_TEXT_PIECE = re.compile(rf"\S{{{RUN}}}(?=\S)")
+
+
+def longest_run(text: str) -> int:
+    """The length of the longest run of ``text`` without white space (markup counts: a ``data:`` address
+    is a run too), in linear time."""
+    return max(map(len, text.split()), default=0)
+
+
+def shown_text(text: str, limit: int) -> str:
+    """Plain ``text`` for a label or a tooltip: at most ``limit`` characters (an ellipsis and
+    the size of the rest past that), long runs broken with zero-width spaces so that it can wrap."""
+    if len(text) > limit:
+        text = f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+    if longest_run(text) <= _SHORT_RUN:
+        return text
+    return _TEXT_PIECE.sub(lambda piece: piece.group(0) + _BREAK, text)

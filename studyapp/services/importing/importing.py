@@ -22,6 +22,7 @@ from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.scheduling import Scheduler
 from studyapp.services.importing.deck_audio import quiet_audio
 from studyapp.services.importing.history import future_reason, history_events, split_future
+from studyapp.services.importing.long_runs import long_run_warning
 from studyapp.services.media.media import rewrite_references
 from studyapp.services.notetypes.resolve import NotetypeResolver, legacy_kind
 from studyapp.storage import Collection
@@ -339,6 +340,8 @@ def store_draft(
     """Write a parsed file into the collection, all in one transaction (``before_commit`` runs last in it)."""
     skipped = list(draft.skipped)
     warnings = list(draft.warnings)
+    long_runs = long_run_warning(draft)  # (imported as they are: shown cut, so the student is told)
+    warnings += [long_runs] if long_runs else []
     details = dict(draft.details)
     new = updated = unchanged = 0
     total = len(draft.notes)

@@ -23,12 +23,14 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextImageFormat,
     QTextListFormat,
+    QTextOption,
 )
 from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
 
 from studyapp.core.sanitize import clean_html
 from studyapp.services.media.adding import AddedMedia, MediaError
-from studyapp.ui.editing import field_media
+from studyapp.ui.app.style import theme_for
+from studyapp.ui.editing import field_media, long_field
 from studyapp.ui.review.card_view import MediaOnlyDocument
 
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -73,6 +75,7 @@ class RichField(QTextEdit):
         self.setAcceptRichText(True)
         self.ask_link: Callable[[QWidget, str], str | None] = ask_for_link  # tests replace it
         self._original: tuple[str, bool] = ("", False)
+        self.held = False  # a field too long to lay out (``long_field``)
         self.preferred_height = 84  # the height asked for; a field grows into room the window has to spare
 
     def sizeHint(self) -> QSize:
@@ -88,15 +91,28 @@ class RichField(QTextEdit):
         """Show a field: HTML (sanitized) with its formatting, plain text as text."""
         self._original = (text, is_html)
         self._images.clear()
-        if is_html:
+        self.held = long_field.is_held(text)  # too long to lay out: shown as what it is, kept as it is
+        self.setReadOnly(self.held)
+        self.setWordWrapMode(long_field.wrap_mode(text[: long_field.EDITOR_CHARS]))
+        if self.held:
+            self.setHtml(long_field.held_html(text, is_html, theme_for(self.palette())))
+        elif is_html:
             self.setHtml(clean_html(text))
         else:
             self.setPlainText(text)
         self.document().setModified(False)
 
+    def empty_held(self) -> None:
+        """A held field emptied (Delete): the note's text for it is now empty."""
+        self.held = False
+        self.setReadOnly(False)
+        self.setWordWrapMode(long_field.wrap_mode(""))
+        self.setPlainText("")
+        self.document().setModified(True)
+
     def text(self) -> tuple[str, bool]:
         """The field as (text, is_html): the given text if untouched, else plain text or an HTML fragment."""
-        if not self.document().isModified():
+        if self.held or not self.document().isModified():  # (a held field's notice is never its text)
             return self._original
         fragment, formatted = document_fragment(self)
         return (fragment, True) if formatted else (self.toPlainText(), False)
@@ -119,6 +135,8 @@ class RichField(QTextEdit):
                 return
             self.insert_media([added])
             return
+        if source.hasText() and self.wordWrapMode() != long_field.wrap_mode(source.text()):
+            self.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)  # a pasted long run (base64, an address)
         super().insertFromMimeData(source)
 
     # -- media -------------------------------------------------------------------------------------
@@ -265,6 +283,9 @@ class RichField(QTextEdit):
         shift = Qt.KeyboardModifier.ShiftModifier
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = event.key()
+        if self.held:  # read-only but for Delete, which empties it
+            self.empty_held() if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) else super().keyPressEvent(event)
+            return
         if modifiers & ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             event.ignore()  # Ctrl+Enter belongs to the dialog
             return

@@ -32,7 +32,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QPaintEvent, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
-from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget
+from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget, break_long_runs
 from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
 from studyapp.core.occlusion.faces import SCHEME as OCCLUSION_SCHEME
@@ -184,8 +184,9 @@ class CardView(QTextBrowser):
     def _show(self, faces: CardFaces, revealed: bool) -> None:
         self.type_slot_shown = self.comparison_shown = False
         self.shown_faces = faces
-        if revealed:
-            question, answer, placed = with_comparison(faces.revealed_question, faces.answer, self._comparison)
+        if revealed:  # (the comparison's long runs can wrap: its answer is cut by ``match_answer`` too)
+            comparison = None if self._comparison is None else break_long_runs(self._comparison)
+            question, answer, placed = with_comparison(faces.revealed_question, faces.answer, comparison)
             self._question, self._answer, self.comparison_shown = question, answer, placed
         elif self._typing:
             self._question, self.type_slot_shown = with_slot(faces.question, min(SLOT_WIDTH, self.column_width()))

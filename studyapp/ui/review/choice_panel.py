@@ -1,7 +1,8 @@
 """Multiple choice: four options under the question, picked with keys 1 to 4 or a click.
 
 Once one is picked, the right option turns green and a wrong pick red; the others fade. A long option
-is cut after ``SHOWN_CHARACTERS`` (its tooltip has it whole; the card shows the full answer after).
+is cut after ``SHOWN_CHARACTERS`` (its tooltip has more, up to ``TOOLTIP_CHARACTERS``; the card shows the
+full answer after).
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from studyapp.core.distractors import ChoiceOptions
+from studyapp.core.face_budget import shown_text
 
 MAX_WIDTH = 720
 SHOWN_CHARACTERS = 170
+TOOLTIP_CHARACTERS = 1_000
 
 
 def shortened(text: str, limit: int = SHOWN_CHARACTERS) -> str:
@@ -54,8 +57,9 @@ class OptionButton(QPushButton):
 
     def set_option(self, text: str) -> None:
         self.full_text = text
-        self.text_label.setText(shortened(text))
-        self.setToolTip(text if len(" ".join(text.split())) > SHOWN_CHARACTERS else "")
+        # (an unbroken run, base64 or an address, gets places to wrap; the tooltip is bounded too)
+        self.text_label.setText(shown_text(shortened(text), SHOWN_CHARACTERS + 2))
+        self.setToolTip(shown_text(text, TOOLTIP_CHARACTERS) if len(" ".join(text.split())) > SHOWN_CHARACTERS else "")
         self.set_state("")
 
     def set_state(self, state: str) -> None:

@@ -11,15 +11,19 @@ back the last answer, as they do everywhere in the reviewer.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
+from studyapp.core.face_budget import shown_text
 from studyapp.ui.app.style import Theme, theme_for
 
 MAX_WIDTH = 720
+SHOWN_DIFF_CHARS = 600  # of the diff's text
+_SHORT = 60  # a segment this short is shown as it is
 _VERDICTS = {
     Verdict.EXACT: ("✓", "Correct", "good"),
     Verdict.CLOSE: ("≈", "Almost", "hard"),
@@ -34,8 +38,22 @@ def mix(colour: str, ground: str, share: float) -> str:
     return QColor(*parts).name()
 
 
+def shown_diff(match: AnswerMatch) -> AnswerMatch:
+    """``match`` with its diff cut to ``SHOWN_DIFF_CHARS`` characters of text (an ellipsis where it stops),
+    long runs broken so that they wrap: the diff of an answer of megabytes is a few lines."""
+    left, segments = SHOWN_DIFF_CHARS, []
+    for op, text in match.diff:
+        if len(text) > left:
+            segments.append((op, shown_text(text[:left], left) + " …"))
+            break
+        segments.append((op, shown_text(text, left) if len(text) > _SHORT else text))
+        left -= len(text)
+    return replace(match, diff=tuple(segments))
+
+
 def diff_html(match: AnswerMatch, theme: Theme) -> str:
-    """The diff of a typed reply as rich text, coloured for ``theme``."""
+    """The diff of a typed reply as rich text, coloured for ``theme`` (bounded: ``shown_diff``)."""
+    match = shown_diff(match)
     styles = {
         DiffOp.EQUAL: f"color:{theme.good};",
         DiffOp.WRONG: (
