@@ -12,7 +12,15 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from studyapp.core.model import CardState
 from studyapp.core.scheduling import Scheduler
 from studyapp.services.app import App
-from studyapp.services.fsrs.optimizer import FEW_REVIEWS_NOTE, OptimizeError, apply, checked_parameters, fit_parameters
+from studyapp.services.fsrs.fit_data import item_count
+from studyapp.services.fsrs.optimizer import (
+    FEW_REVIEWS_NOTE,
+    NotEnoughHistory,
+    OptimizeError,
+    apply,
+    checked_parameters,
+    fit_parameters,
+)
 from studyapp.services.fsrs.review_log_import import PLACEHOLDER_BACK, import_review_log
 
 from ..conftest import collection_fingerprint
@@ -88,9 +96,59 @@ def test_a_tiny_log_is_fitted_with_an_honest_warning(app: App, tmp_path: Path) -
     assert len(result.parameters) == 21
 
 
-def test_a_deck_never_reviewed_cannot_be_fitted(app: App) -> None:
-    with pytest.raises(OptimizeError, match="no card was answered twice"):
+def test_a_deck_never_reviewed_has_nothing_to_fit_yet(app: App) -> None:
+    with pytest.raises(NotEnoughHistory) as raised:
         fit_parameters(app, "Calcinosis")
+    assert str(raised.value) == (
+        "Calcinosis: nothing to fit yet. Optimize learns from cards reviewed on at least two different days: it "
+        "needs 8 answers given a day or more after the card's previous answer, and there are 0 so far."
+    )
+    assert isinstance(raised.value, OptimizeError)  # the command line reports it as before
+
+
+def write_days_log(tmp_path: Path, days_of_cards: list[list[float]]) -> Path:
+    """A review log: card ``n`` answered Good on each of its (fractional) days from 1 January 2025, 10:00 UTC."""
+    rows = ["card_id,review_rating,review_time,review_duration"]
+    for card, days in enumerate(days_of_cards):
+        for day in days:
+            hours = 10 + round((day % 1) * 10)  # same-day answers: 10:00 to 20:00, far from the 04:00 boundary
+            rows.append(f"{card},3,2025-01-{1 + int(day):02d}T{hours:02d}:00:00+00:00,1000")
+    path = tmp_path / "days.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_cards_answered_several_times_on_one_day_only_are_no_history_to_fit(app: App, tmp_path: Path) -> None:
+    """Two and three answers a card, all on the same day: fsrs-rs learns nothing from them (it predicts recall
+    after days), so the message says what is missing instead of "no card was answered twice"."""
+    import_review_log(app, write_days_log(tmp_path, [[0, 0.3], [0, 0.3, 0.6]] * 5 + [[2, 5]] * 3), "Same day")
+    with pytest.raises(NotEnoughHistory) as raised:
+        fit_parameters(app, "Same day")
+    assert (raised.value.items, raised.value.same_day_cards) == (3, 10)
+    assert str(raised.value) == (
+        "Same day: nothing to fit yet. Optimize learns from cards reviewed on at least two different days: it "
+        "needs 8 answers given a day or more after the card's previous answer, and there are 3 so far. 10 cards "
+        "were answered more than once, but on one day only: same-day repeats do not count."
+    )
+
+
+def test_eight_answers_on_later_days_are_enough_to_fit(app: App, tmp_path: Path) -> None:
+    import_review_log(app, write_days_log(tmp_path, [[0, 0.5, 1, 4]] * 4), "Eight")  # two items a card
+    result = fit_parameters(app, "Eight")
+    assert (result.items, result.cards, result.reviews) == (8, 4, 16)
+
+
+def test_item_count_counts_answers_a_day_after_the_one_before() -> None:
+    good = 3
+    day = [(d << 3) | good for d in range(20_000, 20_010)]
+    histories = [
+        f"{day[0]}",  # answered once
+        f"{day[0]} {day[0]}",  # twice, one day
+        f"{day[0]} {day[0]} {day[1]} {day[1]} {day[4]}",  # two items
+        f"{day[2]} {day[1]}",  # a clock turned back: no item, not "one day only" either
+    ]
+    assert item_count(histories) == (2, 1)
+    assert item_count(histories, stop_at=1) == (2, 1)  # stops after the card that reached it
 
 
 def test_out_of_bounds_parameters_are_clamped_and_a_wrong_count_refused() -> None:

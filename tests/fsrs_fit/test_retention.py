@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import fit_parameters, save_and_reschedule
@@ -14,9 +15,12 @@ from studyapp.services.fsrs.retention import (
     RetentionError,
     RetentionPoint,
     RetentionSuggestion,
+    SimulationInput,
     _knee,
     explain,
     prepare_simulation,
+    seeds_for,
+    shown_share,
     simulate,
     suggest_retention,
 )
@@ -35,23 +39,71 @@ def test_the_simulation_is_repeatable_and_more_retention_costs_more_work(app: Ap
     assert first.points[-1].memorized > first.points[0].memorized
 
 
-def test_the_suggestion_is_where_extra_reviews_stop_paying_off() -> None:
-    def point(retention: float, reviews: float, memorized: float) -> RetentionPoint:
-        return RetentionPoint(retention, reviews, memorized, 0.0, 0.0)
+def point(retention: float, reviews: float, memorized: float, limited: float = 0.0) -> RetentionPoint:
+    return RetentionPoint(retention, reviews, memorized, 0.0, 0.0, 1000.0, limited)
 
-    points = [point(0.70, 10, 500), point(0.80, 15, 800), point(0.90, 45, 900), point(0.97, 100, 950)]
+
+def test_the_suggestion_is_where_extra_reviews_stop_paying_off() -> None:
+    points = [point(0.70, 10, 820), point(0.80, 15, 900), point(0.90, 45, 950), point(0.97, 100, 990)]
     assert _knee(points) == 0.80
-    suggestion = RetentionSuggestion("D", 0.90, 0.80, True, 1000, 20, 365, tuple(points))
+    suggestion = RetentionSuggestion("D", 0.90, 0.80, True, 1000, 20, 365, tuple(points), reviews_limit=200)
     assert explain(suggestion).splitlines() == [
-        "At 90% (your setting) you would do about 45 reviews a day and remember about 90% of the cards, "
-        "forgetting one card in ten when it comes up.",
-        "At 80%, about 15 reviews a day; you would remember about 80% of the cards and forget one card in five.",
-        "80% is where extra reviews stop paying off.",
-        "Going up to 97% would mean about 100 reviews a day. (Simulated: 1000 cards, 20 new a day, one year, "
-        "your fitted FSRS parameters.)",
+        "At 90% (your setting): about 45 reviews a day. 10% of cards are forgotten by the day they are due, yet on "
+        "a given day you would recall about 95% of the 1,000 cards learned, because a card falls to 90% only on "
+        "its due day.",
+        "At 80%: about 15 reviews a day, 20% forgotten by the due day, about 90% recalled on a given day. 80% is "
+        "where extra reviews stop paying off.",
+        "Going up to 97% would mean about 100 reviews a day, with about 99% recalled on a given day.",
+        "(Simulated: 1,000 cards, 20 new a day, one year, your fitted FSRS parameters; “recalled on a given day” "
+        "is the average over the year’s last month.)",
     ]
     kept = replace(suggestion, current=0.80)
-    assert "keep it" in explain(kept)
+    assert "That is where extra reviews stop paying off: keep it." in explain(kept)
+
+
+def test_a_review_limit_that_holds_reviews_back_is_named_where_it_lowers_what_is_recalled() -> None:
+    points = [point(0.70, 10, 820), point(0.80, 15, 890, 3), point(0.90, 45, 900, 40), point(0.97, 50, 860, 200)]
+    suggestion = RetentionSuggestion("D", 0.90, 0.80, False, 1000, 20, 365, tuple(points), reviews_limit=50)
+    lines = explain(suggestion).splitlines()
+    assert lines[0].endswith("and on a given day you would recall about 90% of the 1,000 cards learned.")
+    assert lines[3] == (
+        "From 80% up, on some days more reviews fall due than your limit of 50 a day; the rest wait, and "
+        "meanwhile some are forgotten, so above 90% fewer cards are recalled, not more."
+    )
+    assert _knee(points) == 0.80  # the top remembers less than the middle: never suggested
+
+
+def test_what_is_recalled_never_falls_as_the_desired_retention_rises() -> None:
+    """The shown "recalled on a given day" figure over every setting: it never decreases while the reviews
+    due stay within the deck's limit, and it is above the desired retention (a card is that weak only on
+    its due day). Small decks get more seeds: with three, a 40-card deck showed 86% at 75% and 85% at 76%."""
+    for size in (40, 400):
+        data = SimulationInput("D", 0.90, tuple(DEFAULT_PARAMETERS), False, size, 20, 200, 36500, 2, 1)
+        suggestion = simulate(data)
+        assert not any(p.limited_days for p in suggestion.points), size
+        shown = [shown_share(suggestion, p) for p in suggestion.points]
+        assert shown == sorted(shown), (size, shown)
+        assert all(share > round(p.retention * 100) for share, p in zip(shown, suggestion.points, strict=True))
+        assert all(p.learned == size for p in suggestion.points)
+        assert "From " not in explain(suggestion)  # no limit line
+
+
+def test_a_limit_that_is_reached_is_explained_where_more_retention_recalls_less() -> None:
+    data = SimulationInput("D", 0.90, tuple(DEFAULT_PARAMETERS), False, 1500, 20, 40, 36500, 2, 1)
+    suggestion = simulate(data)
+    shown = [shown_share(suggestion, p) for p in suggestion.points]
+    assert shown[-1] < max(shown)  # held-back reviews: the top setting recalls less than the best one
+    peak = max(p.retention for p, share in zip(suggestion.points, shown, strict=True) if share == max(shown))
+    assert (
+        f"your limit of 40 a day; the rest wait, and meanwhile some are forgotten, so above {peak:.0%} fewer "
+        "cards are recalled, not more." in explain(suggestion)
+    )
+
+
+def test_small_decks_get_more_seeds() -> None:
+    assert (
+        seeds_for(29) == tuple(range(1, 31)) and seeds_for(1205) == (1, 2, 3) and seeds_for(400) == tuple(range(1, 9))
+    )
 
 
 def test_an_empty_deck_cannot_be_simulated(app: App) -> None:

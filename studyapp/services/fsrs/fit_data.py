@@ -112,12 +112,24 @@ def cards_answered_twice(histories: Iterable[str]) -> int:
 def has_items(histories: Iterable[str]) -> bool:
     """Whether the histories give at least one training item: an answer a study day or more after the card's
     answer before."""
+    return item_count(histories, stop_at=1)[0] > 0
+
+
+def item_count(histories: Iterable[str], stop_at: int | None = None) -> tuple[int, int]:
+    """How many training items the histories give (answers a study day or more after the card's answer
+    before), and how many cards were answered more than once but all on one study day (their repeats are
+    no item: see the module). Counting stops once ``stop_at`` items are found."""
+    items = same_day = 0
     for history in histories:
-        if " " in history:
-            days = [int(value) >> 3 for value in history.split()]
-            if any(later > earlier for earlier, later in zip(days, days[1:])):  # noqa: B905 (one shorter)
-                return True
-    return False
+        if " " not in history:
+            continue
+        days = [int(value) >> 3 for value in history.split()]
+        later = sum(1 for earlier, day in zip(days, days[1:]) if day > earlier)  # noqa: B905 (one shorter)
+        items += later
+        same_day += not later and days[-1] == days[0]
+        if stop_at is not None and items >= stop_at:
+            break
+    return items, same_day
 
 
 def rating_counts(histories: Iterable[str]) -> tuple[list[int], list[int]]:

@@ -9,8 +9,10 @@ After a fit is saved, :func:`save_and_reschedule` recomputes the due dates of th
 that uses the preset (:mod:`studyapp.services.fsrs.reschedule`), as Anki's "reschedule cards on change" does.
 
 Days between reviews are counted in study days (the collection's rollover hour in the local zone), as
-FSRS expects: two answers on the same study day are 0 days apart. Every review after a card's first
-is one training item holding the card's history up to and including it.
+FSRS expects: two answers on the same study day are 0 days apart. Every answer a study day or more after
+the card's answer before is one training item holding the card's history up to and including it; same-day
+repeats are none (fsrs-rs predicts recall after days). With fewer than ``MIN_ITEMS`` items there is nothing to
+fit yet: :class:`NotEnoughHistory` says so, a normal state rather than a failure.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from studyapp.services.fsrs.fit_data import (
     answer_count,
     build_items,
     cards_answered_twice,
-    has_items,
+    item_count,
     read_histories,
     training_config,
 )
@@ -57,6 +59,27 @@ ALL_DECKS = "All decks"
 
 class OptimizeError(Exception):
     """The parameters cannot be fitted or saved; the message is one line for the user."""
+
+
+# fsrs-rs fits nothing from fewer training items (it hands back the defaults unchanged), and fewer still are
+# left once it has dropped its outliers.
+MIN_ITEMS = 8
+
+
+class NotEnoughHistory(OptimizeError):
+    """A normal state, not a failure: the deck has too few answers on later days for a fit yet."""
+
+    def __init__(self, deck: str, items: int, same_day_cards: int) -> None:
+        self.deck, self.items, self.same_day_cards = deck, items, same_day_cards
+        text = (
+            f"{deck}: nothing to fit yet. Optimize learns from cards reviewed on at least two different days: "
+            f"it needs {MIN_ITEMS} answers given a day or more after the card's previous answer, and there "
+            f"{'is' if items == 1 else 'are'} {items} so far."
+        )
+        if same_day_cards:
+            cards = f"{same_day_cards:,} card{'s were' if same_day_cards != 1 else ' was'}"
+            text += f" {cards} answered more than once, but on one day only: same-day repeats do not count."
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -141,8 +164,9 @@ def _prepare(collection: Collection, clock: Clock, deck_name: str | None) -> Fit
         name, deck_ids = deck.name, DeckOpsStore(collection.db).subtree_ids(deck.name)
         old = tuple(deck.options.parameters or DEFAULT_PARAMETERS)
     histories = read_histories(collection.reviews, deck_ids, clock.local_zone(), rollover_hour(collection))
-    if not has_items(histories):
-        raise OptimizeError(f"{name}: no card was answered twice, so there is nothing to fit")
+    items, same_day = item_count(histories, stop_at=MIN_ITEMS)
+    if items < MIN_ITEMS:
+        raise NotEnoughHistory(name, items, same_day)
     return FitInput(name, answer_count(histories), cards_answered_twice(histories), old, histories)
 
 

@@ -4,8 +4,11 @@ Optimize fits the deck's own parameters on a worker thread (busy bar, Cancel), t
 old and the new ones predict the history; better ones are saved into the deck's preset (shared: the
 panel says by how many decks) and the cards of those decks are rescheduled at once. Suggest retention
 simulates the deck at each desired retention, explains the trade-off in words, draws the workload
-against desired retention with the current setting marked, and offers a button that puts the
-suggestion into the desired-retention field (saved with the dialog's Save).
+against desired retention with the current setting marked (``retention_view``), and offers a button that
+puts the suggestion into the desired-retention field (saved with the dialog's Save).
+
+A deck without enough history to fit (``NotEnoughHistory``: too few answers on a later day than the card's
+answer before) is a normal state, said in the neutral colour; only failures are red.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.fsrs.optimizer import (
     FitResult,
+    NotEnoughHistory,
     OptimizeError,
     Saved,
     optimize_on_worker,
@@ -36,7 +40,7 @@ from studyapp.services.fsrs.optimizer import (
 from studyapp.services.fsrs.reschedule import RescheduleError, StaleScheduleError
 from studyapp.services.fsrs.retention import RetentionError, RetentionSuggestion, prepare_simulation, simulate
 from studyapp.ui.decks.fsrs_worker import JobRunner
-from studyapp.ui.stats.charts import LineChart
+from studyapp.ui.decks.retention_view import RetentionView, WrappingLabel
 
 _EXPECTED = (OptimizeError, RetentionError, RescheduleError, StaleScheduleError, Cancelled)
 
@@ -62,9 +66,8 @@ class FsrsPanel(QGroupBox):
         self.runner = JobRunner(self)
         self.runner.busy_changed.connect(self._show_busy)
 
-        self.origin = QLabel()
+        self.origin = WrappingLabel()
         self.origin.setObjectName("KeyHint")
-        self.origin.setWordWrap(True)
         self.optimize_button = QPushButton("Optimize")
         self.optimize_button.setToolTip("Fit FSRS to this deck's review history and reschedule its cards")
         self.suggest_button = QPushButton("Suggest retention")
@@ -87,16 +90,13 @@ class FsrsPanel(QGroupBox):
         busy.addWidget(self.cancel_button)
         self.busy_row.hide()
 
-        self.message = QLabel()
+        self.message = WrappingLabel()
         self.message.setObjectName("InlineMessage")
-        self.message.setWordWrap(True)
         self.message.hide()
-        self.chart = LineChart("Workload by desired retention")
-        self.chart.setMinimumSize(400, 220)
-        self.chart.hide()
-        self.chart_caption = QLabel("The dot marks the desired retention in the field.")
-        self.chart_caption.setObjectName("KeyHint")
-        self.chart_caption.hide()
+        self.retention_view = RetentionView()
+        self.retention_view.hide()
+        self.chart = self.retention_view.chart
+        self.chart_caption = self.retention_view.caption
         self.use_button = QPushButton()
         self.use_button.clicked.connect(self.use_suggestion)
         self.use_button.hide()
@@ -115,9 +115,8 @@ class FsrsPanel(QGroupBox):
         layout.addLayout(buttons)
         layout.addWidget(self.busy_row)
         layout.addWidget(self.message)
-        layout.addWidget(self.chart)
-        layout.addWidget(self.chart_caption)
-        layout.addStretch(1)
+        layout.addWidget(self.retention_view, 1)
+        layout.addStretch(0)
         self.setMinimumWidth(440)
         self.show_origin()
 
@@ -151,7 +150,7 @@ class FsrsPanel(QGroupBox):
     def _failed(self, error: BaseException) -> None:
         self._cancellation = None
         text = str(error) if isinstance(error, _EXPECTED) else f"{type(error).__name__}: {error}"
-        self._say(" ".join(text.split()), "error")
+        self._say(" ".join(text.split()), "info" if isinstance(error, NotEnoughHistory) else "error")
 
     # -- optimize ----------------------------------------------------------------------------------
 
@@ -189,22 +188,12 @@ class FsrsPanel(QGroupBox):
 
     def _suggested(self, suggestion: RetentionSuggestion) -> None:
         self.suggestion = suggestion
-        self._say(suggestion.explanation)
-        self.chart.set_series(
-            [(p.retention, p.reviews_per_day) for p in suggestion.points],
-            x_label="desired retention",
-            y_label="reviews a day",
-            x_format=lambda x: f"{x:.0%}",
-            marker_x=suggestion.current,
-        )
-        self.chart.show()
-        self.chart_caption.show()
+        self.retention_view.show_suggestion(suggestion)
         self.use_button.setText(f"Use {suggestion.suggested:.2f}")
         self.use_button.setVisible(abs(suggestion.suggested - suggestion.current) > 0.001)
 
     def _hide_suggestion(self) -> None:
-        self.chart.hide()
-        self.chart_caption.hide()
+        self.retention_view.hide()
         self.use_button.hide()
 
     def use_suggestion(self) -> None:
