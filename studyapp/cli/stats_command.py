@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from studyapp.core.wording import answers_on_cards, plural
 from studyapp.services.app import App
 from studyapp.services.stats.stats import Share, Stats, compute_stats, deck_names
 
@@ -40,33 +41,60 @@ def stats_from_args(app: App, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _share(share: Share) -> str:
-    return "-" if share.value is None else f"{share.value:.1%} of {share.total:,}"
+    return "none yet" if share.value is None else f"{share.value:.1%} of {share.total:,}"
 
 
 def _bins(bins: Any) -> str:
+    if not any(b.count for b in bins):
+        return "no studied cards yet"
     return "  ".join(f"{b.label}: {b.count:,}" for b in bins)
+
+
+def _today(stats: Stats) -> str:
+    today = stats.today
+    if not today.answers:
+        return "no answers yet today" if stats.ever_answered else "no answers yet: study a deck and they count here"
+    minutes = today.seconds / 60
+    return f"{answers_on_cards(today.answers, today.cards)} in {minutes:.1f} min, Again {_share(today.again)}"
+
+
+def _answers(stats: Stats) -> str:
+    week = sum(d.reviews for d in stats.days[-7:])
+    year = sum(d.reviews for d in stats.days)
+    if not year:
+        return "none in the past year"
+    active = sum(1 for d in stats.days if d.reviews)
+    return f"{week:,} in the last 7 days, {year:,} in the past year ({plural(active, 'day')} studied)"
+
+
+def _due(forecast: tuple[int, ...]) -> str:
+    if not sum(forecast):
+        return f"nothing in the next {len(forecast)} days"
+    return (
+        f"{plural(forecast[0], 'card')} today (with overdue), {sum(forecast[:7]):,} within 7 days, "
+        f"{sum(forecast):,} within {len(forecast)} days"
+    )
 
 
 def summary_text(stats: Stats) -> str:
     """A readable summary of the figures (the JSON has all of them)."""
-    today = stats.today
-    minutes = today.seconds / 60
-    week = sum(d.reviews for d in stats.days[-7:])
-    year = sum(d.reviews for d in stats.days)
-    active = sum(1 for d in stats.days if d.reviews)
     states = stats.states
+    cards = (
+        f"{states.new:,} new, {states.learning:,} learning, {states.review:,} review, {states.suspended:,} suspended"
+        if states.new + states.learning + states.review + states.suspended
+        else "none here yet"
+    )
+    streak = stats.today.streak_days
     lines = [
         f"{stats.scope}, study day {stats.today_date.isoformat()}",
         "",
-        f"Today:       {today.studied:,} cards in {minutes:.1f} min, Again {_share(today.again)}",
-        f"Streak:      {today.streak_days:,} days",
-        f"Reviews:     {week:,} in the last 7 days, {year:,} in the past year ({active} days studied)",
-        f"Due:         {stats.forecast[0]:,} today (with overdue), {sum(stats.forecast[:7]):,} within 7 days, "
-        f"{sum(stats.forecast):,} within {len(stats.forecast)} days",
+        f"Today:       {_today(stats)}",
+        f"Streak:      {plural(streak, 'day') if streak else 'none yet'}",
+        f"Answers:     {_answers(stats)}",
+        f"Due:         {_due(stats.forecast)}",
         f"Retention:   young {_share(stats.young)}, mature {_share(stats.mature)} "
         f"(desired {stats.desired_retention:.0%})",
-        f"Cards:       {states.new:,} new, {states.learning:,} learning, {states.review:,} review, "
-        f"{states.suspended:,} suspended",
+        f"Cards:       {cards}",
         "",
         f"Stability (days): {_bins(stats.stability)}",
         f"Difficulty:       {_bins(stats.difficulty)}",

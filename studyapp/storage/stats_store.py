@@ -33,6 +33,7 @@ class AnswerTotals:
     answers: int
     duration_ms: int
     again: int
+    cards: int = 0  # the distinct cards those answers went to (a card in learning is answered again the same day)
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,20 @@ class StatsStore:
     # -- the review log ----------------------------------------------------------------------------
 
     def answers_between(self, start_ms: int, end_ms: int, deck_ids: Sequence[int] | None) -> AnswerTotals:
-        """How many answers in ``[start_ms, end_ms)``, the time they took, and how many were Again."""
+        """How many answers in ``[start_ms, end_ms)``, the time they took, how many were Again, and to how many
+        distinct cards."""
         row = self._db.execute(
-            f"""SELECT count(*), coalesce(sum(r.duration_ms), 0), coalesce(sum(r.rating = 1), 0)
+            f"""SELECT count(*), coalesce(sum(r.duration_ms), 0), coalesce(sum(r.rating = 1), 0),
+                       count(DISTINCT r.card_id)
                 FROM review_log r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? {self._log_filter(deck_ids)}""",
             [start_ms, end_ms],
         ).fetchone()
-        return AnswerTotals(int(row[0]), int(row[1]), int(row[2]))
+        return AnswerTotals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+    def any_answers(self, deck_ids: Sequence[int] | None) -> bool:
+        """Whether the decks' cards (or any card) were ever answered."""
+        row = self._db.execute(f"SELECT EXISTS (SELECT 1 FROM review_log r WHERE 1 {self._log_filter(deck_ids)})")
+        return bool(row.fetchone()[0])
 
     def answers_per_day(self, bounds: Sequence[int], deck_ids: Sequence[int] | None) -> list[int]:
         """Answers in each period ``[bounds[i], bounds[i+1])`` (study days): ``len(bounds) - 1`` counts.

@@ -33,7 +33,7 @@ def test_json_is_the_service_figures(app: App, clock: FixedClock, calcinosis_id:
     data = json.loads(run(app, "--json"))
     assert data == json.loads(json.dumps(compute_stats(app).to_json()))
     assert data["scope"] == "All decks"
-    assert data["today"]["studied"] == 3 and data["today"]["streak_days"] == 2
+    assert data["today"]["answers"] == 3 and data["today"]["streak_days"] == 2
 
 
 def test_one_deck_by_name_ignoring_case(app: App, clock: FixedClock, calcinosis_id: int) -> None:
@@ -70,7 +70,7 @@ def test_the_command_runs_as_a_process(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["states"] == {"new": 29, "learning": 0, "review": 0, "suspended": 0}
-    assert data["today"]["studied"] == 0 and len(data["forecast"]) == 30
+    assert data["today"]["answers"] == 0 and len(data["forecast"]) == 30
 
 
 def test_namespace_defaults() -> None:

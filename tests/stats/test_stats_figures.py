@@ -23,7 +23,7 @@ from .history import build_history, card_ids
 def test_today_counts_time_again_share_and_streak(app: App, clock: FixedClock, calcinosis_id: int) -> None:
     build_history(app, clock, calcinosis_id)
     today = compute_stats(app).today
-    assert today.studied == 3
+    assert today.answers == 3
     assert today.seconds == pytest.approx(10.0)  # 2 s + 3 s + 5 s
     assert today.again == Share(1, 3)
     assert today.again.value == pytest.approx(1 / 3)
@@ -34,7 +34,7 @@ def test_today_counts_time_again_share_and_streak(app: App, clock: FixedClock, c
 def test_the_streak_may_end_yesterday(app: App, clock: FixedClock, calcinosis_id: int) -> None:
     build_history(app, clock, calcinosis_id, today=False)
     today = compute_stats(app).today
-    assert (today.studied, today.streak_days) == (0, 1)  # only 28 February so far
+    assert (today.answers, today.streak_days) == (0, 1)  # only 28 February so far
 
 
 def test_reviews_per_day_follow_the_study_day(app: App, clock: FixedClock, calcinosis_id: int) -> None:
@@ -169,11 +169,11 @@ def test_one_deck_or_all(app: App, clock: FixedClock, calcinosis_id: int) -> Non
     session.next_card()
     session.answer(Rating.AGAIN, duration_ms=7000)
     everything = compute_stats(app)
-    assert (everything.scope, everything.today.studied, everything.today.seconds) == ("All decks", 4, 17.0)
+    assert (everything.scope, everything.today.answers, everything.today.seconds) == ("All decks", 4, 17.0)
     calcinosis = compute_stats(app, "Calcinosis")
-    assert (calcinosis.today.studied, calcinosis.states.review, calcinosis.young) == (3, 4, Share(2, 2))
+    assert (calcinosis.today.answers, calcinosis.states.review, calcinosis.young) == (3, 4, Share(2, 2))
     parent = compute_stats(app, "Other")  # a parent named only by its subdeck
-    assert (parent.scope, parent.today.studied, parent.today.again) == ("Other", 1, Share(1, 1))
+    assert (parent.scope, parent.today.answers, parent.today.again) == ("Other", 1, Share(1, 1))
     assert parent.states.learning == 1 and parent.young.total == 0
     assert stats_service.deck_names(app) == ["Calcinosis", "Other", "Other::Sub"]
     with pytest.raises(KeyError):
@@ -183,7 +183,14 @@ def test_one_deck_or_all(app: App, clock: FixedClock, calcinosis_id: int) -> Non
 def test_to_json_holds_every_figure(app: App, clock: FixedClock, calcinosis_id: int) -> None:
     build_history(app, clock, calcinosis_id)
     data = json.loads(json.dumps(compute_stats(app).to_json()))
-    assert data["today"] == {"studied": 3, "seconds": 10.0, "again": 1, "again_share": 1 / 3, "streak_days": 2}
+    assert data["today"] == {
+        "answers": 3,
+        "cards": 3,
+        "seconds": 10.0,
+        "again": 1,
+        "again_share": 1 / 3,
+        "streak_days": 2,
+    }
     assert data["reviews_per_day"]["2026-03-01"] == 3 and data["reviews_per_day"]["2026-02-28"] == 1
     assert data["forecast"][0] == 3 and len(data["forecast"]) == 30
     assert data["true_retention"]["young"] == {"passed": 2, "total": 2, "share": 1.0}

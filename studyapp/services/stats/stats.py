@@ -3,8 +3,9 @@
 Every figure comes from one aggregate query of ``storage.stats_store``; this module only chooses the
 time windows (study days under the collection's rollover hour and the clock's zone) and names things.
 
-* today: answers since the study day began, their time, the share answered Again, and the streak of
-  consecutive study days with an answer, ending today (or yesterday, if today has none yet);
+* today: answers since the study day began and the distinct cards they went to, their time, the share
+  answered Again, and the streak of consecutive study days with an answer, ending today (or yesterday, if
+  today has none yet);
 * the answers of each study day over the past year (the heatmap);
 * the cards due on each of the next 30 days, overdue ones counted today (the forecast);
 * true retention: of the answers to cards in review state, the share passed (above Again), young
@@ -51,7 +52,8 @@ class Share:
 
 @dataclass(frozen=True)
 class Today:
-    studied: int
+    answers: int  # answers given today (a card in learning is answered more than once a day)
+    cards: int  # the distinct cards they went to
     seconds: float
     again: Share
     streak_days: int
@@ -90,6 +92,7 @@ class Stats:
     today_date: date  # today's study day
     desired_retention: float
     today: Today
+    ever_answered: bool  # whether any card of the scope was ever answered (else every figure is an empty state)
     days: tuple[DayCount, ...]  # the past HEATMAP_DAYS study days, oldest first, today last
     forecast: tuple[int, ...]  # cards due today (and overdue), tomorrow, ...
     young: Share  # true retention over all time
@@ -108,8 +111,10 @@ class Stats:
             "scope": self.scope,
             "today_date": self.today_date.isoformat(),
             "desired_retention": self.desired_retention,
+            "ever_answered": self.ever_answered,
             "today": {
-                "studied": self.today.studied,
+                "answers": self.today.answers,
+                "cards": self.today.cards,
                 "seconds": self.today.seconds,
                 "again": self.today.again.part,
                 "again_share": self.today.again.value,
@@ -234,7 +239,8 @@ def today_figures(store: StatsStore, scope: Scope, days: tuple[DayCount, ...]) -
     bounds = scope.day_starts_ms(scope.today, 1)
     totals = store.answers_between(bounds[0], bounds[1], scope.deck_ids)
     return Today(
-        studied=totals.answers,
+        answers=totals.answers,
+        cards=totals.cards,
         seconds=totals.duration_ms / 1000,
         again=Share(totals.again, totals.answers),
         streak_days=streak(store, scope, days),
@@ -304,6 +310,7 @@ def compute_stats(app: App, deck_name: str | None = None, clock: Clock | None = 
         today_date=scope.today,
         desired_retention=desired_retention(scope),
         today=today_figures(store, scope, days),
+        ever_answered=store.any_answers(scope.deck_ids),
         days=days,
         forecast=forecast(store, scope),
         young=young,

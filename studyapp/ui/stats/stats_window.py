@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.core.wording import answers_on_cards, plural
 from studyapp.services.app import App
-from studyapp.services.stats.stats import Share, Stats, compute_stats, deck_names
+from studyapp.services.stats.stats import ALL_DECKS, Share, Stats, compute_stats, deck_names
 from studyapp.ui.stats.charts import BarChart, CalendarHeatmap, Chart, HistogramChart, LineChart, Series
 
 DEFAULT_SIZE = (1040, 800)
@@ -36,6 +37,33 @@ def duration_text(seconds: float) -> str:
 
 def share_text(share: Share) -> str:
     return "–" if share.value is None else f"{share.value:.1%}"
+
+
+# What a tile or a chart says when it has nothing to show: a sentence, never "–" or "0 of 0".
+NO_ANSWERS = "No answers yet: study a deck and your progress shows here."
+NO_ANSWERS_IN_DECK = "No answers in this deck yet: study it and your progress shows here."
+EMPTY_HEATMAP = "No answers in the past year: each day you study fills a square here."
+NOTHING_STUDIED_DUE = "Nothing to review yet: the cards you study come back here on their due days."
+NOTHING_DUE = "No cards due in the next 30 days."
+NO_CARDS = "No cards here yet: add or import some, and they show here by state."
+NO_RETENTION = "No answers to cards in review yet: retention shows once cards come back after a day or more."
+NO_STUDIED_CARDS = "No studied cards yet: answer a few and they show here."
+
+
+def retention_text(young: Share, mature: Share) -> str:
+    """The all-time line under the retention chart, in words whatever the counts."""
+    if not young.total and not mature.total:
+        return f"All time: {NO_RETENTION[0].lower()}{NO_RETENTION[1:]}"
+
+    def part(name: str, share: Share) -> str:
+        if not share.total:
+            return f"no {name} answers yet"
+        return f"{name} {share_text(share)} of {plural(share.total, 'answer')}"
+
+    return (
+        f"All time: {part('young', young)}, {part('mature', mature)} (passed: any answer but Again, "
+        "given to a card in review; mature: an interval of 21 days or more)."
+    )
 
 
 def _short_date(day: date) -> str:
@@ -58,9 +86,11 @@ class FigureTile(QFrame):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
 
-    def set_value(self, text: str, detail: str = "") -> None:
+    def set_value(self, text: str, detail: str = "", caption: str | None = None) -> None:
         self.number.setText(text)
         self.setToolTip(detail)
+        if caption is not None:
+            self.caption.setText(caption)
 
 
 def _chart_card(chart: Chart) -> QFrame:
@@ -135,6 +165,11 @@ class StatsWindow(QWidget):
         body.setContentsMargins(24, 18, 24, 24)
         body.setSpacing(14)
         body.addLayout(header)
+        self.empty_note = QLabel()
+        self.empty_note.setObjectName("FigureCaption")
+        self.empty_note.setWordWrap(True)
+        self.empty_note.hide()
+        body.addWidget(self.empty_note)
         tiles = QHBoxLayout()
         tiles.setSpacing(12)
         for tile in self.tiles.values():
@@ -193,13 +228,34 @@ class StatsWindow(QWidget):
     def show_stats(self, stats: Stats) -> None:
         self.stats = stats
         today = stats.today
-        self.tiles["studied"].set_value(f"{today.studied:,}")
+        self.empty_note.setText(NO_ANSWERS if stats.scope == ALL_DECKS else NO_ANSWERS_IN_DECK)
+        self.empty_note.setVisible(not stats.ever_answered)
+        studied = f"{'card' if today.cards == 1 else 'cards'} studied today"
+        if today.answers != today.cards:
+            studied += f", {plural(today.answers, 'answer')}"
+        self.tiles["studied"].set_value(
+            f"{today.cards:,}",
+            answers_on_cards(today.answers, today.cards) if today.answers else "No answers today yet.",
+            studied,
+        )
         self.tiles["time"].set_value(duration_text(today.seconds))
-        self.tiles["again"].set_value(share_text(today.again), f"{today.again.part} of {today.again.total} answers")
-        self.tiles["streak"].set_value(f"{today.streak_days:,}", "consecutive study days with at least one review")
-        self.heatmap.set_days([(d.day, d.reviews) for d in stats.days])
+        if today.answers:
+            again = (share_text(today.again), f"{today.again.part:,} of {plural(today.again.total, 'answer')}")
+        else:
+            again = ("0", "No answers today yet.")
+        self.tiles["again"].set_value(*again)
+        self.tiles["streak"].set_value(
+            f"{today.streak_days:,}",
+            "Consecutive study days with at least one answer."
+            if today.streak_days
+            else "No streak yet: study today to start one.",
+        )
+        self.heatmap.set_empty_text(EMPTY_HEATMAP)
+        # A year without an answer is the sentence, not 365 empty squares.
+        self.heatmap.set_days([(d.day, d.reviews) for d in stats.days] if any(d.reviews for d in stats.days) else [])
         self._show_forecast(stats)
         states = stats.states
+        self.states.set_empty_text(NO_CARDS)
         self.states.set_bars(
             ["New", "Learning", "Review", "Suspended"],
             [states.new, states.learning, states.review, states.suspended],
@@ -208,6 +264,8 @@ class StatsWindow(QWidget):
             show_values=True,
         )
         self._show_retention(stats)
+        for chart in (self.retrievability, self.stability, self.difficulty):
+            chart.set_empty_text(NO_STUDIED_CARDS)
         self.retrievability.set_bins(
             [b.label for b in stats.retrievability],
             [b.count for b in stats.retrievability],
@@ -229,10 +287,12 @@ class StatsWindow(QWidget):
     def _show_forecast(self, stats: Stats) -> None:
         days = [stats.today_date + timedelta(days=i) for i in range(len(stats.forecast))]
         labels = ["Today"] + [_short_date(day) for day in days[1:]]
-        tooltips = [f"Today (with overdue cards): {stats.forecast[0]:,} cards"] + [
-            f"{day.strftime('%a')} {_short_date(day)}: {count:,} cards"
+        tooltips = [f"Today (with overdue cards): {plural(stats.forecast[0], 'card')}"] + [
+            f"{day.strftime('%a')} {_short_date(day)}: {plural(count, 'card')}"
             for day, count in zip(days[1:], stats.forecast[1:], strict=True)
         ]
+        studied = stats.states.learning + stats.states.review
+        self.forecast.set_empty_text(NOTHING_DUE if studied else NOTHING_STUDIED_DUE)
         self.forecast.set_bars(labels, stats.forecast, colours="due", y_label="cards", tooltips=tooltips)
 
     def _show_retention(self, stats: Stats) -> None:
@@ -255,11 +315,8 @@ class StatsWindow(QWidget):
             reference_label=f"Desired {stats.desired_retention:.0%}",
             y_range=(max(0.0, min([stats.desired_retention, *shares]) - 0.05), 1.0),
         )
-        self.retention_summary.setText(
-            f"All time: young {share_text(stats.young)} of {stats.young.total:,} answers, "
-            f"mature {share_text(stats.mature)} of {stats.mature.total:,} (passed: any answer but Again, "
-            "given to a card in review; mature: an interval of 21 days or more)."
-        )
+        self.retention.set_empty_text(NO_RETENTION)
+        self.retention_summary.setText(retention_text(stats.young, stats.mature))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

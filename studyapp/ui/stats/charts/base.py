@@ -71,6 +71,7 @@ class Chart(QWidget):
         super().__init__(parent)
         self.setObjectName("Chart")
         self._title = title
+        self._empty_text = "No data yet"
         self.x_label = ""
         self.y_label = ""
         self._theme: Theme | None = None
@@ -109,8 +110,16 @@ class Chart(QWidget):
         return self._theme or theme_for(self.palette())
 
     def has_data(self) -> bool:
-        """Whether there is anything to draw; otherwise the plot says "No data"."""
+        """Whether there is anything to draw; otherwise the plot says :meth:`empty_text`."""
         return False
+
+    def empty_text(self) -> str:
+        """The sentence shown in place of the plot when there is nothing to draw."""
+        return self._empty_text
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self.update()
 
     def colour(self, name: str) -> QColor:
         """A theme colour by attribute name (``"good"``), or a literal ``"#rrggbb"``."""
@@ -243,7 +252,11 @@ class Chart(QWidget):
         if not self.has_data():
             painter.setPen(QColor(theme.faint))
             painter.setFont(self.font())
-            painter.drawText(plot, int(Qt.AlignmentFlag.AlignCenter), "No data yet")
+            painter.drawText(
+                plot.adjusted(12, 0, -12, 0),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self._empty_text,
+            )
             return
         painter.setFont(small)
         self.paint_plot(painter, plot, metrics)
