@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBo
 from studyapp.core.due_date import DueDateError, parse_due_days
 
 _HELP = (
-    "Days from today: <b>0</b> today, <b>1</b> tomorrow, <b>3-7</b> a random day in that range.<br>"
-    "Add <b>!</b> (say <b>7!</b>) to also make that the card's interval."
+    "Days from today: <b>0</b> today, <b>1</b> tomorrow,<br><b>3-7</b> a random day in that range.<br>"
+    "Add <b>!</b> (say <b>7!</b>) to also make it the card's interval."
 )
 
 
@@ -18,8 +18,7 @@ class SetDueDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Set due date")
         self.setObjectName("SetDueDialog")
-        explain = QLabel(_HELP)
-        explain.setWordWrap(True)
+        explain = QLabel(_HELP)  # short lines, not wrapped: a wrapped label's height comes too late and clips
         self.line = QLineEdit()
         self.line.setPlaceholderText("0, 1, 3-7 or 7!")
         self.problem = QLabel()
@@ -35,7 +34,7 @@ class SetDueDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
         self.line.textEdited.connect(lambda _text: self.problem.hide())
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(400)
 
     def typed(self) -> str:
         return self.line.text()
@@ -46,6 +45,7 @@ class SetDueDialog(QDialog):
         except DueDateError as error:
             self.problem.setText(str(error))
             self.problem.show()
+            self.adjustSize()  # room for the reason, the explanation above it kept whole
             self.line.setFocus()
             return
         super().accept()
