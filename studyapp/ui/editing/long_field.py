@@ -16,7 +16,7 @@ from PySide6.QtGui import QTextOption
 from studyapp.core.face_budget import LONG_RUN, longest_run
 from studyapp.ui.app.style import Theme
 
-EDITOR_CHARS = 100_000  # a longer field is held, not laid out (about 50 ms of layout a key at this size)
+EDITOR_CHARS = 50_000  # a longer field is held, not laid out (a 99,000-character address took 150 ms to show)
 PREVIEW_CHARS = 400  # of a held field, shown
 
 

@@ -57,9 +57,12 @@ class OptionButton(QPushButton):
 
     def set_option(self, text: str) -> None:
         self.full_text = text
-        # (an unbroken run, base64 or an address, gets places to wrap; the tooltip is bounded too)
-        self.text_label.setText(shown_text(shortened(text), SHOWN_CHARACTERS + 2))
-        self.setToolTip(shown_text(text, TOOLTIP_CHARACTERS) if len(" ".join(text.split())) > SHOWN_CHARACTERS else "")
+        # Read from its start only (a field of megabytes costs no more); an unbroken run, base64 or an address,
+        # gets places to wrap; the tooltip is bounded too.
+        start = text[: TOOLTIP_CHARACTERS * 4]
+        self.text_label.setText(shown_text(shortened(start), SHOWN_CHARACTERS + 2))
+        long = len(text) > len(start) or len(" ".join(start.split())) > SHOWN_CHARACTERS
+        self.setToolTip(shown_text(text, TOOLTIP_CHARACTERS) if long else "")
         self.set_state("")
 
     def set_state(self, state: str) -> None:
