@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything imports Qt
+# Before anything imports Qt: the offscreen platform, with one screen the size of a laptop's (1440x900;
+# STUDYAPP_TEST_SCREEN=1024x640 gives the small one, see tests/gui/test_windows_fit.py).
+os.environ["QT_QPA_PLATFORM"] = "offscreen:configfile=" + os.path.join(
+    os.path.dirname(__file__), "screens", os.environ.get("STUDYAPP_TEST_SCREEN", "1440x900") + ".json"
+)
 
 import hashlib
 import random

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 import studyapp
 from studyapp.core.deck_names import quoted
+from studyapp.ui.app.window_geometry import keep_on_screen, scroll_area
 
 SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -52,7 +53,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("4", "Easy"),
             ("Enter", "Type mode: check the typed answer (then Enter or Space takes the grade suggested)"),
             ("1 – 4", "Choice mode: pick an option (then Enter, Space or 1 – 4 goes on)"),
-            ("Ctrl+Z", "Undo the last answer or action below"),
+            ("Ctrl+Z", "Undo the last answer or card action"),
             ("E", "Edit the current card"),
             ("-", "Bury the card until tomorrow"),
             ("@", "Suspend the card"),
@@ -168,11 +169,18 @@ class ShortcutsDialog(QDialog):
                 row += 1
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        keys = QWidget()
+        keys.setLayout(grid)
+        grid.setContentsMargins(0, 0, 12, 0)  # room for the scroll bar beside the descriptions
+        self.keys_scroll = scroll_area(keys, "ShortcutsScroll")  # a small screen scrolls the list, Close stays
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 16)
         layout.setSpacing(16)
-        layout.addLayout(grid)
+        layout.addWidget(self.keys_scroll, 1)
         layout.addWidget(buttons)
+        self.resize(self.sizeHint())  # all of it when the screen has room; less, and it scrolls
+        keep_on_screen(self)
 
     def text(self) -> str:
         return "\n".join(label.text() for label in self.findChildren(QLabel))

@@ -29,6 +29,7 @@ from studyapp.services.app import App, StorageError
 from studyapp.services.settings import FONT_SIZES, Settings, load_settings, save_settings
 from studyapp.ui.app.dialogs import SHORTCUTS, show_message
 from studyapp.ui.app.style import DARK, LIGHT, install_theme
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.review.card_view import CardView
 
 THEME_LABELS = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
@@ -104,7 +105,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel("Keyboard shortcuts"))
         layout.addWidget(self.shortcuts, 1)
         layout.addWidget(self.buttons)
-        self.resize(560, 520)
+        remember_geometry(self, app, "settings", (560, 520))  # where it was last, within the screen
 
     def settings(self) -> Settings:
         return Settings(str(self.theme.currentData()), self.font_size.value(), self.rollover.value())

@@ -43,6 +43,7 @@ from studyapp.services.decks import deck_ops
 from studyapp.services.fsrs import options_save
 from studyapp.services.fsrs.reschedule import RescheduleError, RescheduleResult, StaleScheduleError
 from studyapp.ui.app.dialogs import show_message
+from studyapp.ui.app.window_geometry import remember_geometry, scroll_area
 from studyapp.ui.decks.fsrs_panel import FsrsPanel
 from studyapp.ui.decks.fsrs_worker import JobRunner
 from studyapp.ui.importing.import_worker import one_line
@@ -166,7 +167,10 @@ class DeckOptionsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 18)
         outer.setSpacing(10)
-        outer.addWidget(self.editors)
+        # The options scroll when the screen is short (the FSRS panel grows with its chart); Save stays in view.
+        self.editors_scroll = scroll_area(self.editors, "OptionsScroll")
+        outer.addWidget(self.editors_scroll, 1)
+        remember_geometry(self, app, "deck_options", grow=True)
         outer.addWidget(self.error)
         outer.addWidget(self.notice)
         outer.addWidget(self.busy_row)

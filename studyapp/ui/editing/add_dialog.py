@@ -33,6 +33,7 @@ from studyapp.services.app import App, StorageError
 from studyapp.services.notes.notes import AddedNote, NoteError, NoteFields, NoteText, add_note, find_duplicate
 from studyapp.services.notes.notetype_choice import NotetypeChoice, add_note_of_choice, notetype_choices
 from studyapp.services.settings import notetype_for_deck, remember_notetype
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.editing.note_editor import NoteEditor
 
 CLOZE_HINT = "Cloze: write {{c1::answer}} or {{c1::answer::hint}} in the front; c2, c3… make more cards."
@@ -175,6 +176,7 @@ class AddDialog(QDialog):
         self._notetype_changed()
         self.resize(max(self.minimumWidth(), 640), 420)
         fit_fields(self)
+        remember_geometry(self, app, "add")  # where it was last, within the screen
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:

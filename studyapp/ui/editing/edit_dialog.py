@@ -21,6 +21,7 @@ from studyapp.services.notes.notes import (
     shown_notetype,
     update_note_fields,
 )
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.editing.add_dialog import fit_fields, submit_shortcuts
 from studyapp.ui.editing.note_editor import NoteEditor
 
@@ -64,6 +65,7 @@ class EditDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(max(self.minimumWidth(), 640), 420)
         fit_fields(self)
+        remember_geometry(self, app, "edit")  # where it was last, within the screen
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:

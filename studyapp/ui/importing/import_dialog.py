@@ -30,6 +30,7 @@ from studyapp.services.importing.import_preview import ImportPreview, preview_fi
 from studyapp.services.importing.importing import ImportSummary
 from studyapp.services.notes.notetype_choice import notetype_choices
 from studyapp.ui.app.time_wording import plural
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.importing.column_mapping import Target
 from studyapp.ui.importing.import_options_panel import ImportOptionsPanel
 from studyapp.ui.importing.import_preview_table import PreviewTable, preview_caption
@@ -137,6 +138,7 @@ class ImportDialog(QDialog):
         layout.addSpacing(8)
         layout.addLayout(footer)
         self.resize(*self._fitting(DEFAULT_SIZE))
+        remember_geometry(self, app, "import")  # where it was last, within the screen
         self.setMinimumSize(*self._fitting(MINIMUM_SIZE))
         self.import_button.setDefault(True)  # Enter imports (once the button is inside the dialog)
         self.options_panel.deck_combo.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -42,6 +42,7 @@ from studyapp.services.maintenance.backups import (
     list_backups,
     restore_damaged,
 )
+from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask
 
 CHECK_EVERY_MS = 60_000  # how often the window asks whether a backup is due
@@ -128,6 +129,7 @@ class BackupsDialog(QDialog):
         layout.addSpacing(4)
         layout.addWidget(self.buttons)
         self.resize(520, 540)
+        keep_on_screen(self)  # sized to its list, within the screen
         self.refresh()
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -373,6 +375,7 @@ class CorruptStartDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self.resize(520, layout.totalHeightForWidth(520))  # the wrapped text's height, no more
+        keep_on_screen(self)
 
     def restore(self) -> None:
         """Move the damaged file aside and put the backup in its place; the dialog is accepted."""

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from studyapp.core.notetypes.model import STOCK, NoteType
 from studyapp.services.app import App, StorageError
 from studyapp.services.notetypes.manage import Change, ConfirmationNeeded, NotetypeError, NotetypeManager
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.importing.import_worker import one_line
 from studyapp.ui.notetypes.fields_page import FieldsPage
 from studyapp.ui.notetypes.prompts import ask_text, ask_yes
@@ -107,7 +108,7 @@ class NotetypesWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
-        self.resize(980, 600)
+        remember_geometry(self, app, "note_types", (980, 600))  # where it was last, within the screen
         self.reload()
 
     # -- the list ----------------------------------------------------------------------------------

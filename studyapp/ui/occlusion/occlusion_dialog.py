@@ -36,6 +36,7 @@ from studyapp.services.occlusion.editing import (
     open_occlusion_note,
     update_occlusion_note,
 )
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.editing.add_dialog import submit_shortcuts
 from studyapp.ui.occlusion.canvas import ELLIPSE, RECTANGLE, SELECT, OcclusionCanvas
 from studyapp.ui.occlusion.shapes_bridge import canvas_shapes, load_shapes
@@ -134,7 +135,7 @@ class OcclusionDialog(QDialog):
         layout.addLayout(left, 1)
         layout.addWidget(self.panel)
         self._shortcuts()
-        self.resize(980, 590)
+        remember_geometry(self, app, "occlusion", (980, 590))  # where it was last, within the screen
         if note_id is not None:
             self._load(note_id)
         self.set_tool(RECTANGLE if note_id is None else SELECT)

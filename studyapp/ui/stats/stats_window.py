@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from studyapp.core.wording import answers_on_cards, plural
 from studyapp.services.app import App
 from studyapp.services.stats.stats import ALL_DECKS, Share, Stats, compute_stats, deck_names
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.stats.charts import BarChart, CalendarHeatmap, Chart, HistogramChart, LineChart, Series
 
 DEFAULT_SIZE = (1040, 800)
@@ -114,7 +115,7 @@ class StatsWindow(QWidget):
         self.setWindowFlag(Qt.WindowType.Window)
         self.setObjectName("StatsWindow")
         self.setWindowTitle("Statistics")
-        self.resize(*DEFAULT_SIZE)
+        remember_geometry(self, app, "stats", DEFAULT_SIZE)  # within the screen, where it was last
         self.stats: Stats | None = None
 
         self.deck_combo = QComboBox()
