@@ -93,7 +93,7 @@ class RichField(QTextEdit):
         self._images.clear()
         self.held = long_field.is_held(text)  # too long to lay out: shown as what it is, kept as it is
         self.setReadOnly(self.held)
-        self.setWordWrapMode(long_field.wrap_mode(text[: long_field.EDITOR_CHARS]))
+        self.setWordWrapMode(long_field.wrap_mode("" if self.held else text))  # (a held field's notice: words)
         if self.held:
             self.setHtml(long_field.held_html(text, is_html, theme_for(self.palette())))
         elif is_html:
