@@ -29,7 +29,6 @@ from studyapp.services.app import App
 from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, Change
 from studyapp.services.notes.search import SearchError
 from studyapp.ui.app.style import theme_for
-from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.browser import prompts
 from studyapp.ui.browser.card_table_model import CardTableModel
 from studyapp.ui.browser.column_menu import install_column_menu
@@ -101,7 +100,7 @@ class BrowserWindow(QMainWindow):
         self.setCentralWidget(body)
         self._build_actions()
         self.setWindowTitle("Browse")
-        remember_geometry(self, app, "browser", (1180, 780))  # within the screen, where it was last
+        self.resize(1180, 780)
         self.run_search()
 
     # -- actions -----------------------------------------------------------------------------------
@@ -315,6 +314,8 @@ class BrowserWindow(QMainWindow):
         return ids
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.editor.save()
+        if not self.editor.leave(self.close):  # a note that cannot be saved: asked first, never lost silently
+            event.ignore()
+            return
         self.closed.emit()
         super().closeEvent(event)
