@@ -19,20 +19,23 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from studyapp.services.app import App
+from studyapp.services.browsing.sidebar import Combine, combined
 from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, Change
 from studyapp.services.notes.search import SearchError
 from studyapp.ui.app.style import theme_for
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.browser import prompts
 from studyapp.ui.browser.card_table_model import CardTableModel
 from studyapp.ui.browser.column_menu import install_column_menu
 from studyapp.ui.browser.editor_pane import EditorPane
+from studyapp.ui.browser.panes import Panes
+from studyapp.ui.browser.preview import CardPreview
+from studyapp.ui.browser.sidebar import Sidebar
 
 
 class BrowserWindow(QMainWindow):
@@ -78,29 +81,21 @@ class BrowserWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.editor = EditorPane(app)
-        self.editor.saved.connect(lambda _note_id: self.model.forget_rows())
+        self.editor.saved.connect(self._note_saved)
+        self.preview = CardPreview(app)
+        self.sidebar = Sidebar(app, self.search_box.text)
+        self.sidebar.search_requested.connect(self.search_for)
+        self.sidebar.message.connect(self._say)
 
         top = QHBoxLayout()
         top.addWidget(self.search_box, 1)
         top.addWidget(self.count_label)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(self.editor)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([380, 340])  # about ten rows, and room for a note's first fields (one editor per field)
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(10, 10, 10, 6)
-        layout.addLayout(top)
-        layout.addWidget(self.error_label)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(self.status_label)
-        self.setCentralWidget(body)
+        self.panes = Panes(self.sidebar, top, self.error_label, self.table, self.editor, self.preview,
+                           self.status_label)  # fmt: skip
+        self.setCentralWidget(self.panes.body)
         self._build_actions()
         self.setWindowTitle("Browse")
-        self.resize(1180, 780)
+        remember_geometry(self, app, "browser", (1180, 780))  # within the screen, where it was last
         self.run_search()
 
     # -- actions -----------------------------------------------------------------------------------
@@ -130,6 +125,10 @@ class BrowserWindow(QMainWindow):
         self.undo_action = self._action("&Undo", "Ctrl+Z", self.undo)
         self.save_action = self._action("Save note", "Ctrl+S", self.editor.save)
         self._action("Find", "Ctrl+F", self.focus_search)
+        self._action("Sidebar", "Ctrl+Shift+R", self.panes.toggle_sidebar)
+        self._action("Preview", "Ctrl+Shift+P", self.panes.toggle_preview)
+        self._action("Card info", "Ctrl+Shift+I", self.preview.info_button.click)
+        self._action("Save current search…", None, self.sidebar.save_current)
         self._action("Close", "Escape", self.close)
         toolbar = self.addToolBar("Actions")
         toolbar.setObjectName("BrowserToolbar")
@@ -176,6 +175,23 @@ class BrowserWindow(QMainWindow):
         self._after_reload([])
         return True
 
+    def search_for(self, term: str, how: Combine = Combine.REPLACE) -> bool:
+        """A sidebar item's search, alone or joined with the one in the box (and/or), run at once."""
+        self.search_box.setText(combined(self.search_box.text(), term, how))
+        return self.run_search()
+
+    def _note_saved(self, _note_id: int) -> None:
+        self.model.forget_rows()
+        self.preview.show_card(self.preview.card_id)
+        self.sidebar.reload()  # a new tag
+
+    def _say(self, text: str, error: bool) -> None:
+        if error:
+            self._show_error(text)
+        else:
+            self.error_label.setVisible(False)
+            self.status_label.setText(text)
+
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.setStyleSheet(f"color: {theme_for(self.palette()).hard};")
@@ -213,6 +229,7 @@ class BrowserWindow(QMainWindow):
             return  # the unsaved note stays in the editor with the reason shown: nothing is lost silently
         chosen = self.selected_card_ids()
         self.editor.show_card(chosen[0] if len(chosen) == 1 else None)
+        self.preview.show_card(chosen[0] if len(chosen) == 1 else None)
         self._update_actions()
         self.status_label.setText(f"{len(chosen):,} selected" if chosen else "")
 
@@ -314,8 +331,6 @@ class BrowserWindow(QMainWindow):
         return ids
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor.leave(self.close):  # a note that cannot be saved: asked first, never lost silently
-            event.ignore()
-            return
+        self.editor.save()
         self.closed.emit()
         super().closeEvent(event)

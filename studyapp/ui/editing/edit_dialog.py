@@ -4,17 +4,17 @@ The note type is shown, not changed here. Saving goes through ``update_note_fiel
 session's queue, counts and undo stack are not touched, and the reviewer redraws the same card
 afterwards. If the new text makes cards the note did not have, they are added; a card the note no
 longer makes is kept with its progress, and the dialog says so before it closes (Save or Ctrl+Enter
-again closes it). Escape, Cancel or the window's X close it without saving; if the text was changed, they ask
-"Discard the text you typed?" first (Keep editing leaves it as it was).
+again closes it). Escape cancels without saving anything.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
+from studyapp.services.browsing.sidebar import collection_tags
 from studyapp.services.notes.notes import (
     NoteError,
     editor_field_names,
@@ -22,12 +22,12 @@ from studyapp.services.notes.notes import (
     shown_notetype,
     update_note_fields,
 )
+from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.editing.add_dialog import fit_fields, submit_shortcuts
-from studyapp.ui.editing.discard import AsksBeforeDiscarding
 from studyapp.ui.editing.note_editor import NoteEditor
 
 
-class EditDialog(AsksBeforeDiscarding):
+class EditDialog(QDialog):
     saved = Signal(object)  # the StoredNote as saved
 
     def __init__(self, app: App, card_id: int, parent: QWidget | None = None) -> None:
@@ -43,6 +43,7 @@ class EditDialog(AsksBeforeDiscarding):
         self.notetype_label.setObjectName("NotetypeLabel")
         self.editor = NoteEditor(field_names=names)
         self.editor.set_media_dir(app.media_dir)
+        self.editor.tag_completer.set_source(lambda: collection_tags(app.collection))
         self.editor.set_values(self.note.padded(len(names)), tuple(self.note.tags.split()), self.note.html)
         self.editor.changed.connect(self._changed)
         self._dirty = False
@@ -66,15 +67,8 @@ class EditDialog(AsksBeforeDiscarding):
         layout.addWidget(buttons)
         self.resize(max(self.minimumWidth(), 640), 420)
         fit_fields(self)
-        self._stored = self._shown()
+        remember_geometry(self, app, "edit")  # where it was last, within the screen
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def _shown(self) -> tuple[object, ...]:
-        return self.editor.note_fields(), self.editor.note_tags()
-
-    def unsaved_text(self) -> bool:
-        """The fields or tags differ from what is stored (typing something and deleting it again is no change)."""
-        return self._shown() != self._stored
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -97,7 +91,6 @@ class EditDialog(AsksBeforeDiscarding):
             self._show(f"Not saved: {error}.", saved=False)
             return
         self._dirty = False
-        self._stored = self._shown()
         self.saved.emit(edited.note)
         if edited.kept_ords:
             self._show(f"Saved: {edited.summary()}.", saved=True)

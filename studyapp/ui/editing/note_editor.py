@@ -40,6 +40,7 @@ from studyapp.ui.editing.rich_field import (  # noqa: F401 - re-exported for cal
     plain_to_fragment,
     valid_link,
 )
+from studyapp.ui.editing.tag_completer import TagCompleter
 from studyapp.ui.review.sound_board import SoundBoard
 
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
@@ -87,6 +88,8 @@ class NoteEditor(QWidget):
         self.tags.setObjectName("TagsField")
         self.tags.setPlaceholderText("tags, separated by spaces")
         self.tags.textEdited.connect(lambda _text: self.changed.emit())
+        self.tag_completer = TagCompleter(self.tags)  # the owner gives it the collection's tags (set_source)
+        self.tag_completer.completed.connect(lambda _tag: self.changed.emit())
 
         toolbar = QHBoxLayout()
         toolbar.setContentsMargins(0, 0, 0, 0)
