@@ -68,3 +68,18 @@ def test_a_field_with_a_long_run_under_the_limit_wraps_anywhere(qtbot) -> None: 
     assert shown.back.wordWrapMode() == QTextOption.WrapMode.WrapAnywhere
     assert shown.front.wordWrapMode() == QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere
     assert shown.note_fields() == (("A sequence", run), False)
+
+
+@offscreen_dialog_warning
+def test_a_long_note_of_ordinary_text_stays_editable(qtbot) -> None:  # noqa: ANN001
+    from studyapp.ui.editing.long_field import PROSE_CHARS
+
+    prose = ("Lecture notes go on for pages, in words of ordinary length. " * 2000)[:120_000]
+    assert EDITOR_CHARS < len(prose) < PROSE_CHARS
+    shown = editor(qtbot)
+    shown.set_note("Question", prose, (), False)
+    back = shown.back
+    assert not back.held and not back.isReadOnly()
+    back.moveCursor(back.textCursor().MoveOperation.End)
+    qtbot.keyClicks(back, " More.")
+    assert shown.note_fields()[0][1] == prose + " More."

@@ -3,7 +3,8 @@
 Qt lays out a paragraph in time that grows with the square of its longest unbroken run when it may wrap
 only between words (a 200,000-character token took 5 s, 2.5 MB several minutes), and in about half a
 second a megabyte, on every key, even when it may wrap anywhere. So a field that holds a long run
-(``face_budget.LONG_RUN``) wraps anywhere, and a field longer than ``EDITOR_CHARS`` is not laid out at all:
+(``face_budget.LONG_RUN``) wraps anywhere, and such a field longer than ``EDITOR_CHARS`` (any field longer
+than ``PROSE_CHARS``) is not laid out at all:
 the editor shows its start and what it is, keeps it exactly as it is, and Delete (or Backspace) empties it.
 """
 
@@ -16,7 +17,8 @@ from PySide6.QtGui import QTextOption
 from studyapp.core.face_budget import LONG_RUN, longest_run
 from studyapp.ui.app.style import Theme
 
-EDITOR_CHARS = 50_000  # a longer field is held, not laid out (a 99,000-character address took 150 ms to show)
+EDITOR_CHARS = 50_000  # a longer field with a long run is held, not laid out (a 99,000-character address: 150 ms)
+PROSE_CHARS = 300_000  # a longer field is held whatever it holds (prose: 150 ms to show, 70 ms a key at 300,000)
 PREVIEW_CHARS = 400  # of a held field, shown
 
 
@@ -28,7 +30,9 @@ def wrap_mode(text: str) -> QTextOption.WrapMode:
 
 
 def is_held(text: str) -> bool:
-    return len(text) > EDITOR_CHARS
+    """Too long to lay out: over ``EDITOR_CHARS`` with a run too long to wrap between words, or over
+    ``PROSE_CHARS`` (long notes of ordinary text, up to there, stay editable)."""
+    return len(text) > PROSE_CHARS or (len(text) > EDITOR_CHARS and longest_run(text) >= LONG_RUN)
 
 
 def held_html(text: str, is_html: bool, theme: Theme) -> str:
