@@ -157,6 +157,9 @@ def test_escape_in_the_edit_dialog_changes_nothing(window: MainWindow, qtbot, ap
     dialog = open_edit(window, qtbot)
     qtbot.keyClicks(dialog.editor.front, "changed ")
     press(qtbot, Qt.Key.Key_Escape)
+    box = support.open_message_box(qtbot, dialog)  # typed text: asked first
+    assert box.text() == "Discard the text you typed?"
+    next(button for button in box.buttons() if button.text() == "Discard").click()
     qtbot.waitUntil(lambda: window.edit_dialog is None)
     assert support.database_fingerprint(app.path) == before
     assert window.reviewer.card_view.toPlainText() == question and not window.reviewer.revealed

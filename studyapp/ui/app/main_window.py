@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
     def _add_dialog_closed(self, dialog: AddDialog) -> None:
         self.add_dialog = None
         self.activateWindow()
-        if self.stack.currentWidget() is self.deck_list and dialog.added_count:
+        if self.stack.currentWidget() is self.deck_list and (dialog.added_count or dialog.decks_made):
             chosen = dialog.deck_id()
             self.show_decks()
             if chosen is not None:

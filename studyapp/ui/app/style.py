@@ -158,7 +158,9 @@ def render_stylesheet(theme: Theme, source: str | None = None) -> str:
 def install_theme(app: QApplication, theme: Theme | None = None) -> Theme:
     """Fusion, the theme's palette and the style sheet, for the whole application."""
     chosen = theme or (DARK if system_prefers_dark(app) else LIGHT)
-    app.setStyle("Fusion")
+    from studyapp.ui.app.indicator_style import IndicatorStyle  # here: it reads the theme from this module
+
+    app.setStyle(IndicatorStyle())  # Fusion, with check boxes and radio buttons that show in both themes
     font = QFont(app.font())
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)
@@ -171,3 +173,33 @@ def install_theme(app: QApplication, theme: Theme | None = None) -> Theme:
 def count_colour(theme: Theme, kind: str, value: int) -> str:
     """The colour of a New/Learning/Due number: its queue's colour, or faint grey for zero."""
     return getattr(theme, kind) if value else theme.faint
+
+
+def _luminance(colour: QColor) -> float:
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF()) + 0.0722 * channel(colour.blueF())
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours, 1 to 21 (4.5 for text, 3 for a control's outline)."""
+    light, dark = sorted((_luminance(QColor(a)), _luminance(QColor(b))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def mix(colour: str, ground: str, share: float) -> str:
+    """``share`` of ``colour`` over ``ground``, as ``#rrggbb``."""
+    a, b = QColor(colour), QColor(ground)
+    parts = (round(x * share + y * (1 - share)) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True))
+    return QColor(*parts).name()
+
+
+def readable(colour: str, ground: str, toward: str, minimum: float = 4.5) -> str:
+    """``colour``, moved toward ``toward`` (the theme's text) in small steps until it has ``minimum`` contrast on
+    ``ground``: the hue kept as far as it can be."""
+    for step in range(11):
+        moved = mix(toward, colour, step / 10)
+        if contrast(moved, ground) >= minimum:
+            return moved
+    return toward

@@ -331,6 +331,8 @@ class BrowserWindow(QMainWindow):
         return ids
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.editor.save()
+        if not self.editor.leave(self.close):  # a note that cannot be saved: asked first, never lost silently
+            event.ignore()
+            return
         self.closed.emit()
         super().closeEvent(event)

@@ -2,13 +2,16 @@
 
 Changes are saved through ``services.notes.update_note_fields`` when the selection moves on, or with Ctrl+S;
 a note that cannot be saved (an empty first field) says why on one line and keeps the student's text. Cards
-the new text makes are added; a card the note no longer makes is kept, and the line below says so.
+the new text makes are added; a card the note no longer makes is kept, and the line below says so. Closing
+the browser saves too (as Anki does); only a note that cannot be saved asks "Discard the text you typed?".
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.browsing.sidebar import collection_tags
@@ -22,6 +25,7 @@ from studyapp.services.notes.notes import (
 )
 from studyapp.services.occlusion.notetype import is_occlusion_type
 from studyapp.ui.app.style import theme_for
+from studyapp.ui.editing.discard import ask_discard
 from studyapp.ui.editing.note_editor import TWO_FIELDS, NoteEditor
 
 
@@ -34,6 +38,7 @@ class EditorPane(QWidget):
         self.note_id: int | None = None
         self._loading = False
         self.dirty = False
+        self.discard_question: QMessageBox | None = None
         self.notetype_label = QLabel()
         self.notetype_label.setObjectName("NotetypeLabel")
         self.card_id: int | None = None
@@ -112,6 +117,20 @@ class EditorPane(QWidget):
             self.message.setVisible(False)
         self.saved.emit(self.note_id)
         return True
+
+    def leave(self, close: Callable[[], object]) -> bool:
+        """Before the browser closes: save; True if nothing is left unsaved. A note that cannot be saved asks
+        whether to discard its text, and ``close`` runs again once it is discarded."""
+        if self.save():
+            return True
+        if self.discard_question is None or not self.discard_question.isVisible():
+            self.discard_question = ask_discard(self.window(), lambda: self._discard(close), self.message.text())
+        return False
+
+    def _discard(self, close: Callable[[], object]) -> None:
+        self.dirty = False
+        self.discard_question = None
+        close()
 
     def edit_masks(self) -> QWidget | None:
         """The note's masks in the occlusion editor (the fields' edits saved first); shown again once saved."""

@@ -11,13 +11,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from studyapp.core.deck_names import quoted
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
 from studyapp.services.settings import collapsed_decks, set_collapsed_decks
 from studyapp.ui.app import dialogs
+from studyapp.ui.app.deck_name_prompt import DeckNamePrompt, ask_deck_name
 from studyapp.ui.decks.deck_list import DeckList
 
 if TYPE_CHECKING:  # the options dialog (and its FSRS panel and charts) is loaded when first opened
@@ -42,19 +43,10 @@ class DeckActions(QObject):
         table.undo_requested.connect(self.undo)
         table.options_requested.connect(self.options)
 
-    def _ask_name(self, title: str, label: str, text: str, done: Callable[[str], None]) -> QInputDialog:
-        dialog = QInputDialog(self.window)
-        dialog.setObjectName("DeckNameDialog")
-        dialog.setWindowTitle(title)
-        dialog.setLabelText(label)
-        dialog.setTextValue(text)
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.resize(420, dialog.sizeHint().height())
-        dialog.textValueSelected.connect(done)
+    def _ask_name(self, title: str, label: str, text: str, use: Callable[[str], None]) -> DeckNamePrompt:
+        """The name prompt; ``use`` refusing a name (``DeckNameError``) keeps it open with the name and the reason."""
+        dialog = ask_deck_name(self.window, title, label, text, use)
         self.dialog = dialog
-        dialog.open()
         return dialog
 
     def _refuse(self, title: str, error: Exception) -> QMessageBox:
@@ -66,31 +58,23 @@ class DeckActions(QObject):
             self.deck_list.table.setCurrentItem(item)
         self.deck_list.focus_table()
 
-    def new_deck(self) -> QInputDialog:
-        """Ask for a name; ``Parent::Child`` makes a subdeck."""
+    def new_deck(self) -> DeckNamePrompt:
+        """Ask for a name; ``Parent::Child`` makes a subdeck. A bad name keeps the prompt open, saying why."""
 
         def create(name: str) -> None:
-            try:
-                deck = deck_ops.create_deck(self.app.collection, self.app.rng, self.app.clock, name)
-            except deck_ops.DeckNameError as error:
-                self._refuse("New deck", error)
-                return
+            deck = deck_ops.create_deck(self.app.collection, self.app.rng, self.app.clock, name)
             self.refresh()
             self._select(deck.name)
 
         return self._ask_name("New deck", "Name (Parent::Child for a subdeck):", "", create)
 
-    def rename(self, old: str | None = None) -> QInputDialog | None:
+    def rename(self, old: str | None = None) -> DeckNamePrompt | None:
         old = old or self.deck_list.table.current_name()
         if old is None:
             return None
 
         def rename(name: str) -> None:
-            try:
-                new = deck_ops.rename_deck(self.app.collection, old, name)
-            except deck_ops.DeckNameError as error:
-                self._refuse("Rename deck", error)
-                return
+            new = deck_ops.rename_deck(self.app.collection, old, name)
             self.refresh()
             self._select(new)
 

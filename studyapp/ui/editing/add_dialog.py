@@ -6,7 +6,9 @@ Basic keeps two shortcuts of the two-field editor: "also add the reversed card",
 ``{{c1::...}}`` making a Cloze note. Ctrl+Enter adds and keeps the dialog open for the next note: the
 fields are cleared, type, deck and tags stay, the focus goes back to the first field, and a short
 confirmation says what was added. A first field already in the chosen deck is pointed out as you type
-(adding it anyway is allowed). Escape closes.
+(adding it anyway is allowed). Escape, Close or the window's X close it, asking "Discard the text you
+typed?" first when a field (or the tags) holds text not added yet. New… beside the deck makes a deck there
+and chooses it; with no deck at all, Add asks for the new deck's name and then adds to it.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.cloze import cloze_numbers
+from studyapp.core.deck_names import quoted
 from studyapp.core.notetypes.model import BASIC, NoteType, NotetypeKind
 from studyapp.services.app import App, StorageError
 from studyapp.services.browsing.sidebar import collection_tags
+from studyapp.services.decks.deck_ops import create_deck
 from studyapp.services.notes.notes import AddedNote, NoteError, NoteFields, NoteText, add_note, find_duplicate
 from studyapp.services.notes.notetype_choice import NotetypeChoice, add_note_of_choice, notetype_choices
 from studyapp.services.settings import notetype_for_deck, remember_notetype
+from studyapp.ui.app.deck_name_prompt import DeckNamePrompt, ask_deck_name
 from studyapp.ui.app.window_geometry import remember_geometry
+from studyapp.ui.editing.discard import AsksBeforeDiscarding
 from studyapp.ui.editing.note_editor import NoteEditor
 
 CLOZE_HINT = "Cloze: write {{c1::answer}} or {{c1::answer::hint}} in the front; c2, c3… make more cards."
@@ -84,7 +90,10 @@ def submit_shortcuts(dialog: QDialog, slot: object) -> None:
         shortcut.activated.connect(slot)
 
 
-class AddDialog(QDialog):
+NO_DECK = "There is no deck yet: New… beside Deck makes one (Add asks for its name)."
+
+
+class AddDialog(AsksBeforeDiscarding):
     added = Signal(object)  # the new note's id
 
     def __init__(self, app: App, deck_id: int | None, parent: QWidget | None = None) -> None:
@@ -94,6 +103,8 @@ class AddDialog(QDialog):
         self.setWindowTitle("Add cards")
         self.setMinimumWidth(560)
         self.added_count = 0
+        self.decks_made = 0
+        self.name_prompt: DeckNamePrompt | None = None
 
         self.choices = notetype_choices(app.collection)
         self.notetype = QComboBox()
@@ -108,6 +119,11 @@ class AddDialog(QDialog):
         if deck_id is not None and self.deck.findData(deck_id) >= 0:
             self.deck.setCurrentIndex(self.deck.findData(deck_id))
         self.deck.currentIndexChanged.connect(lambda _index: self._deck_changed())
+        self.new_deck_button = QPushButton("New…")
+        self.new_deck_button.setObjectName("NewDeckButton")
+        self.new_deck_button.setToolTip("Make a new deck and add to it")
+        self.new_deck_button.setAutoDefault(False)
+        self.new_deck_button.clicked.connect(lambda: self.new_deck())
 
         self.editor = NoteEditor()
         self.editor.set_media_dir(app.media_dir)
@@ -158,6 +174,7 @@ class AddDialog(QDialog):
         top.addSpacing(12)
         top.addWidget(deck_label)
         top.addWidget(self.deck, 1)
+        top.addWidget(self.new_deck_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.occlusion)
@@ -179,6 +196,42 @@ class AddDialog(QDialog):
         self.resize(max(self.minimumWidth(), 640), 420)
         fit_fields(self)
         remember_geometry(self, app, "add")  # where it was last, within the screen
+        self._kept_tags = self.editor.note_tags()  # tags stay after an add: only new ones are unsaved text
+        if self.deck.count() == 0:
+            self._show_status(NO_DECK)
+        self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def unsaved_text(self) -> bool:
+        """A field holds text, or the tags were changed, since the dialog opened or the last note was added."""
+        values, _is_html = self.editor.note_fields()
+        return any(value.strip() for value in values) or self.editor.note_tags() != self._kept_tags
+
+    def new_deck(self, then_add: bool = False) -> DeckNamePrompt:
+        """Ask for a new deck's name (a bad one keeps the prompt open, saying why); the deck is made and chosen,
+        and with ``then_add`` the note is added to it."""
+
+        def create(name: str) -> None:
+            deck = create_deck(self.app.collection, self.app.rng, self.app.clock, name)
+            self.decks_made += 1
+            self.deck.blockSignals(True)
+            self.deck.clear()
+            for each in self.app.decks():
+                self.deck.addItem(each.name, each.id)
+            self.deck.blockSignals(False)
+            self.deck.setCurrentIndex(self.deck.findData(deck.id))
+            self._deck_changed()
+            self._show_status(f"Deck {quoted(deck.name)} made.")
+            if then_add:
+                self.add()
+
+        prompt = ask_deck_name(self, "New deck", "Name of the new deck (Parent::Child for a subdeck):", "", create)
+        prompt.finished.connect(lambda _result: self._back_from_prompt())
+        self.name_prompt = prompt
+        return prompt
+
+    def _back_from_prompt(self) -> None:
+        self.name_prompt = None
+        self.activateWindow()
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -241,8 +294,9 @@ class AddDialog(QDialog):
     def add(self) -> None:
         """Add the note; keep the dialog open with empty fields for the next one."""
         deck_id = self.deck_id()
-        if deck_id is None:
-            self._show_status("There is no deck to add to.", error=True)
+        if deck_id is None:  # no deck yet: make one here, then add to it (what was typed stays meanwhile)
+            self._show_status("Name a deck for this note.")
+            self.new_deck(then_add=True)
             return
         choice = self.choice()
         values, is_html = self.editor.note_fields()
@@ -268,6 +322,7 @@ class AddDialog(QDialog):
             self._refresh_choices(notetype_id)
         self.added_count += 1
         self.editor.clear_fields()
+        self._kept_tags = self.editor.note_tags()
         cards = len(added.card_ids)
         self._show_status(f"Added ({cards} card{'s' if cards != 1 else ''}) to {self.deck.currentText()}.")
         self.added.emit(added.note_id)

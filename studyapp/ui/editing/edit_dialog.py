@@ -4,14 +4,15 @@ The note type is shown, not changed here. Saving goes through ``update_note_fiel
 session's queue, counts and undo stack are not touched, and the reviewer redraws the same card
 afterwards. If the new text makes cards the note did not have, they are added; a card the note no
 longer makes is kept with its progress, and the dialog says so before it closes (Save or Ctrl+Enter
-again closes it). Escape cancels without saving anything.
+again closes it). Escape, Cancel or the window's X close it without saving; if the text was changed, they ask
+"Discard the text you typed?" first (Keep editing leaves it as it was).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.browsing.sidebar import collection_tags
@@ -24,10 +25,11 @@ from studyapp.services.notes.notes import (
 )
 from studyapp.ui.app.window_geometry import remember_geometry
 from studyapp.ui.editing.add_dialog import fit_fields, submit_shortcuts
+from studyapp.ui.editing.discard import AsksBeforeDiscarding
 from studyapp.ui.editing.note_editor import NoteEditor
 
 
-class EditDialog(QDialog):
+class EditDialog(AsksBeforeDiscarding):
     saved = Signal(object)  # the StoredNote as saved
 
     def __init__(self, app: App, card_id: int, parent: QWidget | None = None) -> None:
@@ -68,7 +70,15 @@ class EditDialog(QDialog):
         self.resize(max(self.minimumWidth(), 640), 420)
         fit_fields(self)
         remember_geometry(self, app, "edit")  # where it was last, within the screen
+        self._stored = self._shown()
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _shown(self) -> tuple[object, ...]:
+        return self.editor.note_fields(), self.editor.note_tags()
+
+    def unsaved_text(self) -> bool:
+        """The fields or tags differ from what is stored (typing something and deleting it again is no change)."""
+        return self._shown() != self._stored
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -91,6 +101,7 @@ class EditDialog(QDialog):
             self._show(f"Not saved: {error}.", saved=False)
             return
         self._dirty = False
+        self._stored = self._shown()
         self.saved.emit(edited.note)
         if edited.kept_ords:
             self._show(f"Saved: {edited.summary()}.", saved=True)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QWidget
 
+from studyapp.core.deck_names import DeckNameError, clean_name
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.services.importing.import_preview import ImportPreview
 from studyapp.ui.importing.column_mapping import Target
@@ -336,6 +337,10 @@ class ImportOptionsPanel(QWidget):
         """Why the import cannot start with these choices, or ``None``."""
         if not self.deck_name():
             return "Name the deck to import into."
+        try:  # a bad name says why at once; the name stays in the box to be corrected
+            clean_name(self.deck_name())
+        except DeckNameError as error:
+            return str(error)
         if self.preview is not None and self.preview.mappable:
             return self.notetype.problem()
         return None

@@ -12,9 +12,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -42,9 +43,9 @@ from studyapp.services.maintenance.backups import (
     list_backups,
     restore_damaged,
 )
-from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask
 
+LIST_SIZE = QSize(520, 540)
 CHECK_EVERY_MS = 60_000  # how often the window asks whether a backup is due
 
 AHEAD = "clock was ahead"
@@ -102,8 +103,9 @@ class BackupsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.ask_restore())
 
-        self.empty = QLabel("No backups yet. One is taken when studyapp closes.")
-        self.empty.setObjectName("DialogSubtitle")
+        self.empty = QLabel("No backups yet: one is taken when studyapp closes, or now with Back up now.")
+        self.empty.setObjectName("BackupsEmpty")
+        self.empty.setWordWrap(True)
         small_print = QLabel(SMALL_PRINT)
         small_print.setObjectName("KeyHint")
         small_print.setWordWrap(True)
@@ -126,11 +128,13 @@ class BackupsDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addWidget(small_print)
+        layout.addStretch(0)  # takes the room only while the list is hidden: the empty state stays together on top
         layout.addSpacing(4)
         layout.addWidget(self.buttons)
-        self.resize(520, 540)
-        keep_on_screen(self)  # sized to its list, within the screen
+        self.resize(LIST_SIZE)
         self.refresh()
+        if not self.shown:  # the empty state: a compact dialog, not four lines spread over a tall one
+            self.resize(LIST_SIZE.width(), self.sizeHint().height())
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- the list ----------------------------------------------------------------------------------
@@ -152,8 +156,13 @@ class BackupsDialog(QDialog):
             cards.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, 0, when)
             self.table.setItem(row, 1, cards)
+        grows = bool(self.shown) and self.table.isHidden() and self.height() < LIST_SIZE.height()
         self.table.setVisible(bool(self.shown))
         self.empty.setVisible(not self.shown)
+        if grows:  # the first backup was just taken: room for the list, within the screen
+            screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+            frame = max(self.frameGeometry().height() - self.height(), 0)
+            self.resize(self.width(), min(LIST_SIZE.height(), screen.height() - frame))
         if self.shown:
             self.table.selectRow(0)
         self._update_buttons()
@@ -375,7 +384,6 @@ class CorruptStartDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self.resize(520, layout.totalHeightForWidth(520))  # the wrapped text's height, no more
-        keep_on_screen(self)
 
     def restore(self) -> None:
         """Move the damaged file aside and put the backup in its place; the dialog is accepted."""

@@ -2,7 +2,9 @@
 
 The check (and the repair) run as a ``CheckJob`` on a ``BackgroundTask``: the job opens its own connection,
 so the window stays responsive. Cancel stops a check before it writes anything; closing the dialog while
-it runs cancels it and waits for the worker, so no thread outlives the dialog.
+it runs cancels it and waits for the worker, so no thread outlives the dialog. When the report comes, the
+dialog grows to show it whole (the common report needs no scrolling), never past the screen: a longer one
+scrolls, the buttons always in view.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import html
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
@@ -25,7 +28,6 @@ from PySide6.QtWidgets import (
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import CheckCancelled, CheckJob, CheckReport
 from studyapp.services.maintenance.check_report import outcome
-from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask, one_line
 
 
@@ -40,6 +42,9 @@ def report_html(text: str) -> str:
             body = f"<b>{body}</b>" if not line[0].isdigit() else body
         parts.append(f"{indent}{body}" if line else "")
     return "<div style='line-height: 130%'>" + "<br>".join(parts) + "</div>"
+
+
+MIN_REPORT_LINES = 6  # the report box is never squeezed below this, whatever the screen
 
 
 class CheckDialog(QDialog):
@@ -66,6 +71,7 @@ class CheckDialog(QDialog):
         self.view.setReadOnly(True)
         self.view.document().setDocumentMargin(10)
         self.view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        self.view.setMinimumHeight(self.view.fontMetrics().lineSpacing() * MIN_REPORT_LINES)
         self.view.hide()
         self.repair_button = QPushButton("Repair")
         self.repair_button.setToolTip(
@@ -86,7 +92,6 @@ class CheckDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
-        keep_on_screen(self)  # sized to its report, within the screen
         if start:
             self.start()
 
@@ -138,9 +143,29 @@ class CheckDialog(QDialog):
         self.status.setText(outcome(report))
         self.view.setHtml(report_html(report.text()))
         self.view.show()
+        self.fit_report()
         self.repair_button.setVisible(report.repairable)
         self._set_cancel_text("Close")
         self._outcome = "repaired" if repaired else "checked"
+
+    def fit_report(self) -> None:
+        """Grow the dialog until the report needs no scrolling, within the screen's free area (kept inside it)."""
+        layout = self.layout()
+        layout.activate()
+        document = self.view.document()
+        document.setTextWidth(self.view.viewport().width())
+        wanted = int(document.size().height()) + 2 * self.view.frameWidth() + 2
+        extra = wanted - self.view.height()
+        screen = (self.screen() or QApplication.primaryScreen()).availableGeometry()
+        frame = max(self.frameGeometry().height() - self.height(), 0)
+        height = max(self.height(), min(self.height() + max(extra, 0), screen.height() - frame))
+        if height != self.height():
+            self.resize(self.width(), height)
+        placed = self.frameGeometry()
+        if self.isVisible() and not screen.contains(placed):
+            x = max(screen.left(), min(placed.x(), screen.right() - placed.width() + 1))
+            y = max(screen.top(), min(placed.y(), screen.bottom() - placed.height() + 1))
+            self.move(x, y)
 
     def _failed(self, error: object) -> None:
         self.progress.hide()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
 from studyapp.core.face_budget import shown_text
-from studyapp.ui.app.style import Theme, theme_for
+from studyapp.ui.app.style import Theme, readable, theme_for
 
 MAX_WIDTH = 720
 SHOWN_DIFF_CHARS = 600  # of the diff's text
@@ -54,20 +54,16 @@ def shown_diff(match: AnswerMatch) -> AnswerMatch:
 def diff_html(match: AnswerMatch, theme: Theme) -> str:
     """The diff of a typed reply as rich text, coloured for ``theme`` (bounded: ``shown_diff``)."""
     match = shown_diff(match)
+    plain = diff_colours(theme)
     styles = {
-        DiffOp.EQUAL: f"color:{theme.good};",
-        DiffOp.WRONG: (
-            f"color:{theme.again}; background-color:{mix(theme.again, theme.surface, 0.16)};"
-            " text-decoration:line-through;"
-        ),
-        DiffOp.MISSING: (
-            f"color:{theme.muted}; background-color:{mix(theme.text, theme.surface, 0.2)}; text-decoration:underline;"
-        ),
+        DiffOp.EQUAL: f"color:{plain[DiffOp.EQUAL][0]};",
+        DiffOp.WRONG: "color:{}; background-color:{}; text-decoration:line-through;".format(*plain[DiffOp.WRONG]),
+        DiffOp.MISSING: "color:{}; background-color:{}; text-decoration:underline;".format(*plain[DiffOp.MISSING]),
     }
     if match.by_terms:
         chips = {
             **styles,
-            DiffOp.EQUAL: f"color:{theme.good}; background-color:{mix(theme.good, theme.surface, 0.14)};",
+            DiffOp.EQUAL: "color:{}; background-color:{};".format(*diff_colours(theme, chips=True)[DiffOp.EQUAL]),
         }
         return " ".join(f'<span style="{chips[op]}">&nbsp;{html.escape(text)}&nbsp;</span>' for op, text in match.diff)
     if not match.diff:
@@ -79,6 +75,18 @@ def diff_html(match: AnswerMatch, theme: Theme) -> str:
             escaped = escaped.replace(" ", "&nbsp;")  # a wrong or missing space must show
         parts.append(f'<span style="{styles[op]}">{escaped}</span>')
     return "".join(parts)
+
+
+def diff_colours(theme: Theme, chips: bool = False) -> dict[DiffOp, tuple[str, str]]:
+    """Each kind of diff text's colour and ground, every pair at least 4.5:1 (WCAG's for text) in both themes:
+    the theme's green, red and grey, moved toward the text colour as far as that needs."""
+    grounds = {
+        DiffOp.EQUAL: mix(theme.good, theme.surface, 0.14) if chips else theme.surface,
+        DiffOp.WRONG: mix(theme.again, theme.surface, 0.14),
+        DiffOp.MISSING: mix(theme.text, theme.surface, 0.12),
+    }
+    hues = {DiffOp.EQUAL: theme.good, DiffOp.WRONG: theme.again, DiffOp.MISSING: theme.muted}
+    return {op: (readable(hues[op], ground, theme.text), ground) for op, ground in grounds.items()}
 
 
 def verdict_html(match: AnswerMatch, theme: Theme) -> str:

@@ -9,18 +9,11 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
+from studyapp.ui.app.style import Theme, mix
 from studyapp.ui.stats.charts.base import Chart
 
 LEVELS = 4  # colour steps above "none"
 _WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
-
-
-def _blend(low: QColor, high: QColor, share: float) -> QColor:
-    return QColor(
-        round(low.red() + (high.red() - low.red()) * share),
-        round(low.green() + (high.green() - low.green()) * share),
-        round(low.blue() + (high.blue() - low.blue()) * share),
-    )
 
 
 def level(count: int, highest: int) -> int:
@@ -28,6 +21,18 @@ def level(count: int, highest: int) -> int:
     if count <= 0 or highest <= 0:
         return 0
     return min(LEVELS, 1 + (LEVELS * (count - 1)) // highest)
+
+
+EMPTY_SHARE = 0.22  # of the text colour over the chart's ground: a day without reviews still shows as a cell
+
+
+def level_colours(theme: Theme, colour_name: str = "good") -> tuple[str, ...]:
+    """The cells' colours from no reviews to the busiest days: the empty cell at least 1.5:1 against the chart's
+    ground in both themes (it was 1.13:1, lost in the dark theme), each step darker or brighter than the last,
+    the busiest at least 3:1."""
+    empty = mix(theme.text, theme.surface, EMPTY_SHARE)
+    full = getattr(theme, colour_name)
+    return (empty, *(mix(full, empty, 0.25 + 0.75 * step / LEVELS) for step in range(1, LEVELS + 1)))
 
 
 class CalendarHeatmap(Chart):
@@ -56,10 +61,7 @@ class CalendarHeatmap(Chart):
         return self._cells.get(day)
 
     def level_colour(self, step: int) -> QColor:
-        empty = self.colour("surface_alt")
-        if step <= 0:
-            return empty
-        return _blend(empty, self.colour(self.colour_name), 0.25 + 0.75 * step / LEVELS)
+        return QColor(level_colours(self.theme(), self.colour_name)[max(0, min(step, LEVELS))])
 
     def paint_plot(self, painter: QPainter, plot: QRectF, metrics: QFontMetricsF) -> None:
         self._cells = {}
