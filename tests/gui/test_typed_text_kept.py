@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
@@ -12,7 +14,7 @@ from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.editing.add_dialog import AddDialog
 from studyapp.ui.editing.discard import DISCARD_QUESTION
 
-from .support import database_fingerprint, offscreen_dialog_warning, open_message_box, press
+from .support import database_fingerprint, offscreen_dialog_warning, open_import, open_message_box, press, run_import
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 pytestmark = offscreen_dialog_warning
@@ -158,7 +160,7 @@ def test_with_no_deck_add_asks_for_one_keeps_a_bad_name_then_adds_to_it(
     window.show_decks()
     window.deck_list.focus_table()
     dialog = open_add(window, qtbot)
-    assert dialog.deck.count() == 0 and "no deck yet" in dialog.status.text()
+    assert dialog.deck.count() == 0 and dialog.status.text().startswith("No deck yet: New… makes one")
     qtbot.keyClicks(dialog.editor.front, "First question")
     qtbot.keyClicks(dialog.editor.back, "First answer")
     before = database_fingerprint(app.path)
@@ -232,3 +234,30 @@ def test_a_bad_rename_keeps_the_prompt_open(window: MainWindow, qtbot, app: App)
     press(qtbot, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not prompt.isVisible())
     assert app.find_deck("Calcinosis") is not None
+
+
+def test_a_bad_deck_name_in_the_import_says_why_and_keeps_the_name(
+    window: MainWindow,
+    app: App,
+    qtbot,  # noqa: ANN001
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "times.csv"
+    source.write_text("Front,Back\nMeeting at 9:00,Room 3\n", encoding="utf-8")
+    before = database_fingerprint(app.path)
+    dialog = open_import(window, qtbot, source)
+    combo = dialog.options_panel.deck_combo
+    combo.setFocus()
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "Plans::::Daily")
+    assert dialog.message_label.text() == "“Plans::::Daily” has an empty part: write names like Parent::Child."
+    assert not dialog.import_button.isEnabled() and combo.currentText() == "Plans::::Daily"
+    press(qtbot, Qt.Key.Key_Return)  # Enter does not import a bad name
+    assert dialog.isVisible() and database_fingerprint(app.path) == before
+    combo.lineEdit().end(False)
+    for _ in range(len("::::Daily")):
+        qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Backspace)
+    qtbot.keyClicks(combo.lineEdit(), "::Daily")
+    assert dialog.import_button.isEnabled()
+    assert run_import(qtbot, dialog) == "imported"
+    assert app.find_deck("Plans::Daily") is not None

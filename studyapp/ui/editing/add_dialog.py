@@ -90,7 +90,7 @@ def submit_shortcuts(dialog: QDialog, slot: object) -> None:
         shortcut.activated.connect(slot)
 
 
-NO_DECK = "There is no deck yet: New… beside Deck makes one (Add asks for its name)."
+NO_DECK = "No deck yet: New… makes one, or Add asks for its name."
 
 
 class AddDialog(AsksBeforeDiscarding):
@@ -118,6 +118,7 @@ class AddDialog(AsksBeforeDiscarding):
             self.deck.addItem(deck.name, deck.id)
         if deck_id is not None and self.deck.findData(deck_id) >= 0:
             self.deck.setCurrentIndex(self.deck.findData(deck_id))
+        self.deck.setPlaceholderText("No deck yet")
         self.deck.currentIndexChanged.connect(lambda _index: self._deck_changed())
         self.new_deck_button = QPushButton("New…")
         self.new_deck_button.setObjectName("NewDeckButton")
@@ -198,7 +199,7 @@ class AddDialog(AsksBeforeDiscarding):
         remember_geometry(self, app, "add")  # where it was last, within the screen
         self._kept_tags = self.editor.note_tags()  # tags stay after an add: only new ones are unsaved text
         if self.deck.count() == 0:
-            self._show_status(NO_DECK)
+            self._show_status(NO_DECK, hint=True)
         self.editor.front.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def unsaved_text(self) -> bool:
@@ -282,7 +283,8 @@ class AddDialog(AsksBeforeDiscarding):
         fit_fields(self)
 
     def _edited(self) -> None:
-        self.status.clear()
+        if self.deck.count() > 0:  # with no deck, the way to make one stays in view
+            self.status.clear()
         self._check_duplicate()
 
     def _check_duplicate(self) -> None:
@@ -295,7 +297,7 @@ class AddDialog(AsksBeforeDiscarding):
         """Add the note; keep the dialog open with empty fields for the next one."""
         deck_id = self.deck_id()
         if deck_id is None:  # no deck yet: make one here, then add to it (what was typed stays meanwhile)
-            self._show_status("Name a deck for this note.")
+            self._show_status("Name a deck for this note.", hint=True)
             self.new_deck(then_add=True)
             return
         choice = self.choice()
@@ -349,6 +351,6 @@ class AddDialog(AsksBeforeDiscarding):
         self.notetype.blockSignals(False)
         self._notetype_changed()
 
-    def _show_status(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #c0392b;" if error else "color: #2e7d32;")
+    def _show_status(self, text: str, error: bool = False, hint: bool = False) -> None:
+        self.status.setStyleSheet("" if hint else "color: #c0392b;" if error else "color: #2e7d32;")
         self.status.setText(text)

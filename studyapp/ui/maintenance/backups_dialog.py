@@ -103,7 +103,7 @@ class BackupsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(lambda _item: self.ask_restore())
 
-        self.empty = QLabel("No backups yet: one is taken when studyapp closes, or now with Back up now.")
+        self.empty = QLabel("No backups yet: Back up now makes the first one.")
         self.empty.setObjectName("BackupsEmpty")
         self.empty.setWordWrap(True)
         small_print = QLabel(SMALL_PRINT)
