@@ -2,7 +2,8 @@
 
 Text is compared normalized: case, accents, punctuation and extra spaces are ignored. A short answer is
 compared as a whole (a fuzzy ratio from rapidfuzz); a long one on its key terms, the content words
-left once the stop words are dropped, each found fuzzily anywhere in the reply and in any order.
+left once the filler words of its language are dropped (``stop_words``), each found fuzzily anywhere in
+the reply and in any order. The reviewer shows a short answer's difference word by word (``word_diff``).
 
 The grade that is suggested:
 
@@ -37,6 +38,7 @@ from studyapp.core.notetypes.template import (
 )
 from studyapp.core.plain_text import html_to_text
 from studyapp.core.render import notetype_of
+from studyapp.core.stop_words import stop_words_for
 
 # A short answer within this ratio (0-100, insertions and deletions) is close: "Pari" for "Paris" is 89,
 # "Pariss" 91, "Lodnon" for "London" 83, while "Rome" for "Paris" is 22. A ratio this high also keeps a
@@ -56,17 +58,6 @@ LONG_ANSWER_WORDS = 6
 # Of an answer, the characters compared (nobody types more; a 2.5 MB field took seconds to compare whole).
 COMPARED_CHARS = 5_000
 
-# Negations ("no", "not", "without") are never stop words: "not guilty" is not "guilty".
-_STOP_WORDS_TEXT = """
-a about above after again against all also am an and any are as at be because been before being below between both
-but by can could did do does doing down during each either even ever every few for from further had has have having
-he her here hers herself him himself his how however i if in into is it its itself just may me might more most must
-my myself now of off on once only or other our ours ourselves out over own same shall she should so some such than
-that the their theirs them themselves then there these they this those through to too under until up upon very was
-we were what when where which while who whom whose why will with within would yet you your yours yourself yourselves
-le la les l un une des du de d et ou en au aux der die das ein eine und oder el los las y o
-"""
-STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 _WORD = re.compile(r"\w+")
 
@@ -99,6 +90,7 @@ class AnswerMatch:
     diff: tuple[DiffSegment, ...]
     by_terms: bool  # compared on key terms (a long answer); the diff then lists the key terms
     expected: str
+    typed: str = ""  # the reply (for ``word_diff``, which the reviewer shows)
 
     @property
     def rating(self) -> Rating:
@@ -121,10 +113,13 @@ def normalize(text: str) -> str:
 
 
 def key_terms(text: str) -> list[str]:
-    """The content words of ``text`` (normalized, stop words dropped), each once, in order."""
+    """The content words of ``text`` (normalized, the filler words of its language dropped: ``stop_words``),
+    each once, in order."""
+    words = normalize(text).split()
+    stop = stop_words_for(text, words)
     seen: dict[str, None] = {}
-    for word in normalize(text).split():
-        if word not in STOP_WORDS:
+    for word in words:
+        if word not in stop:
             seen.setdefault(word, None)
     return list(seen)
 
@@ -271,7 +266,7 @@ def match_answer(expected: str, typed: str, question: str = "") -> AnswerMatch:
         else:
             verdict = Verdict.WRONG
         diff = tuple((DiffOp.EQUAL if hit else DiffOp.MISSING, term) for term, hit in zip(terms, found, strict=True))
-        return AnswerMatch(verdict, round(100 * share, 1), diff, True, expected)
+        return AnswerMatch(verdict, round(100 * share, 1), diff, True, expected, typed)
     score = max(fuzz.ratio(want, got), fuzz.token_sort_ratio(want, got)) if got else 0.0
     if got and want == got:
         verdict = Verdict.EXACT
@@ -281,8 +276,8 @@ def match_answer(expected: str, typed: str, question: str = "") -> AnswerMatch:
         verdict = Verdict.WRONG
     if score < WHOLE_DIFF_BELOW:  # another answer altogether: letter by letter would only be noise
         diff = [(DiffOp.WRONG, _display(typed)), (DiffOp.MISSING, _display(expected))]
-        return AnswerMatch(verdict, round(score, 1), tuple((op, t) for op, t in diff if t), False, expected)
-    return AnswerMatch(verdict, round(score, 1), tuple(char_diff(expected, typed)), False, expected)
+        return AnswerMatch(verdict, round(score, 1), tuple((op, t) for op, t in diff if t), False, expected, typed)
+    return AnswerMatch(verdict, round(score, 1), tuple(char_diff(expected, typed)), False, expected, typed)
 
 
 # -- the diff ----------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_typed_answers_are_checked_graded_and_logged_as_typed(
     type_answer(qtbot, window, "Rom")
     assert reviewer.answer_bar.suggested is Rating.HARD
     assert "Almost: Hard suggested" in reviewer.typed_panel.verdict_label.text()
-    assert reviewer.typed_panel.diff_label.text().count("<span") == 2  # "Rom" right, "e" missing
+    assert reviewer.typed_panel.diff_label.text().count("<span") == 2  # the word "Rome", its "e" missing inside it
     press(qtbot, Qt.Key.Key_4)  # overrules it
     assert log(app) == [(Rating.GOOD, ReviewMode.TYPE), (Rating.EASY, ReviewMode.TYPE)]
 

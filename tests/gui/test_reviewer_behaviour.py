@@ -136,6 +136,8 @@ def test_the_mode_is_shown_in_the_reviewer_and_switched_there(
     reviewer = window.reviewer
     control = reviewer.mode_control
     assert control.isVisible() and control.mode is ReviewMode.FLIP
+    header = reviewer.deck_label.parentWidget()
+    assert abs(reviewer.deck_label.geometry().center().x() - header.width() / 2) <= 4  # the deck name stays centred
     assert reviewer.answer_bar.show_answer_button.isVisible()
 
     qtbot.mouseClick(control.buttons[ReviewMode.TYPE], Qt.MouseButton.LeftButton)
@@ -182,15 +184,42 @@ def test_choice_shows_the_card_whole_with_the_options_right_below(capitals_id: i
     study(window, qtbot, capitals_id, ReviewMode.CHOICE)
     reviewer = window.reviewer
     view, panel = reviewer.card_view, reviewer.choice_panel
-    qtbot.waitUntil(lambda: view.height() == reviewer.card_height.natural_height())
+
+    def gap() -> int:  # from the card's bottom to the first option
+        return panel.mapTo(reviewer, QPoint(0, 0)).y() - view.mapTo(reviewer, QPoint(0, view.height())).y()
+
+    qtbot.waitUntil(lambda: view.height() == reviewer.card_height.natural_height() and gap() == 0)
     assert view.verticalScrollBar().maximum() == 0  # no scroll box: the whole card is shown
-    card_bottom = view.mapTo(reviewer, QPoint(0, view.height())).y()
-    options_top = panel.mapTo(reviewer, QPoint(0, 0)).y()
-    assert 0 <= options_top - card_bottom <= 12  # the options follow the card
+    assert view.height() < 200 and panel.mapTo(reviewer, QPoint(0, 0)).y() < 300  # the options right below it
     assert all(button.isVisible() for button in panel.buttons)
 
     press(qtbot, Qt.Key.Key_1)
     assert view.toPlainText().strip() == "Capital of France?"  # the answer is the green option, not said again
     press(qtbot, Qt.Key.Key_Escape)
     study(window, qtbot, capitals_id, ReviewMode.FLIP)  # back in flip, the card takes the whole height again
-    assert view.maximumHeight() > 10_000 and view.height() > 300
+    assert view.maximumHeight() > 10_000
+    qtbot.waitUntil(lambda: view.height() > 300)
+
+
+# -- type the answer ---------------------------------------------------------------------------------
+
+
+def test_a_typed_answer_is_marked_word_by_word(app: App, tmp_path: Path, window: MainWindow, qtbot) -> None:
+    from PySide6.QtGui import QTextDocument
+
+    deck_id = import_csv(app, tmp_path, "Heart", {"Which chamber pumps to the aorta?": "the left ventricle"})
+    window.show_decks()
+    study(window, qtbot, deck_id, ReviewMode.TYPE)
+    panel = window.reviewer.typed_panel
+    qtbot.keyClicks(panel.input, "lfet ventricle, strong")
+    press(qtbot, Qt.Key.Key_Return)
+    shown = panel.diff_label.text()
+    document = QTextDocument()
+    document.setHtml(shown)
+    # "the" missing, "left" misspelt (its slips marked inside it), "ventricle" right, "strong" extra.
+    assert document.toPlainText() == "the lefet ventricle strong"
+    assert 'text-decoration:underline;">the</span>' in shown
+    assert 'text-decoration:line-through;">strong</span>' in shown
+    assert "misspelt" in panel.legend.text()
+    press(qtbot, Qt.Key.Key_2)
+    assert log(app) == [(Rating.HARD, ReviewMode.TYPE)]

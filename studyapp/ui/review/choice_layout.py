@@ -4,15 +4,16 @@ In the other modes the card view takes all the height between the header and the
 is placed a little above the middle). With options, that squeezed the card into a small scroll box above
 options far below it; here, while options are shown, the view is held to the height of its text (the
 document's height at the top margin), the options follow it, and the space left over goes below them. A
-card taller than the window still scrolls, with the options kept in view.
+card taller than the window still scrolls, with the options kept in view. The card, the options and the
+space below them share one ground (``CardArea``).
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QObject, QSizeF
-from PySide6.QtWidgets import QBoxLayout, QTextBrowser
+from PySide6.QtCore import QObject, QSizeF, Qt
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QTextBrowser, QVBoxLayout, QWidget
 
 UNLIMITED = 16777215  # QWIDGETSIZE_MAX
 
@@ -49,3 +50,26 @@ class NaturalHeight(QObject):
             height = self.natural_height()
             if self._view.maximumHeight() != height:
                 self._view.setMaximumHeight(height)
+
+
+def centred(panel: QWidget) -> QHBoxLayout:
+    """``panel`` centred at its maximum width; wrapped text keeps its height."""
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(panel, 100)
+    row.addStretch(1)
+    return row
+
+
+def card_area(view: QTextBrowser, options: QWidget, padding: int) -> tuple[QWidget, NaturalHeight]:
+    """The card with the options right below it, on the card's ground; and the hold on the card's height."""
+    area = QWidget()
+    area.setObjectName("CardArea")
+    area.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+    layout = QVBoxLayout(area)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(view, 1)
+    layout.addLayout(centred(options))
+    layout.addStretch(0)
+    return area, NaturalHeight(view, layout, layout.count() - 1, padding)

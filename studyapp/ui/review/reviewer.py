@@ -28,7 +28,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractSlider,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -41,10 +40,10 @@ from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.app.style import theme_for
+from studyapp.ui.review import choice_layout
 from studyapp.ui.review.answer_bar import AnswerBar
 from studyapp.ui.review.card_actions import ReviewerCardActions
 from studyapp.ui.review.card_view import VERTICAL_PADDING, CardView
-from studyapp.ui.review.choice_layout import NaturalHeight
 from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
 from studyapp.ui.review.picture_prefetch import PicturePrefetcher
@@ -66,15 +65,6 @@ _RATING_KEYS = {
     Qt.Key.Key_3: Rating.GOOD,
     Qt.Key.Key_4: Rating.EASY,
 }
-
-
-def centred(panel: QWidget) -> QHBoxLayout:
-    """``panel`` centred at its maximum width; wrapped text keeps its height."""
-    row = QHBoxLayout()
-    row.addStretch(1)
-    row.addWidget(panel, 100)
-    row.addStretch(1)
-    return row
 
 
 class Reviewer(QWidget):
@@ -134,7 +124,7 @@ class Reviewer(QWidget):
         footer_layout.setSpacing(10)
         footer_layout.addWidget(self.sound_status)
         footer_layout.addWidget(self.counts_bar)
-        footer_layout.addLayout(centred(self.typed_panel))
+        footer_layout.addLayout(choice_layout.centred(self.typed_panel))
         footer_layout.addWidget(self.answer_bar)
         self.typed_panel.hide()
         self.choice_panel.hide()
@@ -144,10 +134,8 @@ class Reviewer(QWidget):
         layout.setSpacing(0)
         layout.addWidget(header)
         layout.addWidget(self.notice_label)
-        layout.addWidget(self.card_view, 1)
-        layout.addLayout(centred(self.choice_panel))  # right below the card (held to its text's height)
-        layout.addStretch(0)
-        self.card_height = NaturalHeight(self.card_view, layout, layout.count() - 1, VERTICAL_PADDING)
+        card_area, self.card_height = choice_layout.card_area(self.card_view, self.choice_panel, VERTICAL_PADDING)
+        layout.addWidget(card_area, 1)  # the options right below the card (held to its text's height)
         layout.addWidget(footer)
         self.card_actions = ReviewerCardActions(self)  # -, @, Ctrl+1-7, Ctrl+Delete, I, Ctrl+Shift+D; their undo
 

@@ -39,7 +39,8 @@ class ReviewerHeader(QWidget):
         right.addWidget(self.undo_hint, 1)
         right.addWidget(self.mode_control)
         layout.addLayout(right, 0, 2)
+        side = max(150, self.undo_hint.sizeHint().width() + right.spacing() + self.mode_control.sizeHint().width())
         for column in (0, 2):
-            layout.setColumnMinimumWidth(column, 150)
+            layout.setColumnMinimumWidth(column, side)  # the same on both sides: the deck name stays centred
             layout.setColumnStretch(column, 1)
         layout.setColumnStretch(1, 4)  # without a share of its own, the deck name was squeezed to a sliver

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
 from studyapp.core.face_budget import shown_text
 from studyapp.ui.app.style import Theme, readable, theme_for
+from studyapp.ui.review.word_diff_html import words_html, words_legend
 
 MAX_WIDTH = 720
 SHOWN_DIFF_CHARS = 600  # of the diff's text
@@ -66,15 +67,7 @@ def diff_html(match: AnswerMatch, theme: Theme) -> str:
             DiffOp.EQUAL: "color:{}; background-color:{};".format(*diff_colours(theme, chips=True)[DiffOp.EQUAL]),
         }
         return " ".join(f'<span style="{chips[op]}">&nbsp;{html.escape(text)}&nbsp;</span>' for op, text in match.diff)
-    if not match.diff:
-        return f'<span style="color:{theme.faint};">(nothing typed)</span>'
-    parts = []
-    for op, text in match.diff:
-        escaped = html.escape(text)
-        if op is not DiffOp.EQUAL:
-            escaped = escaped.replace(" ", "&nbsp;")  # a wrong or missing space must show
-        parts.append(f'<span style="{styles[op]}">{escaped}</span>')
-    return "".join(parts)
+    return words_html(match, theme)  # a short answer: word by word, the slips marked inside misspelt words
 
 
 def diff_colours(theme: Theme, chips: bool = False) -> dict[DiffOp, tuple[str, str]]:
@@ -185,11 +178,10 @@ class TypedAnswerPanel(QFrame):
         self.verdict_label.setText(verdict_html(match, theme))
         self.diff_label.setText(diff_html(match, theme))
         right = f'<span style="color:{theme.good};">green</span>'
-        wrong = f'<span style="color:{theme.again};">red</span>'
         if match.by_terms:
             self.legend.setText(f"Key terms of the answer: {right} found, grey underlined missing")
         else:
-            self.legend.setText(f"You typed: {right} right, {wrong} wrong, grey underlined missing")
+            self.legend.setText(words_legend(theme))
         self.input.hide()
         self.result.show()
 
