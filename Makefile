@@ -12,7 +12,7 @@ QT_LIBS := libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
 	libxkbcommon-x11.so.0:libxkbcommon-x11-0 libEGL.so.1:libegl1 \
 	libfontconfig.so.1:libfontconfig1 libdbus-1.so.3:libdbus-1-3
 
-.PHONY: run test setup check-qt-libs bench bench-quick crash-test clean fuzz
+.PHONY: run test setup check-qt-libs bench bench-quick crash-test clean fuzz screenshots
 
 run: $(STAMP) check-qt-libs
 	$(BIN)/studyapp $(ARGS)
@@ -47,6 +47,12 @@ crash-test: $(STAMP)
 fuzz: $(STAMP)
 	STUDYAPP_FUZZ_EXAMPLES=10000 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest tests/fuzz tests/safe_content \
 		-q -p no:cacheprovider $(PYTEST_ARGS)
+
+# Every window, light and dark, on a 1024x640 and a 1440x900 screen (each under xvfb-run when it is installed,
+# else Qt's offscreen platform): build/screenshots/<size>-<theme>/<window>.png. The README's pictures are
+# chosen from these (resources/screenshots/).
+screenshots: $(STAMP)
+	$(BIN)/python -m studyapp.ui.gallery build/screenshots
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \

@@ -54,7 +54,7 @@ def test_the_menus_hold_import_quit_shortcuts_and_about(window: MainWindow) -> N
     file_items = [a.text().replace("&", "") for a in menus["File"].actions() if not a.isSeparator()]
     help_items = [a.text().replace("&", "") for a in menus["Help"].actions()]
     assert file_items == ["Add cards…", "Import…", "Export deck…", "Browse cards…", "Backups…", "Quit"]
-    assert help_items == ["Keyboard shortcuts", "About studyapp"]
+    assert help_items == ["Keyboard shortcuts", "Guide", "About studyapp"]  # Guide: the README's sections
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
 
 

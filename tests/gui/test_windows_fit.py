@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 import studyapp.ui
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
+from studyapp.ui.app.welcome import open_help_section
 from studyapp.ui.app.window_geometry import GEOMETRY_SETTING, WINDOWS_SETTING
 
 from .support import open_window
@@ -134,6 +135,7 @@ WINDOWS: dict[str, tuple[Opener, tuple[str, ...]]] = {
     "import": (_import, (UI + "importing.import_dialog.ImportDialog",)),
     "keyboard shortcuts": (lambda window, app: window.show_shortcuts(), (UI + "app.dialogs.ShortcutsDialog",)),
     "about": (lambda window, app: window.show_about(), ()),
+    "help section": (lambda window, app: open_help_section(window, "Study"), (UI + "app.welcome.HelpDialog",)),
     "deck options": (_options, (UI + "decks.deck_options_dialog.DeckOptionsDialog",)),
     "custom study": (_custom_study, (UI + "decks.custom_study_dialog.CustomStudyDialog",)),
     "add": (

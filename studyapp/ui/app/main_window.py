@@ -29,10 +29,12 @@ from studyapp.services.decks.tree import deck_tree
 from studyapp.services.review.custom_study import leftover
 from studyapp.services.review.quiz import remember_mode, remembered_mode
 from studyapp.services.settings import load_settings
+from studyapp.services.stats.streak import study_days, study_days_line
 from studyapp.ui.app import dialogs
 from studyapp.ui.app.file_drop import importable_paths
 from studyapp.ui.app.settings_dialog import SettingsDialog, apply_settings
 from studyapp.ui.app.study_keys import StudyKeys
+from studyapp.ui.app.welcome import WelcomePanel, open_help_section, readme_help_menu
 from studyapp.ui.app.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING and DEFAULT_SIZE: part of this module's API
     DEFAULT_SIZE,
     GEOMETRY_SETTING,
@@ -97,6 +99,10 @@ class MainWindow(QMainWindow):
         self.summary.undo_requested.connect(self._undo_from_summary)
         self.summary.custom_study_requested.connect(self.custom_study)
         self.deck_actions = DeckActions(app, self.deck_list, self, self.show_decks)
+        self.welcome = WelcomePanel()  # first start: until the first answer
+        self.deck_list.column_layout.insertWidget(1, self.welcome)
+        self.welcome.import_requested.connect(self.import_deck)
+        self.welcome.sample_requested.connect(self._study_sample)
         apply_settings(load_settings(app.collection), [self.reviewer.card_view], start_up=True)
 
         self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
@@ -138,6 +144,7 @@ class MainWindow(QMainWindow):
         self._build_deck_menus()
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
+        readme_help_menu(help_menu, lambda title: open_help_section(self, title))  # the README's sections
         help_menu.addAction(self.about_action)
 
     def _build_deck_menus(self) -> None:
@@ -183,10 +190,18 @@ class MainWindow(QMainWindow):
         self.reviewer.session = None
         descriptions = {deck.id: deck.description for deck in self.app.decks()}
         self.deck_list.set_decks(deck_tree(self.app.collection, self.app.clock), descriptions)
+        days = study_days(self.app)
+        self.deck_list.set_study_days(study_days_line(days))
+        self.welcome.setVisible(not days.ever_answered)
         if studied is not None:
             self.deck_list.select_deck(studied)
         self.stack.setCurrentWidget(self.deck_list)
         self.deck_list.focus_table()
+
+    def _study_sample(self) -> None:
+        deck = self.app.find_deck("Calcinosis") or next(iter(self.app.decks()), None)
+        if deck is not None:
+            self.study(deck.id)
 
     def study(self, deck_id: int) -> None:
         self.stack.setCurrentWidget(self.reviewer)

@@ -179,6 +179,9 @@ class DeckList(QWidget):
         self.title = QLabel("Decks")
         self.title.setObjectName("PageTitle")
         self.title.setIndent(0)
+        self.study_days = QLabel()  # today's answers and the streak (the window fills it in)
+        self.study_days.setObjectName("StudyDays")
+        self.study_days.hide()
         self.table = DeckTable()
         self.table.study_requested.connect(self.study_requested)
         self.table.currentItemChanged.connect(self._update_details)
@@ -223,8 +226,13 @@ class DeckList(QWidget):
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.setSpacing(14)
-        column_layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.study_days, 0, Qt.AlignmentFlag.AlignBottom)
+        column_layout.addLayout(title_row)
         column_layout.addWidget(self.table)
+        self.column_layout = column_layout  # the window puts the first-start welcome above the table
         column_layout.addWidget(self.description)
         column_layout.addSpacing(4)
         column_layout.addLayout(buttons)
@@ -236,6 +244,12 @@ class DeckList(QWidget):
         layout.addStretch(1)
         layout.addWidget(column, 100)
         layout.addStretch(1)
+
+    def set_study_days(self, line: str) -> None:
+        """Today's answers and the streak, beside the title; nothing before the first answer."""
+        self.study_days.setText(line)
+        self.study_days.setStyleSheet(f"color: {theme_for(self.palette()).muted}; font-size: 13px;")
+        self.study_days.setVisible(bool(line))
 
     def set_decks(self, decks: list[DeckNode] | list[DeckCounts], descriptions: dict[int, str]) -> None:
         """Show these decks (a tree of ``DeckNode``, or flat counts), keeping the chosen deck chosen."""
