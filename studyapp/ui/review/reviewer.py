@@ -17,7 +17,10 @@ where its template has ``{{type:Field}}`` (the comparison then shows there too),
 checks the reply, shows the diff and the answer, and suggests a grade that Enter or Space accepts and 1
 to 4 overrule. *Multiple choice* shows four options; 1 to 4 (or a click) picks one, and the answer is
 saved at once (Good if right, Again if not); the right option is then shown, and Enter, Space or 1 to 4
-go on to the next card. Each log row records how its card was quizzed.
+go on to the next card. Each log row records how its card was quizzed. The header shows the session's mode
+and switches it (``mode_control``); the card stays in place when its answer is revealed (``card_placement``);
+with options, the card keeps its natural height and the options follow it (``choice_layout``). While
+studying only the reviewer's own keys act: the window's single-letter shortcuts are off (``study_keys``).
 """
 
 from __future__ import annotations
