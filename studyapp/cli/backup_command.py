@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from studyapp.core.wording import plural
 from studyapp.services.app import CollectionError, ImportFailure
 from studyapp.services.clock import SystemClock
 from studyapp.services.maintenance.backups import (
@@ -128,7 +129,7 @@ def _list(path: Path, out: TextIO) -> None:
     counts = card_counts(path, backups)
     for backup in backups:
         count = counts[backup.path]
-        cards = "unreadable" if count is None else f"{count} cards"
+        cards = "unreadable" if count is None else plural(count, "card")
         when = describe_time(backup.taken, now, clock.local_zone())
         ahead = "  (made while the clock was ahead)" if is_ahead(backup.taken, now) else ""
         print(f"{backup.path}  {when:<22} {cards}{ahead}", file=out)

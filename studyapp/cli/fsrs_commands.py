@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
+from studyapp.core.wording import plural
 from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import OptimizeError, fit_parameters, preset_use, save_and_reschedule
 from studyapp.services.fsrs.reschedule import RescheduleError, StaleScheduleError
@@ -77,7 +78,7 @@ def _deck_name(app: App, name: str | None) -> str:
 def optimize_from_args(app: App, args: argparse.Namespace, out: TextIO) -> None:
     result = fit_parameters(app, _deck_name(app, args.deck))
     print(
-        f"{result.deck}: {result.reviews} reviews, {result.cards} cards answered twice or more "
+        f"{result.deck}: {plural(result.reviews, 'review')}, {plural(result.cards, 'card')} answered twice or more "
         f"(fitted in {result.seconds:.1f} s)",
         file=out,
     )

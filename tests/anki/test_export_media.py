@@ -44,7 +44,7 @@ def test_audio_images_and_template_files_go_out_and_missing_ones_are_named(app: 
     app.import_file(genanki_package(tmp_path))
     result = app.export(tmp_path / "out.apkg", "Listening")
     assert (result.notes, result.media, result.missing_media) == (2, 3, ("gone.mp3",))
-    assert result.lines()[1].startswith("1 media files the notes refer to are not in the media folder")
+    assert result.lines()[1].startswith("1 media file the notes refer to is not in the media folder")
     with zipfile.ZipFile(tmp_path / "out.apkg") as package:
         names = json.loads(package.read("media"))
         assert {name: package.read(member) for member, name in names.items()} == {

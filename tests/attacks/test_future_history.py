@@ -123,6 +123,6 @@ def test_the_command_line_names_each_left_out_review_in_one_line(tmp_path: Path)
     log = review_log_csv(tmp_path, ["5,3,2025-01-01T00:00:00Z,100", "5,3,2100-01-01T00:00:00Z,100"])
     result = studyapp("--collection", str(collection), "import-log", str(log), "--deck", "Log")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == "Log: 1 cards and 1 reviews imported, 1 reviews left out"
+    assert result.stdout.splitlines()[0] == "Log: 1 card and 1 review imported, 1 review left out"
     assert result.stdout.splitlines()[1].startswith("  skipped card_id 5: 1 review dated 2100-01-01 00:00 UTC")
     assert log_of(collection, "q0") == [ms(2025)]

@@ -103,7 +103,7 @@ def test_import_log_in_the_year_9999_leaves_those_reviews_out(collection: Path, 
     )
     result = studyapp("--collection", str(collection), "import-log", str(log), "--deck", "Log")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    assert result.stdout.splitlines()[0] == "Log: 2 cards and 2 reviews imported, 1 reviews left out"
+    assert result.stdout.splitlines()[0] == "Log: 2 cards and 2 reviews imported, 1 review left out"
     assert "skipped card_id 1: 1 review dated 9999-12-31 23:00 UTC or later" in result.stdout
     assert durations(collection) == [1000, MAX_REVIEW_MS]  # a card id past 64 bits is only a name: fine
 

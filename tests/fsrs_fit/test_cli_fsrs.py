@@ -12,7 +12,7 @@ def test_import_log_then_optimize_saves_better_parameters(tmp_path: Path, real_l
     collection = str(tmp_path / "c.db")
     imported = studyapp("--collection", collection, "import-log", str(real_log), "--deck", "Real")
     assert imported.returncode == 0, imported.stderr
-    assert imported.stdout.strip() == "Real: 1205 cards and 12580 reviews imported"
+    assert imported.stdout.strip() == "Real: 1,205 cards and 12,580 reviews imported"
 
     dry = studyapp("--collection", collection, "optimize", "--deck", "Real", "--dry-run")
     assert dry.returncode == 0, dry.stderr
@@ -21,13 +21,13 @@ def test_import_log_then_optimize_saves_better_parameters(tmp_path: Path, real_l
     fitted = studyapp("--collection", collection, "optimize", "--deck", "Real")
     assert fitted.returncode == 0, fitted.stderr
     lines = fitted.stdout.splitlines()
-    assert lines[0].startswith("Real: 12580 reviews")
+    assert lines[0].startswith("Real: 12,580 reviews")
     before = float(lines[1].split("log loss ")[1].split(",")[0])
     after = float(lines[2].split("log loss ")[1].split(",")[0])
     assert after < before
     assert "RMSE(bins)" in lines[1] and "RMSE(bins)" in lines[2]
     assert lines[-2].strip() == "parameters saved to preset 'Default', used by 2 decks"
-    assert lines[-1].strip().startswith("rescheduled 1205 studied cards in 2 decks: ")
+    assert lines[-1].strip().startswith("rescheduled 1,205 studied cards in 2 decks: ")
     assert "got a new due date" in lines[-1]
 
     again = studyapp("--collection", collection, "optimize", "--deck", "Real", "--no-reschedule")

@@ -69,7 +69,7 @@ def test_autoplay_comes_in_from_anki_and_goes_back_out(app: App, tmp_path: Path,
     assert quiet.options.autoplay_audio is False and loud.options.autoplay_audio is True
     assert quiet.preset_id != loud.preset_id  # the Default preset, shared by other decks, is left alone
     assert app.find_deck("Calcinosis").options.autoplay_audio is True  # type: ignore[union-attr]
-    assert summary.details["audio"] == f"1 deck(s) ({QUIET}): audio not played automatically, as in Anki"
+    assert summary.details["audio"] == f"1 deck ({QUIET}): audio not played automatically, as in Anki"
     assert any("replay only the answer's sounds" in line for line in summary.warnings), summary.warnings
 
     out = tmp_path / "out.apkg"
@@ -88,7 +88,7 @@ def test_a_deck_already_here_keeps_its_options_and_says_so(app: App, tmp_path: P
     summary = app.import_file(package)
     assert app.find_deck(QUIET).options.autoplay_audio is True  # type: ignore[union-attr]
     assert "audio" not in summary.details
-    assert any("already here (Listen::Quiet) play audio automatically" in line for line in summary.warnings)
+    assert any("1 deck already here (Listen::Quiet) plays audio automatically" in line for line in summary.warnings)
 
 
 def test_a_second_quiet_deck_shares_the_preset(app: App, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import io
 import re
 from datetime import timedelta
 
+from PySide6.QtCore import QPointF, QSize
 from PySide6.QtWidgets import QLabel
 
 from studyapp.cli.main import build_parser
@@ -19,11 +20,20 @@ from studyapp.services.notes.adding import add_to_deck
 from studyapp.services.notes.notes import NoteText
 from studyapp.services.stats.stats import compute_stats
 from studyapp.ui.stats import stats_window
+from studyapp.ui.stats.charts import Chart
 from studyapp.ui.stats.stats_window import StatsWindow
 
 from ..gui.support import offscreen_dialog_warning
 
 pytestmark = offscreen_dialog_warning
+
+
+def tooltips(chart: Chart) -> set[str]:
+    """Every tooltip the chart offers where it is drawn (hovered over a grid of points)."""
+    chart.resize(QSize(520, 250))
+    chart.render_image()
+    found = (chart.tooltip_at(QPointF(x, y)) for x in range(0, 520, 3) for y in range(0, 250, 3))
+    return {text for text in found if text}
 
 
 def cli_text(app: App, *argv: str) -> str:
@@ -58,6 +68,7 @@ def test_a_card_answered_three_times_is_three_answers_on_one_card(app: App, cloc
     assert tile.toolTip() == "3 answers on 1 card"
     assert window.tiles["again"].toolTip() == "2 of 3 answers"
     assert window.empty_note.isHidden()
+    assert any(text.endswith(": 1 card") for text in tooltips(window.stability)), tooltips(window.stability)
 
 
 def test_one_answer_each_says_cards(app: App, clock: FixedClock, qtbot) -> None:  # noqa: ANN001
@@ -72,6 +83,7 @@ def test_one_answer_each_says_cards(app: App, clock: FixedClock, qtbot) -> None:
     tile = window.tiles["studied"]
     assert (tile.number.text(), tile.caption.text(), tile.toolTip()) == ("2", "cards studied today", "2 cards")
     assert window.tiles["streak"].toolTip() == "Consecutive study days with at least one answer."
+    assert any(text.endswith(": 2 cards") for text in tooltips(window.stability)), tooltips(window.stability)
     assert "Today:       2 cards in 0.1 min, Again 0.0% of 2" in cli_text(app, "--deck", "Two").splitlines()
     assert "Streak:      1 day" in cli_text(app, "--deck", "Two").splitlines()
 

@@ -23,6 +23,7 @@ from studyapp.core.latex_files import note_latex_file_names
 from studyapp.core.media_refs import media_references
 from studyapp.core.model import CardState
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.wording import plural
 from studyapp.exporters.apkg import write_apkg
 from studyapp.exporters.apkg_cards import ExportCard
 from studyapp.exporters.csv_export import write_csv
@@ -54,15 +55,18 @@ class ExportResult:
     def lines(self) -> list[str]:
         """The summary, one line each, as the command line prints it."""
         what = self.deck if self.deck is not None else "The whole collection"
-        history = f", {self.reviews} review-log rows (with history)" if self.with_history else " (cards as new)"
+        rows = plural(self.reviews, "review-log row")
+        history = f", {rows} (with history)" if self.with_history else " (cards as new)"
         if self.format == "csv":
             history = " (every field; no schedules in a text file)"
-        lines = [f"{what}: {self.notes} notes, {self.cards} cards, {self.media} media files{history} "
+        lines = [f"{what}: {plural(self.notes, 'note')}, {plural(self.cards, 'card')}, "
+                 f"{plural(self.media, 'media file')}{history} "
                  f"exported to {self.path}"]  # fmt: skip
         if self.missing_media:
             shown = ", ".join(self.missing_media[:5]) + (", ..." if len(self.missing_media) > 5 else "")
-            lines.append(f"{len(self.missing_media)} media files the notes refer to are not in the media folder, "
-                         f"so not in the export: {shown}")  # fmt: skip
+            missing = len(self.missing_media)
+            lines.append(f"{plural(missing, 'media file')} the notes refer to {'is' if missing == 1 else 'are'} "
+                         f"not in the media folder, so not in the export: {shown}")  # fmt: skip
         return lines
 
 

@@ -19,6 +19,7 @@ from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling import Scheduler
+from studyapp.core.wording import plural
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore
@@ -49,8 +50,8 @@ class RescheduleResult:
     seconds: float
 
     def __str__(self) -> str:
-        due = f"{self.new_due} card{'s' * (self.new_due != 1)} got a new due date"
-        return f"rescheduled {self.cards} studied cards in {self.decks} deck{'s' * (self.decks != 1)}: {due}"
+        due = f"{plural(self.new_due, 'card')} got a new due date"
+        return f"rescheduled {plural(self.cards, 'studied card')} in {plural(self.decks, 'deck')}: {due}"
 
 
 def reschedule_decks(

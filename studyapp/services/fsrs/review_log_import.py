@@ -21,6 +21,7 @@ from studyapp.core.drafts import ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind
 from studyapp.core.scheduling import Scheduler
+from studyapp.core.wording import plural
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.importing.history import future_reason, history_entries, split_future
@@ -44,9 +45,9 @@ class ReviewLogSummary:
     skipped: tuple[Skip, ...] = ()  # why: one per log card whose reviews were left out
 
     def __str__(self) -> str:
-        text = f"{self.deck}: {self.cards} cards and {self.reviews} reviews imported"
-        text += f", {self.already_there} cards already there" if self.already_there else ""
-        return text + (f", {self.left_out} reviews left out" if self.left_out else "")
+        text = f"{self.deck}: {plural(self.cards, 'card')} and {plural(self.reviews, 'review')} imported"
+        text += f", {plural(self.already_there, 'card')} already there" if self.already_there else ""
+        return text + (f", {plural(self.left_out, 'review')} left out" if self.left_out else "")
 
 
 def log_guid(card_id: int) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from studyapp.core.deck_options import Deck, Preset
 from studyapp.core.ids import new_id
+from studyapp.core.wording import plural
 from studyapp.storage import Collection
 
 
@@ -44,11 +45,14 @@ def quiet_audio(collection: Collection, rng: random.Random, now: datetime, deck_
             continue
         collection.presets.assign(deck.id, _quiet_preset(collection, rng, now, deck).id)
         made.append(name)
-    line = f"{len(made)} deck(s) ({', '.join(made)}): audio not played automatically, as in Anki" if made else ""
+    line = ""
+    if made:
+        line = f"{plural(len(made), 'deck')} ({', '.join(made)}): audio not played automatically, as in Anki"
     warnings = []
     if kept:
         warnings.append(
-            f"{len(kept)} deck(s) already here ({', '.join(kept)}) play audio automatically, although the package's "
-            "options say not to: their options were kept (change them in the deck's options)"
+            f"{plural(len(kept), 'deck')} already here ({', '.join(kept)}) "
+            f"{'plays' if len(kept) == 1 else 'play'} audio automatically, although the package's options say not "
+            f"to: {'its' if len(kept) == 1 else 'their'} options were kept (change them in the deck's options)"
         )
     return line, warnings

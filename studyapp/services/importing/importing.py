@@ -20,6 +20,7 @@ from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.scheduling import Scheduler
+from studyapp.core.wording import plural
 from studyapp.services.importing.deck_audio import quiet_audio
 from studyapp.services.importing.history import future_reason, history_events, split_future
 from studyapp.services.importing.long_runs import long_run_warning
@@ -412,15 +413,17 @@ def store_draft(
             store.flush()
             given, studied = store.history_for_existing(late)
             if given:
-                details["history added to notes already here"] = f"{given} card(s)"
+                details["history added to notes already here"] = plural(given, "card")
             if studied:
                 warnings.append(
-                    f"{studied} card(s) already in the collection have answers or changes of their own: the history "
-                    "the file has for them was not added (a card's history is never merged into another)"
+                    f"{plural(studied, 'card')} already in the collection {'has' if studied == 1 else 'have'} answers "
+                    "or changes of their own: the history the file has for them was not added (a card's history is "
+                    "never merged into another)"
                 )
         if lengthened:
             warnings.append(
-                f"{len(lengthened)} note(s) had more fields than their note type: the extra text was added to the "
+                f"{plural(len(lengthened), 'note')} had more fields than their note type: the extra text was added "
+                "to the "
                 f"type's last field (first at {_place_of_line(lengthened[0])})"
             )
         if resolver.added:
@@ -434,7 +437,8 @@ def store_draft(
         skipped += store.store_history(scheduler or Scheduler())
         if store.previews_left_out:
             warnings.append(
-                f"{store.previews_left_out} preview answer(s) (a filtered deck that did not reschedule) left out of "
+                f"{plural(store.previews_left_out, 'preview answer')} (a filtered deck that did not reschedule) "
+                "left out of "
                 "the history: they did not change when the cards were due"
             )
         if progress is not None:

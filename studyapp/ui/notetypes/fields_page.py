@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.wording import plural
 
 if TYPE_CHECKING:
     from studyapp.ui.notetypes.manager_window import NotetypesWindow
@@ -112,7 +113,7 @@ class FieldsPage(QWidget):
         name = notetype.fields[index].name
         window.run(
             lambda _c: window.manager.move_field(notetype.id, index, index + step),
-            lambda ch: f'Moved "{name}" to place {index + step + 1} ({ch.notes_rewritten:,} notes rewritten)',
+            lambda ch: f'Moved "{name}" to place {index + step + 1} ({plural(ch.notes_rewritten, "note")} rewritten)',
         )
         self.field_list.setCurrentRow(index + step)
 
@@ -125,7 +126,7 @@ class FieldsPage(QWidget):
         name = notetype.fields[index].name
         window.run(
             lambda confirm: window.manager.remove_field(notetype.id, index, confirm),
-            lambda ch: f'Deleted the field "{name}" ({ch.notes_rewritten:,} notes rewritten)',
+            lambda ch: f'Deleted the field "{name}" ({plural(ch.notes_rewritten, "note")} rewritten)',
             title="Delete field",
             yes="Delete field and text",
         )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studyapp.core.cloze import cloze_numbers
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.wording import plural
 from studyapp.services.notetypes.manage import SampleNote
 from studyapp.ui.review.card_view import CardView
 
@@ -254,7 +255,7 @@ class TemplatesPage(QWidget):
         def said(result: object) -> str:
             added = getattr(result, "cards_added", 0)
             return f'Saved "{template.name if template else notetype.name}"' + (
-                f": {added:,} new cards for notes whose question now shows text" if added else ""
+                f": {plural(added, 'new card')} for notes whose question now shows text" if added else ""
             )
 
         window.run(store, said)
@@ -276,7 +277,7 @@ class TemplatesPage(QWidget):
         def add(name: str) -> None:
             window.run(
                 lambda _c: window.manager.add_template(notetype.id, name),
-                lambda ch: f'Added the card template "{name.strip()}": {ch.cards_added:,} new cards',
+                lambda ch: f'Added the card template "{name.strip()}": {plural(ch.cards_added, "new card")}',
             )
             self.template_box.setCurrentIndex(self.template_box.count() - 1)
 
@@ -311,7 +312,7 @@ class TemplatesPage(QWidget):
         name = notetype.templates[ord_].name
         window.run(
             lambda confirm: window.manager.remove_template(notetype.id, ord_, confirm),
-            lambda ch: f'Deleted the card template "{name}" and its {ch.cards_removed:,} cards',
+            lambda ch: f'Deleted the card template "{name}" and its {plural(ch.cards_removed, "card")}',
             title="Delete card template",
             yes="Delete template and cards",
         )

@@ -8,6 +8,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
+from studyapp.core.wording import plural
 from studyapp.ui.stats.charts.base import Chart, compact_number, nice_ticks
 
 
@@ -123,5 +124,5 @@ class HistogramChart(BarChart):
             x_label=x_label,
             y_label=y_label,
             show_values=True,
-            tooltips=[f"{label}: {count:,} cards" for label, count in zip(labels, counts, strict=True)],
+            tooltips=[f"{label}: {plural(count, 'card')}" for label, count in zip(labels, counts, strict=True)],
         )
