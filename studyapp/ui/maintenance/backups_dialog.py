@@ -43,6 +43,7 @@ from studyapp.services.maintenance.backups import (
     list_backups,
     restore_damaged,
 )
+from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask
 
 LIST_SIZE = QSize(520, 540)
@@ -132,6 +133,7 @@ class BackupsDialog(QDialog):
         layout.addSpacing(4)
         layout.addWidget(self.buttons)
         self.resize(LIST_SIZE)
+        keep_on_screen(self)  # sized to its list, within the screen
         self.refresh()
         if not self.shown:  # the empty state: a compact dialog, not four lines spread over a tall one
             self.resize(LIST_SIZE.width(), self.sizeHint().height())
@@ -384,6 +386,7 @@ class CorruptStartDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(520)
         self.resize(520, layout.totalHeightForWidth(520))  # the wrapped text's height, no more
+        keep_on_screen(self)
 
     def restore(self) -> None:
         """Move the damaged file aside and put the backup in its place; the dialog is accepted."""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import CheckCancelled, CheckJob, CheckReport
 from studyapp.services.maintenance.check_report import outcome
+from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask, one_line
 
 
@@ -92,6 +93,7 @@ class CheckDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(560)
+        keep_on_screen(self)  # sized to its report, within the screen
         if start:
             self.start()
 
