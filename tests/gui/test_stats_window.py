@@ -132,6 +132,6 @@ def test_the_heatmap_tooltip_names_the_day_and_its_count(
     event = QHelpEvent(QEvent.Type.ToolTip, position, heatmap.mapToGlobal(position))
     QApplication.sendEvent(heatmap, event)
     qtbot.waitUntil(QToolTip.isVisible)
-    assert QToolTip.text() == "Sun 1 Mar 2026: 3 reviews"
+    assert QToolTip.text() == "Sun 1 Mar 2026: 3 answers"
     QToolTip.hideText()
-    assert heatmap.tooltip_at(cell.center()) == "Sun 1 Mar 2026: 3 reviews"
+    assert heatmap.tooltip_at(cell.center()) == "Sun 1 Mar 2026: 3 answers"

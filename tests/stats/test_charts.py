@@ -171,8 +171,8 @@ def test_heatmap_cells_by_count_with_tooltips(qtbot) -> None:  # noqa: ANN001
     assert QColor(image.pixel(quiet.center().toPoint())) == chart.level_colour(level(10, 40))
     assert QColor(image.pixel(empty.center().toPoint())) == chart.level_colour(0)  # a cell that shows (point 8)
     assert level(40, 40) == 4 and level(10, 40) == 1 and level(0, 40) == 0
-    assert chart.tooltip_at(busiest.center()) == "Sun 1 Mar 2026: 40 reviews"
-    assert chart.tooltip_at(quiet.center()) == "Sat 28 Feb 2026: 10 reviews"
+    assert chart.tooltip_at(busiest.center()) == "Sun 1 Mar 2026: 40 answers"
+    assert chart.tooltip_at(quiet.center()) == "Sat 28 Feb 2026: 10 answers"
     # Weeks are columns, weekdays rows: Sunday 1 March is under Monday 23 February.
     monday = chart.cell_rect(date(2026, 2, 23))
     assert monday is not None and monday.left() == busiest.left() and monday.top() < busiest.top()

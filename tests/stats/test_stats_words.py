@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from PySide6.QtCore import QPointF, QSize
 from PySide6.QtWidgets import QLabel
@@ -18,9 +18,9 @@ from studyapp.services.app import App
 from studyapp.services.decks.deck_ops import delete_deck
 from studyapp.services.notes.adding import add_to_deck
 from studyapp.services.notes.notes import NoteText
-from studyapp.services.stats.stats import compute_stats
+from studyapp.services.stats.stats import Share, compute_stats
 from studyapp.ui.stats import stats_window
-from studyapp.ui.stats.charts import Chart
+from studyapp.ui.stats.charts import CalendarHeatmap, Chart
 from studyapp.ui.stats.stats_window import StatsWindow
 
 from ..gui.support import offscreen_dialog_warning
@@ -106,7 +106,11 @@ def test_an_empty_collection_reads_as_sentences(app: App, qtbot) -> None:  # noq
         assert "–" not in text and not re.search(r"\b0 of 0\b", text), text
     assert window.tiles["again"].toolTip() == "No answers today yet."
     assert window.tiles["streak"].toolTip() == "No streak yet: study today to start one."
-    assert window.retention_summary.text().startswith("All time: no answers to cards in review yet")
+    assert window.retention_summary.isHidden()  # the chart says it; the line under it would repeat it
+    assert stats_window.retention_text(Share(0, 0), Share(1, 2)) == (
+        "All time: no young answers yet, mature 50.0% of 2 answers (passed: any answer but Again, given to a card "
+        "in review; mature: an interval of 21 days or more)."
+    )
     empty = {name: chart.empty_text() for name, chart in window.charts.items() if not chart.has_data()}
     assert empty == {
         "heatmap": stats_window.EMPTY_HEATMAP,
@@ -145,3 +149,15 @@ def test_a_deck_never_studied_says_so(app: App, qtbot) -> None:  # noqa: ANN001
     qtbot.addWidget(window)
     assert not window.empty_note.isHidden() and window.empty_note.text() == stats_window.NO_ANSWERS_IN_DECK
     assert window.states.has_data() and not window.forecast.has_data()
+
+
+def test_the_heatmap_counts_answers_in_words(qtbot) -> None:  # noqa: ANN001
+    heatmap = CalendarHeatmap("Answers per day, past year")
+    qtbot.addWidget(heatmap)
+    heatmap.set_days([(date(2026, 2, 28), 1), (date(2026, 3, 1), 2)])
+    heatmap.resize(QSize(900, 220))
+    heatmap.render_image()
+    one, two = heatmap.cell_rect(date(2026, 2, 28)), heatmap.cell_rect(date(2026, 3, 1))
+    assert one is not None and two is not None
+    assert heatmap.tooltip_at(one.center()) == "Sat 28 Feb 2026: 1 answer"
+    assert heatmap.tooltip_at(two.center()) == "Sun 1 Mar 2026: 2 answers"

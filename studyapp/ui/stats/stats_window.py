@@ -140,7 +140,7 @@ class StatsWindow(QWidget):
             "again": FigureTile("answered Again today"),
             "streak": FigureTile("day streak"),
         }
-        self.heatmap = CalendarHeatmap("Reviews per day, past year")
+        self.heatmap = CalendarHeatmap("Answers per day, past year")
         self.forecast = BarChart("Due in the next 30 days")
         self.states = BarChart("Cards by state")
         self.retention = LineChart("True retention by week")
@@ -318,6 +318,7 @@ class StatsWindow(QWidget):
         )
         self.retention.set_empty_text(NO_RETENTION)
         self.retention_summary.setText(retention_text(stats.young, stats.mature))
+        self.retention_summary.setVisible(bool(stats.young.total or stats.mature.total))  # else the chart says it
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closed.emit()

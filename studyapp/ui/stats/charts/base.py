@@ -201,6 +201,12 @@ class Chart(QWidget):
         title_height = QFontMetricsF(title_font).height()
         painter.drawText(QRectF(inner.left(), inner.top(), inner.width(), title_height), self._title)
         top = inner.top() + title_height + 6
+        if not self.has_data():  # the sentence alone: no legend, axes or grid lines to cross it
+            painter.setPen(QColor(theme.muted))
+            painter.setFont(self.font())
+            area = QRectF(inner.left() + 12, top, inner.width() - 24, inner.bottom() - top - title_height / 2)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self._empty_text)
+            return
         small = self.font_scaled(0.85)
         metrics = QFontMetricsF(small)
         painter.setFont(small)
@@ -249,15 +255,6 @@ class Chart(QWidget):
                     inner.left(), y - metrics.height() / 2, plot.left() - inner.left() - 6, metrics.height()
                 )
                 painter.drawText(label_rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), label)
-        if not self.has_data():
-            painter.setPen(QColor(theme.faint))
-            painter.setFont(self.font())
-            painter.drawText(
-                plot.adjusted(12, 0, -12, 0),
-                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
-                self._empty_text,
-            )
-            return
         painter.setFont(small)
         self.paint_plot(painter, plot, metrics)
 

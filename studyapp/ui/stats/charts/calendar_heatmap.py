@@ -1,4 +1,4 @@
-"""A GitHub-style calendar: a column per week, a row per weekday, darker for more reviews that day."""
+"""A GitHub-style calendar: a column per week, a row per weekday, darker for more answers that day."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import QWidget
 
+from studyapp.core.wording import plural
 from studyapp.ui.app.style import Theme, mix
 from studyapp.ui.stats.charts.base import Chart
 
@@ -36,7 +37,7 @@ def level_colours(theme: Theme, colour_name: str = "good") -> tuple[str, ...]:
 
 
 class CalendarHeatmap(Chart):
-    """Reviews per day; hovering a day shows its date and count."""
+    """Answers per day; hovering a day shows its date and count."""
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
@@ -89,8 +90,7 @@ class CalendarHeatmap(Chart):
             painter.setBrush(self.level_colour(level(count, highest)))
             painter.drawRoundedRect(rect, 2, 2)
             self._cells[day] = rect
-            word = "review" if count == 1 else "reviews"
-            self.add_tooltip(rect, f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')}: {count:,} {word}")
+            self.add_tooltip(rect, f"{day.strftime('%a')} {day.day} {day.strftime('%b %Y')}: {plural(count, 'answer')}")
             if day.day == 1:
                 month_columns.append((column + (1 if row > 0 else 0), day.strftime("%b")))
         painter.setPen(self.colour("muted"))
