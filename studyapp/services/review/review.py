@@ -10,9 +10,7 @@ next 20 minutes are left, they are shown early rather than making the student wa
 from __future__ import annotations
 
 import random
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from studyapp.core.clock import Clock
@@ -28,6 +26,7 @@ from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes
 from studyapp.services.review.learning_queue import LearningQueue
 from studyapp.services.review.queue_figures import QUEUES, after_answer, queue_of, tree_paths
 from studyapp.services.review.quiz import Quiz
+from studyapp.services.review.session_types import QueueCounts, SessionSummary
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
 from studyapp.storage.decks_store import DeckFigures
@@ -36,37 +35,6 @@ LEARN_AHEAD = timedelta(minutes=20)
 UPCOMING_LEARNING = timedelta(minutes=1)  # a learning card due within it may come next (``upcoming``)
 LEARNING_IN_MEMORY = 1000  # learning cards the session keeps in memory (more: the rest is read when it is due)
 MAX_ANSWER_TIME_MS = 60_000  # a card left on screen over lunch should not count as an hour of study
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    new: int
-    learning: int
-    review: int
-
-    @property
-    def total(self) -> int:
-        return self.new + self.learning + self.review
-
-
-@dataclass
-class SessionSummary:
-    answered: int = 0  # answers given (a card in learning may be answered more than once)
-    ratings: Counter[Rating] = field(default_factory=Counter)
-    time_ms: int = 0
-    next_due: datetime | None = None
-    answers_by_card: Counter[int] = field(default_factory=Counter)
-
-    @property
-    def cards(self) -> int:
-        """How many different cards were answered."""
-        return len(self.answers_by_card)
-
-    def count(self, card_id: int, step: int) -> None:
-        """Count an answer to the card in (``step`` 1) or out (-1, undone)."""
-        self.answers_by_card[card_id] += step
-        if self.answers_by_card[card_id] <= 0:
-            del self.answers_by_card[card_id]
 
 
 def _whole_ms(moment: datetime) -> datetime:
