@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import io
+from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +19,9 @@ from studyapp.services.fsrs.reschedule import RescheduleResult
 from studyapp.services.fsrs.review_log_import import ReviewLogSummary
 from studyapp.services.importing.deck_audio import quiet_audio
 from studyapp.services.importing.importing import store_draft
+from studyapp.services.maintenance.check import CheckReport
+from studyapp.services.maintenance.check_report import far_ahead_reason, report_text
+from studyapp.services.maintenance.check_schedules import FarAhead
 from studyapp.services.notes.adding import add_to_deck
 from studyapp.services.notes.notes import NoteText
 
@@ -94,3 +98,15 @@ def test_decks_made_quiet_and_decks_kept(n: int, app: App) -> None:
     verb, their = ("plays", "its") if n == 1 else ("play", "their")
     assert kept.startswith(f"{s(n, 'deck')} already here ({', '.join(loud)}) {verb} audio automatically")
     assert f"to: {their} options were kept" in kept
+
+
+@ONE_TWO
+def test_check_report_integrity_media_and_maximum_interval(n: int, tmp_path: Path) -> None:
+    report = CheckReport(path=tmp_path / "c.db", integrity=[f"page {i} is broken" for i in range(n)], media_files=n)
+    text = report_text(report)
+    assert f"  Integrity: {s(n, 'problem')}" in text.splitlines()
+    in_use = "The 1 file is in use" if n == 1 else "All 2 files are in use"
+    assert f"  {in_use}, none is missing." in text.splitlines()
+    due = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    card = FarAhead(1, "D", "Q", due, None, None, in_future=False, maximum_days=n)
+    assert far_ahead_reason(card, None, timezone.utc).endswith(f"beyond its deck's maximum interval of {s(n, 'day')}")

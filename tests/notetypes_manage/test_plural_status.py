@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from studyapp.services.app import App
+from studyapp.services.notetypes.manage import ConfirmationNeeded, NotetypeError
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import LIGHT, install_theme
 from tests.gui.support import offscreen_dialog_warning, open_window
 
-from .helpers import add_notes, five_field_type
+from .helpers import add_notes, five_field_type, manager
 from .test_window import answer_prompt, open_manager
 
 pytestmark = offscreen_dialog_warning
@@ -49,3 +50,16 @@ def test_moving_a_field_and_adding_a_template_say_how_many(window: MainWindow, n
     added = "1 new card" if notes == 1 else "2 new cards"
     qtbot.waitUntil(lambda: manager.status.text().startswith('Added the card template "Extra"'))
     assert manager.status.text() == f'Added the card template "Extra": {added}'
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_the_services_questions_agree_with_their_count(n: int, app: App) -> None:
+    notetype = five_field_type(app)
+    add_notes(app, notetype, [(f"w{i}", "m", "", "example", "") for i in range(n)])
+    with pytest.raises(ConfirmationNeeded) as asked:
+        manager(app).remove_field(notetype.id, 3)
+    notes, verb, pronoun = ("1 note", "has", "it") if n == 1 else ("2 notes", "have", "them")
+    assert str(asked.value) == f'{notes} of "Vocab" {verb} text in "Example": it would be deleted'
+    with pytest.raises(NotetypeError) as refused:
+        manager(app).remove(notetype.id)
+    assert str(refused.value) == f'"Vocab" is used by {notes}: delete or move {pronoun} first'

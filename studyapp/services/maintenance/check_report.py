@@ -6,6 +6,7 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from studyapp.core.model import CardState, Schedule
+from studyapp.core.wording import plural
 from studyapp.services.maintenance.check_schedules import FarAhead
 
 if TYPE_CHECKING:
@@ -58,10 +59,6 @@ def describe(stored: Schedule, replayed: Schedule, zone: tzinfo | None = None) -
     return ", ".join(parts)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'s' * (count != 1)}"
-
-
 def _more(shown: int, total: int) -> list[str]:
     return [f"  … and {total - shown:,} more"] if total > shown else []
 
@@ -79,7 +76,7 @@ def far_ahead_reason(card: FarAhead, now: datetime | None, zone: tzinfo | None) 
     """Why a card is reported as dated far ahead, in words."""
     due = f"due {_moment(card.due, None, zone)}" if card.due is not None else "no due date"
     if not card.in_future:
-        return f"{due}, beyond its deck's maximum interval of {card.maximum_days:,} days"
+        return f"{due}, beyond its deck's maximum interval of {plural(card.maximum_days, 'day')}"
     moments = [moment for moment in (card.latest, card.last_review) if moment is not None]
     return f"last answer dated {_moment(max(moments), None, zone)}, after now ({_moment(now, None, zone)}); {due}"
 
@@ -88,7 +85,7 @@ def _far_ahead_lines(report: CheckReport, examples: int) -> list[str]:
     if not report.far_ahead:
         return []
     count = len(report.far_ahead)
-    lines = [f"  {_plural(count, 'card')} {'is' if count == 1 else 'are'} dated far ahead (answers after now, "
+    lines = [f"  {plural(count, 'card')} {'is' if count == 1 else 'are'} dated far ahead (answers after now, "
              "or due beyond the maximum interval):"]  # fmt: skip
     for card in report.far_ahead[:examples]:
         lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
@@ -114,7 +111,7 @@ def _large_media_lines(report: CheckReport, examples: int) -> list[str]:
         return []
     count = len(report.large_media)
     large = sum(size for _name, size in report.large_media)
-    lines = [f"  {_plural(count, 'large file')} (1 MB or more): {size_text(large)} of the folder's "
+    lines = [f"  {plural(count, 'large file')} (1 MB or more): {size_text(large)} of the folder's "
              f"{size_text(report.media_bytes)}, largest first:"]  # fmt: skip
     lines.extend(f"  • {name}  {size_text(size)}" for name, size in report.large_media[: max(examples, 10)])
     lines += _more(max(examples, 10), count)
@@ -123,32 +120,32 @@ def _large_media_lines(report: CheckReport, examples: int) -> list[str]:
 
 def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
     """The report for a person: a heading per part, counts, the first ``examples`` of each problem."""
-    lines = [f"Checked {report.path.name}: {_plural(report.cards, 'card')}, {_plural(report.notes, 'note')}, "
-             f"{_plural(report.media_files, 'media file')} in {report.seconds:.1f} s.", ""]  # fmt: skip
+    lines = [f"Checked {report.path.name}: {plural(report.cards, 'card')}, {plural(report.notes, 'note')}, "
+             f"{plural(report.media_files, 'media file')} in {report.seconds:.1f} s.", ""]  # fmt: skip
     lines.append("Database")
-    lines.append("  Integrity: ok" if report.integrity == ["ok"] else f"  Integrity: {len(report.integrity)} problems")
-    lines.extend(f"    {problem}" for problem in report.integrity[:examples] if problem != "ok")
     lines.append(
-        f"  References: {'ok' if not report.foreign_keys else _plural(len(report.foreign_keys), 'broken row')}"
+        "  Integrity: ok" if report.integrity == ["ok"] else f"  Integrity: {plural(len(report.integrity), 'problem')}"
     )
+    lines.extend(f"    {problem}" for problem in report.integrity[:examples] if problem != "ok")
+    lines.append(f"  References: {'ok' if not report.foreign_keys else plural(len(report.foreign_keys), 'broken row')}")
     lines.extend(f"    {problem}" for problem in report.foreign_keys[:examples])
     lines += ["", "Schedules (stored vs replayed from the review log)"]
     if not report.mismatches:
-        lines.append(f"  All {_plural(report.cards, 'card')} match their history.")
+        lines.append(f"  All {plural(report.cards, 'card')} match their history.")
     else:
         count = len(report.mismatches)
         verb = "does not match its" if count == 1 else "do not match their"
-        lines.append(f"  {_plural(count, 'card')} {verb} history:")
+        lines.append(f"  {plural(count, 'card')} {verb} history:")
         for m in report.mismatches[:examples]:
             lines.append(f"  • {m.deck}: “{_short(m.question)}” (card {m.card_id})")
             lines.append(f"      {describe(m.stored, m.replayed, report.zone)}")
         lines += _more(examples, len(report.mismatches))
         if report.rescheduled:
-            lines.append(f"  Repaired: {_plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
+            lines.append(f"  Repaired: {plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
     lines += _far_ahead_lines(report, examples)
     if report.unreplayable:
         count = len(report.unreplayable)
-        lines.append(f"  {_plural(count, 'card')} {'has a history' if count == 1 else 'have histories'} that cannot be "
+        lines.append(f"  {plural(count, 'card')} {'has a history' if count == 1 else 'have histories'} that cannot be "
                      "replayed (damaged rows in the review log; not repaired):")  # fmt: skip
         for card in report.unreplayable[:examples]:
             lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
@@ -160,35 +157,34 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
         lines.append("  No media files, and no note refers to one.")
     elif not report.orphans and not missing:
         used = report.media_files - len(report.kept)
-        lines.append(f"  All {_plural(used, 'file')} are in use, none is missing." if used else "  None is missing.")
+        in_use = "The 1 file is in use" if used == 1 else f"All {plural(used, 'file')} are in use"
+        lines.append(f"  {in_use}, none is missing." if used else "  None is missing.")
     if report.kept:
         lines.append(
-            f"  {_plural(len(report.kept), 'file')} starting with '_' kept (Anki leaves them to templates; no "
+            f"  {plural(len(report.kept), 'file')} starting with '_' kept (Anki leaves them to templates; no "
             f"template names {'it' if len(report.kept) == 1 else 'them'}): {', '.join(report.kept[:examples])}"
         )
         lines += _more(examples, len(report.kept))
     if report.orphans:
         lines.append(
-            f"  {_plural(len(report.orphans), 'file')} used by no note or note type: "
+            f"  {plural(len(report.orphans), 'file')} used by no note or note type: "
             f"{', '.join(report.orphans[:examples])}"
         )
         lines += _more(examples, len(report.orphans))
         if report.trashed:
-            lines.append(
-                f"  Repaired: {_plural(len(report.trashed), 'file')} moved to {report.path.stem}.media/{TRASH}"
-            )
+            lines.append(f"  Repaired: {plural(len(report.trashed), 'file')} moved to {report.path.stem}.media/{TRASH}")
     lines += _large_media_lines(report, examples)
     if missing:
-        lines.append(f"  {_plural(missing, 'file')} missing:")
+        lines.append(f"  {plural(missing, 'file')} missing:")
         lines.extend(f"  • {name} (note {note_id})" for name, note_id in report.missing[:examples])
         shown = max(0, examples - len(report.missing))
         lines.extend(f"  • {name} (note type {notetype})" for name, notetype in report.missing_in_notetypes[:shown])
         lines += _more(examples, missing)
     lines += ["", "Search index"]
     if report.index_ok and report.indexed == report.notes:
-        lines.append(f"  {_plural(report.notes, 'note')}, all indexed.")
+        lines.append(f"  {plural(report.notes, 'note')}, all indexed.")
     else:
-        lines.append(f"  {_plural(report.indexed, 'note')} of {report.notes:,} were indexed; rebuilt with all of them.")
+        lines.append(f"  {plural(report.indexed, 'note')} of {report.notes:,} were indexed; rebuilt with all of them.")
     lines.append("")
     if report.repair_error:
         lines.append(f"Repair failed: {report.repair_error}")
@@ -204,7 +200,7 @@ def outcome(report: CheckReport, repair: str = "Repair") -> str:
     person (a missing media file, a damaged history: the report above lists them)."""
     if report.problems == 0:
         return "No problems found."
-    found = _plural(report.problems, "problem") + " found"
+    found = plural(report.problems, "problem") + " found"
     if report.unresolved == 0:
         return f"{found}, {'repaired' if report.problems == 1 else 'all repaired'}."
     fixable = (len(report.mismatches) - report.rescheduled) + (len(report.orphans) - len(report.trashed))

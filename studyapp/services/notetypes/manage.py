@@ -25,6 +25,7 @@ from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.field_refs import remove_field_refs, rename_field_refs
 from studyapp.core.notetypes.model import STOCK, CardTemplate, FieldDef, NoteType, stock_type
 from studyapp.core.notetypes.template import field_is_empty
+from studyapp.core.wording import plural
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes_store import NewCard, field_columns, stored_fields
@@ -72,10 +73,6 @@ class SampleNote:
     tags: tuple[str, ...]
     html: bool
     deck_name: str
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'s' * (count != 1)}"
 
 
 def _check_name(name: str, what: str, taken: list[str]) -> str:
@@ -172,7 +169,10 @@ class NotetypeManager:
         notetype = self.get(notetype_id)
         used = self._collection.notetypes.note_count(notetype_id)
         if used:
-            raise NotetypeError(f'"{notetype.name}" is used by {_plural(used, "note")}: delete or move them first')
+            raise NotetypeError(
+                f'"{notetype.name}" is used by {plural(used, "note")}: '
+                f"delete or move {'it' if used == 1 else 'them'} first"
+            )
         with self._collection.transaction():
             self._collection.notetypes.remove(notetype_id)
 
@@ -235,7 +235,8 @@ class NotetypeManager:
             losing = self.field_text_count(notetype_id, index)
             if losing:
                 raise ConfirmationNeeded(
-                    f'{_plural(losing, "note")} of "{notetype.name}" have text in "{name}": it would be deleted',
+                    f'{plural(losing, "note")} of "{notetype.name}" {"has" if losing == 1 else "have"} '
+                    f'text in "{name}": it would be deleted',
                     losing,
                 )
         sort_field = notetype.sort_field
@@ -329,13 +330,11 @@ class NotetypeManager:
         name = notetype.templates[ord_].name
         impact = self._store.template_cards(notetype_id, ord_)
         if impact.orphaned_notes:
-            raise NotetypeError(
-                f'removing "{name}" would leave {_plural(impact.orphaned_notes, "note")} without a card'
-            )
+            raise NotetypeError(f'removing "{name}" would leave {plural(impact.orphaned_notes, "note")} without a card')
         if impact.cards and not confirm:
             studied = f" ({impact.studied:,} studied, their progress too)" if impact.studied else ""
             raise ConfirmationNeeded(
-                f'removing "{name}" deletes its {_plural(impact.cards, "card")}{studied}', impact.cards, impact.studied
+                f'removing "{name}" deletes its {plural(impact.cards, "card")}{studied}', impact.cards, impact.studied
             )
         changed = replace(notetype, templates=notetype.templates[:ord_] + notetype.templates[ord_ + 1 :])
         with self._collection.transaction():
