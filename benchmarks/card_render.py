@@ -87,7 +87,7 @@ def other_places(repeat: int) -> float:
     pane) showing the note, a typed reply checked and its diff shown, a multiple-choice option set."""
     from PySide6.QtWidgets import QApplication
 
-    from studyapp.core.answer_match import match_answer
+    from studyapp.core.quiz.answer_match import match_answer
     from studyapp.ui.editing.note_editor import NoteEditor
     from studyapp.ui.review.choice_panel import OptionButton
     from studyapp.ui.review.typed_answer import TypedAnswerPanel
@@ -132,7 +132,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from studyapp.core.model import Card
-    from studyapp.core.sanitize import clean_html
+    from studyapp.core.text.sanitize import clean_html
     from studyapp.ui.app.style import install_theme
     from studyapp.ui.review.card_view import CardView
 

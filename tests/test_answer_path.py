@@ -19,7 +19,7 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewEntry, Schedule
-from studyapp.core.scheduling import CardFuzz, Scheduler, SchedulerConfig, fuzz_seed
+from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, SchedulerConfig, fuzz_seed
 from studyapp.services.app import App
 from studyapp.services.review.review import ReviewSession
 from studyapp.storage.codec import schedule_to_row, to_ms

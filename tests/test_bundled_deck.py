@@ -8,7 +8,7 @@ from pathlib import Path
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating
-from studyapp.core.render import find_links, text_to_html
+from studyapp.core.text.render import find_links, text_to_html
 from studyapp.importers.plaintext_qa import read_qa
 from studyapp.services.app import App
 

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.app import App
 from studyapp.storage import Collection, CollectionError, StaleCardError
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION

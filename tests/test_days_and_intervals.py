@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from studyapp.core.days import day_bounds
-from studyapp.core.intervals import format_interval
+from studyapp.core.scheduling.days import day_bounds
+from studyapp.core.scheduling.intervals import format_interval
 
 UTC = timezone.utc
 

@@ -11,7 +11,7 @@ import pytest
 from studyapp.core.clock import FixedClock
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions, MediaFile, NoteDraft, ReviewDraft
 from studyapp.core.model import CardState, NoteKind, Rating
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.app import App
 from studyapp.services.importing.import_job import ImportCancelled
 from studyapp.services.importing.importing import card_ords, store_draft

@@ -1,10 +1,10 @@
-"""core.media_refs.media_references: every way a field, template or styling names a media file."""
+"""core.text.media_refs.media_references: every way a field, template or styling names a media file."""
 
 from __future__ import annotations
 
 import pytest
 
-from studyapp.core.media_refs import media_references
+from studyapp.core.text.media_refs import media_references
 
 
 @pytest.mark.parametrize(

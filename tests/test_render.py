@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from studyapp.core.cloze import cloze_answer, cloze_numbers, cloze_question
 from studyapp.core.model import Card, NoteKind
-from studyapp.core.plain_text import html_to_text
-from studyapp.core.render import card_faces, card_text_faces
+from studyapp.core.text.cloze import cloze_answer, cloze_numbers, cloze_question
+from studyapp.core.text.plain_text import html_to_text
+from studyapp.core.text.render import card_faces, card_text_faces
 
 
 def card(front: str, back: str = "", **kwargs) -> Card:  # noqa: ANN003
@@ -60,7 +60,7 @@ def test_plain_text_faces_for_the_terminal() -> None:
 
 
 def test_simple_html_becomes_plain_text_and_real_html_does_not() -> None:
-    from studyapp.core.plain_text import plain_if_simple
+    from studyapp.core.text.plain_text import plain_if_simple
 
     assert plain_if_simple("Is 2 &lt; 3 &amp; 4?<br>Say why.") == "Is 2 < 3 & 4?\nSay why."
     assert plain_if_simple("caf&#233; &nbsp;x") == "caf\u00e9 \u00a0x"

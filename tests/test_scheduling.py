@@ -9,7 +9,7 @@ import fsrs
 import pytest
 
 from studyapp.core.model import CardState, Rating, Schedule
-from studyapp.core.scheduling import Scheduler, SchedulerConfig, fuzz_seed
+from studyapp.core.scheduling.scheduling import Scheduler, SchedulerConfig, fuzz_seed
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 MIN = timedelta(minutes=1)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.core.model import Rating
+from studyapp.core.scheduling.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.importers.plaintext_qa import read_qa
 from studyapp.services.app import App
 from studyapp.services.decks.decks import study_day

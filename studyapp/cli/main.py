@@ -20,9 +20,9 @@ from studyapp.cli import (
     stats_command,
 )
 from studyapp.cli.terminal_review import review_in_terminal
-from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import ColumnMap, DuplicatePolicy, ImportOptions
 from studyapp.core.model import ReviewMode
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.importers.columns import parse_column_map, stock_field_names
 from studyapp.importers.detect import quizlet_by_options
 from studyapp.services.app import App, CollectionError, ExportError, ImportFailure

@@ -7,8 +7,8 @@ import json
 from datetime import timedelta, tzinfo
 from typing import Any, TextIO
 
-from studyapp.core.intervals import format_interval
 from studyapp.core.model import CardState
+from studyapp.core.scheduling.intervals import format_interval
 from studyapp.services.app import App
 from studyapp.services.notes.search import CardRow, SearchError, SortKey, card_rows, search_card_ids
 

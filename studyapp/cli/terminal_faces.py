@@ -1,9 +1,9 @@
 """A card's faces as a terminal shows them: what the window draws or plays, said in words.
 
 - ``[sound:name]`` is ``♪ name`` (nothing plays in a terminal); a tag that names no media file stays as it is
-  (``core.sound_tags`` decides which do). ``[anki:tts …]text[/anki:tts]`` is its text.
+  (``core.text.sound_tags`` decides which do). ``[anki:tts …]text[/anki:tts]`` is its text.
 - A formula (MathJax ``\\(…\\)``, ``\\[…\\]``, Anki's ``[$]…[/$]``, ``[$$]…[/$$]``, ``[latex]…[/latex]``) is its
-  TeX without the delimiters, a display formula on a line of its own (``core.maths`` finds them).
+  TeX without the delimiters, a display formula on a line of its own (``core.text.maths`` finds them).
 - An image occlusion card (Anki's native notes and the Image Occlusion Enhanced add-on's) is a picture: its
   question says so in one line, and never shows an ``occlusion:`` address.
 """
@@ -13,12 +13,12 @@ from __future__ import annotations
 import html
 import re
 
-from studyapp.core.maths import DISPLAY, parse_math_src, with_maths
 from studyapp.core.model import Card
 from studyapp.core.notetypes.model import NotetypeKind
 from studyapp.core.occlusion.faces import addon_layout
-from studyapp.core.render import card_text_faces, notetype_of
-from studyapp.core.sound_tags import SOUND_TAG, show_tts_text, sound_name
+from studyapp.core.text.maths import DISPLAY, parse_math_src, with_maths
+from studyapp.core.text.render import card_text_faces, notetype_of
+from studyapp.core.text.sound_tags import SOUND_TAG, show_tts_text, sound_name
 
 NOTE = "\u266a"  # ♪
 PICTURE_LINE = "[image occlusion card {number}: a picture with masks; study it in the window]"

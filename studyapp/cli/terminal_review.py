@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from studyapp.cli.terminal_faces import terminal_faces
-from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
-from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating, ReviewMode
+from studyapp.core.quiz.answer_match import AnswerMatch, DiffOp, Verdict
+from studyapp.core.scheduling.intervals import format_interval
 from studyapp.services.review.review import ReviewSession
 
 _QUIT = {"q", "quit", "exit"}

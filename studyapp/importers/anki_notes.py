@@ -19,7 +19,7 @@ from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.model import NoteType
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.sanitize import clean_html
 from studyapp.importers.anki_collection import AnkiNote
 
 MAX_FIELD_CHARS = 1024**2  # one field of a card; more is not a flash card but a pasted document

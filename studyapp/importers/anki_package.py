@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
-from studyapp.core.latex_files import note_latex_file_names
-from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.occlusion.fields import unreadable_occlusions
-from studyapp.core.sanitize import media_references as field_media_names
+from studyapp.core.text.latex_files import note_latex_file_names
+from studyapp.core.text.media_refs import media_references
+from studyapp.core.text.sanitize import media_references as field_media_names
 from studyapp.importers.anki_collection import AnkiCard, AnkiCollection, AnkiReview
 from studyapp.importers.anki_deck_audio import quiet_decks
 from studyapp.importers.anki_history import HistoryCounts, review_drafts
@@ -258,7 +258,7 @@ def _package_version(archive: SafeZip) -> int:
 def _used_media(notes: list[NoteDraft], notetypes: tuple[NoteType, ...]) -> set[str]:
     """The media files the notes' fields, their note types' templates and styling refer to (the references
     Check Collection and the export follow: ``<img src>``, ``[sound:]``, CSS ``url()``...), and the pictures
-    Anki made of the notes' LaTeX (``latex-<sha1>.png``, ``core.latex_files``)."""
+    Anki made of the notes' LaTeX (``latex-<sha1>.png``, ``core.text.latex_files``)."""
     used: set[str] = set()
     by_name = {notetype.name: notetype for notetype in notetypes}
     for note in notes:

@@ -20,7 +20,7 @@ from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import NoteDraft, Skip
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.model import NoteType, clean_field
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.sanitize import clean_html
 from studyapp.importers.anki_headers import Layout, notetype_kind
 from studyapp.importers.columns import FieldSpec, RowNotetypes
 from studyapp.importers.decoding import Progress

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyapp.core.clock import Clock
-from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import DuplicatePolicy, ImportOptions
 from studyapp.core.model import DeckCounts, ReviewMode
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.importers import ImportFailure
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks.bundled import sync_bundled_decks

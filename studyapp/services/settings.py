@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.services.decks.decks import ROLLOVER_SETTING
 from studyapp.storage import Collection
 

@@ -138,7 +138,8 @@ class CheckStore:
 
     def notes_naming_files(self) -> Iterator[tuple[int, tuple[str, ...]]]:
         """(note id, its fields) of the notes whose text may name a media file, in id order: a field with
-        a ``[sound:``, an ``=`` (an attribute), a ``url(`` or an ``@import`` (``core.media_refs`` reads no other)."""
+        a ``[sound:``, an ``=`` (an attribute), a ``url(`` or an ``@import``
+        (``core.text.media_refs`` reads no other)."""
         may_name = " OR ".join(
             f"instr({column}, '[sound:') OR instr({column}, '=') OR {column} LIKE '%url(%' OR {column} LIKE '%@import%'"
             for column in ("front", "back", "rest")
@@ -150,7 +151,7 @@ class CheckStore:
 
     def notes_with_latex(self) -> Iterator[tuple[int, int | None, tuple[str, ...]]]:
         """(note id, note type id, its fields) of the notes with Anki's LaTeX in a field (``[$]``, ``[$$]`` or
-        ``[latex]`` in any case: ``core.latex_files`` names the pictures Anki made of it), in id order."""
+        ``[latex]`` in any case: ``core.text.latex_files`` names the pictures Anki made of it), in id order."""
         may_have = " OR ".join(
             f"instr({column}, '[$') OR {column} LIKE '%[latex]%'" for column in ("front", "back", "rest")
         )

@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.model import CardState
+from studyapp.core.scheduling.deck_options import Deck, DeckOptions, Preset
 from studyapp.storage.codec import to_ms
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))

@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from studyapp.core.deck_options import DeckOptions
 from studyapp.core.notetypes.model import STOCK, stock_type
+from studyapp.core.scheduling.deck_options import DeckOptions
 
 # "Stdy": marks the SQLite file as a studyapp collection (PRAGMA application_id).
 APPLICATION_ID = 0x53746479

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 import sqlite_utils
 
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
-from studyapp.core.search_tree import FieldIs, field_matches, field_name_matches, like_pattern, needs_non_ascii
+from studyapp.core.search.search_tree import FieldIs, field_matches, field_name_matches, like_pattern, needs_non_ascii
 from studyapp.storage.notetypes_codec import COLUMNS, notetype_of
 
 

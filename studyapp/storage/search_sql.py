@@ -1,4 +1,4 @@
-"""Searching cards in SQL: a parsed query (core.search_query) -> one SELECT over cards c, notes n (and decks d).
+"""Searching cards in SQL: a parsed query (core.search.search_query) -> one SELECT over cards c, notes n (and decks d).
 
 No text from the user is ever part of the SQL: every value is a bound parameter. Words and phrases go to
 the FTS5 index ``notes_fts`` (every field: ``front``, ``back`` and ``rest``) as a query made only of quoted
@@ -24,7 +24,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import Card, CardState
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
-from studyapp.core.search_tree import (
+from studyapp.core.search.search_tree import (
     COMPARISONS,
     Added,
     And,

@@ -10,7 +10,7 @@ import pytest
 
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
 from studyapp.core.model import NoteKind
-from studyapp.core.plain_text import plain_if_simple
+from studyapp.core.text.plain_text import plain_if_simple
 from studyapp.exporters.apkg import write_apkg
 from studyapp.exporters.apkg_fields import field_checksum, strip_html_keeping_media
 from studyapp.importers.anki_package import read_anki_package

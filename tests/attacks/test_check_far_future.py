@@ -20,7 +20,7 @@ from pathlib import Path
 from studyapp.core.clock import FixedClock
 from studyapp.core.ids import new_id
 from studyapp.core.model import Rating, ReviewEntry, ReviewMode
-from studyapp.core.scheduling import Scheduler, fuzz_seed
+from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import run_check
 from studyapp.ui.maintenance.check_dialog import CheckDialog

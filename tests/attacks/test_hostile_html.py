@@ -2,8 +2,8 @@
 
 Attacks: 100,000 nested ``<b>`` (a 700 KB ``#html:true`` CSV) made revealing the card run over 300 s;
 20,000 nested ``<div>`` 47 s; a 100 MB answer over 240 s and 4.7 GB; the sanitizer was quadratic in the
-nesting. Now the sanitizer is linear with a nesting cap (``studyapp.core.html_nesting``), the card view lays
-out a bounded part of a card (``studyapp.core.face_budget``) with "Show all" for more, and the stored field
+nesting. Now the sanitizer is linear with a nesting cap (``studyapp.core.text.html_nesting``), the card view lays
+out a bounded part of a card (``studyapp.core.text.face_budget``) with "Show all" for more, and the stored field
 is kept whole. Time bounds here are generous (a slow, loaded CI machine must never flake) but far below
 what the old code took; ``benchmarks/card_render.py`` measures the real figures.
 """
@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
 from studyapp.core import sanitize
-from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, break_long_runs, cut_html
-from studyapp.core.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, nesting
 from studyapp.core.model import Card
-from studyapp.core.render import card_faces
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL, break_long_runs, cut_html
+from studyapp.core.text.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, nesting
+from studyapp.core.text.render import card_faces
+from studyapp.core.text.sanitize import clean_html
 from studyapp.services.app import App
 from studyapp.ui.review.card_view import CardView
 

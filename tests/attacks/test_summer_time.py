@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.days import day_bounds
 from studyapp.core.model import Rating
+from studyapp.core.scheduling.days import day_bounds
 from studyapp.services import clock as clock_module
 from studyapp.services.app import App
 from studyapp.services.clock import SystemClock, local_zone

@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Rating
-from studyapp.core.sound_tags import SCHEME as SOUND_SCHEME
+from studyapp.core.text.maths import SCHEME as MATH_SCHEME
+from studyapp.core.text.sound_tags import SCHEME as SOUND_SCHEME
 from studyapp.services.app import App
 from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.ui.browser.browser_window import BrowserWindow

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.core.search_tree import SearchError
+from studyapp.core.search.search_tree import SearchError
 from studyapp.services.app import App
 from studyapp.services.browsing.sidebar import Combine, Item, combined, quoted, sidebar_items
 from studyapp.services.notes.search import search_card_ids

@@ -14,11 +14,11 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from studyapp.core.deck_options import DeckOptions
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode, Schedule, ScheduleChange
 from studyapp.core.model import ScheduleChangeKind as Kind
-from studyapp.core.scheduling import Scheduler, fuzz_seed, merged_history
+from studyapp.core.scheduling.deck_options import DeckOptions
+from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed, merged_history
 from studyapp.services.app import App
 from studyapp.services.decks.deck_ops import create_deck
 from studyapp.services.maintenance.check import run_check

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS, LOWER_BOUNDS_PARAMETERS, UPPER_BOUNDS_PARAMETERS
 
-from studyapp.core.fast_replay import DAY_MS, FastReplay
 from studyapp.core.model import Rating, Schedule
-from studyapp.core.scheduling import Scheduler, SchedulerConfig, fuzz_seed
+from studyapp.core.scheduling.fast_replay import DAY_MS, FastReplay
+from studyapp.core.scheduling.scheduling import Scheduler, SchedulerConfig, fuzz_seed
 from studyapp.storage.codec import from_ms, schedule_to_row
 
 T0_MS = int(datetime(2025, 1, 6, 9, 30, tzinfo=timezone.utc).timestamp() * 1000)

@@ -35,7 +35,7 @@ from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyapp.core.deck_options import DeckOptions
+from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
 from studyapp.services.maintenance.check import run_check

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import Rating
+from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.app import App
 from studyapp.services.decks import deck_ops
 from studyapp.services.decks.deck_ops import DeckNameError, PresetError

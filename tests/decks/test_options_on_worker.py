@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.core.deck_options import Deck
 from studyapp.core.model import ScheduleChangeKind
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.fsrs import options_save

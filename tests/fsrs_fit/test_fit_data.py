@@ -17,7 +17,7 @@ import fsrs_rs_python
 import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from studyapp.core.days import DAY_MS, study_day_pieces
+from studyapp.core.scheduling.days import DAY_MS, study_day_pieces
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancelled
 from studyapp.services.fsrs import fit_scoring, optimizer

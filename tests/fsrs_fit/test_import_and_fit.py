@@ -10,7 +10,7 @@ import pytest
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.model import CardState
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.app import App
 from studyapp.services.fsrs.fit_data import item_count
 from studyapp.services.fsrs.optimizer import (

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling import Scheduler, merged_history
+from studyapp.core.scheduling.scheduling import Scheduler, merged_history
 from studyapp.services.app import App
 from studyapp.services.fsrs.optimizer import fit_parameters, save_and_reschedule
 from studyapp.services.fsrs.reschedule import RescheduleError, reschedule_deck, reschedule_preset

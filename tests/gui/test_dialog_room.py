@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.answer_match import DiffOp
+from studyapp.core.quiz.answer_match import DiffOp
 from studyapp.services.app import App
 from studyapp.ui.app.indicator_style import indicator_colours
 from studyapp.ui.app.main_window import MainWindow

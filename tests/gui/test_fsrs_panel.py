@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 
 from studyapp.core.clock import Clock
-from studyapp.core.deck_options import DeckOptions
 from studyapp.core.model import ScheduleChangeKind
+from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.fsrs.optimizer import optimize_on_worker

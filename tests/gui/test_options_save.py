@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from studyapp.core.clock import Clock
-from studyapp.core.deck_options import Deck, DeckOptions
 from studyapp.core.model import ScheduleChangeKind
+from studyapp.core.scheduling.deck_options import Deck, DeckOptions
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.fsrs import options_save

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from studyapp.core.answer_match import Verdict
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating, ReviewMode
+from studyapp.core.quiz.answer_match import Verdict
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
 

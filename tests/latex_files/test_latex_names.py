@@ -1,4 +1,4 @@
-"""``core.latex_files`` names the same ``latex-<sha1>`` files as Anki's engine, field by field and note by note."""
+"""``core.text.latex_files`` names the same ``latex-<sha1>`` files as Anki's engine, field by field and note by note."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from studyapp.core.latex_files import latex_file_names, note_latex_file_names, uses_svg
 from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, NotetypeKind
+from studyapp.core.text.latex_files import latex_file_names, note_latex_file_names, uses_svg
 
 from .conftest import anki_latex_names, write_files
 

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 
-from studyapp.core.answer_match import COMPARED_CHARS, match_answer
-from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL
 from studyapp.core.model import Card
+from studyapp.core.quiz.answer_match import COMPARED_CHARS, match_answer
+from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.choice_panel import SHOWN_CHARACTERS, TOOLTIP_CHARACTERS, OptionButton
 from studyapp.ui.review.typed_answer import SHOWN_DIFF_CHARS, TypedAnswerPanel

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from studyapp.core.maths import MAX_FORMULA, has_maths, math_src, parse_math_src, tex_source, with_maths
 from studyapp.core.model import Card, NoteKind
-from studyapp.core.render import card_faces, card_text_faces
+from studyapp.core.text.maths import MAX_FORMULA, has_maths, math_src, parse_math_src, tex_source, with_maths
+from studyapp.core.text.render import card_faces, card_text_faces
 
 
 def src(mode: str, tex: str) -> str:

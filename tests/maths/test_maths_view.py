@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QImage, QTextDocument
 from PySide6.QtWidgets import QApplication
 
-from studyapp.core.maths import math_src
-from studyapp.core.render import CardFaces
+from studyapp.core.text.maths import math_src
+from studyapp.core.text.render import CardFaces
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import DARK, LIGHT, install_theme

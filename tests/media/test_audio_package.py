@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from studyapp.core.render import card_faces
+from studyapp.core.text.render import card_faces
 from studyapp.services.app import App
 from studyapp.services.notes.search import search_card_ids
 from tests.media.audio_files import write_tone

@@ -6,8 +6,8 @@ import pytest
 
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, NotetypeKind
-from studyapp.core.render import answer_for, card_faces, card_text_faces
-from studyapp.core.sound_tags import sound_index, sound_name, with_play_buttons
+from studyapp.core.text.render import answer_for, card_faces, card_text_faces
+from studyapp.core.text.sound_tags import sound_index, sound_name, with_play_buttons
 
 
 def card(front: str, back: str = "", **kwargs) -> Card:  # noqa: ANN003

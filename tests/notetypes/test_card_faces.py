@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import BASIC, BASIC_OPTIONAL_REVERSED, BASIC_TYPING, CLOZE, stock_type
-from studyapp.core.render import CardFaces, answer_for, card_faces, card_text_faces
+from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL
+from studyapp.core.text.render import CardFaces, answer_for, card_faces, card_text_faces
 
 from .support import custom, five_field_type
 

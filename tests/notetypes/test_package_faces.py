@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.render import card_faces, card_text_faces
+from studyapp.core.text.render import card_faces, card_text_faces
 from studyapp.services.app import App
 from tests.anki.notetype_makers import make_notetype_package
 from tests.conftest import T0

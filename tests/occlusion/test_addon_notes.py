@@ -11,8 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
 from studyapp.core.occlusion.faces import read_url
-from studyapp.core.render import card_faces
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.render import card_faces
+from studyapp.core.text.sanitize import clean_html
 from studyapp.services.app import App
 from studyapp.ui.review.card_view import CardView
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from studyapp.core.notetypes.model import NotetypeKind
 from studyapp.core.occlusion.faces import read_url
-from studyapp.core.render import card_faces, card_text_faces
+from studyapp.core.text.render import card_faces, card_text_faces
 from studyapp.services.app import App
 
 from .engine import DECK, HEADERS, read_back

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from studyapp.core.answer_match import (
+from studyapp.core.model import Card, NoteKind, Rating
+from studyapp.core.quiz.answer_match import (
     DiffOp,
     Verdict,
     char_diff,
@@ -13,7 +14,6 @@ from studyapp.core.answer_match import (
     match_answer,
     normalize,
 )
-from studyapp.core.model import Card, NoteKind, Rating
 
 LONG = (
     "Calcinosis may be caused by trauma, inflammation, varicose veins, tumors, infections, connective tissue "

@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from studyapp.core.answer_match import normalize
-from studyapp.core.distractors import choose_options, distinct_answers, plausibility
+from studyapp.core.quiz.answer_match import normalize
+from studyapp.core.quiz.distractors import choose_options, distinct_answers, plausibility
 
 CAPITALS = ["Paris", "Rome", "Madrid", "Lisbon", "Berlin", "Vienna", "Brussels", "Cairo"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.core.answer_match import AnswerSource, answer_source, normalize
 from studyapp.core.model import Card, Rating, ReviewMode
+from studyapp.core.quiz.answer_match import AnswerSource, answer_source, normalize
 from studyapp.services.app import App
 from studyapp.services.review.review import ReviewSession
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studyapp.core.answer_match import normalize
 from studyapp.core.clock import FixedClock
 from studyapp.core.model import NoteKind, Rating, ReviewMode
+from studyapp.core.quiz.answer_match import normalize
 from studyapp.services.app import App
 from studyapp.services.review.quiz import remembered_mode
 

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from studyapp.core.answer_match import DiffOp, answer_terms, key_terms, match_answer
-from studyapp.core.stop_words import NEGATIONS, STOP_WORDS, is_latin, language_of
-from studyapp.core.word_diff import WordDiff, WordOp, word_diff
+from studyapp.core.quiz.answer_match import DiffOp, answer_terms, key_terms, match_answer
+from studyapp.core.quiz.stop_words import NEGATIONS, STOP_WORDS, is_latin, language_of
+from studyapp.core.quiz.word_diff import WordDiff, WordOp, word_diff
 
 EQ, MS, EX, MI = WordOp.EQUAL, WordOp.MISSPELT, WordOp.EXTRA, WordOp.MISSING
 

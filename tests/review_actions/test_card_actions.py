@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.due_date import DueDateError, parse_due_days
 from studyapp.core.model import CardState, Rating, ScheduleChangeKind
+from studyapp.core.scheduling.due_date import DueDateError, parse_due_days
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import run_check
 from studyapp.services.notes.card_actions import ActionError, ReviewActions

@@ -1,10 +1,10 @@
-"""The pictures a rendered face names (``core.face_pictures``), as the reviewer asks for them ahead."""
+"""The pictures a rendered face names (``core.text.face_pictures``), as the reviewer asks for them ahead."""
 
 from __future__ import annotations
 
-from studyapp.core.face_pictures import picture_sources
 from studyapp.core.model import Card
-from studyapp.core.render import card_faces
+from studyapp.core.text.face_pictures import picture_sources
+from studyapp.core.text.render import card_faces
 
 
 def test_each_img_src_once_in_order_entities_decoded() -> None:

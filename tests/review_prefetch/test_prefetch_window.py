@@ -11,9 +11,9 @@ from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QImage, QTextDocument
 from pytestqt.qtbot import QtBot
 
-from studyapp.core.face_pictures import picture_sources
 from studyapp.core.model import Card
-from studyapp.core.render import card_faces
+from studyapp.core.text.face_pictures import picture_sources
+from studyapp.core.text.render import card_faces
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.review.occlusion_images import OcclusionImages

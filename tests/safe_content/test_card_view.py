@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QImage
 
-from studyapp.core.render import CardFaces, field_html
+from studyapp.core.text.render import CardFaces, field_html
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.review import card_view as card_view_module

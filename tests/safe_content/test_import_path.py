@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from studyapp.core.render import field_html
+from studyapp.core.text.render import field_html
 from studyapp.services.app import App
 
 from .checker import html_problems

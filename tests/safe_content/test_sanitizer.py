@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studyapp.core.sanitize import clean_html, media_references
+from studyapp.core.text.sanitize import clean_html, media_references
 
 from ..fuzz.counting import PARSE, count
 from .checker import html_problems

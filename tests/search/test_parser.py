@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from studyapp.core.search_query import parse
-from studyapp.core.search_tree import (
+from studyapp.core.search.search_query import parse
+from studyapp.core.search.search_tree import (
     Added,
     And,
     CardIs,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from studyapp.core.model import CardState
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.notes.search import CardRow, SortKey, card_rows, search_card_ids
 from studyapp.storage.search_sql import retrievability
 

@@ -12,7 +12,7 @@ section closed in the wrong place, shows one inline message (``<span class="temp
 rest of the card is rendered. Parsing and rendering use explicit stacks (no recursion on nesting the user
 controls) and run in time linear in the template; parsed templates are cached by their text.
 
-What comes out goes through ``core.sanitize.clean_html`` (scripts never run), except the parts that are
+What comes out goes through ``core.text.sanitize.clean_html`` (scripts never run), except the parts that are
 built here from escaped text (a plain-text field, a special field, a message), so a plain card looks
 exactly as it did before note types. Plain-text fields (``is_html=False``) are escaped and marked up by
 ``text_to_html``: paragraphs and links. Audio (``[sound:x]``) and maths are left as text.
@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from studyapp.core.cloze import active_clozes, cloze_answer, cloze_question
 from studyapp.core.notetypes.model import CardTemplate, NoteType
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.cloze import active_clozes, cloze_answer, cloze_question
+from studyapp.core.text.sanitize import clean_html
 
 # -- plain text fields -------------------------------------------------------------------------------
 

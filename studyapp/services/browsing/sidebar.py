@@ -11,8 +11,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from studyapp.core.search_query import parse
-from studyapp.core.search_tree import SearchError
+from studyapp.core.search.search_query import parse
+from studyapp.core.search.search_tree import SearchError
 from studyapp.storage import Collection
 from studyapp.storage.tags_store import all_tags
 

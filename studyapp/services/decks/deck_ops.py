@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import SEPARATOR, DeckNameError, clean_name, deck_name_problem, levels, quoted
-from studyapp.core.deck_options import Deck, DeckOptions, Preset
 from studyapp.core.ids import new_id
+from studyapp.core.scheduling.deck_options import Deck, DeckOptions, Preset
 from studyapp.storage import Collection
 from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
 

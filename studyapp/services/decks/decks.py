@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from studyapp.core.clock import Clock
-from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, day_bounds
-from studyapp.core.deck_options import Deck
-from studyapp.core.limits import remaining
 from studyapp.core.model import DeckCounts
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, day_bounds
+from studyapp.core.scheduling.deck_options import Deck
+from studyapp.core.scheduling.limits import remaining
 from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.storage import Collection
 

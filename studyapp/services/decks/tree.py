@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import SEPARATOR
-from studyapp.core.limits import remaining
+from studyapp.core.scheduling.limits import remaining
 from studyapp.services.decks.decks import study_day
 from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.storage import Collection

@@ -3,7 +3,7 @@
 The format comes from the file's extension: ``.csv``/``.txt``/``.tsv`` (every field, Anki's headers),
 ``.apkg`` (note types, every field, the cards studyapp has, their decks, and every media file a field,
 template or styling refers to, audio included, and the pictures Anki made of their LaTeX, which AnkiDroid
-cannot make: ``core.latex_files``) and ``.colpkg`` (the whole collection, always with history).
+cannot make: ``core.text.latex_files``) and ``.colpkg`` (the whole collection, always with history).
 With history, each card goes out with its schedule and its review log and schedule changes, as Anki's
 "include scheduling information" does; without, every card goes out new. What cannot go out whole is
 counted in the result (``missing_media``: files the notes refer to that the media folder does not have).
@@ -17,12 +17,12 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from studyapp.core.deck_options import Deck
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
-from studyapp.core.latex_files import note_latex_file_names
-from studyapp.core.media_refs import media_references
 from studyapp.core.model import CardState
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.scheduling.deck_options import Deck
+from studyapp.core.text.latex_files import note_latex_file_names
+from studyapp.core.text.media_refs import media_references
 from studyapp.core.wording import plural
 from studyapp.exporters.apkg import write_apkg
 from studyapp.exporters.apkg_cards import ExportCard

@@ -13,7 +13,7 @@ a day or more later count. The items are in time order of their last answer (by 
 a day), as Anki hands them over: fsrs-rs weighs later items more, in the fit and in its scores.
 
 Days between answers are counted in study days (the collection's rollover hour in the local zone), as FSRS
-expects; SQLite computes the study day from the zone's offsets (:func:`studyapp.core.days.study_day_pieces`).
+expects; SQLite computes the study day from the zone's offsets (:func:`studyapp.core.scheduling.days.study_day_pieces`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import fsrs_rs_python
 
-from studyapp.core.days import DEFAULT_ROLLOVER_HOUR, study_day_pieces
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, study_day_pieces
 
 if TYPE_CHECKING:
     from studyapp.storage.reviews_store import ReviewStore

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from studyapp.core.clock import Clock
-from studyapp.core.deck_options import DeckOptions
+from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.decks.deck_ops import PresetError, save_deck_options
 from studyapp.services.fsrs.reschedule import RescheduleResult, decks_using_preset, reschedule_decks

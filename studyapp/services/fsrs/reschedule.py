@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from studyapp.core.clock import Clock
 from studyapp.core.ids import new_id
 from studyapp.core.model import ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.core.wording import plural
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection

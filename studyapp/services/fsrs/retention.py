@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import fsrs_rs_python
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from studyapp.core.days import DEFAULT_ROLLOVER_HOUR
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.services.decks.decks import ROLLOVER_SETTING
 from studyapp.services.fsrs.fit_data import rating_counts, read_answers
 from studyapp.storage.deck_ops_store import DeckOpsStore

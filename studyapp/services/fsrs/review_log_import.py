@@ -20,7 +20,7 @@ from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.core.wording import plural
 from studyapp.importers.errors import ImportFailure
 from studyapp.importers.review_log_csv import read_review_log

@@ -8,8 +8,8 @@ import random
 from dataclasses import replace
 from datetime import datetime
 
-from studyapp.core.deck_options import Deck, Preset
 from studyapp.core.ids import new_id
+from studyapp.core.scheduling.deck_options import Deck, Preset
 from studyapp.core.wording import plural
 from studyapp.storage import Collection
 

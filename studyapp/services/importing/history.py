@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from studyapp.core.drafts import MAX_REVIEW_MS, ReviewDraft
 from studyapp.core.ids import new_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling import Scheduler, fuzz_seed
+from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
 
 # History dated up to a day after the clock is a clock or time zone slip of the machine that wrote it;
 # beyond that it is impossible, and replayed it would schedule the card for then: it would vanish from study.

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import chain, islice, repeat
 
-from studyapp.core.cloze import cloze_numbers
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, ReviewDraft, Skip
 from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import NoteType, clean_field
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
+from studyapp.core.text.cloze import cloze_numbers
 from studyapp.core.wording import plural
 from studyapp.services.importing.deck_audio import quiet_audio
 from studyapp.services.importing.history import future_reason, history_events, split_future

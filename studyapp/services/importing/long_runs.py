@@ -8,7 +8,7 @@ One linear scan: a field shorter than ``WARN_RUN`` characters (almost all) costs
 from __future__ import annotations
 
 from studyapp.core.drafts import ImportDraft, NoteDraft
-from studyapp.core.face_budget import WARN_RUN, longest_run
+from studyapp.core.text.face_budget import WARN_RUN, longest_run
 
 _STOCK_NAMES = ("Front", "Back")
 

@@ -1,11 +1,11 @@
 """Check Collection's media part: which files of the media folder are used, which are missing.
 
 A file is used when any field of any note refers to it, or any note type's template or styling does
-(``core.media_refs``: ``[sound:]``, ``src``/``data`` attributes, CSS ``url()`` and ``@import``). A file whose
+(``core.text.media_refs``: ``[sound:]``, ``src``/``data`` attributes, CSS ``url()`` and ``@import``). A file whose
 name starts with ``_`` is a note type's (a font, a script, a picture of the styling): used when a template or
 the styling names it anywhere in its text (a script may build the name), and otherwise kept, as Anki keeps
 such files, and reported as kept. The pictures Anki made of a note's LaTeX (``latex-<sha1>.png``/``.svg``,
-named from the note's text: ``core.latex_files``) are used by that note; one that is not there is not missing
+named from the note's text: ``core.text.latex_files``) are used by that note; one that is not there is not missing
 (studyapp draws the maths itself). Only the rest is unused, and only that is ever moved to the trash.
 
 Files of ``LARGE_MEDIA_BYTES`` or more are listed by size, largest first, with the folder's total, so the
@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 
-from studyapp.core.latex_files import note_latex_file_names
-from studyapp.core.media_refs import media_references
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.text.latex_files import note_latex_file_names
+from studyapp.core.text.media_refs import media_references
 from studyapp.services.media.media import is_safe_name
 from studyapp.storage.check_store import CheckStore
 

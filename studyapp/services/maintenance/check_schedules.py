@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from studyapp.core.deck_options import Deck
-from studyapp.core.fast_replay import DAY_MS, FastReplay
 from studyapp.core.model import CardState, Schedule
-from studyapp.core.scheduling import Scheduler, SchedulerConfig, merged_history
+from studyapp.core.scheduling.deck_options import Deck
+from studyapp.core.scheduling.fast_replay import DAY_MS, FastReplay
+from studyapp.core.scheduling.scheduling import Scheduler, SchedulerConfig, merged_history
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection
 from studyapp.storage.check_store import CardHistory, CheckStore

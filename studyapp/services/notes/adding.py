@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studyapp.core.deck_names import DeckNameError, clean_name
-from studyapp.core.deck_options import Deck
 from studyapp.core.ids import new_id
 from studyapp.core.notetypes.model import STOCK, NoteType
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.services.app import App
 from studyapp.services.notes.notes import (
     AddedNote,

@@ -16,10 +16,10 @@ from datetime import timedelta
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import deck_name_problem
-from studyapp.core.due_date import DueDateError, due_after, parse_due_days
 from studyapp.core.flags import flag_name, valid_flag
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleChangeKind
+from studyapp.core.scheduling.due_date import DueDateError, due_after, parse_due_days
 from studyapp.services.decks.decks import study_day
 from studyapp.storage import Collection
 from studyapp.storage.bulk_store import BulkStore, Snapshot

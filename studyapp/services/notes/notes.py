@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studyapp.core.clock import Clock
-from studyapp.core.cloze import cloze_numbers
 from studyapp.core.ids import content_guid, new_id
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, NoteType, clean_field, stock_type
-from studyapp.core.plain_text import html_to_text
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.cloze import cloze_numbers
+from studyapp.core.text.plain_text import html_to_text
+from studyapp.core.text.sanitize import clean_html
 from studyapp.services.notetypes.resolve import STOCK_OF_KIND, legacy_kind, stock_for_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms

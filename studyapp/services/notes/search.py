@@ -1,7 +1,7 @@
 """Finding cards: the search behind the card browser and ``studyapp search``.
 
 A search returns only the ordered ids of the matching cards (fast for 100,000 cards); the browser then
-asks for the rows of the page it shows. The language is described in ``studyapp.core.search_query``.
+asks for the rows of the page it shows. The language is described in ``studyapp.core.search.search_query``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from datetime import datetime, timedelta, timezone
 
 from studyapp.core.clock import Clock
 from studyapp.core.model import Card, CardState
-from studyapp.core.plain_text import html_to_text
-from studyapp.core.render import card_text_faces, notetype_of
-from studyapp.core.search_query import parse
-from studyapp.core.search_tree import Query, SearchError, SortKey
+from studyapp.core.search.search_query import parse
+from studyapp.core.search.search_tree import Query, SearchError, SortKey
+from studyapp.core.text.plain_text import html_to_text
+from studyapp.core.text.render import card_text_faces, notetype_of
 from studyapp.services.decks.decks import study_day
 from studyapp.storage import Collection, search_sql
 from studyapp.storage.search_sql import FoundCard, SearchTime

@@ -9,7 +9,7 @@ from datetime import datetime
 from studyapp.core.clock import Clock
 from studyapp.core.flags import flag_name
 from studyapp.core.model import CardState, ReviewEntry, Schedule, ScheduleChange
-from studyapp.core.scheduling import Scheduler
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.storage import Collection
 from studyapp.storage.card_marks_store import CardMarksStore
 

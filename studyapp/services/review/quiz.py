@@ -1,6 +1,6 @@
 """The quiz modes of a study session: flip, type the answer, or multiple choice, following the note type.
 
-What a card expects is ``core.answer_match.answer_source``: the ``{{type:Field}}`` of its template, else
+What a card expects is ``core.quiz.answer_match.answer_source``: the ``{{type:Field}}`` of its template, else
 the field its answer side shows (a cloze card: its deletions). A card whose template asks for a typed
 answer (Basic (type in the answer), ``{{type:cloze:Text}}``...) is typed in a flip session too, as in Anki
 (not when flip is the fall-back from multiple choice).
@@ -21,10 +21,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from studyapp.core.answer_match import AnswerMatch, AnswerSource, answer_source, match_answer, normalize
-from studyapp.core.distractors import OPTION_COUNT, ChoiceOptions, choose_options
 from studyapp.core.model import Card, Rating, ReviewMode
-from studyapp.core.render import card_text_faces
+from studyapp.core.quiz.answer_match import AnswerMatch, AnswerSource, answer_source, match_answer, normalize
+from studyapp.core.quiz.distractors import OPTION_COUNT, ChoiceOptions, choose_options
+from studyapp.core.text.render import card_text_faces
 from studyapp.storage import Collection
 from studyapp.storage.quiz_store import QuizStore
 

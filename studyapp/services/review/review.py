@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 from studyapp.core.clock import Clock
-from studyapp.core.days import day_bounds
-from studyapp.core.deck_options import NewOrder
 from studyapp.core.ids import TimeOrderedIds
-from studyapp.core.intervals import format_interval
 from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode, make_review_entry
-from studyapp.core.scheduling import CardFuzz, Scheduler
+from studyapp.core.scheduling.days import day_bounds
+from studyapp.core.scheduling.deck_options import NewOrder
+from studyapp.core.scheduling.intervals import format_interval
+from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes

@@ -24,7 +24,7 @@ from typing import Any
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.core.clock import Clock
-from studyapp.core.deck_options import Deck
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.services.app import App
 from studyapp.services.decks.decks import study_day
 from studyapp.storage.codec import to_ms

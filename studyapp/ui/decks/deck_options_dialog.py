@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
+from studyapp.core.scheduling.deck_options import DeckOptions, NewOrder, format_steps, parse_steps
 from studyapp.services.app import App, CollectionError
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.decks import deck_ops

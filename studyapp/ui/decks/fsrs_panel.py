@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.deck_options import Deck
+from studyapp.core.scheduling.deck_options import Deck
 from studyapp.services.app import App
 from studyapp.services.cancellation import Cancellation, Cancelled
 from studyapp.services.fsrs.optimizer import (

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.cloze import cloze_numbers
 from studyapp.core.deck_names import quoted
 from studyapp.core.notetypes.model import BASIC, NoteType, NotetypeKind
+from studyapp.core.text.cloze import cloze_numbers
 from studyapp.services.app import App, StorageError
 from studyapp.services.browsing.sidebar import collection_tags
 from studyapp.services.decks.deck_ops import create_deck

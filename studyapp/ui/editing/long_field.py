@@ -14,7 +14,7 @@ import html
 
 from PySide6.QtGui import QTextOption
 
-from studyapp.core.face_budget import LONG_RUN, longest_run
+from studyapp.core.text.face_budget import LONG_RUN, longest_run
 from studyapp.ui.app.style import Theme
 
 EDITOR_CHARS = 50_000  # a longer field with a long run is held, not laid out (a 99,000-character address: 150 ms)

@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QInputDialog, QTextEdit, QWidget
 
-from studyapp.core.sanitize import clean_html
+from studyapp.core.text.sanitize import clean_html
 from studyapp.services.media.adding import AddedMedia, MediaError
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.editing import field_media, long_field

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.cloze import cloze_numbers
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import NoteType
+from studyapp.core.text.cloze import cloze_numbers
 from studyapp.core.wording import plural
 from studyapp.services.notetypes.manage import SampleNote
 from studyapp.ui.review.card_view import CardView

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from studyapp.core.clock import Clock
-from studyapp.core.intervals import format_interval
 from studyapp.core.model import ScheduleChangeKind
+from studyapp.core.scheduling.intervals import format_interval
 from studyapp.services.review.card_info import CardInfo, card_info
 from studyapp.storage import Collection
 

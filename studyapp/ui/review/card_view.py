@@ -1,6 +1,6 @@
 """The card: question, and after reveal a divider and the answer, centred in a comfortable column.
 
-The reviewer shows a card's ``CardFaces`` (safe HTML from ``studyapp.core.render``); plain text given to
+The reviewer shows a card's ``CardFaces`` (safe HTML from ``studyapp.core.text.render``); plain text given to
 ``show_question``/``show_answer`` is escaped first, so markup in a card is shown, never run. Links are
 not followed inside the view; a click on an http(s) link hands the address to ``link_opener`` (the
 system browser by default; tests replace it).
@@ -11,7 +11,7 @@ and the document asks the view alone, so nothing is ever fetched from elsewhere.
 the text column are scaled down to fit it; a picture is decoded once, at the size it is shown, and kept
 (``picture_cache``), where the reviewer's worker may already have put it (``picture_prefetch``).
 
-A card is laid out within a budget (``studyapp.core.face_budget``), so that any card is shown in well
+A card is laid out within a budget (``studyapp.core.text.face_budget``), so that any card is shown in well
 under 100 ms whatever it holds: a card cut to it has a bar below the text saying so, with "Show all",
 which lays out more of it (bounded as well; past that the bar says how much is not shown).
 
@@ -32,13 +32,13 @@ from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QImage, QPaintEvent, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
-from studyapp.core.face_budget import FIRST_VIEW, SHOW_ALL, Budget, break_long_runs
-from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
 from studyapp.core.occlusion.faces import SCHEME as OCCLUSION_SCHEME
-from studyapp.core.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
-from studyapp.core.sound_tags import SCHEME as SOUND_SCHEME
-from studyapp.core.sound_tags import sound_index
+from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL, Budget, break_long_runs
+from studyapp.core.text.maths import SCHEME as MATH_SCHEME
+from studyapp.core.text.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
+from studyapp.core.text.sound_tags import SCHEME as SOUND_SCHEME
+from studyapp.core.text.sound_tags import sound_index
 from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_images import fit_images

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from studyapp.core.distractors import ChoiceOptions
-from studyapp.core.face_budget import shown_text
+from studyapp.core.quiz.distractors import ChoiceOptions
+from studyapp.core.text.face_budget import shown_text
 
 MAX_WIDTH = 720
 SHOWN_CHARACTERS = 170

@@ -1,4 +1,4 @@
-"""The bar below a card cut to its budget (``studyapp.core.face_budget``): what is not shown, and "Show all"."""
+"""The bar below a card cut to its budget (``studyapp.core.text.face_budget``): what is not shown, and "Show all"."""
 
 from __future__ import annotations
 

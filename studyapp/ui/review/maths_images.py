@@ -1,6 +1,6 @@
 """Formulas as images for the card view: TeX -> SVG with ``ziamath`` -> QImage with QtSvg.
 
-``studyapp.core.maths`` turns each formula of a face into ``<img src="math:<mode>,<TeX>">``; the card view
+``studyapp.core.text.maths`` turns each formula of a face into ``<img src="math:<mode>,<TeX>">``; the card view
 answers those images here (``math_image``). The TeX is drawn in the card's text colour (its cloze parts in
 the highlight colour), at its text size, at the screen's pixel ratio, so a formula is as crisp as the text
 around it in a light or a dark theme and at any card font size. Images are kept per (formula, colours, size,
@@ -29,7 +29,7 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgRenderer
 
-from studyapp.core.maths import CLOZE_COLOR, DISPLAY, INLINE, TEXT, parse_math_src
+from studyapp.core.text.maths import CLOZE_COLOR, DISPLAY, INLINE, TEXT, parse_math_src
 
 MAX_IMAGES = 512
 BOX_COLUMNS = 60  # the source box wraps its lines at this many characters

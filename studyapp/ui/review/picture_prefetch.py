@@ -2,7 +2,7 @@
 
 After a card is painted, the reviewer hands ``prepare`` the cards likely to come next (the session's
 ``upcoming`` guess) and the card on screen (its answer side). Their faces are rendered on the UI thread (pure
-Python, well under a millisecond a card) and the pictures they name (``core.face_pictures``) are checked
+Python, well under a millisecond a card) and the pictures they name (``core.text.face_pictures``) are checked
 against the caches; what is missing is decoded, or composed with its masks, by one worker thread into the same
 caches the card view reads first (``picture_cache`` for media images, ``occlusion_images`` for ``occlusion:``
 pictures). Formulas (``math:``) are left to the card view: they are drawn fast and cached per formula.
@@ -22,12 +22,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, QUrl, Signal
 
-from studyapp.core.face_budget import FIRST_VIEW
-from studyapp.core.face_pictures import picture_sources
-from studyapp.core.maths import SCHEME as MATH_SCHEME
 from studyapp.core.model import Card
 from studyapp.core.occlusion.faces import SCHEME as OCCLUSION_SCHEME
-from studyapp.core.render import card_faces
+from studyapp.core.text.face_budget import FIRST_VIEW
+from studyapp.core.text.face_pictures import picture_sources
+from studyapp.core.text.maths import SCHEME as MATH_SCHEME
+from studyapp.core.text.render import card_faces
 from studyapp.ui.review.card_view import MAX_READING_WIDTH, CardView
 from studyapp.ui.review.occlusion_images import OcclusionImages
 from studyapp.ui.review.occlusion_images import shared as shared_occlusion_images

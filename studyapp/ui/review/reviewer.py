@@ -4,7 +4,7 @@ Space or Enter reveals the answer (and, once revealed, answers Good, as in Anki)
 Again, Hard, Good or Easy; Ctrl+Z takes back the last answer; Escape goes back to the decks;
 the arrow and page keys scroll a long card.
 
-Audio (``[sound:]``, see ``core.sound_tags``): the question's sounds play when it is shown, the answer's
+Audio (``[sound:]``, see ``core.text.sound_tags``): the question's sounds play when it is shown, the answer's
 own at the reveal, unless the card's deck says "Don't play audio automatically"; R plays the side again
 (on the answer: the question's, then the answer's, as Anki's default); a play button plays its sound.
 Playing never holds up a key (``SoundBoard``); what cannot play is one quiet line below the card.
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studyapp.core.answer_match import AnswerMatch
 from studyapp.core.model import Card, Rating, ReviewMode
+from studyapp.core.quiz.answer_match import AnswerMatch
 from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message

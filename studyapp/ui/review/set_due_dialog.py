@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from studyapp.core.due_date import DueDateError, parse_due_days
+from studyapp.core.scheduling.due_date import DueDateError, parse_due_days
 
 _HELP = (
     "Days from today: <b>0</b> today, <b>1</b> tomorrow,<br><b>3-7</b> a random day in that range.<br>"

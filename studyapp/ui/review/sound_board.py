@@ -13,9 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studyapp.core.deck_options import DeckOptions
-from studyapp.core.render import CardFaces
-from studyapp.core.sound_tags import sound_name
+from studyapp.core.scheduling.deck_options import DeckOptions
+from studyapp.core.text.render import CardFaces
+from studyapp.core.text.sound_tags import sound_name
 from studyapp.services.audio.player import SoundPlayer
 
 

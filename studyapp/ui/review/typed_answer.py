@@ -17,8 +17,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from studyapp.core.answer_match import AnswerMatch, DiffOp, Verdict
-from studyapp.core.face_budget import shown_text
+from studyapp.core.quiz.answer_match import AnswerMatch, DiffOp, Verdict
+from studyapp.core.text.face_budget import shown_text
 from studyapp.ui.app.style import Theme, readable, theme_for
 from studyapp.ui.review.word_diff_html import words_html, words_legend
 

@@ -1,4 +1,4 @@
-"""A short typed answer's difference, word by word (``core.word_diff``), as rich text for the reviewer.
+"""A short typed answer's difference, word by word (``core.quiz.word_diff``), as rich text for the reviewer.
 
 Words typed right are green; a misspelt word is shown once, in amber, with only its slips marked inside
 it (a wrong letter red and struck through, a missing one grey and underlined); an extra word is red and
@@ -12,8 +12,8 @@ import html
 
 from PySide6.QtGui import QColor
 
-from studyapp.core.answer_match import AnswerMatch, DiffOp
-from studyapp.core.word_diff import WordDiff, WordOp, word_diff
+from studyapp.core.quiz.answer_match import AnswerMatch, DiffOp
+from studyapp.core.quiz.word_diff import WordDiff, WordOp, word_diff
 from studyapp.ui.app.style import Theme
 
 SHOWN_WORDS = 80

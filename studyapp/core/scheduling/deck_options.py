@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
-from studyapp.core.scheduling import (
+from studyapp.core.scheduling.scheduling import (
     DEFAULT_DESIRED_RETENTION,
     DEFAULT_LEARNING_STEPS,
     DEFAULT_MAXIMUM_INTERVAL_DAYS,

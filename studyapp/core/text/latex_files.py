@@ -2,7 +2,7 @@
 
 Anki turns ``[latex]…[/latex]``, ``[$]…[/$]`` and ``[$$]…[/$$]`` into pictures with a TeX installation and keeps
 them in the media folder; its packages carry them, and AnkiDroid, which cannot make them, shows only the files it
-is given. studyapp draws the maths itself (``core.maths``), but keeps those files: an import brings them in, Check
+is given. studyapp draws the maths itself (``core.text.maths``), but keeps those files: an import brings them in, Check
 counts them as used (never moves them to the trash), an export sends them out with the notes that use them.
 
 A file's name is the SHA-1 of the LaTeX body as Anki extracts it from a field (written from what Anki's engine

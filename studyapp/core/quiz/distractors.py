@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from studyapp.core.answer_match import COMPARED_CHARS, key_terms, normalize
+from studyapp.core.quiz.answer_match import COMPARED_CHARS, key_terms, normalize
 
 OPTION_COUNT = 4
 # The wrong options are drawn from this many times the number needed of the most plausible candidates.

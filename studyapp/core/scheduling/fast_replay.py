@@ -28,7 +28,7 @@ from datetime import timedelta
 
 from fsrs.scheduler import FUZZ_RANGES, STABILITY_MIN
 
-from studyapp.core.scheduling import SchedulerConfig
+from studyapp.core.scheduling.scheduling import SchedulerConfig
 
 __all__ = ["DAY_MS", "FastReplay", "ReplayedRow"]
 

@@ -29,7 +29,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from studyapp.core.search_tree import (
+from studyapp.core.search.search_tree import (
     COMPARISONS,
     MAX_DAYS,
     MAX_DEPTH,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from studyapp.core.answer_match import DiffSegment, char_diff, normalize
+from studyapp.core.quiz.answer_match import DiffSegment, char_diff, normalize
 
 # A typed word at least this near (ratio 0-100) the answer's word is that word misspelt: "Pari" for "Paris"
 # (89), "teh" for "the" (67), "Roma" for "Rome" (75); "Berlin" for "Madrid" (17) is another word.

@@ -1,6 +1,6 @@
 """Anki's audio tags in a card face: ``[sound:name]`` becomes a small play button, and the names are listed.
 
-A face is safe HTML (sanitized, see ``core.render``); its ``[sound:name]`` tags are plain text in it. Each
+A face is safe HTML (sanitized, see ``core.text.render``); its ``[sound:name]`` tags are plain text in it. Each
 one whose name is a media-folder file name becomes ``<a class="replay" href="sound:N">▶</a>``, ``N`` being
 the button's place in the card's list of sounds (``CardFaces.sounds``), so the view never reads a file name
 from a link. A name is a file of the collection's media folder and nothing else: no folder (``/``, ``\\``),

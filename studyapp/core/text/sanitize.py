@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import nh3
 
-from studyapp.core.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, needs_normalizing, nesting, normalize
+from studyapp.core.text.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, needs_normalizing, nesting, normalize
 
 _TAGS = {
     "a", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -88,7 +88,7 @@ def clean_html(html: str) -> str:
     """The HTML with everything outside the allow-list removed; cleaning it again changes nothing.
 
     Linear in the length of ``html`` whatever its nesting: a field with many tags is first rewritten
-    well-nested and at most ``MAX_DEPTH`` deep (``studyapp.core.html_nesting``), and so is a result
+    well-nested and at most ``MAX_DEPTH`` deep (``studyapp.core.text.html_nesting``), and so is a result
     nested deeper than that, or with tables in tables more than ``MAX_TABLE_DEPTH`` deep.
     """
     if not any(character in html for character in _CHANGED_IN_TEXT):

@@ -25,7 +25,6 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from studyapp.core.cloze import active_clozes
 from studyapp.core.model import Card, Rating
 from studyapp.core.notetypes.model import NoteType
 from studyapp.core.notetypes.template import (
@@ -36,9 +35,10 @@ from studyapp.core.notetypes.template import (
     template_for,
     type_answer_field,
 )
-from studyapp.core.plain_text import html_to_text
-from studyapp.core.render import notetype_of
-from studyapp.core.stop_words import stop_words_for
+from studyapp.core.quiz.stop_words import stop_words_for
+from studyapp.core.text.cloze import active_clozes
+from studyapp.core.text.plain_text import html_to_text
+from studyapp.core.text.render import notetype_of
 
 # A short answer within this ratio (0-100, insertions and deletions) is close: "Pari" for "Paris" is 89,
 # "Pariss" 91, "Lodnon" for "London" 83, while "Rome" for "Paris" is 22. A ratio this high also keeps a

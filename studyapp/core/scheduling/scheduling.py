@@ -36,7 +36,7 @@ from studyapp.core.model import (
 )
 
 if TYPE_CHECKING:
-    from studyapp.core.fast_replay import FastReplay
+    from studyapp.core.scheduling.fast_replay import FastReplay
 
 DEFAULT_DESIRED_RETENTION = 0.90
 DEFAULT_LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -237,7 +237,7 @@ class Scheduler:
 
 
 def _fast_replay(config: SchedulerConfig) -> FastReplay | None:
-    from studyapp.core.fast_replay import FastReplay  # (that module imports this one)
+    from studyapp.core.scheduling.fast_replay import FastReplay  # (that module imports this one)
 
     replay = FastReplay(config)
     return replay if replay.supported else None

@@ -6,7 +6,7 @@ escaped, so a card can never inject markup; HTML fields and template text are sa
 addresses in plain text become links, which the window opens in the system browser only when clicked.
 Blank lines become paragraphs.
 
-What the card view is given is bounded whatever the card holds (``studyapp.core.face_budget``): a face is
+What the card view is given is bounded whatever the card holds (``studyapp.core.text.face_budget``): a face is
 built from the first part of each field and cut to a budget of text and tags; ``CardFaces.cut`` says that
 part of the card is not shown, and ``card_faces(card, SHOW_ALL)`` gives more of it, bounded too.
 """
@@ -17,8 +17,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from studyapp.core.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
-from studyapp.core.maths import with_maths
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, CLOZE, STOCK, NoteType, NotetypeKind, stock_type
 from studyapp.core.notetypes.template import (
@@ -37,9 +35,11 @@ from studyapp.core.notetypes.template import (
 )
 from studyapp.core.occlusion.faces import addon_layout, native_faces
 from studyapp.core.occlusion.faces import with_addon_overlay as addon_overlay
-from studyapp.core.plain_text import html_to_text
-from studyapp.core.sanitize import clean_html
-from studyapp.core.sound_tags import show_tts_text, with_play_buttons, without_once
+from studyapp.core.text.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head
+from studyapp.core.text.maths import with_maths
+from studyapp.core.text.plain_text import html_to_text
+from studyapp.core.text.sanitize import clean_html
+from studyapp.core.text.sound_tags import show_tts_text, with_play_buttons, without_once
 
 __all__ = [
     "CardFaces", "answer_for", "card_faces", "card_text_faces", "field_html", "find_links", "notetype_of",
@@ -59,7 +59,7 @@ class CardFaces:
     revealed_question: str
     answer: str
     cut: bool = False  # part of the card is not shown (its fields are longer than the budget)
-    # Audio (``core.sound_tags``), in the faces laid out within a budget: the file of each play button
+    # Audio (``core.text.sound_tags``), in the faces laid out within a budget: the file of each play button
     # (``href="sound:N"``), what plays when the question is shown, and what plays at the reveal (the answer's
     # own sounds, not the question's again).
     sounds: tuple[str, ...] = ()

@@ -1,6 +1,6 @@
 """The pictures a rendered card face shows: the ``src`` of each of its ``<img>`` tags.
 
-The faces ``studyapp.core.render`` makes are sanitized HTML, so an image is always an ``<img>`` tag with a
+The faces ``studyapp.core.text.render`` makes are sanitized HTML, so an image is always an ``<img>`` tag with a
 quoted ``src``. What is listed is the address as the card view is asked for it: a media file's name, an image
 occlusion card's ``occlusion:`` address or a formula's ``math:`` one (entities decoded, each once, in order).
 The reviewer uses it to get the next cards' pictures ready before they are shown.

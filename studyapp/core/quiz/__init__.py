@@ -1,0 +1,1 @@
+"""Quiz modes: typed answers and their word diff, filler words, multiple-choice distractors."""

@@ -1,0 +1,1 @@
+"""Scheduling: FSRS-6 rules and their fast replay, the study day, daily limits, deck options, due dates."""

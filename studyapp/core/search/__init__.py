@@ -1,0 +1,1 @@
+"""The card search language: query text -> tokens -> a tree of search terms."""
