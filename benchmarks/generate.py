@@ -41,7 +41,7 @@ from learner import DAY_MS, NOW, Vocabulary, simulate, snapshot  # noqa: E402
 from studyapp.core.model import CardState  # noqa: E402
 from studyapp.storage import Collection  # noqa: E402
 from studyapp.storage.codec import to_ms  # noqa: E402
-from studyapp.storage.notes_store import NewNote  # noqa: E402
+from studyapp.storage.notes.notes_store import NewNote  # noqa: E402
 from studyapp.storage.schema import LATEST_VERSION  # noqa: E402
 
 __all__ = ["NOW", "Generated", "ensure", "generate", "generate_both"]

@@ -15,7 +15,7 @@ import pytest
 from studyapp.core.model import CardState, Rating
 from studyapp.services.app import App
 from studyapp.services.review.review import ReviewSession
-from studyapp.storage.card_rows import _card_of_values
+from studyapp.storage.review.card_rows import _card_of_values
 from tests.conftest import T0
 
 

@@ -23,7 +23,7 @@ from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, SchedulerCo
 from studyapp.services.app import App
 from studyapp.services.review.review import ReviewSession
 from studyapp.storage.codec import schedule_to_row, to_ms
-from studyapp.storage.reviews_store import _log_row
+from studyapp.storage.review.reviews_store import _log_row
 from tests.conftest import T0
 
 _LEARNING_READ = "max(c.due, coalesce(c.buried_until"  # the learning queue's read (``learning_cards``)

@@ -3,7 +3,7 @@
 from studyapp.storage.collection import Collection
 from studyapp.storage.errors import CollectionError, StorageError, storage_faults
 from studyapp.storage.lock import CollectionLock, CollectionLocked
-from studyapp.storage.reviews_store import StaleCardError
+from studyapp.storage.review.reviews_store import StaleCardError
 
 __all__ = [
     "Collection",

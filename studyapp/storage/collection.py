@@ -15,12 +15,12 @@ from typing import Any
 import sqlite_utils
 
 from studyapp.storage.connection import close_database, open_database, open_read_only, schema_version
-from studyapp.storage.decks_store import DeckStore, PresetStore
+from studyapp.storage.decks.decks_store import DeckStore, PresetStore
 from studyapp.storage.errors import UNAMBIGUOUS, WriteGuard, file_identity
-from studyapp.storage.notes_store import NoteStore
-from studyapp.storage.notetypes_store import NotetypeStore
-from studyapp.storage.reviews_store import ReviewStore
-from studyapp.storage.schedule_changes_store import ScheduleChangeStore
+from studyapp.storage.notes.notes_store import NoteStore
+from studyapp.storage.notes.notetypes_store import NotetypeStore
+from studyapp.storage.review.reviews_store import ReviewStore
+from studyapp.storage.review.schedule_changes_store import ScheduleChangeStore
 
 
 class Collection:

@@ -234,7 +234,7 @@ _V7_KINDS = {"basic": "basic", "reversed": "basic_reversed", "cloze": "cloze"}
 
 
 def _v7(db: sqlite_utils.Database) -> None:
-    from studyapp.storage.notetypes_codec import notetype_row  # (the codec needs nothing of the schema)
+    from studyapp.storage.notes.notetypes_codec import notetype_row  # (the codec needs nothing of the schema)
 
     _run(_V7)(db)
     draw = random.SystemRandom()

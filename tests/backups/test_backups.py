@@ -23,7 +23,7 @@ from studyapp.services.maintenance.backups import (
     list_backups,
     restore,
 )
-from studyapp.storage.backup import backup_collection
+from studyapp.storage.maintenance.backup import backup_collection
 
 from ..conftest import collection_fingerprint
 from .support import answer, backup_names, damage, journal_mode

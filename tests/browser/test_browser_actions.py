@@ -10,8 +10,8 @@ from studyapp.core.model import CardState
 from studyapp.services.app import App
 from studyapp.services.decks.decks import study_day
 from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, parse_tags
-from studyapp.storage.bulk_store import BulkStore
 from studyapp.storage.codec import to_ms
+from studyapp.storage.notes.bulk_store import BulkStore
 
 from .conftest import card_ids, snapshot
 

@@ -16,7 +16,7 @@ from studyapp.core.model import Rating, ScheduleChangeKind
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import CheckCancelled, CheckJob, describe, run_check
 from studyapp.services.notes.search import search_card_ids
-from studyapp.storage.notes_store import NewCard, NewNote
+from studyapp.storage.notes.notes_store import NewCard, NewNote
 from tests.conftest import collection_fingerprint
 from tests.notetype_helpers import basic_id
 

@@ -23,8 +23,8 @@ from studyapp.services.app import App
 from studyapp.services.decks.deck_ops import create_deck
 from studyapp.services.maintenance.check import run_check
 from studyapp.services.maintenance.check_schedules import check_schedules
-from studyapp.storage.check_store import CheckStore
-from studyapp.storage.notes_store import NewCard, NewNote
+from studyapp.storage.maintenance.check_store import CheckStore
+from studyapp.storage.notes.notes_store import NewCard, NewNote
 from tests.conftest import T0
 from tests.notetype_helpers import basic_id
 

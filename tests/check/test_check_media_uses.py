@@ -12,7 +12,7 @@ from pathlib import Path
 from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, NotetypeKind
 from studyapp.services.app import App
 from studyapp.services.maintenance.check import run_check
-from studyapp.storage.notes_store import NewCard, NewNote, field_columns
+from studyapp.storage.notes.notes_store import NewCard, NewNote, field_columns
 from tests.conftest import T0
 
 CSS = '@font-face { font-family: x; src: url("_font.woff"); }\n.card { background: url(_paper.png); }'

@@ -11,7 +11,7 @@ from studyapp.services.maintenance.backups import create_backup, restore
 from studyapp.services.maintenance.check import run_check
 from studyapp.services.maintenance.check_report import size_text
 from studyapp.services.media.adding import add_media_bytes
-from studyapp.storage.notes_store import NewCard, NewNote, field_columns
+from studyapp.storage.notes.notes_store import NewCard, NewNote, field_columns
 from tests.conftest import T0
 
 MB = 1024**2

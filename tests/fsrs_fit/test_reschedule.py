@@ -19,7 +19,7 @@ from studyapp.services.fsrs.reschedule import RescheduleError, reschedule_deck, 
 from studyapp.services.fsrs.review_log_import import import_review_log
 from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage import Collection
-from studyapp.storage.schedule_changes_store import StaleScheduleError
+from studyapp.storage.review.schedule_changes_store import StaleScheduleError
 from studyapp.storage.schema import APPLICATION_ID, LATEST_VERSION, MIGRATIONS
 
 T = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

@@ -8,7 +8,7 @@ from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, Note
 from studyapp.services.app import App
 from studyapp.services.notetypes.manage import NotetypeManager
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import NewCard, NewNote, field_columns
+from studyapp.storage.notes.notes_store import NewCard, NewNote, field_columns
 from tests.conftest import T0
 
 

@@ -7,7 +7,7 @@ import pytest
 from studyapp.core.notetypes.field_refs import refers_to, remove_field_refs, rename_field_refs
 from studyapp.services.app import App
 from studyapp.services.notetypes.manage import ConfirmationNeeded, NotetypeError
-from studyapp.storage.notetype_edit_store import NotetypeEditStore
+from studyapp.storage.notes.notetype_edit_store import NotetypeEditStore
 from tests.conftest import T0, collection_fingerprint
 
 from .helpers import add_notes, card_ords, five_field_type, manager, search_ids, stored_fields

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, NotetypeKind, join_fields
 from studyapp.services.app import App
 from studyapp.services.notes.search import SortKey, search_card_ids
-from studyapp.storage.notes_store import NewCard, NewNote
+from studyapp.storage.notes.notes_store import NewCard, NewNote
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import LIGHT, install_theme
 from studyapp.ui.browser.columns import COLUMNS

@@ -23,7 +23,7 @@ from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, Note
 from studyapp.core.search.search_tree import SearchError, SortKey
 from studyapp.services.app import App
 from studyapp.services.notes.search import CardRow, card_rows, search_card_ids
-from studyapp.storage.notes_store import NewCard, NewNote
+from studyapp.storage.notes.notes_store import NewCard, NewNote
 
 from ..conftest import T0
 from ..test_cli import studyapp
@@ -200,7 +200,7 @@ def test_rows_show_the_rendered_question_and_answer(world: Fields) -> None:
 def test_a_field_search_is_cheap_in_sql(world: Fields) -> None:
     """The SQL of a field search names note types by id and fields by place: no text of the user's in it."""
     from studyapp.core.search.search_query import parse
-    from studyapp.storage.search_sql import SearchTime, _Where
+    from studyapp.storage.search.search_sql import SearchTime, _Where
 
     where = _Where(world.app.collection.db, SearchTime(T0, T0, lambda days: T0))
     sql = where.condition(parse('"Back Extra":x word:y%').root)  # type: ignore[arg-type]

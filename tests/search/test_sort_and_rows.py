@@ -11,7 +11,7 @@ import pytest
 from studyapp.core.model import CardState
 from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.notes.search import CardRow, SortKey, card_rows, search_card_ids
-from studyapp.storage.search_sql import retrievability
+from studyapp.storage.search.search_sql import retrievability
 
 from ..conftest import T0
 from .world import CLOZE, QUOTE, World

@@ -19,7 +19,7 @@
 
 An empty query matches every card. A query that cannot be understood raises :class:`SearchError`, whose
 message is one line that says what is wrong and where. This module only reads text: turning the tree
-into SQL is ``studyapp.storage.search_sql``'s job.
+into SQL is ``studyapp.storage.search.search_sql``'s job.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The vocabulary of the card search language: its errors, sort keys, the tree a query parses into,
-and deck/tag name matching. ``search_query`` reads query text into this tree; ``storage.search_sql``
+and deck/tag name matching. ``search_query`` reads query text into this tree; ``storage.search.search_sql``
 turns the tree into SQL.
 """
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from studyapp.core.search.search_query import parse
 from studyapp.core.search.search_tree import SearchError
 from studyapp.storage import Collection
-from studyapp.storage.tags_store import all_tags
+from studyapp.storage.search.tags_store import all_tags
 
 SAVED_SEARCHES_SETTING = "browser.saved_searches"
 MAX_NAME = 100

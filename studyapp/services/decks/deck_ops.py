@@ -19,7 +19,7 @@ from studyapp.core.deck_names import SEPARATOR, DeckNameError, clean_name, deck_
 from studyapp.core.ids import new_id
 from studyapp.core.scheduling.deck_options import Deck, DeckOptions, Preset
 from studyapp.storage import Collection
-from studyapp.storage.deck_ops_store import DeckOpsStore, DeckRows
+from studyapp.storage.decks.deck_ops_store import DeckOpsStore, DeckRows
 
 
 def _check_free(collection: Collection, names: list[str], ignore: set[int]) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from studyapp.core.deck_names import SEPARATOR
 from studyapp.storage import Collection
-from studyapp.storage.decks_store import DeckFigures
+from studyapp.storage.decks.decks_store import DeckFigures
 
 EXTENSIONS_SETTING = "limit_extensions"
 MAX_EXTRA = 9999  # a day's extension of one limit, as the deck options' own maximum of new cards a day

@@ -15,7 +15,7 @@ from studyapp.core.scheduling.limits import remaining
 from studyapp.services.decks.decks import study_day
 from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.storage import Collection
-from studyapp.storage.decks_store import DeckFigures
+from studyapp.storage.decks.decks_store import DeckFigures
 
 __all__ = ["SEPARATOR", "DeckNode", "build_tree", "deck_tree", "fill_nodes", "fill_tree", "walk"]
 

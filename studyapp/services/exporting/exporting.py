@@ -29,7 +29,7 @@ from studyapp.exporters.apkg_cards import ExportCard
 from studyapp.exporters.csv_export import write_csv
 from studyapp.services.media.media import is_safe_name
 from studyapp.storage import Collection
-from studyapp.storage.export_store import StoredCard, cards_of_notes
+from studyapp.storage.maintenance.export_store import StoredCard, cards_of_notes
 
 EXPORT_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".apkg": "apkg", ".colpkg": "colpkg"}
 

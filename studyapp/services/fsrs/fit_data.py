@@ -30,7 +30,7 @@ import fsrs_rs_python
 from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, study_day_pieces
 
 if TYPE_CHECKING:
-    from studyapp.storage.reviews_store import ReviewStore
+    from studyapp.storage.review.reviews_store import ReviewStore
 
 
 @dataclass(frozen=True)

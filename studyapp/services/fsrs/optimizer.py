@@ -45,7 +45,7 @@ from studyapp.services.fsrs.fit_scoring import PARALLEL_FROM, Fitting, Scoring
 from studyapp.services.fsrs.reschedule import RescheduleResult, reschedule_preset
 from studyapp.storage import Collection
 from studyapp.storage.codec import from_ms, to_ms
-from studyapp.storage.deck_ops_store import DeckOpsStore
+from studyapp.storage.decks.deck_ops_store import DeckOpsStore
 
 if TYPE_CHECKING:
     from studyapp.services.app import App

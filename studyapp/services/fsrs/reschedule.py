@@ -22,8 +22,8 @@ from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.core.wording import plural
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection
-from studyapp.storage.deck_ops_store import DeckOpsStore
-from studyapp.storage.schedule_changes_store import StaleScheduleError
+from studyapp.storage.decks.deck_ops_store import DeckOpsStore
+from studyapp.storage.review.schedule_changes_store import StaleScheduleError
 
 __all__ = [
     "RescheduleError",

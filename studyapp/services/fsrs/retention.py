@@ -42,7 +42,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.services.decks.decks import ROLLOVER_SETTING
 from studyapp.services.fsrs.fit_data import rating_counts, read_answers
-from studyapp.storage.deck_ops_store import DeckOpsStore
+from studyapp.storage.decks.deck_ops_store import DeckOpsStore
 
 if TYPE_CHECKING:
     from studyapp.services.app import App

@@ -27,7 +27,7 @@ from studyapp.importers.review_log_csv import read_review_log
 from studyapp.services.importing.history import future_reason, history_entries, split_future
 from studyapp.services.notetypes.resolve import stock_for_kind
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import NewCard, NewNote
+from studyapp.storage.notes.notes_store import NewCard, NewNote
 
 if TYPE_CHECKING:
     from studyapp.services.app import App

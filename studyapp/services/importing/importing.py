@@ -27,9 +27,9 @@ from studyapp.services.importing.long_runs import long_run_warning
 from studyapp.services.media.media import rewrite_references
 from studyapp.services.notetypes.resolve import NotetypeResolver, legacy_kind
 from studyapp.storage import Collection
-from studyapp.storage.card_marks_store import CardMarksStore
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import CardRow, NewCard, NoteRow, StoredNote, field_columns
+from studyapp.storage.notes.notes_store import CardRow, NewCard, NoteRow, StoredNote, field_columns
+from studyapp.storage.review.card_marks_store import CardMarksStore
 
 Progress = Callable[[int, int], None]
 _PROGRESS_EVERY = 1000

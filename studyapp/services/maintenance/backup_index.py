@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.core.backup_policy import FUTURE_SLACK
-from studyapp.storage.backup import BackupError, BackupSummary, backup_latest_moment, backup_summary
+from studyapp.storage.maintenance.backup import BackupError, BackupSummary, backup_latest_moment, backup_summary
 
 __all__ = ["COUNTS_FILE", "Entry", "Index", "is_ahead", "order_key"]
 

@@ -25,7 +25,7 @@ from studyapp.core.backup_policy import backups_to_keep
 from studyapp.core.clock import Clock
 from studyapp.services.app import App, CollectionError
 from studyapp.services.maintenance.backup_index import COUNTS_FILE, Index, is_ahead, order_key
-from studyapp.storage.backup import (
+from studyapp.storage.maintenance.backup import (
     DATABASE_ERRORS,
     BackupError,
     BackupSummary,

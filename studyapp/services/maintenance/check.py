@@ -37,8 +37,8 @@ from studyapp.services.maintenance.check_report import EXAMPLES, TRASH, describe
 from studyapp.services.maintenance.check_schedules import FarAhead, Mismatch, Unreplayable, check_schedules
 from studyapp.services.media.media import media_dir_for
 from studyapp.storage import Collection
-from studyapp.storage.check_store import CheckStore
-from studyapp.storage.schedule_changes_store import StaleScheduleError
+from studyapp.storage.maintenance.check_store import CheckStore
+from studyapp.storage.review.schedule_changes_store import StaleScheduleError
 
 __all__ = [
     "TRASH",

@@ -23,7 +23,7 @@ from studyapp.core.notetypes.model import NoteType
 from studyapp.core.text.latex_files import note_latex_file_names
 from studyapp.core.text.media_refs import media_references
 from studyapp.services.media.media import is_safe_name
-from studyapp.storage.check_store import CheckStore
+from studyapp.storage.maintenance.check_store import CheckStore
 
 TEMPLATE_FILE_PREFIX = "_"
 LARGE_MEDIA_BYTES = 1024**2

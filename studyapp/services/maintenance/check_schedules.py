@@ -28,8 +28,8 @@ from studyapp.core.scheduling.fast_replay import DAY_MS, FastReplay
 from studyapp.core.scheduling.scheduling import Scheduler, SchedulerConfig, merged_history
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.storage import Collection
-from studyapp.storage.check_store import CardHistory, CheckStore
 from studyapp.storage.codec import from_ms, to_ms
+from studyapp.storage.maintenance.check_store import CardHistory, CheckStore
 
 Progress = Callable[[str, int, int], None]
 

@@ -22,9 +22,9 @@ from studyapp.core.model import CardState, Schedule, ScheduleChange, ScheduleCha
 from studyapp.core.scheduling.due_date import DueDateError, due_after, parse_due_days
 from studyapp.services.decks.decks import study_day
 from studyapp.storage import Collection
-from studyapp.storage.bulk_store import BulkStore, Snapshot
 from studyapp.storage.codec import SCHEDULE_FIELDS, schedule_from_row, to_ms
-from studyapp.storage.schedule_changes_store import StaleScheduleError
+from studyapp.storage.notes.bulk_store import BulkStore, Snapshot
+from studyapp.storage.review.schedule_changes_store import StaleScheduleError
 
 _RESET_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "position")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from studyapp.core.model import Card
 from studyapp.services.notes.browser_actions import BrowserActions, BulkActionError, Change
 from studyapp.services.review.review import ReviewSession
-from studyapp.storage.card_marks_store import CardMarksStore
+from studyapp.storage.review.card_marks_store import CardMarksStore
 
 __all__ = ["ActionError", "Done", "ReviewActions"]
 

@@ -27,7 +27,7 @@ from studyapp.core.text.sanitize import clean_html
 from studyapp.services.notetypes.resolve import STOCK_OF_KIND, legacy_kind, stock_for_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import NewCard, NewNote, StoredNote, field_columns
+from studyapp.storage.notes.notes_store import NewCard, NewNote, StoredNote, field_columns
 
 
 class NoteError(Exception):

@@ -17,8 +17,9 @@ from studyapp.core.search.search_tree import Query, SearchError, SortKey
 from studyapp.core.text.plain_text import html_to_text
 from studyapp.core.text.render import card_text_faces, notetype_of
 from studyapp.services.decks.decks import study_day
-from studyapp.storage import Collection, search_sql
-from studyapp.storage.search_sql import FoundCard, SearchTime
+from studyapp.storage import Collection
+from studyapp.storage.search import search_sql
+from studyapp.storage.search.search_sql import FoundCard, SearchTime
 
 __all__ = ["CardRow", "Query", "SearchError", "SortKey", "card_rows", "parse", "search_card_ids"]
 

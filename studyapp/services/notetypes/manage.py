@@ -28,8 +28,8 @@ from studyapp.core.notetypes.template import field_is_empty
 from studyapp.core.wording import plural
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes_store import NewCard, field_columns, stored_fields
-from studyapp.storage.notetype_edit_store import NotetypeEditStore, TemplateCards, TypedNote
+from studyapp.storage.notes.notes_store import NewCard, field_columns, stored_fields
+from studyapp.storage.notes.notetype_edit_store import NotetypeEditStore, TemplateCards, TypedNote
 
 _FORBIDDEN = set(':{}"')
 

@@ -11,7 +11,7 @@ from studyapp.core.flags import flag_name
 from studyapp.core.model import CardState, ReviewEntry, Schedule, ScheduleChange
 from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.storage import Collection
-from studyapp.storage.card_marks_store import CardMarksStore
+from studyapp.storage.review.card_marks_store import CardMarksStore
 
 
 @dataclass(frozen=True)

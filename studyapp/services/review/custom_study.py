@@ -21,7 +21,7 @@ from studyapp.services.decks.limit_extensions import MAX_EXTRA, extend_limits, e
 from studyapp.services.decks.tree import build_tree, walk
 from studyapp.services.review.review import LEARN_AHEAD, QueueCounts, ReviewSession
 from studyapp.storage import Collection
-from studyapp.storage.custom_study_store import cards_forgotten_since, review_cards_due_between, studyable
+from studyapp.storage.review.custom_study_store import cards_forgotten_since, review_cards_due_between, studyable
 
 MAX_CARDS = 9999  # cards in one custom session
 MAX_DAYS = 365

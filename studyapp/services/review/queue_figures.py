@@ -6,7 +6,7 @@ from datetime import datetime
 
 from studyapp.core.model import CardState, ReviewEntry, Schedule
 from studyapp.services.decks.tree import DeckNode, walk
-from studyapp.storage.decks_store import DeckFigures
+from studyapp.storage.decks.decks_store import DeckFigures
 
 
 def queue_of(schedule: Schedule, day_end: datetime) -> str | None:

@@ -26,7 +26,7 @@ from studyapp.core.quiz.answer_match import AnswerMatch, AnswerSource, answer_so
 from studyapp.core.quiz.distractors import OPTION_COUNT, ChoiceOptions, choose_options
 from studyapp.core.text.render import card_text_faces
 from studyapp.storage import Collection
-from studyapp.storage.quiz_store import QuizStore
+from studyapp.storage.review.quiz_store import QuizStore
 
 MODE_SETTING = "quiz_mode.{deck_id}"
 

@@ -29,7 +29,7 @@ from studyapp.services.review.quiz import Quiz
 from studyapp.services.review.session_types import QueueCounts, SessionSummary
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
-from studyapp.storage.decks_store import DeckFigures
+from studyapp.storage.decks.decks_store import DeckFigures
 
 LEARN_AHEAD = timedelta(minutes=20)
 UPCOMING_LEARNING = timedelta(minutes=1)  # a learning card due within it may come next (``upcoming``)

@@ -4,7 +4,7 @@ No text from the user is ever part of the SQL: every value is a bound parameter.
 the FTS5 index ``notes_fts`` (every field: ``front``, ``back`` and ``rest``) as a query made only of quoted
 strings (a ``"`` doubled inside), with ``*`` after the closing quote for a prefix; the text terms of one
 "and" or "or" share one index lookup. A field search (``name:pattern``) and the sort field pick the field
-out of each note by its note type (``storage.search_fields_sql``). ``deck:`` is matched in Python against the
+out of each note by its note type (``storage.search.search_fields_sql``). ``deck:`` is matched in Python against the
 decks (there are few) and becomes a list of deck ids; ``tag:`` goes through the ``search_tags`` function
 registered on the connection, behind a ``LIKE`` that skips most notes cheaply. Retrievability is the
 registered ``fsrs_r``.
@@ -50,9 +50,9 @@ from studyapp.core.search.search_tree import (
     field_name_matches,
     tags_match,
 )
-from studyapp.storage.card_rows import NotetypeLookup, _card
 from studyapp.storage.codec import to_ms
-from studyapp.storage.search_fields_sql import (
+from studyapp.storage.review.card_rows import NotetypeLookup, _card
+from studyapp.storage.search.search_fields_sql import (
     field_condition,
     note_field,
     notetypes_of,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlite_utils
 
 from studyapp.core.model import Card, NoteKind
-from studyapp.storage.card_rows import NotetypeLookup, _note_fields
+from studyapp.storage.review.card_rows import NotetypeLookup, _note_fields
 
 
 class QuizStore:

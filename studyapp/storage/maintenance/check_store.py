@@ -19,7 +19,7 @@ import sqlite_utils
 from studyapp.core.model import ReviewEntry, Schedule, ScheduleChange
 from studyapp.core.notetypes.model import split_fields
 from studyapp.storage.codec import SCHEDULE_FIELDS, schedule_from_row
-from studyapp.storage.schedule_changes_store import ScheduleChangeStore
+from studyapp.storage.review.schedule_changes_store import ScheduleChangeStore
 
 _FTS_TABLE = "notes_fts"
 

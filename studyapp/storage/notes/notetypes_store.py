@@ -13,7 +13,7 @@ import sqlite_utils
 
 from studyapp.core.notetypes.model import STOCK, NoteType, stock_type
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notetypes_codec import COLUMNS, notetype_of, notetype_row
+from studyapp.storage.notes.notetypes_codec import COLUMNS, notetype_of, notetype_row
 
 
 class NotetypeInUse(Exception):

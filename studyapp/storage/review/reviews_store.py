@@ -13,8 +13,8 @@ import sqlite_utils
 
 from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode, Schedule
 from studyapp.core.scheduling.days import DAY_MS, DayPiece
-from studyapp.storage.card_rows import _CARD_BY_ID, _CARD_SELECT, NotetypeLookup, _card_of_values, _no_notetypes
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
+from studyapp.storage.review.card_rows import _CARD_BY_ID, _CARD_SELECT, NotetypeLookup, _card_of_values, _no_notetypes
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
 from studyapp.core.search.search_tree import FieldIs, field_matches, field_name_matches, like_pattern, needs_non_ascii
-from studyapp.storage.notetypes_codec import COLUMNS, notetype_of
+from studyapp.storage.notes.notetypes_codec import COLUMNS, notetype_of
 
 
 def note_field(rest: object, index: object) -> str:

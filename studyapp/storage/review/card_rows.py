@@ -9,7 +9,7 @@ from typing import Any
 from studyapp.core.model import Card, CardState, NoteKind, make_card, make_schedule
 from studyapp.core.notetypes.model import NoteType, fit_fields
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row
-from studyapp.storage.notes_store import stored_fields
+from studyapp.storage.notes.notes_store import stored_fields
 
 # A card's columns by name, in the order ``_card`` reads them (the study loop reads a card per answer).
 _CARD_SELECT = (

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from studyapp.core.model import ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
-from studyapp.storage.reviews_store import _entry
+from studyapp.storage.review.reviews_store import _entry
 
 _CHUNK = 5000
 _COLUMNS = (

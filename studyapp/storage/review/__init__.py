@@ -1,0 +1,1 @@
+"""The study loop's SQL: queues, answers and the review log, card rows, quiz reads, marks, schedule changes."""
