@@ -89,8 +89,8 @@ def other_places(repeat: int) -> float:
 
     from studyapp.core.quiz.answer_match import match_answer
     from studyapp.ui.editing.note_editor import NoteEditor
-    from studyapp.ui.review.choice_panel import OptionButton
-    from studyapp.ui.review.typed_answer import TypedAnswerPanel
+    from studyapp.ui.review.quiz.choice_panel import OptionButton
+    from studyapp.ui.review.quiz.typed_answer import TypedAnswerPanel
 
     editor, panel, option = NoteEditor(), TypedAnswerPanel(), OptionButton(1)
     for widget, width in ((editor, 700), (panel, 720), (option, 720)):

@@ -44,8 +44,8 @@ def main() -> int:
 
     from studyapp.core.model import Card
     from studyapp.ui.app.style import install_theme
-    from studyapp.ui.review import maths_images
     from studyapp.ui.review.card_view import CardView
+    from studyapp.ui.review.pictures import maths_images
 
     app = QApplication(sys.argv[:1])
     install_theme(app)

@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import Qt
 
-from studyapp.core import sanitize
 from studyapp.core.model import Card
+from studyapp.core.text import sanitize
 from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL, break_long_runs, cut_html
 from studyapp.core.text.html_nesting import MAX_DEPTH, MAX_TABLE_DEPTH, nesting
 from studyapp.core.text.render import card_faces

@@ -23,7 +23,7 @@ from studyapp.ui.app.indicator_style import indicator_colours
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import DARK, LIGHT, Theme, contrast, install_theme
 from studyapp.ui.maintenance.check_dialog import CheckDialog
-from studyapp.ui.review.typed_answer import diff_colours
+from studyapp.ui.review.quiz.typed_answer import diff_colours
 from studyapp.ui.stats.charts.calendar_heatmap import LEVELS, level_colours
 
 from .support import offscreen_dialog_warning

@@ -10,8 +10,8 @@ from studyapp.core.model import Card
 from studyapp.core.quiz.answer_match import COMPARED_CHARS, match_answer
 from studyapp.core.text.face_budget import FIRST_VIEW, SHOW_ALL
 from studyapp.ui.review.card_view import CardView
-from studyapp.ui.review.choice_panel import SHOWN_CHARACTERS, TOOLTIP_CHARACTERS, OptionButton
-from studyapp.ui.review.typed_answer import SHOWN_DIFF_CHARS, TypedAnswerPanel
+from studyapp.ui.review.quiz.choice_panel import SHOWN_CHARACTERS, TOOLTIP_CHARACTERS, OptionButton
+from studyapp.ui.review.quiz.typed_answer import SHOWN_DIFF_CHARS, TypedAnswerPanel
 from tests.gui.support import offscreen_dialog_warning
 
 from .hostile import BASE64, DATA_IMAGE, DNA, TOKEN, URL

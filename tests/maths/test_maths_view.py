@@ -17,7 +17,7 @@ from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import DARK, LIGHT, install_theme
 from studyapp.ui.review.card_view import CardView
-from studyapp.ui.review.maths_images import math_image, source_box, style_for
+from studyapp.ui.review.pictures.maths_images import math_image, source_box, style_for
 from tests.gui.support import open_window, press
 
 IMAGE = QTextDocument.ResourceType.ImageResource.value

@@ -18,9 +18,9 @@ from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.services.occlusion.editing import OcclusionDraft, add_occlusion_note
 from studyapp.ui.app.main_window import MainWindow
 from studyapp.ui.app.style import LIGHT, install_theme
-from studyapp.ui.review import occlusion_images, picture_cache
-from studyapp.ui.review.occlusion_images import OcclusionImages
-from studyapp.ui.review.picture_cache import MediaPictures
+from studyapp.ui.review.pictures import occlusion_images, picture_cache
+from studyapp.ui.review.pictures.occlusion_images import OcclusionImages
+from studyapp.ui.review.pictures.picture_cache import MediaPictures
 from tests.gui.support import open_window
 
 from .pictures import picture_bytes, write_picture

@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
-from studyapp.ui.review.picture_cache import MediaPictures
+from studyapp.ui.review.pictures.picture_cache import MediaPictures
 
 from .pictures import write_picture
 

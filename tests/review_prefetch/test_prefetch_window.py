@@ -16,9 +16,9 @@ from studyapp.core.text.face_pictures import picture_sources
 from studyapp.core.text.render import card_faces
 from studyapp.services.app import App
 from studyapp.ui.app.main_window import MainWindow
-from studyapp.ui.review.occlusion_images import OcclusionImages
-from studyapp.ui.review.picture_cache import MediaPictures
-from studyapp.ui.review.picture_prefetch import PictureJob, ViewGeometry
+from studyapp.ui.review.pictures.occlusion_images import OcclusionImages
+from studyapp.ui.review.pictures.picture_cache import MediaPictures
+from studyapp.ui.review.pictures.picture_prefetch import PictureJob, ViewGeometry
 from studyapp.ui.review.reviewer import UPCOMING_PICTURES
 from tests.gui.support import press
 

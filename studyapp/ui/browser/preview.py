@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QPushButton, QV
 
 from studyapp.core.model import Card
 from studyapp.services.app import App
-from studyapp.ui.review.card_info import CardInfoDialog
+from studyapp.ui.review.actions.card_info import CardInfoDialog
 from studyapp.ui.review.card_view import CardView
 from studyapp.ui.review.sound_board import SoundBoard
 

@@ -41,15 +41,22 @@ from studyapp.core.text.sound_tags import SCHEME as SOUND_SCHEME
 from studyapp.core.text.sound_tags import sound_index
 from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
-from studyapp.ui.review.card_images import fit_images
 from studyapp.ui.review.card_look import CardLook, card_look
 from studyapp.ui.review.card_placement import question_top, revealed_top
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
-from studyapp.ui.review.maths_images import MathStyle, math_image, style_for
-from studyapp.ui.review.occlusion_images import shared as occlusion_images
-from studyapp.ui.review.picture_cache import shared as media_pictures
-from studyapp.ui.review.type_slot import SLOT_HEIGHT, SLOT_WIDTH, slot_rect, with_comparison, with_slot, without_markers
-from studyapp.ui.review.typed_answer import AnswerInput
+from studyapp.ui.review.pictures.card_images import fit_images
+from studyapp.ui.review.pictures.maths_images import MathStyle, math_image, style_for
+from studyapp.ui.review.pictures.occlusion_images import shared as occlusion_images
+from studyapp.ui.review.pictures.picture_cache import shared as media_pictures
+from studyapp.ui.review.quiz.type_slot import (
+    SLOT_HEIGHT,
+    SLOT_WIDTH,
+    slot_rect,
+    with_comparison,
+    with_slot,
+    without_markers,
+)
+from studyapp.ui.review.quiz.typed_answer import AnswerInput
 
 MAX_READING_WIDTH = 720
 TEXT_PIXEL_SIZE = 20

@@ -43,16 +43,16 @@ from studyapp.services.app import StaleCardError, StorageError
 from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.app.style import theme_for
-from studyapp.ui.review import choice_layout
+from studyapp.ui.review.actions.card_actions import ReviewerCardActions
 from studyapp.ui.review.answer_bar import AnswerBar
-from studyapp.ui.review.card_actions import ReviewerCardActions
 from studyapp.ui.review.card_view import VERTICAL_PADDING, CardView
-from studyapp.ui.review.choice_panel import ChoicePanel
 from studyapp.ui.review.counts_bar import CountsBar, queue_of
-from studyapp.ui.review.picture_prefetch import PicturePrefetcher
+from studyapp.ui.review.pictures.picture_prefetch import PicturePrefetcher
+from studyapp.ui.review.quiz import choice_layout
+from studyapp.ui.review.quiz.choice_panel import ChoicePanel
+from studyapp.ui.review.quiz.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 from studyapp.ui.review.reviewer_header import ReviewerHeader
 from studyapp.ui.review.sound_board import SoundBoard
-from studyapp.ui.review.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 
 _REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _SCROLL_KEYS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from studyapp.ui.review.mode_control import ReviewerModeControl
+from studyapp.ui.review.quiz.mode_control import ReviewerModeControl
 
 
 class ReviewerHeader(QWidget):

@@ -29,10 +29,10 @@ from studyapp.core.text.face_pictures import picture_sources
 from studyapp.core.text.maths import SCHEME as MATH_SCHEME
 from studyapp.core.text.render import card_faces
 from studyapp.ui.review.card_view import MAX_READING_WIDTH, CardView
-from studyapp.ui.review.occlusion_images import OcclusionImages
-from studyapp.ui.review.occlusion_images import shared as shared_occlusion_images
-from studyapp.ui.review.picture_cache import MediaPictures
-from studyapp.ui.review.picture_cache import shared as shared_media_pictures
+from studyapp.ui.review.pictures.occlusion_images import OcclusionImages
+from studyapp.ui.review.pictures.occlusion_images import shared as shared_occlusion_images
+from studyapp.ui.review.pictures.picture_cache import MediaPictures
+from studyapp.ui.review.pictures.picture_cache import shared as shared_media_pictures
 
 STOP_WAIT_MS = 5000  # the longest a stop waits for the running decode (a huge picture), then gives up on it
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 from studyapp.core.quiz.answer_match import AnswerMatch, DiffOp, Verdict
 from studyapp.core.text.face_budget import shown_text
 from studyapp.ui.app.style import Theme, readable, theme_for
-from studyapp.ui.review.word_diff_html import words_html, words_legend
+from studyapp.ui.review.quiz.word_diff_html import words_html, words_legend
 
 MAX_WIDTH = 720
 SHOWN_DIFF_CHARS = 600  # of the diff's text

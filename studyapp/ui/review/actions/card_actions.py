@@ -23,8 +23,8 @@ from studyapp.services.app import StorageError
 from studyapp.services.notes.card_actions import ActionError, Done, ReviewActions
 from studyapp.services.review.review import ReviewSession
 from studyapp.ui.app.dialogs import show_message
-from studyapp.ui.review.card_info import CardInfoDialog
-from studyapp.ui.review.set_due_dialog import SetDueDialog
+from studyapp.ui.review.actions.card_info import CardInfoDialog
+from studyapp.ui.review.actions.set_due_dialog import SetDueDialog
 
 if TYPE_CHECKING:
     from studyapp.ui.review.reviewer import Reviewer

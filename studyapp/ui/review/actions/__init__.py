@@ -1,0 +1,1 @@
+"""Acting on the card on screen: bury, suspend, flag, delete, card info, set due date."""

@@ -1,0 +1,1 @@
+"""The quiz modes in the reviewer: Flip | Type | Choice, the typed answer and its diff, the four choices."""
