@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from studyapp.core.notetypes.card_style import card_style
 from studyapp.core.notetypes.model import (
     BASIC,
     BASIC_OPTIONAL_REVERSED,
@@ -14,15 +15,12 @@ from studyapp.core.notetypes.model import (
     CLOZE,
     stock_type,
 )
-from studyapp.core.notetypes.template import (
-    NoteContext,
+from studyapp.core.notetypes.template import NoteContext, render_card, render_format
+from studyapp.core.notetypes.template_parse import (
     TypeAnswer,
-    card_style,
     cloze_fields,
     parse_template,
     referenced_fields,
-    render_card,
-    render_format,
     replace_type_markers,
     type_answer_field,
 )

@@ -16,7 +16,8 @@ when a note is edited, the caller adds the ords it has not got yet (and never re
 from __future__ import annotations
 
 from studyapp.core.notetypes.model import NoteType
-from studyapp.core.notetypes.template import SPECIAL_FIELDS, Node, field_is_empty, parse_template
+from studyapp.core.notetypes.template import SPECIAL_FIELDS, field_is_empty
+from studyapp.core.notetypes.template_parse import Node, parse_template
 from studyapp.core.text.cloze import cloze_numbers
 
 MAX_CLOZE_ORD = 499

@@ -10,16 +10,18 @@ over a special field, as in Anki. Field names are matched exactly (case and inne
 Nothing the template or a note holds makes rendering fail: an unknown field, filter or section, or a
 section closed in the wrong place, shows one inline message (``<span class="template-error">``) and the
 rest of the card is rendered. Parsing and rendering use explicit stacks (no recursion on nesting the user
-controls) and run in time linear in the template; parsed templates are cached by their text.
+controls) and run in time linear in the template; parsed templates are cached by their text (the parser and
+what a template reads are ``template_parse``; ``card_style`` reads a note type's styling).
 
 What comes out goes through ``core.text.sanitize.clean_html`` (scripts never run), except the parts that are
 built here from escaped text (a plain-text field, a special field, a message), so a plain card looks
 exactly as it did before note types. Plain-text fields (``is_html=False``) are escaped and marked up by
 ``text_to_html``: paragraphs and links. Audio (``[sound:x]``) and maths are left as text.
 
-``{{type:Field}}`` becomes a marker the card view replaces by a box to type in (``TYPE_MARKER``): empty on
-the question, holding the expected answer as text on the answer (so a card shown without the box still
-shows the answer). ``{{hint:Field}}`` becomes a ``<details>`` block that opens without a script.
+``{{type:Field}}`` becomes a marker the card view replaces by a box to type in
+(``template_parse.TYPE_MARKER``): empty on the question, holding the expected answer as text on the answer
+(so a card shown without the box still shows the answer). ``{{hint:Field}}`` becomes a ``<details>`` block
+that opens without a script.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from studyapp.core.notetypes.model import CardTemplate, NoteType
+from studyapp.core.notetypes.template_parse import Node, error_html, error_node, parse_template
 from studyapp.core.text.cloze import active_clozes, cloze_answer, cloze_question
 from studyapp.core.text.sanitize import clean_html
 
@@ -89,114 +92,6 @@ def field_is_empty(text: str, is_html: bool = True) -> bool:
 
 
 SPECIAL_FIELDS = ("FrontSide", "Card", "CardFlag", "Deck", "Subdeck", "Tags", "Type", "CardID")
-
-# -- parsing ------------------------------------------------------------------------------------------
-
-# Parsed nodes are tuples (hashable, cheap):
-#   ("text", str) · ("field", key, filters) with filters closest-to-the-field first ·
-#   ("section", key, negated, children) · ("error", message HTML)
-Node = tuple
-
-
-@dataclass(frozen=True)
-class ParsedTemplate:
-    nodes: tuple[Node, ...]
-    broken: bool  # a section opened or closed in the wrong place (Anki makes no card from such a question)
-
-
-_ALT_SYNTAX = "{{=<% %>=}}"  # old templates may switch to <% %> delimiters
-
-
-def error_html(message: str) -> str:
-    """An inline message about a template, in the card (the view may style ``.template-error``)."""
-    return f'<span class="template-error">{html.escape(message)}</span>'
-
-
-def _error(message: str) -> Node:
-    return ("error", error_html(message))
-
-
-def _tokens(fmt: str) -> list[tuple[str, str]]:
-    """("text" | "handle" | "comment", content) in order; linear in the template's length."""
-    start_tag, end_tag = "{{", "}}"
-    stripped = fmt.lstrip()
-    if stripped.startswith(_ALT_SYNTAX):
-        fmt, start_tag, end_tag = stripped[len(_ALT_SYNTAX) :], "<%", "%>"
-    tokens: list[tuple[str, str]] = []
-    position, size = 0, len(fmt)
-    # The next opening of each kind at or after ``position`` (-1: none left), found again only once passed,
-    # so that every character is looked at a bounded number of times.
-    opening = fmt.find(start_tag)
-    comment = fmt.find("<!--")
-    while position < size:
-        if 0 <= opening < position:
-            opening = fmt.find(start_tag, position)
-        if 0 <= comment < position:
-            comment = fmt.find("<!--", position)
-        if opening < 0 and comment < 0:
-            break
-        if opening >= 0 and (comment < 0 or opening < comment):
-            closing = fmt.find(end_tag, opening + len(start_tag))
-            if closing < 0:
-                opening = -1  # no closing delimiter is left further on: no later opening can close either
-                continue
-            if opening > position:
-                tokens.append(("text", fmt[position:opening]))
-            tokens.append(("handle", fmt[opening + len(start_tag) : closing]))
-            position = closing + len(end_tag)
-        else:
-            closing = fmt.find("-->", comment + 4)
-            if closing < 0:
-                comment = -1
-                continue
-            if comment > position:
-                tokens.append(("text", fmt[position:comment]))
-            tokens.append(("comment", fmt[comment : closing + 3]))
-            position = closing + 3
-    if position < size:
-        tokens.append(("text", fmt[position:]))
-    return tokens
-
-
-@lru_cache(maxsize=512)
-def parse_template(fmt: str) -> ParsedTemplate:
-    """The template's nodes; sections nest by an explicit stack, broken ones get an inline message."""
-    root: list[Node] = []
-    stack: list[tuple[str, bool, list[Node]]] = []  # open sections: key, negated, children so far
-    broken = False
-
-    def add(node: Node) -> None:
-        (stack[-1][2] if stack else root).append(node)
-
-    for kind, content in _tokens(fmt):
-        if kind != "handle":
-            add(("text", content))
-            continue
-        handle = content.lstrip("{").strip()
-        marker = handle[:1] if len(handle) >= 2 else ""
-        if marker in ("#", "^"):
-            stack.append((handle[1:].lstrip(), marker == "^", []))
-        elif marker == "/":
-            key = handle[1:].lstrip()
-            if stack and stack[-1][0] == key:
-                open_key, negated, children = stack.pop()
-                add(("section", open_key, negated, tuple(children)))
-            else:
-                broken = True
-                if stack:
-                    add(_error(f"Found {{{{/{key}}}}}, but expected {{{{/{stack[-1][0]}}}}}"))
-                else:
-                    add(_error(f"Found {{{{/{key}}}}}, but there is no {{{{#{key}}}}} or {{{{^{key}}}}} before it"))
-        else:
-            key, *filters = reversed(handle.split(":"))  # Anki splits from the right; the key is last
-            add(("field", key, tuple(filters)))
-    while stack:
-        broken = True
-        open_key, negated, children = stack.pop()
-        children.append(_error(f"Missing {{{{/{open_key}}}}}"))
-        add(("section", open_key, negated, tuple(children)))
-    return ParsedTemplate(tuple(root), broken)
-
 
 # -- rendering ----------------------------------------------------------------------------------------
 
@@ -303,18 +198,6 @@ def _ruby(text: str, how: str) -> str:
     return _FURIGANA.sub(replace, text.replace("&nbsp;", " "))
 
 
-TYPE_MARKER = re.compile(r'<span class="type-answer" data-field="([^"]*)">(.*?)</span>', re.DOTALL)
-
-
-@dataclass(frozen=True)
-class TypeAnswer:
-    """Where a template asks for a typed answer: ``{{type:Field}}``, ``{{type:cloze:Field}}``."""
-
-    field: str
-    cloze: bool = False  # compare with the card's cloze deletions, not the whole field
-    keep_case: bool = True
-
-
 def _type_marker(key: str, variant: str, expected: str | None) -> str:
     name = f"{variant}:{key}" if variant else key
     inner = "" if expected is None else html.escape(expected).replace("\n", "<br>")
@@ -362,7 +245,7 @@ def _apply_filters(key: str, value: str, kind: str, filters: tuple[str, ...], co
                 value = f"<details><summary>{html.escape(key)}</summary>{value}</details>"
         else:
             shown = ":".join((*reversed(filters), key))
-            messages.append(_error(f"{{{{{shown}}}}}: no filter called {name}")[1])
+            messages.append(error_node(f"{{{{{shown}}}}}: no filter called {name}")[1])
     return _as_html(value, kind) + "".join(messages), trusted
 
 
@@ -398,7 +281,7 @@ def render_nodes(nodes: Sequence[Node], context: NoteContext, front_side: Render
             _, key, negated, inner = node
             shown = values.nonempty(key)
             if shown is None:
-                out.append(_error(f"{{{{{'^' if negated else '#'}{key}}}}}: no field called {key}")[1])
+                out.append(error_node(f"{{{{{'^' if negated else '#'}{key}}}}}: no field called {key}")[1])
             elif shown != negated:
                 stack.append((inner, 0))
         else:
@@ -419,7 +302,7 @@ def render_nodes(nodes: Sequence[Node], context: NoteContext, front_side: Render
                 ok = ok or not filters
             else:
                 shown = ":".join((*reversed(filters), key))
-                text, ok = _error(f"{{{{{shown}}}}}: no field called {key}")[1], True
+                text, ok = error_node(f"{{{{{shown}}}}}: no field called {key}")[1], True
             out.append(text)
             trusted = trusted and ok
     return Rendered("".join(out), trusted)
@@ -449,82 +332,3 @@ def render_card(context: NoteContext) -> RenderedCard:
     question = render_format(template.question, context)
     answer = render_format(template.answer, context, question)
     return RenderedCard(safe(question), safe(answer))
-
-
-# -- what a template reads ----------------------------------------------------------------------------
-
-
-def _walk(nodes: Sequence[Node]) -> list[Node]:
-    """Every node, sections' children included (explicit stack)."""
-    found: list[Node] = []
-    stack: list[Sequence[Node]] = [nodes]
-    while stack:
-        for node in stack.pop():
-            found.append(node)
-            if node[0] == "section":
-                stack.append(node[3])
-    return found
-
-
-@lru_cache(maxsize=512)
-def referenced_fields(fmt: str) -> frozenset[str]:
-    """The names the template reads, in replacements and sections (special fields included)."""
-    return frozenset(node[1] for node in _walk(parse_template(fmt).nodes) if node[0] in ("field", "section"))
-
-
-@lru_cache(maxsize=512)
-def shown_fields(fmt: str) -> frozenset[str]:
-    """The names whose text the template shows (replacements; a section only tests its field)."""
-    return frozenset(node[1] for node in _walk(parse_template(fmt).nodes) if node[0] == "field")
-
-
-def cloze_fields(fmt: str) -> list[str]:
-    """The fields the template's ``cloze:`` filters read, in order."""
-    names: list[str] = []
-    for node in _walk(parse_template(fmt).nodes):
-        if node[0] == "field" and "cloze" in node[2] and node[1] not in names:
-            names.append(node[1])
-    return names
-
-
-def type_answer_field(fmt: str) -> TypeAnswer | None:
-    """The field a template asks to type (its first ``{{type:…}}``), or ``None``."""
-    for node in _walk(parse_template(fmt).nodes):
-        if node[0] == "field" and node[2] and node[2][-1] == "type":
-            variant = node[2][0] if len(node[2]) == 2 else ""
-            return TypeAnswer(node[1], cloze=variant == "cloze", keep_case=True)
-    return None
-
-
-def replace_type_markers(face_html: str, replacement: str | None = None) -> str:
-    """A face with its typed-answer markers replaced by ``replacement`` (``None``: their own content)."""
-    return TYPE_MARKER.sub(lambda match: match.group(2) if replacement is None else replacement, face_html)
-
-
-# -- styling ------------------------------------------------------------------------------------------
-
-_CSS_RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
-_CSS_VALUES = {
-    "text-align": re.compile(r"(?:left|right|center|justify|start|end)", re.IGNORECASE),
-    "font-size": re.compile(r"\d{1,3}(?:\.\d{1,3})?(?:px|pt|em|rem|%)", re.IGNORECASE),
-    "color": re.compile(r"#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|rgba?\(\s*[\d.%,\s]{1,40}\)"),
-}
-_CSS_VALUES["background-color"] = _CSS_VALUES["color"]
-
-
-def card_style(css: str) -> dict[str, str]:
-    """What the card view can honour of a note type's styling: ``.card``'s text-align, font-size, color and
-    background-color, validated (never a ``url()``, never anything that loads from elsewhere)."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
-    style: dict[str, str] = {}
-    for match in _CSS_RULE.finditer(css):
-        selectors = {selector.strip() for selector in match.group(1).split(",")}
-        if ".card" not in selectors:
-            continue
-        for declaration in match.group(2).split(";"):
-            name, _, value = declaration.partition(":")
-            name, value = name.strip().lower(), value.replace("!important", "").strip()
-            pattern = _CSS_VALUES.get(name)
-            if pattern and pattern.fullmatch(value):
-                style[name] = value
-    return style

@@ -27,14 +27,8 @@ from rapidfuzz.distance import Levenshtein
 
 from studyapp.core.model import Card, Rating
 from studyapp.core.notetypes.model import NoteType
-from studyapp.core.notetypes.template import (
-    Node,
-    cloze_fields,
-    parse_template,
-    shown_fields,
-    template_for,
-    type_answer_field,
-)
+from studyapp.core.notetypes.template import template_for
+from studyapp.core.notetypes.template_parse import Node, cloze_fields, parse_template, shown_fields, type_answer_field
 from studyapp.core.quiz.stop_words import stop_words_for
 from studyapp.core.text.cloze import active_clozes
 from studyapp.core.text.plain_text import html_to_text

@@ -20,19 +20,16 @@ from functools import cached_property, lru_cache
 from studyapp.core.model import Card, NoteKind
 from studyapp.core.notetypes.model import BASIC, BASIC_REVERSED, CLOZE, STOCK, NoteType, NotetypeKind, stock_type
 from studyapp.core.notetypes.template import (
-    Node,
     NoteContext,
     Rendered,
-    error_html,
     find_links,
-    parse_template,
     render_format,
     render_nodes,
     safe,
-    shown_fields,
     template_for,
     text_to_html,
 )
+from studyapp.core.notetypes.template_parse import Node, error_html, parse_template, shown_fields
 from studyapp.core.occlusion.faces import addon_layout, native_faces
 from studyapp.core.occlusion.faces import with_addon_overlay as addon_overlay
 from studyapp.core.text.face_budget import FIRST_VIEW, Budget, break_long_runs, cut_html, head

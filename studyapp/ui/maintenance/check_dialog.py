@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -61,6 +61,7 @@ class CheckDialog(QDialog):
         self.job: CheckJob | None = None
         self._close_when_stopped = False
         self._outcome = "failed"
+        self._repairing = False
 
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -116,7 +117,8 @@ class CheckDialog(QDialog):
         job = CheckJob(self.app.path, self.app.clock, self.app.rng, repair, task.report)
         task.work = job.run
         task.progressed.connect(self._progressed)
-        task.succeeded.connect(lambda report: self._done(report, repair))
+        self._repairing = repair
+        task.succeeded.connect(self._succeeded)  # (a bound method: a lambda slot crashed a later event loop)
         task.failed.connect(self._failed)
         task.finished.connect(self._stopped)
         self.task, self.job = task, job
@@ -138,6 +140,9 @@ class CheckDialog(QDialog):
         else:
             self.progress.setRange(0, 0)
 
+    def _succeeded(self, report: object) -> None:
+        self._done(report, self._repairing)
+
     def _done(self, report: object, repaired: bool) -> None:
         assert isinstance(report, CheckReport)
         self.report = report
@@ -145,10 +150,16 @@ class CheckDialog(QDialog):
         self.status.setText(outcome(report))
         self.view.setHtml(report_html(report.text()))
         self.view.show()
-        self.fit_report()
+        if self.isVisible():  # (a dialog not shown yet is fitted when it is shown)
+            self.fit_report()
         self.repair_button.setVisible(report.repairable)
         self._set_cancel_text("Close")
         self._outcome = "repaired" if repaired else "checked"
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self.report is not None:
+            self.fit_report()
 
     def fit_report(self) -> None:
         """Grow the dialog until the report needs no scrolling, within the screen's free area (kept inside it)."""

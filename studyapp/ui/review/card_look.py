@@ -1,6 +1,6 @@
 """A note type's styling, as far as the card view honours it: alignment, text size and colours of ``.card``.
 
-``core.notetypes.template.card_style`` reads them, validated (nothing is ever loaded from elsewhere). The view
+``core.notetypes.card_style`` reads them, validated (nothing is ever loaded from elsewhere). The view
 applies a colour only when the card stays readable: the text colour must stand out from the ground it is
 shown on (a contrast of at least ``MIN_CONTRAST``), and in the dark theme the template's ground is never
 used (the stock types say ``background-color: white``, which would blind a student studying at night;
@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor
 
-from studyapp.core.notetypes.template import card_style
+from studyapp.core.notetypes.card_style import card_style
 from studyapp.ui.app.style import Theme
 
 MIN_CONTRAST = 4.5  # WCAG's for body text

@@ -1,6 +1,6 @@
 """Where a template asks for a typed answer (``{{type:Field}}``), the card view shows the box to type in.
 
-The card's faces carry the template's markers (``core.notetypes.template.TYPE_MARKER``). Before the
+The card's faces carry the template's markers (``core.notetypes.template_parse.TYPE_MARKER``). Before the
 reveal, in Type mode, the first marker becomes a blank image of the box's size (``SLOT``), which the
 document lays out in the text's flow, and the view lays its line edit over it; any other marker goes.
 After the check, the comparison is shown where the marker was: in the answer side, or in the question
@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QTextDocument
 
-from studyapp.core.notetypes.template import TYPE_MARKER, replace_type_markers
+from studyapp.core.notetypes.template_parse import TYPE_MARKER, replace_type_markers
 
 SLOT = "studyapp-type-slot:"  # the blank image's name: not a media file name, so nothing is ever loaded
 SLOT_WIDTH = 420
