@@ -15,12 +15,10 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QKeySequence,
 )
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QStackedWidget, QWidget
 
@@ -32,9 +30,10 @@ from studyapp.services.settings import load_settings
 from studyapp.services.stats.streak import study_days, study_days_line
 from studyapp.ui.app import dialogs
 from studyapp.ui.app.file_drop import importable_paths
+from studyapp.ui.app.main_menus import build_menus
 from studyapp.ui.app.settings_dialog import SettingsDialog, apply_settings
 from studyapp.ui.app.study_keys import StudyKeys
-from studyapp.ui.app.welcome import WelcomePanel, open_help_section, readme_help_menu
+from studyapp.ui.app.welcome import WelcomePanel
 from studyapp.ui.app.window_geometry import (  # noqa: F401 - GEOMETRY_SETTING and DEFAULT_SIZE: part of this module's API
     DEFAULT_SIZE,
     GEOMETRY_SETTING,
@@ -107,72 +106,10 @@ class MainWindow(QMainWindow):
 
         self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
         self.backups.restored.connect(self._collection_restored)
-        self._build_menus()
+        build_menus(self)
         self.study_keys = StudyKeys(self.stack, self.reviewer, self.actions())  # A, S: not while studying
         self._restore_geometry()
         self.show_decks()
-
-    # -- menus -------------------------------------------------------------------------------------
-
-    def _action(self, text: str, shortcut: str | None, slot: Callable[[], object]) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
-    def _build_menus(self) -> None:
-        self.add_action = self._action("&Add cards…", "A", self.add_cards)
-        self.import_action = self._action("&Import…", "Ctrl+I", self.import_deck)
-        self.export_action = self._action("&Export deck…", "Ctrl+E", self.export_deck)
-        self.browse_action = self._action("&Browse cards…", "Ctrl+B", self.open_browser)
-        self.quit_action = self._action("&Quit", "Ctrl+Q", self.close)
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.shortcuts_action = self._action("&Keyboard shortcuts", "F1", self.show_shortcuts)
-        self.about_action = self._action("&About studyapp", None, self.show_about)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.add_action)
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.browse_action)
-        self.backups_action = self._action("Bac&kups…", None, self.backups.open_dialog)
-        file_menu.addAction(self.backups_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        self._build_deck_menus()
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.shortcuts_action)
-        readme_help_menu(help_menu, lambda title: open_help_section(self, title))  # the README's sections
-        help_menu.addAction(self.about_action)
-
-    def _build_deck_menus(self) -> None:
-        """Decks and Tools. F2, Delete, O and Ctrl+Z belong to the deck list itself (see ``DeckTable``)."""
-
-        def on_decks(slot: Callable[[], object]) -> Callable[[], object]:
-            return lambda: slot() if self.stack.currentWidget() is self.deck_list else None
-
-        actions = self.deck_actions
-        self.new_deck_action = self._action("&New deck…", "Ctrl+Shift+N", on_decks(actions.new_deck))
-        deck_menu = self.menuBar().addMenu("&Decks")
-        deck_menu.addAction(self.new_deck_action)
-        deck_menu.addAction(self._action("&Rename deck…\tF2", None, on_decks(actions.rename)))
-        deck_menu.addAction(self._action("&Delete deck…\tDel", None, on_decks(actions.delete)))
-        deck_menu.addAction(self._action("&Options…\tO", None, on_decks(actions.options)))
-        deck_menu.addAction(self._action("&Custom study…", None, self.custom_study))
-        self.settings_action = self._action("&Settings…", "Ctrl+,", self.show_settings)
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        tools_menu = self.menuBar().addMenu("&Tools")
-        self.stats_action = self._action("S&tatistics…", "S", self.open_stats)
-        tools_menu.addAction(self.stats_action)
-        self.check_action = self._action("&Check Collection…", None, self.check_collection)
-        tools_menu.addAction(self.check_action)
-        self.notetypes_action = self._action("&Note Types…", None, self.open_notetypes)
-        tools_menu.addAction(self.notetypes_action)
-        self.occlusion_action = self._action("&Image Occlusion…", None, self.open_occlusion)
-        tools_menu.addAction(self.occlusion_action)
-        tools_menu.addAction(self.settings_action)
 
     def show_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.app, [self.reviewer.card_view], self)
