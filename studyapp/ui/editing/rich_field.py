@@ -31,7 +31,7 @@ from studyapp.core.text.sanitize import clean_html
 from studyapp.services.media.adding import AddedMedia, MediaError
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.editing import field_media, long_field
-from studyapp.ui.review.card_view import MediaOnlyDocument
+from studyapp.ui.review.pictures.media_document import MediaOnlyDocument
 
 LINK_SCHEMES = ("http", "https", "mailto")
 _LINE_SEPARATOR = "\u2028"  # Shift+Enter inside a paragraph

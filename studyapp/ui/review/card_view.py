@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QPaintEvent, QResizeEvent, QTextDocument
+from PySide6.QtGui import QDesktopServices, QFont, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QTextBrowser, QWidget
 
 from studyapp.core.model import Card
@@ -39,13 +39,13 @@ from studyapp.core.text.maths import SCHEME as MATH_SCHEME
 from studyapp.core.text.render import CardFaces, answer_for, card_faces, notetype_of, text_to_html
 from studyapp.core.text.sound_tags import SCHEME as SOUND_SCHEME
 from studyapp.core.text.sound_tags import sound_index
-from studyapp.services.media.media import is_safe_name
 from studyapp.ui.app.style import theme_for
 from studyapp.ui.review.card_look import CardLook, card_look
 from studyapp.ui.review.card_placement import question_top, revealed_top
 from studyapp.ui.review.cut_bar import SIDE_PADDING, CutBar
 from studyapp.ui.review.pictures.card_images import fit_images
 from studyapp.ui.review.pictures.maths_images import MathStyle, math_image, style_for
+from studyapp.ui.review.pictures.media_document import IMAGE_RESOURCE, MediaOnlyDocument, media_file_path
 from studyapp.ui.review.pictures.occlusion_images import shared as occlusion_images
 from studyapp.ui.review.pictures.picture_cache import shared as media_pictures
 from studyapp.ui.review.quiz.type_slot import (
@@ -63,29 +63,9 @@ TEXT_PIXEL_SIZE = 20
 VERTICAL_PADDING = 28
 SHORT_ANSWER = 140  # characters: a short one-paragraph answer is centred like the question
 OPENABLE_SCHEMES = ("http", "https")
-IMAGE_RESOURCE = QTextDocument.ResourceType.ImageResource.value
 _TAG = re.compile(r"<[^>]*>")
 _BLOCK = re.compile(r"<(p|li|tr|div|h\d|pre|blockquote)\b", re.IGNORECASE)
 _BLOCK_START = re.compile(r"\s*<(p|div|ul|ol|dl|table|h\d|pre|blockquote|hr)\b", re.IGNORECASE)
-
-
-class MediaOnlyDocument(QTextDocument):
-    """A document that loads resources through ``loader`` only.
-
-    QTextDocument's own ``loadResource`` falls back to ``data:`` URLs and local files when the view
-    returns nothing, and Qt's image handler then tries the image's name as a file path (relative to
-    the working folder). So a refused image is answered with a blank pixel: nothing else is read.
-    """
-
-    def __init__(self, loader: Callable[[int, QUrl], object], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loader = loader
-        self._blank = QImage(1, 1, QImage.Format.Format_ARGB32)
-        self._blank.fill(Qt.GlobalColor.transparent)
-
-    def loadResource(self, type_: int, name: QUrl) -> object:
-        loaded = self._loader(type_, name)
-        return self._blank if loaded is None and int(type_) == IMAGE_RESOURCE else loaded
 
 
 def as_blocks(face_html: str) -> str:
@@ -297,17 +277,7 @@ class CardView(QTextBrowser):
 
     def media_path(self, name: QUrl) -> Path | None:
         """The file in the media folder that ``name`` names, if it is a plain file name of a file there."""
-        if self.media_dir is None or not name.isRelative() or name.host() or name.hasQuery() or name.hasFragment():
-            return None
-        file_name = name.path(QUrl.ComponentFormattingOption.FullyDecoded)
-        if not is_safe_name(file_name) or "/" in file_name or "\\" in file_name:
-            return None
-        try:
-            folder = self.media_dir.resolve(strict=True)
-            path = (folder / file_name).resolve(strict=True)
-        except (OSError, RuntimeError):
-            return None
-        return path if path.parent == folder and path.is_file() else None
+        return media_file_path(self.media_dir, name)
 
     def loadResource(self, type_: int, name: QUrl) -> object:
         """An image from the media folder, or a formula (``math:``); nothing else, from nowhere else."""
