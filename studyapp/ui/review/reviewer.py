@@ -28,9 +28,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractSlider,
     QLabel,
     QMessageBox,
     QVBoxLayout,
@@ -52,22 +51,10 @@ from studyapp.ui.review.quiz import choice_layout
 from studyapp.ui.review.quiz.choice_panel import ChoicePanel
 from studyapp.ui.review.quiz.typed_answer import AnswerInput, TypedAnswerPanel, comparison_html
 from studyapp.ui.review.reviewer_header import ReviewerHeader
+from studyapp.ui.review.reviewer_keys import handle_study_key
 from studyapp.ui.review.sound_board import SoundBoard
 
-_REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_SCROLL_KEYS = {
-    Qt.Key.Key_Up: QAbstractSlider.SliderAction.SliderSingleStepSub,
-    Qt.Key.Key_Down: QAbstractSlider.SliderAction.SliderSingleStepAdd,
-    Qt.Key.Key_PageUp: QAbstractSlider.SliderAction.SliderPageStepSub,
-    Qt.Key.Key_PageDown: QAbstractSlider.SliderAction.SliderPageStepAdd,
-}
 UPCOMING_PICTURES = 3  # upcoming cards whose pictures are made ready (a card ahead is ready a card earlier)
-_RATING_KEYS = {
-    Qt.Key.Key_1: Rating.AGAIN,
-    Qt.Key.Key_2: Rating.HARD,
-    Qt.Key.Key_3: Rating.GOOD,
-    Qt.Key.Key_4: Rating.EASY,
-}
 
 
 class Reviewer(QWidget):
@@ -353,44 +340,8 @@ class Reviewer(QWidget):
     # -- keys --------------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if self.card_actions.handle_key(event):
-            return
-        key = event.key()
-        if event.matches(QKeySequence.StandardKey.Undo):
-            self.undo()
-        elif event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if not handle_study_key(self, event):
             super().keyPressEvent(event)
-        elif key == Qt.Key.Key_E:
-            if self.shown_card is not None and not event.isAutoRepeat():
-                self.edit_requested.emit(self.shown_card.id)
-        elif key == Qt.Key.Key_Escape:
-            self.back_requested.emit()
-        elif key == Qt.Key.Key_R:
-            if not event.isAutoRepeat():
-                self.replay()
-        elif key in _REVEAL_KEYS or key in _RATING_KEYS:
-            if not event.isAutoRepeat():  # holding a key must not race through cards
-                self._answer_key(key)
-        elif key in _SCROLL_KEYS:  # a long card scrolls; the text itself never takes the focus
-            self.card_view.verticalScrollBar().triggerAction(_SCROLL_KEYS[key])
-        else:
-            super().keyPressEvent(event)
-
-    def _answer_key(self, key: int) -> None:
-        """Space, Enter or 1-4, as the card on screen takes them."""
-        if self.choice_made:
-            self.go_on()
-        elif self.card_mode is ReviewMode.CHOICE:
-            if key in _RATING_KEYS:
-                self.choose(int(_RATING_KEYS[key]) - 1)
-        elif key in _RATING_KEYS:
-            self.answer(_RATING_KEYS[key])
-        elif self.revealed:
-            self.answer(self.answer_bar.suggested or Rating.GOOD)
-        elif self.card_mode is ReviewMode.TYPE:
-            self.check_typed(self.typed_input.text())
-        else:
-            self.reveal()
 
     # -- audio -------------------------------------------------------------------------------------
 
