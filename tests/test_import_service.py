@@ -13,8 +13,9 @@ from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions, Me
 from studyapp.core.model import CardState, NoteKind, Rating
 from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.app import App
+from studyapp.services.importing.draft_writes import card_ords
 from studyapp.services.importing.import_job import ImportCancelled
-from studyapp.services.importing.importing import card_ords, store_draft
+from studyapp.services.importing.importing import store_draft
 
 from .conftest import T0, collection_fingerprint
 

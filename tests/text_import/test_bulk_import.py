@@ -17,9 +17,10 @@ from studyapp.importers.delimited import read_delimited
 from studyapp.importers.delimited_rows import _lines, _RowGuids
 from studyapp.importers.plaintext_qa import FileGuids
 from studyapp.services.app import App
-from studyapp.services.importing import importing
+from studyapp.services.importing import draft_writes
+from studyapp.services.importing.draft_writes import sorted_ids
 from studyapp.services.importing.import_job import ImportCancelled
-from studyapp.services.importing.importing import sorted_ids, store_draft
+from studyapp.services.importing.importing import store_draft
 from studyapp.storage import Collection
 
 from ..conftest import T0, collection_fingerprint
@@ -80,7 +81,7 @@ def test_a_note_draft_is_still_a_frozen_dataclass() -> None:
 
 
 def test_a_big_import_into_an_empty_collection_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importing, "_CHUNK", 300)  # several chunks
+    monkeypatch.setattr(draft_writes, "_CHUNK", 300)  # several chunks
     path = _csv(tmp_path, 1000)
     with Collection.open(tmp_path / "empty.db") as collection:
         schema = _schema(collection.db.conn)
@@ -107,7 +108,7 @@ def test_a_big_import_into_an_empty_collection_in_chunks(tmp_path: Path, monkeyp
 def test_a_big_import_into_a_collection_with_notes(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
 ) -> None:
-    monkeypatch.setattr(importing, "_CHUNK", 250)
+    monkeypatch.setattr(draft_writes, "_CHUNK", 250)
     db = app.collection.db.conn
     app.import_file(_csv(tmp_path, 1000, "first.csv"), deck_name="First")
     schema = _schema(db)
@@ -125,7 +126,7 @@ def test_a_big_import_into_a_collection_with_notes(
 def test_a_cancel_after_chunks_were_written_changes_nothing(
     app: App, collection_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "_CHUNK", 200)
+    monkeypatch.setattr(draft_writes, "_CHUNK", 200)
     schema = _schema(app.collection.db.conn)
     before = collection_fingerprint(collection_path)
 
@@ -155,7 +156,7 @@ def test_the_cycle_collector_runs_again_after_an_import(app: App, tmp_path: Path
 def test_an_update_between_chunks_keeps_the_search_index(
     app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "_CHUNK", 100)
+    monkeypatch.setattr(draft_writes, "_CHUNK", 100)
     path = _csv(tmp_path, 800)
     app.import_file(path, deck_name="Mixed")
     draft = read_delimited(path, ImportOptions(deck_name="Mixed"))

@@ -12,7 +12,7 @@ from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft
 from studyapp.core.model import NoteKind
 from studyapp.importers import delimited_rows
 from studyapp.importers.delimited import read_delimited
-from studyapp.services.importing import importing
+from studyapp.services.importing import draft_writes
 from studyapp.services.importing.importing import store_draft
 from studyapp.storage import Collection
 
@@ -43,7 +43,7 @@ def test_foreign_keys_are_back_after_a_failed_import(tmp_path: Path, monkeypatch
     def fail(*_: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(importing._Store, "store_history", fail)
+    monkeypatch.setattr(draft_writes.DraftWrites, "store_history", fail)
     with Collection.open(tmp_path / "c.db") as collection:
         with pytest.raises(RuntimeError):
             store_draft(collection, read_delimited(_csv(tmp_path, 600), ImportOptions()), random.Random(1), T0)
@@ -73,7 +73,7 @@ def test_shared_tag_sets_give_the_same_tags(tmp_path: Path, monkeypatch: pytest.
 def test_new_cards_of_an_update_come_after_the_new_notes_before_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "_CHUNK", 1000)  # the new notes are still queued when the update comes
+    monkeypatch.setattr(draft_writes, "_CHUNK", 1000)  # the new notes are still queued when the update comes
     with Collection.open(tmp_path / "c.db") as collection:
         store_draft(collection, ImportDraft("Deck", (NoteDraft("old", "Old", "one"),)), random.Random(1), T0)
         notes = [NoteDraft(f"new{i}", f"New {i}", "x") for i in range(3)]
