@@ -256,7 +256,7 @@ class BulkInsert:
     The bulk path of an import (100,000 rows): the rows are tuples in column order, inserted with one
     prepared statement per table through the connection sqlite-utils wraps, rather than its row-by-row
     dict handling (3x faster here). Callers hand over rows in ascending id order, so each B-tree is
-    appended to (see services/importing.py), and in chunks, so that the rows of a big file are never
+    appended to (see services/importing/draft_writes.py), and in chunks, so that the rows of a big file are never
     all in memory at once.
 
     The search index is kept in step by a trigger per inserted note, and FTS5 then writes a tiny index
