@@ -62,3 +62,17 @@ def test_a_missing_or_broken_file_is_no_picture(tmp_path: Path, qapp: QApplicati
     assert pictures.picture(broken, 720, 1.0) is None
     assert pictures.picture(tmp_path / "gone.png", 720, 1.0) is None
     assert pictures.decoded == 0
+
+
+def test_a_column_a_scrollbar_wider_uses_the_picture_made_ready_not_a_new_decode(
+    tmp_path: Path, qapp: QApplication
+) -> None:
+    """The view's first layout pass asks for a column a scrollbar wider (712 px) than the next (700 px), which
+    the prefetch made ready: the ready picture is used; a column much wider gets its own."""
+    path = write_picture(tmp_path, "wide.jpg", 1)
+    pictures = MediaPictures()
+    assert pictures.prepare(path, 700, 1.0) and pictures.decoded == 1
+    near = pictures.picture(path, 712, 1.0)
+    assert near is not None and near.width() == 700 and pictures.decoded == 1
+    far = pictures.picture(path, 900, 1.0)
+    assert far is not None and far.width() == 900 and pictures.decoded == 2

@@ -23,6 +23,7 @@ from PySide6.QtGui import QImage, QImageReader
 CACHE_PIXELS = 8_000_000  # about 32 MB: some 20 pictures at a 720-pixel column
 _HEADERS = 512  # natural sizes remembered (a header read is cheap, but fit_images asks on every layout)
 
+NEAR_SHARE = 0.05  # a picture decoded within 5% of the width asked for is used as it is
 PictureKey = tuple[str, int, int, int, int]  # path, mtime_ns, bytes, physical width, physical height
 
 
@@ -82,8 +83,18 @@ class MediaPictures:
         if found is None:
             return None
         key, physical, device_ratio = found
-        image = self.cached(key)
+        image = self.cached(key) or self._near(key)
         return image if image is not None else self._decode(path, key, physical, device_ratio)
+
+    def _near(self, key: PictureKey) -> QImage | None:
+        """The same file decoded a little narrower or wider (a view's first layout pass is a scrollbar wider
+        than the next: its picture, ready from the prefetch, is drawn at the asked size instead of decoded again)."""
+        stamp, width = key[:3], key[3]
+        with self._lock:
+            for other, image in self._cache.items():
+                if other[:3] == stamp and abs(other[3] - width) <= max(2, width * NEAR_SHARE):
+                    return image
+        return None
 
     def prepare(self, path: Path, column_width: int, ratio: float) -> bool:
         """Decode the picture into the cache unless it is there (a worker's job); whether it was decoded."""
