@@ -280,6 +280,73 @@ _V8 = [
 ]
 
 
+# Version 9: sync with an Anki sync server (AnkiDroid, AnkiMobile, Anki itself on the same server).
+# What the server holds is mirrored here, object by object, as it was when last exchanged: the Anki object itself
+# (``entry``, JSON: what Anki keeps that studyapp does not show travels back unchanged), the id of the object it
+# became here (``our_id``; a review-log row Anki keeps that studyapp cannot replay has none), and a digest of that
+# object here as it was then (``digest``): an object whose digest has changed since is a change to send, a mirrored
+# object whose own is gone a deletion. Nothing in the tables studyapp already had changes shape, and no write path
+# needs to mark what it changed: the sync finds it. ``mod`` is the object's modification time (Unix seconds) on the
+# server's side, to let the later edit win.
+_V9 = [
+    """CREATE TABLE sync_notes (
+        anki_id INTEGER PRIMARY KEY,
+        our_id INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        mod INTEGER NOT NULL,
+        entry TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX sync_notes_ours ON sync_notes (our_id)",
+    """CREATE TABLE sync_cards (
+        anki_id INTEGER PRIMARY KEY,
+        our_id INTEGER NOT NULL,
+        digest TEXT NOT NULL,
+        mod INTEGER NOT NULL,
+        entry TEXT NOT NULL
+    )""",
+    "CREATE UNIQUE INDEX sync_cards_ours ON sync_cards (our_id)",
+    # Review-log rows: Anki's id is the answer's time in ms; ``our_id`` a review_log or schedule_changes id.
+    """CREATE TABLE sync_revlog (
+        anki_id INTEGER PRIMARY KEY,
+        our_id INTEGER,
+        card INTEGER NOT NULL,
+        entry TEXT NOT NULL
+    )""",
+    "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL",
+    # Note types, decks and deck options presets (Anki's "deck config"), as Anki's schema 11 JSON.
+    """CREATE TABLE sync_objects (
+        kind TEXT NOT NULL CHECK (kind IN ('notetype', 'deck', 'deck_config')),
+        anki_id INTEGER NOT NULL,
+        our_id INTEGER,
+        digest TEXT NOT NULL,
+        mod INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (kind, anki_id)
+    )""",
+    "CREATE TABLE sync_tags (name TEXT PRIMARY KEY)",
+    # The version of a note that lost to the other side's later edit, kept for the student to look at.
+    """CREATE TABLE sync_conflicts (
+        id INTEGER PRIMARY KEY,
+        note_id INTEGER NOT NULL,
+        happened_at INTEGER NOT NULL,
+        kept_side TEXT NOT NULL CHECK (kept_side IN ('here', 'server')),
+        lost_fields TEXT NOT NULL,
+        lost_tags TEXT NOT NULL,
+        lost_modified_at INTEGER NOT NULL,
+        seen INTEGER NOT NULL DEFAULT 0
+    )""",
+    # Media sync, as an Anki client keeps it: each file's SHA-1 and mtime when last seen, and whether it changed
+    # here since the last media sync (``dirty``); a deleted file keeps its row with ``sha1`` NULL until sent.
+    """CREATE TABLE sync_media (
+        name TEXT PRIMARY KEY,
+        sha1 TEXT,
+        mtime INTEGER NOT NULL DEFAULT 0,
+        dirty INTEGER NOT NULL DEFAULT 0
+    )""",
+    "CREATE INDEX sync_media_dirty ON sync_media (dirty) WHERE dirty = 1",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -297,6 +364,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V6),
     _v7,
     _run(_V8),
+    _run(_V9),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
