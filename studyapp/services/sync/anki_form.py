@@ -1,0 +1,214 @@
+"""Objects here in the form the sync protocol carries them (Anki's note, card and review-log tuples, schema 11
+JSON for note types and decks), and digests that tell whether an object here changed since it was last exchanged.
+
+A note or card that came from the server keeps what Anki holds and studyapp does not show (a note's ``flags`` and
+``data``, a card's ``odue``, custom data...): the mirrored entry is the base that ours is written over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from studyapp.core.model import CardState, Rating, Schedule
+from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.exporters.apkg_cards import ExportCard, Timing, card_data, card_schedule_values
+from studyapp.exporters.apkg_fields import anki_field, anki_tags
+from studyapp.storage.codec import from_ms
+from studyapp.storage.notes.notes_store import stored_fields
+from studyapp.storage.sync.mirror_store import CardHere, NoteHere
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Anki's card tuple: positions of the columns the sync reads
+C_ID, C_NID, C_DID, C_ORD, C_MOD, C_USN, C_TYPE, C_QUEUE, C_DUE, C_IVL, C_FACTOR, C_REPS, C_LAPSES, C_LEFT = range(14)
+C_ODUE, C_ODID, C_FLAGS, C_DATA = 14, 15, 16, 17
+# Anki's note tuple
+N_ID, N_GUID, N_MID, N_MOD, N_USN, N_TAGS, N_FLDS, N_SFLD, N_CSUM, N_FLAGS, N_DATA = range(11)
+# Anki's review-log tuple
+R_ID, R_CID, R_USN, R_EASE, R_IVL, R_LASTIVL, R_FACTOR, R_TIME, R_TYPE = range(9)
+MANUAL, RESCHEDULED, FILTERED = 4, 5, 3
+_RATINGS = {1: Rating.AGAIN, 2: Rating.HARD, 3: Rating.GOOD, 4: Rating.EASY}
+
+
+def digest(*values: Any) -> str:
+    return hashlib.sha1(json.dumps(values, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def note_digest(note: NoteHere) -> str:
+    return digest(note.guid, note.front, note.back, note.rest, note.tags, note.notetype_id, note.html)
+
+
+def card_digest(card: CardHere) -> str:
+    return digest(*card[1:])
+
+
+def note_fields(note: NoteHere) -> list[str]:
+    fields = stored_fields(note.front, note.back, note.rest)
+    return [anki_field(text, bool(note.html)) for text in fields]
+
+
+def note_entry(note: NoteHere, anki_id: int, mid: int, mod: int, usn: int, base: list[Any] | None) -> list[Any]:
+    """``note`` as Anki's note tuple (``base``: the mirrored one, whose flags and data are kept)."""
+    tags = anki_tags(tuple(note.tags.split()))
+    flags, data = (base[N_FLAGS], base[N_DATA]) if base else (0, "")
+    return [anki_id, note.guid, mid, mod, usn, tags, FIELD_SEPARATOR.join(note_fields(note)), "", "", flags, data]
+
+
+def fields_of_entry(entry: Sequence[Any]) -> list[str]:
+    return str(entry[N_FLDS]).split(FIELD_SEPARATOR)
+
+
+def tags_of_entry(entry: Sequence[Any]) -> str:
+    return " ".join(str(entry[N_TAGS]).split())
+
+
+def schedule_of(card: CardHere) -> Schedule:
+    return Schedule(
+        CardState(card.state),
+        card.step,
+        card.stability,
+        card.difficulty,
+        from_ms(card.due),
+        from_ms(card.last_review),
+        card.reps,
+        card.lapses,
+    )
+
+
+@dataclass(frozen=True)
+class DayNumbers:
+    """The server collection's day numbering (``crt``: the Unix time of its day 0) at ``now``."""
+
+    crt: int
+    now: datetime
+
+    @property
+    def timing(self) -> Timing:
+        return Timing(self.now, self.crt, max(0, (int(self.now.timestamp()) - self.crt) // 86400))
+
+    def day(self, number: int) -> datetime:
+        return EPOCH + timedelta(seconds=self.crt + number * 86400)
+
+
+def card_entry(
+    card: CardHere, anki_id: int, nid: int, did: int, mod: int, usn: int, days: DayNumbers, base: list[Any] | None
+) -> list[Any]:
+    """``card`` as Anki's card tuple: its schedule as Anki keeps one (type, queue, due, interval...) and its FSRS
+    memory state in ``data``; what else the mirrored tuple (``base``) held is kept."""
+    schedule = schedule_of(card)
+    export = ExportCard(
+        card.ord, schedule=schedule, position=card.position, suspended=bool(card.suspended), flag=card.flag
+    )
+    ctype, queue, due, ivl, factor, reps, lapses, left = card_schedule_values(export, card.position, days.timing)
+    if base is not None and base[C_FACTOR] and factor:
+        factor = base[C_FACTOR]  # Anki's ease, which FSRS leaves alone: keep the phone's
+    data = _merged_data(base[C_DATA] if base else "", card_data(schedule))
+    flags = ((base[C_FLAGS] if base else 0) & ~0b111) | card.flag
+    return [
+        anki_id,
+        nid,
+        did,
+        card.ord,
+        mod,
+        usn,
+        ctype,
+        queue,
+        due,
+        ivl,
+        factor,
+        reps,
+        lapses,
+        left,
+        0,
+        0,
+        flags,
+        data,
+    ]
+
+
+def _merged_data(old: str, new: str) -> str:
+    """The card's ``data`` JSON: its FSRS memory state and last review ours, its other keys (custom data, the
+    desired retention Anki noted) as they were."""
+    try:
+        kept = json.loads(old) if old else {}
+    except ValueError:
+        kept = {}
+    if not isinstance(kept, dict):
+        kept = {}
+    for key in ("s", "d", "lrt"):
+        kept.pop(key, None)
+    if new:
+        kept.update(json.loads(new))
+    return json.dumps(kept, separators=(",", ":")) if kept else ""
+
+
+def card_home_deck(entry: Sequence[Any]) -> int:
+    """The card's own deck: a card in a filtered deck is at home in its original one (``odid``)."""
+    return int(entry[C_ODID]) if entry[C_ODID] else int(entry[C_DID])
+
+
+def schedule_differs(ours: Sequence[Any], theirs: Sequence[Any]) -> bool:
+    """Whether two card tuples schedule the card differently (type, queue, due, interval, reps, lapses, memory)."""
+    keys = (C_TYPE, C_QUEUE, C_DUE, C_IVL, C_REPS, C_LAPSES)
+    if any(ours[k] != theirs[k] for k in keys):
+        return True
+    return _memory(ours[C_DATA]) != _memory(theirs[C_DATA])
+
+
+def _memory(data: str) -> tuple[Any, ...]:
+    try:
+        value = json.loads(data) if data else {}
+    except ValueError:
+        return ()
+    if not isinstance(value, dict):
+        return ()
+    return tuple(round(float(value[k]), 2) if isinstance(value.get(k), (int, float)) else None for k in ("s", "d"))
+
+
+def revlog_event(entry: Sequence[Any]) -> tuple[str, Rating | None]:
+    """What a review-log tuple is here: ``("answer", rating)``, ``("reset", None)``, ``("reschedule", None)``, or
+    ``("skip", None)`` for an answer that left the schedule alone (a filtered deck's preview)."""
+    ease, kind, factor, interval = entry[R_EASE], entry[R_TYPE], entry[R_FACTOR], entry[R_IVL]
+    if ease == 0 or kind in (MANUAL, RESCHEDULED):
+        if kind != RESCHEDULED and (factor == 0 or interval == 0):
+            return "reset", None
+        return "reschedule", None
+    if ease not in _RATINGS:
+        return "skip", None
+    if kind == FILTERED and factor == 0:
+        return "skip", None
+    return "answer", _RATINGS[ease]
+
+
+def notetype_entry(notetype: NoteType, anki_id: int, mod: int, usn: int, base: dict[str, Any] | None) -> dict[str, Any]:
+    from studyapp.exporters.apkg_notetypes import notetype_json
+
+    entry = dict(base or {})
+    entry.update(notetype_json(notetype, mod))
+    entry.update({"id": anki_id, "mod": mod, "usn": usn})
+    return entry
+
+
+def notetype_digest(notetype: NoteType) -> str:
+    return digest(
+        notetype.name,
+        notetype.kind.value,
+        [(f.name, f.extra) for f in notetype.fields],
+        [(t.name, t.question, t.answer) for t in notetype.templates],
+        notetype.css,
+        notetype.sort_field,
+    )
+
+
+def deck_entry(
+    name: str, description: str, anki_id: int, mod: int, usn: int, base: dict[str, Any] | None
+) -> dict[str, Any]:
+    from studyapp.exporters.apkg_notetypes import deck_json
+
+    entry = dict(base) if base else deck_json(anki_id, name, mod, description)
+    entry.update({"id": anki_id, "name": name, "desc": description, "mod": mod, "usn": usn})
+    return entry

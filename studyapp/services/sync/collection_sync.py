@@ -1,0 +1,191 @@
+"""One sync of the collection with an Anki sync server (protocol version 11), in one transaction.
+
+The exchange, as the server expects it: ``start`` (the server's deletions) -> ``applyGraves`` (ours, in chunks of
+250) -> ``applyChanges`` (note types, decks, deck options, tags, each way) -> ``chunk`` until done (the server's
+review-log rows, cards and notes) -> ``applyChunk`` (ours) -> ``sanityCheck2`` (both sides count the same) ->
+``finish``; ``abort`` on any failure, and the collection here is rolled back to how it was.
+
+What changed here is found, not tracked: every object here is compared with the mirror of what the server held
+when last exchanged (``storage/sync/mirror_store``). A first sync, or one after the server's schema changed (what
+Anki calls a full sync), is a merge: the mirror is emptied and the exchange starts from the server's first usn, so
+the server sends everything it holds and we send everything it lacks, notes matched by guid and review-log rows by
+their time; nothing of either side is thrown away.
+
+The review log is the source of truth on both sides: the rows are the union, and a card that received rows is
+replayed (answers and schedule changes in time order, through the card's deck's scheduler) and sent back with a
+newer modification time, so every device ends with the same schedule.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from studyapp.services.sync.anki_form import DayNumbers
+from studyapp.services.sync.client import SyncClient
+from studyapp.services.sync.errors import SyncError
+from studyapp.services.sync.exchange_in import Incoming
+from studyapp.services.sync.exchange_out import Outgoing
+from studyapp.storage.collection import Collection
+from studyapp.storage.sync.mirror_store import MirrorStore
+
+CHUNK = 250
+CLOCK_LIMIT_S = 300
+
+# collection settings holding the sync state
+SCM, USN, MOD, CRT = "sync.scm", "sync.usn", "sync.mod", "sync.crt"
+
+
+@dataclass
+class Tally:
+    notes_up: int = 0
+    notes_down: int = 0
+    cards_up: int = 0
+    cards_down: int = 0
+    reviews_up: int = 0
+    reviews_down: int = 0
+    deletions_up: int = 0
+    deletions_down: int = 0
+    conflicts: int = 0
+    replayed: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CollectionSyncResult:
+    kind: str  # "no_changes", "normal", "first", "merge"
+    tally: Tally
+    server_message: str
+
+
+def sync_collection(
+    collection: Collection,
+    client: SyncClient,
+    *,
+    now: Callable[[], datetime],
+    mode: str = "normal",
+    progress: Callable[[str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    rng: random.Random | None = None,
+) -> CollectionSyncResult:
+    """Sync ``collection`` with the server behind ``client``.
+
+    ``mode``: "normal" (a merge when this is the first sync or the server's schema changed), "full_download" (a
+    merge in which the server's version wins every difference), "full_upload" (one in which this side's wins).
+    Neither deletes what the other side lacks: a merge never throws either side away.
+    """
+    say = progress or (lambda text: None)
+    stop = cancelled or (lambda: False)
+    draw = rng or random.SystemRandom()
+    meta = client.meta()
+    if not meta.get("cont", True):
+        raise SyncError(f"{client.server_name}: {meta.get('msg') or 'the server refused the sync'}", "server")
+    scm = collection.setting(SCM)
+    merge = mode != "normal" or scm is None or scm != meta.get("scm")
+    mirror = MirrorStore(collection.db)
+    outgoing = Outgoing(collection, mirror, draw)
+    if not merge and meta.get("mod") == collection.setting(MOD) and not outgoing.anything_changed():
+        return CollectionSyncResult("no_changes", Tally(), str(meta.get("msg") or ""))
+    tally = Tally()
+    kind = ("first" if scm is None else "merge") if merge else "normal"
+    prefer = {"full_download": "server", "full_upload": "here"}.get(mode)
+    try:
+        with collection.transaction():
+            if merge:
+                mirror.clear()
+                # the merge learns the server's note types and decks first; a second exchange sends ours
+                _exchange(collection, client, meta, mirror, outgoing, tally, True, prefer, now(), say, stop, draw)
+                meta = client.meta()
+            if not merge or outgoing.anything_changed():
+                _exchange(collection, client, meta, mirror, outgoing, tally, False, prefer, now(), say, stop, draw)
+    except BaseException:
+        client.abort()
+        raise
+    return CollectionSyncResult(kind, tally, str(meta.get("msg") or ""))
+
+
+def _exchange(
+    collection: Collection,
+    client: SyncClient,
+    meta: dict[str, Any],
+    mirror: MirrorStore,
+    outgoing: Outgoing,
+    tally: Tally,
+    merge: bool,
+    prefer: str | None,
+    started: datetime,
+    say: Callable[[str], None],
+    stop: Callable[[], bool],
+    draw: random.Random,
+) -> None:
+    """One exchange with the server, from ``start`` to ``finish``."""
+    server_usn = int(meta.get("usn", 0))
+    outgoing.merge = merge
+    outgoing.resend = set()
+    say("Starting")
+    graves = client.start(0 if merge else int(collection.setting(USN, 0)), False)
+    incoming = Incoming(collection, mirror, draw, tally, prefer=prefer, merge=merge)
+    incoming.apply_graves(graves, server_usn)
+    for chunk in outgoing.graves():
+        tally.deletions_up += sum(len(ids) for ids in chunk.values())
+        client.apply_graves(chunk)
+        _check(stop)
+    say("Sending note types, decks and tags")
+    local = outgoing.unchunked(server_usn, int(started.timestamp()))
+    remote = client.apply_changes(local)
+    crt = remote.get("crt") or collection.setting(CRT)
+    if crt is None:
+        raise SyncError(f"{client.server_name}: the server did not say when its collection began", "protocol")
+    days = DayNumbers(int(crt), started)
+    incoming.apply_changes(remote, local)
+    _check(stop)
+    say("Receiving")
+    chunks: list[dict[str, Any]] = []
+    received = 0
+    while True:
+        chunk = client.chunk()
+        chunks.append(chunk)
+        received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
+        _check(stop)
+        if chunk.get("done"):
+            break
+        say(f"Receiving ({received:,})")
+    touched = incoming.apply_chunks(chunks, days)
+    say("Sending")
+    outgoing.replayed(touched)
+    for chunk in outgoing.chunks(server_usn, days, int(started.timestamp()), tally, prefer):
+        client.apply_chunk(chunk)
+        _check(stop)
+    say("Checking")
+    counts = mirror.counts()
+    reply = client.sanity_check(
+        [
+            [0, 0, 0],
+            counts["cards"],
+            counts["notes"],
+            counts["revlog"],
+            0,
+            counts["notetypes"],
+            counts["decks"],
+            counts["deck_config"],
+        ]
+    )
+    if reply.get("status") != "ok":
+        raise SyncError(
+            f"{client.server_name}: the server counts differently after the sync (here {reply.get('c')}, there "
+            f"{reply.get('s')}); nothing was changed here",
+            "full_sync",
+        )
+    new_mod = client.finish()
+    collection.set_setting(SCM, meta.get("scm"))
+    collection.set_setting(USN, server_usn + 1)
+    collection.set_setting(MOD, new_mod)
+    collection.set_setting(CRT, int(crt))
+
+
+def _check(stop: Callable[[], bool]) -> None:
+    if stop():
+        raise SyncError("sync cancelled; nothing was changed here", "cancelled")

@@ -1,0 +1,256 @@
+"""What this side sends: found by comparing every object here with the mirror of what the server held.
+
+A new or changed note, card, note type or deck goes out with a modification time later than the server's copy (so
+the server takes it), a review-log row or schedule change the server has not had goes out once, and a mirrored
+object that is gone here goes out as a deletion ("grave").
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from studyapp.services.sync import anki_form as af
+from studyapp.storage.collection import Collection
+from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
+
+if TYPE_CHECKING:
+    from studyapp.services.sync.collection_sync import Tally
+
+CHUNK = 250
+_DAY_MS = 86_400_000
+_REVLOG_TYPE = {0: 0, 1: 0, 2: 1, 3: 2}  # our state before an answer -> Anki's revlog type (learn, review, relearn)
+
+
+class Outgoing:
+    def __init__(self, collection: Collection, mirror: MirrorStore, rng: random.Random) -> None:
+        self.collection = collection
+        self.mirror = mirror
+        self.rng = rng
+        self.resend: set[int] = set()
+        self.merge = False
+
+    # -- is there anything? -----------------------------------------------------------------------------------
+
+    def anything_changed(self) -> bool:
+        for kind, here, digest in (
+            ("note", self.mirror.notes_here(), af.note_digest),
+            ("card", self.mirror.cards_here(), af.card_digest),
+        ):
+            mirrored = {m.our_id: m for m in self.mirror.mirrored(kind).values()}
+            if set(mirrored) != set(here) or any(digest(obj) != mirrored[key].digest for key, obj in here.items()):
+                return True
+        if self.mirror.unsent_reviews() or self.mirror.unsent_changes():
+            return True
+        notetypes = {m.our_id: m.digest for m in self.mirror.mirrored("notetype").values()}
+        if any(notetypes.get(nt.id) != af.notetype_digest(nt) for nt in self.collection.notetypes.all()):
+            return True
+        decks = {m.our_id: m.digest for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
+        return any(decks.get(d.id) != af.digest(d.name, d.description) for d in self.collection.decks.all())
+
+    # -- deletions ----------------------------------------------------------------------------------------------
+
+    def graves(self) -> Iterator[dict[str, list[int]]]:
+        notes_here, cards_here = self.mirror.notes_here(), self.mirror.cards_here()
+        decks_here = {deck.id for deck in self.collection.decks.all()}
+        gone = {
+            "notes": [m.anki_id for m in self.mirror.mirrored("note").values() if m.our_id not in notes_here],
+            "cards": [m.anki_id for m in self.mirror.mirrored("card").values() if m.our_id not in cards_here],
+            "decks": [
+                m.anki_id
+                for m in self.mirror.mirrored("deck").values()
+                if m.our_id is not None and m.our_id not in decks_here
+            ],
+        }
+        self.mirror.forget("note", gone["notes"])
+        self.mirror.forget("card", gone["cards"])
+        self.mirror.forget("deck", gone["decks"])
+        ids = [(kind, anki_id) for kind in ("cards", "notes", "decks") for anki_id in gone[kind]]
+        for start in range(0, len(ids), CHUNK):
+            chunk: dict[str, list[int]] = {"cards": [], "notes": [], "decks": []}
+            for kind, anki_id in ids[start : start + CHUNK]:
+                chunk[kind].append(anki_id)
+            yield chunk
+
+    # -- note types, decks, tags ----------------------------------------------------------------------------
+
+    def unchunked(self, usn: int, mod: int) -> dict[str, Any]:
+        """Changed note types and decks, and tags the server has not seen. A merge sends none of its note types
+        and decks: it learns the server's first (to match them by name), and a second exchange sends the rest."""
+        models: list[dict[str, Any]] = []
+        decks: list[dict[str, Any]] = []
+        if not self.merge:
+            mirrored = {m.our_id: m for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
+            puts = []
+            for notetype in self.collection.notetypes.all():
+                old = mirrored.get(notetype.id)
+                digest = af.notetype_digest(notetype)
+                if old is not None and old.digest == digest:
+                    continue
+                anki_id = old.anki_id if old else notetype.id
+                at = max(mod, old.mod + 1) if old else mod
+                entry = af.notetype_entry(notetype, anki_id, at, usn, old.entry if old else None)
+                models.append(entry)
+                puts.append(Mirrored(anki_id, notetype.id, digest, at, entry))
+            self.mirror.put("notetype", puts)
+            deck_mirror = {m.our_id: m for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
+            puts = []
+            for deck in sorted(self.collection.decks.all(), key=lambda d: d.name.count("::")):
+                old = deck_mirror.get(deck.id)
+                digest = af.digest(deck.name, deck.description)
+                if old is not None and old.digest == digest:
+                    continue
+                anki_id = old.anki_id if old else deck.id
+                at = max(mod, old.mod + 1) if old else mod
+                entry = af.deck_entry(deck.name, deck.description, anki_id, at, usn, old.entry if old else None)
+                decks.append(entry)
+                puts.append(Mirrored(anki_id, deck.id, digest, at, entry))
+            self.mirror.put("deck", puts)
+        known = self.mirror.tags()
+        tags = sorted({tag for note in self.mirror.notes_here().values() for tag in note.tags.split()} - known)
+        if not self.merge:
+            self.mirror.put_tags(tags)
+        return {"models": models, "decks": [decks, []], "tags": tags if not self.merge else []}
+
+    # -- notes, cards, review log -----------------------------------------------------------------------------
+
+    def replayed(self, card_ids: set[int]) -> None:
+        self.resend |= card_ids
+
+    def chunks(
+        self, usn: int, days: af.DayNumbers, mod: int, tally: Tally, prefer: str | None
+    ) -> Iterator[dict[str, Any]]:
+        notes, cards, revlog = self._notes(usn, mod), [], []
+        cards = self._cards(usn, mod, days)
+        revlog = self._revlog(usn)
+        tally.notes_up += len(notes)
+        tally.cards_up += len(cards)
+        tally.reviews_up += sum(1 for row in revlog if row[af.R_EASE])
+        lists = {"revlog": revlog, "cards": cards, "notes": notes}
+        while True:
+            chunk: dict[str, Any] = {"done": False, "revlog": [], "cards": [], "notes": []}
+            room = CHUNK
+            while room > 0 and any(lists.values()):
+                for key in ("revlog", "notes", "cards"):
+                    if lists[key] and room > 0:
+                        chunk[key].append(lists[key].pop())
+                        room -= 1
+            chunk["done"] = not any(lists.values())
+            yield chunk
+            if chunk["done"]:
+                return
+
+    def _notes(self, usn: int, mod: int) -> list[list[Any]]:
+        mirrored = {m.our_id: m for m in self.mirror.mirrored("note").values()}
+        notetypes = {m.our_id: m.anki_id for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
+        taken = set(self.mirror.mirrored("note"))
+        out, puts = [], []
+        for note in self.mirror.notes_here().values():
+            old = mirrored.get(note.id)
+            digest = af.note_digest(note)
+            if old is not None and old.digest == digest:
+                continue
+            mid = notetypes.get(note.notetype_id)
+            if mid is None:  # its note type has not reached the server yet (a merge's first exchange)
+                continue
+            anki_id = old.anki_id if old else (note.id if note.id not in taken else self.rng.getrandbits(53) or 1)
+            at = max(mod, old.mod + 1) if old else mod
+            entry = af.note_entry(note, anki_id, mid, at, usn, old.entry if old else None)
+            out.append(entry)
+            puts.append(Mirrored(anki_id, note.id, digest, at, entry))
+        self.mirror.put("note", puts)
+        return out
+
+    def _cards(self, usn: int, mod: int, days: af.DayNumbers) -> list[list[Any]]:
+        mirrored = {m.our_id: m for m in self.mirror.mirrored("card").values()}
+        notes = {m.our_id: m.anki_id for m in self.mirror.mirrored("note").values()}
+        decks = {m.our_id: m.anki_id for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
+        taken = set(self.mirror.mirrored("card"))
+        out, puts = [], []
+        for card in self.mirror.cards_here().values():
+            old = mirrored.get(card.id)
+            digest = af.card_digest(card)
+            if old is not None and old.digest == digest and card.id not in self.resend:
+                continue
+            nid, did = notes.get(card.note_id), decks.get(card.deck_id)
+            if nid is None or did is None:
+                continue
+            anki_id = old.anki_id if old else (card.id if card.id not in taken else self.rng.getrandbits(53) or 1)
+            at = max(mod, old.mod + 1) if old else mod
+            entry = af.card_entry(card, anki_id, nid, did, at, usn, days, old.entry if old else None)
+            if (
+                old is not None
+                and card.id in self.resend
+                and old.digest == digest
+                and not af.schedule_differs(entry, old.entry)
+            ):
+                continue
+            out.append(entry)
+            puts.append(Mirrored(anki_id, card.id, digest, at, entry))
+        self.mirror.put("card", puts)
+        return out
+
+    def _revlog(self, usn: int) -> list[list[Any]]:
+        cards = {m.our_id: m.anki_id for m in self.mirror.mirrored("card").values()}
+        taken = self.mirror.revlog_ids()
+        out: list[list[Any]] = []
+        rows: list[tuple[int, int | None, int, list[Any]]] = []
+        for row_id, card, at, rating, duration, sb, db, lb, sa, da, la in self.mirror.log_rows(
+            self.mirror.unsent_reviews()
+        ):
+            cid = cards.get(card)
+            if cid is None:
+                continue
+            anki_id = _free_id(at, taken)
+            entry = [
+                anki_id,
+                cid,
+                usn,
+                rating,
+                _interval(sa, da, la, at),
+                _interval(sb, db, lb, at),
+                2500 if sa in (2, 3) else 0,
+                max(0, min(duration, 2**31 - 1)),
+                _REVLOG_TYPE.get(sb, 0),
+            ]
+            out.append(entry)
+            rows.append((anki_id, row_id, cid, entry))
+        for row_id, card, at, kind, sb, db, lb, sa, da, la in self.mirror.change_rows(self.mirror.unsent_changes()):
+            cid = cards.get(card)
+            if cid is None:
+                continue
+            anki_id = _free_id(at, taken)
+            reset = kind == "reset"
+            entry = [
+                anki_id,
+                cid,
+                usn,
+                0,
+                0 if reset else _interval(sa, da, la, at),
+                _interval(sb, db, lb, at),
+                0 if reset else 2500,
+                0,
+                4,
+            ]
+            out.append(entry)
+            rows.append((anki_id, row_id, cid, entry))
+        self.mirror.put_revlog(rows)
+        return out
+
+
+def _free_id(at_ms: int, taken: set[int]) -> int:
+    while at_ms in taken:
+        at_ms += 1
+    taken.add(at_ms)
+    return at_ms
+
+
+def _interval(state: int, due: int | None, last: int | None, at: int) -> int:
+    """Anki's revlog interval: days for a review card, negative seconds for a learning step, 0 for a new card."""
+    if state == 0 or due is None:
+        return 0
+    span = due - (last if last is not None else at)
+    if state == 2:
+        return max(1, min(2**31 - 1, round(span / _DAY_MS)))
+    return -max(1, min(2**31 - 1, span // 1000))

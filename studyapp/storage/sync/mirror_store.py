@@ -1,0 +1,315 @@
+"""The sync mirror: what the sync server holds, object by object, and the rows here that the sync reads and writes.
+
+Each mirrored object keeps Anki's own form (``entry``, JSON), the id of the object it is here (``our_id``), a digest
+of that object here as it was when last exchanged (``digest``) and its modification time on the server's side
+(``mod``, Unix seconds). The sync service decides; this module only reads and writes rows (schema version 9).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
+
+import sqlite_utils
+
+_CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
+
+
+class Mirrored(NamedTuple):
+    anki_id: int
+    our_id: int | None
+    digest: str
+    mod: int
+    entry: Any  # the Anki object (decoded JSON: a list for notes and cards, a dict for the others)
+
+
+class NoteHere(NamedTuple):
+    id: int
+    guid: str
+    deck_id: int
+    front: str
+    back: str
+    rest: str
+    tags: str
+    html: int
+    notetype_id: int | None
+    modified_at: int
+
+
+class CardHere(NamedTuple):
+    id: int
+    note_id: int
+    deck_id: int
+    ord: int
+    position: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: int | None
+    last_review: int | None
+    reps: int
+    lapses: int
+    suspended: int
+    flag: int
+
+
+_NOTE_COLUMNS = ", ".join(NoteHere._fields)
+_CARD_COLUMNS = ", ".join(CardHere._fields)
+_TABLES = {"note": "sync_notes", "card": "sync_cards"}
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+class MirrorStore:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._db = db
+
+    # -- the mirror -------------------------------------------------------------------------------------------
+
+    def mirrored(self, kind: str) -> dict[int, Mirrored]:
+        """Every mirrored note, card (``kind`` "note", "card") or note type, deck, deck config, by Anki id."""
+        if kind in _TABLES:
+            rows = self._db.execute(f"SELECT anki_id, our_id, digest, mod, entry FROM {_TABLES[kind]}")
+        else:
+            rows = self._db.execute(
+                "SELECT anki_id, our_id, digest, mod, entry FROM sync_objects WHERE kind = ?", [kind]
+            )
+        return {row[0]: Mirrored(row[0], row[1], row[2], row[3], json.loads(row[4])) for row in rows}
+
+    def put(self, kind: str, items: Iterable[Mirrored]) -> None:
+        rows = [(m.anki_id, m.our_id, m.digest, m.mod, json.dumps(m.entry, separators=(",", ":"))) for m in items]
+        if kind in _TABLES:
+            self._db.conn.executemany(
+                f"INSERT OR REPLACE INTO {_TABLES[kind]} (anki_id, our_id, digest, mod, entry) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+        else:
+            self._db.conn.executemany(
+                "INSERT OR REPLACE INTO sync_objects (kind, anki_id, our_id, digest, mod, entry) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(kind, *row) for row in rows],
+            )
+
+    def forget(self, kind: str, anki_ids: Sequence[int]) -> None:
+        for part in _chunks(list(anki_ids)):
+            marks = ", ".join("?" * len(part))
+            if kind in _TABLES:
+                self._db.execute(f"DELETE FROM {_TABLES[kind]} WHERE anki_id IN ({marks})", list(part))
+            else:
+                self._db.execute(f"DELETE FROM sync_objects WHERE kind = ? AND anki_id IN ({marks})", [kind, *part])
+
+    def clear(self) -> None:
+        """Forget the whole mirror (a new server, or a full sync): the next sync matches everything again."""
+        for table in ("sync_notes", "sync_cards", "sync_revlog", "sync_objects", "sync_tags"):
+            self._db.execute(f"DELETE FROM {table}")
+
+    def revlog_ids(self) -> set[int]:
+        return {row[0] for row in self._db.execute("SELECT anki_id FROM sync_revlog")}
+
+    def revlog_of_cards(self, card_anki_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
+        """The mirrored review-log rows (Anki's tuples) of these cards, oldest first."""
+        found: dict[int, list[list[Any]]] = {}
+        for part in _chunks(list(card_anki_ids)):
+            marks = ", ".join("?" * len(part))
+            for card, entry in self._db.execute(
+                f"SELECT card, entry FROM sync_revlog WHERE card IN ({marks}) ORDER BY anki_id", list(part)
+            ):
+                found.setdefault(card, []).append(json.loads(entry))
+        return found
+
+    def put_revlog(self, rows: Iterable[tuple[int, int | None, int, list[Any]]]) -> None:
+        """``(anki_id, our_id, card anki id, entry)`` rows."""
+        self._db.conn.executemany(
+            "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, entry) VALUES (?, ?, ?, ?)",
+            [(a, o, c, json.dumps(e, separators=(",", ":"))) for a, o, c, e in rows],
+        )
+
+    def tags(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT name FROM sync_tags")}
+
+    def put_tags(self, names: Iterable[str]) -> None:
+        self._db.conn.executemany("INSERT OR IGNORE INTO sync_tags (name) VALUES (?)", [(name,) for name in names])
+
+    def counts(self) -> dict[str, int]:
+        """What the server should hold after a sync: its cards, notes, review-log rows, note types, decks, configs."""
+        one = self._db.execute
+        objects = dict(one("SELECT kind, count(*) FROM sync_objects GROUP BY kind").fetchall())
+        return {
+            "cards": one("SELECT count(*) FROM sync_cards").fetchone()[0],
+            "notes": one("SELECT count(*) FROM sync_notes").fetchone()[0],
+            "revlog": one("SELECT count(*) FROM sync_revlog").fetchone()[0],
+            "notetypes": objects.get("notetype", 0),
+            "decks": objects.get("deck", 0),
+            "deck_config": objects.get("deck_config", 0),
+        }
+
+    # -- what is here -----------------------------------------------------------------------------------------
+
+    def notes_here(self) -> dict[int, NoteHere]:
+        return {row[0]: NoteHere(*row) for row in self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes")}
+
+    def cards_here(self) -> dict[int, CardHere]:
+        return {row[0]: CardHere(*row) for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")}
+
+    def unsent_reviews(self) -> list[int]:
+        """Review-log ids here that the server has not had yet."""
+        return [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM review_log WHERE id NOT IN (SELECT our_id FROM sync_revlog WHERE our_id IS NOT NULL)"
+            )
+        ]
+
+    def unsent_changes(self) -> list[int]:
+        """Schedule-change ids here that the server has not had yet."""
+        return [
+            row[0]
+            for row in self._db.execute(
+                "SELECT id FROM schedule_changes "
+                "WHERE id NOT IN (SELECT our_id FROM sync_revlog WHERE our_id IS NOT NULL)"
+            )
+        ]
+
+    def add_notes(self, notes: Sequence[tuple[Any, ...]]) -> None:
+        """``(id, guid, deck_id, front, back, tags, kind, html, created_at, modified_at, rest, notetype_id)``."""
+        self._db.conn.executemany(
+            "INSERT INTO notes (id, guid, deck_id, front, back, tags, kind, html, created_at, modified_at, rest, "
+            "notetype_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            notes,
+        )
+
+    def update_note(self, note_id: int, front: str, back: str, rest: str, tags: str, notetype_id: int, at: int) -> None:
+        self._db.execute(
+            "UPDATE notes SET front = ?, back = ?, rest = ?, tags = ?, notetype_id = ?, html = 1, modified_at = ? "
+            "WHERE id = ?",
+            [front, back, rest, tags, notetype_id, at, note_id],
+        )
+
+    def add_cards(self, cards: Sequence[tuple[int, int, int, int, int]]) -> None:
+        """``(id, note_id, deck_id, ord, position)``: new cards."""
+        self._db.conn.executemany(
+            "INSERT INTO cards (id, note_id, deck_id, ord, position) VALUES (?, ?, ?, ?, ?)", cards
+        )
+
+    def set_card(self, card_id: int, values: dict[str, Any]) -> None:
+        sets = ", ".join(f"{name} = ?" for name in values)
+        self._db.execute(f"UPDATE cards SET {sets} WHERE id = ?", [*values.values(), card_id])
+
+    def delete_notes(self, note_ids: Sequence[int]) -> None:
+        """Delete notes and their cards; the review log keeps their history (it is never deleted)."""
+        for part in _chunks(list(note_ids)):
+            marks = ", ".join("?" * len(part))
+            self._db.execute(f"DELETE FROM cards WHERE note_id IN ({marks})", list(part))
+            self._db.execute(f"DELETE FROM notes WHERE id IN ({marks})", list(part))
+
+    def delete_cards(self, card_ids: Sequence[int]) -> None:
+        for part in _chunks(list(card_ids)):
+            self._db.execute(f"DELETE FROM cards WHERE id IN ({', '.join('?' * len(part))})", list(part))
+
+    def deck_in_use(self, deck_id: int) -> bool:
+        row = self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM cards WHERE deck_id = ?) OR EXISTS (SELECT 1 FROM notes WHERE deck_id = ?)",
+            [deck_id, deck_id],
+        ).fetchone()
+        return bool(row[0])
+
+    def delete_deck(self, deck_id: int) -> None:
+        self._db.execute("DELETE FROM decks WHERE id = ?", [deck_id])
+
+    def add_conflict(self, row: tuple[Any, ...]) -> None:
+        """``(id, note_id, happened_at, kept_side, lost_fields, lost_tags, lost_modified_at)``."""
+        self._db.execute(
+            "INSERT INTO sync_conflicts (id, note_id, happened_at, kept_side, lost_fields, lost_tags, "
+            "lost_modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+
+    def conflicts(self) -> list[tuple[Any, ...]]:
+        return list(
+            self._db.execute(
+                "SELECT id, note_id, happened_at, kept_side, lost_fields, lost_tags, lost_modified_at, seen "
+                "FROM sync_conflicts ORDER BY happened_at DESC"
+            )
+        )
+
+    # -- reads and writes of the exchange ----------------------------------------------------------------------
+
+    def notes_here_of(self, ids: Sequence[int]) -> dict[int, NoteHere]:
+        found: dict[int, NoteHere] = {}
+        for part in _chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            for row in self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id IN ({marks})", list(part)):
+                found[row[0]] = NoteHere(*row)
+        return found
+
+    def cards_here_of(self, ids: Sequence[int]) -> dict[int, CardHere]:
+        found: dict[int, CardHere] = {}
+        for part in _chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id IN ({marks})", list(part)):
+                found[row[0]] = CardHere(*row)
+        return found
+
+    def local_log_times(self) -> dict[tuple[int, int], int]:
+        """Every answer and schedule change here by (card, time in ms): a row of the server's log that is one
+        of these (sent by an earlier sync or export) is matched, not added again."""
+        found: dict[tuple[int, int], int] = {}
+        for row_id, card, at in self._db.execute("SELECT id, card_id, reviewed_at FROM review_log"):
+            found[(card, at)] = row_id
+        for row_id, card, at in self._db.execute("SELECT id, card_id, changed_at FROM schedule_changes"):
+            found.setdefault((card, at), row_id)
+        return found
+
+    def unmatched_revlog_of_cards(self, card_anki_ids: Sequence[int]) -> dict[int, list[list[Any]]]:
+        """The mirrored review-log rows of these cards that are not rows here yet, by card."""
+        found: dict[int, list[list[Any]]] = {}
+        for part in _chunks(list(card_anki_ids)):
+            marks = ", ".join("?" * len(part))
+            for card, entry in self._db.execute(
+                f"SELECT card, entry FROM sync_revlog WHERE our_id IS NULL AND card IN ({marks}) ORDER BY anki_id",
+                list(part),
+            ):
+                found.setdefault(card, []).append(json.loads(entry))
+        return found
+
+    def match_revlog(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """``(anki_id, our_id)``: mirrored rows that became rows here."""
+        self._db.conn.executemany("UPDATE sync_revlog SET our_id = ? WHERE anki_id = ?", [(o, a) for a, o in pairs])
+
+    def insert_log(self, entries: Sequence[Any]) -> None:
+        """Answers from the server, with the before and after of their replay here."""
+        from studyapp.storage.review.reviews_store import _log_row
+
+        if entries:
+            self._db["review_log"].insert_all((_log_row(entry) for entry in entries), batch_size=500)
+
+    def log_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """``(id, card_id, reviewed_at, rating, duration_ms, state_before, due_before, last_review_before,
+        state_after, due_after, last_review_after)`` of these review-log rows."""
+        rows: list[tuple[Any, ...]] = []
+        for part in _chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            rows += self._db.execute(
+                "SELECT id, card_id, reviewed_at, rating, duration_ms, state_before, due_before, last_review_before, "
+                f"state_after, due_after, last_review_after FROM review_log WHERE id IN ({marks})",
+                list(part),
+            ).fetchall()
+        return rows
+
+    def change_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+        """``(id, card_id, changed_at, kind, state_before, due_before, last_review_before, state_after, due_after,
+        last_review_after)`` of these schedule changes."""
+        rows: list[tuple[Any, ...]] = []
+        for part in _chunks(list(ids)):
+            marks = ", ".join("?" * len(part))
+            rows += self._db.execute(
+                "SELECT id, card_id, changed_at, kind, state_before, due_before, last_review_before, state_after, "
+                f"due_after, last_review_after FROM schedule_changes WHERE id IN ({marks})",
+                list(part),
+            ).fetchall()
+        return rows
