@@ -1,0 +1,49 @@
+"""The sync protocol's framing: the ``anki-sync`` header and zstd bodies (pure functions, tested on their own)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import zstandard
+
+from studyapp import __version__
+
+SYNC_VERSION = 11
+CLIENT_VERSION = f"studyapp,{__version__},{sys.platform}"
+
+
+def sync_header(host_key: str, session_key: str) -> str:
+    """The ``anki-sync`` header's value: compact JSON, as the server parses it."""
+    return json.dumps({"v": SYNC_VERSION, "k": host_key, "c": CLIENT_VERSION, "s": session_key}, separators=(",", ":"))
+
+
+def encode_body(payload: Any) -> bytes:
+    """A request body: JSON (bytes go as they are), zstd-compressed."""
+    raw = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+    return zstandard.ZstdCompressor(level=3).compress(raw)
+
+
+class Unzstd:
+    """Streaming zstd decoding of a reply, across frames."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._decoder = zstandard.ZstdDecompressor().decompressobj()
+
+    def feed(self, data: bytes) -> None:
+        while data:
+            self._parts.append(self._decoder.decompress(data))
+            data = self._decoder.unused_data if self._decoder.eof else b""
+            if self._decoder.eof:
+                self._decoder = zstandard.ZstdDecompressor().decompressobj()
+
+    def result(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def decode_body(data: bytes) -> bytes:
+    decoder = Unzstd()
+    decoder.feed(data)
+    return decoder.result()
