@@ -18,6 +18,7 @@ from studyapp.cli import (
     notetypes_command,
     search_command,
     stats_command,
+    sync_command,
 )
 from studyapp.cli.terminal_review import review_in_terminal
 from studyapp.core.drafts import ColumnMap, DuplicatePolicy, ImportOptions
@@ -31,7 +32,7 @@ from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 FORMATS = ["qa", "csv", "quizlet", "apkg", "colpkg"]
 # Commands that only read: a collection that cannot be written (a read-only file, folder or disk) is opened
 # read-only for them; where it can be written they open it as every command does (migrated, one writer).
-READING_COMMANDS = ("decks", "search", "export", "stats", "notetypes")
+READING_COMMANDS = ("decks", "search", "export", "stats", "notetypes", "sync-status")
 
 
 class CommandError(Exception):
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     check_command.register(commands)
     backup_command.register(commands)
     notetypes_command.register(commands)
+    sync_command.register(commands)
     return parser
 
 
@@ -154,6 +156,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
             fsrs_commands.suggest_retention_from_args(app, args, stdout)
         elif args.command == "check":
             return check_command.check_from_args(app, args, stdout)
+        elif args.command in sync_command.COMMANDS:
+            return sync_command.run(app, args, stdin, stdout)
         elif args.command == "review":
             mode = ReviewMode(args.mode) if args.mode else None
             review_in_terminal(app.review_session(_deck(app, args.deck).id, mode), stdin, stdout)
