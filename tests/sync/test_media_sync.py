@@ -336,3 +336,24 @@ def test_a_sync_killed_between_writing_files_and_recording_them_loses_nothing(
         assert killed.sync().transferred == 0
     finally:
         killed.close()
+
+
+def test_a_server_that_stops_mid_sync_is_one_line_and_the_next_sync_finishes(
+    here: Here, sync_server: SyncServer
+) -> None:
+    for index in range(60):
+        here.add(f"s{index:02}.png", bytes([index + 1]) * 200)
+
+    def stop_after_first_zip(line: str) -> None:
+        if line == "media: 25 files sent":
+            sync_server.stop()
+
+    with pytest.raises(SyncError) as raised:
+        here.sync(progress=stop_after_first_zip)
+    assert raised.value.kind == "network" and "\n" not in str(raised.value)
+    assert here.store.pending_count() == 35
+    sync_server.start()
+    here.client.close()
+    result = here.sync()
+    assert (result.uploaded, result.reset) == (35, "")
+    assert here.store.file_count() == 60 and here.store.pending_count() == 0

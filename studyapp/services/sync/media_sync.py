@@ -26,6 +26,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -202,8 +203,7 @@ class _MediaSync:
                 raise _error(f"{error} (from {self._server()})", "protocol") from None
             if not files:
                 raise _error(f"{self._server()} sent none of the {len(asked)} media files asked for", "protocol")
-            rows = [self._write(name, data, local.get(name)) for name, data in files]
-            fsync_path(self.folder)  # the renames are on the disk before the rows say so
+            rows = self._write(files, local)
             with self.collection.transaction():
                 self.store.put(rows)
             self.result.downloaded += len(rows)
@@ -211,27 +211,35 @@ class _MediaSync:
             names = [name for name in names if name not in got]
             self.say(f"media: {self.result.downloaded} files received")
 
-    def _write(self, name: str, data: bytes, local: MediaEntry | None) -> MediaEntry:
-        target = self.folder / name
-        if target.parent != self.folder or name_problem(name) is not None:  # read_download_zip already holds this
-            raise _error(f"refused to write the media file {name!r} outside {self.folder}", "protocol")
-        sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-        with storage_faults(target, STOPPED):
+    def _write(self, files: list[tuple[str, bytes]], local: dict[str, MediaEntry | None]) -> list[MediaEntry]:
+        """Write one zip's files into the folder, each through a flushed temporary file renamed over its name."""
+        for name, _data in files:
+            if (self.folder / name).parent != self.folder or name_problem(name) is not None:  # held already
+                raise _error(f"refused to write the media file {name!r} outside {self.folder}", "protocol")
+        staged: dict[str, str] = {}
+        with storage_faults(self.folder, STOPPED):
             self.folder.mkdir(parents=True, exist_ok=True)
-            if local is not None and local.dirty and local.sha1 and local.sha1 != sha1 and target.is_file():
-                self._keep_ours(name, local.sha1)
-            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".incoming-")
             try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-            mtime = int(target.stat().st_mtime)
-        return MediaEntry(name, sha1, mtime, False)
+                for name, data in files:
+                    handle, staged[name] = tempfile.mkstemp(dir=self.folder, prefix=".incoming-")
+                    with os.fdopen(handle, "wb") as out:
+                        out.write(data)
+                with ThreadPoolExecutor(max_workers=8) as pool:  # flushes overlap: a zip of small files is fast
+                    list(pool.map(_flush, staged.values()))
+                rows = []
+                for name, data in files:
+                    sha1 = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+                    target = self.folder / name
+                    entry = local.get(name)
+                    if entry is not None and entry.dirty and entry.sha1 and entry.sha1 != sha1 and target.is_file():
+                        self._keep_ours(name, entry.sha1)
+                    os.replace(staged.pop(name), target)
+                    rows.append(MediaEntry(name, sha1, int(target.stat().st_mtime), False))
+            finally:
+                for temporary in staged.values():
+                    Path(temporary).unlink(missing_ok=True)
+            fsync_path(self.folder)  # the renames are on the disk before the rows say so
+        return rows
 
     def _keep_ours(self, name: str, sha1: str) -> None:
         keep = conflicts_folder(self.folder)
@@ -325,6 +333,14 @@ class _MediaSync:
 
     def _server(self) -> str:
         return str(getattr(self.client, "endpoint", "the sync server"))
+
+
+def _flush(path: str) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _data(reply: Any) -> Any:
