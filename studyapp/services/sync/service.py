@@ -152,7 +152,7 @@ def sync(
                 progress("Syncing media")
             media = sync_media(client, collection, media_folder, progress=progress, cancelled=cancelled)
             media_up, media_down = media.uploaded + media.deleted_there, media.downloaded + media.deleted_here
-            notes += [*media.refused, *media.conflicts, *([media.reset] if media.reset else [])]
+            notes += media.lines()[1:]  # skipped files, refused names, conflicts, a reset
     finally:
         client.close()
     tally = result.tally

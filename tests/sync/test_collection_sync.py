@@ -1,0 +1,338 @@
+"""The collection sync against the real `anki.syncserver`, with an `anki` Collection as the other device (the way
+AnkiDroid syncs: same protocol, same server). Times are the real clock: the server refuses a clock 5 minutes off."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from studyapp.core.clock import FixedClock
+from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode
+from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
+from studyapp.services.notes.notes import NoteText, add_note
+from studyapp.services.sync.errors import SyncError
+from studyapp.services.sync.service import SyncAccount, conflicts, log_in, sync, sync_status
+from studyapp.storage.collection import Collection
+from tests.sync.conftest import SyncServer
+from tests.sync.engine_device import EngineDevice
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Here:
+    """studyapp's side: a collection with a deck "Bio"."""
+
+    def __init__(self, path: Path, server: SyncServer) -> None:
+        self.collection = Collection.open(path)
+        self.rng = random.Random(7)
+        self.clock = FixedClock(_now())
+        self.deck = self.collection.decks.create(self.rng.getrandbits(63), "Bio", "", self.clock.now())
+        self.account: SyncAccount = log_in(server.endpoint, server.user, server.password)
+
+    def add(self, front: str, back: str, tags: tuple[str, ...] = ()) -> int:
+        return add_note(self.collection, self.rng, self.clock, self.deck.id, NoteText(front, back, tags=tags)).note_id
+
+    def sync(self, **kwargs: object):  # noqa: ANN201
+        return sync(self.collection, None, self.account, now=_now, **kwargs)  # type: ignore[arg-type]
+
+    def answer_first(self, front: str, rating: Rating, at: datetime | None = None) -> None:
+        """Answer the card of the note whose first field is ``front``, as the study session records an answer."""
+        when = at or _now()
+        card = self.collection.reviews.card(self.card_of(front))
+        assert card is not None
+        after = Scheduler().answer(card.schedule, rating, when, random.Random(fuzz_seed(card.id, card.schedule.reps)))
+        self.collection.reviews.record(
+            ReviewEntry(self.rng.getrandbits(63), card.id, when, rating, 4000, ReviewMode.FLIP, card.schedule, after)
+        )
+
+    def card_of(self, front: str) -> int:
+        row = self.collection.db.execute(
+            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.front = ?", [front]
+        ).fetchone()
+        assert row is not None, front
+        return row[0]
+
+    def card(self, front: str) -> tuple:
+        return self.collection.db.execute(
+            "SELECT state, due, reps, lapses, stability FROM cards WHERE id = ?", [self.card_of(front)]
+        ).fetchone()
+
+    def fronts(self) -> set[str]:
+        return {row[0] for row in self.collection.db.execute("SELECT front FROM notes")}
+
+    def reviews(self, front: str) -> list[tuple[int, int]]:
+        return self.collection.db.execute(
+            "SELECT reviewed_at, rating FROM review_log WHERE card_id = ? ORDER BY reviewed_at", [self.card_of(front)]
+        ).fetchall()
+
+    def dump(self) -> tuple:
+        one = self.collection.db.execute
+        return tuple(
+            one(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("notes", "cards", "review_log", "schedule_changes", "decks", "notetypes", "sync_notes")
+        )
+
+
+@pytest.fixture
+def here(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
+    side = Here(tmp_path / "here.db", sync_server)
+    yield side
+    side.collection.close()
+
+
+@pytest.fixture
+def device(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
+    engine = EngineDevice.for_server(tmp_path / "phone", sync_server)
+    yield engine
+    engine.close()
+
+
+def _fronts(device: EngineDevice) -> set[str]:
+    return {fields.split("\x1f")[0] for *_, fields in device.notes()}
+
+
+def _engine_card(device: EngineDevice, front: str) -> tuple:
+    row = device.col.db.first(
+        "SELECT c.id, c.type, c.queue, c.due, c.ivl, c.reps, c.lapses FROM cards c JOIN notes n ON n.id = c.nid "
+        "WHERE n.flds LIKE ?",
+        front + "\x1f%",
+    )
+    assert row is not None, front
+    return tuple(row)
+
+
+def _engine_add_and_answer(device: EngineDevice, front: str, ratings: list[int], at: datetime) -> int:
+    note = device.add_note(front, f"{front} back", deck="Bio")
+    card = device.card_ids(note)[0]
+    for index, rating in enumerate(ratings):
+        device.answer(card, rating, at=at + timedelta(seconds=index))
+    return card
+
+
+def test_first_sync_up_reaches_the_phone_whole(here: Here, device: EngineDevice) -> None:
+    here.add("capital of France & <Paris>", "Paris\nthe city", tags=("geo", "eu"))
+    here.add("2+2", "4")
+    here.answer_first("2+2", Rating.GOOD)
+    summary = here.sync()
+    assert (summary.kind, summary.notes_up, summary.cards_up, summary.reviews_up) == ("first", 2, 2, 1)
+
+    assert device.sync() == "full_download"  # a phone that never synced takes the server's collection
+    device.full_download()
+    notes = {fields.split("\x1f")[0]: (tags, fields) for _, _, _, _, _, tags, fields in device.notes()}
+    assert notes["capital of France &amp; &lt;Paris&gt;"] == (
+        " geo eu ",
+        "capital of France &amp; &lt;Paris&gt;\x1fParis<br>the city",
+    )
+    assert [row[3] for row in device.revlog()] == [3]  # the answer, with its button
+    card = _engine_card(device, "2+2")
+    state, due_ms, reps, _, _ = here.card("2+2")
+    assert (card[1], card[5]) == (1, reps) and state == CardState.LEARNING  # learning, one rep, as here
+    after_download = here.sync()  # the phone's download moved the server on; nothing travels
+    assert after_download.describe().startswith("Synced: sent nothing; received nothing")
+    assert here.sync().kind == "no_changes"
+    assert sync_status(here.collection).changed_since is False
+
+
+def test_first_sync_down_replays_the_phones_answers(here: Here, device: EngineDevice, sync_server: SyncServer) -> None:
+    at = _now() - timedelta(minutes=30)
+    _engine_add_and_answer(device, "mitochondria", [3, 3], at)
+    device.add_note("ribosome", "protein", deck="Bio")
+    device.full_upload()
+
+    summary = here.sync()
+    assert summary.kind == "first" and (summary.notes_down, summary.cards_down, summary.reviews_down) == (2, 2, 2)
+    assert here.fronts() == {"mitochondria", "ribosome"}
+    log = here.reviews("mitochondria")
+    assert [rating for _, rating in log] == [3, 3]
+    expected = Scheduler().replay(
+        here.card_of("mitochondria"), [(Rating(r), datetime.fromtimestamp(t / 1000, timezone.utc)) for t, r in log]
+    )
+    state, due, reps, _, stability = here.card("mitochondria")
+    assert (state, reps, stability) == (int(expected.state), expected.reps, pytest.approx(expected.stability))
+    # the phone takes our replay of its own answers: both devices hold the same schedule
+    assert device.sync() == "normal_sync"
+    assert _engine_card(device, "mitochondria")[5] == reps
+
+
+def test_first_sync_with_data_on_both_sides_keeps_both(here: Here, device: EngineDevice) -> None:
+    device.add_note("from the phone", "p", deck="Bio")
+    device.full_upload()
+    here.add("from here", "h")
+    here.answer_first("from here", Rating.EASY)
+    summary = here.sync()
+    assert summary.kind == "first" and summary.notes_down == 1 and summary.notes_up == 1
+    assert here.fronts() == {"from the phone", "from here"}
+    assert device.sync() == "normal_sync"
+    assert _fronts(device) == {"from the phone", "from here"}
+    assert len(device.revlog()) == 1
+    # the phone's Basic and ours are one note type on the server, not two
+    names = [m["name"] for m in device.col.models.all()]
+    assert names.count("Basic") == 1, names
+
+
+def _both_synced(here: Here, device: EngineDevice) -> None:
+    here.sync()
+    if device.sync() in ("full_sync", "full_download"):
+        device.full_download()
+
+
+def test_different_cards_answered_on_each_side_all_arrive(here: Here, device: EngineDevice) -> None:
+    here.add("alpha", "a")
+    here.add("beta", "b")
+    _both_synced(here, device)
+    here.answer_first("alpha", Rating.GOOD)
+    device.answer(_engine_card(device, "beta")[0], 4)
+    here.sync()
+    device.sync()
+    here.sync()
+    assert [r for _, r in here.reviews("alpha")] == [3] and [r for _, r in here.reviews("beta")] == [4]
+    assert sorted(row[3] for row in device.revlog()) == [3, 4]
+    for front in ("alpha", "beta"):
+        assert _engine_card(device, front)[5] == here.card(front)[2] == 1
+
+
+def _engine_alone_same_card(tmp_path: Path, server: SyncServer, second_ms: int) -> tuple[tuple, int]:
+    """Two engine devices answer the same card (the second ``second_ms`` after the first) and sync: the card's
+    schedule everywhere and the number of answers in the merged log."""
+    # (the server's other account: the engines' collection is not the one studyapp syncs below)
+    one = EngineDevice(tmp_path / "one", server.endpoint, server.user2, server.password2)
+    two = EngineDevice(tmp_path / "two", server.endpoint, server.user2, server.password2)
+    try:
+        one.add_note("shared", "s", deck="Bio")
+        one.full_upload()
+        two.sync()
+        two.full_download()
+        at = _now() - timedelta(minutes=5)
+        one.answer(_engine_card(one, "shared")[0], 3, at=at)
+        two.answer(_engine_card(two, "shared")[0], 1, at=at + timedelta(milliseconds=second_ms))
+        one.sync()
+        two.sync()
+        one.sync()
+        return _engine_card(one, "shared"), len(one.revlog())
+    finally:
+        one.close()
+        two.close()
+
+
+@pytest.mark.parametrize("apart_ms", [60_000, 400])
+def test_the_same_card_answered_on_both_sides_converges_on_the_replay(
+    here: Here, device: EngineDevice, sync_server: SyncServer, tmp_path: Path, apart_ms: int
+) -> None:
+    # the engine alone: both answers are in the log, but the card keeps one device's state (one rep), not the
+    # replay of both - the devices' schedule disagrees with their own history
+    card, answers = _engine_alone_same_card(tmp_path / "engines", sync_server, apart_ms)
+    assert answers == 2 and card[5] == 1
+
+    here.add("shared", "s")
+    _both_synced(here, device)
+    at = _now() - timedelta(minutes=5)
+    here.answer_first("shared", Rating.GOOD, at=at)
+    device.answer(_engine_card(device, "shared")[0], 1, at=at + timedelta(milliseconds=apart_ms))
+    device.sync()
+    summary = here.sync()
+    assert summary.reviews_down == 1 and summary.cards_up == 1
+    assert [r for _, r in here.reviews("shared")] == [3, 1]
+    log = [(Rating(r), datetime.fromtimestamp(t / 1000, timezone.utc)) for t, r in here.reviews("shared")]
+    expected = Scheduler().replay(here.card_of("shared"), log)
+    state, due, reps, lapses, _ = here.card("shared")
+    assert (state, reps, lapses) == (int(expected.state), 2, expected.lapses)
+    device.sync()
+    phone = _engine_card(device, "shared")
+    assert (phone[5], phone[6]) == (reps, lapses)  # the phone now holds the replay too
+    settled = here.sync()  # and nothing goes back and forth any more
+    assert (settled.cards_up, settled.cards_down, settled.reviews_up, settled.reviews_down) == (0, 0, 0, 0)
+
+
+def test_a_note_edited_on_both_sides_keeps_the_later_and_lists_the_other(here: Here, device: EngineDevice) -> None:
+    note_id = here.add("hormone", "insulin")
+    _both_synced(here, device)
+    phone_note = device.col.find_notes("hormone")[0]
+    device.edit_field(phone_note, "Back", "glucagon (phone)")
+    device.sync()
+    # edited here later than on the phone
+    here.collection.db.execute(
+        "UPDATE notes SET back = 'insulin (here)', modified_at = ? WHERE id = ?",
+        [int((_now() + timedelta(seconds=5)).timestamp() * 1000), note_id],
+    )
+    here.collection.db.conn.commit()
+    summary = here.sync()
+    assert summary.conflicts == 1
+    assert (
+        here.collection.db.execute("SELECT back FROM notes WHERE id = ?", [note_id]).fetchone()[0] == "insulin (here)"
+    )
+    [conflict] = conflicts(here.collection)
+    assert conflict.kept_side == "here" and conflict.lost_fields[1] == "glucagon (phone)"
+    device.sync()
+    assert device.col.get_note(phone_note)["Back"] == "insulin (here)"
+
+
+def test_deletions_travel_both_ways(here: Here, device: EngineDevice) -> None:
+    here.add("keep", "k")
+    gone_here = here.add("delete here", "d")
+    here.add("delete there", "t")
+    _both_synced(here, device)
+    here.collection.db.execute("DELETE FROM cards WHERE note_id = ?", [gone_here])
+    here.collection.db.execute("DELETE FROM notes WHERE id = ?", [gone_here])
+    here.collection.db.conn.commit()
+    device.delete_note(device.col.find_notes('"delete there"')[0])
+    device.sync()
+    summary = here.sync()
+    assert summary.deletions_up == 2 and summary.deletions_down == 2  # a note and its card each way
+    assert here.fronts() == {"keep"}
+    device.sync()
+    assert _fronts(device) == {"keep"}
+
+
+def test_a_note_type_changed_on_the_phone_is_merged_without_losing_a_review(here: Here, device: EngineDevice) -> None:
+    here.add("enzyme", "amylase")
+    _both_synced(here, device)
+    device.add_field("Basic", "Source")
+    assert device.sync() in ("full_sync", "full_upload")  # the schema changed: the phone must send it whole
+    device.full_upload()
+    here.answer_first("enzyme", Rating.GOOD)  # an answer here the server has not had
+    summary = here.sync()
+    assert summary.kind == "merge"
+    basic = next(nt for nt in here.collection.notetypes.all() if "Source" in nt.field_names)
+    assert basic.field_names == ("Front", "Back", "Source")
+    device.sync()
+    assert [row[3] for row in device.revlog()] == [3]  # our answer made it across the full sync
+
+
+def test_a_wrong_password_is_one_line(sync_server: SyncServer) -> None:
+    with pytest.raises(SyncError) as caught:
+        log_in(sync_server.endpoint, sync_server.user, "wrong")
+    assert caught.value.kind == "auth" and "\n" not in str(caught.value)
+
+
+def test_a_server_that_goes_away_mid_sync_leaves_the_collection_as_it_was(
+    here: Here, device: EngineDevice, sync_server: SyncServer
+) -> None:
+    here.add("one", "1")
+    _both_synced(here, device)
+    device.add_note("two", "2", deck="Bio")
+    device.sync()
+    here.add("three", "3")
+    before = here.dump()
+
+    def stop_at(stage: str) -> Callable[[str], None]:
+        def progress(text: str) -> None:
+            if text.startswith(stage):
+                sync_server.stop()
+
+        return progress
+
+    with pytest.raises(SyncError) as caught:
+        here.sync(progress=stop_at("Sending"))
+    assert caught.value.kind == "network" and "\n" not in str(caught.value)
+    assert here.dump() == before
+    sync_server.start()
+    summary = here.sync()
+    assert summary.notes_down == 1 and summary.notes_up == 1
+    device.sync()
+    assert _fronts(device) == here.fronts() == {"one", "two", "three"}
