@@ -124,6 +124,31 @@ def _options(window: MainWindow, app: App) -> QWidget:
     return dialog
 
 
+def _sync_progress(window: MainWindow, app: App) -> QWidget:
+    from studyapp.services.sync.service import SyncAccount
+    from studyapp.ui.sync.sync_progress import SyncProgressDialog
+
+    dialog = SyncProgressDialog(app, SyncAccount("http://192.168.1.20:8080/", "me", "KEY"), parent=window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()  # as Y opens it, without starting a sync
+    return dialog
+
+
+def _sync_conflicts(window: MainWindow, app: App) -> QWidget:
+    from datetime import datetime, timezone
+
+    from studyapp.services.sync.service import SyncConflict
+    from studyapp.ui.sync.conflicts_dialog import SyncConflictsDialog
+
+    at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    lost = ("The calcium-phosphate product " * 8, "edited on the phone " * 12)
+    found = [SyncConflict(n, 10**15 + n, at, "here", lost, "bio phone", at) for n in range(40)]
+    dialog = SyncConflictsDialog(found, timezone.utc, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 # name -> (how the user opens it, the classes it covers)
 Opener = Callable[[MainWindow, App], QWidget]
 UI = "studyapp.ui."
@@ -157,6 +182,12 @@ WINDOWS: dict[str, tuple[Opener, tuple[str, ...]]] = {
     "new deck": (lambda window, app: window.deck_actions.new_deck(), (UI + "app.deck_name_prompt.DeckNamePrompt",)),
     "delete deck": (lambda window, app: window.deck_actions.delete("Calcinosis"), ()),
     "export file chooser": (_export_chooser, ()),
+    "sync settings": (
+        lambda window, app: window.sync.open_settings(),
+        (UI + "sync.sync_settings_dialog.SyncSettingsDialog",),
+    ),
+    "sync progress": (_sync_progress, (UI + "sync.sync_progress.SyncProgressDialog",)),
+    "sync conflicts": (_sync_conflicts, (UI + "sync.conflicts_dialog.SyncConflictsDialog",)),
 }
 
 

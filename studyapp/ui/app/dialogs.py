@@ -41,6 +41,7 @@ SHORTCUTS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("F2", "Rename the chosen deck"),
             ("Delete", "Delete the chosen deck (asks first; Ctrl+Z undoes)"),
             ("O", "Options of the chosen deck"),
+            ("Y", "Sync with your sync server (Tools → Sync settings…)"),
         ),
     ),
     (

@@ -48,6 +48,7 @@ from studyapp.ui.decks.deck_tree import DeckActions
 from studyapp.ui.maintenance.backups_dialog import BackupControl
 from studyapp.ui.review.reviewer import Reviewer
 from studyapp.ui.review.session_summary import SessionSummaryView
+from studyapp.ui.sync.sync_control import SyncControl
 
 _Dialog = TypeVar("_Dialog", bound=QDialog)
 
@@ -107,9 +108,11 @@ class MainWindow(QMainWindow):
         self.backups = BackupControl(app, self)  # every 30 minutes of use when something changed, and on close
         self.backups.restored.connect(self._collection_restored)
         build_menus(self)
-        self.study_keys = StudyKeys(self.stack, self.reviewer, self.actions())  # A, S: not while studying
+        self.sync = SyncControl(self, self._collection_restored)  # Y, the Sync button, Tools → Sync settings…
+        self.study_keys = StudyKeys(self.stack, self.reviewer, self.actions())  # A, S, Y: not while studying
         self._restore_geometry()
         self.show_decks()
+        self.sync.sync_on_open()
 
     def show_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.app, [self.reviewer.card_view], self)
@@ -396,6 +399,8 @@ class MainWindow(QMainWindow):
         save_geometry(self, self.app)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.sync.defer_close(event):  # "sync on close": the close comes again once the sync has ended
+            return
         if self.import_dialog is not None:
             self.import_dialog.reject()  # cancels a running import and waits for its worker
         self.reviewer.sounds.close()  # stops the audio and its thread, releases the sound device

@@ -200,11 +200,13 @@ class DeckList(QWidget):
         self.study_button.clicked.connect(self._study_current)
         self.new_button = QPushButton("New deck…")
         self.options_button = QPushButton("Options…")
-        for button in (self.new_button, self.options_button):
+        self.sync_button = QPushButton("Sync")  # the window's SyncControl answers it (and Y)
+        self.sync_button.setToolTip("Sync with your sync server, as AnkiDroid and AnkiMobile do (Y)")
+        for button in (self.new_button, self.options_button, self.sync_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.new_button.clicked.connect(self.new_deck_requested)
         self.options_button.clicked.connect(self._options_current)
-        hint = QLabel("Enter study · M quiz mode · F2 rename · Del delete · O options · F1 shortcuts")
+        hint = QLabel("Enter study · M quiz mode · F2 rename · Del delete · O options · Y sync · F1 shortcuts")
         hint.setObjectName("KeyHint")
         self._descriptions: dict[int, str] = {}
         # The window answers which mode a deck remembers; until it does, every deck shows Flip.
@@ -216,6 +218,7 @@ class DeckList(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.options_button)
+        buttons.addWidget(self.sync_button)
         buttons.addStretch(1)
         buttons.addWidget(self.mode_chooser)
         buttons.addSpacing(4)
