@@ -336,3 +336,22 @@ def test_a_server_that_goes_away_mid_sync_leaves_the_collection_as_it_was(
     assert summary.notes_down == 1 and summary.notes_up == 1
     device.sync()
     assert _fronts(device) == here.fronts() == {"one", "two", "three"}
+
+
+def test_an_answer_that_has_synced_cannot_be_undone(here: Here) -> None:
+    from studyapp.services.review.review import ReviewSession
+    from studyapp.storage.review.reviews_store import StaleCardError
+
+    here.add("one", "1")
+    here.add("two", "2")
+    session = ReviewSession(here.collection, here.deck.id, FixedClock(_now()), random.Random(1))
+    assert session.next_card() is not None
+    session.answer(Rating.GOOD)
+    session.next_card()
+    session.answer(Rating.GOOD)
+    session.undo()  # not synced yet: taken back
+    assert here.collection.reviews.log_count() == 1
+    here.sync()
+    with pytest.raises(StaleCardError, match="already been synced"):
+        session.undo()
+    assert here.collection.reviews.log_count() == 1

@@ -312,6 +312,11 @@ class ReviewStore:
             if not rows:
                 raise StaleCardError(f"review {log_id} is not in the log")
             entry = _entry(rows[0])
+            if self._db.execute("SELECT 1 FROM sync_revlog WHERE our_id = ?", [log_id]).fetchone():
+                # the sync server, and through it the other devices, have this answer: the log is the union of
+                # both sides, so taking it back here would not take it back there, and the next sync's replay
+                # would disagree with this device
+                raise StaleCardError("that answer has already been synced to the other devices; it cannot be undone")
             card = self.card(entry.card_id)
             if card is not None and card.schedule != entry.after:  # rescheduled or reset since, say
                 raise StaleCardError(f"card {entry.card_id} changed since that answer; it cannot be undone")
