@@ -355,3 +355,28 @@ def test_an_answer_that_has_synced_cannot_be_undone(here: Here) -> None:
     with pytest.raises(StaleCardError, match="already been synced"):
         session.undo()
     assert here.collection.reviews.log_count() == 1
+
+
+def test_deck_options_travel_both_ways(here: Here, device: EngineDevice) -> None:
+    from dataclasses import replace
+
+    here.add("one", "1")
+    _both_synced(here, device)
+    deck_id = device.col.decks.id("Bio")
+    config = device.col.decks.config_dict_for_deck_id(deck_id)
+    config["new"]["perDay"] = 7
+    config["desiredRetention"] = 0.85
+    device.col.decks.update_config(config)
+    device.sync()
+    here.sync()
+    bio = here.collection.decks.by_name("Bio")
+    assert bio is not None and (bio.options.new_per_day, bio.options.desired_retention) == (7, 0.85)
+
+    preset = here.collection.presets.get(bio.preset_id)
+    assert preset is not None
+    here.collection.presets.update(preset.id, preset.name, replace(preset.options, reviews_per_day=321))
+    here.collection.db.conn.commit()
+    here.sync()
+    device.sync()
+    config = device.col.decks.config_dict_for_deck_id(deck_id)
+    assert (config["rev"]["perDay"], config["new"]["perDay"], config["desiredRetention"]) == (321, 7, 0.85)

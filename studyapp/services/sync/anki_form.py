@@ -204,11 +204,71 @@ def notetype_digest(notetype: NoteType) -> str:
     )
 
 
+def deck_digest(deck: Any) -> str:
+    return digest(deck.name, deck.description, deck.preset_id)
+
+
 def deck_entry(
-    name: str, description: str, anki_id: int, mod: int, usn: int, base: dict[str, Any] | None
+    name: str, description: str, anki_id: int, mod: int, usn: int, base: dict[str, Any] | None, conf: int | None = None
 ) -> dict[str, Any]:
     from studyapp.exporters.apkg_notetypes import deck_json
 
     entry = dict(base) if base else deck_json(anki_id, name, mod, description)
     entry.update({"id": anki_id, "name": name, "desc": description, "mod": mod, "usn": usn})
+    if conf is not None:
+        entry["conf"] = conf
     return entry
+
+
+# -- deck options presets <-> Anki's deck config (schema 11) -----------------------------------------------------
+
+
+def preset_digest(name: str, options_json: str) -> str:
+    return digest(name, options_json)
+
+
+def config_entry(
+    name: str, options: Any, anki_id: int, mod: int, usn: int, base: dict[str, Any] | None
+) -> dict[str, Any]:
+    """A preset as Anki's deck config: the mirrored one (or Anki's defaults) with our limits, steps, retention,
+    maximum interval, FSRS parameters and autoplay written over it."""
+    from studyapp.exporters.apkg_notetypes import deck_config_json
+
+    entry = json.loads(json.dumps(base)) if base else deck_config_json()
+    new, rev, lapse = (dict(entry.get(key) or {}) for key in ("new", "rev", "lapse"))
+    new.update({"perDay": options.new_per_day, "delays": [s.total_seconds() / 60 for s in options.learning_steps]})
+    rev.update({"perDay": options.reviews_per_day, "maxIvl": options.maximum_interval_days})
+    lapse["delays"] = [s.total_seconds() / 60 for s in options.relearning_steps]
+    entry.update({"id": anki_id, "name": name, "mod": mod, "usn": usn, "new": new, "rev": rev, "lapse": lapse,
+                  "desiredRetention": options.desired_retention, "autoplay": options.autoplay_audio})  # fmt: skip
+    if options.parameters is not None:
+        entry["fsrsParams6"] = list(options.parameters)
+    return entry
+
+
+def options_of_config(config: dict[str, Any], base: Any) -> Any:
+    """Our options from Anki's deck config (what it does not say stays as ``base`` has it). Raises ``ValueError``
+    for values our options refuse."""
+    from dataclasses import replace
+
+    new, rev, lapse = (config.get(key) if isinstance(config.get(key), dict) else {} for key in ("new", "rev", "lapse"))
+    changes: dict[str, Any] = {}
+    if isinstance(new.get("perDay"), int):
+        changes["new_per_day"] = new["perDay"]
+    if isinstance(rev.get("perDay"), int):
+        changes["reviews_per_day"] = rev["perDay"]
+    if isinstance(rev.get("maxIvl"), int):
+        changes["maximum_interval_days"] = min(36500, max(1, rev["maxIvl"]))
+    for key, source in (("learning_steps", new), ("relearning_steps", lapse)):
+        steps = source.get("delays")
+        if isinstance(steps, list) and all(isinstance(s, (int, float)) and s > 0 for s in steps):
+            changes[key] = tuple(timedelta(minutes=float(s)) for s in steps)
+    retention = config.get("desiredRetention")
+    if isinstance(retention, (int, float)) and retention > 0:
+        changes["desired_retention"] = round(float(retention), 4)
+    params = config.get("fsrsParams6")
+    if isinstance(params, list) and len(params) == 21 and all(isinstance(p, (int, float)) for p in params):
+        changes["parameters"] = tuple(float(p) for p in params)
+    if isinstance(config.get("autoplay"), bool):
+        changes["autoplay_audio"] = config["autoplay"]
+    return replace(base, **changes)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
+from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed, merged_history
 from studyapp.importers.anki_notes import note_kind
 from studyapp.importers.anki_notetypes import notetype_from_json
@@ -50,6 +51,7 @@ class Incoming:
         self.merge = merge
         self.notetypes: dict[int, int] = {}  # Anki id -> ours, filled by apply_changes
         self.decks: dict[int, int] = {}
+        self.presets: dict[int, int] = {}
 
     # -- deletions --------------------------------------------------------------------------------------------
 
@@ -116,9 +118,52 @@ class Incoming:
                 [Mirrored(anki_id, ours_id, af.notetype_digest(kept) if kept else "", int(model.get("mod", 0)), model)],
             )
         decks, configs = (remote.get("decks") or [[], []]) + [[]] * (2 - len(remote.get("decks") or []))
+        self._apply_configs(configs, sent)
         self._apply_decks(decks, sent)
-        self.mirror.put("deck_config", [Mirrored(int(c["id"]), None, "", int(c.get("mod", 0)), c) for c in configs])
         self.mirror.put_tags(str(tag) for tag in remote.get("tags", ()))
+
+    def _apply_configs(self, configs: list[dict[str, Any]], sent: dict[str, Any]) -> None:
+        """Anki's deck options groups become presets here (limits, steps, retention, FSRS parameters, autoplay);
+        one changed on both sides keeps this side's (it was sent), unless the server is preferred."""
+        mirrored = self.mirror.mirrored("deck_config")
+        self.presets = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
+        store = self.collection.presets
+        sent_ids = {int(c["id"]) for c in (sent.get("decks") or [[], []])[1]}
+        puts = []
+        for config in configs:
+            anki_id, mod = int(config["id"]), int(config.get("mod", 0))
+            name = str(config.get("name") or "Default")
+            ours_id = self.presets.get(anki_id)
+            if ours_id is None:
+                ours_id = next((p.id for p in store.all() if p.name == name), None)
+            current = store.get(ours_id) if ours_id is not None else None
+            try:
+                options = af.options_of_config(config, current.options if current else DeckOptions())
+            except ValueError as error:
+                self.tally.skipped.append(f"deck options {name!r}: {error}; kept as they were here")
+                options = current.options if current else DeckOptions()
+            at = af.EPOCH + timedelta(seconds=mod)
+            if current is None:
+                ours_id = anki_id if store.get(anki_id) is None else new_id(self.rng)
+                taken = {p.name for p in store.all()}
+                unique = next(
+                    f"{name} ({n})" if n else name
+                    for n in range(len(taken) + 2)
+                    if (f"{name} ({n})" if n else name) not in taken
+                )
+                store.create(ours_id, unique, options, at)
+            elif anki_id not in sent_ids or self.prefer == "server":
+                old = mirrored.get(anki_id)
+                changed_here = old is not None and old.digest != af.preset_digest(
+                    current.name, current.options.to_json()
+                )
+                if (not changed_here or self.prefer == "server") and options != current.options:
+                    store.update(ours_id, current.name, options)
+            self.presets[anki_id] = ours_id
+            kept = store.get(ours_id)
+            digest = af.preset_digest(kept.name, kept.options.to_json()) if kept else ""
+            puts.append(Mirrored(anki_id, ours_id, digest, mod, config))
+        self.mirror.put("deck_config", puts)
 
     def _apply_decks(self, decks: list[dict[str, Any]], sent: dict[str, Any]) -> None:
         mirrored = self.mirror.mirrored("deck")
@@ -142,9 +187,20 @@ class Incoming:
                 current = store.get(ours_id)
                 if current is not None and current.name != name and existing is None:
                     self.collection.db.execute("UPDATE decks SET name = ? WHERE id = ?", [name, ours_id])
+            preset = self.presets.get(int(deck.get("conf") or 0))
+            current = store.get(ours_id)
+            old = mirrored.get(anki_id)
+            changed_here = current is not None and old is not None and old.digest != af.deck_digest(current)
+            if (
+                current is not None
+                and preset is not None
+                and current.preset_id != preset
+                and (anki_id not in sent_ids or self.prefer == "server" or not changed_here)
+            ):
+                self.collection.presets.assign(ours_id, preset)
             self.decks[anki_id] = ours_id
             current = store.get(ours_id)
-            digest = af.digest(current.name, current.description) if current else ""
+            digest = af.deck_digest(current) if current else ""
             self.mirror.put("deck", [Mirrored(anki_id, ours_id, digest, int(deck.get("mod", 0)), deck)])
 
     # -- notes, cards, review log -----------------------------------------------------------------------------

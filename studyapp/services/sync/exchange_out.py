@@ -47,7 +47,12 @@ class Outgoing:
         if any(notetypes.get(nt.id) != af.notetype_digest(nt) for nt in self.collection.notetypes.all()):
             return True
         decks = {m.our_id: m.digest for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
-        return any(decks.get(d.id) != af.digest(d.name, d.description) for d in self.collection.decks.all())
+        if any(decks.get(d.id) != af.deck_digest(d) for d in self.collection.decks.all()):
+            return True
+        presets = {m.our_id: m.digest for m in self.mirror.mirrored("deck_config").values() if m.our_id is not None}
+        return any(
+            presets.get(p.id) != af.preset_digest(p.name, p.options.to_json()) for p in self.collection.presets.all()
+        )
 
     # -- deletions ----------------------------------------------------------------------------------------------
 
@@ -94,16 +99,21 @@ class Outgoing:
                 models.append(entry)
                 puts.append(Mirrored(anki_id, notetype.id, digest, at, entry))
             self.mirror.put("notetype", puts)
+            configs = self._presets(usn, mod)
+            preset_ids = {
+                m.our_id: m.anki_id for m in self.mirror.mirrored("deck_config").values() if m.our_id is not None
+            }
             deck_mirror = {m.our_id: m for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
             puts = []
             for deck in sorted(self.collection.decks.all(), key=lambda d: d.name.count("::")):
                 old = deck_mirror.get(deck.id)
-                digest = af.digest(deck.name, deck.description)
+                digest = af.deck_digest(deck)
                 if old is not None and old.digest == digest:
                     continue
                 anki_id = old.anki_id if old else deck.id
                 at = max(mod, old.mod + 1) if old else mod
-                entry = af.deck_entry(deck.name, deck.description, anki_id, at, usn, old.entry if old else None)
+                conf = preset_ids.get(deck.preset_id) if deck.preset_id is not None else None
+                entry = af.deck_entry(deck.name, deck.description, anki_id, at, usn, old.entry if old else None, conf)
                 decks.append(entry)
                 puts.append(Mirrored(anki_id, deck.id, digest, at, entry))
             self.mirror.put("deck", puts)
@@ -111,7 +121,29 @@ class Outgoing:
         tags = sorted({tag for note in self.mirror.notes_here().values() for tag in note.tags.split()} - known)
         if not self.merge:
             self.mirror.put_tags(tags)
-        return {"models": models, "decks": [decks, []], "tags": tags if not self.merge else []}
+        return {
+            "models": models,
+            "decks": [decks, configs if not self.merge else []],
+            "tags": tags if not self.merge else [],
+        }
+
+    def _presets(self, usn: int, mod: int) -> list[dict[str, Any]]:
+        """Presets new or changed here, as Anki's deck options groups."""
+        mirrored = {m.our_id: m for m in self.mirror.mirrored("deck_config").values() if m.our_id is not None}
+        taken = set(self.mirror.mirrored("deck_config"))
+        out, puts = [], []
+        for preset in self.collection.presets.all():
+            old = mirrored.get(preset.id)
+            digest = af.preset_digest(preset.name, preset.options.to_json())
+            if old is not None and old.digest == digest:
+                continue
+            anki_id = old.anki_id if old else (preset.id if preset.id not in taken else self.rng.getrandbits(53) or 1)
+            at = max(mod, old.mod + 1) if old else mod
+            entry = af.config_entry(preset.name, preset.options, anki_id, at, usn, old.entry if old else None)
+            out.append(entry)
+            puts.append(Mirrored(anki_id, preset.id, digest, at, entry))
+        self.mirror.put("deck_config", puts)
+        return out
 
     # -- notes, cards, review log -----------------------------------------------------------------------------
 
