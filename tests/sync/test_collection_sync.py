@@ -380,3 +380,33 @@ def test_deck_options_travel_both_ways(here: Here, device: EngineDevice) -> None
     device.sync()
     config = device.col.decks.config_dict_for_deck_id(deck_id)
     assert (config["rev"]["perDay"], config["new"]["perDay"], config["desiredRetention"]) == (321, 7, 0.85)
+
+
+def test_after_syncs_every_card_is_still_the_replay_of_its_log(
+    here: Here, device: EngineDevice, tmp_path: Path
+) -> None:
+    """`studyapp check` finds nothing: cards the phone answered, cards answered on both sides, a card reset on
+    the phone (Forget: a manual log row) and one given a due date there (Set due date) all replay to their state."""
+    from studyapp.services.maintenance.check import run_check
+
+    at = _now() - timedelta(hours=2)
+    _engine_add_and_answer(device, "phone only", [3, 3], at)
+    forgotten = _engine_add_and_answer(device, "forgotten", [4], at)
+    moved = _engine_add_and_answer(device, "moved", [3, 3], at)
+    device.full_upload()
+    here.add("both", "b")
+    here.sync()
+    device.sync()
+    here.answer_first("both", Rating.GOOD, at=_now() - timedelta(minutes=3))
+    device.answer(_engine_card(device, "both")[0], 3, at=_now() - timedelta(minutes=2))
+    device.col.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=False)
+    device.col.sched.set_due_date([moved], "9")
+    device.sync()
+    here.sync()
+    device.sync()
+    report = run_check(here.collection, FixedClock(_now()), random.Random(3), tmp_path / "media")
+    assert report.mismatches == [] and report.unreplayable == []
+    assert here.card("forgotten")[0] == CardState.NEW
+    due = datetime.fromtimestamp(here.card("moved")[1] / 1000, timezone.utc)
+    assert 8 <= (due - _now()).days <= 9
+    assert _engine_card(device, "moved")[5] == here.card("moved")[2]
