@@ -297,7 +297,7 @@ def test_a_note_edited_on_both_sides_shows_in_sync_conflicts(
     dialog = next(d for d in window.findChildren(SyncConflictsDialog) if d.isVisible())
     assert dialog.table.rowCount() == 1
     row = [dialog.table.item(0, column).text() for column in range(dialog.table.columnCount())]
-    assert row[2] == "here" and "edited on the phone" in row[3]
+    assert row[2] == "this computer's" and "edited on the phone" in row[3] and not row[0].startswith("note ")
     assert isinstance(dialog, QDialog)
     dialog.reject()
 

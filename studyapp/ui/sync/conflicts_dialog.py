@@ -21,20 +21,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studyapp.core.text.plain_text import html_to_text
 from studyapp.core.wording import plural
 from studyapp.ui.app.window_geometry import keep_on_screen
 
 COLUMNS = ("Note", "When", "Kept", "The other version's fields", "Its tags")
+KEPT = {"here": "this computer's", "server": "the other device's"}
 _CELL_CHARS = 160
 
 
 def lost_text(value: Any) -> str:
     """The lost fields in one line: ``name: text`` for a mapping, ``a | b`` for a list."""
     if isinstance(value, dict):
-        return " | ".join(f"{name}: {text}" for name, text in value.items())
+        return " | ".join(f"{name}: {html_to_text(str(text))}" for name, text in value.items())
     if isinstance(value, (list, tuple)):
-        return " | ".join(str(text) for text in value)
-    return "" if value is None else str(value)
+        return " | ".join(html_to_text(str(text)) for text in value)
+    return "" if value is None else html_to_text(str(value))
 
 
 def when_text(value: Any, zone: tzinfo) -> str:
@@ -44,7 +46,10 @@ def when_text(value: Any, zone: tzinfo) -> str:
 
 
 class SyncConflictsDialog(QDialog):
-    def __init__(self, conflicts: list[Any], zone: tzinfo, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, conflicts: list[Any], zone: tzinfo, parent: QWidget | None = None, names: dict[int, str] | None = None
+    ) -> None:
+        """``names``: what each note is called now (its first field), by note id; else its id is shown."""
         super().__init__(parent)
         self.setObjectName("SyncConflictsDialog")
         self.setWindowTitle("Sync conflicts")
@@ -65,10 +70,12 @@ class SyncConflictsDialog(QDialog):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for row, conflict in enumerate(conflicts):
             tags = getattr(conflict, "lost_tags", "")
+            note_id = getattr(conflict, "note_id", None)
+            kept = str(getattr(conflict, "kept_side", ""))
             cells = (
-                str(getattr(conflict, "note_id", "")),
+                (names or {}).get(note_id) or f"note {note_id}",
                 when_text(getattr(conflict, "happened_at", None), zone),
-                str(getattr(conflict, "kept_side", "")),
+                KEPT.get(kept, kept),
                 lost_text(getattr(conflict, "lost_fields", "")),
                 " ".join(tags) if isinstance(tags, (list, tuple)) else str(tags or ""),
             )

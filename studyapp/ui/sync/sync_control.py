@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QPushButton
 
+from studyapp.core.text.plain_text import html_to_text
 from studyapp.services.sync.account import KEYS, KeyStore, insecure_problem, load_sync_settings
 from studyapp.ui.app.dialogs import show_message
 from studyapp.ui.importing.import_worker import one_line
@@ -225,7 +226,12 @@ class SyncControl(QObject):
     def open_conflicts(self) -> SyncConflictsDialog:
         from studyapp.ui.sync.conflicts_dialog import SyncConflictsDialog
 
-        dialog = SyncConflictsDialog(self.conflicts(), self.app.clock.local_zone(), self.window)
+        found = self.conflicts()
+        names = {}
+        for conflict in found:
+            note = self.app.collection.notes.get(conflict.note_id)
+            names[conflict.note_id] = html_to_text(note.front) if note is not None else "(deleted since)"
+        dialog = SyncConflictsDialog(found, self.app.clock.local_zone(), self.window, names)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from studyapp.services.app import App, StorageError
 from studyapp.services.sync.account import (
-    SELF_HOSTED_HINT,
     AccountError,
     KeyStore,
     SyncSettings,
@@ -65,7 +64,9 @@ class SyncSettingsDialog(QDialog):
         self.task: BackgroundTask | None = None
 
         intro = QLabel(
-            "Sync this collection with an Anki sync server, as AnkiDroid and AnkiMobile do. " + SELF_HOSTED_HINT
+            "Sync this collection with an Anki sync server, as AnkiDroid and AnkiMobile do. Self-hosted: run "
+            "python -m anki.syncserver (from the anki package) with SYNC_USER1=me:secret, and use "
+            "http://ITS-ADDRESS:8080/ here. AnkiWeb is possible only where its terms allow third-party clients."
         )
         intro.setWordWrap(True)
         intro.setObjectName("KeyHint")
@@ -79,7 +80,8 @@ class SyncSettingsDialog(QDialog):
         self.password.setObjectName("SyncPassword")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText("only to sign in; never stored")
-        self.insecure = QCheckBox("Allow plain http (no encryption): the server is on this computer or my own network")
+        self.insecure = QCheckBox("Plain http is fine: this computer or my own network")
+        self.insecure.setToolTip("http sends the sign-in and the cards unencrypted: only where you trust the network")
         self.insecure.setObjectName("SyncInsecure")
         self.insecure.setChecked(self.settings.insecure_allowed)
         self.on_open = QCheckBox("Sync when studyapp opens")
