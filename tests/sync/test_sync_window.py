@@ -313,3 +313,35 @@ def test_y_while_studying_belongs_to_the_reviewer(window: MainWindow, qtbot) -> 
     press(qtbot, Qt.Key.Key_Y)  # back on the deck list, Y is the sync's again
     assert window.sync.settings_dialog is not None
     window.sync.settings_dialog.reject()
+
+
+def test_sync_on_open_runs_once_the_window_is_up(
+    real_time_app: App,
+    qtbot,
+    sync_server: SyncServer,
+    memory_keyring,  # noqa: ANN001
+) -> None:
+    signed_in(real_time_app, sync_server)
+    save_sync_settings(real_time_app.collection, SyncSettings(sync_server.endpoint, sync_server.user, True, False,
+                                                              sync_server.endpoint))  # fmt: skip
+    install_theme(QApplication.instance(), LIGHT)
+    window = MainWindow(real_time_app)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.sync.finished, timeout=60_000) as finished:
+        window.show()
+    assert not isinstance(finished.args[0], BaseException), finished.args[0]
+    assert window.statusBar().currentMessage().startswith("Synced: sent ")
+    assert sync_status(real_time_app.collection).last_sync is not None
+    window.close()
+
+
+def test_sign_out_removes_the_key(window: MainWindow, qtbot, memory_keyring: MemoryKeyring) -> None:  # noqa: ANN001
+    save_sync_settings(window.app.collection, SyncSettings("https://sync.example.org/", "me"))
+    KEYS.put("https://sync.example.org/", "me", "KEY")
+    dialog = window.sync.open_settings()
+    assert dialog.state.text() == "Signed in as me at https://sync.example.org/"
+    qtbot.mouseClick(dialog.sign_out_button, Qt.MouseButton.LeftButton)
+    assert memory_keyring.stored == {} and dialog.state.text() == "Not signed in"
+    assert not dialog.sign_out_button.isEnabled()
+    dialog.reject()
+    assert window.sync.account() is None  # Y now asks to sign in
