@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
 from studyapp.core.ids import to_anki_guid
@@ -284,3 +284,28 @@ def _check_media_names(media: tuple[MediaFile, ...]) -> None:
         if name in seen:
             raise ValueError(f"media file name {name!r} appears twice")
         seen.add(name)
+
+
+def prepare_for_upload(path: Path) -> None:
+    """Make an exported collection file ready to be a sync server's whole collection (a full upload), as a client
+    does before it uploads: every object known to the server (``usn`` 0; the server's sanity check refuses -1), no
+    deletions pending, the last sync the last change (``ls = mod``)."""
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            for table in ("notes", "cards", "revlog"):
+                db.execute(f"UPDATE {table} SET usn = 0")  # noqa: S608 - fixed names
+            db.execute("DELETE FROM graves")
+            row = db.execute("SELECT models, decks, dconf, tags FROM col").fetchone()
+            objects = [json.dumps(_usn_zero(json.loads(text or "{}"))) for text in row[:3]]
+            tags = json.dumps({tag: 0 for tag in json.loads(row[3] or "{}")})
+            db.execute("UPDATE col SET usn = 0, ls = mod, models = ?, decks = ?, dconf = ?, tags = ?", [*objects, tags])
+    finally:
+        db.close()
+
+
+def _usn_zero(objects: dict[str, Any]) -> dict[str, Any]:
+    for value in objects.values():
+        if isinstance(value, dict):
+            value["usn"] = 0
+    return objects

@@ -410,3 +410,33 @@ def test_after_syncs_every_card_is_still_the_replay_of_its_log(
     due = datetime.fromtimestamp(here.card("moved")[1] / 1000, timezone.utc)
     assert 8 <= (due - _now()).days <= 9
     assert _engine_card(device, "moved")[5] == here.card("moved")[2]
+
+
+def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_nothing(
+    here: Here, device: EngineDevice
+) -> None:
+    from studyapp.services.notetypes.manage import NotetypeManager
+
+    here.add("vitamin", "C")
+    _both_synced(here, device)
+    phone_note = device.add_note("from the phone", "p", deck="Bio")
+    device.answer(device.card_ids(phone_note)[0], 3, at=_now() - timedelta(minutes=1))
+    device.sync()  # the server has a note and an answer this side has not seen
+    basic = next(nt for nt in here.collection.notetypes.all() if nt.name == "Basic")
+    NotetypeManager(here.collection, here.rng, here.clock).add_field(basic.id, "Source")
+    before = here.dump()
+    with pytest.raises(SyncError) as caught:
+        here.sync()
+    assert caught.value.kind == "full_sync" and "--full-upload" in str(caught.value)
+    assert here.dump() == before  # nothing taken or changed by the refused sync
+
+    summary = here.sync(mode="full_upload")
+    assert summary.kind == "full_upload" and summary.notes_down == 1 and summary.reviews_down == 1
+    assert here.fronts() == {"vitamin", "from the phone"}
+    assert device.sync() in ("full_sync", "full_download")
+    device.full_download()
+    assert _fronts(device) == {"vitamin", "from the phone"}
+    assert device.col.models.by_name("Basic")["flds"][2]["name"] == "Source"
+    assert [row[3] for row in device.revlog()] == [3]
+    settled = here.sync()  # and afterwards the two sides sync normally again
+    assert settled.kind in ("normal", "no_changes") and (settled.notes_up, settled.notes_down) == (0, 0)

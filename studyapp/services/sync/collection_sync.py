@@ -74,8 +74,10 @@ def sync_collection(
     """Sync ``collection`` with the server behind ``client``.
 
     ``mode``: "normal" (a merge when this is the first sync or the server's schema changed), "full_download" (a
-    merge in which the server's version wins every difference), "full_upload" (one in which this side's wins).
-    Neither deletes what the other side lacks: a merge never throws either side away.
+    merge in which the server's version wins every difference), "full_upload" (what the server holds and this side
+    lacks is taken first, nothing sent; then the whole collection goes up and replaces the server's, which the
+    other devices then download: what a note type whose fields changed here needs). None of them loses a review
+    or a note of either side.
     """
     say = progress or (lambda text: None)
     stop = cancelled or (lambda: False)
@@ -92,6 +94,8 @@ def sync_collection(
     tally = Tally()
     kind = ("first" if scm is None else "merge") if merge else "normal"
     prefer = {"full_download": "server", "full_upload": "here"}.get(mode)
+    if mode == "full_upload":
+        meta = _full_upload(collection, client, meta, mirror, outgoing, tally, now, say, stop, draw)
     try:
         with collection.transaction():
             if merge:
@@ -105,6 +109,57 @@ def sync_collection(
         client.abort()
         raise
     return CollectionSyncResult(kind, tally, str(meta.get("msg") or ""))
+
+
+def _full_upload(
+    collection: Collection,
+    client: SyncClient,
+    meta: dict[str, Any],
+    mirror: MirrorStore,
+    outgoing: Outgoing,
+    tally: Tally,
+    now: Callable[[], datetime],
+    say: Callable[[str], None],
+    stop: Callable[[], bool],
+    draw: random.Random,
+) -> dict[str, Any]:
+    """Take what the server holds (sending nothing), then send the whole collection; the server's meta after."""
+    if not meta.get("empty"):
+        try:
+            with collection.transaction():
+                mirror.clear()
+                outgoing.send = False
+                _exchange(collection, client, meta, mirror, outgoing, tally, True, "here", now(), say, stop, draw)
+        except BaseException:
+            client.abort()
+            raise
+        finally:
+            outgoing.send = True
+    _check(stop)
+    say("Sending the whole collection")
+    client.upload(_collection_file(collection, now()))
+    tally.notes_up = collection.notes.count()
+    with collection.transaction():
+        collection.set_setting(SCM, None)
+    return client.meta()
+
+
+def _collection_file(collection: Collection, at: datetime) -> bytes:
+    """The whole collection (notes, cards, history, note types, decks) as an Anki collection file."""
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    from studyapp.exporters.apkg import prepare_for_upload
+    from studyapp.services.exporting.exporting import export_collection
+
+    with tempfile.TemporaryDirectory(prefix="studyapp-upload-") as folder:
+        package = Path(folder) / "upload.colpkg"
+        export_collection(collection, package, at, with_history=True)
+        with zipfile.ZipFile(package) as archive:
+            archive.extract("collection.anki2", folder)
+        prepare_for_upload(Path(folder) / "collection.anki2")
+        return (Path(folder) / "collection.anki2").read_bytes()
 
 
 def _exchange(

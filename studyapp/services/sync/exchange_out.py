@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from studyapp.services.sync import anki_form as af
+from studyapp.services.sync.errors import SyncError
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
 
@@ -30,6 +31,7 @@ class Outgoing:
         self.rng = rng
         self.resend: set[int] = set()
         self.merge = False
+        self.send = True  # False: an exchange that only takes what the server holds
 
     # -- is there anything? -----------------------------------------------------------------------------------
 
@@ -57,6 +59,8 @@ class Outgoing:
     # -- deletions ----------------------------------------------------------------------------------------------
 
     def graves(self) -> Iterator[dict[str, list[int]]]:
+        if not self.send:
+            return
         notes_here, cards_here = self.mirror.notes_here(), self.mirror.cards_here()
         decks_here = {deck.id for deck in self.collection.decks.all()}
         gone = {
@@ -85,6 +89,8 @@ class Outgoing:
         and decks: it learns the server's first (to match them by name), and a second exchange sends the rest."""
         models: list[dict[str, Any]] = []
         decks: list[dict[str, Any]] = []
+        if not self.send:
+            return {"models": [], "decks": [[], []], "tags": []}
         if not self.merge:
             mirrored = {m.our_id: m for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
             puts = []
@@ -93,6 +99,13 @@ class Outgoing:
                 digest = af.notetype_digest(notetype)
                 if old is not None and old.digest == digest:
                     continue
+                if old is not None and _shape(old.entry) != (len(notetype.fields), len(notetype.templates)):
+                    raise SyncError(
+                        f"the note type {notetype.name!r} has other fields or card types here than on the server: "
+                        "the server needs the whole collection - sync with --full-upload (Sync → Send the whole "
+                        "collection), then let your phone download it",
+                        "full_sync",
+                    )
                 anki_id = old.anki_id if old else notetype.id
                 at = max(mod, old.mod + 1) if old else mod
                 entry = af.notetype_entry(notetype, anki_id, at, usn, old.entry if old else None)
@@ -153,6 +166,9 @@ class Outgoing:
     def chunks(
         self, usn: int, days: af.DayNumbers, mod: int, tally: Tally, prefer: str | None
     ) -> Iterator[dict[str, Any]]:
+        if not self.send:
+            yield {"done": True, "revlog": [], "cards": [], "notes": []}
+            return
         notes, cards, revlog = self._notes(usn, mod), [], []
         cards = self._cards(usn, mod, days)
         revlog = self._revlog(usn)
@@ -269,6 +285,11 @@ class Outgoing:
             rows.append((anki_id, row_id, cid, entry))
         self.mirror.put_revlog(rows)
         return out
+
+
+def _shape(entry: dict[str, Any]) -> tuple[int, int]:
+    """How many fields and card templates a mirrored note type has."""
+    return len(entry.get("flds") or ()), len(entry.get("tmpls") or ())
 
 
 def _free_id(at_ms: int, taken: set[int]) -> int:
