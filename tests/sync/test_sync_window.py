@@ -345,3 +345,34 @@ def test_sign_out_removes_the_key(window: MainWindow, qtbot, memory_keyring: Mem
     assert not dialog.sign_out_button.isEnabled()
     dialog.reject()
     assert window.sync.account() is None  # Y now asks to sign in
+
+
+def test_a_note_type_changed_here_asks_before_sending_the_whole_collection(
+    window: MainWindow,
+    qtbot,
+    sync_server: SyncServer,
+    phone: EngineDevice,  # noqa: ANN001
+) -> None:
+    from studyapp.services.notetypes.manage import NotetypeManager
+
+    app = window.app
+    signed_in(app, sync_server)
+    deck = app.collection.decks.all()[0]
+    from studyapp.services.notes.notes import NoteText, add_note
+
+    add_note(app.collection, app.rng, app.clock, deck.id, NoteText("vitamin", "C"))
+    assert sync_with_y(window, qtbot).kind == "first"
+    phone_takes_it(phone)
+    basic = next(nt for nt in app.collection.notetypes.all() if nt.name == "Basic")
+    NotetypeManager(app.collection, app.rng, app.clock).add_field(basic.id, "Source")
+
+    outcome = sync_with_y(window, qtbot)
+    assert isinstance(outcome, SyncError) and outcome.kind == "full_sync"
+    question = window.sync.full_upload_question
+    assert question is not None and question.isVisible()
+    with qtbot.waitSignal(window.sync.finished, timeout=60_000) as finished:
+        window.sync.send_whole.click()  # "Send the whole collection"
+    assert finished.args[0].kind == "full_upload"
+    assert phone.sync() in ("full_sync", "full_download")
+    phone.full_download()
+    assert [f["name"] for f in phone.col.models.by_name("Basic")["flds"]] == ["Front", "Back", "Source"]

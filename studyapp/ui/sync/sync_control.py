@@ -59,6 +59,8 @@ class SyncControl(QObject):
         self._close_pending = False
         self._closed_synced = False
         self._close_timer: QTimer | None = None
+        self.full_upload_question: QMessageBox | None = None  # open while the student decides
+        self.send_whole: object = None
 
         self.sync_action = self._action("&Sync", "Y", lambda: self.sync_now())
         self.settings_action = self._action("S&ync settings…", None, self.open_settings)
@@ -147,6 +149,8 @@ class SyncControl(QObject):
                 line += " Sign in again in Tools → Sync settings…"
             if isinstance(outcome, SyncError) and outcome.kind == "cancelled":
                 self.show_status("Sync cancelled: nothing was changed here.")
+            elif isinstance(outcome, SyncError) and outcome.kind == "full_sync" and not self._automatic:
+                self.full_upload_question = self._ask_full_upload(line)
             elif self._automatic:
                 self.show_status(f"Sync failed: {line}")
             else:
@@ -156,6 +160,30 @@ class SyncControl(QObject):
             self.show_status(describe() if callable(describe) else "Synced.")
             self._update_conflicts_action()
         self.finished.emit(outcome)
+
+    def _ask_full_upload(self, line: str) -> QMessageBox:
+        """The server needs the whole collection from here: asked, never done silently."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Sync",
+            f"{line}\n\nSend the whole collection now? What the server holds that this computer lacks is taken "
+            "first, so nothing on either side is lost; your phone then downloads the whole collection.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        box.setObjectName("FullUploadQuestion")
+        self.send_whole = box.addButton("Send the whole collection", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Not now", QMessageBox.ButtonRole.RejectRole)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.buttonClicked.connect(self._full_upload_answer)
+        box.show()
+        return box
+
+    def _full_upload_answer(self, button: object) -> None:
+        self.full_upload_question = None
+        if button is self.send_whole:
+            self.sync_now("full_upload")
 
     def show_status(self, line: str) -> None:
         """A line in the status bar, for a while; the bar is hidden again when it is empty."""
