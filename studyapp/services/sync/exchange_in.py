@@ -363,7 +363,11 @@ class Incoming:
 
     def _apply_revlog(self, entries: list[list[Any]], cards: dict[int, int]) -> set[int]:
         known = self.mirror.revlog_ids()
-        local = self.mirror.local_log_times() if self.merge else {}
+        # matched here in every sync, not only a merge: after a sync whose finish reached the server but whose
+        # commit here was lost (a crash), the server sends our own rows back (tests/sync/test_sync_crash.py)
+        local = self.mirror.local_log_times(
+            None if self.merge else [cards[int(e[af.R_CID])] for e in entries if int(e[af.R_CID]) in cards]
+        )
         rows: list[tuple[int, int | None, int, list[Any]]] = []
         replay: set[int] = set()
         for entry in entries:
