@@ -440,3 +440,23 @@ def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_noth
     assert [row[3] for row in device.revlog()] == [3]
     settled = here.sync()  # and afterwards the two sides sync normally again
     assert settled.kind in ("normal", "no_changes") and (settled.notes_up, settled.notes_down) == (0, 0)
+
+
+def test_a_failed_sanity_check_changes_nothing_and_the_next_sync_compares_everything(
+    here: Here, device: EngineDevice
+) -> None:
+    here.add("one", "1")
+    _both_synced(here, device)
+    # the mirror believes the server holds a review-log row it does not have
+    here.collection.db.execute("INSERT INTO sync_revlog (anki_id, our_id, card, entry) VALUES (42, NULL, 1, '[]')")
+    here.collection.db.conn.commit()
+    here.add("two", "2")
+    before = here.dump()
+    with pytest.raises(SyncError) as caught:
+        here.sync()
+    assert "counts differently" in str(caught.value) and "\n" not in str(caught.value)
+    assert here.dump() == before
+    summary = here.sync()
+    assert summary.kind == "merge" and summary.notes_up == 1
+    device.sync()
+    assert _fronts(device) == {"one", "two"}

@@ -33,6 +33,7 @@ from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import MirrorStore
 
 CHUNK = 250
+SANITY = -1  # SyncError.status of a failed sanity check (no HTTP status: the server answered, and disagreed)
 CLOCK_LIMIT_S = 300
 
 # collection settings holding the sync state
@@ -92,7 +93,7 @@ def sync_collection(
     if not merge and meta.get("mod") == collection.setting(MOD) and not outgoing.anything_changed():
         return CollectionSyncResult("no_changes", Tally(), str(meta.get("msg") or ""))
     tally = Tally()
-    kind = ("first" if scm is None else "merge") if merge else "normal"
+    kind = ("first" if collection.setting(MOD) is None else "merge") if merge else "normal"
     prefer = {"full_download": "server", "full_upload": "here"}.get(mode)
     if mode == "full_upload":
         meta = _full_upload(collection, client, meta, mirror, outgoing, tally, now, say, stop, draw)
@@ -101,10 +102,28 @@ def sync_collection(
             if merge:
                 mirror.clear()
                 # the merge learns the server's note types and decks first; a second exchange sends ours
-                _exchange(collection, client, meta, mirror, outgoing, tally, True, prefer, now(), say, stop, draw)
+                _exchange(
+                    collection,
+                    client,
+                    meta,
+                    mirror,
+                    outgoing,
+                    tally,
+                    True,
+                    prefer,
+                    now(),
+                    lambda text: say(f"Matching with the server: {text[0].lower()}{text[1:]}"),
+                    stop,
+                    draw,
+                )
                 meta = client.meta()
             if not merge or outgoing.anything_changed():
                 _exchange(collection, client, meta, mirror, outgoing, tally, False, prefer, now(), say, stop, draw)
+    except SyncError as error:
+        client.abort()
+        if error.status == SANITY:  # what the mirror says the server holds is wrong: match everything next time
+            collection.set_setting(SCM, None)
+        raise
     except BaseException:
         client.abort()
         raise
@@ -231,8 +250,9 @@ def _exchange(
     if reply.get("status") != "ok":
         raise SyncError(
             f"{client.server_name}: the server counts differently after the sync (here {reply.get('c')}, there "
-            f"{reply.get('s')}); nothing was changed here",
-            "full_sync",
+            f"{reply.get('s')}); nothing was changed here, and the next sync compares everything again",
+            "server",
+            status=SANITY,
         )
     new_mod = client.finish()
     collection.set_setting(SCM, meta.get("scm"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studyapp.core.wording import plural
 from studyapp.services.sync.client import SyncClient
-from studyapp.services.sync.collection_sync import SCM, CollectionSyncResult, sync_collection
+from studyapp.services.sync.collection_sync import MOD, SCM, CollectionSyncResult, sync_collection
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.exchange_out import Outgoing
 from studyapp.storage.codec import from_ms
@@ -136,6 +136,7 @@ def sync(
         with collection.transaction():
             MirrorStore(collection.db).clear()
             collection.set_setting(SCM, None)
+            collection.set_setting(MOD, None)
     try:
         result: CollectionSyncResult = sync_collection(
             collection, client, now=now, mode=mode, progress=progress, cancelled=cancelled, rng=rng
