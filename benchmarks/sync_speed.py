@@ -245,8 +245,9 @@ def measure(cards: int, reviews: int, repeat: int, work: Path, log=print) -> lis
 
     up = Result(UP, [r["ours_up"]["seconds"] for r in rounds], [r["engine_up"]["seconds"] for r in rounds], "s",
                 "ratio <= 1.0", None,
-                f"{size} to an empty account; studyapp's first sync (a merge) vs the engine's normal sync given the "
-                f"server's scm; notes/cards/log after: ours {counts('ours_up')}, engine {counts('engine_up')}")  # fmt: skip
+                f"{size} to an empty account; studyapp's first sync (a merge) vs the engine's normal sync given "
+                f"the server's scm; notes/cards/log after: ours {counts('ours_up')}, engine "
+                f"{counts('engine_up')}")  # fmt: skip
     down = Result(DOWN, [r["ours_down"]["seconds"] for r in rounds], [r["engine_down"]["seconds"] for r in rounds],
                   "s", "ratio <= 1.0", None,
                   f"the engine's upload received by a new collection; studyapp's first sync (a merge, every card "
