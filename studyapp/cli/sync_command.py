@@ -145,6 +145,12 @@ def _sync(app: App, args: argparse.Namespace, stdin: TextIO, out: TextIO, keys: 
             raise SyncError(
                 f"{error}; the stored key was removed: sign in again with --password-stdin", kind="auth"
             ) from None
+        if error.kind == "full_sync" and args.mode == "normal":
+            raise SyncError(
+                f"{error}: run `studyapp sync --full-upload` (nothing on either side is lost), then let the other "
+                "devices download it",
+                kind="full_sync",
+            ) from None
         raise
     print(summary.describe(), file=out)
     if summary.server_message:

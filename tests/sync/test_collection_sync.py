@@ -427,7 +427,7 @@ def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_noth
     before = here.dump()
     with pytest.raises(SyncError) as caught:
         here.sync()
-    assert caught.value.kind == "full_sync" and "--full-upload" in str(caught.value)
+    assert caught.value.kind == "full_sync" and "needs the whole collection" in str(caught.value)
     assert here.dump() == before  # nothing taken or changed by the refused sync
 
     summary = here.sync(mode="full_upload")

@@ -193,3 +193,35 @@ def test_a_headless_box_signs_in_for_one_run_and_says_so(tmp_path: Path, sync_se
     again = process(collection, "sync")
     assert again.returncode == 2
     assert one_line(again.stderr).startswith(f"studyapp sync: not signed in to {sync_server.endpoint} as user (no ")
+
+
+def test_a_note_type_changed_here_says_to_send_the_whole_collection_then_does(
+    tmp_path: Path,
+    capsys,
+    memory_keyring,
+    sync_server,  # noqa: ANN001
+) -> None:
+    from studyapp.services.app import App
+    from studyapp.services.notetypes.manage import NotetypeManager
+
+    collection = tmp_path / "collection.db"
+    status, _out, err = studyapp(
+        collection, capsys, "sync", "--server", sync_server.endpoint, "--user", sync_server.user,
+        "--allow-insecure", "--password-stdin", stdin=sync_server.password + "\n",
+    )  # fmt: skip
+    assert status == 0, err
+    app = App.open(collection)
+    try:
+        basic = next(nt for nt in app.collection.notetypes.all() if nt.name == "Basic")
+        NotetypeManager(app.collection, app.rng, app.clock).add_field(basic.id, "Source")
+    finally:
+        app.close()
+    before = collection_fingerprint(collection)
+    status, out, err = studyapp(collection, capsys, "sync")
+    assert status == 1 and out == ""
+    line = err.splitlines()[-1]  # (after the progress lines)
+    assert "needs the whole collection" in line and "studyapp sync --full-upload" in line
+    assert collection_fingerprint(collection) == before
+    status, out, err = studyapp(collection, capsys, "sync", "--full-upload")
+    assert status == 0, err
+    assert one_line(out).startswith("Synced:")

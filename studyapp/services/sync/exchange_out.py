@@ -101,9 +101,8 @@ class Outgoing:
                     continue
                 if old is not None and _shape(old.entry) != (len(notetype.fields), len(notetype.templates)):
                     raise SyncError(
-                        f"the note type {notetype.name!r} has other fields or card types here than on the server: "
-                        "the server needs the whole collection - sync with --full-upload (Sync → Send the whole "
-                        "collection), then let your phone download it",
+                        f"the note type {notetype.name!r} has other fields or card types here than on the server, so the "
+                        "server needs the whole collection from this computer",
                         "full_sync",
                     )
                 anki_id = old.anki_id if old else notetype.id
