@@ -101,8 +101,8 @@ class Outgoing:
                     continue
                 if old is not None and _shape(old.entry) != (len(notetype.fields), len(notetype.templates)):
                     raise SyncError(
-                        f"the note type {notetype.name!r} has other fields or card types here than on the server, so the "
-                        "server needs the whole collection from this computer",
+                        f"the note type {notetype.name!r} has other fields or card types here than on the server, "
+                        "so the server needs the whole collection from this computer",
                         "full_sync",
                     )
                 anki_id = old.anki_id if old else notetype.id

@@ -166,8 +166,9 @@ class SyncControl(QObject):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Sync",
-            f"{line[:1].upper()}{line[1:]}.\n\nSend the whole collection now? What the server holds that this computer lacks is taken "
-            "first, so nothing on either side is lost; your phone then downloads the whole collection.",
+            f"{line[:1].upper()}{line[1:]}.\n\nSend the whole collection now? What the server holds that this "
+            "computer lacks is taken first, so nothing on either side is lost; your phone then downloads the "
+            "whole collection.",
             QMessageBox.StandardButton.NoButton,
             self.window,
         )
