@@ -97,3 +97,35 @@ def test_the_sync_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.M
         assert len(result.studyapp) == len(result.anki or []) == 1 and result.met in (True, False)
         assert "ours 60/60/600, engine 60/60/600" in result.note, result.note
     assert memory.studyapp[0] > 0
+
+
+def test_the_mirror_writes_replayed_answers_exactly_as_the_review_log_reads_them(tmp_path: Path) -> None:
+    """``MirrorStore.insert_log`` (tuples in one executemany, for speed) stores what ``reviews.log`` gives back."""
+    import random
+    from datetime import timedelta
+
+    from studyapp.core.clock import FixedClock
+    from studyapp.core.model import Rating, ReviewEntry, ReviewMode, Schedule
+    from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
+    from studyapp.services.notes.notes import NoteText, add_note
+    from studyapp.storage.sync.mirror_store import MirrorStore
+
+    collection = Collection.open(tmp_path / "c.db")
+    try:
+        rng, at = random.Random(3), datetime(2026, 3, 1, 9, 30, tzinfo=timezone.utc)
+        deck = collection.decks.create(rng.getrandbits(63), "Bio", "", at)
+        add_note(collection, rng, FixedClock(at), deck.id, NoteText("q", "a"))
+        card_id = collection.db.execute("SELECT id FROM cards").fetchone()[0]
+        schedule, entries = Schedule(), []
+        for number, rating in enumerate([Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.HARD, Rating.EASY]):
+            when = at + timedelta(days=number * 3, milliseconds=number * 7)
+            after = Scheduler().answer(schedule, rating, when, random.Random(fuzz_seed(card_id, schedule.reps)))
+            mode = ReviewMode.FLIP if number % 2 else ReviewMode.TYPE
+            taken = 1234 * number
+            entries.append(ReviewEntry(rng.getrandbits(63), card_id, when, rating, taken, mode, schedule, after))
+            schedule = after
+        with collection.transaction():
+            MirrorStore(collection.db).insert_log(entries)
+        assert collection.reviews.log(card_id) == entries
+    finally:
+        collection.close()

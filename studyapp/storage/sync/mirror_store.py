@@ -13,6 +13,8 @@ from typing import Any, NamedTuple
 
 import sqlite_utils
 
+from studyapp.storage.codec import to_ms
+
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
 
 
@@ -53,6 +55,26 @@ class CardHere(NamedTuple):
     lapses: int
     suspended: int
     flag: int
+
+
+_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+_LOG_COLUMNS = ("id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
+                *(f"{name}_before" for name in _SCHEDULE), *(f"{name}_after" for name in _SCHEDULE))  # fmt: skip
+_INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})"
+
+
+def _ms(moment: Any) -> int | None:
+    return None if moment is None else to_ms(moment)
+
+
+def _log_values(entry: Any) -> tuple[Any, ...]:
+    """A ``ReviewEntry`` as the values of ``_LOG_COLUMNS`` (what ``reviews_store._log_row`` writes, as a tuple)."""
+    b, a = entry.before, entry.after
+    return (
+        entry.id, entry.card_id, to_ms(entry.reviewed_at), int(entry.rating), entry.duration_ms, entry.mode.value,
+        int(b.state), b.step, b.stability, b.difficulty, _ms(b.due), _ms(b.last_review), b.reps, b.lapses,
+        int(a.state), a.step, a.stability, a.difficulty, _ms(a.due), _ms(a.last_review), a.reps, a.lapses,
+    )  # fmt: skip
 
 
 _NOTE_COLUMNS = ", ".join(NoteHere._fields)
@@ -297,16 +319,11 @@ class MirrorStore:
         self._db.conn.executemany("UPDATE sync_revlog SET our_id = ? WHERE anki_id = ?", [(o, a) for a, o in pairs])
 
     def insert_log(self, entries: Sequence[Any]) -> None:
-        """Answers from the server, with the before and after of their replay here."""
-        from studyapp.storage.review.reviews_store import _log_row
-
-        rows = [_log_row(entry) for entry in entries]
-        if rows:  # plain executemany: sqlite-utils' insert_all costs ~5 ms a call in its checks (7,000 calls a sync)
-            columns = list(rows[0])
-            self._db.conn.executemany(
-                f"INSERT INTO review_log ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                [tuple(row[name] for name in columns) for row in rows],
-            )
+        """Answers from the server, with the before and after of their replay here. One ``executemany`` of
+        tuples: sqlite-utils' ``insert_all`` costs ~5 ms a call in its checks (7,000 calls in a sync of 10,000
+        cards), and the dict of ``reviews_store._log_row`` another 25 µs a row."""
+        if entries:
+            self._db.conn.executemany(_INSERT_LOG, [_log_values(entry) for entry in entries])
 
     def log_rows(self, ids: Sequence[int]) -> list[tuple[Any, ...]]:
         """``(id, card_id, reviewed_at, rating, duration_ms, state_before, due_before, last_review_before,
