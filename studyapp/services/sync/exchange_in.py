@@ -366,7 +366,7 @@ class Incoming:
         # matched here in every sync, not only a merge: after a sync whose finish reached the server but whose
         # commit here was lost (a crash), the server sends our own rows back (tests/sync/test_sync_crash.py)
         local = self.mirror.local_log_times(
-            None if self.merge else [cards[int(e[af.R_CID])] for e in entries if int(e[af.R_CID]) in cards]
+            None if self.merge else [cards.get(int(e[af.R_CID]), int(e[af.R_CID])) for e in entries]
         )
         rows: list[tuple[int, int | None, int, list[Any]]] = []
         replay: set[int] = set()
@@ -376,7 +376,8 @@ class Incoming:
                 continue
             card_anki = int(entry[af.R_CID])
             ours = cards.get(card_anki)
-            match = local.get((ours, anki_id)) if ours is not None else None
+            # a row of a card deleted here is matched under the card's id here (the id it was sent with)
+            match = local.get((ours if ours is not None else card_anki, anki_id))
             rows.append((anki_id, match, card_anki, entry))
             known.add(anki_id)
             if match is None and ours is not None and af.revlog_event(entry)[0] != "skip":

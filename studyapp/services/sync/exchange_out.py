@@ -32,6 +32,7 @@ class Outgoing:
         self.resend: set[int] = set()
         self.merge = False
         self.send = True  # False: an exchange that only takes what the server holds
+        self.gone_cards: dict[int, int] = {}  # cards deleted here since the last sync: ours -> Anki's id
 
     # -- is there anything? -----------------------------------------------------------------------------------
 
@@ -71,6 +72,12 @@ class Outgoing:
                 for m in self.mirror.mirrored("deck").values()
                 if m.our_id is not None and m.our_id not in decks_here
             ],
+        }
+        # their answers not sent yet still go, under the card's Anki id (Anki keeps the log of deleted cards)
+        self.gone_cards = {
+            m.our_id: m.anki_id
+            for m in self.mirror.mirrored("card").values()
+            if m.our_id is not None and m.our_id not in cards_here
         }
         self.mirror.forget("note", gone["notes"])
         self.mirror.forget("card", gone["cards"])
@@ -239,14 +246,18 @@ class Outgoing:
         return out
 
     def _revlog(self, usn: int) -> list[list[Any]]:
+        # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
+        # still sent: else they would wait for ever, and every sync would find something to send)
+        here = self.mirror.cards_here()
         cards = {m.our_id: m.anki_id for m in self.mirror.mirrored("card").values()}
+        cards |= {ours: anki for ours, anki in self.gone_cards.items() if ours not in cards}
         taken = self.mirror.revlog_ids()
         out: list[list[Any]] = []
         rows: list[tuple[int, int | None, int, list[Any]]] = []
         for row_id, card, at, rating, duration, sb, db, lb, sa, da, la in self.mirror.log_rows(
             self.mirror.unsent_reviews()
         ):
-            cid = cards.get(card)
+            cid = cards.get(card, None if card in here else card)
             if cid is None:
                 continue
             anki_id = _free_id(at, taken)
@@ -264,7 +275,7 @@ class Outgoing:
             out.append(entry)
             rows.append((anki_id, row_id, cid, entry))
         for row_id, card, at, kind, sb, db, lb, sa, da, la in self.mirror.change_rows(self.mirror.unsent_changes()):
-            cid = cards.get(card)
+            cid = cards.get(card, None if card in here else card)
             if cid is None:
                 continue
             anki_id = _free_id(at, taken)
