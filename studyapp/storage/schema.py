@@ -305,12 +305,19 @@ _V9 = [
         entry TEXT NOT NULL
     )""",
     "CREATE UNIQUE INDEX sync_cards_ours ON sync_cards (our_id)",
-    # Review-log rows: Anki's id is the answer's time in ms; ``our_id`` a review_log or schedule_changes id.
+    # Review-log rows, as Anki's columns (a collection has hundreds of thousands: no JSON): Anki's id is the
+    # answer's time in ms, ``card`` the card's Anki id; ``our_id`` a review_log or schedule_changes id.
     """CREATE TABLE sync_revlog (
         anki_id INTEGER PRIMARY KEY,
         our_id INTEGER,
         card INTEGER NOT NULL,
-        entry TEXT NOT NULL
+        usn INTEGER NOT NULL,
+        ease INTEGER NOT NULL,
+        ivl INTEGER NOT NULL,
+        last_ivl INTEGER NOT NULL,
+        factor INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        type INTEGER NOT NULL
     )""",
     "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL",
     # Note types, decks and deck options presets (Anki's "deck config"), as Anki's schema 11 JSON.

@@ -107,3 +107,13 @@ def test_what_the_fast_replay_declines() -> None:
     assert fast.replay(1, [(1 << 32) * 1000], [3]) is None  # after 2106
     odd = FastReplay(SchedulerConfig(learning_steps=(timedelta(microseconds=1500),)))
     assert not odd.supported and odd.replay(1, [T0_MS], [3]) is None
+
+
+def test_the_trail_holds_the_schedule_after_each_answer_as_replaying_each_prefix_gives() -> None:
+    fast = FastReplay(SchedulerConfig())
+    times = [1_700_000_000_000 + n * 3_600_000 * (n + 1) for n in range(12)]
+    ratings = [3, 1, 3, 3, 2, 4, 1, 1, 3, 3, 4, 2]
+    trail: list = []
+    last = fast.replay(77, times, ratings, None, trail)
+    assert last == trail[-1] and len(trail) == len(times)
+    assert trail == [fast.replay(77, times[: n + 1], ratings[: n + 1]) for n in range(len(times))]

@@ -448,7 +448,10 @@ def test_a_failed_sanity_check_changes_nothing_and_the_next_sync_compares_everyt
     here.add("one", "1")
     _both_synced(here, device)
     # the mirror believes the server holds a review-log row it does not have
-    here.collection.db.execute("INSERT INTO sync_revlog (anki_id, our_id, card, entry) VALUES (42, NULL, 1, '[]')")
+    here.collection.db.execute(
+        "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
+        "VALUES (42, NULL, 1, 0, 3, 1, 0, 2500, 1000, 1)"
+    )
     here.collection.db.conn.commit()
     here.add("two", "2")
     before = here.dump()

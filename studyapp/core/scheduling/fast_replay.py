@@ -112,10 +112,16 @@ class FastReplay:
     # -- a card -----------------------------------------------------------------------------------------
 
     def replay(
-        self, card_id: int, times: Sequence[int], ratings: Sequence[int], start: ReplayedRow | None = None
+        self,
+        card_id: int,
+        times: Sequence[int],
+        ratings: Sequence[int],
+        start: ReplayedRow | None = None,
+        trail: list[ReplayedRow] | None = None,
     ) -> ReplayedRow | None:
         """The schedule after these answers (times in ms, strictly increasing; ratings 1-4), from ``start``
-        (a card's columns as stored; ``None``: a new card); ``None`` when it is not for this replay."""
+        (a card's columns as stored; ``None``: a new card); ``None`` when it is not for this replay. With
+        ``trail``, the schedule after each answer is appended to it (the sync logs each answer's before and after)."""
         if not self.supported or len(times) != len(ratings):
             return None
         if start is None:
@@ -208,8 +214,20 @@ class FastReplay:
                     interval_ms = steps[step]
             last = now
             reps += 1
-        if interval_ms is None:  # a review interval: whole days, fuzzed as Scheduler._fuzzed does
-            days = round((stability / factor) * self._interval_scale)
+            if trail is not None:
+                trail.append(self._row(card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms))
+        if trail is not None:
+            return trail[-1]
+        return self._row(card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms)
+
+    def _row(
+        self, card_id: int, state: int, step: int | None, stability: float, difficulty: float, last: int, reps: int,
+        lapses: int, interval_ms: int | None,
+    ) -> ReplayedRow:  # fmt: skip
+        """The schedule after an answer: its due is the step's interval, or a review interval of whole days,
+        fuzzed as ``Scheduler._fuzzed`` does."""
+        if interval_ms is None:
+            days = round((stability / self._factor) * self._interval_scale)
             days = min(max(days, 1), self._maximum)
             if self._fuzz and days >= 3:
                 low, high = self._fuzz_range(days)

@@ -82,7 +82,7 @@ def sync_collection(
     """
     say = progress or (lambda text: None)
     stop = cancelled or (lambda: False)
-    draw = rng or random.SystemRandom()
+    draw = rng or random.Random(random.SystemRandom().getrandbits(128))  # ids: random 63-bit, drawn fast
     meta = client.meta()
     if not meta.get("cont", True):
         raise SyncError(f"{client.server_name}: {meta.get('msg') or 'the server refused the sync'}", "server")
@@ -101,7 +101,9 @@ def sync_collection(
         with collection.transaction():
             if merge:
                 mirror.clear()
-                # the merge learns the server's note types and decks first; a second exchange sends ours
+                # the merge first takes what the server holds, sending nothing (its note types and decks are then
+                # matched to ours by name); a second exchange sends what it lacks
+                outgoing.send = False
                 _exchange(
                     collection,
                     client,
@@ -116,6 +118,7 @@ def sync_collection(
                     stop,
                     draw,
                 )
+                outgoing.send = True
                 meta = client.meta()
             if not merge or outgoing.anything_changed():
                 _exchange(collection, client, meta, mirror, outgoing, tally, False, prefer, now(), say, stop, draw)
@@ -201,7 +204,7 @@ def _exchange(
     outgoing.resend = set()
     say("Starting")
     graves = client.start(0 if merge else int(collection.setting(USN, 0)), False)
-    incoming = Incoming(collection, mirror, draw, tally, prefer=prefer, merge=merge)
+    incoming = Incoming(collection, mirror, draw, tally, prefer=prefer, merge=merge, now=lambda: started)
     incoming.apply_graves(graves, server_usn)
     for chunk in outgoing.graves():
         tally.deletions_up += sum(len(ids) for ids in chunk.values())

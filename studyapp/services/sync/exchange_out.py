@@ -44,7 +44,7 @@ class Outgoing:
             mirrored = {m.our_id: m for m in self.mirror.mirrored(kind).values()}
             if set(mirrored) != set(here) or any(digest(obj) != mirrored[key].digest for key, obj in here.items()):
                 return True
-        if self.mirror.unsent_reviews() or self.mirror.unsent_changes():
+        if self.mirror.unsent_reviews():
             return True
         notetypes = {m.our_id: m.digest for m in self.mirror.mirrored("notetype").values()}
         if any(notetypes.get(nt.id) != af.notetype_digest(nt) for nt in self.collection.notetypes.all()):
@@ -254,13 +254,12 @@ class Outgoing:
         taken = self.mirror.revlog_ids()
         out: list[list[Any]] = []
         rows: list[tuple[int, int | None, int, list[Any]]] = []
-        for row_id, card, at, rating, duration, sb, db, lb, sa, da, la in self.mirror.log_rows(
-            self.mirror.unsent_reviews()
-        ):
+        free = _FreeIds(taken)
+        for row_id, card, at, rating, duration, sb, db, lb, sa, da, la in self.mirror.unsent_review_rows():
             cid = cards.get(card, None if card in here else card)
             if cid is None:
                 continue
-            anki_id = _free_id(at, taken)
+            anki_id = free.take(at)
             entry = [
                 anki_id,
                 cid,
@@ -274,11 +273,11 @@ class Outgoing:
             ]
             out.append(entry)
             rows.append((anki_id, row_id, cid, entry))
-        for row_id, card, at, kind, sb, db, lb, sa, da, la in self.mirror.change_rows(self.mirror.unsent_changes()):
+        for row_id, card, at, kind, sb, db, lb, sa, da, la in self.mirror.unsent_change_rows():
             cid = cards.get(card, None if card in here else card)
             if cid is None:
                 continue
-            anki_id = _free_id(at, taken)
+            anki_id = free.take(at)
             reset = kind == "reset"
             entry = [
                 anki_id,
@@ -302,11 +301,21 @@ def _shape(entry: dict[str, Any]) -> tuple[int, int]:
     return len(entry.get("flds") or ()), len(entry.get("tmpls") or ())
 
 
-def _free_id(at_ms: int, taken: set[int]) -> int:
-    while at_ms in taken:
-        at_ms += 1
-    taken.add(at_ms)
-    return at_ms
+class _FreeIds:
+    """Anki review-log ids: an answer's time in ms, moved to the next free millisecond on a clash. Many answers
+    at one instant (an import that logged a day's answers at midnight) each start after the last one given."""
+
+    def __init__(self, taken: set[int]) -> None:
+        self.taken = taken
+        self.after: dict[int, int] = {}
+
+    def take(self, at_ms: int) -> int:
+        candidate = self.after.get(at_ms, at_ms)
+        while candidate in self.taken:
+            candidate += 1
+        self.taken.add(candidate)
+        self.after[at_ms] = candidate + 1
+        return candidate
 
 
 def _interval(state: int, due: int | None, last: int | None, at: int) -> int:

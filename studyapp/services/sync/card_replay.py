@@ -1,0 +1,160 @@
+"""Cards that received review-log rows, replayed from their whole merged log.
+
+A card's schedule is the replay of its answers and schedule changes in time order, here as on every device. A card
+with no history here yet (the usual case: a whole collection arriving) whose new rows are answers at distinct
+milliseconds is replayed by :class:`FastReplay` (the same arithmetic as the scheduler, bit for bit, a few
+microseconds an answer) and its log rows are written as plain tuples; any other card goes through
+:class:`Scheduler` with the rows already here.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from studyapp.core.ids import new_id
+from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
+from studyapp.core.scheduling.fast_replay import FastReplay
+from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, merged_history
+from studyapp.services.sync import anki_form as af
+from studyapp.storage.codec import to_ms
+from studyapp.storage.collection import Collection
+from studyapp.storage.sync.mirror_store import MirrorStore
+
+MAX_REVIEW_MS = 24 * 3600 * 1000
+_NEW_ROW = (0, None, None, None, None, None, 0, 0)
+_FLIP = ReviewMode.FLIP.value
+
+
+class CardReplay:
+    """Replays cards with one scheduler (and fast replay) per deck options preset."""
+
+    def __init__(self, collection: Collection, mirror: MirrorStore, rng: random.Random) -> None:
+        self.collection = collection
+        self.mirror = mirror
+        self.rng = rng
+        self._by_deck: dict[int, tuple[Scheduler, FastReplay | None]] = {}
+
+    def _schedulers(self, deck_id: int) -> tuple[Scheduler, FastReplay | None]:
+        known = self._by_deck.get(deck_id)
+        if known is None:
+            deck = self.collection.decks.get(deck_id)
+            config = deck.options.scheduler_config() if deck is not None else Scheduler().config
+            fast = FastReplay(config)
+            known = self._by_deck[deck_id] = (Scheduler(config), fast if fast.supported else None)
+        return known
+
+    def replay(self, new_rows: dict[int, list[Sequence[Any]]], days: af.DayNumbers) -> dict[int, int]:
+        """Replay each card (our id) with its new rows (Anki's review-log tuples); store the rows that became
+        answers or schedule changes here and each card's end state. Returns Anki row id -> our row id."""
+        matched: dict[int, int] = {}
+        if not new_rows:
+            return matched
+        cards = self.mirror.cards_here_of(sorted(new_rows))
+        with_history = self.mirror.cards_with_history(sorted(new_rows))
+        log_values: list[tuple[Any, ...]] = []
+        ends: list[tuple[Any, ...]] = []
+        for card_id, rows in new_rows.items():
+            card = cards.get(card_id)
+            if card is None:
+                continue
+            rows = sorted(rows, key=lambda row: row[af.R_ID])
+            scheduler, fast = self._schedulers(card.deck_id)
+            end = None
+            if card_id not in with_history and fast is not None:
+                end = self._fast(fast, card_id, rows, log_values, matched)
+            if end is None:
+                end = self._slow(scheduler, card_id, rows, days, matched)
+            ends.append((*end, card_id))
+        self.mirror.insert_log_values(log_values)
+        self.mirror.set_schedules(ends)
+        return matched
+
+    def _fast(
+        self,
+        fast: FastReplay,
+        card_id: int,
+        rows: list[Sequence[Any]],
+        log_values: list[tuple[Any, ...]],
+        matched: dict[int, int],
+    ) -> tuple[Any, ...] | None:
+        """A card new here whose rows are all answers at distinct times; ``None`` if it is not one."""
+        previous = -1
+        for row in rows:
+            kind, _rating = af.revlog_event(row)
+            if kind != "answer" or row[af.R_ID] <= previous:
+                return None
+            previous = row[af.R_ID]
+        times = [int(row[af.R_ID]) for row in rows]
+        trail: list[Any] = []
+        if fast.replay(card_id, times, [int(row[af.R_EASE]) for row in rows], None, trail) is None:
+            return None
+        draw = self.rng.getrandbits
+        before: tuple[Any, ...] = _NEW_ROW
+        for row, at, after in zip(rows, times, trail, strict=True):
+            row_id = draw(63) or 1
+            duration = min(max(0, int(row[af.R_TIME])), MAX_REVIEW_MS)
+            log_values.append((row_id, card_id, at, int(row[af.R_EASE]), duration, _FLIP, *before, *after))
+            matched[at] = row_id
+            before = after
+        return before
+
+    def _slow(
+        self,
+        scheduler: Scheduler,
+        card_id: int,
+        rows: list[Sequence[Any]],
+        days: af.DayNumbers,
+        matched: dict[int, int],
+    ) -> tuple[Any, ...]:
+        """The card's answers and changes here and the new rows, replayed in time order through the scheduler."""
+        answers = self.collection.reviews.log(card_id)
+        changes = self.collection.schedule_changes.of_card(card_id)
+        events: list[tuple[datetime, int, Any]] = [
+            (event.reviewed_at if isinstance(event, ReviewEntry) else event.changed_at, 0, event)
+            for event in merged_history(answers, changes)
+        ]
+        events += [(af.EPOCH + timedelta(milliseconds=int(row[af.R_ID])), 1, row) for row in rows]
+        events.sort(key=lambda item: (item[0], item[1]))
+        schedule = Schedule()
+        new_entries: list[ReviewEntry] = []
+        new_changes: list[ScheduleChange] = []
+        for at, is_new, event in events:
+            if not is_new:
+                if isinstance(event, ScheduleChange):
+                    schedule = event.after
+                else:
+                    schedule = scheduler.answer(schedule, event.rating, at, CardFuzz(card_id, schedule.reps))
+                continue
+            kind, rating = af.revlog_event(event)
+            if kind == "answer" and rating is not None:
+                after = scheduler.answer(schedule, rating, at, CardFuzz(card_id, schedule.reps))
+                duration = min(max(0, int(event[af.R_TIME])), MAX_REVIEW_MS)
+                entry = ReviewEntry(new_id(self.rng), card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
+                new_entries.append(entry)
+                matched[int(event[af.R_ID])] = entry.id
+            elif kind in ("reset", "reschedule"):
+                if kind == "reset":
+                    after, change_kind = Schedule(), ScheduleChangeKind.RESET
+                else:
+                    interval = int(event[af.R_IVL])
+                    due = (at + timedelta(days=interval)).replace(microsecond=0) if interval > 0 else schedule.due
+                    after, change_kind = replace(schedule, due=due), ScheduleChangeKind.SET_DUE
+                change = ScheduleChange(new_id(self.rng), card_id, at, change_kind, schedule, after)
+                new_changes.append(change)
+                matched[int(event[af.R_ID])] = change.id
+            else:
+                continue
+            schedule = after
+        self.mirror.insert_log(new_entries)
+        self.collection.schedule_changes.record(new_changes)
+        return schedule_row(schedule)
+
+
+def schedule_row(schedule: Schedule) -> tuple[Any, ...]:
+    """A schedule as the card's columns (state, step, stability, difficulty, due, last_review, reps, lapses)."""
+    return (int(schedule.state), schedule.step, schedule.stability, schedule.difficulty, to_ms(schedule.due),
+            to_ms(schedule.last_review), schedule.reps, schedule.lapses)  # fmt: skip

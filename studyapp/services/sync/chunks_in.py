@@ -1,0 +1,283 @@
+"""The server's notes, cards and review-log rows (its ``chunk`` replies), applied here in batches.
+
+Notes first (matched by their id on the server, else by guid), then cards (by id, else by note and template), then
+review-log rows: a row already here (by card and time) is matched, a new one is kept for the card's replay.
+A note edited on both sides since the last sync: the later edit wins, the other version is kept as a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from studyapp.core.ids import new_id
+from studyapp.core.model import CardState, Schedule
+from studyapp.importers.anki_notes import note_kind
+from studyapp.services.sync import anki_form as af
+from studyapp.services.sync.card_replay import CardReplay, schedule_row
+from studyapp.storage.codec import from_ms, to_ms
+from studyapp.storage.collection import Collection
+from studyapp.storage.notes.notes_store import field_columns, stored_fields
+from studyapp.storage.sync.mirror_store import CardHere, Mirrored, MirrorStore, NoteHere
+
+if TYPE_CHECKING:
+    from studyapp.services.sync.collection_sync import Tally
+
+
+class ChunksIn:
+    def __init__(
+        self,
+        collection: Collection,
+        mirror: MirrorStore,
+        rng: random.Random,
+        tally: Tally,
+        *,
+        prefer: str | None,
+        notetypes: dict[int, int],
+        decks: dict[int, int],
+        now: Callable[[], datetime],
+    ) -> None:
+        self.collection = collection
+        self.mirror = mirror
+        self.rng = rng
+        self.tally = tally
+        self.prefer = prefer
+        self.notetypes = notetypes
+        self.decks = decks
+        self.now = now
+
+    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers) -> set[int]:
+        """Apply the server's notes, then cards, then review-log rows; return the cards here to send back."""
+        notes = [n for c in chunks for n in c.get("notes") or ()]
+        cards = [c for ch in chunks for c in ch.get("cards") or ()]
+        revlog = [r for c in chunks for r in c.get("revlog") or ()]
+        card_decks: dict[int, int] = {}
+        for entry in cards:
+            card_decks.setdefault(int(entry[af.C_NID]), af.card_home_deck(entry))
+        fallback = first_deck(self.collection, self.now())
+        note_map = self._notes(notes, card_decks, fallback) if notes else self._mapped("note")
+        resend, card_map = self._cards(cards, note_map, days, fallback) if cards else (set(), self._mapped("card"))
+        replay = self._revlog(revlog, card_map, days) if revlog else set()
+        return resend | replay
+
+    def _mapped(self, kind: str) -> dict[int, int]:
+        return {m.anki_id: m.our_id for m in self.mirror.mirrored(kind).values() if m.our_id is not None}
+
+    # -- notes ----------------------------------------------------------------------------------------------------
+
+    def _notes(self, entries: list[list[Any]], card_decks: dict[int, int], fallback: int) -> dict[int, int]:
+        mirrored = self.mirror.mirrored("note")
+        here = self.mirror.notes_here()
+        by_guid = {note.guid: note.id for note in here.values()}
+        result: dict[int, int] = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
+        kinds: dict[int, str] = {}
+        new_rows: list[tuple[Any, ...]] = []
+        puts: list[Mirrored] = []
+        taken = set(here)
+        for entry in entries:
+            anki_id, mod = int(entry[af.N_ID]), int(entry[af.N_MOD])
+            notetype_id = self.notetypes.get(int(entry[af.N_MID]))
+            if notetype_id is not None and notetype_id not in kinds:
+                notetype = self.collection.notetypes.get(notetype_id)
+                if notetype is not None:
+                    kinds[notetype_id] = note_kind(notetype).value
+            if notetype_id is None or notetype_id not in kinds:
+                self.tally.skipped.append(
+                    f"note {entry[af.N_GUID]}: its note type {entry[af.N_MID]} never came; skipped"
+                )
+                continue
+            guid = str(entry[af.N_GUID])
+            front, back, rest = field_columns(af.fields_of_entry(entry))
+            tags = af.tags_of_entry(entry)
+            ours_id = result.get(anki_id) or by_guid.get(guid)
+            current = here.get(ours_id) if ours_id is not None else None
+            stored: NoteHere | None
+            if current is None:
+                ours_id = anki_id if anki_id not in taken else new_id(self.rng)
+                taken.add(ours_id)
+                deck = self.decks.get(card_decks.get(anki_id, -1), fallback)
+                created = anki_id if 0 < anki_id < 10**13 else mod * 1000
+                new_rows.append((ours_id, guid, deck, front, back, tags, kinds[notetype_id], 1, created, mod * 1000,
+                                 rest, notetype_id))  # fmt: skip
+                stored = NoteHere(ours_id, guid, deck, front, back, rest, tags, 1, notetype_id, mod * 1000)
+                self.tally.notes_down += 1
+            else:
+                stored = self._note_update(current, mirrored.get(anki_id), front, back, rest, tags, notetype_id, mod)
+            puts.append(Mirrored(anki_id, ours_id, "" if stored is None else af.note_digest(stored), mod, entry))
+            result[anki_id] = ours_id
+        self.mirror.add_notes(new_rows)
+        self.mirror.put("note", puts)
+        return result
+
+    def _note_update(
+        self, current: NoteHere, old: Mirrored | None, front: str, back: str, rest: str, tags: str, notetype_id: int,
+        mod: int,
+    ) -> NoteHere | None:  # fmt: skip
+        """The note as it is after the server's version (``None``: this side's version won, to be sent)."""
+        if (current.front, current.back, current.rest, current.tags, current.notetype_id) == (
+            front, back, rest, tags, notetype_id,
+        ):  # fmt: skip
+            return current
+        changed_here = old is None or af.note_digest(current) != old.digest
+        if changed_here and not self._server_wins(mod * 1000, current.modified_at):
+            self._conflict(current.id, "here", front, back, rest, tags, mod * 1000)
+            return None
+        if changed_here:
+            self._conflict(current.id, "server", current.front, current.back, current.rest, current.tags,
+                           current.modified_at)  # fmt: skip
+        self.mirror.update_note(current.id, front, back, rest, tags, notetype_id, mod * 1000)
+        self.tally.notes_down += 1
+        return NoteHere(current.id, current.guid, current.deck_id, front, back, rest, tags, 1, notetype_id, mod * 1000)
+
+    def _server_wins(self, their_ms: int, our_ms: int) -> bool:
+        if self.prefer is not None:
+            return self.prefer == "server"
+        return their_ms > our_ms
+
+    def _conflict(self, note_id: int, kept: str, front: str, back: str, rest: str, tags: str, modified: int) -> None:
+        self.tally.conflicts += 1
+        lost = json.dumps(list(stored_fields(front, back, rest)))
+        self.mirror.add_conflict((new_id(self.rng), note_id, to_ms(self.now()), kept, lost, tags, modified))
+
+    # -- cards ----------------------------------------------------------------------------------------------------
+
+    def _cards(
+        self, entries: list[list[Any]], notes: dict[int, int], days: af.DayNumbers, fallback: int
+    ) -> tuple[set[int], dict[int, int]]:
+        mirrored = self.mirror.mirrored("card")
+        here = self.mirror.cards_here()
+        by_note_ord = {(card.note_id, card.ord): card.id for card in here.values()}
+        result = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
+        resend: set[int] = set()
+        new_cards: list[tuple[Any, ...]] = []
+        changed: list[tuple[int, int, int, int]] = []
+        puts: list[Mirrored] = []
+        taken = set(here)
+        for entry in entries:
+            anki_id, mod = int(entry[af.C_ID]), int(entry[af.C_MOD])
+            note_id = notes.get(int(entry[af.C_NID]))
+            if note_id is None:
+                self.tally.skipped.append(f"card {anki_id}: its note never came; skipped")
+                continue
+            deck = self.decks.get(af.card_home_deck(entry), fallback)
+            ours_id = result.get(anki_id) or by_note_ord.get((note_id, int(entry[af.C_ORD])))
+            suspended, flag = int(entry[af.C_QUEUE] == -1), int(entry[af.C_FLAGS]) & 0b111
+            if ours_id is None or ours_id not in here:
+                ours_id = anki_id if anki_id not in taken else new_id(self.rng)
+                taken.add(ours_id)
+                position = int(entry[af.C_DUE]) if entry[af.C_TYPE] == 0 else 0
+                schedule = schedule_row(schedule_of_entry(entry, days))
+                new_cards.append((ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag))
+                card = CardHere(ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag)
+                self.tally.cards_down += 1
+            else:
+                card = here[ours_id]
+                if (card.deck_id, card.suspended, card.flag) != (deck, suspended, flag):
+                    changed.append((deck, suspended, flag, ours_id))
+                    card = card._replace(deck_id=deck, suspended=suspended, flag=flag)
+                    self.tally.cards_down += 1
+                mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(entry[af.C_DID]), mod, 0, days, entry)
+                if af.schedule_differs(mine, entry):
+                    resend.add(ours_id)  # the schedule here follows the log here: every device takes it
+            puts.append(Mirrored(anki_id, ours_id, af.card_digest(card), mod, entry))
+            result[anki_id] = ours_id
+        self.mirror.add_full_cards(new_cards)
+        self.mirror.set_card_places(changed)
+        self.mirror.put("card", puts)
+        return resend, result
+
+    # -- review log -----------------------------------------------------------------------------------------------
+
+    def _revlog(self, entries: list[list[Any]], cards: dict[int, int], days: af.DayNumbers) -> set[int]:
+        """Keep every new row in the mirror; rows already here (by card and time: sent by an earlier sync, or by
+        one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
+        the others are replayed into their cards. Returns the cards replayed."""
+        known = self.mirror.revlog_ids()
+        fresh = [entry for entry in entries if int(entry[af.R_ID]) not in known]
+        local = self.mirror.local_log_times([cards.get(int(e[af.R_CID]), int(e[af.R_CID])) for e in fresh])
+        with_rows = {card for card, _at in local}
+        used: set[int] = set()
+        rows: list[tuple[int, int | None, int, Sequence[Any]]] = []
+        pending: dict[int, list[Sequence[Any]]] = {}
+        seen: set[int] = set()
+        for entry in fresh:
+            anki_id, card_anki = int(entry[af.R_ID]), int(entry[af.R_CID])
+            if anki_id in seen:
+                continue
+            seen.add(anki_id)
+            ours = cards.get(card_anki)
+            # a row of a card deleted here is matched under the card's id here (the id it was sent with)
+            match = _local_row(local, used, with_rows, ours if ours is not None else card_anki, entry)
+            rows.append((anki_id, match, card_anki, entry))
+            if match is None and ours is not None and af.revlog_event(entry)[0] != "skip":
+                pending.setdefault(ours, []).append(entry)
+                self.tally.reviews_down += 1
+        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days)
+        self.tally.replayed += len(pending)
+        self.mirror.put_revlog([(a, o if o is not None else matched.get(a), c, e) for a, o, c, e in rows])
+        return set(pending)
+
+
+_BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
+
+
+def _local_row(
+    local: dict[tuple[int, int], tuple[int, int, int]], used: set[int], with_rows: set[int], card: int,
+    entry: Sequence[Any],
+) -> int | None:  # fmt: skip
+    """The row here that a server row is: of the same card, with the same button and duration, at its time or a
+    little before it (an id moves to the next free millisecond when it goes up beside another answer of the same
+    millisecond). Another device's answer to the same card a moment apart is not one: its button or duration
+    differs."""
+    if card not in with_rows:
+        return None
+    anki_id, ease = int(entry[af.R_ID]), int(entry[af.R_EASE])
+    duration = int(entry[af.R_TIME])  # as it went up: max(0, min(duration, 2**31 - 1))
+    for at in range(anki_id, anki_id - _BUMP_MS, -1):
+        row = local.get((card, at))
+        if row is not None and row[0] not in used and row[1] == ease and max(0, min(row[2], 2**31 - 1)) == duration:
+            used.add(row[0])
+            return row[0]
+    return None
+
+
+def first_deck(collection: Collection, now: datetime) -> int:
+    """Where a note or card of an unknown deck goes: the deck "Default", else the first, else a new "Default"."""
+    decks = collection.decks.all()
+    default = next((d for d in decks if d.name == "Default"), decks[0] if decks else None)
+    if default is None:
+        return collection.decks.create(new_id(random.SystemRandom()), "Default", "", now).id
+    return default.id
+
+
+def _memory(entry: Sequence[Any]) -> tuple[float | None, float | None, datetime | None]:
+    try:
+        data = json.loads(entry[af.C_DATA]) if entry[af.C_DATA] else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    s, d, lrt = data.get("s"), data.get("d"), data.get("lrt")
+    return (float(s) if isinstance(s, (int, float)) else None, float(d) if isinstance(d, (int, float)) else None,
+            from_ms(int(lrt) * 1000) if isinstance(lrt, int) else None)  # fmt: skip
+
+
+def schedule_of_entry(entry: Sequence[Any], days: af.DayNumbers) -> Schedule:
+    """A card that came with no log here: its schedule as the server's tuple says (its replay, once rows come,
+    replaces it)."""
+    ctype, queue, due, interval = (int(entry[af.C_TYPE]), int(entry[af.C_QUEUE]), int(entry[af.C_DUE]),
+                                   int(entry[af.C_IVL]))  # fmt: skip
+    reps, lapses = int(entry[af.C_REPS]), int(entry[af.C_LAPSES])
+    if ctype == 0:
+        return Schedule(reps=reps, lapses=lapses)
+    stability, difficulty, last = _memory(entry)
+    when = af.EPOCH + timedelta(seconds=due) if queue in (1, 4) or due > 10**8 else days.day(due)
+    if ctype == 2:
+        last = last or when - timedelta(days=max(1, interval))
+        return Schedule(CardState.REVIEW, None, stability or float(max(1, interval)), difficulty or 5.0, when, last,
+                        reps, lapses)  # fmt: skip
+    state = CardState.RELEARNING if ctype == 3 else CardState.LEARNING
+    return Schedule(state, 0, stability, difficulty, when, last, reps, lapses)

@@ -1,0 +1,39 @@
+"""The mirror's bulk write of a whole collection's answers keeps the review log's indexes as they were."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from studyapp.storage.collection import Collection
+from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, MirrorStore
+
+
+def _indexes(collection: Collection) -> list[tuple[str, str]]:
+    return collection.db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' ORDER BY name"
+    ).fetchall()
+
+
+def test_many_answers_go_in_and_the_logs_indexes_are_made_again(tmp_path: Path) -> None:
+    collection = Collection.open(tmp_path / "c.db")
+    try:
+        before = _indexes(collection)
+        rng = random.Random(3)
+        rows = []
+        for n in range(_BULK_LOG_ROWS + 10):
+            at = 1_700_000_000_000 + n * 1000
+            rows.append((rng.getrandbits(63), n % 97, at, 3, 4000, "flip", 1, 0, 2.3, 5.0, at, at - 5, 1, 0,
+                         2, None, 3.1, 5.0, at + 86_400_000, at, 2, 0))  # fmt: skip
+        with collection.transaction():
+            MirrorStore(collection.db).insert_log_values(rows)
+        assert _indexes(collection) == before and len(before) >= 3
+        assert collection.db.execute("SELECT count(*) FROM review_log").fetchone()[0] == len(rows)
+        assert collection.integrity_check() == "ok"
+        plan = " ".join(
+            str(row[-1])
+            for row in collection.db.execute("EXPLAIN QUERY PLAN SELECT id FROM review_log WHERE card_id = 5")
+        )
+        assert "review_log_card_time" in plan
+    finally:
+        collection.close()
