@@ -286,13 +286,28 @@ def _check_media_names(media: tuple[MediaFile, ...]) -> None:
         seen.add(name)
 
 
-def prepare_for_upload(path: Path) -> None:
+def prepare_for_upload(path: Path, kept_revlog: Sequence[Sequence[Any]] = ()) -> None:
     """Make an exported collection file ready to be a sync server's whole collection (a full upload), as a client
     does before it uploads: every object known to the server (``usn`` 0; the server's sanity check refuses -1), no
-    deletions pending, the last sync the last change (``ls = mod``)."""
+    deletions pending, the last sync the last change (``ls = mod``).
+
+    ``kept_revlog``: review-log rows to add as they are, ``(id, cid, usn, ease, ivl, lastIvl, factor, time, type,
+    note guid, card ord)``; a row whose card is in the file (by its note's guid and its ord) goes under that card's
+    id here, else under its own (Anki keeps the log of deleted cards); an id taken moves to the next free one."""
     db = sqlite3.connect(path)
     try:
         with db:
+            for row in kept_revlog:
+                revlog_id, card_id, _usn, *values, guid, ord_ = row
+                if guid is not None:
+                    found = db.execute(
+                        "SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE n.guid = ? AND c.ord = ?",
+                        (guid, ord_),
+                    ).fetchone()
+                    card_id = found[0] if found else card_id
+                while db.execute("SELECT 1 FROM revlog WHERE id = ?", (revlog_id,)).fetchone():
+                    revlog_id += 1
+                db.execute("INSERT INTO revlog VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)", (revlog_id, card_id, *values))
             for table in ("notes", "cards", "revlog"):
                 db.execute(f"UPDATE {table} SET usn = 0")  # noqa: S608 - fixed names
             db.execute("DELETE FROM graves")

@@ -463,3 +463,27 @@ def test_a_failed_sanity_check_changes_nothing_and_the_next_sync_compares_everyt
     assert summary.kind == "merge" and summary.notes_up == 1
     device.sync()
     assert _fronts(device) == {"one", "two"}
+
+
+def test_a_full_upload_keeps_the_servers_rows_this_side_cannot_replay(here: Here, device: EngineDevice) -> None:
+    """An answer to a card the phone then deleted stays in the server's log (Anki keeps the log of deleted
+    cards); this side has no card for it and keeps the row in its mirror only. Sending the whole collection
+    must not drop it."""
+    from studyapp.services.notetypes.manage import NotetypeManager
+
+    gone = device.add_note("deleted on the phone", "x", deck="Bio")
+    device.answer(device.card_ids(gone)[0], 3, at=_now() - timedelta(minutes=3))
+    kept = device.add_note("kept", "k", deck="Bio")
+    device.answer(device.card_ids(kept)[0], 4, at=_now() - timedelta(minutes=2))
+    device.delete_note(gone)
+    device.full_upload()
+    here.sync()
+    assert here.fronts() == {"kept"}
+    assert len(device.revlog()) == 2
+    basic = next(nt for nt in here.collection.notetypes.all() if nt.name == "Basic")
+    NotetypeManager(here.collection, here.rng, here.clock).add_field(basic.id, "Source")
+    here.sync(mode="full_upload")
+    device.sync()
+    device.full_download()
+    assert sorted(row[3] for row in device.revlog()) == [3, 4]
+    assert _engine_card(device, "kept")[5] == 1

@@ -172,6 +172,7 @@ def _collection_file(collection: Collection, at: datetime) -> bytes:
     import zipfile
     from pathlib import Path
 
+    from studyapp.core.ids import to_anki_guid
     from studyapp.exporters.apkg import prepare_for_upload
     from studyapp.services.exporting.exporting import export_collection
 
@@ -180,7 +181,11 @@ def _collection_file(collection: Collection, at: datetime) -> bytes:
         export_collection(collection, package, at, with_history=True)
         with zipfile.ZipFile(package) as archive:
             archive.extract("collection.anki2", folder)
-        prepare_for_upload(Path(folder) / "collection.anki2")
+        # the server's review-log rows this side keeps only in its mirror (answers that left the schedule alone,
+        # rows of cards deleted on a device) go up too: a full upload loses no row of either side
+        kept = [(*row[:9], to_anki_guid(row[9]) if row[9] is not None else None, row[10])
+                for row in MirrorStore(collection.db).mirror_only_revlog()]  # fmt: skip
+        prepare_for_upload(Path(folder) / "collection.anki2", kept)
         return (Path(folder) / "collection.anki2").read_bytes()
 
 

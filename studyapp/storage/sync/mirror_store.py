@@ -354,3 +354,12 @@ class MirrorStore:
     def set_card_places(self, rows: Sequence[tuple[int, int, int, int]]) -> None:
         """``(deck_id, suspended, flag, card id)``: what the server changed of cards besides their schedule."""
         self._db.conn.executemany("UPDATE cards SET deck_id = ?, suspended = ?, flag = ? WHERE id = ?", rows)
+
+    def mirror_only_revlog(self) -> list[tuple[Any, ...]]:
+        """The server's review-log rows that are no row here, as ``(id, cid, usn, ease, ivl, lastIvl, factor,
+        time, type, note guid, card ord)``; the guid and ord of the card here they belong to, if any."""
+        return self._db.execute(
+            "SELECT s.anki_id, s.card, s.usn, s.ease, s.ivl, s.last_ivl, s.factor, s.time, s.type, n.guid, k.ord "
+            "FROM sync_revlog s LEFT JOIN sync_cards c ON c.anki_id = s.card LEFT JOIN cards k ON k.id = c.our_id "
+            "LEFT JOIN notes n ON n.id = k.note_id WHERE s.our_id IS NULL ORDER BY s.anki_id"
+        ).fetchall()
