@@ -37,3 +37,26 @@ def test_many_answers_go_in_and_the_logs_indexes_are_made_again(tmp_path: Path) 
         assert "review_log_card_time" in plan
     finally:
         collection.close()
+
+
+def test_a_whole_collections_mirrored_log_goes_in_and_its_index_is_made_again(tmp_path: Path) -> None:
+    collection = Collection.open(tmp_path / "c.db")
+    try:
+
+        def indexes() -> list[tuple[str, str]]:
+            return collection.db.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sync_revlog'"
+            ).fetchall()
+
+        before = indexes()
+        rows = [(1_700_000_000_000 + n, n if n % 2 else None, 5, [0, 5, 0, 3, 1, 0, 2500, 4000, 1])
+                for n in range(_BULK_LOG_ROWS + 1)]  # fmt: skip
+        with collection.transaction():
+            MirrorStore(collection.db).put_revlog(rows)
+        assert indexes() == before and before
+        assert collection.db.execute("SELECT count(*) FROM sync_revlog WHERE our_id IS NOT NULL").fetchone()[0] == (
+            _BULK_LOG_ROWS // 2
+        )
+        assert collection.integrity_check() == "ok"
+    finally:
+        collection.close()

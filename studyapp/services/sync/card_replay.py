@@ -83,9 +83,14 @@ class CardReplay:
     ) -> tuple[Any, ...] | None:
         """A card new here whose rows are all answers at distinct times; ``None`` if it is not one."""
         previous = -1
-        for row in rows:
-            kind, _rating = af.revlog_event(row)
-            if kind != "answer" or row[af.R_ID] <= previous:
+        for row in rows:  # (af.revlog_event's "answer", written out: it runs for every row of a whole collection)
+            ease, kind = row[af.R_EASE], row[af.R_TYPE]
+            if (
+                not 1 <= ease <= 4
+                or kind in (4, 5)
+                or (kind == 3 and row[af.R_FACTOR] == 0)
+                or row[af.R_ID] <= previous
+            ):
                 return None
             previous = row[af.R_ID]
         times = [int(row[af.R_ID]) for row in rows]

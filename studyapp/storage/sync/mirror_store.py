@@ -16,6 +16,7 @@ import sqlite_utils
 from studyapp.storage.codec import to_ms
 
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
+_REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
 _BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
 
 
@@ -152,11 +153,21 @@ class MirrorStore:
     def put_revlog(self, rows: Iterable[tuple[int, int | None, int, Sequence[Any]]]) -> None:
         """``(anki_id, our_id, card anki id, entry)`` rows; ``entry`` Anki's tuple (id, cid, usn, ease, ivl,
         lastIvl, factor, time, type)."""
-        self._db.conn.executemany(
+        values = sorted((a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows)
+        conn = self._db.conn
+        bulk = (
+            len(values) >= _BULK_LOG_ROWS
+            and len(values) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+        )
+        if bulk:  # a whole collection's log: its index made again after (as ``insert_log_values`` does)
+            conn.execute("DROP INDEX sync_revlog_ours")
+        conn.executemany(
             "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows],
+            values,
         )
+        if bulk:
+            conn.execute(_REVLOG_OURS_INDEX)
 
     def tags(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT name FROM sync_tags")}
