@@ -26,8 +26,15 @@ def test_many_answers_go_in_and_the_logs_indexes_are_made_again(tmp_path: Path) 
             rows.append((rng.getrandbits(63), n % 97, at, 3, 4000, "flip", 1, 0, 2.3, 5.0, at, at - 5, 1, 0,
                          2, None, 3.1, 5.0, at + 86_400_000, at, 2, 0))  # fmt: skip
         with collection.transaction():
-            MirrorStore(collection.db).insert_log_values(rows)
+            mirror = MirrorStore(collection.db)
+            dropped = mirror.drop_log_indexes(len(rows))
+            assert len(dropped) == len(before) and _indexes(collection) == []
+            mirror.insert_log_values(rows[:10_000])
+            mirror.insert_log_values(rows[10_000:])
+            mirror.make_indexes(dropped)
         assert _indexes(collection) == before and len(before) >= 3
+        with collection.transaction():
+            assert MirrorStore(collection.db).drop_log_indexes(10) == []  # a few: indexes kept
         assert collection.db.execute("SELECT count(*) FROM review_log").fetchone()[0] == len(rows)
         assert collection.integrity_check() == "ok"
         plan = " ".join(

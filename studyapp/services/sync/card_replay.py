@@ -25,6 +25,7 @@ from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import MirrorStore
 
 MAX_REVIEW_MS = 24 * 3600 * 1000
+_WRITE_EVERY = 10_000  # replayed answers written in batches of this many
 _NEW_ROW = (0, None, None, None, None, None, 0, 0)
 _FLIP = ReviewMode.FLIP.value
 
@@ -57,6 +58,7 @@ class CardReplay:
         with_history = self.mirror.cards_with_history(sorted(new_rows))
         log_values: list[tuple[Any, ...]] = []
         ends: list[tuple[Any, ...]] = []
+        indexes = self.mirror.drop_log_indexes(sum(len(rows) for rows in new_rows.values()))
         for card_id, rows in new_rows.items():
             card = cards.get(card_id)
             if card is None:
@@ -69,7 +71,12 @@ class CardReplay:
             if end is None:
                 end = self._slow(scheduler, card_id, rows, days, matched)
             ends.append((*end, card_id))
-        self.mirror.insert_log_values(log_values)
+            if len(log_values) >= _WRITE_EVERY:  # written as it goes: 200,000 rows held at once were 100 MB
+                self.mirror.insert_log_values(log_values)
+                log_values = []
+        if log_values:
+            self.mirror.insert_log_values(log_values)
+        self.mirror.make_indexes(indexes)
         self.mirror.set_schedules(ends)
         return matched
 

@@ -153,13 +153,13 @@ class MirrorStore:
     def put_revlog(self, rows: Iterable[tuple[int, int | None, int, Sequence[Any]]]) -> None:
         """``(anki_id, our_id, card anki id, entry)`` rows; ``entry`` Anki's tuple (id, cid, usn, ease, ivl,
         lastIvl, factor, time, type)."""
-        values = sorted((a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows)
+        rows = list(rows)
+        values = ((a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows)  # (streamed)
         conn = self._db.conn
         bulk = (
-            len(values) >= _BULK_LOG_ROWS
-            and len(values) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+            len(rows) >= _BULK_LOG_ROWS and len(rows) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
         )
-        if bulk:  # a whole collection's log: its index made again after (as ``insert_log_values`` does)
+        if bulk:  # a whole collection's log: its index made again after (as the review log's are)
             conn.execute("DROP INDEX sync_revlog_ours")
         conn.executemany(
             "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
@@ -312,27 +312,29 @@ class MirrorStore:
         if entries:
             self._db.conn.executemany(_INSERT_LOG, [_log_values(entry) for entry in entries])
 
-    def insert_log_values(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """Answers from the server as the values of the log's columns (``_LOG_COLUMNS``), already replayed.
+    def insert_log_values(self, rows: list[tuple[Any, ...]]) -> None:
+        """Answers from the server as the values of the log's columns (``_LOG_COLUMNS``), already replayed;
+        written in id order (the table's own order: appended, not scattered)."""
+        rows.sort(key=lambda row: row[0])
+        self._db.conn.executemany(_INSERT_LOG, rows)
 
-        Written in id order (the table's own order: appended, not scattered). Many more than the log holds (a
-        whole collection arriving) go in with the log's indexes dropped and made again after, in the same
-        transaction: 200,000 rows took 3.1 s with them kept, 1.9 s so."""
-        if not rows:
-            return
-        ordered = sorted(rows, key=lambda row: row[0])
+    def drop_log_indexes(self, coming: int) -> list[str]:
+        """Before many more answers than the log holds (a whole collection arriving): drop the log's indexes and
+        return what makes them again (``make_indexes``, in the same transaction). 200,000 rows took 3.1 s with
+        them kept, 1.9 s so."""
         conn = self._db.conn
-        indexes: list[tuple[str, str]] = []
-        if len(rows) >= _BULK_LOG_ROWS and len(rows) > conn.execute("SELECT count(*) FROM review_log").fetchone()[0]:
-            indexes = conn.execute(
-                "SELECT name, sql FROM sqlite_master "
-                "WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL"
-            ).fetchall()
-            for name, _sql in indexes:
-                conn.execute(f'DROP INDEX "{name}"')
-        conn.executemany(_INSERT_LOG, ordered)
-        for _name, sql in indexes:
-            conn.execute(sql)
+        if coming < _BULK_LOG_ROWS or coming <= conn.execute("SELECT count(*) FROM review_log").fetchone()[0]:
+            return []
+        indexes = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL"
+        ).fetchall()
+        for name, _sql in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
+        return [sql for _name, sql in indexes]
+
+    def make_indexes(self, statements: list[str]) -> None:
+        for sql in statements:
+            self._db.conn.execute(sql)
 
     def cards_with_history(self, card_ids: Sequence[int]) -> set[int]:
         """Which of these cards have an answer or a schedule change here."""
