@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,33 +21,25 @@ from studyapp.services.sync.card_replay import CardReplay, schedule_row
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.collection import Collection
 from studyapp.storage.notes.notes_store import field_columns, stored_fields
-from studyapp.storage.sync.mirror_store import CardHere, Mirrored, MirrorStore, NoteHere
+from studyapp.storage.sync.mirror_store import CardHere, Mirrored, NoteHere
 
 if TYPE_CHECKING:
-    from studyapp.services.sync.collection_sync import Tally
+    from studyapp.services.sync.exchange_in import Incoming
 
 
 class ChunksIn:
-    def __init__(
-        self,
-        collection: Collection,
-        mirror: MirrorStore,
-        rng: random.Random,
-        tally: Tally,
-        *,
-        prefer: str | None,
-        notetypes: dict[int, int],
-        decks: dict[int, int],
-        now: Callable[[], datetime],
-    ) -> None:
-        self.collection = collection
-        self.mirror = mirror
-        self.rng = rng
-        self.tally = tally
-        self.prefer = prefer
-        self.notetypes = notetypes
-        self.decks = decks
-        self.now = now
+    """Applies the chunks with what the exchange learnt so far (``Incoming``: the collection, the mirror, the
+    server's note types and decks as ours, which side wins a conflict, the tally)."""
+
+    def __init__(self, incoming: Incoming) -> None:
+        self.collection = incoming.collection
+        self.mirror = incoming.mirror
+        self.rng = incoming.rng
+        self.tally = incoming.tally
+        self.prefer = incoming.prefer
+        self.notetypes = incoming.notetypes
+        self.decks = incoming.decks
+        self.now = incoming.now
 
     def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers) -> set[int]:
         """Apply the server's notes, then cards, then review-log rows; return the cards here to send back."""

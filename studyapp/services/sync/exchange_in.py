@@ -199,10 +199,7 @@ class Incoming:
 
     def apply_chunks(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers) -> set[int]:
         """Apply the server's notes, cards and review-log rows (``chunks_in``); return the cards to send back."""
-        return ChunksIn(
-            self.collection, self.mirror, self.rng, self.tally, prefer=self.prefer, notetypes=self.notetypes,
-            decks=self.decks, now=self.now,
-        ).apply(chunks, days)  # fmt: skip
+        return ChunksIn(self).apply(chunks, days)
 
 
 def _free_name(store: Any, name: str, own_id: int) -> str:
