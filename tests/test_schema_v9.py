@@ -1,0 +1,46 @@
+"""Schema v9: the sync tables. A version 8 collection opens with its rows as they were, nothing mirrored (its
+first sync is a merge), and every table studyapp had before unchanged in shape."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from studyapp.storage import Collection
+from studyapp.storage.connection import APPLICATION_ID
+from studyapp.storage.schema import LATEST_VERSION, MIGRATIONS
+
+_SYNC_TABLES = {"sync_notes", "sync_cards", "sync_revlog", "sync_objects", "sync_tags", "sync_conflicts", "sync_media"}
+
+
+def _v8_collection(path: Path) -> dict[str, str]:
+    db = sqlite_utils.Database(sqlite3.connect(str(path)))
+    for number, migration in enumerate(MIGRATIONS[:8], start=1):
+        with db.atomic():
+            migration(db)
+            if number == 1:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            db.execute(f"PRAGMA user_version = {number}")
+    db.execute("INSERT INTO settings VALUES ('kept', '\"yes\"')")
+    db.conn.commit()
+    shapes = {name: sql for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
+    db.conn.close()
+    return shapes
+
+
+def test_a_version_8_collection_gains_the_sync_tables_and_keeps_everything_else(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    before = _v8_collection(path)
+    collection = Collection.open(path)
+    try:
+        assert collection.schema_version == LATEST_VERSION >= 9
+        after = dict(collection.db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
+        assert {name: after[name] for name in before} == before
+        assert set(after) >= _SYNC_TABLES
+        for table in _SYNC_TABLES:
+            assert collection.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
+        assert collection.setting("kept") == "yes" and collection.setting("sync.scm") is None
+    finally:
+        collection.close()
