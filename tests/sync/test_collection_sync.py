@@ -487,3 +487,19 @@ def test_a_full_upload_keeps_the_servers_rows_this_side_cannot_replay(here: Here
     device.full_download()
     assert sorted(row[3] for row in device.revlog()) == [3, 4]
     assert _engine_card(device, "kept")[5] == 1
+
+
+def test_another_account_gets_everything_media_included_without_a_reset(
+    here: Here, sync_server: SyncServer, tmp_path: Path
+) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    (media / "heart.png").write_bytes(b"a picture")
+    here.add("heart", '<img src="heart.png">')
+    first = sync(here.collection, media, here.account, now=_now)
+    assert (first.notes_up, first.media_up) == (1, 1)
+    other = log_in(sync_server.endpoint, sync_server.user2, sync_server.password2)
+    moved = sync(here.collection, media, other, now=_now)
+    assert (moved.kind, moved.notes_up, moved.media_up) == ("first", 1, 1)  # (the first with this account)
+    assert not any("reset" in line for line in moved.notes), moved.notes
+    assert sync(here.collection, media, other, now=_now).kind == "no_changes"

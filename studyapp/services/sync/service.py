@@ -131,10 +131,14 @@ def sync(
         raise ValueError(mode)
     client = SyncClient(account.endpoint, account.host_key, cancelled=cancelled)
     previous = collection.setting(_ENDPOINT), collection.setting(_USER)
-    if previous != (account.endpoint, account.user) and collection.setting(SCM) is not None:
-        # another server or account: what the mirror says the server holds is not what this one holds
+    if previous != (account.endpoint, account.user) and previous != (None, None):
+        # another server or account: what the mirror says the server holds is not what this one holds, and no
+        # media file is known to it yet
+        from studyapp.storage.sync.media_store import MediaSyncStore
+
         with collection.transaction():
             MirrorStore(collection.db).clear()
+            MediaSyncStore(collection.db).reset()
             collection.set_setting(SCM, None)
             collection.set_setting(MOD, None)
     try:
