@@ -19,7 +19,8 @@ newer modification time, so every device ends with the same schedule.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -80,90 +81,172 @@ def sync_collection(
     other devices then download: what a note type whose fields changed here needs). None of them loses a review
     or a note of either side.
     """
-    say = progress or (lambda text: None)
-    stop = cancelled or (lambda: False)
-    draw = rng or random.Random(random.SystemRandom().getrandbits(128))  # ids: random 63-bit, drawn fast
+    run = _Run(
+        collection, client, MirrorStore(collection.db), Tally(), now,
+        progress or (lambda text: None), cancelled or (lambda: False),
+        rng or random.Random(random.SystemRandom().getrandbits(128)),  # ids: random 63-bit, drawn fast
+        {"full_download": "server", "full_upload": "here"}.get(mode),
+    )  # fmt: skip
     meta = client.meta()
     if not meta.get("cont", True):
         raise SyncError(f"{client.server_name}: {meta.get('msg') or 'the server refused the sync'}", "server")
     scm = collection.setting(SCM)
     merge = mode != "normal" or scm is None or scm != meta.get("scm")
-    mirror = MirrorStore(collection.db)
-    outgoing = Outgoing(collection, mirror, draw)
-    if not merge and meta.get("mod") == collection.setting(MOD) and not outgoing.anything_changed():
-        return CollectionSyncResult("no_changes", Tally(), str(meta.get("msg") or ""))
-    tally = Tally()
+    if not merge and meta.get("mod") == collection.setting(MOD) and not run.outgoing.anything_changed():
+        return CollectionSyncResult("no_changes", run.tally, str(meta.get("msg") or ""))
     kind = ("first" if collection.setting(MOD) is None else "merge") if merge else "normal"
-    prefer = {"full_download": "server", "full_upload": "here"}.get(mode)
     if mode == "full_upload":
-        meta = _full_upload(collection, client, meta, mirror, outgoing, tally, now, say, stop, draw)
-    try:
-        with collection.transaction():
-            if merge:
-                mirror.clear()
-                # the merge first takes what the server holds, sending nothing (its note types and decks are then
-                # matched to ours by name); a second exchange sends what it lacks
-                outgoing.send = False
-                _exchange(
-                    collection,
-                    client,
-                    meta,
-                    mirror,
-                    outgoing,
-                    tally,
-                    True,
-                    prefer,
-                    now(),
-                    lambda text: say(f"Matching with the server: {text[0].lower()}{text[1:]}"),
-                    stop,
-                    draw,
-                )
-                outgoing.send = True
-                meta = client.meta()
-            if not merge or outgoing.anything_changed():
-                _exchange(collection, client, meta, mirror, outgoing, tally, False, prefer, now(), say, stop, draw)
-    except SyncError as error:
-        client.abort()
-        if error.status == SANITY:  # what the mirror says the server holds is wrong: match everything next time
-            collection.set_setting(SCM, None)
-        raise
-    except BaseException:
-        client.abort()
-        raise
-    return CollectionSyncResult(kind, tally, str(meta.get("msg") or ""))
+        meta = run.full_upload(meta)
+    with run.aborting():
+        if merge:
+            # the merge first takes what the server holds, sending nothing (its note types and decks are then
+            # matched to ours by name); a second exchange sends what it lacks
+            run.exchange(meta, merge=True, take_only=True, stage="Matching with the server: ")
+            meta = client.meta()
+        if not merge or run.outgoing.anything_changed():
+            run.exchange(meta, merge=False)
+    return CollectionSyncResult(kind, run.tally, str(meta.get("msg") or ""))
 
 
-def _full_upload(
-    collection: Collection,
-    client: SyncClient,
-    meta: dict[str, Any],
-    mirror: MirrorStore,
-    outgoing: Outgoing,
-    tally: Tally,
-    now: Callable[[], datetime],
-    say: Callable[[str], None],
-    stop: Callable[[], bool],
-    draw: random.Random,
-) -> dict[str, Any]:
-    """Take what the server holds (sending nothing), then send the whole collection; the server's meta after."""
-    if not meta.get("empty"):
+class _Run:
+    """One sync's parts, shared by its exchanges with the server."""
+
+    def __init__(
+        self,
+        collection: Collection,
+        client: SyncClient,
+        mirror: MirrorStore,
+        tally: Tally,
+        now: Callable[[], datetime],
+        say: Callable[[str], None],
+        stop: Callable[[], bool],
+        draw: random.Random,
+        prefer: str | None,
+    ) -> None:
+        self.collection, self.client, self.mirror, self.tally = collection, client, mirror, tally
+        self.now, self.say, self.stop, self.draw, self.prefer = now, say, stop, draw, prefer
+        self.outgoing = Outgoing(collection, mirror, draw)
+
+    @contextmanager
+    def aborting(self) -> Iterator[None]:
+        """One transaction here; on any failure it is rolled back and the server's sync is aborted. A failed
+        sanity check also makes the next sync a merge (what the mirror says the server holds is wrong)."""
         try:
-            with collection.transaction():
-                mirror.clear()
-                outgoing.send = False
-                _exchange(collection, client, meta, mirror, outgoing, tally, True, "here", now(), say, stop, draw)
-        except BaseException:
-            client.abort()
+            with self.collection.transaction():
+                yield
+        except SyncError as error:
+            self.client.abort()
+            if error.status == SANITY:
+                self.collection.set_setting(SCM, None)
             raise
+        except BaseException:
+            self.client.abort()
+            raise
+
+    def full_upload(self, meta: dict[str, Any]) -> dict[str, Any]:
+        """Take what the server holds (sending nothing), then send the whole collection; the server's meta after."""
+        if not meta.get("empty"):
+            with self.aborting():
+                self.exchange(meta, merge=True, take_only=True)
+        self.check()
+        self.say("Sending the whole collection")
+        self.client.upload(_collection_file(self.collection, self.now()))
+        self.tally.notes_up = self.collection.notes.count()
+        with self.collection.transaction():
+            self.collection.set_setting(SCM, None)
+        return self.client.meta()
+
+    def check(self) -> None:
+        if self.stop():
+            raise SyncError("sync cancelled; nothing was changed here", "cancelled")
+
+    def exchange(self, meta: dict[str, Any], *, merge: bool, take_only: bool = False, stage: str = "") -> None:
+        """One exchange with the server, from ``start`` to ``finish`` (``take_only``: nothing is sent; a merge
+        starts from the server's first usn, with the mirror emptied)."""
+        collection, client, mirror, outgoing, tally = (
+            self.collection,
+            self.client,
+            self.mirror,
+            self.outgoing,
+            self.tally,
+        )
+
+        def say(text: str) -> None:
+            self.say(f"{stage}{text[0].lower()}{text[1:]}" if stage else text)
+
+        if merge:
+            mirror.clear()
+        started = self.now()
+        server_usn = int(meta.get("usn", 0))
+        outgoing.merge, outgoing.send, outgoing.resend = merge, not take_only, set()
+        try:
+            say("Starting")
+            graves = client.start(0 if merge else int(collection.setting(USN, 0)), False)
+            incoming = Incoming(
+                collection, mirror, self.draw, tally, prefer=self.prefer, merge=merge, now=lambda: started
+            )
+            incoming.apply_graves(graves, server_usn)
+            for chunk in outgoing.graves():
+                tally.deletions_up += sum(len(ids) for ids in chunk.values())
+                client.apply_graves(chunk)
+                self.check()
+            say("Sending note types, decks and tags")
+            local = outgoing.unchunked(server_usn, int(started.timestamp()))
+            remote = client.apply_changes(local)
+            crt = remote.get("crt") or collection.setting(CRT)
+            if crt is None:
+                raise SyncError(f"{client.server_name}: the server did not say when its collection began", "protocol")
+            days = DayNumbers(int(crt), started)
+            incoming.apply_changes(remote, local)
+            self.check()
+            say("Receiving")
+            chunks: list[dict[str, Any]] = []
+            received = 0
+            while True:
+                chunk = client.chunk()
+                chunks.append(chunk)
+                received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
+                self.check()
+                if chunk.get("done"):
+                    break
+                say(f"Receiving ({received:,})")
+            touched = incoming.apply_chunks(chunks, days)
+            say("Sending")
+            outgoing.replayed(touched)
+            for chunk in outgoing.chunks(server_usn, days, int(started.timestamp()), tally, self.prefer):
+                client.apply_chunk(chunk)
+                self.check()
         finally:
             outgoing.send = True
-    _check(stop)
-    say("Sending the whole collection")
-    client.upload(_collection_file(collection, now()))
-    tally.notes_up = collection.notes.count()
-    with collection.transaction():
-        collection.set_setting(SCM, None)
-    return client.meta()
+        say("Checking")
+        self._sanity_check()
+        new_mod = client.finish()
+        collection.set_setting(SCM, meta.get("scm"))
+        collection.set_setting(USN, server_usn + 1)
+        collection.set_setting(MOD, new_mod)
+        collection.set_setting(CRT, int(crt))
+
+    def _sanity_check(self) -> None:
+        counts = self.mirror.counts()
+        reply = self.client.sanity_check(
+            [
+                [0, 0, 0],
+                counts["cards"],
+                counts["notes"],
+                counts["revlog"],
+                0,
+                counts["notetypes"],
+                counts["decks"],
+                counts["deck_config"],
+            ]  # fmt: skip
+        )
+        if reply.get("status") != "ok":
+            raise SyncError(
+                f"{self.client.server_name}: the server counts differently after the sync (here {reply.get('c')}, "
+                f"there {reply.get('s')}); nothing was changed here, and the next sync compares everything again",
+                "server",
+                status=SANITY,
+            )
 
 
 def _collection_file(collection: Collection, at: datetime) -> bytes:
@@ -187,88 +270,3 @@ def _collection_file(collection: Collection, at: datetime) -> bytes:
                 for row in MirrorStore(collection.db).mirror_only_revlog()]  # fmt: skip
         prepare_for_upload(Path(folder) / "collection.anki2", kept)
         return (Path(folder) / "collection.anki2").read_bytes()
-
-
-def _exchange(
-    collection: Collection,
-    client: SyncClient,
-    meta: dict[str, Any],
-    mirror: MirrorStore,
-    outgoing: Outgoing,
-    tally: Tally,
-    merge: bool,
-    prefer: str | None,
-    started: datetime,
-    say: Callable[[str], None],
-    stop: Callable[[], bool],
-    draw: random.Random,
-) -> None:
-    """One exchange with the server, from ``start`` to ``finish``."""
-    server_usn = int(meta.get("usn", 0))
-    outgoing.merge = merge
-    outgoing.resend = set()
-    say("Starting")
-    graves = client.start(0 if merge else int(collection.setting(USN, 0)), False)
-    incoming = Incoming(collection, mirror, draw, tally, prefer=prefer, merge=merge, now=lambda: started)
-    incoming.apply_graves(graves, server_usn)
-    for chunk in outgoing.graves():
-        tally.deletions_up += sum(len(ids) for ids in chunk.values())
-        client.apply_graves(chunk)
-        _check(stop)
-    say("Sending note types, decks and tags")
-    local = outgoing.unchunked(server_usn, int(started.timestamp()))
-    remote = client.apply_changes(local)
-    crt = remote.get("crt") or collection.setting(CRT)
-    if crt is None:
-        raise SyncError(f"{client.server_name}: the server did not say when its collection began", "protocol")
-    days = DayNumbers(int(crt), started)
-    incoming.apply_changes(remote, local)
-    _check(stop)
-    say("Receiving")
-    chunks: list[dict[str, Any]] = []
-    received = 0
-    while True:
-        chunk = client.chunk()
-        chunks.append(chunk)
-        received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
-        _check(stop)
-        if chunk.get("done"):
-            break
-        say(f"Receiving ({received:,})")
-    touched = incoming.apply_chunks(chunks, days)
-    say("Sending")
-    outgoing.replayed(touched)
-    for chunk in outgoing.chunks(server_usn, days, int(started.timestamp()), tally, prefer):
-        client.apply_chunk(chunk)
-        _check(stop)
-    say("Checking")
-    counts = mirror.counts()
-    reply = client.sanity_check(
-        [
-            [0, 0, 0],
-            counts["cards"],
-            counts["notes"],
-            counts["revlog"],
-            0,
-            counts["notetypes"],
-            counts["decks"],
-            counts["deck_config"],
-        ]
-    )
-    if reply.get("status") != "ok":
-        raise SyncError(
-            f"{client.server_name}: the server counts differently after the sync (here {reply.get('c')}, there "
-            f"{reply.get('s')}); nothing was changed here, and the next sync compares everything again",
-            "server",
-            status=SANITY,
-        )
-    new_mod = client.finish()
-    collection.set_setting(SCM, meta.get("scm"))
-    collection.set_setting(USN, server_usn + 1)
-    collection.set_setting(MOD, new_mod)
-    collection.set_setting(CRT, int(crt))
-
-
-def _check(stop: Callable[[], bool]) -> None:
-    if stop():
-        raise SyncError("sync cancelled; nothing was changed here", "cancelled")
