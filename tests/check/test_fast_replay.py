@@ -117,3 +117,44 @@ def test_the_trail_holds_the_schedule_after_each_answer_as_replaying_each_prefix
     last = fast.replay(77, times, ratings, None, trail)
     assert last == trail[-1] and len(trail) == len(times)
     assert trail == [fast.replay(77, times[: n + 1], ratings[: n + 1]) for n in range(len(times))]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_logged_days_and_loads_replay_bit_for_bit_as_the_scheduler(seed: int) -> None:
+    """With a logged due for each answer (a whole number of days near the interval, or not) and with days' loads,
+    the fast replay still gives what the Scheduler gives; ``with_logged_due`` is the same as logging the last."""
+    rng = random.Random(1000 + seed)
+    config = random_config(rng)
+    scheduler, fast = Scheduler(config), FastReplay(config)
+    load = {day: rng.choice([0, 0, 1, 3, 12, 40]) for day in range(0, 500)}
+    loads = load.get
+    for _card in range(40):
+        card_id = rng.getrandbits(63)
+        times, ratings = random_history(rng, rng.randint(1, 25))
+        plain_trail: list = []
+        fast.replay(card_id, times, ratings, None, plain_trail)
+        # near each answer's plain due: within its range or just outside; now and then not whole days
+        logged = [row[4] + rng.choice([-3, -1, 0, 1, 2, 6]) * DAY_MS + (0 if rng.random() < 0.9 else 1)
+                  for row in plain_trail]  # fmt: skip
+        schedule = Schedule()
+        for moment, rating, noted in zip(times, ratings, logged, strict=True):
+            rng_card = random.Random(fuzz_seed(card_id, schedule.reps))
+            schedule = scheduler.answer(schedule, Rating(rating), from_ms(moment), rng_card, logged_due=from_ms(noted))
+        assert fast.replay(card_id, times, ratings, None, logged=logged) == as_row(schedule)
+        plain = fast.replay(card_id, times, ratings)
+        assert plain is not None and fast.with_logged_due(plain, logged[-1]) == as_row(schedule)
+        trail: list = []
+        fast.replay(card_id, times, ratings, None, trail, logged=logged)
+        assert trail[-1] == as_row(schedule)
+        # an answer given now, with the days' loads (the study loop's fast answer against the reference)
+        last = from_ms(times[-1])
+        balanced = scheduler.answer(
+            schedule,
+            Rating(ratings[-1]),
+            last + timedelta(days=3),
+            random.Random(fuzz_seed(card_id, schedule.reps)),
+            loads=lambda day: loads(day, 0),
+        )
+        row = fast.replay(card_id, [times[-1] + 3 * DAY_MS], [ratings[-1]], as_row(schedule),
+                          loads=lambda day: loads(day, 0))  # fmt: skip
+        assert row == as_row(balanced)

@@ -33,6 +33,7 @@ class DeckOptions:
     new_order: NewOrder = NewOrder.DECK
     parameters: tuple[float, ...] | None = None  # fitted FSRS parameters; None: the defaults
     autoplay_audio: bool = True  # a side's [sound:] plays when shown (off: "Don't play audio automatically")
+    load_balance: bool = True  # a review's day within the fuzz range leans to quiet days (the load balancer)
 
     def __post_init__(self) -> None:
         problems = []
@@ -56,6 +57,7 @@ class DeckOptions:
             learning_steps=self.learning_steps,
             relearning_steps=self.relearning_steps,
             maximum_interval_days=self.maximum_interval_days,
+            load_balance=self.load_balance,
             **extra,
         )
 
@@ -71,6 +73,7 @@ class DeckOptions:
                 "new_order": self.new_order.value,
                 "parameters": list(self.parameters) if self.parameters is not None else None,
                 "autoplay_audio": self.autoplay_audio,
+                "load_balance": self.load_balance,
             }
         )
 
@@ -94,6 +97,8 @@ class DeckOptions:
             changes["parameters"] = tuple(float(p) for p in data["parameters"])
         if "autoplay_audio" in data:
             changes["autoplay_audio"] = bool(data["autoplay_audio"])
+        if "load_balance" in data:  # (older JSON has none: on)
+            changes["load_balance"] = bool(data["load_balance"])
         return replace(base, **changes)
 
 

@@ -7,7 +7,8 @@ variables, and times are integer milliseconds (as stored).
 
 The arithmetic is the ``fsrs`` package's (6.x), written out in the same order with the same operations
 (``math.e ** x``, not ``math.exp``; the same ``round``), so every float comes out identical; the fuzz is
-:meth:`Scheduler._fuzzed` with the generator seeded by :func:`fuzz_seed`. ``tests/check/test_fast_replay.py``
+:meth:`Scheduler._fuzzed` with the generator seeded by :func:`fuzz_seed` (the logged day where it lies within the
+range, the load balancer's pick given loads). ``tests/check/test_fast_replay.py``
 holds the two side by side on many random histories and options. What this does not cover, it declines
 (``None``), and the caller replays the card through :class:`Scheduler`:
 
@@ -28,6 +29,7 @@ from datetime import timedelta
 
 from fsrs.scheduler import FUZZ_RANGES, STABILITY_MIN
 
+from studyapp.core.scheduling.load_balancer import DayLoads, balanced_day
 from studyapp.core.scheduling.scheduling import SchedulerConfig
 
 __all__ = ["DAY_MS", "FastReplay", "ReplayedRow"]
@@ -76,6 +78,7 @@ class FastReplay:
         self._interval_scale = (config.desired_retention ** (1 / decay)) - 1
         self._maximum = self.maximum_days = config.maximum_interval_days
         self._fuzz = config.fuzz
+        self._balance = config.load_balance
         self._learning, self._learning_first_hard = _step_intervals(config.learning_steps)
         self._relearning, self._relearning_first_hard = _step_intervals(config.relearning_steps)
         steps = [*self._learning, *self._relearning]
@@ -118,11 +121,17 @@ class FastReplay:
         ratings: Sequence[int],
         start: ReplayedRow | None = None,
         trail: list[ReplayedRow] | None = None,
+        logged: Sequence[int | None] | None = None,
+        loads: DayLoads | None = None,
     ) -> ReplayedRow | None:
         """The schedule after these answers (times in ms, strictly increasing; ratings 1-4), from ``start``
         (a card's columns as stored; ``None``: a new card); ``None`` when it is not for this replay. With
-        ``trail``, the schedule after each answer is appended to it (the sync logs each answer's before and after)."""
-        if not self.supported or len(times) != len(ratings):
+        ``trail``, the schedule after each answer is appended to it (the sync logs each answer's before and after).
+
+        ``logged``, one per answer, is the due (ms) the log recorded for it, or None: a review interval takes it
+        when it is a whole number of days within the fuzz range (:meth:`Scheduler.answer`). ``loads`` are the
+        days' loads for the load balancer (an answer being given now)."""
+        if not self.supported or len(times) != len(ratings) or (logged is not None and len(logged) != len(times)):
             return None
         if start is None:
             start = (_NEW, None, None, None, None, None, 0, 0)  # type: ignore[assignment]
@@ -146,6 +155,7 @@ class FastReplay:
         # Only the last answer's interval is computed: an interval moves only the due date, which no later answer
         # looks at (they use the time of the last review). ``interval_ms`` is a step's; None: a review interval.
         interval_ms: int | None = None
+        base = len(trail) if trail is not None else 0
         for now, rating in zip(times, ratings, strict=True):
             if now <= previous or not 1 <= rating <= 4:
                 return None
@@ -215,26 +225,54 @@ class FastReplay:
             last = now
             reps += 1
             if trail is not None:
-                trail.append(self._row(card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms))
+                noted = logged[len(trail) - base] if logged is not None else None
+                trail.append(
+                    self._row(
+                        card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms, noted, loads
+                    )
+                )
         if trail is not None:
             return trail[-1]
-        return self._row(card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms)
+        noted = logged[-1] if logged is not None else None
+        return self._row(card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms, noted, loads)
 
     def _row(
         self, card_id: int, state: int, step: int | None, stability: float, difficulty: float, last: int, reps: int,
-        lapses: int, interval_ms: int | None,
+        lapses: int, interval_ms: int | None, logged: int | None = None, loads: DayLoads | None = None,
     ) -> ReplayedRow:  # fmt: skip
         """The schedule after an answer: its due is the step's interval, or a review interval of whole days,
-        fuzzed as ``Scheduler._fuzzed`` does."""
+        fuzzed as ``Scheduler._fuzzed`` does (the logged day if within the range, the balancer's pick, or uniform
+        over the range)."""
         if interval_ms is None:
             days = round((stability / self._factor) * self._interval_scale)
             days = min(max(days, 1), self._maximum)
             if self._fuzz and days >= 3:
                 low, high = self._fuzz_range(days)
-                _SEED(self._rng, (card_id * 1_000_003 + reps - 1) & _MASK)  # fuzz_seed(card_id, reps before it)
-                days = min(round(self._rng.random() * (high - low + 1) + low), self._maximum)
+                noted = (logged - last) // DAY_MS if logged is not None and (logged - last) % DAY_MS == 0 else None
+                if noted is not None and low <= noted <= high:
+                    days = noted
+                else:
+                    _SEED(self._rng, (card_id * 1_000_003 + reps - 1) & _MASK)  # fuzz_seed(card_id, reps before it)
+                    if loads is not None and self._balance:
+                        days = balanced_day(low, high, loads, self._rng.random())
+                    else:
+                        days = min(low + int(self._rng.random() * (high - low + 1)), high)
             interval_ms = days * DAY_MS
         return state, step, stability, difficulty, last + interval_ms, last, reps, lapses
+
+    def with_logged_due(self, row: ReplayedRow, logged: int | None) -> ReplayedRow:
+        """A replay's ``row``, ended by an answer, as it is with ``logged`` given for that answer (the due the log
+        recorded for it): the same row with that due if it is a whole number of days within the answer's fuzz range
+        (the load balancer chose it), else the row as it is. What ``replay`` gives with ``logged`` for the last
+        answer, without replaying again."""
+        state, _step, stability, _difficulty, _due, last, _reps, _lapses = row
+        if logged is None or state != _REVIEW or not self._fuzz or (logged - last) % DAY_MS:
+            return row
+        days = min(max(round((stability / self._factor) * self._interval_scale), 1), self._maximum)
+        noted = (logged - last) // DAY_MS
+        if days < 3 or not self._fuzz_range(days)[0] <= noted <= self._fuzz_range(days)[1]:
+            return row
+        return (*row[:4], last + noted * DAY_MS, *row[5:])  # type: ignore[return-value]
 
     @staticmethod
     def _plausible(start: ReplayedRow) -> bool:

@@ -8,6 +8,11 @@
   (:func:`fuzz_seed`, as Anki does), so a card's log replays to exactly the state that was stored,
   and the interval shown on a button is exactly the one the card gets.
 * The card's ``NEW`` state and its review and lapse counters, which ``fsrs`` does not track.
+* The day within the fuzz range: uniform over ``low..high`` (the floor of the draw, as Anki's engine; ``fsrs``
+  rounds it, which gives ``low..high + 1`` with half weight at each end and half a day too long on average), or,
+  given the days' loads and the deck's ``load_balance`` on, the quietest days likelier
+  (:mod:`studyapp.core.scheduling.load_balancer`). A replay takes the day the log recorded for an answer when it
+  lies within that answer's range (the balancer's choice then), else the plain seeded fuzz.
 
 A card's history is its answers (the review log) and the schedule changes that were not answers (a
 reschedule, a reset), in time order: :meth:`Scheduler.replay_history` rebuilds the stored schedule from it.
@@ -34,6 +39,7 @@ from studyapp.core.model import (
     ScheduleChangeKind,
     make_schedule,
 )
+from studyapp.core.scheduling.load_balancer import DayLoads, balanced_day, plain_day
 
 if TYPE_CHECKING:
     from studyapp.core.scheduling.fast_replay import FastReplay
@@ -67,6 +73,9 @@ class SchedulerConfig:
     maximum_interval_days: int = DEFAULT_MAXIMUM_INTERVAL_DAYS
     parameters: tuple[float, ...] = field(default=tuple(DEFAULT_PARAMETERS))
     fuzz: bool = True
+    # Within the fuzz range, quieter days likelier (given the days' loads). Not compared: a replay takes the days the
+    # log recorded whatever it is, so turning it on or off reschedules nothing.
+    load_balance: bool = field(default=True, compare=False)
 
     def __post_init__(self) -> None:
         if not 0.70 <= self.desired_retention <= 0.99:
@@ -117,10 +126,22 @@ class Scheduler:
         )
         self._fast: FastReplay | None | bool = False  # made at the first answer that can use it (False: not yet)
 
-    def answer(self, schedule: Schedule, rating: Rating, now: datetime, rng: random.Random | CardFuzz) -> Schedule:
-        """The card's schedule after answering ``rating`` at ``now``; ``rng`` draws the fuzz (once)."""
-        if isinstance(rng, CardFuzz):  # the study loop's answer: a card's, with its own seed
-            fast = self._fast_answer(schedule, rating, now, rng)
+    def answer(
+        self,
+        schedule: Schedule,
+        rating: Rating,
+        now: datetime,
+        rng: random.Random | CardFuzz,
+        loads: DayLoads | None = None,
+        logged_due: datetime | None = None,
+    ) -> Schedule:
+        """The card's schedule after answering ``rating`` at ``now``; ``rng`` draws the fuzz (once).
+
+        ``loads`` (the review cards due on the day ``n`` days ahead, in the card's preset) lets the load balancer
+        pick the day, if the options have it on. ``logged_due`` is the due the review log recorded for this answer
+        (a replay): a whole number of days within the fuzz range, it is the day taken."""
+        if isinstance(rng, CardFuzz) and logged_due is None:  # the study loop's answer: a card's, with its own seed
+            fast = self._fast_answer(schedule, rating, now, rng, loads)
             if fast is not None:
                 return fast
         now = to_utc(now)
@@ -129,7 +150,11 @@ class Scheduler:
         due = after.due
         state = _FROM_FSRS[after.state]
         if self.config.fuzz and state is CardState.REVIEW:
-            due = now + self._fuzzed(due - now, rng)
+            logged = None
+            if logged_due is not None:
+                gap = to_utc(logged_due) - now
+                logged = gap.days if gap == timedelta(days=gap.days) else None
+            due = now + self._fuzzed(due - now, rng, loads, logged)
         lapse = schedule.state is CardState.REVIEW and rating is Rating.AGAIN
         return Schedule(
             state=state,
@@ -142,7 +167,9 @@ class Scheduler:
             lapses=schedule.lapses + (1 if lapse else 0),
         )
 
-    def _fast_answer(self, schedule: Schedule, rating: Rating, now: datetime, fuzz: CardFuzz) -> Schedule | None:
+    def _fast_answer(
+        self, schedule: Schedule, rating: Rating, now: datetime, fuzz: CardFuzz, loads: DayLoads | None
+    ) -> Schedule | None:
         """``answer`` through :class:`FastReplay` (the same arithmetic written out, bit for bit: half the time of a
         ``fsrs`` call), for a card's answer at a whole millisecond; ``None`` where it declines."""
         if self._fast is False:
@@ -161,7 +188,7 @@ class Scheduler:
         now_ms = _ms(now)
         start = (int(schedule.state), schedule.step, schedule.stability, schedule.difficulty, None,
                  None if last is None else _ms(last), schedule.reps, schedule.lapses)  # fmt: skip
-        row = fast.replay(fuzz.card_id, [now_ms], [int(rating)], start)  # type: ignore[arg-type]
+        row = fast.replay(fuzz.card_id, [now_ms], [int(rating)], start, loads=loads)  # type: ignore[arg-type]
         if row is None:
             return None
         state, step, stability, difficulty, due, _last, reps, lapses = row
@@ -170,16 +197,20 @@ class Scheduler:
                              now + timedelta(milliseconds=due - now_ms), now, reps, lapses)  # fmt: skip
 
     def preview(
-        self, schedule: Schedule, now: datetime, make_rng: Callable[[], random.Random | CardFuzz]
+        self,
+        schedule: Schedule,
+        now: datetime,
+        make_rng: Callable[[], random.Random | CardFuzz],
+        loads: DayLoads | None = None,
     ) -> dict[Rating, timedelta]:
         """The interval each rating would give, for the labels on the answer buttons.
 
-        ``make_rng`` returns a fresh generator for each rating, seeded as the real answer will be, so
-        the label tells the truth even with fuzz.
+        ``make_rng`` returns a fresh generator for each rating, seeded as the real answer will be, and ``loads``
+        are the ones the answer will see, so the label tells the truth even with fuzz and the load balancer.
         """
         result = {}
         for rating in Rating:
-            after = self.answer(schedule, rating, now, make_rng())
+            after = self.answer(schedule, rating, now, make_rng(), loads)
             assert after.due is not None
             result[rating] = after.due - to_utc(now)
         return result
@@ -210,7 +241,7 @@ class Scheduler:
                 schedule = event.after
             else:
                 rng = random.Random(fuzz_seed(card_id, schedule.reps))
-                schedule = self.answer(schedule, event.rating, event.reviewed_at, rng)
+                schedule = self.answer(schedule, event.rating, event.reviewed_at, rng, logged_due=event.after.due)
         return schedule
 
     def recompute(self, card_id: int, answers: Sequence[ReviewEntry], changes: Sequence[ScheduleChange]) -> Schedule:
@@ -221,19 +252,31 @@ class Scheduler:
         kept = [change for change in changes if change.kind is not ScheduleChangeKind.RESCHEDULE]
         return self.replay_history(card_id, merged_history(answers, kept))
 
-    def _fuzzed(self, interval: timedelta, rng: random.Random | CardFuzz) -> timedelta:
-        """The fuzz of ``fsrs`` (same ranges, same rounding), drawn from ``rng``."""
-        days = interval.days
-        if days < 2.5:
-            return interval
+    def fuzz_range(self, days: int) -> tuple[int, int]:
+        """The days a review interval of ``days`` may become (``fsrs``'s ranges, within the maximum interval)."""
         delta = 1.0
         for fuzz_range in FUZZ_RANGES:
             delta += fuzz_range["factor"] * max(min(float(days), fuzz_range["end"]) - fuzz_range["start"], 0.0)
         maximum = self.config.maximum_interval_days
         high = min(round(days + delta), maximum)
         low = min(max(2, round(days - delta)), high)
-        fuzzed = min(round(rng.random() * (high - low + 1) + low), maximum)
-        return timedelta(days=fuzzed)
+        return low, high
+
+    def _fuzzed(
+        self, interval: timedelta, rng: random.Random | CardFuzz, loads: DayLoads | None = None,
+        logged: int | None = None,
+    ) -> timedelta:  # fmt: skip
+        """A day of the fuzz range of ``fsrs``: the logged one if within it, else the load balancer's pick (given
+        loads and the option), else uniform over the range; drawn from ``rng``."""
+        days = interval.days
+        if days < 2.5:
+            return interval
+        low, high = self.fuzz_range(days)
+        if logged is not None and low <= logged <= high:
+            return timedelta(days=logged)
+        if loads is not None and self.config.load_balance:
+            return timedelta(days=balanced_day(low, high, loads, rng.random()))
+        return timedelta(days=plain_day(low, high, rng.random()))
 
 
 def _fast_replay(config: SchedulerConfig) -> FastReplay | None:

@@ -27,6 +27,7 @@ from studyapp.core.scheduling.deck_options import Deck
 from studyapp.core.scheduling.fast_replay import DAY_MS, FastReplay
 from studyapp.core.scheduling.scheduling import Scheduler, SchedulerConfig, merged_history
 from studyapp.services.gc_pause import cyclic_gc_paused
+from studyapp.services.maintenance.logged_days import settle_logged_days
 from studyapp.storage import Collection
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.maintenance.check_store import CardHistory, CheckStore
@@ -143,6 +144,7 @@ def check_schedules(
         for start in range(0, len(checker.declined), _BATCH):
             for history in _histories(store, checker, checker.declined[start : start + _BATCH]):
                 checker.card_history(history)
+        settle_logged_days(checker.found, rules, fallback, store)  # the load balancer's logged days
     step(STAGE, total, total)
     checker.found.sort(key=lambda item: item[0])
     checker.ahead.sort(key=lambda item: item[0])

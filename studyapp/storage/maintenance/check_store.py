@@ -110,6 +110,19 @@ class CheckStore:
         )
         yield from self._db.execute(query)
 
+    def last_answers(self, card_ids: list[int]) -> dict[int, tuple[int, int | None]]:
+        """Each card's last answer: card id -> (its time in ms, the due it logged), for the cards that have one."""
+        found: dict[int, tuple[int, int | None]] = {}
+        for start in range(0, len(card_ids), 500):
+            ids = card_ids[start : start + 500]
+            marks = ",".join("?" * len(ids))
+            query = (  # (SQLite takes the bare column due_after from the row of the max)
+                f"SELECT card_id, max(reviewed_at), due_after FROM review_log WHERE card_id IN ({marks}) "
+                "GROUP BY card_id"
+            )
+            found.update((row[0], (row[1], row[2])) for row in self._db.execute(query, ids))
+        return found
+
     def change_rows(self) -> Iterator[tuple[int, list[int], tuple[Any, ...]]]:
         """One row per card with schedule changes, in card id order: (card id, the times of its changes in time
         order, the schedule columns its last change set)."""

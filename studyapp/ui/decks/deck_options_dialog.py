@@ -103,6 +103,8 @@ class DeckOptionsDialog(QDialog):
         self.new_order.addItem("Random", NewOrder.RANDOM)
         self.no_autoplay = QCheckBox("Don't play audio automatically")
         self.no_autoplay.setToolTip("Sounds still play with R or their play button")
+        self.load_balance = QCheckBox("Even out days (load balancer)")
+        self.load_balance.setToolTip("A review comes back on the quietest day its interval allows, a day or two off")
         self.error = QLabel()
         self.error.setObjectName("ErrorText")
         self.error.setWordWrap(True)
@@ -142,6 +144,7 @@ class DeckOptionsDialog(QDialog):
         form.addRow("Maximum interval:", self.maximum_interval)
         form.addRow("New cards:", self.new_order)
         form.addRow("Audio:", self.no_autoplay)
+        form.addRow("Reviews:", self.load_balance)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.cancel)
@@ -221,6 +224,7 @@ class DeckOptionsDialog(QDialog):
         self.maximum_interval.setValue(options.maximum_interval_days)
         self.new_order.setCurrentIndex(max(self.new_order.findData(options.new_order), 0))
         self.no_autoplay.setChecked(not options.autoplay_audio)
+        self.load_balance.setChecked(options.load_balance)
         self._show_error("")
 
     def _show_error(self, message: str) -> None:
@@ -268,6 +272,7 @@ class DeckOptionsDialog(QDialog):
             maximum_interval_days=self.maximum_interval.value(),
             new_order=NewOrder(self.new_order.currentData()),
             autoplay_audio=not self.no_autoplay.isChecked(),
+            load_balance=self.load_balance.isChecked(),
         )
 
     def save(self) -> bool:
