@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/stats_speed.py --collection "$$($(BIN)/python benchmarks/generate.py --print-path)"
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_render.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/maths_render.py
+	$(BIN)/python benchmarks/efficacy.py
 
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/suite.py --quick --out "$${TMPDIR:-/tmp}/studyapp-RESULTS-quick.md" $(BENCH_ARGS)
