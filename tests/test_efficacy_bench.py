@@ -15,6 +15,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
 import efficacy  # noqa: E402
+import efficacy_figures  # noqa: E402
 from efficacy_learner import TRUE_PARAMETERS, Learner, Memory  # noqa: E402
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -55,10 +56,10 @@ def test_the_learner_recalls_with_the_true_retrievability() -> None:
 
 def test_a_days_load_over_its_week() -> None:
     counts = [60, 60, 60, 200, 60, 60, 60, 60, 60, 60]
-    assert efficacy.week_ratio(counts, 4) == pytest.approx(200 / ((60 * 6 + 200) / 7))
-    assert efficacy.week_ratio(counts, 1) == pytest.approx(60 / 95)  # days 1..4: the window clipped at the start
-    assert efficacy.busiest(counts, [1, 2, 3, 4, 5]) == (pytest.approx(2.5), 4)
-    assert efficacy.busiest(counts, [8, 9, 10])[0] == pytest.approx(1.0)
+    assert efficacy_figures.week_ratio(counts, 4) == pytest.approx(200 / ((60 * 6 + 200) / 7))
+    assert efficacy_figures.week_ratio(counts, 1) == pytest.approx(60 / 95)  # days 1..4: clipped at the start
+    assert efficacy_figures.busiest(counts, [1, 2, 3, 4, 5]) == (pytest.approx(2.5), 4)
+    assert efficacy_figures.busiest(counts, [8, 9, 10])[0] == pytest.approx(1.0)
 
 
 def test_the_quick_run_end_to_end(tmp_path: Path) -> None:
