@@ -326,6 +326,7 @@ def profile(cards: int, reviews: int, direction: str, work: Path) -> int:
         print(json.dumps(report))
         pstats.Stats(str(stats)).sort_stats("cumulative").print_stats(25)
         pstats.Stats(str(stats)).sort_stats("tottime").print_stats(15)
+        shutil.copyfile(stats, Path(tempfile.gettempdir()) / f"studyapp-sync-{direction}.prof")  # to read further
     finally:
         server.stop()
     return 0

@@ -248,32 +248,25 @@ class Outgoing:
     def _revlog(self, usn: int) -> list[list[Any]]:
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
-        here = self.mirror.cards_here()
-        cards = {m.our_id: m.anki_id for m in self.mirror.mirrored("card").values()}
-        cards |= {ours: anki for ours, anki in self.gone_cards.items() if ours not in cards}
         taken = self.mirror.revlog_ids()
         out: list[list[Any]] = []
         rows: list[tuple[int, int | None, int, list[Any]]] = []
         free = _FreeIds(taken)
-        for row_id, card, at, rating, duration, sb, db, lb, sa, da, la in self.mirror.unsent_review_rows():
-            cid = cards.get(card, None if card in here else card)
+        gone = self.gone_cards
+        for row_id, at, mirrored, is_here, card, *rest in self.mirror.unsent_review_rows():
+            cid = mirrored if mirrored is not None else (None if is_here else gone.get(card, card))
             if cid is None:
                 continue
             anki_id = free.take(at)
-            entry = [
-                anki_id,
-                cid,
-                usn,
-                rating,
-                _interval(sa, da, la, at),
-                _interval(sb, db, lb, at),
-                2500 if sa in (2, 3) else 0,
-                max(0, min(duration, 2**31 - 1)),
-                _REVLOG_TYPE.get(sb, 0),
-            ]
+            entry = [anki_id, cid, usn, *rest]
             out.append(entry)
             rows.append((anki_id, row_id, cid, entry))
-        for row_id, card, at, kind, sb, db, lb, sa, da, la in self.mirror.unsent_change_rows():
+        changes = self.mirror.unsent_change_rows()
+        if changes:
+            here = self.mirror.cards_here()
+            cards = {m.our_id: m.anki_id for m in self.mirror.mirrored("card").values()}
+            cards |= {ours: anki for ours, anki in gone.items() if ours not in cards}
+        for row_id, card, at, kind, sb, db, lb, sa, da, la in changes:
             cid = cards.get(card, None if card in here else card)
             if cid is None:
                 continue
