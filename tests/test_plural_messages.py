@@ -60,7 +60,9 @@ def test_reschedule_result(n: int) -> None:
 
 @ONE_TWO
 def test_optimize_line(n: int, app: App, monkeypatch: pytest.MonkeyPatch) -> None:
-    result = SimpleNamespace(deck="D", reviews=n, cards=n, seconds=1.0, warning="", before=1, after=1, better=False)
+    result = SimpleNamespace(
+        deck="D", reviews=n, cards=n, seconds=1.0, warning="", before=1, after=1, better=False, verdict=""
+    )
     monkeypatch.setattr(fsrs_commands, "fit_parameters", lambda _app, _deck: result)
     out = io.StringIO()
     fsrs_commands.optimize_from_args(app, argparse.Namespace(deck="Calcinosis", dry_run=True), out)

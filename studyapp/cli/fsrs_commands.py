@@ -86,6 +86,7 @@ def optimize_from_args(app: App, args: argparse.Namespace, out: TextIO) -> None:
         print(f"  note: {result.warning}", file=out)
     print(f"  before: {result.before}", file=out)
     print(f"  after:  {result.after}", file=out)
+    print(f"  {result.verdict}", file=out)
     if not result.better:
         print("  the fitted parameters are not better: kept the old ones", file=out)
     elif args.dry_run:

@@ -194,7 +194,8 @@ def test_the_child_scores_exactly_as_this_process_does(app: App, tmp_path: Path)
     with Scoring(answers.histories, DEFAULT_PARAMETERS) as child:
         alone = child.result(None)  # nothing fitted: the current parameters only
     assert alone is not None and alone[1] is None
-    evaluation = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).evaluate(answers.items)
+    assert answers.held_out_day is not None and 0 < len(answers.held_out) < len(answers.items) / 2
+    evaluation = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).evaluate(answers.held_out)  # on the held-out part
     expected = (evaluation.log_loss, evaluation.rmse_bins)
     assert score(answers.histories, DEFAULT_PARAMETERS) == pytest.approx(expected, rel=1e-6)
 

@@ -14,6 +14,13 @@ a day), as Anki hands them over: fsrs-rs weighs later items more, in the fit and
 
 Days between answers are counted in study days (the collection's rollover hour in the local zone), as FSRS
 expects; SQLite computes the study day from the zone's offsets (:func:`studyapp.core.scheduling.days.study_day_pieces`).
+
+The held-out part: the fit is scored on answers it never saw. The items are cut in time at a study day, the one
+that leaves the latest ``HELD_OUT_SHARE`` of them (about a fifth) after it: the fit learns from the items before
+that day, and the current and the fitted parameters are both scored on the items from it on (the past predicting
+the next weeks, as a student uses them). A log too small to cut (fewer than ``MIN_HELD_OUT`` items after the cut,
+or fewer before it than after it, or all on one day) has no held-out part: ``held_out_from`` is then the
+number of items.
 """
 
 from __future__ import annotations
@@ -41,6 +48,40 @@ class Answers:
     items: list[fsrs_rs_python.FSRSItem]
     reviews: int  # answers
     cards: int  # cards answered at least twice (the ones that teach the model anything)
+    held_out_from: int = 0  # the first held-out item (see the module); ``len(items)``: no held-out part
+    held_out_day: int | None = None  # the study day (days from 1970) the held-out part starts on
+
+    @property
+    def training(self) -> list[fsrs_rs_python.FSRSItem]:
+        """The items the fit learns from: those before the held-out part (all of them if there is none)."""
+        return self.items[: self.held_out_from] if self.held_out_day is not None else self.items
+
+    @property
+    def held_out(self) -> list[fsrs_rs_python.FSRSItem]:
+        """The items both parameters are scored on: the held-out part (all of them if there is none)."""
+        return self.items[self.held_out_from :] if self.held_out_day is not None else self.items
+
+
+HELD_OUT_SHARE = 0.2
+MIN_HELD_OUT = 20  # fewer held-out items than this say nothing about which parameters predict better
+MIN_TRAIN = 8  # as ``optimizer.MIN_ITEMS``: fsrs-rs fits nothing from fewer
+
+
+def held_out_cut(day_counts: Sequence[int]) -> int | None:
+    """Where the held-out part starts, given how many items end on each study day in order: the index of the
+    day whose start leaves closest to ``HELD_OUT_SHARE`` of the items after it (the later day on a tie), or
+    None if no day leaves ``MIN_HELD_OUT`` items after it and as many or more (``MIN_TRAIN`` at least) before it."""
+    total = sum(day_counts)
+    best: tuple[float, int] | None = None
+    before = 0
+    for day, count in enumerate(day_counts):
+        after = total - before
+        if before >= max(MIN_TRAIN, after) and after >= MIN_HELD_OUT:
+            distance = abs(after - HELD_OUT_SHARE * total)
+            if best is None or distance <= best[0]:
+                best = (distance, day)
+        before += count
+    return None if best is None else best[1]
 
 
 def build_items(histories: Iterable[str]) -> Answers:
@@ -53,7 +94,7 @@ def build_items(histories: Iterable[str]) -> Answers:
     kept = list(histories)
     cards = [list(map(int, history.split())) for history in kept]
     if not cards:
-        return Answers(kept, [], 0, 0)
+        return Answers(kept, [], 0, 0, 0, None)
     first_day, last_day = min(map(min, cards)) >> 3, max(map(max, cards)) >> 3
     bins: list[list[fsrs_rs_python.FSRSItem]] = [[] for _ in range(last_day - first_day + 1)]
     make_review, make_item = fsrs_rs_python.FSRSReview, fsrs_rs_python.FSRSItem
@@ -79,7 +120,11 @@ def build_items(histories: Iterable[str]) -> Answers:
         for end, key in enumerate(keys, 2):
             if key >= 8:  # an item: the first ``end`` reviews, filed under the day of the last
                 bins[(values[end - 1] >> 3) - first_day].append(make_item(reviews[:end]))
-    return Answers(kept, list(chain.from_iterable(bins)), reviews_count, twice)
+    items = list(chain.from_iterable(bins))
+    cut = held_out_cut([len(day) for day in bins])
+    if cut is None:
+        return Answers(kept, items, reviews_count, twice, len(items), None)
+    return Answers(kept, items, reviews_count, twice, sum(len(day) for day in bins[:cut]), first_day + cut)
 
 
 def read_histories(

@@ -3,8 +3,9 @@ waits for the scoring.
 
 ``fsrs-rs-python`` holds the GIL while it works: a fit on a thread stops every other thread of the process for
 seconds (the window's too), and a second thread cannot score beside it. On a big log (``PARALLEL_FROM``
-answers and more) two children do the work instead, on two cores: one fits; the other scores the current
-parameters meanwhile, then the fitted ones, which the parent hands it (the better of the two is kept). Each
+answers and more) two children do the work instead, on two cores: one fits (on the items before the held-out
+part, ``fit_data``); the other scores the current parameters on the held-out part meanwhile, then the fitted ones,
+which the parent hands it (the better of the two there is kept). Each
 gets the cards' histories (:mod:`studyapp.services.fsrs.fit_data`) through a temporary file, builds the very same
 items with the same function, and prints its figures as JSON lines. The parent only waits, and can stop them
 at once (``check``).
@@ -100,8 +101,9 @@ class _Child:
 
 
 class Scoring(_Child):
-    """Parameters being scored on the histories' items in a child process: the current ones at once, and the
-    fitted ones when the fit is done (the child has its items built by then, and nothing else to do)."""
+    """Parameters being scored on the histories' held-out items (``fit_data``; all of them if there is no held-out
+    part) in a child process: the current ones at once, and the fitted ones when the fit is done (the child has its
+    items built by then, and nothing else to do)."""
 
     def __init__(self, histories: Sequence[str], parameters: Sequence[float]) -> None:
         super().__init__(histories, "score", json.dumps([float(p) for p in parameters]), talks=True)
@@ -124,7 +126,7 @@ class Scoring(_Child):
 
 
 class Fitting(_Child):
-    """FSRS-6 being fitted to the histories' items in a child process."""
+    """FSRS-6 being fitted to the histories' items before the held-out part in a child process."""
 
     def __init__(self, histories: Sequence[str]) -> None:
         super().__init__(histories, "fit")
@@ -133,31 +135,36 @@ class Fitting(_Child):
         """What the child found; None if it failed (the fit itself may have: the caller's own try says why)."""
         lines = self.output(check)
         try:
-            return FitFigures(
-                tuple(float(p) for p in lines[0]["parameters"]), float(lines[0]["seconds"]), int(lines[0]["items"])
-            ) if lines else None  # fmt: skip
+            if not lines:
+                return None
+            line, day = lines[0], lines[0]["held_out_day"]
+            return FitFigures(tuple(float(p) for p in line["parameters"]), float(line["seconds"]), int(line["items"]),
+                              int(line["training"]), None if day is None else int(day))  # fmt: skip
         except (KeyError, TypeError, ValueError):
             return None
 
 
 @dataclass(frozen=True)
 class FitFigures:
-    """A child's fit: the parameters as fsrs-rs gave them, the fit's seconds and the number of items."""
+    """A child's fit: the parameters as fsrs-rs gave them, the fit's seconds and the number of items it learnt
+    from."""
 
     parameters: tuple[float, ...]
     seconds: float
-    items: int
+    items: int  # all of them
+    training: int = 0  # those the fit learnt from (before the held-out part)
+    held_out_day: int | None = None  # the study day the held-out part starts on (``fit_data.Answers``)
 
 
 def score(histories: Sequence[str], parameters: Sequence[float]) -> tuple[float, float]:
-    """Log loss and RMSE(bins) of the parameters on the items of these histories (``fit_data``)."""
-    return _score(_items(histories), parameters)
+    """Log loss and RMSE(bins) of the parameters on the held-out items of these histories (``fit_data``)."""
+    return _score(_answers(histories).held_out, parameters)
 
 
-def _items(histories: Sequence[str]) -> list[Any]:
+def _answers(histories: Sequence[str]) -> Any:
     from studyapp.services.fsrs.fit_data import build_items
 
-    return build_items(histories).items
+    return build_items(histories)
 
 
 def _score(items: list[Any], parameters: Sequence[float]) -> tuple[float, float]:
@@ -168,18 +175,21 @@ def _score(items: list[Any], parameters: Sequence[float]) -> tuple[float, float]
 
 
 def fit(histories: Sequence[str]) -> dict[str, Any]:
-    """Fit FSRS-6 from the defaults (``fit_data.training_config``), as JSON figures."""
+    """Fit FSRS-6 from the defaults (``fit_data.training_config``) on the items before the held-out part, as
+    JSON figures."""
     import fsrs_rs_python
     from fsrs.scheduler import DEFAULT_PARAMETERS
 
     from studyapp.services.fsrs.fit_data import training_config
 
-    items = _items(histories)
+    answers = _answers(histories)
+    items = answers.training
     started = time.perf_counter()
     fitted = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
         items, training_config=training_config(len(items))
     )
-    return {"parameters": [float(p) for p in fitted], "seconds": time.perf_counter() - started, "items": len(items)}
+    return {"parameters": [float(p) for p in fitted], "seconds": time.perf_counter() - started,
+            "items": len(answers.items), "training": len(items), "held_out_day": answers.held_out_day}  # fmt: skip
 
 
 def _figures(scored: tuple[float, float]) -> str:
@@ -193,7 +203,7 @@ def main(argv: list[str]) -> int:
     if mode == "fit":
         print(json.dumps(fit(histories)))
         return 0
-    items = _items(histories)
+    items = _answers(histories).held_out
     print(_figures(_score(items, json.loads(rest[0]))), flush=True)
     fitted = sys.stdin.readline().strip()  # the fitted parameters, once the parent has them; empty: none
     if fitted:

@@ -1,9 +1,13 @@
 """Fitting a deck's own FSRS-6 parameters to its review history (the "Optimize" of Anki).
 
-The fit is done by ``fsrs-rs`` (Rust, the optimizer Anki ships), never by the torch one. Both the
-current parameters and the fitted ones are scored on the same history (log loss and RMSE(bins), as
-``fsrs-rs`` evaluates them), and the fitted ones are kept only if they predict it better: a fit on
-few reviews can be worse than the defaults, and then nothing changes.
+The fit is done by ``fsrs-rs`` (Rust, the optimizer Anki ships), never by the torch one. It learns from
+the answers before a study day that leaves about a fifth of them after it (the held-out part,
+:mod:`studyapp.services.fsrs.fit_data`); the current parameters and the fitted ones are both scored on that
+held-out part only (log loss and RMSE(bins), as ``fsrs-rs`` evaluates them), and the fitted ones are kept only if
+their log loss there is lower: scored on the answers it learnt from, a fit nearly always "wins", even one on a few
+noisy reviews that predicts next month worse than the defaults. The parameters saved are the ones scored (fitted
+without the held-out part): a second fit on everything would double the time and be untested. A log too small to
+hold answers back is fitted and scored on all of it, for the report, and the old parameters are kept.
 
 After a fit is saved, :func:`save_and_reschedule` recomputes the due dates of the cards of every deck
 that uses the preset (:mod:`studyapp.services.fsrs.reschedule`), as Anki's "reschedule cards on change" does.
@@ -22,7 +26,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +38,10 @@ from studyapp.core.clock import Clock
 from studyapp.services.cancellation import Cancellation
 from studyapp.services.decks.decks import find_deck, rollover_hour
 from studyapp.services.fsrs.fit_data import (
+    HELD_OUT_SHARE,
+    MIN_HELD_OUT,
+    MIN_TRAIN,
+    Answers,
     answer_count,
     build_items,
     cards_answered_twice,
@@ -92,21 +100,64 @@ class Evaluation:
 
 
 @dataclass(frozen=True)
+class HeldOut:
+    """The part of the history the fit never saw, on which old and new parameters are scored."""
+
+    items: int  # training items scored (answers a study day or more after the card's answer before)
+    training: int  # the items before it, which the fit learnt from
+    since: date  # the study day it starts on
+
+    def __str__(self) -> str:
+        return (
+            f"scored on answers the fit never saw: the {self.items:,} from {self.since:%d %b %Y} on "
+            f"(the fit learnt from the {self.training:,} before)"
+        )
+
+
+def held_out_of(items: int, training: int, day: int | None) -> HeldOut | None:
+    """The held-out part of ``items`` training items whose first ``training`` the fit learnt from, starting on
+    study ``day`` (days from 1970; None: there is none)."""
+    return None if day is None else HeldOut(items - training, training, date(1970, 1, 1) + timedelta(days=day))
+
+
+NO_HELD_OUT_NOTE = (
+    f"too few answers to hold some back and test the fit on them (it needs {MIN_HELD_OUT} on later days after a "
+    f"cut that leaves {MIN_TRAIN} before it, about {HELD_OUT_SHARE:.0%} of them): scored on the answers it "
+    "learnt from, which prove nothing, so the old parameters are kept"
+)
+
+
+@dataclass(frozen=True)
 class FitResult:
     deck: str
     reviews: int  # review-log rows of the deck and its subdecks
     cards: int  # cards answered at least twice (the ones that teach the model anything)
     old_parameters: tuple[float, ...]  # the preset's, or the defaults
-    parameters: tuple[float, ...]  # fitted (within py-fsrs's bounds)
-    before: Evaluation  # the old parameters on this history
-    after: Evaluation  # the fitted ones
+    parameters: tuple[float, ...]  # fitted (within py-fsrs's bounds), on the items before the held-out part
+    before: Evaluation  # the old parameters on the held-out part (on all items if there is none)
+    after: Evaluation  # the fitted ones, on the same
     seconds: float
     warning: str | None = None
     items: int = 0  # training items: answers a study day or more after the card's answer before
+    held_out: HeldOut | None = None  # None: too few items to hold some back
 
     @property
     def better(self) -> bool:
-        return self.after.log_loss < self.before.log_loss
+        """Whether the fitted parameters are to be kept: a lower log loss on the held-out part (none: never)."""
+        return self.held_out is not None and self.after.log_loss < self.before.log_loss
+
+    @property
+    def verdict(self) -> str:
+        """What was scored on, and why the fitted parameters were kept or not, in a line."""
+        if self.held_out is None:
+            return f"No held-out part: {NO_HELD_OUT_NOTE}."
+        scored = f"{str(self.held_out)[0].upper()}{str(self.held_out)[1:]}"
+        if self.better:
+            return f"{scored}: the fitted parameters predict them better (lower log loss)."
+        return (
+            f"{scored}: the fitted parameters predict them no better (log loss {self.after.log_loss:.4f} vs "
+            f"{self.before.log_loss:.4f}), so the old ones are kept (a fit on few or noisy answers learns their noise)."
+        )
 
     @property
     def chosen(self) -> tuple[float, ...]:
@@ -190,8 +241,8 @@ def optimize_on_worker(
 
 
 def compute_fit(data: FitInput, check: Callable[[], None] | None = None, responsive: bool = False) -> FitResult:
-    """Fit FSRS-6 to the answers and score old and new parameters on them. Touches no collection: it may run
-    on a worker thread. On a big log (``fit_scoring``):
+    """Fit FSRS-6 to the answers before the held-out part and score old and new parameters on that part (see the
+    module). Touches no collection: it may run on a worker thread. On a big log (``fit_scoring``):
 
     - ``responsive`` (a window's worker thread): two child processes do all the work, so this process, and its
       window, stay free (fsrs-rs holds the GIL), and ``check`` (called while waiting; an exception from it goes
@@ -208,36 +259,42 @@ def compute_fit(data: FitInput, check: Callable[[], None] | None = None, respons
             scored = scoring.result(parameters, check)
         if fitted is not None and parameters is not None and scored is not None and scored[1] is not None:
             before, after = Evaluation(*scored[0]), Evaluation(*scored[1])
-            return _result(data, parameters, before, after, fitted.seconds, fitted.items)
+            held_out = held_out_of(fitted.items, fitted.training, fitted.held_out_day)
+            return _result(data, parameters, before, after, fitted.seconds, fitted.items, held_out)
     with contextlib.ExitStack() as stack:
         scoring_here = (
             stack.enter_context(Scoring(data.histories, data.old_parameters)) if big and not responsive else None
         )
-        items = build_items(data.histories).items
+        answers = build_items(data.histories)
+        training, held_out_items = answers.training, answers.held_out
         started = time.perf_counter()
         try:
             fitted_here = fsrs_rs_python.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(
-                items, training_config=training_config(len(items))
+                training, training_config=training_config(len(training))
             )
         except Exception as error:  # the Rust side raises plain exceptions ("not enough data", ...)
             raise OptimizeError(f"{data.deck}: the fit failed ({error})") from None
         seconds = time.perf_counter() - started
         parameters = checked_parameters(fitted_here)
-        after = _evaluate(parameters, items)
+        after = _evaluate(parameters, held_out_items)
         scored_here = scoring_here.result(None, check) if scoring_here is not None else None
-    before = Evaluation(*scored_here[0]) if scored_here is not None else _evaluate(data.old_parameters, items)
-    return _result(data, parameters, before, after, seconds, len(items))
+    before = Evaluation(*scored_here[0]) if scored_here is not None else _evaluate(data.old_parameters, held_out_items)
+    return _result(data, parameters, before, after, seconds, len(answers.items), _held_out(answers))
+
+
+def _held_out(answers: Answers) -> HeldOut | None:
+    return held_out_of(len(answers.items), answers.held_out_from, answers.held_out_day)
 
 
 def _result(data: FitInput, parameters: tuple[float, ...], before: Evaluation, after: Evaluation, seconds: float,
-            items: int) -> FitResult:  # fmt: skip
+            items: int, held_out: HeldOut | None) -> FitResult:  # fmt: skip
     warning = FEW_REVIEWS_NOTE if data.reviews < FEW_REVIEWS or data.cards < FEW_CARDS else None
     return FitResult(data.deck, data.reviews, data.cards, data.old_parameters, parameters, before, after, seconds,
-                     warning, items)  # fmt: skip
+                     warning, items, held_out)  # fmt: skip
 
 
 def fit_parameters(app: App, deck_name: str) -> FitResult:
-    """Fit FSRS-6 to the deck's history (with subdecks) and score old and new parameters on it."""
+    """Fit FSRS-6 to the deck's history (with subdecks) and score old and new parameters on its held-out part."""
     return compute_fit(prepare_fit(app, deck_name))
 
 
@@ -291,7 +348,8 @@ def save_and_reschedule(
 
 
 def apply(app: App, result: FitResult) -> bool:
-    """Save the fitted parameters into the deck's preset if they are better; whether they were saved.
+    """Save the fitted parameters into the deck's preset if they are better on the held-out part; whether they were
+    saved.
 
     The preset is shared: every deck that uses it is scheduled with them from the next answer on.
     """

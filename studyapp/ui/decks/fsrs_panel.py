@@ -226,9 +226,10 @@ def fit_report(result: FitResult, saved: Saved) -> str:
     if result.warning:
         lines[0] += f" Note: {result.warning}."
     lines.append(f"Before: {result.before}.  After: {result.after}.")
-    if not saved.saved:
+    lines.append(result.verdict)
+    if not saved.saved and result.held_out is not None:
         lines.append("The fitted parameters predict your reviews no better: the old ones were kept.")
-    else:
+    elif saved.saved:
         lines.append(f"New parameters saved to {saved.preset or 'the preset'}.")
         if saved.rescheduled is not None:
             rescheduled = saved.rescheduled
