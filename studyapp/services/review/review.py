@@ -19,10 +19,12 @@ from studyapp.core.model import Card, Rating, ReviewEntry, ReviewMode, make_revi
 from studyapp.core.scheduling.days import day_bounds
 from studyapp.core.scheduling.deck_options import NewOrder
 from studyapp.core.scheduling.intervals import format_interval
+from studyapp.core.scheduling.load_balancer import DayLoads
 from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler
 from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.decks.limit_extensions import extended_figures
 from studyapp.services.decks.tree import DeckNode, build_tree, fill_nodes
+from studyapp.services.review.day_loads import DayLoadBook
 from studyapp.services.review.learning_queue import LearningQueue
 from studyapp.services.review.queue_figures import QUEUES, after_answer, queue_of, tree_paths
 from studyapp.services.review.quiz import Quiz
@@ -101,6 +103,9 @@ class ReviewSession:
         # deck and state on a fifth of all answers, where this session already knows its new schedule).
         self._learning: LearningQueue | None = None
         self._fetchers: dict[str, Callable[[int], list[int]]] = {}  # the queues' readers for the day (``upcoming``)
+        # The review cards due on each day per preset, for the load balancer: read at the first answer or label that
+        # needs them, then moved along with the session's answers (no query per answer).
+        self.day_loads = DayLoadBook(collection, lambda: self._study_day(self._reviews.change_stamp())[0])
 
     @property
     def mode(self) -> ReviewMode:
@@ -290,12 +295,15 @@ class ReviewSession:
             fuzz = self._fuzz = CardFuzz(card.id, card.schedule.reps)
         return fuzz
 
+    def _loads(self, card: Card, scheduler: Scheduler, now: datetime) -> DayLoads | None:
+        """The days' loads for the card's answer at ``now``, if its options balance them."""
+        return self.day_loads.loads(card.deck_id, now) if scheduler.config.load_balance else None
+
     def intervals(self) -> dict[Rating, timedelta]:
-        """What each answer button would give the current card."""
+        """What each answer button would give the current card (the day the load balancer would pick, too)."""
         card = self._require_card()
-        return self.scheduler_for(card).preview(
-            card.schedule, _whole_ms(self._clock.now()), lambda: self._fuzz_rng(card)
-        )
+        scheduler, now = self.scheduler_for(card), _whole_ms(self._clock.now())
+        return scheduler.preview(card.schedule, now, lambda: self._fuzz_rng(card), self._loads(card, scheduler, now))
 
     def interval_labels(self) -> dict[Rating, str]:
         return {rating: format_interval(delta) for rating, delta in self.intervals().items()}
@@ -317,7 +325,8 @@ class ReviewSession:
             shown_at = self._shown_at or now
             duration_ms = int((now - shown_at).total_seconds() * 1000)
         duration_ms = max(0, min(duration_ms, MAX_ANSWER_TIME_MS))
-        after = self.scheduler_for(card).answer(card.schedule, rating, now, self._fuzz_rng(card))
+        scheduler = self.scheduler_for(card)
+        after = scheduler.answer(card.schedule, rating, now, self._fuzz_rng(card), self._loads(card, scheduler, now))
         entry = make_review_entry(
             self._log_ids.next(to_ms(now)), card.id, now, rating, duration_ms, mode or self.mode, card.schedule, after
         )
@@ -327,6 +336,7 @@ class ReviewSession:
         day_start, day_end = self._study_day(stamp)
         current = self._figures_key == (day_end, stamp)
         self._reviews.record(entry)
+        self.day_loads.moved(card.deck_id, card.schedule, after)
         written = self._reviews.stamp_after_own_write(stamp)  # our own commit leaves SQLite's data version alone
         if self._hour is not None and self._hour[1] == stamp:  # an answer leaves the rollover hour as it was
             self._hour = (self._hour[0], written)
@@ -386,6 +396,7 @@ class ReviewSession:
         self.summary.time_ms -= entry.duration_ms
         card = self._reviews.card(entry.card_id)
         assert card is not None
+        self.day_loads.moved(card.deck_id, entry.after, entry.before)
         self.current = card
         self._shown_at = self._clock.now()
         self._counts = None

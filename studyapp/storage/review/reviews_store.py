@@ -274,6 +274,17 @@ class ReviewStore:
         ).fetchone()
         return from_ms(row[0])
 
+    def review_loads(self, origin: datetime) -> list[tuple[int, int, int]]:
+        """(deck id, day, count) of the unsuspended review cards due from ``origin`` on, a card's day being
+        ``(due - origin) // 24 h``: what the load balancer weighs. One grouped query, over every deck."""
+        origin_ms = to_ms(origin)
+        rows = self._db.conn.execute(
+            f"SELECT deck_id, (due - ?) / {DAY_MS}, count(*) FROM cards WHERE state = {int(CardState.REVIEW)} "
+            "AND suspended = 0 AND due >= ? GROUP BY 1, 2",
+            (origin_ms, origin_ms),
+        )
+        return [(int(deck), int(day), int(count)) for deck, day, count in rows.fetchall()]
+
     def _replace_schedule(self, card_id: int, expected: Schedule, new: Schedule) -> bool:
         """Set a card's schedule to ``new`` if it still is ``expected`` (by its state and review count)."""
         values = schedule_to_row(new)
