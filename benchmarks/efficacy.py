@@ -113,8 +113,10 @@ def _optimize(app: object) -> str:
 
     result = fit_parameters(app, DECK)  # type: ignore[arg-type]
     saved = save_and_reschedule(app, result)  # type: ignore[arg-type]
-    kept = "kept" if saved.saved else "not kept"
-    what = f"fit on {result.reviews:,} answers ({result.before} -> {result.after}): {kept}"
+    kept = "new parameters kept" if saved.saved else "old parameters kept"
+    held_out = getattr(result, "held_out", None)  # (a version that scores the fit on answers it never saw)
+    scored = f"{held_out}" if held_out is not None else "scored on the answers it was fitted on"
+    what = f"fit on {result.reviews:,} answers, {scored}: old {result.before}, new {result.after}; {kept}"
     if saved.rescheduled is not None:
         what += f"; {saved.rescheduled}"
     return what
@@ -193,8 +195,10 @@ def report(rows: list[Row], args: argparse.Namespace, seconds: float) -> str:
     year_from = min(180, max(1, days // 2))
     notes = []
     for row in rows:
+        kept = sum("new parameters kept" in run.optimize for run in row.runs)
         for run in row.runs[:1]:
-            notes.append(f"- {row.retention:.2f}, balancer {run.balancer}, seed {run.plan.seed}: {run.optimize}")
+            notes.append(f"- {row.retention:.2f}, balancer {run.balancer} (new parameters kept in {kept} of "
+                         f"{len(row.runs)} seeds); seed {run.plan.seed}: {run.optimize}")  # fmt: skip
     lines = [
         "# Does the scheduler deliver? (efficacy)",
         "",
