@@ -25,19 +25,25 @@ FORGETFUL = tuple(
 
 
 def learner_log(
-    path: Path, true: Sequence[float], cards: int, days: int, seed: int, new_over: int | None = None
+    path: Path,
+    true: Sequence[float],
+    cards: int,
+    days: int,
+    seed: int,
+    new_over: int | None = None,
+    start: datetime = START,
 ) -> Path:
     """Write ``card_id,review_rating,review_time,review_duration`` rows: ``cards`` cards introduced evenly over
     ``new_over`` days (default: half of ``days``), each answered when the default scheduler says it is due (a few
-    hours late at random), until ``days`` days after ``START``."""
+    hours late at random), until ``days`` days after ``start``."""
     rng = random.Random(seed)
     app = fsrs.Scheduler(enable_fuzzing=False)
     memory = fsrs.Scheduler(parameters=tuple(true), enable_fuzzing=False)
-    end = START + timedelta(days=days)
+    end = start + timedelta(days=days)
     spread = new_over or days // 2
     rows = ["card_id,review_rating,review_time,review_duration"]
     for card in range(cards):
-        when = START + timedelta(days=card * spread // cards, minutes=rng.randrange(600))
+        when = start + timedelta(days=card * spread // cards, minutes=rng.randrange(600))
         scheduled = fsrs.Card(card_id=card + 1, due=when)
         remembered = fsrs.Card(card_id=card + 1, due=when)
         while when < end:

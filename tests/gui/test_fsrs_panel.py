@@ -60,7 +60,9 @@ def test_optimize_fits_saves_to_the_preset_and_reschedules(app: App, dialog: Dec
     text = panel.message.text()
     assert "Before: log loss" in text and "After: log loss" in text and "RMSE(bins)" in text
     assert "too few reviews" in text
-    assert "Scored on answers the fit never saw: the 40 from 31 Jan 2025 on (the fit learnt from the 120 before)" in text
+    assert (
+        "Scored on answers the fit never saw: the 40 from 31 Jan 2025 on (the fit learnt from the 120 before)" in text
+    )
     assert "saved to preset 'Default', used by 2 decks" in text
     assert panel.saved is not None and panel.saved.rescheduled is not None
     assert f"{panel.saved.rescheduled.new_due} of 40 studied cards got new due dates" in text

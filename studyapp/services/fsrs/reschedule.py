@@ -5,7 +5,9 @@ scheduler (parameters, desired retention, steps, maximum interval; the same seed
 session), its resets applied. Where the result differs from the stored schedule, the card gets it, and
 a ``reschedule`` change is logged with the schedule before and after, so the card's stored state still
 follows from its history (answers and changes in time order). One transaction for all cards.
-Cards that were never answered are left alone.
+Cards that were never answered are left alone. The cards the new schedules make due at once (today or earlier,
+not due before) are spread over the next days (:mod:`studyapp.services.workload.spread`), their spread due date in
+the logged change.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from studyapp.core.model import ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.core.wording import plural
 from studyapp.services.gc_pause import cyclic_gc_paused
+from studyapp.services.workload.spread import Spread, spread_changes
 from studyapp.storage import Collection
 from studyapp.storage.decks.deck_ops_store import DeckOpsStore
 from studyapp.storage.review.schedule_changes_store import StaleScheduleError
@@ -48,10 +51,12 @@ class RescheduleResult:
     changed: int  # cards whose stored schedule was replaced
     new_due: int  # of those, cards whose due date moved
     seconds: float
+    spread: Spread = Spread()  # the cards made due at once that were given later days
 
     def __str__(self) -> str:
         due = f"{plural(self.new_due, 'card')} got a new due date"
-        return f"rescheduled {plural(self.cards, 'studied card')} in {plural(self.decks, 'deck')}: {due}"
+        text = f"rescheduled {plural(self.cards, 'studied card')} in {plural(self.decks, 'deck')}: {due}"
+        return f"{text}; {self.spread}" if self.spread.cards else text
 
 
 def reschedule_decks(
@@ -68,16 +73,16 @@ def reschedule_decks(
     store = collection.schedule_changes
     now = clock.now()
     schedulers: dict[int, Scheduler] = {}
-    for deck_id in set(deck_ids):
-        deck = collection.decks.get(deck_id)
-        if deck is not None:
-            schedulers[deck_id] = Scheduler(deck.options.scheduler_config())
+    decks = collection.decks.all()
+    wanted = set(deck_ids)
+    for deck in decks:
+        if deck.id in wanted:
+            schedulers[deck.id] = Scheduler(deck.options.scheduler_config())
     with cyclic_gc_paused(), collection.transaction():
         cards = store.card_schedules(list(schedulers))
         answers = store.answers_of_cards(list(cards))
         changes = store.of_cards(list(cards))
         planned: list[ScheduleChange] = []
-        new_due = 0
         studied = 0
         for index, (card_id, (deck_id, stored)) in enumerate(cards.items()):
             if check is not None and index % 500 == 0:
@@ -92,9 +97,10 @@ def reschedule_decks(
             if target == stored:
                 continue
             planned.append(ScheduleChange(new_id(rng), card_id, now, ScheduleChangeKind.RESCHEDULE, stored, target))
-            new_due += target.due != stored.due
+        planned, spread = spread_changes(collection, clock, planned, decks)
+        new_due = sum(change.after.due != change.before.due for change in planned)
         store.apply(planned)
-    return RescheduleResult(len(schedulers), studied, len(planned), new_due, time.perf_counter() - started)
+    return RescheduleResult(len(schedulers), studied, len(planned), new_due, time.perf_counter() - started, spread)
 
 
 def reschedule_deck(collection: Collection, rng: random.Random, clock: Clock, deck_name: str) -> RescheduleResult:

@@ -36,6 +36,7 @@ from studyapp.services.maintenance.check_media import media_use
 from studyapp.services.maintenance.check_report import EXAMPLES, TRASH, describe, far_ahead_reason, iso, report_text
 from studyapp.services.maintenance.check_schedules import FarAhead, Mismatch, Unreplayable, check_schedules
 from studyapp.services.media.media import media_dir_for
+from studyapp.services.workload.spread import Spread, spread_changes
 from studyapp.storage import Collection
 from studyapp.storage.maintenance.check_store import CheckStore
 from studyapp.storage.review.schedule_changes_store import StaleScheduleError
@@ -82,6 +83,7 @@ class CheckReport:
     index_ok: bool = True
     repaired: bool = False
     rescheduled: int = 0
+    spread: Spread = field(default_factory=Spread)  # of the rescheduled, the cards made due at once given later days
     trashed: list[str] = field(default_factory=list)
     repair_error: str | None = None
     seconds: float = 0.0
@@ -161,6 +163,7 @@ class CheckReport:
             "indexed_before_rebuild": self.indexed,
             "repaired": self.repaired,
             "rescheduled": self.rescheduled,
+            "spread": {"cards": self.spread.cards, "days": self.spread.days, "cap": self.spread.cap},
             "trashed": self.trashed,
             "repair_error": self.repair_error,
             "seconds": round(self.seconds, 3),
@@ -233,8 +236,10 @@ def _repair(collection: Collection, clock: Clock, rng: random.Random, media_dir:
     ]
     try:
         with collection.transaction():
+            # The replayed schedules that would make many cards due at once are spread over the next days.
+            changes, spread = spread_changes(collection, clock, changes)
             collection.schedule_changes.apply(changes)
-        report.rescheduled = len(changes)
+        report.rescheduled, report.spread = len(changes), spread
     except StaleScheduleError:
         report.repair_error = "Cards were studied during the check; nothing was rescheduled. Check again."
     report.trashed = move_to_trash(media_dir, report.orphans)

@@ -142,6 +142,8 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
         lines += _more(examples, len(report.mismatches))
         if report.rescheduled:
             lines.append(f"  Repaired: {plural(report.rescheduled, 'card')} rescheduled (logged as schedule changes).")
+            if report.spread.cards:
+                lines.append(f"  {report.spread}.")
     lines += _far_ahead_lines(report, examples)
     if report.unreplayable:
         count = len(report.unreplayable)

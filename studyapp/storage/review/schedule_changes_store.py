@@ -150,6 +150,19 @@ class ScheduleChangeStore:
                 found[row["id"]] = (row["deck_id"], schedule_from_row(row))
         return found
 
+    def studied_dues(self, deck_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """``card id -> (deck id, due in ms)`` of the studied cards of the decks that have a due date and are not
+        suspended: the reviews the coming days hold."""
+        found: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(list(deck_ids)):
+            query = (
+                f"SELECT id, deck_id, due FROM cards WHERE deck_id IN ({','.join('?' * len(chunk))}) "
+                "AND state != 0 AND due IS NOT NULL AND suspended = 0"
+            )
+            for card_id, deck_id, due in self._db.execute(query, chunk).fetchall():
+                found[card_id] = (deck_id, due)
+        return found
+
     def answers_of_cards(self, card_ids: Sequence[int]) -> dict[int, list[ReviewEntry]]:
         """The review log of many cards, each card's in time order (cards never answered are left out)."""
         found: dict[int, list[ReviewEntry]] = {}

@@ -327,7 +327,8 @@ class DeckOptionsDialog(QDialog):
             cards = f"{result.new_due:,} card{'s' * (result.new_due != 1)}"
             self.reschedule_message = show_message(
                 parent, QMessageBox.Icon.Information, "Cards rescheduled",
-                f"The new options apply to the cards you studied: {cards} got a new due date.",
+                f"The new options apply to the cards you studied: {cards} got a new due date."
+                + (f" {result.spread}, so no day gets an avalanche." if result.spread.cards else ""),
             )  # fmt: skip
         self.accept()
 

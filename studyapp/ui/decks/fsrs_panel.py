@@ -234,4 +234,6 @@ def fit_report(result: FitResult, saved: Saved) -> str:
         if saved.rescheduled is not None:
             rescheduled = saved.rescheduled
             lines.append(f"{rescheduled.new_due:,} of {rescheduled.cards:,} studied cards got new due dates.")
+            if rescheduled.spread.cards:
+                lines.append(f"{rescheduled.spread}, so no day gets an avalanche.")
     return "\n".join(lines)

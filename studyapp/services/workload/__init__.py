@@ -1,0 +1,1 @@
+"""The reviews the coming days hold: spreading the cards a reschedule makes due at once."""
