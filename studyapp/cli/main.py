@@ -129,6 +129,8 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
     except (CollectionError, ImportFailure) as error:
         print(f"studyapp: {backup_command.open_error(args, error)}", file=sys.stderr)
         return 2
+    if app.upgrade_notice:  # the first open by this version changed something: one line
+        print(f"studyapp: {app.upgrade_notice}", file=sys.stderr)
     try:
         if args.command == "decks":
             _decks(app, args.json, stdout)

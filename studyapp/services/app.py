@@ -25,6 +25,7 @@ from studyapp.services.media.media import STAGE_SETTING, clean_media_stages, med
 from studyapp.services.paths import bundled_decks_dir
 from studyapp.services.review.quiz import remember_mode, remembered_mode
 from studyapp.services.review.review import ReviewSession
+from studyapp.services.review.rules_upgrade import upgrade_schedule_rules
 from studyapp.storage import Collection, CollectionError, CollectionLock, CollectionLocked, StaleCardError, StorageError
 from studyapp.storage.lock import collection_writable
 
@@ -49,6 +50,7 @@ class App:
     clock: Clock
     rng: random.Random
     lock: CollectionLock | None = field(default=None, repr=False)  # one writer: held until close()
+    upgrade_notice: str | None = None  # what the first open by this version changed, to tell the student
 
     @classmethod
     def open(
@@ -79,6 +81,7 @@ class App:
             # An import cut short (killed, a power cut): finish its media if it committed, else delete its stage.
             clean_media_stages(media_dir_for(app.path), collection.setting(STAGE_SETTING))
             sync_bundled_decks(collection, decks_dir or bundled_decks_dir(), app.rng, app.clock)
+            app.upgrade_notice = upgrade_schedule_rules(collection, app.clock, app.rng)  # once per collection
         except BaseException:
             app.close()
             raise

@@ -58,3 +58,13 @@ def test_the_load_balancer_box_is_on_by_default_and_toggling_it_is_stored(app: A
         again.runner.shutdown()
         again.fsrs.shutdown()
     assert stored_json(app, preset_id)["load_balance"] is True
+
+
+def test_the_upgrade_notice_shows_in_the_status_bar(app: App, window) -> None:  # noqa: ANN001 - MainWindow
+    from studyapp.ui.app.launch import show_upgrade_notice
+
+    show_upgrade_notice(window, app)  # nothing to say: the bar stays as it was
+    assert window.statusBar().currentMessage() == ""
+    app.upgrade_notice = "Scheduling rules updated: 3 cards kept their due date"
+    show_upgrade_notice(window, app)
+    assert window.statusBar().currentMessage() == app.upgrade_notice and window.statusBar().isVisible()

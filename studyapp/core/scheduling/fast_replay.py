@@ -260,6 +260,12 @@ class FastReplay:
             interval_ms = days * DAY_MS
         return state, step, stability, difficulty, last + interval_ms, last, reps, lapses
 
+    def review_interval(self, stability: float) -> tuple[int, int, int]:
+        """The review interval in days for ``stability`` before the fuzz, and its fuzz range (low, high)."""
+        days = min(max(round((stability / self._factor) * self._interval_scale), 1), self._maximum)
+        low, high = self._fuzz_range(days) if self._fuzz and days >= 3 else (days, days)
+        return days, low, high
+
     def with_logged_due(self, row: ReplayedRow, logged: int | None) -> ReplayedRow:
         """A replay's ``row``, ended by an answer, as it is with ``logged`` given for that answer (the due the log
         recorded for it): the same row with that due if it is a whole number of days within the answer's fuzz range
@@ -268,9 +274,9 @@ class FastReplay:
         state, _step, stability, _difficulty, _due, last, _reps, _lapses = row
         if logged is None or state != _REVIEW or not self._fuzz or (logged - last) % DAY_MS:
             return row
-        days = min(max(round((stability / self._factor) * self._interval_scale), 1), self._maximum)
+        days, low, high = self.review_interval(stability)
         noted = (logged - last) // DAY_MS
-        if days < 3 or not self._fuzz_range(days)[0] <= noted <= self._fuzz_range(days)[1]:
+        if days < 3 or not low <= noted <= high:
             return row
         return (*row[:4], last + noted * DAY_MS, *row[5:])  # type: ignore[return-value]
 

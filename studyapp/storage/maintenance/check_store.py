@@ -110,17 +110,22 @@ class CheckStore:
         )
         yield from self._db.execute(query)
 
+    def review_cards(self) -> Iterator[tuple[Any, ...]]:
+        """Every card in review: (id, deck id, stability, due, last review, reps), times in ms."""
+        yield from self._db.execute(
+            "SELECT id, deck_id, stability, due, last_review, reps FROM cards WHERE state = 2 ORDER BY id"
+        )
+
     def last_answers(self, card_ids: list[int]) -> dict[int, tuple[int, int | None]]:
-        """Each card's last answer: card id -> (its time in ms, the due it logged), for the cards that have one."""
+        """Each card's last answer: card id -> (its time in ms, the due it logged), for the cards that have one.
+        One look-up of the log's (card, time) index per card, and one row read."""
+        query = "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at DESC LIMIT 1"
+        execute = self._db.conn.execute
         found: dict[int, tuple[int, int | None]] = {}
-        for start in range(0, len(card_ids), 500):
-            ids = card_ids[start : start + 500]
-            marks = ",".join("?" * len(ids))
-            query = (  # (SQLite takes the bare column due_after from the row of the max)
-                f"SELECT card_id, max(reviewed_at), due_after FROM review_log WHERE card_id IN ({marks}) "
-                "GROUP BY card_id"
-            )
-            found.update((row[0], (row[1], row[2])) for row in self._db.execute(query, ids))
+        for card_id in card_ids:
+            row = execute(query, (card_id,)).fetchone()
+            if row is not None:
+                found[card_id] = (row[0], row[1])
         return found
 
     def change_rows(self) -> Iterator[tuple[int, list[int], tuple[Any, ...]]]:

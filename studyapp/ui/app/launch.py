@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 from studyapp.core.clock import Clock
 from studyapp.services.app import App, CollectionError, CollectionLocked, ImportFailure
@@ -94,6 +94,7 @@ def run_gui(collection_path: Path | None) -> int:
     try:
         window = MainWindow(app)
         window.show()
+        show_upgrade_notice(window, app)
         # Ask for the keyboard focus: without a window manager (a bare X server, a kiosk) the
         # window would otherwise receive keys but never become active, and Ctrl+Q would not fire.
         window.activateWindow()
@@ -105,6 +106,17 @@ def run_gui(collection_path: Path | None) -> int:
     finally:
         app.close()
     return 0
+
+
+UPGRADE_NOTICE_MS = 60_000
+
+
+def show_upgrade_notice(window: QMainWindow, app: App) -> None:
+    """What the first open by this version changed (``App.upgrade_notice``), for a minute in the status bar."""
+    if app.upgrade_notice:
+        bar = window.statusBar()
+        bar.show()
+        bar.showMessage(app.upgrade_notice, UPGRADE_NOTICE_MS)
 
 
 def open_or_recover(path: Path, clock: Clock | None = None) -> App | None:
