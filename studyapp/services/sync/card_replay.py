@@ -102,7 +102,8 @@ class CardReplay:
             previous = row[af.R_ID]
         times = [int(row[af.R_ID]) for row in rows]
         trail: list[Any] = []
-        if fast.replay(card_id, times, [int(row[af.R_EASE]) for row in rows], None, trail) is None:
+        logged = [_logged_ms(at, row) for at, row in zip(times, rows, strict=True)]  # the day Anki chose
+        if fast.replay(card_id, times, [int(row[af.R_EASE]) for row in rows], None, trail, logged) is None:
             return None
         draw = self.rng.getrandbits
         before: tuple[Any, ...] = _NEW_ROW
@@ -139,11 +140,14 @@ class CardReplay:
                 if isinstance(event, ScheduleChange):
                     schedule = event.after
                 else:
-                    schedule = scheduler.answer(schedule, event.rating, at, CardFuzz(card_id, schedule.reps))
+                    fuzz = CardFuzz(card_id, schedule.reps)
+                    schedule = scheduler.answer(schedule, event.rating, at, fuzz, logged_due=event.after.due)
                 continue
             kind, rating = af.revlog_event(event)
             if kind == "answer" and rating is not None:
-                after = scheduler.answer(schedule, rating, at, CardFuzz(card_id, schedule.reps))
+                logged = _logged_ms(to_ms(at), event)
+                logged_due = None if logged is None else at + timedelta(milliseconds=logged - to_ms(at))
+                after = scheduler.answer(schedule, rating, at, CardFuzz(card_id, schedule.reps), logged_due=logged_due)
                 duration = min(max(0, int(event[af.R_TIME])), MAX_REVIEW_MS)
                 entry = ReviewEntry(new_id(self.rng), card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
                 new_entries.append(entry)
@@ -164,6 +168,15 @@ class CardReplay:
         self.mirror.insert_log(new_entries)
         self.collection.schedule_changes.record(new_changes)
         return schedule_row(schedule)
+
+
+def _logged_ms(at_ms: int | None, row: Sequence[Any]) -> int | None:
+    """The due an Anki review-log row gave its answer (its ``ivl``, when in days), in ms: the replay takes that
+    day if it lies within the answer's fuzz range (the other device's fuzz or load balancer chose it)."""
+    interval = row[af.R_IVL]
+    if at_ms is None or not isinstance(interval, int) or interval <= 0:
+        return None
+    return at_ms + interval * 86_400_000
 
 
 def schedule_row(schedule: Schedule) -> tuple[Any, ...]:
