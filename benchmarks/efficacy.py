@@ -222,8 +222,9 @@ def report(rows: list[Row], args: argparse.Namespace, seconds: float) -> str:
         "  Busiest ordinary day: the highest load over the mean load of the 7 days centred on it, days "
         f"{min(FIRST_ORDINARY_DAY, max(1, days // 4))}..{days} outside days {args.optimize_day - 3}.."
         f"{args.optimize_day + 16} (the first month ramps up; the Optimize fortnight is measured apart); target",
-        f"  under {BALANCED_RATIO} with the balancer on. After Optimize: days {args.optimize_day}.."
-        f"{args.optimize_day + 13}, target at most {OPTIMIZE_RATIO}. Mean over the seeds, and the worst seed.",
+        f"  under {BALANCED_RATIO} with the balancer on, for the mean over the seeds (as the retention's target).",
+        f"  After Optimize: days {args.optimize_day}..{args.optimize_day + 13}, target at most {OPTIMIZE_RATIO} on"
+        " every seed (no day over it). Each cell: the mean over the seeds, and the worst seed.",
         "- days at the cap: days the student answered 200 reviews (more were due; they wait for the next day,",
         "  most overdue first); largest backlog: most review cards left due at a day's end, any seed.",
         "- memorized: the expected number of cards the student would recall at the end (the sum of their true",

@@ -124,7 +124,9 @@ def table(rows: list[Row], year_from: int) -> list[str]:
         year, late = row.achieved(year_from)
         ordinary, optimized = row.ordinary(), row.after_optimize()
         balancer = row.runs[0].balancer
-        ordinary_met = None if balancer == "off" else max(ordinary)[0] < BALANCED_RATIO
+        # an ordinary year's busiest day: judged on the mean over the seeds, as the retention is (the worst seed
+        # is shown beside it); "no day after Optimize over 1.5": judged on the worst seed's worst day
+        ordinary_met = None if balancer == "off" else statistics.fmean(r for r, _ in ordinary) < BALANCED_RATIO
         optimize_met = max(optimized)[0] <= OPTIMIZE_RATIO if optimized else None
         capped = row.mean([sum(1 for n in r.reviews if n >= REVIEWS_PER_DAY) for r in row.runs])
         backlog = max(max(r.backlog) for r in row.runs)
