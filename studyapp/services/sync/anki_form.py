@@ -31,6 +31,8 @@ N_ID, N_GUID, N_MID, N_MOD, N_USN, N_TAGS, N_FLDS, N_SFLD, N_CSUM, N_FLAGS, N_DA
 # Anki's review-log tuple
 R_ID, R_CID, R_USN, R_EASE, R_IVL, R_LASTIVL, R_FACTOR, R_TIME, R_TYPE = range(9)
 MANUAL, RESCHEDULED, FILTERED = 4, 5, 3
+SIBLING_BURIED, USER_BURIED = -2, -3  # Anki's queues of a card buried until its next day
+BURIED_QUEUES = (SIBLING_BURIED, USER_BURIED)
 _RATINGS = {1: Rating.AGAIN, 2: Rating.HARD, 3: Rating.GOOD, 4: Rating.EASY}
 
 
@@ -43,7 +45,8 @@ def note_digest(note: NoteHere) -> str:
 
 
 def card_digest(card: CardHere) -> str:
-    return digest(*card[1:])
+    """What the card is here; a card never buried has the digest it had before burying travelled."""
+    return digest(*card[1:]) if card.buried_until is not None else digest(*card[1:-1])
 
 
 def note_fields(note: NoteHere) -> list[str]:
@@ -104,6 +107,9 @@ def card_entry(
         card.ord, schedule=schedule, position=card.position, suspended=bool(card.suspended), flag=card.flag
     )
     ctype, queue, due, ivl, factor, reps, lapses, left = card_schedule_values(export, card.position, days.timing)
+    if not card.suspended and card.buried_until is not None and card.buried_until > days.now.timestamp() * 1000:
+        # buried until the next study day: Anki's buried queue (the phone's own kind of burying kept)
+        queue = base[C_QUEUE] if base is not None and base[C_QUEUE] in BURIED_QUEUES else USER_BURIED
     if base is not None and base[C_FACTOR] and factor:
         factor = base[C_FACTOR]  # Anki's ease, which FSRS leaves alone: keep the phone's
     data = _merged_data(base[C_DATA] if base else "", card_data(schedule))

@@ -15,7 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule
+from studyapp.core.scheduling.days import day_bounds
 from studyapp.importers.anki_notes import note_kind
+from studyapp.services.clock import local_zone
+from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
 from studyapp.storage.codec import from_ms, to_ms
@@ -148,6 +151,9 @@ class ChunksIn:
         changed: list[tuple[int, int, int, int]] = []
         puts: list[Mirrored] = []
         taken = set(here)
+        now = self.now()
+        now_ms = to_ms(now)
+        bury_end = to_ms(day_bounds(now, local_zone(), rollover_hour(self.collection))[1])
         for entry in entries:
             anki_id, mod = int(entry[af.C_ID]), int(entry[af.C_MOD])
             note_id = notes.get(int(entry[af.C_NID]))
@@ -157,19 +163,23 @@ class ChunksIn:
             deck = self.decks.get(af.card_home_deck(entry), fallback)
             ours_id = result.get(anki_id) or by_note_ord.get((note_id, int(entry[af.C_ORD])))
             suspended, flag = int(entry[af.C_QUEUE] == -1), int(entry[af.C_FLAGS]) & 0b111
+            buried = entry[af.C_QUEUE] in af.BURIED_QUEUES
             if ours_id is None or ours_id not in here:
                 ours_id = anki_id if anki_id not in taken else new_id(self.rng)
                 taken.add(ours_id)
                 position = int(entry[af.C_DUE]) if entry[af.C_TYPE] == 0 else 0
                 schedule = schedule_row(schedule_of_entry(entry, days))
-                new_cards.append((ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag))
-                card = CardHere(ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag)
+                until = bury_end if buried else None
+                card = CardHere(ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag,
+                                until)  # fmt: skip
+                new_cards.append(tuple(card))
                 self.tally.cards_down += 1
             else:
                 card = here[ours_id]
-                if (card.deck_id, card.suspended, card.flag) != (deck, suspended, flag):
-                    changed.append((deck, suspended, flag, ours_id))
-                    card = card._replace(deck_id=deck, suspended=suspended, flag=flag)
+                until = _buried_until(card.buried_until, buried, bury_end, now_ms)
+                if (card.deck_id, card.suspended, card.flag, card.buried_until) != (deck, suspended, flag, until):
+                    changed.append((deck, suspended, flag, until, ours_id))
+                    card = card._replace(deck_id=deck, suspended=suspended, flag=flag, buried_until=until)
                     self.tally.cards_down += 1
                 mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(entry[af.C_DID]), mod, 0, days, entry)
                 if af.schedule_differs(mine, entry):
@@ -273,3 +283,12 @@ def schedule_of_entry(entry: Sequence[Any], days: af.DayNumbers) -> Schedule:
                         reps, lapses)  # fmt: skip
     state = CardState.RELEARNING if ctype == 3 else CardState.LEARNING
     return Schedule(state, 0, stability, difficulty, when, last, reps, lapses)
+
+
+def _buried_until(here: int | None, buried: bool, bury_end: int, now_ms: int) -> int | None:
+    """A card's burying after the server's version of it: buried there, it is buried here until the end of today's
+    study day (or as long as it already is); not buried there, a burying here still in force is lifted (the server's
+    card is the newer one), a past one left as it is."""
+    if buried:
+        return here if here is not None and here > now_ms else bury_end
+    return None if here is not None and here > now_ms else here

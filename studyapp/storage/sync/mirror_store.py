@@ -72,6 +72,7 @@ class CardHere(NamedTuple):
     lapses: int
     suspended: int
     flag: int
+    buried_until: int | None = None  # ms: hidden from study until then (Anki's buried queue while it lasts)
 
 
 _SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
@@ -368,15 +369,18 @@ class MirrorStore:
 
     def add_full_cards(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """New cards from the server: ``(id, note_id, deck_id, ord, position, <schedule columns>, suspended,
-        flag)``."""
-        columns = ("id", "note_id", "deck_id", "ord", "position", *_SCHEDULE, "suspended", "flag")
+        flag, buried_until)``."""
+        columns = ("id", "note_id", "deck_id", "ord", "position", *_SCHEDULE, "suspended", "flag", "buried_until")
         self._db.conn.executemany(
             f"INSERT INTO cards ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
 
-    def set_card_places(self, rows: Sequence[tuple[int, int, int, int]]) -> None:
-        """``(deck_id, suspended, flag, card id)``: what the server changed of cards besides their schedule."""
-        self._db.conn.executemany("UPDATE cards SET deck_id = ?, suspended = ?, flag = ? WHERE id = ?", rows)
+    def set_card_places(self, rows: Sequence[tuple[int, int, int, int | None, int]]) -> None:
+        """``(deck_id, suspended, flag, buried_until, card id)``: what the server changed of cards besides their
+        schedule."""
+        self._db.conn.executemany(
+            "UPDATE cards SET deck_id = ?, suspended = ?, flag = ?, buried_until = ? WHERE id = ?", rows
+        )
 
     def mirror_only_revlog(self) -> list[tuple[Any, ...]]:
         """The server's review-log rows that are no row here, as ``(id, cid, usn, ease, ivl, lastIvl, factor,
