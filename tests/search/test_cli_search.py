@@ -47,7 +47,7 @@ def test_json_has_every_field(path: Path) -> None:
         "Basic",
         {"Front": "Mitochondria", "Back": "the powerhouse of the cell"},
     )
-    assert str(row["due"]).startswith("2026-02-06T12:00:00") and row["interval_days"] == 7
+    assert str(row["due"]).startswith("2026-02-05T12:00:00") and row["interval_days"] == 6
     assert 0 < float(row["retrievability"]) < 1  # type: ignore[arg-type]
     [new] = search(path, "café")
     assert (new["due"], new["interval_days"], new["retrievability"], new["state"]) == (None, None, None, "new")
@@ -72,7 +72,7 @@ def test_a_table_of_question_deck_due_and_interval(path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Question", "Deck", "Due", "Interval"]
-    assert lines[1].split() == ["Mitochondria", "Party", "2026-02-06", "7d"]
+    assert lines[1].split() == ["Mitochondria", "Party", "2026-02-05", "6d"]
     assert lines[2].split() == ["Ribosome", "Party", "2026-02-06", "7d"]
     assert lines[3].split() == ["The", "cell", "membrane", "Other", "new"]
     assert lines[4] == "3 cards"

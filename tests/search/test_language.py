@@ -154,7 +154,8 @@ CASES = [
     ("prop:lapses>=1", ["Calculus"]),
     ("prop:lapses=0 deck:Party", PARTY),
     ("prop:ivl>5", PARTY),
-    ("prop:ivl=7", PARTY),
+    ("prop:ivl=7", ["Ribosome"]),
+    ("prop:ivl=6", ["Mitochondria"]),
     ("prop:ivl<=1", ["Calculus"]),
     ("prop:ivl>0", ["Calculus", *PARTY]),  # review cards only
     ("prop:r<0.9", ["Calculus", *PARTY]),

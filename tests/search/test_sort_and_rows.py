@@ -94,7 +94,7 @@ def test_rows_carry_what_the_browser_shows(world: World) -> None:
     )
     assert mito.state is CardState.REVIEW and (mito.reviews, mito.lapses) == (1, 0)
     assert mito.due == T0 - timedelta(days=30) + timedelta(days=mito.interval_days or 0)
-    assert mito.interval_days == 7 and mito.stability is not None and mito.difficulty is not None
+    assert mito.interval_days == 6 and mito.stability is not None and mito.difficulty is not None
     assert mito.retrievability is not None and 0.7 < mito.retrievability < 0.9
     assert not mito.suspended and not mito.buried
 
