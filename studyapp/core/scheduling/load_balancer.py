@@ -34,13 +34,16 @@ def day_weight(count: int) -> float:
 
 def balanced_day(low: int, high: int, loads: DayLoads, draw: float) -> int:
     """The day (in days from the answer) within ``low..high`` that ``draw`` (uniform over [0, 1)) picks, each
-    day weighted by :func:`day_weight` of its load."""
+    day weighted by :func:`day_weight` of its load. A ``loads`` with a ``window(low, high)`` method (the review
+    session's) gives the whole range's counts in one call: this runs at every answer and button label."""
     if high <= low:
         return low
-    weights = [day_weight(loads(day)) for day in range(low, high + 1)]
-    first = weights[0]
-    if all(weight == first for weight in weights):
+    window = getattr(loads, "window", None)
+    counts = window(low, high) if window is not None else [loads(day) for day in range(low, high + 1)]
+    fewest, most = min(counts), max(counts)
+    if most <= 1 or fewest == most:  # every day weighs the same (day_weight is 1 up to one card, then falls)
         return plain_day(low, high, draw)
+    weights = [1.0 if count <= 1 else 1.0 / (count * count) for count in counts]  # (day_weight, inlined)
     target = draw * sum(weights)
     reached = 0.0
     for offset, weight in enumerate(weights):

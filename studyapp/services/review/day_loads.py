@@ -61,9 +61,7 @@ class DayLoadBook:
         origin_ms = self._origin_ms if self._origin_ms is not None else self._read()
         now_ms = to_ms(now)
         assert now_ms is not None
-        today = (now_ms - origin_ms) // DAY_MS
-        get = self._preset_days(deck_id).get
-        return lambda days: get(today + days, 0)
+        return _Window(self._preset_days(deck_id), (now_ms - origin_ms) // DAY_MS)
 
     def moved(self, deck_id: int, before: Schedule, after: Schedule) -> None:
         """A card of this deck went from ``before`` to ``after`` (an answer, or its undo, swapped)."""
@@ -84,3 +82,20 @@ class DayLoadBook:
         due_ms = to_ms(schedule.due)
         assert due_ms is not None and self._origin_ms is not None
         return None if due_ms < self._origin_ms else (due_ms - self._origin_ms) // DAY_MS
+
+
+class _Window:
+    """A preset's loads as seen from an answer's day: ``loads(n)`` the cards due ``n`` days after it, and
+    ``window(low, high)`` those of a whole fuzz range at once (:func:`balanced_day` asks for that)."""
+
+    __slots__ = ("_get", "_today")
+
+    def __init__(self, days: defaultdict[int, int], today: int) -> None:
+        self._get, self._today = days.get, today
+
+    def __call__(self, days: int) -> int:
+        return self._get(self._today + days, 0)
+
+    def window(self, low: int, high: int) -> list[int]:
+        get, today = self._get, self._today
+        return [get(day, 0) for day in range(today + low, today + high + 1)]
