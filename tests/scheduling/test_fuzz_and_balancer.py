@@ -143,3 +143,39 @@ def test_the_option_is_on_by_default_kept_in_json_and_read_as_on_from_older_json
     assert DeckOptions.from_json(off.to_json()) == off and off.scheduler_config().load_balance is False
     # the option changes no replay: configs that differ only in it are equal (saving it reschedules nothing)
     assert off.scheduler_config() == DeckOptions().scheduler_config()
+
+
+def _reference_day(low: int, high: int, loads: dict[int, int], draw: float) -> int:
+    """The balancer's rule written out plainly: weights 1/count² (1 up to one card), the running total passed."""
+    weights = [1.0 if loads.get(day, 0) <= 1 else 1.0 / loads.get(day, 0) ** 2 for day in range(low, high + 1)]
+    if len(set(weights)) == 1:
+        return min(low + int(draw * (high - low + 1)), high)
+    target, reached = draw * sum(weights), 0.0
+    for offset, weight in enumerate(weights):
+        reached += weight
+        if target < reached:
+            return low + offset
+    return high
+
+
+def test_the_sessions_window_of_loads_picks_as_the_plain_rule_does() -> None:
+    """The review session hands the balancer a whole range's loads at once (a list slice, for speed): every pick
+    equals the plain rule's on random loads, ranges that run past the known days, and draws near 0 and 1."""
+    from studyapp.services.review.day_loads import _add, _Window
+
+    rng = random.Random(5)
+    for _ in range(2000):
+        days: list[int] = []
+        loads: dict[int, int] = {}
+        for day in rng.sample(range(0, 60), rng.randrange(0, 40)):
+            count = rng.choice((0, 1, 2, 3, 5, 8, 40))
+            _add(days, day, count)
+            loads[day] = count
+        today = rng.randrange(0, 20)
+        low = rng.randrange(2, 45)
+        high = low + rng.randrange(0, 25)
+        draw = rng.choice((0.0, 1 - 1e-12, rng.random()))
+        window = _Window(days, today)
+        shifted = {day - today: count for day, count in loads.items()}
+        assert balanced_day(low, high, window, draw) == _reference_day(low, high, shifted, draw)
+        assert window.window(low, high) == [shifted.get(day, 0) for day in range(low, high + 1)]

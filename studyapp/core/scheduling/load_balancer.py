@@ -17,7 +17,9 @@ day, the rollover hour) is the review service's business.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
+from itertools import accumulate
 
 DayLoads = Callable[[int], int]  # days from the answer -> review cards already due that day (same preset)
 
@@ -43,11 +45,7 @@ def balanced_day(low: int, high: int, loads: DayLoads, draw: float) -> int:
     fewest, most = min(counts), max(counts)
     if most <= 1 or fewest == most:  # every day weighs the same (day_weight is 1 up to one card, then falls)
         return plain_day(low, high, draw)
-    weights = [1.0 if count <= 1 else 1.0 / (count * count) for count in counts]  # (day_weight, inlined)
-    target = draw * sum(weights)
-    reached = 0.0
-    for offset, weight in enumerate(weights):
-        reached += weight
-        if target < reached:
-            return low + offset
-    return high  # (a draw within a rounding error of 1)
+    # the running total of the weights (day_weight, inlined), added left to right: the first day whose total passes
+    # the draw's share of the whole is the one
+    totals = list(accumulate([1.0 if count <= 1 else 1.0 / (count * count) for count in counts]))
+    return min(low + bisect_right(totals, draw * totals[-1]), high)  # (high: a draw within a rounding error of 1)

@@ -11,7 +11,6 @@ followed: the loads only lean the choice of a day, and a replay takes the day th
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 
@@ -24,6 +23,11 @@ from studyapp.storage.codec import to_ms
 _NO_PRESET = -1  # the decks without a preset of their own share the default options
 
 
+# Days past this one (from the study day the loads were read in) never matter: the balancer looks at most the
+# maximum interval (36,500 days) and its fuzz ahead. A due date further out (a damaged one) is not counted.
+_HORIZON = 40_000
+
+
 class DayLoadBook:
     """The review cards due per day and deck preset (see the module)."""
 
@@ -32,7 +36,7 @@ class DayLoadBook:
         self._origin_of = origin  # the start of the study day, asked for when the loads are first read
         self._origin_ms: int | None = None
         self._presets: dict[int, int] = {}  # deck id -> preset id
-        self._days: dict[int, defaultdict[int, int]] = {}  # preset id -> day -> review cards due
+        self._days: dict[int, list[int]] = {}  # preset id -> review cards due on each day (index: day from origin)
         self.reads = 0  # how often the loads were read (once per session)
 
     def _read(self) -> int:
@@ -40,20 +44,18 @@ class DayLoadBook:
         origin_ms = to_ms(origin)
         assert origin_ms is not None
         self._presets = {deck.id: deck.preset_id or _NO_PRESET for deck in self._collection.decks.all()}
-        days: dict[int, defaultdict[int, int]] = {}
+        self._days = {}
         for deck_id, day, count in self._collection.reviews.review_loads(origin):
-            preset = self._presets.get(deck_id, _NO_PRESET)
-            days.setdefault(preset, defaultdict(int))[day] += count
-        self._days = days
+            _add(self._preset_days(deck_id), day, count)
         self._origin_ms = origin_ms
         self.reads += 1
         return origin_ms
 
-    def _preset_days(self, deck_id: int) -> defaultdict[int, int]:
+    def _preset_days(self, deck_id: int) -> list[int]:
         preset = self._presets.get(deck_id, _NO_PRESET)
         days = self._days.get(preset)
         if days is None:
-            days = self._days[preset] = defaultdict(int)
+            days = self._days[preset] = []
         return days
 
     def loads(self, deck_id: int, now: datetime) -> DayLoads:
@@ -71,10 +73,10 @@ class DayLoadBook:
         old, new = self._day(before), self._day(after)
         if old == new:
             return
-        if old is not None and days.get(old, 0) > 0:
+        if old is not None and old < len(days) and days[old] > 0:
             days[old] -= 1
         if new is not None:
-            days[new] += 1
+            _add(days, new, 1)
 
     def _day(self, schedule: Schedule) -> int | None:
         if schedule.state is not CardState.REVIEW or schedule.due is None:
@@ -84,18 +86,28 @@ class DayLoadBook:
         return None if due_ms < self._origin_ms else (due_ms - self._origin_ms) // DAY_MS
 
 
+def _add(days: list[int], day: int, count: int) -> None:
+    if 0 <= day < _HORIZON:
+        if day >= len(days):
+            days.extend([0] * (day + 1 - len(days)))
+        days[day] += count
+
+
 class _Window:
     """A preset's loads as seen from an answer's day: ``loads(n)`` the cards due ``n`` days after it, and
     ``window(low, high)`` those of a whole fuzz range at once (:func:`balanced_day` asks for that)."""
 
-    __slots__ = ("_get", "_today")
+    __slots__ = ("_days", "_today")
 
-    def __init__(self, days: defaultdict[int, int], today: int) -> None:
-        self._get, self._today = days.get, today
+    def __init__(self, days: list[int], today: int) -> None:
+        self._days, self._today = days, today
 
     def __call__(self, days: int) -> int:
-        return self._get(self._today + days, 0)
+        day = self._today + days
+        return self._days[day] if 0 <= day < len(self._days) else 0
 
     def window(self, low: int, high: int) -> list[int]:
-        get, today = self._get, self._today
-        return [get(day, 0) for day in range(today + low, today + high + 1)]
+        first, last = self._today + low, self._today + high + 1
+        if first >= 0 and last <= len(self._days):
+            return self._days[first:last]
+        return [self(day) for day in range(low, high + 1)]
