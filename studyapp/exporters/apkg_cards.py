@@ -84,9 +84,14 @@ def card_data(schedule: Schedule | None) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def review_interval(schedule: Schedule) -> int:
-    """A review (or relearning) card's interval in days, as Anki's ``ivl``."""
+def review_interval(schedule: Schedule, timing: Timing | None = None) -> int:
+    """A review (or relearning) card's interval in days, as Anki's ``ivl``: with ``timing``, the days from its last
+    review's day to its due day, as Anki counts them (its due day less its interval is the day it was last
+    reviewed, whatever the hour: a due date set 10 days on in the afternoon is an interval of 10, not 9.5 rounded
+    to 9); without, the span rounded to whole days."""
     if schedule.due is not None and schedule.last_review is not None and schedule.state is CardState.REVIEW:
+        if timing is not None:
+            return max(1, min(_I32, timing.day_number(schedule.due) - timing.day_number(schedule.last_review)))
         return _days(schedule.due - schedule.last_review)
     return _days(timedelta(days=schedule.stability or 1))
 
@@ -99,14 +104,14 @@ def card_schedule_values(card: ExportCard, fallback_position: int, timing: Timin
         reps, lapses = (schedule.reps, schedule.lapses) if schedule is not None else (0, 0)
         values = [0, 0, min(position, _I32), 0, 0, reps, lapses, 0]
     elif schedule.state is CardState.REVIEW:
-        values = [2, 2, timing.day_number(schedule.due), review_interval(schedule), INITIAL_EASE, schedule.reps,
+        values = [2, 2, timing.day_number(schedule.due), review_interval(schedule, timing), INITIAL_EASE, schedule.reps,
                   schedule.lapses, 0]  # fmt: skip
     else:  # (re)learning: a step within the day is due at a time, a longer one on a day
         relearning = schedule.state is CardState.RELEARNING
         step_start = schedule.last_review or schedule.due
         within_day = schedule.due - step_start < DAY
         queue, due = (1, int(schedule.due.timestamp())) if within_day else (3, timing.day_number(schedule.due))
-        interval, ease = (review_interval(schedule), INITIAL_EASE) if relearning else (0, 0)
+        interval, ease = (review_interval(schedule, timing), INITIAL_EASE) if relearning else (0, 0)
         values = [3 if relearning else 1, queue, due, interval, ease, schedule.reps, schedule.lapses,
                   max(1, card.steps_left)]  # fmt: skip
     if card.suspended:
