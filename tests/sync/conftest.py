@@ -18,8 +18,13 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.sync.engine_device import EngineDevice
+    from tests.sync.sides import Here
 
 pytest.importorskip(
     "anki.syncserver", reason="the `anki` test dependency is not installed: no sync server to test against"
@@ -136,3 +141,24 @@ def sync_server(tmp_path: Path) -> Iterator[SyncServer]:
         yield server
     finally:
         server.stop()
+
+
+# The two sides of a collection-sync test (tests/sync/sides.py): studyapp's collection and a phone.
+
+
+@pytest.fixture
+def here(tmp_path: Path, sync_server: SyncServer) -> Iterator[Here]:
+    from tests.sync.sides import Here  # (sides imports this module)
+
+    side = Here(tmp_path / "here.db", sync_server)
+    yield side
+    side.collection.close()
+
+
+@pytest.fixture
+def device(tmp_path: Path, sync_server: SyncServer) -> Iterator[EngineDevice]:
+    from tests.sync.engine_device import EngineDevice
+
+    engine = EngineDevice.for_server(tmp_path / "phone", sync_server)
+    yield engine
+    engine.close()

@@ -11,108 +11,13 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.clock import FixedClock
-from studyapp.core.model import CardState, Rating, ReviewEntry, ReviewMode
-from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
-from studyapp.services.notes.notes import NoteText, add_note
+from studyapp.core.model import CardState, Rating
+from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.services.sync.errors import SyncError
-from studyapp.services.sync.service import SyncAccount, conflicts, log_in, sync, sync_status
-from studyapp.storage.collection import Collection
+from studyapp.services.sync.service import conflicts, log_in, sync, sync_status
 from tests.sync.conftest import SyncServer
 from tests.sync.engine_device import EngineDevice
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-class Here:
-    """studyapp's side: a collection with a deck "Bio"."""
-
-    def __init__(self, path: Path, server: SyncServer) -> None:
-        self.collection = Collection.open(path)
-        self.rng = random.Random(7)
-        self.clock = FixedClock(_now())
-        self.deck = self.collection.decks.create(self.rng.getrandbits(63), "Bio", "", self.clock.now())
-        self.account: SyncAccount = log_in(server.endpoint, server.user, server.password)
-
-    def add(self, front: str, back: str, tags: tuple[str, ...] = ()) -> int:
-        return add_note(self.collection, self.rng, self.clock, self.deck.id, NoteText(front, back, tags=tags)).note_id
-
-    def sync(self, **kwargs: object):  # noqa: ANN201
-        return sync(self.collection, None, self.account, now=_now, **kwargs)  # type: ignore[arg-type]
-
-    def answer_first(self, front: str, rating: Rating, at: datetime | None = None) -> None:
-        """Answer the card of the note whose first field is ``front``, as the study session records an answer."""
-        when = at or _now()
-        card = self.collection.reviews.card(self.card_of(front))
-        assert card is not None
-        after = Scheduler().answer(card.schedule, rating, when, random.Random(fuzz_seed(card.id, card.schedule.reps)))
-        self.collection.reviews.record(
-            ReviewEntry(self.rng.getrandbits(63), card.id, when, rating, 4000, ReviewMode.FLIP, card.schedule, after)
-        )
-
-    def card_of(self, front: str) -> int:
-        row = self.collection.db.execute(
-            "SELECT c.id FROM cards c JOIN notes n ON n.id = c.note_id WHERE n.front = ?", [front]
-        ).fetchone()
-        assert row is not None, front
-        return row[0]
-
-    def card(self, front: str) -> tuple:
-        return self.collection.db.execute(
-            "SELECT state, due, reps, lapses, stability FROM cards WHERE id = ?", [self.card_of(front)]
-        ).fetchone()
-
-    def fronts(self) -> set[str]:
-        return {row[0] for row in self.collection.db.execute("SELECT front FROM notes")}
-
-    def reviews(self, front: str) -> list[tuple[int, int]]:
-        return self.collection.db.execute(
-            "SELECT reviewed_at, rating FROM review_log WHERE card_id = ? ORDER BY reviewed_at", [self.card_of(front)]
-        ).fetchall()
-
-    def dump(self) -> tuple:
-        one = self.collection.db.execute
-        return tuple(
-            one(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("notes", "cards", "review_log", "schedule_changes", "decks", "notetypes", "sync_notes")
-        )
-
-
-@pytest.fixture
-def here(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
-    side = Here(tmp_path / "here.db", sync_server)
-    yield side
-    side.collection.close()
-
-
-@pytest.fixture
-def device(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
-    engine = EngineDevice.for_server(tmp_path / "phone", sync_server)
-    yield engine
-    engine.close()
-
-
-def _fronts(device: EngineDevice) -> set[str]:
-    return {fields.split("\x1f")[0] for *_, fields in device.notes()}
-
-
-def _engine_card(device: EngineDevice, front: str) -> tuple:
-    row = device.col.db.first(
-        "SELECT c.id, c.type, c.queue, c.due, c.ivl, c.reps, c.lapses FROM cards c JOIN notes n ON n.id = c.nid "
-        "WHERE n.flds LIKE ?",
-        front + "\x1f%",
-    )
-    assert row is not None, front
-    return tuple(row)
-
-
-def _engine_add_and_answer(device: EngineDevice, front: str, ratings: list[int], at: datetime) -> int:
-    note = device.add_note(front, f"{front} back", deck="Bio")
-    card = device.card_ids(note)[0]
-    for index, rating in enumerate(ratings):
-        device.answer(card, rating, at=at + timedelta(seconds=index))
-    return card
+from tests.sync.sides import Here, both_synced, engine_add_and_answer, engine_card, engine_fronts, now
 
 
 def test_first_sync_up_reaches_the_phone_whole(here: Here, device: EngineDevice) -> None:
@@ -130,7 +35,7 @@ def test_first_sync_up_reaches_the_phone_whole(here: Here, device: EngineDevice)
         "capital of France &amp; &lt;Paris&gt;\x1fParis<br>the city",
     )
     assert [row[3] for row in device.revlog()] == [3]  # the answer, with its button
-    card = _engine_card(device, "2+2")
+    card = engine_card(device, "2+2")
     state, due_ms, reps, _, _ = here.card("2+2")
     assert (card[1], card[5]) == (1, reps) and state == CardState.LEARNING  # learning, one rep, as here
     after_download = here.sync()  # the phone's download moved the server on; nothing travels
@@ -140,8 +45,8 @@ def test_first_sync_up_reaches_the_phone_whole(here: Here, device: EngineDevice)
 
 
 def test_first_sync_down_replays_the_phones_answers(here: Here, device: EngineDevice, sync_server: SyncServer) -> None:
-    at = _now() - timedelta(minutes=30)
-    _engine_add_and_answer(device, "mitochondria", [3, 3], at)
+    at = now() - timedelta(minutes=30)
+    engine_add_and_answer(device, "mitochondria", [3, 3], at)
     device.add_note("ribosome", "protein", deck="Bio")
     device.full_upload()
 
@@ -157,7 +62,7 @@ def test_first_sync_down_replays_the_phones_answers(here: Here, device: EngineDe
     assert (state, reps, stability) == (int(expected.state), expected.reps, pytest.approx(expected.stability))
     # the phone takes our replay of its own answers: both devices hold the same schedule
     assert device.sync() == "normal_sync"
-    assert _engine_card(device, "mitochondria")[5] == reps
+    assert engine_card(device, "mitochondria")[5] == reps
 
 
 def test_first_sync_with_data_on_both_sides_keeps_both(here: Here, device: EngineDevice) -> None:
@@ -169,32 +74,26 @@ def test_first_sync_with_data_on_both_sides_keeps_both(here: Here, device: Engin
     assert summary.kind == "first" and summary.notes_down == 1 and summary.notes_up == 1
     assert here.fronts() == {"from the phone", "from here"}
     assert device.sync() == "normal_sync"
-    assert _fronts(device) == {"from the phone", "from here"}
+    assert engine_fronts(device) == {"from the phone", "from here"}
     assert len(device.revlog()) == 1
     # the phone's Basic and ours are one note type on the server, not two
     names = [m["name"] for m in device.col.models.all()]
     assert names.count("Basic") == 1, names
 
 
-def _both_synced(here: Here, device: EngineDevice) -> None:
-    here.sync()
-    if device.sync() in ("full_sync", "full_download"):
-        device.full_download()
-
-
 def test_different_cards_answered_on_each_side_all_arrive(here: Here, device: EngineDevice) -> None:
     here.add("alpha", "a")
     here.add("beta", "b")
-    _both_synced(here, device)
+    both_synced(here, device)
     here.answer_first("alpha", Rating.GOOD)
-    device.answer(_engine_card(device, "beta")[0], 4)
+    device.answer(engine_card(device, "beta")[0], 4)
     here.sync()
     device.sync()
     here.sync()
     assert [r for _, r in here.reviews("alpha")] == [3] and [r for _, r in here.reviews("beta")] == [4]
     assert sorted(row[3] for row in device.revlog()) == [3, 4]
     for front in ("alpha", "beta"):
-        assert _engine_card(device, front)[5] == here.card(front)[2] == 1
+        assert engine_card(device, front)[5] == here.card(front)[2] == 1
 
 
 def _engine_alone_same_card(tmp_path: Path, server: SyncServer, second_ms: int) -> tuple[tuple, int]:
@@ -208,13 +107,13 @@ def _engine_alone_same_card(tmp_path: Path, server: SyncServer, second_ms: int) 
         one.full_upload()
         two.sync()
         two.full_download()
-        at = _now() - timedelta(minutes=5)
-        one.answer(_engine_card(one, "shared")[0], 3, at=at)
-        two.answer(_engine_card(two, "shared")[0], 1, at=at + timedelta(milliseconds=second_ms))
+        at = now() - timedelta(minutes=5)
+        one.answer(engine_card(one, "shared")[0], 3, at=at)
+        two.answer(engine_card(two, "shared")[0], 1, at=at + timedelta(milliseconds=second_ms))
         one.sync()
         two.sync()
         one.sync()
-        return _engine_card(one, "shared"), len(one.revlog())
+        return engine_card(one, "shared"), len(one.revlog())
     finally:
         one.close()
         two.close()
@@ -230,10 +129,10 @@ def test_the_same_card_answered_on_both_sides_converges_on_the_replay(
     assert answers == 2 and card[5] == 1
 
     here.add("shared", "s")
-    _both_synced(here, device)
-    at = _now() - timedelta(minutes=5)
+    both_synced(here, device)
+    at = now() - timedelta(minutes=5)
     here.answer_first("shared", Rating.GOOD, at=at)
-    device.answer(_engine_card(device, "shared")[0], 1, at=at + timedelta(milliseconds=apart_ms))
+    device.answer(engine_card(device, "shared")[0], 1, at=at + timedelta(milliseconds=apart_ms))
     device.sync()
     summary = here.sync()
     assert summary.reviews_down == 1 and summary.cards_up == 1
@@ -243,7 +142,7 @@ def test_the_same_card_answered_on_both_sides_converges_on_the_replay(
     state, due, reps, lapses, _ = here.card("shared")
     assert (state, reps, lapses) == (int(expected.state), 2, expected.lapses)
     device.sync()
-    phone = _engine_card(device, "shared")
+    phone = engine_card(device, "shared")
     assert (phone[5], phone[6]) == (reps, lapses)  # the phone now holds the replay too
     settled = here.sync()  # and nothing goes back and forth any more
     assert (settled.cards_up, settled.cards_down, settled.reviews_up, settled.reviews_down) == (0, 0, 0, 0)
@@ -251,14 +150,14 @@ def test_the_same_card_answered_on_both_sides_converges_on_the_replay(
 
 def test_a_note_edited_on_both_sides_keeps_the_later_and_lists_the_other(here: Here, device: EngineDevice) -> None:
     note_id = here.add("hormone", "insulin")
-    _both_synced(here, device)
+    both_synced(here, device)
     phone_note = device.col.find_notes("hormone")[0]
     device.edit_field(phone_note, "Back", "glucagon (phone)")
     device.sync()
     # edited here later than on the phone
     here.collection.db.execute(
         "UPDATE notes SET back = 'insulin (here)', modified_at = ? WHERE id = ?",
-        [int((_now() + timedelta(seconds=5)).timestamp() * 1000), note_id],
+        [int((now() + timedelta(seconds=5)).timestamp() * 1000), note_id],
     )
     here.collection.db.conn.commit()
     summary = here.sync()
@@ -276,7 +175,7 @@ def test_deletions_travel_both_ways(here: Here, device: EngineDevice) -> None:
     here.add("keep", "k")
     gone_here = here.add("delete here", "d")
     here.add("delete there", "t")
-    _both_synced(here, device)
+    both_synced(here, device)
     here.collection.db.execute("DELETE FROM cards WHERE note_id = ?", [gone_here])
     here.collection.db.execute("DELETE FROM notes WHERE id = ?", [gone_here])
     here.collection.db.conn.commit()
@@ -286,12 +185,12 @@ def test_deletions_travel_both_ways(here: Here, device: EngineDevice) -> None:
     assert summary.deletions_up == 2 and summary.deletions_down == 2  # a note and its card each way
     assert here.fronts() == {"keep"}
     device.sync()
-    assert _fronts(device) == {"keep"}
+    assert engine_fronts(device) == {"keep"}
 
 
 def test_a_note_type_changed_on_the_phone_is_merged_without_losing_a_review(here: Here, device: EngineDevice) -> None:
     here.add("enzyme", "amylase")
-    _both_synced(here, device)
+    both_synced(here, device)
     device.add_field("Basic", "Source")
     assert device.sync() in ("full_sync", "full_upload")  # the schema changed: the phone must send it whole
     device.full_upload()
@@ -314,7 +213,7 @@ def test_a_server_that_goes_away_mid_sync_leaves_the_collection_as_it_was(
     here: Here, device: EngineDevice, sync_server: SyncServer
 ) -> None:
     here.add("one", "1")
-    _both_synced(here, device)
+    both_synced(here, device)
     device.add_note("two", "2", deck="Bio")
     device.sync()
     here.add("three", "3")
@@ -335,7 +234,7 @@ def test_a_server_that_goes_away_mid_sync_leaves_the_collection_as_it_was(
     summary = here.sync()
     assert summary.notes_down == 1 and summary.notes_up == 1
     device.sync()
-    assert _fronts(device) == here.fronts() == {"one", "two", "three"}
+    assert engine_fronts(device) == here.fronts() == {"one", "two", "three"}
 
 
 def test_an_answer_that_has_synced_cannot_be_undone(here: Here) -> None:
@@ -344,7 +243,7 @@ def test_an_answer_that_has_synced_cannot_be_undone(here: Here) -> None:
 
     here.add("one", "1")
     here.add("two", "2")
-    session = ReviewSession(here.collection, here.deck.id, FixedClock(_now()), random.Random(1))
+    session = ReviewSession(here.collection, here.deck.id, FixedClock(now()), random.Random(1))
     assert session.next_card() is not None
     session.answer(Rating.GOOD)
     session.next_card()
@@ -361,7 +260,7 @@ def test_deck_options_travel_both_ways(here: Here, device: EngineDevice) -> None
     from dataclasses import replace
 
     here.add("one", "1")
-    _both_synced(here, device)
+    both_synced(here, device)
     deck_id = device.col.decks.id("Bio")
     config = device.col.decks.config_dict_for_deck_id(deck_id)
     config["new"]["perDay"] = 7
@@ -389,27 +288,27 @@ def test_after_syncs_every_card_is_still_the_replay_of_its_log(
     the phone (Forget: a manual log row) and one given a due date there (Set due date) all replay to their state."""
     from studyapp.services.maintenance.check import run_check
 
-    at = _now() - timedelta(hours=2)
-    _engine_add_and_answer(device, "phone only", [3, 3], at)
-    forgotten = _engine_add_and_answer(device, "forgotten", [4], at)
-    moved = _engine_add_and_answer(device, "moved", [3, 3], at)
+    at = now() - timedelta(hours=2)
+    engine_add_and_answer(device, "phone only", [3, 3], at)
+    forgotten = engine_add_and_answer(device, "forgotten", [4], at)
+    moved = engine_add_and_answer(device, "moved", [3, 3], at)
     device.full_upload()
     here.add("both", "b")
     here.sync()
     device.sync()
-    here.answer_first("both", Rating.GOOD, at=_now() - timedelta(minutes=3))
-    device.answer(_engine_card(device, "both")[0], 3, at=_now() - timedelta(minutes=2))
+    here.answer_first("both", Rating.GOOD, at=now() - timedelta(minutes=3))
+    device.answer(engine_card(device, "both")[0], 3, at=now() - timedelta(minutes=2))
     device.col.sched.schedule_cards_as_new([forgotten], restore_position=True, reset_counts=False)
     device.col.sched.set_due_date([moved], "9")
     device.sync()
     here.sync()
     device.sync()
-    report = run_check(here.collection, FixedClock(_now()), random.Random(3), tmp_path / "media")
+    report = run_check(here.collection, FixedClock(now()), random.Random(3), tmp_path / "media")
     assert report.mismatches == [] and report.unreplayable == []
     assert here.card("forgotten")[0] == CardState.NEW
     due = datetime.fromtimestamp(here.card("moved")[1] / 1000, timezone.utc)
-    assert 8 <= (due - _now()).days <= 9
-    assert _engine_card(device, "moved")[5] == here.card("moved")[2]
+    assert 8 <= (due - now()).days <= 9
+    assert engine_card(device, "moved")[5] == here.card("moved")[2]
 
 
 def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_nothing(
@@ -418,9 +317,9 @@ def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_noth
     from studyapp.services.notetypes.manage import NotetypeManager
 
     here.add("vitamin", "C")
-    _both_synced(here, device)
+    both_synced(here, device)
     phone_note = device.add_note("from the phone", "p", deck="Bio")
-    device.answer(device.card_ids(phone_note)[0], 3, at=_now() - timedelta(minutes=1))
+    device.answer(device.card_ids(phone_note)[0], 3, at=now() - timedelta(minutes=1))
     device.sync()  # the server has a note and an answer this side has not seen
     basic = next(nt for nt in here.collection.notetypes.all() if nt.name == "Basic")
     NotetypeManager(here.collection, here.rng, here.clock).add_field(basic.id, "Source")
@@ -435,7 +334,7 @@ def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_noth
     assert here.fronts() == {"vitamin", "from the phone"}
     assert device.sync() in ("full_sync", "full_download")
     device.full_download()
-    assert _fronts(device) == {"vitamin", "from the phone"}
+    assert engine_fronts(device) == {"vitamin", "from the phone"}
     assert device.col.models.by_name("Basic")["flds"][2]["name"] == "Source"
     assert [row[3] for row in device.revlog()] == [3]
     settled = here.sync()  # and afterwards the two sides sync normally again
@@ -446,7 +345,7 @@ def test_a_failed_sanity_check_changes_nothing_and_the_next_sync_compares_everyt
     here: Here, device: EngineDevice
 ) -> None:
     here.add("one", "1")
-    _both_synced(here, device)
+    both_synced(here, device)
     # the mirror believes the server holds a review-log row it does not have
     here.collection.db.execute(
         "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
@@ -462,7 +361,7 @@ def test_a_failed_sanity_check_changes_nothing_and_the_next_sync_compares_everyt
     summary = here.sync()
     assert summary.kind == "merge" and summary.notes_up == 1
     device.sync()
-    assert _fronts(device) == {"one", "two"}
+    assert engine_fronts(device) == {"one", "two"}
 
 
 def test_a_full_upload_keeps_the_servers_rows_this_side_cannot_replay(here: Here, device: EngineDevice) -> None:
@@ -472,9 +371,9 @@ def test_a_full_upload_keeps_the_servers_rows_this_side_cannot_replay(here: Here
     from studyapp.services.notetypes.manage import NotetypeManager
 
     gone = device.add_note("deleted on the phone", "x", deck="Bio")
-    device.answer(device.card_ids(gone)[0], 3, at=_now() - timedelta(minutes=3))
+    device.answer(device.card_ids(gone)[0], 3, at=now() - timedelta(minutes=3))
     kept = device.add_note("kept", "k", deck="Bio")
-    device.answer(device.card_ids(kept)[0], 4, at=_now() - timedelta(minutes=2))
+    device.answer(device.card_ids(kept)[0], 4, at=now() - timedelta(minutes=2))
     device.delete_note(gone)
     device.full_upload()
     here.sync()
@@ -486,7 +385,7 @@ def test_a_full_upload_keeps_the_servers_rows_this_side_cannot_replay(here: Here
     device.sync()
     device.full_download()
     assert sorted(row[3] for row in device.revlog()) == [3, 4]
-    assert _engine_card(device, "kept")[5] == 1
+    assert engine_card(device, "kept")[5] == 1
 
 
 def test_another_account_gets_everything_media_included_without_a_reset(
@@ -496,10 +395,10 @@ def test_another_account_gets_everything_media_included_without_a_reset(
     media.mkdir()
     (media / "heart.png").write_bytes(b"a picture")
     here.add("heart", '<img src="heart.png">')
-    first = sync(here.collection, media, here.account, now=_now)
+    first = sync(here.collection, media, here.account, now=now)
     assert (first.notes_up, first.media_up) == (1, 1)
     other = log_in(sync_server.endpoint, sync_server.user2, sync_server.password2)
-    moved = sync(here.collection, media, other, now=_now)
+    moved = sync(here.collection, media, other, now=now)
     assert (moved.kind, moved.notes_up, moved.media_up) == ("first", 1, 1)  # (the first with this account)
     assert not any("reset" in line for line in moved.notes), moved.notes
-    assert sync(here.collection, media, other, now=_now).kind == "no_changes"
+    assert sync(here.collection, media, other, now=now).kind == "no_changes"

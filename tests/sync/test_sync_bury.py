@@ -3,32 +3,13 @@ sync, and is not unburied by the sync that follows: the real `anki.syncserver`, 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from studyapp.core.model import Rating
 from studyapp.services.review.review import ReviewSession
 from studyapp.storage.codec import to_ms
-from tests.sync.conftest import SyncServer
 from tests.sync.engine_device import EngineDevice
-from tests.sync.test_collection_sync import Here, _both_synced, _engine_card, _now
+from tests.sync.sides import Here, both_synced, engine_card, now
 
 USER_BURIED = -3
-
-
-@pytest.fixture
-def here(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
-    side = Here(tmp_path / "here.db", sync_server)
-    yield side
-    side.collection.close()
-
-
-@pytest.fixture
-def device(tmp_path: Path, sync_server: SyncServer):  # noqa: ANN201
-    engine = EngineDevice.for_server(tmp_path / "phone", sync_server)
-    yield engine
-    engine.close()
 
 
 def _buried_until(here: Here, front: str) -> int | None:
@@ -41,15 +22,15 @@ def test_a_card_buried_on_the_phone_is_buried_here_and_stays_buried_on_the_phone
 ) -> None:
     here.add("alpha", "a")
     here.add("beta", "b")
-    _both_synced(here, device)
-    alpha = _engine_card(device, "alpha")[0]
+    both_synced(here, device)
+    alpha = engine_card(device, "alpha")[0]
     device.col.sched.bury_cards([alpha], manual=True)
-    assert _engine_card(device, "alpha")[2] == USER_BURIED
+    assert engine_card(device, "alpha")[2] == USER_BURIED
     device.sync()
 
     here.sync()
     until = _buried_until(here, "alpha")
-    assert until is not None and until > to_ms(_now())  # hidden until the end of today's study day
+    assert until is not None and until > to_ms(now())  # hidden until the end of today's study day
     assert _buried_until(here, "beta") is None
     session = ReviewSession(here.collection, here.deck.id, here.clock, here.rng)
     shown = session.next_card()
@@ -58,22 +39,22 @@ def test_a_card_buried_on_the_phone_is_buried_here_and_stays_buried_on_the_phone
     # nothing changed here: the next syncs send nothing that unburies it on the phone
     here.sync()
     device.sync()
-    assert _engine_card(device, "alpha")[2] == USER_BURIED
+    assert engine_card(device, "alpha")[2] == USER_BURIED
 
 
 def test_a_card_buried_here_is_buried_on_the_phone(here: Here, device: EngineDevice) -> None:
     here.add("alpha", "a")
-    _both_synced(here, device)
+    both_synced(here, device)
     here.answer_first("alpha", Rating.GOOD)
     here.collection.db.execute(
-        "UPDATE cards SET buried_until = ? WHERE id = ?", [to_ms(_now()) + 3_600_000, here.card_of("alpha")]
+        "UPDATE cards SET buried_until = ? WHERE id = ?", [to_ms(now()) + 3_600_000, here.card_of("alpha")]
     )
     here.sync()
     device.sync()
-    assert _engine_card(device, "alpha")[2] == USER_BURIED
+    assert engine_card(device, "alpha")[2] == USER_BURIED
     # the phone unburies it (its day rolled over): here it is studied again
     device.col.sched.unbury_deck(device.col.decks.id_for_name("Bio"))
-    assert _engine_card(device, "alpha")[2] != USER_BURIED
+    assert engine_card(device, "alpha")[2] != USER_BURIED
     device.sync()
     here.sync()
     assert _buried_until(here, "alpha") is None

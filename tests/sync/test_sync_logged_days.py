@@ -14,7 +14,7 @@ from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
 from studyapp.services.maintenance.check import run_check
 from tests.sync.conftest import SyncServer
 from tests.sync.engine_device import EngineDevice
-from tests.sync.test_collection_sync import Here, _engine_add_and_answer, _engine_card, _now
+from tests.sync.sides import Here, engine_add_and_answer, engine_card, now
 
 
 def test_the_phones_review_days_within_range_are_kept(tmp_path: Path, sync_server: SyncServer) -> None:
@@ -25,15 +25,15 @@ def test_the_phones_review_days_within_range_are_kept(tmp_path: Path, sync_serve
         assert conf is not None
         conf["new"]["ints"] = [1, 8, 0]  # Easy on a new card: 8 days (here: 8 days too, fuzzed within 6..10)
         device.col.decks.update_config(conf)
-        at = _now() - timedelta(hours=3)
+        at = now() - timedelta(hours=3)
         fronts = [f"card {n}" for n in range(8)]
         for front in fronts:
-            _engine_add_and_answer(device, front, [4], at)
+            engine_add_and_answer(device, front, [4], at)
         device.full_upload()
         here.sync()
         kept = 0
         for front in fronts:
-            interval = _engine_card(device, front)[4]
+            interval = engine_card(device, front)[4]
             [(answered_ms, _rating)] = here.reviews(front)
             due_ms = here.card(front)[1]
             answered = datetime.fromtimestamp(answered_ms / 1000, timezone.utc)
@@ -47,7 +47,7 @@ def test_the_phones_review_days_within_range_are_kept(tmp_path: Path, sync_serve
             else:
                 assert plain.due is not None and due_ms == int(plain.due.timestamp() * 1000)
         assert kept >= 1
-        report = run_check(here.collection, FixedClock(_now()), random.Random(3), tmp_path / "media")
+        report = run_check(here.collection, FixedClock(now()), random.Random(3), tmp_path / "media")
         assert report.mismatches == [] and report.unreplayable == []
     finally:
         device.close()
