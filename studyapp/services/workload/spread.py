@@ -77,6 +77,10 @@ def spread_changes(
     dues = collection.schedule_changes.studied_dues(list(by_id))
     due_at_once &= set(dues)  # suspended cards are left where the reschedule put them
     presets = {preset_of[dues[card_id][0]] for card_id in due_at_once}
+    dues_of: dict[int, list[tuple[int, int, int]]] = {preset: [] for preset in presets}  # (card, deck, due ms)
+    for card_id, (deck_id, due_ms) in dues.items():
+        if (preset := preset_of.get(deck_id)) in dues_of:
+            dues_of[preset].append((card_id, deck_id, due_ms))
     after_of = {change.card_id: change.after for change in changes}
     start_ms = to_ms(day_start)
     assert start_ms is not None
@@ -91,9 +95,7 @@ def spread_changes(
     for preset in presets:
         before, after = [0] * window, [0] * window
         recalls: list[tuple[int, float]] = []
-        for card_id, (deck_id, due_ms) in dues.items():
-            if preset_of.get(deck_id) != preset:
-                continue
+        for card_id, deck_id, due_ms in dues_of[preset]:
             if (day := day_of(due_ms)) < window:
                 before[day] += 1
             if card_id in due_at_once:
@@ -110,7 +112,7 @@ def spread_changes(
             schedule = after_of[card_id]
             due = day_bounds(day_start + timedelta(days=day, hours=12), zone, hour)[0]
             if schedule.last_review is not None:  # never further than its maximum interval allows
-                maximum = by_id[dues[card_id][0]].options.scheduler_config().maximum_interval_days
+                maximum = by_id[dues[card_id][0]].options.maximum_interval_days
                 due = min(due, schedule.last_review + timedelta(days=maximum))
             if day > 0 and due >= day_end:
                 moved[card_id] = due
