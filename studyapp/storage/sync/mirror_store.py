@@ -235,14 +235,6 @@ class MirrorStore:
             "WHERE NOT EXISTS (SELECT 1 FROM sync_revlog s WHERE s.our_id = c.id)"
         ).fetchall()
 
-    def add_notes(self, notes: Sequence[tuple[Any, ...]]) -> None:
-        """``(id, guid, deck_id, front, back, tags, kind, html, created_at, modified_at, rest, notetype_id)``."""
-        self._db.conn.executemany(
-            "INSERT INTO notes (id, guid, deck_id, front, back, tags, kind, html, created_at, modified_at, rest, "
-            "notetype_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            notes,
-        )
-
     def update_note(self, note_id: int, front: str, back: str, rest: str, tags: str, notetype_id: int, at: int) -> None:
         self._db.execute(
             "UPDATE notes SET front = ?, back = ?, rest = ?, tags = ?, notetype_id = ?, html = 1, modified_at = ? "
