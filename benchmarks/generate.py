@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from learner import DAY_MS, NOW, Vocabulary, simulate, snapshot  # noqa: E402
+from learner import DAY_MS, NOW, Vocabulary, log_id, simulate, snapshot  # noqa: E402
 
 from studyapp.core.model import CardState  # noqa: E402
 from studyapp.storage import Collection  # noqa: E402
@@ -53,7 +53,7 @@ DECK_ROOTS = ["Medicine", "Biology", "Chemistry", "Languages", "History"]
 DECK_LEAVES = ["Basics", "Cells", "Organs", "Systems", "Diseases", "Drugs", "Words", "Dates", "Review"]
 _NEW, _LEARNING, _REVIEW, _RELEARNING = (int(state) for state in CardState)
 _CHUNK = 50_000
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: log ids in time order, as studyapp makes them
 
 
 def deck_names(count: int = 50) -> list[str]:
@@ -268,7 +268,7 @@ def generate_both(
                     moment = now_ms - rng.randint(400, 800) * DAY_MS
                     before = snapshot(2, 5.0, 5.0, moment, moment, 1, 0)
                     after = snapshot(2, 5.0, 5.0, moment, moment, 2, 0)
-                    extra.append((rng.getrandbits(62), card_id, moment, 3, 5000, "flip", *before, *after))
+                    extra.append((log_id(moment, rng), card_id, moment, 3, 5000, "flip", *before, *after))
                 left -= len(extra)
                 flush(extra)
             suspended = set(rng.sample(range(cards), cards // 100))

@@ -84,6 +84,12 @@ def snapshot(*schedule: object) -> tuple:
     return (state, None, *rest)
 
 
+def log_id(moment_ms: int, rng: random.Random) -> int:
+    """A log row's id as studyapp makes one (``core.ids.time_ordered_id``): its time in ms, then 21 random bits.
+    (The draw is 62 bits, of which 21 are kept, so that the rest of the generated data stays as it was.)"""
+    return moment_ms << 21 | (rng.getrandbits(62) & ((1 << 21) - 1))
+
+
 def simulate(rng: random.Random, card_id: int, budget: int, first_ms: int, until_ms: int, log: list[tuple]) -> tuple:
     """A simple learner answers a card from ``first_ms`` until ``until_ms`` (at most ``budget`` times), recalling it
     with the probability FSRS predicts; returns the card's final schedule columns.
@@ -119,6 +125,6 @@ def simulate(rng: random.Random, card_id: int, budget: int, first_ms: int, until
         last = moment
         reps += 1
         after = snapshot(state, stability, difficulty, due, last, reps, lapses)
-        log.append((rng.getrandbits(62), card_id, moment, rating, rng.randint(2000, 20000), "flip", *before, *after))
+        log.append((log_id(moment, rng), card_id, moment, rating, rng.randint(2000, 20000), "flip", *before, *after))
         moment = due + (rng.randint(0, 3 * DAY_MS) if state == _REVIEW else rng.randint(0, 60_000))
     return state, stability, difficulty, due, last, reps, lapses

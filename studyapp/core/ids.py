@@ -21,22 +21,27 @@ def new_id(rng: random.Random) -> int:
 _RANDOM_BITS = 21  # below the time: 42 bits of milliseconds last until the year 2109
 
 
-class TimeOrderedIds:
-    """Ids for review-log rows: the answer's time in ms, then 21 random bits (as a UUIDv7 is made), each one
-    bigger than the one before from the same source.
+def time_ordered_id(moment_ms: int, rng: random.Random) -> int:
+    """An id for a history row (a review-log row, a schedule change): its time in ms, then 21 random bits, as a
+    UUIDv7 is made. Ids of rows from different devices or files still do not clash (two rows would need the same
+    millisecond and the same 21 bits), and the table holding them stays in time order: a new answer's row goes
+    at the end of the table's B-tree, one page, instead of into a full page in the middle that must be split
+    (a million rows with random ids: two pages written per answer instead of one, see benchmarks/engine_speed.py).
+    """
+    return min(max(0, moment_ms) << _RANDOM_BITS | rng.getrandbits(_RANDOM_BITS), (1 << _ID_BITS) - 1) or 1
 
-    Still globally unique for merging and syncing, but answers written one after another get neighbouring ids,
-    so a new log row goes to the page the one before went to, already in the cache, instead of a random page of
-    the table's B-tree: at a million rows that takes about a seventh off the median answer, and more off the
-    slowest ones (benchmarks/engine_speed.py)."""
+
+class TimeOrderedIds:
+    """Ids for the review-log rows of one study session (:func:`time_ordered_id`), each one bigger than the one
+    before from the same source, so answers written one after another get neighbouring ids: a new log row goes
+    to the page the one before went to, already in the cache."""
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._last = 0
 
     def next(self, moment_ms: int) -> int:
-        candidate = max(0, moment_ms) << _RANDOM_BITS | self._rng.getrandbits(_RANDOM_BITS)
-        self._last = min(max(candidate, self._last + 1), (1 << _ID_BITS) - 1)
+        self._last = min(max(time_ordered_id(moment_ms, self._rng), self._last + 1), (1 << _ID_BITS) - 1)
         return self._last
 
 
