@@ -30,6 +30,7 @@ from studyapp.services.sync.client import SyncClient
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.exchange_in import Incoming
 from studyapp.services.sync.exchange_out import Outgoing
+from studyapp.services.sync.sending import ChunkSender
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import MirrorStore
 
@@ -213,9 +214,10 @@ class _Run:
             touched = incoming.apply_chunks(chunks, days)
             say("Sending")
             outgoing.replayed(touched)
-            for chunk in outgoing.chunks(server_usn, days, int(started.timestamp()), tally, self.prefer):
-                client.apply_chunk(chunk)
-                self.check()
+            with ChunkSender(client) as sender:  # each chunk goes while the next ones are found
+                for chunk in outgoing.chunks(server_usn, days, int(started.timestamp()), tally, self.prefer):
+                    sender.send(chunk)
+                    self.check()
         finally:
             outgoing.send = True
         say("Checking")

@@ -8,7 +8,7 @@ object that is gone here goes out as a deletion ("grave").
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from studyapp.services.sync import anki_form as af
@@ -172,28 +172,22 @@ class Outgoing:
     def chunks(
         self, usn: int, days: af.DayNumbers, mod: int, tally: Tally, prefer: str | None
     ) -> Iterator[dict[str, Any]]:
+        """Notes, then cards, then review-log rows, in chunks of at most ``CHUNK`` objects, the last one ``done``.
+
+        A chunk is given as soon as it is full: the caller sends it (``sending.ChunkSender``) while the rest is
+        found (notes first: cards name them; then cards: the log's rows name those)."""
         if not self.send:
             yield {"done": True, "revlog": [], "cards": [], "notes": []}
             return
-        notes, cards, revlog = self._notes(usn, mod), [], []
-        cards = self._cards(usn, mod, days)
-        revlog = self._revlog(usn)
+        chunker = _Chunker()
+        notes = self._notes(usn, mod)
         tally.notes_up += len(notes)
+        yield from chunker.add("notes", notes)
+        cards = self._cards(usn, mod, days)
         tally.cards_up += len(cards)
-        tally.reviews_up += sum(1 for row in revlog if row[af.R_EASE])
-        lists = {"revlog": revlog, "cards": cards, "notes": notes}
-        while True:
-            chunk: dict[str, Any] = {"done": False, "revlog": [], "cards": [], "notes": []}
-            room = CHUNK
-            while room > 0 and any(lists.values()):
-                for key in ("revlog", "notes", "cards"):
-                    if lists[key] and room > 0:
-                        chunk[key].append(lists[key].pop())
-                        room -= 1
-            chunk["done"] = not any(lists.values())
-            yield chunk
-            if chunk["done"]:
-                return
+        yield from chunker.add("cards", cards)
+        yield from chunker.add("revlog", self._revlog(usn, tally))
+        yield chunker.last()
 
     def _notes(self, usn: int, mod: int) -> list[list[Any]]:
         mirrored = {m.our_id: m for m in self.mirror.mirrored("note").values()}
@@ -245,22 +239,26 @@ class Outgoing:
         self.mirror.put("card", puts)
         return out
 
-    def _revlog(self, usn: int) -> list[list[Any]]:
+    def _revlog(self, usn: int, tally: Tally) -> Iterator[list[Any]]:
+        """The review-log rows the server has not had, each given as it is made; their mirror rows are written
+        after the last."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
         taken = self.mirror.revlog_ids()
-        out: list[list[Any]] = []
         rows: list[tuple[int, int | None, int, list[Any]]] = []
         free = _FreeIds(taken)
         gone = self.gone_cards
+        reviews = 0
         for row_id, at, mirrored, is_here, card, *rest in self.mirror.unsent_review_rows():
             cid = mirrored if mirrored is not None else (None if is_here else gone.get(card, card))
             if cid is None:
                 continue
             anki_id = free.take(at)
             entry = [anki_id, cid, usn, *rest]
-            out.append(entry)
             rows.append((anki_id, row_id, cid, entry))
+            reviews += 1
+            yield entry
+        tally.reviews_up += reviews  # (every answer has an ease; the schedule changes below have none)
         changes = self.mirror.unsent_change_rows()
         if changes:
             here = self.mirror.cards_here()
@@ -283,10 +281,31 @@ class Outgoing:
                 0,
                 4,
             ]
-            out.append(entry)
             rows.append((anki_id, row_id, cid, entry))
+            yield entry
         self.mirror.put_revlog(rows)
-        return out
+
+
+class _Chunker:
+    """Objects into chunks of at most ``CHUNK``: each full chunk is given as it fills, the rest by ``last``."""
+
+    def __init__(self) -> None:
+        self.chunk: dict[str, Any] = {"done": False, "revlog": [], "cards": [], "notes": []}
+
+    def add(self, key: str, items: Iterable[list[Any]]) -> Iterator[dict[str, Any]]:
+        chunk = self.chunk
+        room = CHUNK - sum(len(chunk[k]) for k in ("revlog", "cards", "notes"))
+        for item in items:
+            chunk[key].append(item)
+            room -= 1
+            if room == 0:
+                yield chunk
+                chunk = self.chunk = {"done": False, "revlog": [], "cards": [], "notes": []}
+                room = CHUNK
+
+    def last(self) -> dict[str, Any]:
+        self.chunk["done"] = True
+        return self.chunk
 
 
 def _shape(entry: dict[str, Any]) -> tuple[int, int]:

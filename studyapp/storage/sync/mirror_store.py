@@ -207,10 +207,11 @@ class MirrorStore:
             ).fetchone()[0]
         )
 
-    def unsent_review_rows(self) -> list[tuple[Any, ...]]:
+    def unsent_review_rows(self) -> Iterator[tuple[Any, ...]]:
         """Each answer here the server has not had yet, already in Anki's review-log form (computed by SQLite: a
         whole collection's log is 200,000 rows and more): ``(id, reviewed_at, card's Anki id or None, whether
-        the card is here, card_id, ease, ivl, lastIvl, factor, time, type)``.
+        the card is here, card_id, ease, ivl, lastIvl, factor, time, type)``, read as they are used (write
+        nothing to the collection until the last is read).
 
         Anki's interval (``_anki_interval``): days for a review card (the span to the due rounded half to even,
         as Python's ``round``; at least 1), minus the seconds for a learning step (at least 1), 0 for a new
@@ -224,7 +225,7 @@ class MirrorStore:
             "CASE r.state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END "
             "FROM review_log r LEFT JOIN sync_cards sc ON sc.our_id = r.card_id LEFT JOIN cards c ON c.id = r.card_id "
             "WHERE NOT EXISTS (SELECT 1 FROM sync_revlog s WHERE s.our_id = r.id) ORDER BY r.id"
-        ).fetchall()
+        )
 
     def unsent_change_rows(self) -> list[tuple[Any, ...]]:
         """``(id, card_id, changed_at, kind, state_before, due_before, last_review_before, state_after, due_after,
