@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.sync.anki_form import DayNumbers
 from studyapp.services.sync.client import SyncClient
 from studyapp.services.sync.errors import SyncError
@@ -82,6 +83,19 @@ def sync_collection(
     other devices then download: what a note type whose fields changed here needs). None of them loses a review
     or a note of either side.
     """
+    with cyclic_gc_paused():  # a whole collection is ~500,000 rows, lists and tuples, none in a cycle
+        return _sync(collection, client, now, mode, progress, cancelled, rng)
+
+
+def _sync(
+    collection: Collection,
+    client: SyncClient,
+    now: Callable[[], datetime],
+    mode: str,
+    progress: Callable[[str], None] | None,
+    cancelled: Callable[[], bool] | None,
+    rng: random.Random | None,
+) -> CollectionSyncResult:
     run = _Run(
         collection, client, MirrorStore(collection.db), Tally(), now,
         progress or (lambda text: None), cancelled or (lambda: False),
