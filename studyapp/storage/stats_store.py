@@ -15,14 +15,14 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from studyapp.core.model import CardState
+from studyapp.storage.review.log_times import TIME_INDEX, any_state
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
 MATURE_DAYS = 21
-# A covering index the true-retention queries use when the schema has it (suggested, not required):
-#   CREATE INDEX review_log_review_answers ON review_log
-#       (reviewed_at, card_id, rating, due_before, last_review_before, stability_before) WHERE state_before = 2
-ANSWERS_INDEX = "review_log_review_answers"
+# The index the true-retention queries read the answers given in review from, as one range of it (schema 10;
+# see ``review.log_times``); a collection without it is read in one pass over the table.
+ANSWERS_INDEX = TIME_INDEX
 _NEW, _LEARNING, _REVIEW, _RELEARNING = (int(state) for state in CardState)
 # The interval the card had when it was answered (scheduled due - last review), else its stability.
 _YOUNG = f"(coalesce(r.due_before - r.last_review_before, r.stability_before * {DAY_MS}) < {MATURE_DAYS * DAY_MS})"
@@ -104,7 +104,8 @@ class StatsStore:
         row = self._db.execute(
             f"""SELECT count(*), coalesce(sum(r.duration_ms), 0), coalesce(sum(r.rating = 1), 0),
                        count(DISTINCT r.card_id)
-                FROM review_log r WHERE r.reviewed_at >= ? AND r.reviewed_at < ? {self._log_filter(deck_ids)}""",
+                FROM review_log r WHERE {any_state()} AND r.reviewed_at >= ? AND r.reviewed_at < ?
+                {self._log_filter(deck_ids)}""",
             [start_ms, end_ms],
         ).fetchone()
         return AnswerTotals(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
@@ -127,7 +128,8 @@ class StatsStore:
             rows = self._db.execute(
                 f"""WITH day(i, start, stop) AS (VALUES {values})
                     SELECT day.i, (SELECT count(*) FROM review_log r
-                                   WHERE r.reviewed_at >= day.start AND r.reviewed_at < day.stop) FROM day"""
+                                   WHERE {any_state()} AND r.reviewed_at >= day.start
+                                     AND r.reviewed_at < day.stop) FROM day"""
             )
             counts = [0] * days
             for index, count in rows:
@@ -138,7 +140,7 @@ class StatsStore:
             slice_ms = math.gcd(slice_ms, int(bound) - int(bounds[0]))
         rows = self._db.execute(
             f"""SELECT (r.reviewed_at - :start) / {slice_ms} AS part, count(*) FROM review_log r
-                WHERE r.reviewed_at >= :start AND r.reviewed_at < :end {self._log_filter(deck_ids)}
+                WHERE {any_state()} AND r.reviewed_at >= :start AND r.reviewed_at < :end {self._log_filter(deck_ids)}
                 GROUP BY part""",
             {"start": int(bounds[0]), "end": int(bounds[-1])},
         )

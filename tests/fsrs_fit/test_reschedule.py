@@ -90,8 +90,9 @@ def test_a_v3_collection_is_upgraded_in_place_with_its_data(tmp_path: Path) -> N
     assert raw.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     indexes = {row[0] for row in raw.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     # v5: the deck list counts along their own index; v6: so do the next learning and review cards, and the
-    # (deck, state, due) index of v1 is gone
-    assert {"cards_deck_counts", "review_log_review_answers"} <= indexes and "cards_deck_state_due" not in indexes
+    # (deck, state, due) index of v1 is gone; v10: the log's two indexes by time are one, by state and time
+    assert {"cards_deck_counts", "review_log_state_time"} <= indexes and "cards_deck_state_due" not in indexes
+    assert not {"review_log_time", "review_log_review_answers"} & indexes
 
     def columns(index: str) -> list[str]:
         return [row[2] for row in raw.execute(f"PRAGMA index_info({index})")]

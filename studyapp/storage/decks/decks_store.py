@@ -12,6 +12,7 @@ import sqlite_utils
 from studyapp.core.model import CardState
 from studyapp.core.scheduling.deck_options import Deck, DeckOptions, Preset
 from studyapp.storage.codec import to_ms
+from studyapp.storage.review.log_times import any_state
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
@@ -155,7 +156,7 @@ class DeckStore:
                           sum(r.state_before = {int(CardState.NEW)}),
                           sum(r.state_before = {int(CardState.REVIEW)})
                    FROM review_log r CROSS JOIN cards c ON c.id = r.card_id
-                   WHERE r.reviewed_at >= :start {log_where}
+                   WHERE {any_state()} AND r.reviewed_at >= :start {log_where}
                    GROUP BY c.deck_id""",
                 {"start": start},
             )

@@ -10,6 +10,7 @@ import sqlite_utils
 
 from studyapp.core.model import CardState
 from studyapp.storage.codec import to_ms
+from studyapp.storage.review.log_times import any_state
 
 _STUDYABLE = "c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :now)"
 
@@ -37,7 +38,7 @@ def cards_forgotten_since(
     first."""
     rows = db.execute(
         f"""SELECT c.id FROM review_log r CROSS JOIN cards c ON c.id = r.card_id
-            WHERE r.reviewed_at >= :since AND r.rating = 1 AND c.deck_id IN ({_ids(deck_ids)})
+            WHERE {any_state()} AND r.reviewed_at >= :since AND r.rating = 1 AND c.deck_id IN ({_ids(deck_ids)})
               AND c.state != {int(CardState.NEW)} AND {_STUDYABLE}
             GROUP BY c.id ORDER BY max(r.reviewed_at) DESC, c.id LIMIT {int(limit)}""",
         {"since": to_ms(since), "now": to_ms(now)},

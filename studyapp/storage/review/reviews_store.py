@@ -15,6 +15,7 @@ from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling.days import DAY_MS, DayPiece
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
 from studyapp.storage.review.card_rows import _CARD_BY_ID, _CARD_SELECT, NotetypeLookup, _card_of_values, _no_notetypes
+from studyapp.storage.review.log_times import extreme_time
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
@@ -363,7 +364,8 @@ class ReviewStore:
 
     def answer_span(self) -> tuple[int, int] | None:
         """The first and last answer's time (ms), or None for an empty log."""
-        first, last = self._db.execute("SELECT min(reviewed_at), max(reviewed_at) FROM review_log").fetchone()
+        first = self._db.execute(extreme_time("min")).fetchone()[0]
+        last = self._db.execute(extreme_time("max")).fetchone()[0]
         return None if first is None else (int(first), int(last))
 
     def card_answers(self, pieces: Sequence[DayPiece]) -> Iterator[tuple[int, str]]:
