@@ -64,7 +64,7 @@ class ChunksIn:
         return resend | replay
 
     def _mapped(self, kind: str) -> dict[int, int]:
-        return {m.anki_id: m.our_id for m in self.mirror.mirrored(kind).values() if m.our_id is not None}
+        return {anki_id: our_id for anki_id, our_id in self.mirror.ids(kind).items() if our_id is not None}
 
     # -- notes ----------------------------------------------------------------------------------------------------
 

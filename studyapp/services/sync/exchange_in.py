@@ -48,14 +48,17 @@ class Incoming:
     # -- deletions --------------------------------------------------------------------------------------------
 
     def apply_graves(self, graves: dict[str, Any], usn: int) -> None:
-        notes, cards = self.mirror.mirrored("note"), self.mirror.mirrored("card")
-        gone_notes = [int(i) for i in graves.get("notes", ()) if int(i) in notes]
-        gone_cards = [int(i) for i in graves.get("cards", ()) if int(i) in cards]
-        self.mirror.delete_notes([notes[i].our_id for i in gone_notes if notes[i].our_id is not None])
-        self.mirror.delete_cards([cards[i].our_id for i in gone_cards if cards[i].our_id is not None])
-        by_note = {m.entry[af.C_NID]: m.anki_id for m in cards.values()}
-        self.mirror.forget("note", gone_notes)
-        self.mirror.forget("card", [*gone_cards, *(by_note[n] for n in gone_notes if n in by_note)])
+        gone_notes: list[int] = []
+        gone_cards: list[int] = []
+        if graves.get("notes") or graves.get("cards"):  # (else every mirrored card's Anki form read for nothing)
+            notes, cards = self.mirror.mirrored("note"), self.mirror.mirrored("card")
+            gone_notes = [int(i) for i in graves.get("notes", ()) if int(i) in notes]
+            gone_cards = [int(i) for i in graves.get("cards", ()) if int(i) in cards]
+            self.mirror.delete_notes([notes[i].our_id for i in gone_notes if notes[i].our_id is not None])
+            self.mirror.delete_cards([cards[i].our_id for i in gone_cards if cards[i].our_id is not None])
+            by_note = {m.entry[af.C_NID]: m.anki_id for m in cards.values()}
+            self.mirror.forget("note", gone_notes)
+            self.mirror.forget("card", [*gone_cards, *(by_note[n] for n in gone_notes if n in by_note)])
         decks = self.mirror.mirrored("deck")
         gone_decks = [int(i) for i in graves.get("decks", ()) if int(i) in decks]
         for anki_id in gone_decks:

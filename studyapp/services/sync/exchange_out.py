@@ -41,8 +41,8 @@ class Outgoing:
             ("note", self.mirror.notes_here(), af.note_digest),
             ("card", self.mirror.cards_here(), af.card_digest),
         ):
-            mirrored = {m.our_id: m for m in self.mirror.mirrored(kind).values()}
-            if set(mirrored) != set(here) or any(digest(obj) != mirrored[key].digest for key, obj in here.items()):
+            mirrored = self.mirror.digests(kind)
+            if set(mirrored) != set(here) or any(digest(obj) != mirrored[key] for key, obj in here.items()):
                 return True
         if self.mirror.unsent_reviews():
             return True
@@ -64,9 +64,10 @@ class Outgoing:
             return
         notes_here, cards_here = self.mirror.notes_here(), self.mirror.cards_here()
         decks_here = {deck.id for deck in self.collection.decks.all()}
+        note_ids, card_ids = self.mirror.ids("note"), self.mirror.ids("card")
         gone = {
-            "notes": [m.anki_id for m in self.mirror.mirrored("note").values() if m.our_id not in notes_here],
-            "cards": [m.anki_id for m in self.mirror.mirrored("card").values() if m.our_id not in cards_here],
+            "notes": [anki_id for anki_id, ours in note_ids.items() if ours not in notes_here],
+            "cards": [anki_id for anki_id, ours in card_ids.items() if ours not in cards_here],
             "decks": [
                 m.anki_id
                 for m in self.mirror.mirrored("deck").values()
@@ -75,9 +76,7 @@ class Outgoing:
         }
         # their answers not sent yet still go, under the card's Anki id (Anki keeps the log of deleted cards)
         self.gone_cards = {
-            m.our_id: m.anki_id
-            for m in self.mirror.mirrored("card").values()
-            if m.our_id is not None and m.our_id not in cards_here
+            ours: anki_id for anki_id, ours in card_ids.items() if ours is not None and ours not in cards_here
         }
         self.mirror.forget("note", gone["notes"])
         self.mirror.forget("card", gone["cards"])
@@ -192,7 +191,7 @@ class Outgoing:
     def _notes(self, usn: int, mod: int) -> list[list[Any]]:
         mirrored = {m.our_id: m for m in self.mirror.mirrored("note").values()}
         notetypes = {m.our_id: m.anki_id for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
-        taken = set(self.mirror.mirrored("note"))
+        taken = {m.anki_id for m in mirrored.values()}
         out, puts = [], []
         for note in self.mirror.notes_here().values():
             old = mirrored.get(note.id)
@@ -212,9 +211,9 @@ class Outgoing:
 
     def _cards(self, usn: int, mod: int, days: af.DayNumbers) -> list[list[Any]]:
         mirrored = {m.our_id: m for m in self.mirror.mirrored("card").values()}
-        notes = {m.our_id: m.anki_id for m in self.mirror.mirrored("note").values()}
+        notes = {ours: anki_id for anki_id, ours in self.mirror.ids("note").items()}
         decks = {m.our_id: m.anki_id for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
-        taken = set(self.mirror.mirrored("card"))
+        taken = {m.anki_id for m in mirrored.values()}
         out, puts = [], []
         for card in self.mirror.cards_here().values():
             old = mirrored.get(card.id)
@@ -262,7 +261,7 @@ class Outgoing:
         changes = self.mirror.unsent_change_rows()
         if changes:
             here = self.mirror.cards_here()
-            cards = {m.our_id: m.anki_id for m in self.mirror.mirrored("card").values()}
+            cards = {ours: anki_id for anki_id, ours in self.mirror.ids("card").items()}
             cards |= {ours: anki for ours, anki in gone.items() if ours not in cards}
         for row_id, card, at, kind, sb, db, lb, sa, da, la in changes:
             cid = cards.get(card, None if card in here else card)

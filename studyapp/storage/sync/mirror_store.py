@@ -121,6 +121,15 @@ class MirrorStore:
             )
         return {row[0]: Mirrored(row[0], row[1], row[2], row[3], raw=row[4]) for row in rows}
 
+    def ids(self, kind: str) -> dict[int, int | None]:
+        """Every mirrored note or card (``kind`` "note", "card"): Anki id -> our id, without reading the rest (a
+        sync asks for these many times, and ``mirrored`` reads every object's Anki form)."""
+        return dict(self._db.execute(f"SELECT anki_id, our_id FROM {_TABLES[kind]}").fetchall())
+
+    def digests(self, kind: str) -> dict[int | None, str]:
+        """Every mirrored note or card: our id -> its digest when last exchanged."""
+        return dict(self._db.execute(f"SELECT our_id, digest FROM {_TABLES[kind]}").fetchall())
+
     def put(self, kind: str, items: Iterable[Mirrored]) -> None:
         rows = [(m.anki_id, m.our_id, m.digest, m.mod, m.raw()) for m in items]
         if kind in _TABLES:
