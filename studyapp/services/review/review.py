@@ -45,8 +45,14 @@ def _whole_ms(moment: datetime) -> datetime:
     return moment - timedelta(microseconds=extra) if extra else moment
 
 
-QUEUE_BATCH = 50
-CARDS_AHEAD = QUEUE_BATCH  # (measured: the fewest queries per answer gave the best p50 and p95)
+# The review and new queues are read QUEUE_BATCH ids at a time, and the next CARDS_AHEAD cards' rows with them.
+# Reading costs the same per card whatever the batch (about 4 us an id and 5 us a row at 100,000 cards), so a batch
+# only decides how often an answer pays for the next one: with 50, one answer in 50 took 0.6 ms more, and those 2%
+# of answers were most of the slowest 5% (benchmarks/engine_speed.py: a p95 0.1-0.2 ms above the others'); with 200,
+# one in 200 takes 2 ms more. In the window the next batch is read early, while the student looks at a card
+# (``upcoming``), so no answer waits for it.
+QUEUE_BATCH = 200
+CARDS_AHEAD = QUEUE_BATCH
 
 
 class ReviewSession:
@@ -65,7 +71,9 @@ class ReviewSession:
         self.deck = deck
         # A deck is studied with its subdecks (Parent::Child), as the deck tree counts it.
         prefix = deck.name + "::"
-        self.deck_ids = [deck.id] + [d.id for d in collection.decks.all() if d.name.startswith(prefix)]
+        subdecks = [d for d in collection.decks.all() if d.name.startswith(prefix)]
+        self.deck_ids = [deck.id] + [d.id for d in subdecks]
+        self._decks = {d.id: d for d in (deck, *subdecks)}  # their options: no read at a subdeck's first answer
         self._collection = collection
         self._reviews = collection.reviews
         self._clock = clock
@@ -285,7 +293,7 @@ class ReviewSession:
             return self._fixed_scheduler
         scheduler = self._schedulers.get(card.deck_id)
         if scheduler is None:
-            deck = self._collection.decks.get(card.deck_id) or self.deck
+            deck = self._decks.get(card.deck_id) or self._collection.decks.get(card.deck_id) or self.deck
             scheduler = self._schedulers[card.deck_id] = Scheduler(deck.options.scheduler_config())
         return scheduler
 
