@@ -9,6 +9,7 @@ microseconds an answer) and its log rows are written as plain tuples; any other 
 
 from __future__ import annotations
 
+import operator
 import random
 from collections.abc import Sequence
 from dataclasses import replace
@@ -28,6 +29,9 @@ MAX_REVIEW_MS = 24 * 3600 * 1000
 _WRITE_EVERY = 10_000  # replayed answers written in batches of this many
 _NEW_ROW = (0, None, None, None, None, None, 0, 0)
 _FLIP = ReviewMode.FLIP.value
+_R_ID, _R_EASE, _R_IVL, _R_FACTOR, _R_TIME, _R_TYPE = af.R_ID, af.R_EASE, af.R_IVL, af.R_FACTOR, af.R_TIME, af.R_TYPE
+_DAY_MS = 86_400_000
+_BY_ID = operator.itemgetter(af.R_ID)
 
 
 class CardReplay:
@@ -63,7 +67,7 @@ class CardReplay:
             card = cards.get(card_id)
             if card is None:
                 continue
-            rows = sorted(rows, key=lambda row: row[af.R_ID])
+            rows = sorted(rows, key=_BY_ID)
             scheduler, fast = self._schedulers(card.deck_id)
             end = None
             if card_id not in with_history and fast is not None:
@@ -89,28 +93,31 @@ class CardReplay:
         matched: dict[int, int],
     ) -> tuple[Any, ...] | None:
         """A card new here whose rows are all answers at distinct times; ``None`` if it is not one."""
+        times: list[int] = []
+        ratings: list[int] = []
+        logged: list[int | None] = []  # the day Anki chose (_logged_ms)
         previous = -1
-        for row in rows:  # (af.revlog_event's "answer", written out: it runs for every row of a whole collection)
-            ease, kind = row[af.R_EASE], row[af.R_TYPE]
-            if (
-                not 1 <= ease <= 4
-                or kind in (4, 5)
-                or (kind == 3 and row[af.R_FACTOR] == 0)
-                or row[af.R_ID] <= previous
-            ):
+        # (af.revlog_event's "answer" and _logged_ms, written out in one pass: it runs for every row of a whole
+        # collection)
+        for row in rows:
+            at, ease, kind = row[_R_ID], row[_R_EASE], row[_R_TYPE]
+            if not 1 <= ease <= 4 or kind in (4, 5) or (kind == 3 and row[_R_FACTOR] == 0) or at <= previous:
                 return None
-            previous = row[af.R_ID]
-        times = [int(row[af.R_ID]) for row in rows]
+            previous = at = int(at)
+            times.append(at)
+            ratings.append(int(ease))
+            interval = row[_R_IVL]
+            logged.append(at + interval * _DAY_MS if isinstance(interval, int) and interval > 0 else None)
         trail: list[Any] = []
-        logged = [_logged_ms(at, row) for at, row in zip(times, rows, strict=True)]  # the day Anki chose
-        if fast.replay(card_id, times, [int(row[af.R_EASE]) for row in rows], None, trail, logged) is None:
+        if fast.replay(card_id, times, ratings, None, trail, logged) is None:
             return None
         draw = self.rng.getrandbits
         before: tuple[Any, ...] = _NEW_ROW
-        for row, at, after in zip(rows, times, trail, strict=True):
+        for row, at, rating, after in zip(rows, times, ratings, trail, strict=True):
             row_id = draw(63) or 1
-            duration = min(max(0, int(row[af.R_TIME])), MAX_REVIEW_MS)
-            log_values.append((row_id, card_id, at, int(row[af.R_EASE]), duration, _FLIP, *before, *after))
+            duration = int(row[_R_TIME])
+            duration = 0 if duration < 0 else MAX_REVIEW_MS if duration > MAX_REVIEW_MS else duration
+            log_values.append((row_id, card_id, at, rating, duration, _FLIP, *before, *after))
             matched[at] = row_id
             before = after
         return before

@@ -205,8 +205,9 @@ class ChunksIn:
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
         the others are replayed into their cards. Returns the cards replayed."""
         known = self.mirror.revlog_ids()
-        fresh = [entry for entry in entries if int(entry[af.R_ID]) not in known]
-        local = self.mirror.local_log_times([cards.get(int(e[af.R_CID]), int(e[af.R_CID])) for e in fresh])
+        fresh = [entry for entry in entries if int(entry[af.R_ID]) not in known] if known else entries
+        card_ids = {int(entry[af.R_CID]) for entry in fresh}
+        local = self.mirror.local_log_times(sorted({cards.get(card, card) for card in card_ids}))
         with_rows = {card for card, _at in local}
         used: set[int] = set()
         rows: list[tuple[int, int | None, int, Sequence[Any]]] = []
@@ -219,7 +220,8 @@ class ChunksIn:
             seen.add(anki_id)
             ours = cards.get(card_anki)
             # a row of a card deleted here is matched under the card's id here (the id it was sent with)
-            match = _local_row(local, used, with_rows, ours if ours is not None else card_anki, entry)
+            mine = ours if ours is not None else card_anki
+            match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
             rows.append((anki_id, match, card_anki, entry))
             if match is None and ours is not None and af.revlog_event(entry)[0] != "skip":
                 pending.setdefault(ours, []).append(entry)

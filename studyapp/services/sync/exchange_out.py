@@ -8,7 +8,7 @@ object that is gone here goes out as a deletion ("grave").
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from studyapp.services.sync import anki_form as af
@@ -243,9 +243,8 @@ class Outgoing:
         after the last."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
-        taken = self.mirror.revlog_ids()
         rows: list[tuple[int, int | None, int, list[Any]]] = []
-        free = _FreeIds(taken)
+        free = _FreeIds(self.mirror.revlog_ids)  # (the server's 200,000 ids read only if a row is to go)
         gone = self.gone_cards
         reviews = 0
         for row_id, at, mirrored, is_here, card, *rest in self.mirror.unsent_review_rows():
@@ -316,15 +315,19 @@ class _FreeIds:
     """Anki review-log ids: an answer's time in ms, moved to the next free millisecond on a clash. Many answers
     at one instant (an import that logged a day's answers at midnight) each start after the last one given."""
 
-    def __init__(self, taken: set[int]) -> None:
-        self.taken = taken
+    def __init__(self, taken: Callable[[], set[int]]) -> None:
+        self.read_taken = taken
+        self.taken: set[int] | None = None
         self.after: dict[int, int] = {}
 
     def take(self, at_ms: int) -> int:
+        taken = self.taken
+        if taken is None:
+            taken = self.taken = self.read_taken()
         candidate = self.after.get(at_ms, at_ms)
-        while candidate in self.taken:
+        while candidate in taken:
             candidate += 1
-        self.taken.add(candidate)
+        taken.add(candidate)
         self.after[at_ms] = candidate + 1
         return candidate
 
