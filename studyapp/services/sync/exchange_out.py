@@ -247,10 +247,14 @@ class Outgoing:
         free = _FreeIds(self.mirror.revlog_ids)  # (the server's 200,000 ids read only if a row is to go)
         gone = self.gone_cards
         reviews = 0
-        for row_id, at, mirrored, is_here, card, *rest in self.mirror.unsent_review_rows():
-            cid = mirrored if mirrored is not None else (None if is_here else gone.get(card, card))
+        mirrored = {ours: anki_id for anki_id, ours in self.mirror.ids("card").items()}
+        here = self.mirror.card_ids_here()
+        for row_id, at, card, *rest in self.mirror.unsent_review_rows():
+            cid = mirrored.get(card)
             if cid is None:
-                continue
+                if card in here:  # a card here the server has not had yet: its answers go with it, later
+                    continue
+                cid = gone.get(card, card)
             anki_id = free.take(at)
             entry = [anki_id, cid, usn, *rest]
             rows.append((anki_id, row_id, cid, entry))

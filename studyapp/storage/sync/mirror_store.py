@@ -218,23 +218,25 @@ class MirrorStore:
 
     def unsent_review_rows(self) -> Iterator[tuple[Any, ...]]:
         """Each answer here the server has not had yet, already in Anki's review-log form (computed by SQLite: a
-        whole collection's log is 200,000 rows and more): ``(id, reviewed_at, card's Anki id or None, whether
-        the card is here, card_id, ease, ivl, lastIvl, factor, time, type)``, read as they are used (write
-        nothing to the collection until the last is read).
+        whole collection's log is 200,000 rows and more): ``(id, reviewed_at, card_id, ease, ivl, lastIvl,
+        factor, time, type)``, read as they are used (write nothing to the collection until the last is read).
+        The card's Anki id is the caller's to look up (``ids``: one look-up per card, not per row).
 
         Anki's interval (``_anki_interval``): days for a review card (the span to the due rounded half to even,
         as Python's ``round``; at least 1), minus the seconds for a learning step (at least 1), 0 for a new
         card. The factor is 2500 for a card that is then in review or relearning, the type Anki's learn (0),
         review (1) or relearn (2) from the state before; the duration is clamped to Anki's 32-bit column."""
         return self._db.execute(
-            "SELECT r.id, r.reviewed_at, sc.anki_id, c.id IS NOT NULL, r.card_id, r.rating, "
+            "SELECT r.id, r.reviewed_at, r.card_id, r.rating, "
             f"{_anki_interval('r.state_after', 'r.due_after', 'r.last_review_after', 'r.reviewed_at')}, "
             f"{_anki_interval('r.state_before', 'r.due_before', 'r.last_review_before', 'r.reviewed_at')}, "
             "CASE WHEN r.state_after IN (2, 3) THEN 2500 ELSE 0 END, MAX(0, MIN(r.duration_ms, 2147483647)), "
             "CASE r.state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END "
-            "FROM review_log r LEFT JOIN sync_cards sc ON sc.our_id = r.card_id LEFT JOIN cards c ON c.id = r.card_id "
-            "WHERE NOT EXISTS (SELECT 1 FROM sync_revlog s WHERE s.our_id = r.id) ORDER BY r.id"
+            "FROM review_log r WHERE NOT EXISTS (SELECT 1 FROM sync_revlog s WHERE s.our_id = r.id) ORDER BY r.id"
         )
+
+    def card_ids_here(self) -> set[int]:
+        return {row[0] for row in self._db.execute("SELECT id FROM cards")}
 
     def unsent_change_rows(self) -> list[tuple[Any, ...]]:
         """``(id, card_id, changed_at, kind, state_before, due_before, last_review_before, state_after, due_after,
