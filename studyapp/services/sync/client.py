@@ -191,7 +191,15 @@ class SyncClient:
         return reply
 
     def chunk(self) -> dict:
-        reply = self._json("sync", "chunk", {})
+        return self.parse_chunk(self.chunk_bytes())
+
+    def chunk_bytes(self) -> bytes:
+        """``chunk``'s reply as it came (decompressed), for ``parse_chunk`` (the JSON is read by another thread
+        while the server makes the next chunk: ``sending.ChunkReceiver``)."""
+        return self._call("sync", "chunk", encode_body({}))
+
+    def parse_chunk(self, data: bytes) -> dict:
+        reply = self._parse("chunk", data)
         if not isinstance(reply, dict):
             raise self._unreadable("chunk", reply)
         return reply

@@ -31,7 +31,7 @@ from studyapp.services.sync.client import SyncClient
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.exchange_in import Incoming
 from studyapp.services.sync.exchange_out import Outgoing
-from studyapp.services.sync.sending import ChunkSender
+from studyapp.services.sync.sending import ChunkReceiver, ChunkSender
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import MirrorStore
 
@@ -217,14 +217,13 @@ class _Run:
             say("Receiving")
             chunks: list[dict[str, Any]] = []
             received = 0
-            while True:
-                chunk = client.chunk()
-                chunks.append(chunk)
-                received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
-                self.check()
-                if chunk.get("done"):
-                    break
-                say(f"Receiving ({received:,})")
+            with ChunkReceiver(client) as receiver:  # the next chunk is asked for while this one is read
+                for chunk in receiver:
+                    chunks.append(chunk)
+                    received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
+                    self.check()
+                    if not chunk.get("done"):
+                        say(f"Receiving ({received:,})")
             touched = incoming.apply_chunks(chunks, days)
             say("Sending")
             outgoing.replayed(touched)
