@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from studyapp.core.ids import new_id
+from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling.fast_replay import FastReplay
 from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, merged_history
@@ -111,10 +111,10 @@ class CardReplay:
         trail: list[Any] = []
         if fast.replay(card_id, times, ratings, None, trail, logged) is None:
             return None
-        draw = self.rng.getrandbits
+        rng = self.rng
         before: tuple[Any, ...] = _NEW_ROW
         for row, at, rating, after in zip(rows, times, ratings, trail, strict=True):
-            row_id = draw(63) or 1
+            row_id = time_ordered_id(at, rng)  # the log stays in time order, as answered or imported here
             duration = int(row[_R_TIME])
             duration = 0 if duration < 0 else MAX_REVIEW_MS if duration > MAX_REVIEW_MS else duration
             log_values.append((row_id, card_id, at, rating, duration, _FLIP, *before, *after))
@@ -156,7 +156,8 @@ class CardReplay:
                 logged_due = None if logged is None else at + timedelta(milliseconds=logged - to_ms(at))
                 after = scheduler.answer(schedule, rating, at, CardFuzz(card_id, schedule.reps), logged_due=logged_due)
                 duration = min(max(0, int(event[af.R_TIME])), MAX_REVIEW_MS)
-                entry = ReviewEntry(new_id(self.rng), card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
+                row_id = time_ordered_id(to_ms(at), self.rng)
+                entry = ReviewEntry(row_id, card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
                 new_entries.append(entry)
                 matched[int(event[af.R_ID])] = entry.id
             elif kind in ("reset", "reschedule"):
@@ -166,7 +167,7 @@ class CardReplay:
                     interval = int(event[af.R_IVL])
                     due = (at + timedelta(days=interval)).replace(microsecond=0) if interval > 0 else schedule.due
                     after, change_kind = replace(schedule, due=due), ScheduleChangeKind.SET_DUE
-                change = ScheduleChange(new_id(self.rng), card_id, at, change_kind, schedule, after)
+                change = ScheduleChange(time_ordered_id(to_ms(at), self.rng), card_id, at, change_kind, schedule, after)
                 new_changes.append(change)
                 matched[int(event[af.R_ID])] = change.id
             else:
