@@ -231,7 +231,19 @@ def generate_both(
             log: list[tuple] = []
             schedules, studied, left = [], [], reviews
 
+            used_ids: set[int] = set()
+
             def flush(rows: list[tuple]) -> None:
+                # Log ids are times in ms and 21 random bits, as studyapp makes them: answers at the same millisecond
+                # (the extra answers below are at whole days) can draw the same one; it takes the next free one,
+                # as studyapp's import does (ReviewStore.add_history).
+                for index, row in enumerate(rows):
+                    row_id = row[0]
+                    while row_id in used_ids:
+                        row_id += 1
+                    used_ids.add(row_id)
+                    if row_id != row[0]:
+                        rows[index] = (row_id, *row[1:])
                 if rows:
                     marks = ", ".join("?" * len(rows[0]))
                     collection.db.conn.executemany(f"INSERT INTO review_log VALUES ({marks})", rows)

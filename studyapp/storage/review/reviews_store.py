@@ -354,7 +354,38 @@ class ReviewStore:
         start = entries[0].before if entries and final is None else Schedule()
         if not self._replace_schedule(card_id, start, last):
             raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
-        self._db["review_log"].insert_all((_log_row(entry) for entry in entries), batch_size=500)
+        rows = [_log_row(entry) for entry in entries]
+        try:
+            self._db["review_log"].insert_all(rows, batch_size=500)
+        except sqlite3.IntegrityError:
+            self._insert_clashing_history(card_id, rows)
+
+    def _insert_clashing_history(self, card_id: int, rows: list[dict[str, Any]]) -> None:
+        """The rows of a card's history some of whose ids are taken (the rows before the clash are in).
+
+        A log row's id is its time in ms and 21 random bits (``core.ids.time_ordered_id``): rows imported at the
+        same millisecond (a log that gives days, not times) can draw the same id, once in about two million pairs.
+        Such a row takes the next free id instead: still unique, still in time order. The card is new, so the rows
+        with its id that are in the log are the ones the failed insert wrote."""
+        ids = sorted({row["id"] for row in rows})
+        present: dict[int, int] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            query = f"SELECT id, card_id FROM review_log WHERE id IN ({', '.join('?' * len(chunk))})"
+            present.update(self._db.execute(query, chunk).fetchall())
+        written = {row_id for row_id, owner in present.items() if owner == card_id}
+        taken = set(present)
+        rest = []
+        for row in rows:
+            row_id = row["id"]
+            if row_id in written:
+                written.discard(row_id)  # (the first row with this id is the one written)
+                continue
+            while row_id in taken or self._db.execute("SELECT 1 FROM review_log WHERE id = ?", [row_id]).fetchone():
+                row_id += 1
+            taken.add(row_id)
+            rest.append({**row, "id": row_id})
+        self._db["review_log"].insert_all(rest, batch_size=500)
 
     def log(self, card_id: int | None = None) -> list[ReviewEntry]:
         where, params = ("WHERE card_id = ?", [card_id]) if card_id is not None else ("", [])
