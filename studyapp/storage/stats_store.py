@@ -93,6 +93,13 @@ class StatsStore:
         column = "+r.card_id" if scanning else "r.card_id"
         return f"AND {column} IN (SELECT id FROM cards WHERE deck_id IN ({_ids(deck_ids)}))"
 
+    @staticmethod
+    def _by_time(deck_ids: Sequence[int] | None) -> str:
+        """Whole collection: read a span of answers along the (state, time) index (``any_state``). A deck: no such
+        hint, so that its cards' answers are read along the (card, time) index (a deck's year of answers: 95 ms,
+        against 420 ms along the time index, checking each answer's card)."""
+        return f"{any_state()} AND" if deck_ids is None else ""
+
     def _card_filter(self, deck_ids: Sequence[int] | None) -> str:
         return "" if deck_ids is None else f"AND c.deck_id IN ({_ids(deck_ids)})"
 
@@ -104,7 +111,7 @@ class StatsStore:
         row = self._db.execute(
             f"""SELECT count(*), coalesce(sum(r.duration_ms), 0), coalesce(sum(r.rating = 1), 0),
                        count(DISTINCT r.card_id)
-                FROM review_log r WHERE {any_state()} AND r.reviewed_at >= ? AND r.reviewed_at < ?
+                FROM review_log r WHERE {self._by_time(deck_ids)} r.reviewed_at >= ? AND r.reviewed_at < ?
                 {self._log_filter(deck_ids)}""",
             [start_ms, end_ms],
         ).fetchone()
@@ -140,7 +147,7 @@ class StatsStore:
             slice_ms = math.gcd(slice_ms, int(bound) - int(bounds[0]))
         rows = self._db.execute(
             f"""SELECT (r.reviewed_at - :start) / {slice_ms} AS part, count(*) FROM review_log r
-                WHERE {any_state()} AND r.reviewed_at >= :start AND r.reviewed_at < :end {self._log_filter(deck_ids)}
+                WHERE r.reviewed_at >= :start AND r.reviewed_at < :end {self._log_filter(deck_ids)}
                 GROUP BY part""",
             {"start": int(bounds[0]), "end": int(bounds[-1])},
         )
