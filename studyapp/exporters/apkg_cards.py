@@ -84,15 +84,13 @@ def card_data(schedule: Schedule | None) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def review_interval(schedule: Schedule, timing: Timing | None = None) -> int:
-    """A review (or relearning) card's interval in days, as Anki's ``ivl``: with ``timing``, the days from its last
-    review's day to its due day, as Anki counts them (its due day less its interval is the day it was last
-    reviewed, whatever the hour: a due date set 10 days on in the afternoon is an interval of 10, not 9.5 rounded
-    to 9); without, the span rounded to whole days."""
+def review_interval(schedule: Schedule, timing: Timing) -> int:
+    """A review (or relearning) card's interval in days, as Anki's ``ivl``: the days from its last review's day to
+    its due day, as Anki counts them (its due day less its interval is the day it was last reviewed, whatever the
+    hour: a due date set 10 days on in the afternoon is an interval of 10, not 9.5 rounded to 9); a relearning
+    card's is its stability."""
     if schedule.due is not None and schedule.last_review is not None and schedule.state is CardState.REVIEW:
-        if timing is not None:
-            return max(1, min(_I32, timing.day_number(schedule.due) - timing.day_number(schedule.last_review)))
-        return _days(schedule.due - schedule.last_review)
+        return max(1, min(_I32, timing.day_number(schedule.due) - timing.day_number(schedule.last_review)))
     return _days(timedelta(days=schedule.stability or 1))
 
 

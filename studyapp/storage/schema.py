@@ -354,8 +354,8 @@ _V9 = [
 ]
 
 
-# Version 10: one index of the log by time instead of two, so that an answer writes one page fewer (the log's
-# B-tree pages written per answer went from 5.3 to 4.2 of the answer's 7.8; see benchmarks/engine_speed.py).
+# Version 10: one index of the log by time instead of two, so that an answer writes fewer pages (the log's B-tree
+# pages written per answer went from 4.2 to 3.5, of 7.8 and 7.1 in all; see benchmarks/engine_speed.py).
 # (state before, time, ...) replaces both (time) and the covering partial index of version 4: the answers given in
 # review are one range of it, as they were all of the partial index, and a time range over every answer is one
 # range per state (``storage.review.log_times``).

@@ -15,14 +15,11 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from studyapp.core.model import CardState
-from studyapp.storage.review.log_times import TIME_INDEX, any_state
+from studyapp.storage.review.log_times import any_state
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
 MATURE_DAYS = 21
-# The index the true-retention queries read the answers given in review from, as one range of it (schema 10;
-# see ``review.log_times``); a collection without it is read in one pass over the table.
-ANSWERS_INDEX = TIME_INDEX
 _NEW, _LEARNING, _REVIEW, _RELEARNING = (int(state) for state in CardState)
 # The interval the card had when it was answered (scheduled due - last review), else its stability.
 _YOUNG = f"(coalesce(r.due_before - r.last_review_before, r.stability_before * {DAY_MS}) < {MATURE_DAYS * DAY_MS})"
@@ -82,7 +79,6 @@ def ensure_pow(db: sqlite_utils.Database) -> None:
 class StatsStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
-        self._has_answers_index: bool | None = None
         ensure_pow(db)
 
     def _log_filter(self, deck_ids: Sequence[int] | None, scanning: bool = False) -> str:
@@ -157,13 +153,6 @@ class StatsStore:
             counts[min(max(index, 0), days - 1)] += int(count)
         return counts
 
-    def _answers_index(self) -> bool:
-        """Whether the collection has a covering index of the review answers (see ``ANSWERS_INDEX``)."""
-        if self._has_answers_index is None:
-            row = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", [ANSWERS_INDEX])
-            self._has_answers_index = row.fetchone() is not None
-        return self._has_answers_index
-
     def retention_total(self, deck_ids: Sequence[int] | None) -> RetentionCounts:
         """Answers to review cards over all time, young (interval < 21 days) and mature, passed or not."""
         row = self._db.execute(
@@ -175,13 +164,12 @@ class StatsStore:
     def retention(self, bounds: Sequence[int], deck_ids: Sequence[int] | None) -> dict[int, RetentionCounts]:
         """As :meth:`retention_total`, per period ``[bounds[i], bounds[i+1])`` (key ``i``)."""
         period = _bucket_case("r.reviewed_at", bounds)
-        # Without the covering index, one pass over the table beats a lookup per row from the time index.
-        time_column = "r.reviewed_at" if self._answers_index() else "+r.reviewed_at"
+        # (the answers given in review are one range of the (state, time) index, which holds what this reads)
         rows = self._db.execute(
             f"""SELECT {period} AS period,
                        sum({_YOUNG}), sum({_YOUNG} AND r.rating > 1), count(*), sum(r.rating > 1)
                 FROM review_log r
-                WHERE r.state_before = {_REVIEW} AND {time_column} >= ? {self._log_filter(deck_ids, scanning=True)}
+                WHERE r.state_before = {_REVIEW} AND r.reviewed_at >= ? {self._log_filter(deck_ids, scanning=True)}
                 GROUP BY period""",
             [int(bounds[0])],
         )

@@ -14,14 +14,11 @@ from studyapp.core.drafts import MAX_REVIEW_MS, ReviewDraft
 from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
+from studyapp.storage.codec import to_ms
 
 # History dated up to a day after the clock is a clock or time zone slip of the machine that wrote it;
 # beyond that it is impossible, and replayed it would schedule the card for then: it would vanish from study.
 FUTURE_SLACK = timedelta(days=1)
-
-
-def _ms(moment: datetime) -> int:
-    return round(moment.timestamp() * 1000)
 
 
 def split_future(reviews: Iterable[ReviewDraft], now: datetime) -> tuple[list[ReviewDraft], list[ReviewDraft]]:
@@ -63,7 +60,7 @@ def history_entries(
         )
         entries.append(
             ReviewEntry(
-                time_ordered_id(_ms(review.reviewed_at), rng), card_id, review.reviewed_at, review.rating,
+                time_ordered_id(to_ms(review.reviewed_at), rng), card_id, review.reviewed_at, review.rating,
                 min(max(0, review.duration_ms), MAX_REVIEW_MS), ReviewMode.FLIP, schedule, after,
             )
         )  # fmt: skip
@@ -90,7 +87,7 @@ def history_events(
             else:
                 due = review.due or (at + timedelta(days=review.interval_days) if review.interval_days else None)
                 after = replace(schedule, due=due) if due is not None else schedule
-            changes.append(ScheduleChange(time_ordered_id(_ms(at), rng), card_id, at, review.change, schedule, after))
+            changes.append(ScheduleChange(time_ordered_id(to_ms(at), rng), card_id, at, review.change, schedule, after))
             schedule = after
             continue
         if review.rating is None or not review.affects_schedule:
@@ -98,7 +95,7 @@ def history_events(
         after = scheduler.answer(schedule, review.rating, at, random.Random(fuzz_seed(card_id, schedule.reps)))
         entries.append(
             ReviewEntry(
-                time_ordered_id(_ms(at), rng), card_id, at, review.rating,
+                time_ordered_id(to_ms(at), rng), card_id, at, review.rating,
                 min(max(0, review.duration_ms), MAX_REVIEW_MS), ReviewMode.FLIP, schedule, after,
             )
         )  # fmt: skip

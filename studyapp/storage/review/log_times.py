@@ -4,7 +4,7 @@ Since schema version 10 the log has one index by time, ``review_log_state_time``
 time, card, rating, and what true retention reads). An answer adds one entry to it, at the end of its state's
 range, where versions 4 to 9 added two (one to an index by time, one to a covering index of the answers given in
 review). The statistics' true retention reads the review state's range alone, as it read the partial index; a
-query over every answer in a span of time names the states (``ANY_STATE``), which SQLite reads as one range of
+query over every answer in a span of time names the states (``any_state``), which SQLite reads as one range of
 the index per state: four short seeks, not a pass over the whole log (tests/stats/test_log_time_plans.py checks
 each such query's plan).
 """
@@ -18,10 +18,9 @@ STATES = tuple(int(state) for state in CardState)
 _LIST = ", ".join(str(state) for state in STATES)
 
 
-def any_state(alias: str = "r") -> str:
-    """The condition that lets a time range over every answer use the (state, time) index: every state."""
-    prefix = f"{alias}." if alias else ""
-    return f"{prefix}state_before IN ({_LIST})"
+def any_state() -> str:
+    """The condition on the log ``r`` that lets a time range over every answer use the (state, time) index."""
+    return f"r.state_before IN ({_LIST})"
 
 
 def extreme_time(function: str, where: str = "") -> str:
