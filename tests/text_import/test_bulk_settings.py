@@ -39,16 +39,21 @@ def test_foreign_keys_and_the_page_cache_are_back_after_a_big_import(tmp_path: P
             conn.execute("INSERT INTO cards (id, note_id, deck_id, ord, position) VALUES (1, 2, 3, 0, 0)")
 
 
-def test_foreign_keys_are_back_after_a_failed_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def fail(*_: object) -> None:
+def test_foreign_keys_and_the_page_cache_are_back_after_a_failed_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(store: draft_writes.DraftWrites) -> None:
+        store.flush()  # the notes went in, in bulk, and the search index is still to be made
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(draft_writes.DraftWrites, "store_history", fail)
+    monkeypatch.setattr(draft_writes.DraftWrites, "finish", fail)
     with Collection.open(tmp_path / "c.db") as collection:
+        conn = collection.db.conn
+        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
         with pytest.raises(RuntimeError):
             store_draft(collection, read_delimited(_csv(tmp_path, 600), ImportOptions()), random.Random(1), T0)
-        conn = collection.db.conn
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == cache  # the bulk insert's 128 MiB given back
         assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
 
 

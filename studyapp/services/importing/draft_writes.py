@@ -20,7 +20,7 @@ from studyapp.services.importing.history import future_reason, history_events, s
 from studyapp.services.notetypes.resolve import legacy_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
-from studyapp.storage.notes.notes_store import CardRow, NewCard, NoteRow, StoredNote, field_columns
+from studyapp.storage.notes.notes_store import BulkInsert, CardRow, NewCard, NoteRow, StoredNote, field_columns
 from studyapp.storage.review.card_marks_store import CardMarksStore
 
 _CHUNK = 10_000  # new notes written at a time: the rows of a big file are never all in memory
@@ -87,7 +87,14 @@ class DraftWrites:
     """
 
     def __init__(
-        self, collection: Collection, rng: random.Random, now: datetime, notes: int, cards: int, basic: NoteType
+        self,
+        collection: Collection,
+        rng: random.Random,
+        now: datetime,
+        notes: int,
+        cards: int,
+        basic: NoteType,
+        bulk: BulkInsert,
     ) -> None:
         self.collection = collection
         self.rng = rng
@@ -105,7 +112,7 @@ class DraftWrites:
         # (note, guid, deck id, shape) queued for the next flush; shape None: a basic note (front, back), one card
         self.pending: list[tuple[NoteDraft, str, int, ShapedNote | None]] = []
         self.with_history: set[int] = set()  # indexes into ``pending`` of notes whose history is kept
-        self.bulk = collection.notes.bulk_insert(notes)
+        self.bulk = bulk  # (the caller's: it puts the page cache back if the import fails)
         self.history: list[tuple[int, NoteDraft, int]] = []  # (card id, note, ord)
         self.previews_left_out = 0
         self.suspended: list[int] = []  # new cards the file has suspended

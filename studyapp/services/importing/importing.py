@@ -102,11 +102,16 @@ def store_draft(
     details = dict(draft.details)
     new = updated = unchanged = 0
     total = len(draft.notes)
-    with collection.notes.references_made_here(), collection.transaction():
+    # (the bulk insert's block inside the transaction's: a failure puts back its page cache, then rolls back)
+    with (
+        collection.notes.references_made_here(),
+        collection.transaction(),
+        collection.notes.bulk_insert(total) as bulk,
+    ):
         resolver = NotetypeResolver(collection, draft.notetypes, rng, now)
         basic = resolver.for_kind(NoteKind.BASIC)
         cards = sum(len(note.card_ords) or (1 if note.kind is NoteKind.BASIC else 2) for note in draft.notes)
-        store = DraftWrites(collection, rng, now, len(draft.notes), cards, basic)
+        store = DraftWrites(collection, rng, now, total, cards, basic, bulk)
         main_deck = store.deck_id(draft.name, draft.description)
         existing = collection.notes.by_guids([note.guid for note in draft.notes])
         ords = collection.notes.card_ords(stored.id for stored in existing.values())

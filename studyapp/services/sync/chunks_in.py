@@ -56,10 +56,10 @@ class ChunksIn:
         # new notes and cards through the import's bulk path: the search index filled by one statement at the end
         # rather than by a trigger per note, and (when they outnumber those here) the secondary indexes of notes
         # and cards made again after, in one sort each
-        bulk = self.collection.notes.bulk_insert(len(notes))
-        note_map = self._notes(notes, card_decks, fallback, bulk) if notes else self._mapped("note")
-        resend, card_map = self._cards(cards, note_map, days, fallback) if cards else (set(), self._mapped("card"))
-        bulk.finish()
+        with self.collection.notes.bulk_insert(len(notes)) as bulk:
+            note_map = self._notes(notes, card_decks, fallback, bulk) if notes else self._mapped("note")
+            resend, card_map = self._cards(cards, note_map, days, fallback) if cards else (set(), self._mapped("card"))
+            bulk.finish()
         replay = self._revlog(revlog, card_map, days) if revlog else set()
         return resend | replay
 

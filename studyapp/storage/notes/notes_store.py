@@ -201,9 +201,9 @@ class NoteStore:
 
     def add(self, notes: Sequence[NoteRow], cards: Sequence[CardRow]) -> None:
         """Insert notes and their cards (new cards, no progress). Call inside a transaction."""
-        bulk = self.bulk_insert(len(notes))
-        bulk.add(notes, cards)
-        bulk.finish()
+        with self.bulk_insert(len(notes)) as bulk:
+            bulk.add(notes, cards)
+            bulk.finish()
 
     def bulk_insert(self, expected: int) -> BulkInsert:
         """An insert of up to ``expected`` new notes (with their cards) in chunks: see :class:`BulkInsert`."""
@@ -265,6 +265,10 @@ class BulkInsert:
     a cancel) puts everything back, the trigger included. When the insert is at least as big as what is
     already there, the secondary indexes of notes and cards are set aside too and built again at the
     end: one sort each instead of 100,000 scattered inserts.
+
+    Use it as a context manager around the transaction's work: the larger page cache it takes for the
+    insert is a setting of the connection, which a rollback does not put back; leaving the block by an
+    exception does (``abandon``), so a failed import or sync leaves the connection as it found it.
     """
 
     def __init__(self, db: sqlite_utils.Database, expected: int) -> None:
@@ -278,6 +282,23 @@ class BulkInsert:
         self._by_old_ids = False
         self._hash_size: tuple[int] | None = None
         self._cache_size: int | None = None
+
+    def __enter__(self) -> BulkInsert:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if kind is not None:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """The insert failed (its transaction is being rolled back): put the connection's page cache back."""
+        self._started = False
+        self._restore_cache_size()
+
+    def _restore_cache_size(self) -> None:
+        if self._cache_size is not None:
+            self._db.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
+            self._cache_size = None
 
     def add(self, notes: Sequence[NoteRow], cards: Sequence[CardRow]) -> None:
         conn = self._db.conn
@@ -341,9 +362,7 @@ class BulkInsert:
             self._db.execute(self._trigger)
         for _, sql in self._indexes:
             self._db.execute(sql)
-        if self._cache_size is not None:
-            self._db.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
-            self._cache_size = None
+        self._restore_cache_size()
 
     def _restore_hash_size(self) -> None:
         """Put FTS5's ``hashsize`` back as it was: its value, or no setting at all (the default)."""
