@@ -17,12 +17,14 @@ in its own child process (so its peak memory is its own), the sync call alone (t
 Target: ours <= the engine's, each way. Also reported: studyapp's peak memory (RSS) in either direction, and the
 counts each side ends with (so a fast sync that lost rows cannot pass).
 
-What the generated data costs studyapp's down sync that a phone's log would not: ``generate.py``'s learner is not
-FSRS (its stabilities grow by fixed factors). So 154,731 of the 200,000 answers logged a day outside FSRS's fuzz
-range, and the replay draws each of those days from a generator seeded for that answer (~7 us a seed, ~1.1 s in
-all); and each of the 7,286 studied cards replays to another schedule than its tuple holds, so all are sent back
-(~0.7 s). A device scheduling with FSRS logs days the replay takes as they are, and its cards hold the schedules the
-replay gives (not measured here: that would take an FSRS learner in ``generate.py``). The engine replays nothing.
+What the generated data costs studyapp's down sync that a phone on FSRS would not: ``generate.py``'s learner is not
+FSRS (its stabilities grow by fixed factors, as with Anki's SM-2). So 154,731 of the 200,000 answers logged a day
+outside FSRS's fuzz range. An answer that another follows keeps its logged day (``Scheduler.answer``'s ``final``);
+a card's last answer has its day drawn from a generator seeded for it (~7 us a seed; before that rule every one of
+the 154,731 was drawn, ~1.1 s). And each of the 7,286 studied cards replays to another schedule than its tuple
+holds, so all are sent back (~0.7 s). A device scheduling with FSRS logs days the replay takes as they are, and its
+cards hold the schedules the replay gives (not measured here: that would take an FSRS learner in ``generate.py``).
+The engine replays nothing.
 
     python benchmarks/sync_speed.py [--cards 10000] [--reviews 200000] [--repeat 3] [--profile up|down]
 """

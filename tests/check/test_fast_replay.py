@@ -146,6 +146,14 @@ def test_logged_days_and_loads_replay_bit_for_bit_as_the_scheduler(seed: int) ->
         trail: list = []
         fast.replay(card_id, times, ratings, None, trail, logged=logged)
         assert trail[-1] == as_row(schedule)
+        # every answer of the trail: one that another follows is not ``final`` (it keeps its logged day)
+        schedule, expected = Schedule(), []
+        for index, (moment, rating, noted) in enumerate(zip(times, ratings, logged, strict=True)):
+            rng_card = random.Random(fuzz_seed(card_id, schedule.reps))
+            schedule = scheduler.answer(schedule, Rating(rating), from_ms(moment), rng_card, logged_due=from_ms(noted),
+                                        final=index == len(times) - 1)  # fmt: skip
+            expected.append(as_row(schedule))
+        assert trail == expected
         # an answer given now, with the days' loads (the study loop's fast answer against the reference)
         last = from_ms(times[-1])
         balanced = scheduler.answer(
@@ -158,3 +166,25 @@ def test_logged_days_and_loads_replay_bit_for_bit_as_the_scheduler(seed: int) ->
         row = fast.replay(card_id, [times[-1] + 3 * DAY_MS], [ratings[-1]], as_row(schedule),
                           loads=lambda day: loads(day, 0))  # fmt: skip
         assert row == as_row(balanced)
+
+
+def test_in_the_trail_an_answer_another_follows_keeps_its_logged_day_up_to_the_maximum_interval() -> None:
+    """Logged days far outside the fuzz range (a phone on SM-2): taken for the answers before the last, not for the
+    last (whose due is the card's), and never beyond the options' maximum interval."""
+    config = SchedulerConfig()
+    fast = FastReplay(config)
+    start = 1_700_000_000_000
+    times = [start, start + 40 * DAY_MS, start + 240 * DAY_MS]
+    ratings = [4, 3, 3]
+    logged = [times[0] + 40 * DAY_MS, times[1] + 200 * DAY_MS, times[2] + 900 * DAY_MS]
+    plain: list = []
+    fast.replay(7, times, ratings, None, plain)
+    assert all(row[4] != noted for row, noted in zip(plain, logged, strict=True))  # all outside the range
+    trail: list = []
+    fast.replay(7, times, ratings, None, trail, logged=logged)
+    assert [row[4] for row in trail[:2]] == logged[:2]
+    assert trail[2] == plain[2]  # the last answer draws its day, as with no log: the card ends the same
+    beyond = [times[0] + (config.maximum_interval_days + 1) * DAY_MS, *logged[1:]]
+    trail = []
+    fast.replay(7, times, ratings, None, trail, logged=beyond)
+    assert trail[0] == plain[0]

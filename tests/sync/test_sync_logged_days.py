@@ -52,3 +52,95 @@ def test_the_phones_review_days_within_range_are_kept(tmp_path: Path, sync_serve
     finally:
         device.close()
         here.collection.close()
+
+
+def test_a_phones_days_outside_the_range_stay_in_the_log_and_the_card_ends_as_its_answers_say(
+    tmp_path: Path, sync_server: SyncServer
+) -> None:
+    """A phone on another scheduler (Anki's SM-2) logs review days far from FSRS's. An answer that another answer
+    follows keeps the phone's day in the log here (no later answer reads a due, so none is drawn that no device
+    used); the last answer's day is the replay's own, so the card is where its answers alone put it."""
+    here = Here(tmp_path / "here.db", sync_server)
+    device = EngineDevice.for_server(tmp_path / "phone", sync_server)
+    try:
+        note = device.add_note("sm2", "sm2 back", deck="Bio")
+        card = device.card_ids(note)[0]
+        start = (now() - timedelta(days=400)).replace(microsecond=0)
+        # (offset in days, ease, ivl in days, type): Easy on the new card, then two reviews, SM-2's long intervals
+        rows = [(0, 4, 40, 0), (40, 3, 200, 1), (240, 3, 900, 1)]
+        for offset, ease, interval, kind in rows:
+            at_ms = int((start + timedelta(days=offset)).timestamp() * 1000)
+            device.col.db.execute(
+                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+                "VALUES (?, ?, -1, ?, ?, 0, 2500, 4000, ?)",
+                at_ms, card, ease, interval, kind,
+            )  # fmt: skip
+        device.full_upload()
+        here.sync()
+        logged = here.collection.db.execute(
+            "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at",
+            [here.card_of("sm2")],
+        ).fetchall()
+        assert len(logged) == 3
+        for (at_ms, due_ms), (_offset, _ease, interval, _kind) in zip(logged[:2], rows[:2], strict=True):
+            assert due_ms == at_ms + interval * 86_400_000  # the phone's day, outside FSRS's range
+        # the card: the plain replay of its three answers (the last one's 900 days are outside the range too)
+        schedule = Schedule()
+        for at_ms, _due in logged:
+            answered = datetime.fromtimestamp(at_ms / 1000, timezone.utc)
+            rating = Rating.EASY if schedule.reps == 0 else Rating.GOOD
+            rng = random.Random(fuzz_seed(here.card_of("sm2"), schedule.reps))
+            schedule = Scheduler().answer(schedule, rating, answered, rng)
+        assert schedule.due is not None
+        assert here.card("sm2") == (2, int(schedule.due.timestamp() * 1000), 3, 0, schedule.stability)
+        assert logged[2][1] == int(schedule.due.timestamp() * 1000) != logged[2][0] + 900 * 86_400_000
+        report = run_check(here.collection, FixedClock(now()), random.Random(3), tmp_path / "media")
+        assert report.mismatches == [] and report.unreplayable == []
+    finally:
+        device.close()
+        here.collection.close()
+
+
+def test_the_phones_days_are_kept_too_when_the_card_has_answers_here(tmp_path: Path, sync_server: SyncServer) -> None:
+    """The same through the replay of a card with history here (the scheduler's path, not the fast one): an answer
+    here, then two on the phone with SM-2's days; the middle one keeps its day, the card ends as its answers say."""
+    here = Here(tmp_path / "here.db", sync_server)
+    device = EngineDevice.for_server(tmp_path / "phone", sync_server)
+    try:
+        here.add("slow", "a")
+        here.sync()
+        assert device.sync() in ("full_sync", "full_download")
+        device.full_download()
+        start = (now() - timedelta(days=400)).replace(microsecond=0)
+        here.answer_first("slow", Rating.EASY, at=start)
+        here.sync()
+        device.sync()
+        card = engine_card(device, "slow")[0]
+        phone = [(start + timedelta(days=40), 200), (start + timedelta(days=240), 900)]
+        for at, interval in phone:
+            device.col.db.execute(
+                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+                "VALUES (?, ?, -1, 3, ?, 0, 2500, 4000, 1)",
+                int(at.timestamp() * 1000), card, interval,
+            )  # fmt: skip
+        device.col.db.execute("UPDATE col SET mod = ?", int(now().timestamp() * 1000))  # (else: "no changes")
+        device.sync()
+        here.sync()
+        logged = here.collection.db.execute(
+            "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at",
+            [here.card_of("slow")],
+        ).fetchall()
+        assert len(logged) == 3
+        assert logged[1][1] == logged[1][0] + 200 * 86_400_000
+        schedule = Schedule()
+        for index, (at_ms, _due) in enumerate(logged):
+            answered = datetime.fromtimestamp(at_ms / 1000, timezone.utc)
+            rng = random.Random(fuzz_seed(here.card_of("slow"), schedule.reps))
+            schedule = Scheduler().answer(schedule, Rating.EASY if index == 0 else Rating.GOOD, answered, rng)
+        assert schedule.due is not None
+        assert here.card("slow") == (2, int(schedule.due.timestamp() * 1000), 3, 0, schedule.stability)
+        report = run_check(here.collection, FixedClock(now()), random.Random(3), tmp_path / "media")
+        assert report.mismatches == [] and report.unreplayable == []
+    finally:
+        device.close()
+        here.collection.close()

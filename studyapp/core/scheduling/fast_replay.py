@@ -129,8 +129,9 @@ class FastReplay:
         ``trail``, the schedule after each answer is appended to it (the sync logs each answer's before and after).
 
         ``logged``, one per answer, is the due (ms) the log recorded for it, or None: a review interval takes it
-        when it is a whole number of days within the fuzz range (:meth:`Scheduler.answer`). ``loads`` are the
-        days' loads for the load balancer (an answer being given now)."""
+        when it is a whole number of days within the fuzz range (:meth:`Scheduler.answer`); in the ``trail``, an
+        answer before the last takes its logged day wherever the fuzz would draw one (``final=False`` there).
+        ``loads`` are the days' loads for the load balancer (an answer being given now)."""
         if not self.supported or len(times) != len(ratings) or (logged is not None and len(logged) != len(times)):
             return None
         if start is None:
@@ -156,6 +157,7 @@ class FastReplay:
         # looks at (they use the time of the last review). ``interval_ms`` is a step's; None: a review interval.
         interval_ms: int | None = None
         base = len(trail) if trail is not None else 0
+        final_index = len(times) - 1
         for now, rating in zip(times, ratings, strict=True):
             if now <= previous or not 1 <= rating <= 4:
                 return None
@@ -225,12 +227,14 @@ class FastReplay:
             last = now
             reps += 1
             if trail is not None:
-                noted = logged[len(trail) - base] if logged is not None else None
+                index = len(trail) - base
+                noted = logged[index] if logged is not None else None
                 trail.append(
                     self._row(
-                        card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms, noted, loads
+                        card_id, state, step, stability, difficulty, last, reps, lapses, interval_ms, noted, loads,
+                        index == final_index,
                     )
-                )
+                )  # fmt: skip
         if trail is not None:
             return trail[-1]
         noted = logged[-1] if logged is not None else None
@@ -239,17 +243,18 @@ class FastReplay:
     def _row(
         self, card_id: int, state: int, step: int | None, stability: float, difficulty: float, last: int, reps: int,
         lapses: int, interval_ms: int | None, logged: int | None = None, loads: DayLoads | None = None,
+        final: bool = True,
     ) -> ReplayedRow:  # fmt: skip
         """The schedule after an answer: its due is the step's interval, or a review interval of whole days,
-        fuzzed as ``Scheduler._fuzzed`` does (the logged day if within the range, the balancer's pick, or uniform
-        over the range)."""
+        fuzzed as ``Scheduler._fuzzed`` does (the logged day if within the range, or up to the maximum interval if
+        not ``final``; the balancer's pick, or uniform over the range)."""
         if interval_ms is None:
             days = round((stability / self._factor) * self._interval_scale)
             days = min(max(days, 1), self._maximum)
             if self._fuzz and days >= 3:
                 low, high = self._fuzz_range(days)
                 noted = (logged - last) // DAY_MS if logged is not None and (logged - last) % DAY_MS == 0 else None
-                if noted is not None and low <= noted <= high:
+                if noted is not None and (low <= noted <= high or (not final and 0 < noted <= self._maximum)):
                     days = noted
                 else:
                     _SEED(self._rng, (card_id * 1_000_003 + reps - 1) & _MASK)  # fuzz_seed(card_id, reps before it)

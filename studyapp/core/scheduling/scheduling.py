@@ -134,12 +134,17 @@ class Scheduler:
         rng: random.Random | CardFuzz,
         loads: DayLoads | None = None,
         logged_due: datetime | None = None,
+        final: bool = True,
     ) -> Schedule:
         """The card's schedule after answering ``rating`` at ``now``; ``rng`` draws the fuzz (once).
 
         ``loads`` (the review cards due on the day ``n`` days ahead, in the card's preset) lets the load balancer
         pick the day, if the options have it on. ``logged_due`` is the due the review log recorded for this answer
-        (a replay): a whole number of days within the fuzz range, it is the day taken."""
+        (a replay): a whole number of days within the fuzz range, it is the day taken. Not ``final`` (a replay's
+        answer that another answer follows), the logged day is taken wherever the fuzz would draw one, within the
+        range or not (up to the maximum interval): no later answer reads a due (they read the time of the last
+        review), so the card ends the same, and its log keeps the day the answering device gave (not one drawn
+        here that no device used)."""
         if isinstance(rng, CardFuzz) and logged_due is None:  # the study loop's answer: a card's, with its own seed
             fast = self._fast_answer(schedule, rating, now, rng, loads)
             if fast is not None:
@@ -154,7 +159,7 @@ class Scheduler:
             if logged_due is not None:
                 gap = to_utc(logged_due) - now
                 logged = gap.days if gap == timedelta(days=gap.days) else None
-            due = now + self._fuzzed(due - now, rng, loads, logged)
+            due = now + self._fuzzed(due - now, rng, loads, logged, final)
         lapse = schedule.state is CardState.REVIEW and rating is Rating.AGAIN
         return Schedule(
             state=state,
@@ -264,15 +269,18 @@ class Scheduler:
 
     def _fuzzed(
         self, interval: timedelta, rng: random.Random | CardFuzz, loads: DayLoads | None = None,
-        logged: int | None = None,
+        logged: int | None = None, final: bool = True,
     ) -> timedelta:  # fmt: skip
-        """A day of the fuzz range of ``fsrs``: the logged one if within it, else the load balancer's pick (given
-        loads and the option), else uniform over the range; drawn from ``rng``."""
+        """A day of the fuzz range of ``fsrs``: the logged one if within it (or at all, up to the maximum interval,
+        if not ``final``), else the load balancer's pick (given loads and the option), else uniform over the range;
+        drawn from ``rng``."""
         days = interval.days
         if days < 2.5:
             return interval
         low, high = self.fuzz_range(days)
-        if logged is not None and low <= logged <= high:
+        if logged is not None and (
+            low <= logged <= high or (not final and 0 < logged <= self.config.maximum_interval_days)
+        ):
             return timedelta(days=logged)
         if loads is not None and self.config.load_balance:
             return timedelta(days=balanced_day(low, high, loads, rng.random()))

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from studyapp.core.ids import time_ordered_id
+from studyapp.core.ids import RANDOM_BITS, time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling.fast_replay import FastReplay
 from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, merged_history
@@ -111,10 +111,12 @@ class CardReplay:
         trail: list[Any] = []
         if fast.replay(card_id, times, ratings, None, trail, logged) is None:
             return None
-        rng = self.rng
+        draw = self.rng.getrandbits
         before: tuple[Any, ...] = _NEW_ROW
         for row, at, rating, after in zip(rows, times, ratings, trail, strict=True):
-            row_id = time_ordered_id(at, rng)  # the log stays in time order, as answered or imported here
+            # the log stays in time order, as answered or imported here: time_ordered_id, written out (the replay
+            # took only times from 1970 to 2106, so the time fits its 42 bits)
+            row_id = at << RANDOM_BITS | draw(RANDOM_BITS) or 1
             duration = int(row[_R_TIME])
             duration = 0 if duration < 0 else MAX_REVIEW_MS if duration > MAX_REVIEW_MS else duration
             log_values.append((row_id, card_id, at, rating, duration, _FLIP, *before, *after))
@@ -142,19 +144,26 @@ class CardReplay:
         schedule = Schedule()
         new_entries: list[ReviewEntry] = []
         new_changes: list[ScheduleChange] = []
-        for at, is_new, event in events:
+        # An answer that another answer follows keeps its logged day (``final=False``: Scheduler.answer); one
+        # followed by a schedule change or by nothing is replayed as the last (a change can keep the due it had).
+        answers = [af.revlog_event(e)[0] == "answer" if fresh else isinstance(e, ReviewEntry) for _, fresh, e in events]
+        for index, (at, is_new, event) in enumerate(events):
+            final = index + 1 == len(events) or not answers[index + 1]
             if not is_new:
                 if isinstance(event, ScheduleChange):
                     schedule = event.after
                 else:
                     fuzz = CardFuzz(card_id, schedule.reps)
-                    schedule = scheduler.answer(schedule, event.rating, at, fuzz, logged_due=event.after.due)
+                    schedule = scheduler.answer(
+                        schedule, event.rating, at, fuzz, logged_due=event.after.due, final=final
+                    )
                 continue
             kind, rating = af.revlog_event(event)
             if kind == "answer" and rating is not None:
                 logged = _logged_ms(to_ms(at), event)
                 logged_due = None if logged is None else at + timedelta(milliseconds=logged - to_ms(at))
-                after = scheduler.answer(schedule, rating, at, CardFuzz(card_id, schedule.reps), logged_due=logged_due)
+                fuzz = CardFuzz(card_id, schedule.reps)
+                after = scheduler.answer(schedule, rating, at, fuzz, logged_due=logged_due, final=final)
                 duration = min(max(0, int(event[af.R_TIME])), MAX_REVIEW_MS)
                 row_id = time_ordered_id(to_ms(at), self.rng)
                 entry = ReviewEntry(row_id, card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
