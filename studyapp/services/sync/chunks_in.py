@@ -44,11 +44,19 @@ class ChunksIn:
         self.decks = incoming.decks
         self.now = incoming.now
 
-    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers) -> set[int]:
-        """Apply the server's notes, then cards, then review-log rows; return the cards here to send back."""
+    def receiving(self) -> ReceivedLog:
+        """Where the server's review-log rows go as its chunks come (``ReceivedLog.take``), for ``apply``."""
+        return ReceivedLog(self.mirror.revlog_ids())
+
+    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog | None = None) -> set[int]:
+        """Apply the server's notes, then cards, then review-log rows (``log``: those of the chunks, taken as they
+        came; else read from ``chunks`` here); return the cards here to send back."""
         notes = [n for c in chunks for n in c.get("notes") or ()]
         cards = [c for ch in chunks for c in ch.get("cards") or ()]
-        revlog = [r for c in chunks for r in c.get("revlog") or ()]
+        if log is None:
+            log = self.receiving()
+            for chunk in chunks:
+                log.take(chunk.get("revlog") or ())
         card_decks: dict[int, int] = {}
         for entry in cards:
             card_decks.setdefault(int(entry[af.C_NID]), af.card_home_deck(entry))
@@ -60,7 +68,7 @@ class ChunksIn:
             note_map = self._notes(notes, card_decks, fallback, bulk) if notes else self._mapped("note")
             resend, card_map = self._cards(cards, note_map, days, fallback) if cards else (set(), self._mapped("card"))
             bulk.finish()
-        replay = self._revlog(revlog, card_map, days) if revlog else set()
+        replay = self._revlog(log, card_map, days) if log.by_card else set()
         return resend | replay
 
     def _mapped(self, kind: str) -> dict[int, int]:
@@ -200,36 +208,70 @@ class ChunksIn:
 
     # -- review log -----------------------------------------------------------------------------------------------
 
-    def _revlog(self, entries: list[list[Any]], cards: dict[int, int], days: af.DayNumbers) -> set[int]:
+    def _revlog(self, log: ReceivedLog, cards: dict[int, int], days: af.DayNumbers) -> set[int]:
         """Keep every new row in the mirror; rows already here (by card and time: sent by an earlier sync, or by
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
         the others are replayed into their cards. Returns the cards replayed."""
-        known = self.mirror.revlog_ids()
-        fresh = [entry for entry in entries if int(entry[af.R_ID]) not in known] if known else entries
-        card_ids = {int(entry[af.R_CID]) for entry in fresh}
-        local = self.mirror.local_log_times(sorted({cards.get(card, card) for card in card_ids}))
+        grouped = log.by_card
+        local = self.mirror.local_log_times(sorted({cards.get(card, card) for card in grouped}))
         with_rows = {card for card, _at in local}
         used: set[int] = set()
-        rows: list[tuple[int, int | None, int, Sequence[Any]]] = []
+        matches: dict[int, int] = {}  # a server row's id -> the row here it is
         pending: dict[int, list[Sequence[Any]]] = {}
-        seen: set[int] = set()
-        for entry in fresh:
-            anki_id, card_anki = int(entry[af.R_ID]), int(entry[af.R_CID])
-            if anki_id in seen:
-                continue
-            seen.add(anki_id)
+        for card_anki, entries in grouped.items():
             ours = cards.get(card_anki)
             # a row of a card deleted here is matched under the card's id here (the id it was sent with)
             mine = ours if ours is not None else card_anki
-            match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
-            rows.append((anki_id, match, card_anki, entry))
-            if match is None and ours is not None and af.revlog_event(entry)[0] != "skip":
-                pending.setdefault(ours, []).append(entry)
-                self.tally.reviews_down += 1
+            if mine in with_rows or card_anki in log.special:  # row by row
+                kept = []
+                for entry in entries:
+                    match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
+                    if match is not None:
+                        matches[int(entry[af.R_ID])] = match
+                    elif af.revlog_event(entry)[0] != "skip":
+                        kept.append(entry)
+            else:  # (the usual case: every row an answer new here, the card's rows as they came)
+                kept = entries
+            if ours is None or not kept:
+                continue
+            before = pending.get(ours)
+            pending[ours] = kept if before is None else before + kept
+            self.tally.reviews_down += len(kept)
         matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days)
         self.tally.replayed += len(pending)
-        self.mirror.put_revlog([(a, o if o is not None else matched.get(a), c, e) for a, o, c, e in rows])
+        matched.update(matches)
+        self.mirror.put_revlog(  # in the order they came (the server's, by id): the mirror's B-tree is appended to
+            (anki_id, matched.get(anki_id), card_anki, entry) for anki_id, card_anki, entry in log.rows
+        )
         return set(pending)
+
+
+class ReceivedLog:
+    """The server's review-log rows, taken chunk by chunk as they come (while the next chunk is fetched): the rows
+    new to the mirror, each once, grouped by their card's Anki id in the order they came."""
+
+    def __init__(self, known: set[int]) -> None:
+        self.known = known  # the mirror's rows: had from the server before
+        self.seen: set[int] = set()
+        self.by_card: dict[int, list[Sequence[Any]]] = {}
+        self.rows: list[tuple[int, int, Sequence[Any]]] = []  # (row id, card id, row) in the order they came
+        self.special: set[int] = set()  # cards with a row that is not an answer (a reset, a reschedule, a preview)
+
+    def take(self, entries: Sequence[Sequence[Any]]) -> None:
+        known, seen, by_card, add = self.known, self.seen, self.by_card, self.rows.append
+        for entry in entries:
+            anki_id = int(entry[af.R_ID])
+            if anki_id in seen or anki_id in known:
+                continue
+            seen.add(anki_id)
+            card = int(entry[af.R_CID])
+            add((anki_id, card, entry))
+            rows = by_card.get(card)
+            if rows is None:
+                rows = by_card[card] = []
+            rows.append(entry)
+            if af.revlog_event(entry)[0] != "answer":
+                self.special.add(card)
 
 
 _BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)

@@ -217,14 +217,17 @@ class _Run:
             say("Receiving")
             chunks: list[dict[str, Any]] = []
             received = 0
+            log = incoming.receiving()
             with ChunkReceiver(client) as receiver:  # the next chunk is asked for while this one is read
                 for chunk in receiver:
+                    revlog = chunk.pop("revlog", None) or ()
+                    log.take(revlog)  # (grouped by card while the server makes the next chunk)
                     chunks.append(chunk)
-                    received += sum(len(chunk.get(key) or ()) for key in ("revlog", "cards", "notes"))
+                    received += len(revlog) + sum(len(chunk.get(key) or ()) for key in ("cards", "notes"))
                     self.check()
                     if not chunk.get("done"):
                         say(f"Receiving ({received:,})")
-            touched = incoming.apply_chunks(chunks, days)
+            touched = incoming.apply_chunks(chunks, days, log)
             say("Sending")
             outgoing.replayed(touched)
             with ChunkSender(client) as sender:  # each chunk goes while the next ones are found

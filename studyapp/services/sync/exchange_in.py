@@ -14,7 +14,7 @@ from studyapp.core.ids import new_id
 from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.importers.anki_notetypes import notetype_from_json
 from studyapp.services.sync import anki_form as af
-from studyapp.services.sync.chunks_in import ChunksIn
+from studyapp.services.sync.chunks_in import ChunksIn, ReceivedLog
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
 
@@ -200,9 +200,16 @@ class Incoming:
 
     # -- notes, cards, review log -----------------------------------------------------------------------------
 
-    def apply_chunks(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers) -> set[int]:
-        """Apply the server's notes, cards and review-log rows (``chunks_in``); return the cards to send back."""
-        return ChunksIn(self).apply(chunks, days)
+    def receiving(self) -> ReceivedLog:
+        """What takes the review-log rows of the server's chunks as they come (for ``apply_chunks``)."""
+        return ChunksIn(self).receiving()
+
+    def apply_chunks(
+        self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog | None = None
+    ) -> set[int]:
+        """Apply the server's notes, cards and review-log rows (``chunks_in``; ``log``: the rows, taken as they
+        came); return the cards to send back."""
+        return ChunksIn(self).apply(chunks, days, log)
 
 
 def _free_name(store: Any, name: str, own_id: int) -> str:
