@@ -84,6 +84,13 @@ def test_bodies_are_zstd_json_and_replies_decode_across_frames() -> None:
         "lnewer": True,
     }
     assert decode_body(encode_body(b"raw bytes go as they are")) == b"raw bytes go as they are"
+    # keys that are not strings are written as strings (as the json module writes them); non-ASCII text as UTF-8
+    assert json.loads(decode_body(encode_body({1: "\u00e9", "n": [1.5, -2, None]}))) == {
+        "1": "\u00e9",
+        "n": [1.5, -2, None],
+    }
+    # a lone surrogate (a password read from a pipe with surrogateescape) is escaped, as the json module does
+    assert decode_body(encode_body({"p": "pw\udcff"})) == b'{"p":"pw\\udcff"}'
     two_frames = zstandard.compress(b'{"a":') + zstandard.compress(b"1}")
     assert decode_body(two_frames) == b'{"a":1}'
 

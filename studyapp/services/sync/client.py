@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import json
 import secrets
 import socket
 import ssl
@@ -67,7 +66,14 @@ import zstandard
 
 from studyapp.services.sync.address import AddressProblem, address_problem
 from studyapp.services.sync.errors import SyncError
-from studyapp.services.sync.framing import CLIENT_VERSION, SYNC_VERSION, Unzstd, encode_body, sync_header
+from studyapp.services.sync.framing import (
+    CLIENT_VERSION,
+    SYNC_VERSION,
+    Unzstd,
+    decode_json,
+    encode_body,
+    sync_header,
+)
 
 __all__ = ["AddressProblem", "SyncClient", "SyncError", "address_problem"]
 MAX_CLOCK_SKEW_SECONDS = 300
@@ -279,7 +285,7 @@ class SyncClient:
 
     def _parse(self, method: str, data: bytes) -> Any:
         try:
-            return json.loads(data)
+            return decode_json(data)
         except ValueError:
             raise self._unreadable(method, data[:80]) from None
 

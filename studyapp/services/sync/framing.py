@@ -6,6 +6,7 @@ import json
 import sys
 from typing import Any
 
+import orjson
 import zstandard
 
 from studyapp import __version__
@@ -20,9 +21,22 @@ def sync_header(host_key: str, session_key: str) -> str:
 
 
 def encode_body(payload: Any) -> bytes:
-    """A request body: JSON (bytes go as they are), zstd-compressed."""
-    raw = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+    """A request body: compact JSON (bytes go as they are), zstd-compressed. Keys that are not strings are written
+    as strings, as the standard ``json`` module writes them."""
+    if isinstance(payload, bytes):
+        raw = payload
+    else:
+        try:
+            raw = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # a lone surrogate (text read with surrogateescape): escaped, as the json module does
+            raw = json.dumps(payload, separators=(",", ":")).encode()
     return zstandard.ZstdCompressor(level=3).compress(raw)
+
+
+def decode_json(data: bytes) -> Any:
+    """A reply's JSON; raises ``ValueError`` if it is not JSON. (An integer beyond 64 bits, which no field of the
+    protocol has, is read as a float: what reads a field checks its type and range.)"""
+    return orjson.loads(data)
 
 
 class Unzstd:
