@@ -243,24 +243,27 @@ class Outgoing:
         after the last."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
-        rows: list[tuple[int, int | None, int, list[Any]]] = []
+        # the mirror's rows, (anki id, our id, card's anki id, usn, ease, ivl, lastIvl, factor, time, type)
+        rows: list[tuple[Any, ...]] = []
+        keep = rows.append
         free = _FreeIds(self.mirror.revlog_ids)  # (the server's 200,000 ids read only if a row is to go)
+        take = free.take
         gone = self.gone_cards
-        reviews = 0
         mirrored = {ours: anki_id for anki_id, ours in self.mirror.ids("card").items()}
         here = self.mirror.card_ids_here()
-        for row_id, at, card, *rest in self.mirror.unsent_review_rows():
+        # (every row of a whole collection's log passes here: its columns by index, no unpacking into lists)
+        for row in self.mirror.unsent_review_rows():
+            card = row[2]
             cid = mirrored.get(card)
             if cid is None:
                 if card in here:  # a card here the server has not had yet: its answers go with it, later
                     continue
                 cid = gone.get(card, card)
-            anki_id = free.take(at)
-            entry = [anki_id, cid, usn, *rest]
-            rows.append((anki_id, row_id, cid, entry))
-            reviews += 1
-            yield entry
-        tally.reviews_up += reviews  # (every answer has an ease; the schedule changes below have none)
+            anki_id = take(row[1])
+            ease, interval, last_interval, factor, taken_ms, kind = row[3], row[4], row[5], row[6], row[7], row[8]
+            keep((anki_id, row[0], cid, usn, ease, interval, last_interval, factor, taken_ms, kind))
+            yield [anki_id, cid, usn, ease, interval, last_interval, factor, taken_ms, kind]
+        tally.reviews_up += len(rows)  # (every answer has an ease; the schedule changes below have none)
         changes = self.mirror.unsent_change_rows()
         if changes:
             here = self.mirror.cards_here()
@@ -283,9 +286,9 @@ class Outgoing:
                 0,
                 4,
             ]
-            rows.append((anki_id, row_id, cid, entry))
+            keep((anki_id, row_id, cid, *entry[2:]))
             yield entry
-        self.mirror.put_revlog(rows)
+        self.mirror.put_revlog_values(rows)
 
 
 class _Chunker:

@@ -163,11 +163,15 @@ class MirrorStore:
     def put_revlog(self, rows: Iterable[tuple[int, int | None, int, Sequence[Any]]]) -> None:
         """``(anki_id, our_id, card anki id, entry)`` rows; ``entry`` Anki's tuple (id, cid, usn, ease, ivl,
         lastIvl, factor, time, type)."""
-        rows = list(rows)
-        values = ((a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows)  # (streamed)
+        self.put_revlog_values([(a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows])
+
+    def put_revlog_values(self, values: list[tuple[Any, ...]]) -> None:
+        """``put_revlog``'s rows as the table's columns: (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor,
+        time, type)."""
         conn = self._db.conn
         bulk = (
-            len(rows) >= _BULK_LOG_ROWS and len(rows) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+            len(values) >= _BULK_LOG_ROWS
+            and len(values) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
         )
         if bulk:  # a whole collection's log: its index made again after (as the review log's are)
             conn.execute("DROP INDEX sync_revlog_ours")
