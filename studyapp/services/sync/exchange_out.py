@@ -176,7 +176,14 @@ class Outgoing:
         A chunk is given as soon as it is full: the caller sends it (``sending.ChunkSender``) while the rest is
         found (notes first: cards name them; then cards: the log's rows name those)."""
         if not self.send:
-            yield {"done": True, "revlog": [], "cards": [], "notes": []}
+            # An exchange that only takes sends nothing of this side's own; but the server's cards whose replay here
+            # gives another schedule go back now (the server has their notes and decks), so that a first sync with
+            # nothing new here needs no second exchange, which would read every note, card and log row again.
+            chunker = _Chunker()
+            cards = self._cards(usn, mod, days, only=self.resend) if self.resend else []
+            tally.cards_up += len(cards)
+            yield from chunker.add("cards", cards)
+            yield chunker.last()
             return
         chunker = _Chunker()
         notes = self._notes(usn, mod)
@@ -209,7 +216,8 @@ class Outgoing:
         self.mirror.put("note", puts)
         return out
 
-    def _cards(self, usn: int, mod: int, days: af.DayNumbers) -> list[list[Any]]:
+    def _cards(self, usn: int, mod: int, days: af.DayNumbers, only: set[int] | None = None) -> list[list[Any]]:
+        """The cards to send (``only``: of these, those the server already has)."""
         mirrored = {m.our_id: m for m in self.mirror.mirrored("card").values()}
         notes = {ours: anki_id for anki_id, ours in self.mirror.ids("note").items()}
         decks = {m.our_id: m.anki_id for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
@@ -217,6 +225,8 @@ class Outgoing:
         out, puts = [], []
         for card in self.mirror.cards_here().values():
             old = mirrored.get(card.id)
+            if only is not None and (card.id not in only or old is None):
+                continue
             digest = af.card_digest(card)
             if old is not None and old.digest == digest and card.id not in self.resend:
                 continue
