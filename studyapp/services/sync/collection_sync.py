@@ -79,9 +79,9 @@ def sync_collection(
 
     ``mode``: "normal" (a merge when this is the first sync or the server's schema changed), "full_download" (a
     merge in which the server's version wins every difference), "full_upload" (what the server holds and this side
-    lacks is taken first, nothing sent; then the whole collection goes up and replaces the server's, which the
-    other devices then download: what a note type whose fields changed here needs). None of them loses a review
-    or a note of either side.
+    lacks is taken first, nothing of this side's own sent; then the whole collection goes up and replaces the
+    server's, which the other devices then download: what a note type whose fields changed here needs). None of
+    them loses a review or a note of either side.
     """
     with cyclic_gc_paused():  # a whole collection is ~500,000 rows, lists and tuples, none in a cycle
         return _sync(collection, client, now, mode, progress, cancelled, rng)
@@ -114,8 +114,9 @@ def _sync(
         meta = run.full_upload(meta)
     with run.aborting():
         if merge:
-            # the merge first takes what the server holds, sending nothing (its note types and decks are then
-            # matched to ours by name); a second exchange sends what it lacks
+            # the merge first takes what the server holds, sending nothing of this side's own (its note types and
+            # decks are then matched to ours by name; only its cards that replay here to another schedule go back);
+            # a second exchange, if this side has anything of its own, sends what the server lacks
             run.exchange(meta, merge=True, take_only=True, stage="Matching with the server: ")
             meta = client.meta()
         if not merge or run.outgoing.anything_changed():
