@@ -146,7 +146,11 @@ class CardReplay:
         new_changes: list[ScheduleChange] = []
         # An answer that another answer follows keeps its logged day (``final=False``: Scheduler.answer); one
         # followed by a schedule change or by nothing is replayed as the last (a change can keep the due it had).
-        answers = [af.revlog_event(e)[0] == "answer" if fresh else isinstance(e, ReviewEntry) for _, fresh, e in events]
+        kinds = [af.revlog_event(e) if fresh else None for _, fresh, e in events]  # (each server row read once)
+        answers = [
+            kind[0] == "answer" if kind is not None else isinstance(e, ReviewEntry)
+            for kind, (_, _, e) in zip(kinds, events, strict=True)
+        ]
         for index, (at, is_new, event) in enumerate(events):
             final = index + 1 == len(events) or not answers[index + 1]
             if not is_new:
@@ -158,7 +162,9 @@ class CardReplay:
                         schedule, event.rating, at, fuzz, logged_due=event.after.due, final=final
                     )
                 continue
-            kind, rating = af.revlog_event(event)
+            read = kinds[index]
+            assert read is not None  # (a server row)
+            kind, rating = read
             if kind == "answer" and rating is not None:
                 logged = _logged_ms(to_ms(at), event)
                 logged_due = None if logged is None else at + timedelta(milliseconds=logged - to_ms(at))

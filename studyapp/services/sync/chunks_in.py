@@ -48,15 +48,11 @@ class ChunksIn:
         """Where the server's review-log rows go as its chunks come (``ReceivedLog.take``), for ``apply``."""
         return ReceivedLog(self.mirror.revlog_ids())
 
-    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog | None = None) -> set[int]:
+    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog) -> set[int]:
         """Apply the server's notes, then cards, then review-log rows (``log``: those of the chunks, taken as they
-        came; else read from ``chunks`` here); return the cards here to send back."""
+        came); return the cards here to send back."""
         notes = [n for c in chunks for n in c.get("notes") or ()]
         cards = [c for ch in chunks for c in ch.get("cards") or ()]
-        if log is None:
-            log = self.receiving()
-            for chunk in chunks:
-                log.take(chunk.get("revlog") or ())
         card_decks: dict[int, int] = {}
         for entry in cards:
             card_decks.setdefault(int(entry[af.C_NID]), af.card_home_deck(entry))
@@ -251,19 +247,18 @@ class ReceivedLog:
     new to the mirror, each once, grouped by their card's Anki id in the order they came."""
 
     def __init__(self, known: set[int]) -> None:
-        self.known = known  # the mirror's rows: had from the server before
-        self.seen: set[int] = set()
+        self.known = known  # the mirror's rows (had from the server before), then each row as it is taken
         self.by_card: dict[int, list[Sequence[Any]]] = {}
         self.rows: list[tuple[int, int, Sequence[Any]]] = []  # (row id, card id, row) in the order they came
         self.special: set[int] = set()  # cards with a row that is not an answer (a reset, a reschedule, a preview)
 
     def take(self, entries: Sequence[Sequence[Any]]) -> None:
-        known, seen, by_card, add = self.known, self.seen, self.by_card, self.rows.append
+        known, by_card, add = self.known, self.by_card, self.rows.append
         for entry in entries:
             anki_id = int(entry[af.R_ID])
-            if anki_id in seen or anki_id in known:
+            if anki_id in known:
                 continue
-            seen.add(anki_id)
+            known.add(anki_id)
             card = int(entry[af.R_CID])
             add((anki_id, card, entry))
             rows = by_card.get(card)

@@ -204,9 +204,7 @@ class Incoming:
         """What takes the review-log rows of the server's chunks as they come (for ``apply_chunks``)."""
         return ChunksIn(self).receiving()
 
-    def apply_chunks(
-        self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog | None = None
-    ) -> set[int]:
+    def apply_chunks(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog) -> set[int]:
         """Apply the server's notes, cards and review-log rows (``chunks_in``; ``log``: the rows, taken as they
         came); return the cards to send back."""
         return ChunksIn(self).apply(chunks, days, log)
