@@ -15,7 +15,7 @@ import zstandard
 
 from studyapp.services.sync.client import SyncClient, address_problem
 from studyapp.services.sync.errors import SyncError
-from studyapp.services.sync.framing import CLIENT_VERSION, decode_body, encode_body, sync_header
+from studyapp.services.sync.framing import CLIENT_VERSION, JsonText, decode_body, encode_body, sync_header
 
 Reply = tuple[int, dict[str, str], bytes]
 
@@ -91,6 +91,15 @@ def test_bodies_are_zstd_json_and_replies_decode_across_frames() -> None:
     }
     # a lone surrogate (a password read from a pipe with surrogateescape) is escaped, as the json module does
     assert decode_body(encode_body({"p": "pw\udcff"})) == b'{"p":"pw\\udcff"}'
+    # JSON already written (a chunk's review-log rows, by SQLite) goes in as it is, on either path
+    rows = JsonText(b"[[1,2,3],[4,5,6]]")
+    assert decode_body(encode_body({"revlog": rows, "done": False})) == b'{"revlog":[[1,2,3],[4,5,6]],"done":false}'
+    assert json.loads(decode_body(encode_body({"revlog": rows, "n": "\udcff"}))) == {
+        "revlog": [[1, 2, 3], [4, 5, 6]],
+        "n": "\udcff",
+    }
+    with pytest.raises(TypeError):
+        encode_body({"x": object()})
     two_frames = zstandard.compress(b'{"a":') + zstandard.compress(b"1}")
     assert decode_body(two_frames) == b'{"a":1}'
 

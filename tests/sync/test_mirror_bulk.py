@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from studyapp.storage.collection import Collection
-from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, MirrorStore
+from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, Mirrored, MirrorStore
 
 
 def _indexes(collection: Collection) -> list[tuple[str, str]]:
@@ -67,3 +67,13 @@ def test_a_whole_collections_mirrored_log_goes_in_and_its_index_is_made_again(tm
         assert collection.integrity_check() == "ok"
     finally:
         collection.close()
+
+
+def test_mirrored_entries_are_written_whatever_they_hold() -> None:
+    """An entry is written as compact JSON (by orjson); what orjson refuses (a lone surrogate from text read with
+    surrogateescape, an integer beyond 64 bits, a key that is not a string) by the json module, and each reads back
+    as it was."""
+    for entry in ([1, "\u00e9", None, 2.5, {"a": [1]}], ["pw\udcff"], [2**70, -(2**70)], {"1": "x"}):
+        raw = Mirrored(1, 2, "d", 0, entry).raw()
+        assert " " not in raw
+        assert Mirrored(1, 2, "d", 0, raw=raw).entry == entry

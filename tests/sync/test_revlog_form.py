@@ -1,4 +1,4 @@
-"""Anki's review-log interval, computed by SQLite for a whole log at once (``mirror_store._anki_interval``), is
+"""Anki's review-log interval, computed by SQLite for a whole log at once (``log_out._anki_interval``), is
 the same number the row-by-row rule (``exchange_out._interval``) gives, at every edge: halves of a day (rounded
 to even, as Python's ``round``), spans at or below zero, no last review, no due, learning steps, huge spans."""
 
@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 from studyapp.services.sync.exchange_out import _interval
-from studyapp.storage.sync.mirror_store import _anki_interval
+from studyapp.storage.sync.log_out import _anki_interval
 
 DAY = 86_400_000
 AT = 1_780_000_000_000

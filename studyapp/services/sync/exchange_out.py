@@ -8,12 +8,14 @@ object that is gone here goes out as a deletion ("grave").
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.errors import SyncError
+from studyapp.services.sync.framing import JsonText
 from studyapp.storage.collection import Collection
+from studyapp.storage.sync.log_out import UnsentLog
 from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
 
 if TYPE_CHECKING:
@@ -37,12 +39,18 @@ class Outgoing:
     # -- is there anything? -----------------------------------------------------------------------------------
 
     def anything_changed(self) -> bool:
-        for kind, here, digest in (
-            ("note", self.mirror.notes_here(), af.note_digest),
-            ("card", self.mirror.cards_here(), af.card_digest),
-        ):
-            mirrored = self.mirror.digests(kind)
-            if set(mirrored) != set(here) or any(digest(obj) != mirrored[key] for key, obj in here.items()):
+        mirror = self.mirror
+        kinds = (
+            ("note", mirror.note_ids_here, mirror.notes_here, af.note_digest),
+            ("card", mirror.card_ids_here, mirror.cards_here, af.card_digest),
+        )
+        digests = {kind: mirror.digests(kind) for kind, *_ in kinds}
+        # an object added or deleted here shows in the ids alone (a whole collection's first sync: no row read)
+        if any(set(digests[kind]) != ids() for kind, ids, *_ in kinds):
+            return True
+        for kind, _ids, read, digest in kinds:
+            mirrored = digests[kind]
+            if any(digest(obj) != mirrored[key] for key, obj in read().items()):
                 return True
         if self.mirror.unsent_reviews():
             return True
@@ -248,32 +256,27 @@ class Outgoing:
         self.mirror.put("card", puts)
         return out
 
-    def _revlog(self, usn: int, tally: Tally) -> Iterator[list[Any]]:
-        """The review-log rows the server has not had, each given as it is made; their mirror rows are written
-        after the last."""
+    def _revlog(self, usn: int, tally: Tally) -> Iterator[Sequence[Any] | _Encoded]:
+        """The review-log rows the server has not had: answers (``storage.sync.log_out``: found once by SQLite,
+        already in Anki's form, and given as JSON it writes, a chunk's worth at a time), then schedule changes.
+        Their mirror rows are written after the last is read."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
-        # the mirror's rows, (anki id, our id, card's anki id, usn, ease, ivl, lastIvl, factor, time, type)
-        rows: list[tuple[Any, ...]] = []
+        free = _FreeIds(self.mirror.revlog_ids)  # (the server's 200,000 ids read only if an id clashes)
+        unsent = UnsentLog(self.collection.db, usn, self.gone_cards)
+        try:
+            if unsent.clashing():  # some answers share a millisecond: those after the first take the next free one
+                take = free.take
+                unsent.move({place: anki_id for place, at in unsent.times() if (anki_id := take(at)) != at})
+            for text in unsent.json_rows(CHUNK):
+                yield _Encoded(JsonText(text))
+            unsent.mirror()
+        finally:
+            unsent.close()
+        tally.reviews_up += unsent.count  # (every answer has an ease; the schedule changes below have none)
+        rows: list[tuple[Any, ...]] = []  # the changes' mirror rows
         keep = rows.append
-        free = _FreeIds(self.mirror.revlog_ids)  # (the server's 200,000 ids read only if a row is to go)
-        take = free.take
         gone = self.gone_cards
-        mirrored = {ours: anki_id for anki_id, ours in self.mirror.ids("card").items()}
-        here = self.mirror.card_ids_here()
-        # (every row of a whole collection's log passes here: its columns by index, no unpacking into lists)
-        for row in self.mirror.unsent_review_rows():
-            card = row[2]
-            cid = mirrored.get(card)
-            if cid is None:
-                if card in here:  # a card here the server has not had yet: its answers go with it, later
-                    continue
-                cid = gone.get(card, card)
-            anki_id = take(row[1])
-            ease, interval, last_interval, factor, taken_ms, kind = row[3], row[4], row[5], row[6], row[7], row[8]
-            keep((anki_id, row[0], cid, usn, ease, interval, last_interval, factor, taken_ms, kind))
-            yield [anki_id, cid, usn, ease, interval, last_interval, factor, taken_ms, kind]
-        tally.reviews_up += len(rows)  # (every answer has an ease; the schedule changes below have none)
         changes = self.mirror.unsent_change_rows()
         if changes:
             here = self.mirror.cards_here()
@@ -301,21 +304,39 @@ class Outgoing:
         self.mirror.put_revlog_values(rows)
 
 
+class _Encoded(NamedTuple):
+    """Objects already written as one JSON array (at most ``CHUNK`` of them), sent as they are."""
+
+    text: JsonText
+
+
 class _Chunker:
-    """Objects into chunks of at most ``CHUNK``: each full chunk is given as it fills, the rest by ``last``."""
+    """Objects into chunks of at most ``CHUNK``: each full chunk is given as it fills, the rest by ``last``. An
+    ``_Encoded`` array (at most ``CHUNK`` objects) goes as a chunk of its own."""
 
     def __init__(self) -> None:
-        self.chunk: dict[str, Any] = {"done": False, "revlog": [], "cards": [], "notes": []}
+        self.chunk: dict[str, Any] = self._empty()
 
-    def add(self, key: str, items: Iterable[list[Any]]) -> Iterator[dict[str, Any]]:
+    @staticmethod
+    def _empty() -> dict[str, Any]:
+        return {"done": False, "revlog": [], "cards": [], "notes": []}
+
+    def add(self, key: str, items: Iterable[Sequence[Any] | _Encoded]) -> Iterator[dict[str, Any]]:
         chunk = self.chunk
         room = CHUNK - sum(len(chunk[k]) for k in ("revlog", "cards", "notes"))
         for item in items:
+            if isinstance(item, _Encoded):
+                if room < CHUNK:  # what is gathered goes first
+                    yield chunk
+                yield {**self._empty(), key: item.text}
+                chunk = self.chunk = self._empty()
+                room = CHUNK
+                continue
             chunk[key].append(item)
             room -= 1
             if room == 0:
                 yield chunk
-                chunk = self.chunk = {"done": False, "revlog": [], "cards": [], "notes": []}
+                chunk = self.chunk = self._empty()
                 room = CHUNK
 
     def last(self) -> dict[str, Any]:

@@ -20,16 +20,37 @@ def sync_header(host_key: str, session_key: str) -> str:
     return json.dumps({"v": SYNC_VERSION, "k": host_key, "c": CLIENT_VERSION, "s": session_key}, separators=(",", ":"))
 
 
+class JsonText:
+    """A value already written as JSON (a chunk's review-log rows, written by SQLite): put into a body as it is."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: bytes) -> None:
+        self.text = text
+
+
+def _as_fragment(value: Any) -> Any:
+    if isinstance(value, JsonText):
+        return orjson.Fragment(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _as_value(value: Any) -> Any:
+    if isinstance(value, JsonText):
+        return json.loads(value.text)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
 def encode_body(payload: Any) -> bytes:
     """A request body: compact JSON (bytes go as they are), zstd-compressed. Keys that are not strings are written
-    as strings, as the standard ``json`` module writes them."""
+    as strings, as the standard ``json`` module writes them; a ``JsonText`` goes in as it was written."""
     if isinstance(payload, bytes):
         raw = payload
     else:
         try:
-            raw = orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+            raw = orjson.dumps(payload, default=_as_fragment, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:  # a lone surrogate (text read with surrogateescape): escaped, as the json module does
-            raw = json.dumps(payload, separators=(",", ":")).encode()
+            raw = json.dumps(payload, separators=(",", ":"), default=_as_value).encode()
     return zstandard.ZstdCompressor(level=3).compress(raw)
 
 

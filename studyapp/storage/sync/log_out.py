@@ -1,0 +1,127 @@
+"""The answers here the sync server has not had yet, read in Anki's review-log form and then mirrored, by SQLite.
+
+A whole collection's first sync sends every answer (200,000 rows and more). Each row is read once, already as
+Anki's tuple, into a temporary table; the chunks' JSON is written from it by SQLite, and the mirror's rows copied
+from it by one ``INSERT ... SELECT`` (no Python value made per row, none bound again). The card's Anki id is joined
+in: the mirror's, else, for a card deleted here since the last sync, the one its grave went under
+(``temp.sync_gone``), else ours (a card that never reached the server). Answers to a card here that the server
+has not had yet wait for it. An Anki id is the answer's time in ms, unless the caller moved it (a clash with
+another answer at the same millisecond).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+import sqlite_utils
+
+_DAY_MS = 86_400_000
+_INT32 = 2**31 - 1
+_REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
+_BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with the mirror's index made again after
+
+
+def _anki_interval(state: str, due: str, last: str, at: str) -> str:
+    """SQL for Anki's review-log interval of a schedule (column names given): days for a review card, minus
+    seconds for a learning step, 0 for a new card. A span of days is rounded half to even, exactly as Python's
+    ``round(span / day)`` (whose float quotient of two integers below 2**53 is exact at a half)."""
+    span = f"({due} - COALESCE({last}, {at}))"
+    whole, rest = f"({span} / {_DAY_MS})", f"({span} % {_DAY_MS})"
+    days = (f"CASE WHEN {span} <= 0 THEN 0 ELSE {whole} + CASE WHEN 2 * {rest} > {_DAY_MS} THEN 1 "
+            f"WHEN 2 * {rest} = {_DAY_MS} THEN {whole} % 2 ELSE 0 END END")  # fmt: skip
+    return (f"CASE WHEN {state} = 0 OR {due} IS NULL THEN 0 WHEN {state} = 2 THEN MAX(1, MIN({_INT32}, {days})) "
+            f"ELSE -MAX(1, MIN({_INT32}, {span} / 1000)) END")  # fmt: skip
+
+
+# Anki's columns after the id, from a review-log row ``r`` and the card's mirrored row ``c`` (and ``g``): card's
+# Anki id, usn (a parameter), ease, interval, last interval, factor (2500 for a card then in review or relearning),
+# duration (clamped to Anki's 32-bit column), type (learn 0, review 1, relearn 2, from the state before).
+_ANKI_COLUMNS = (
+    "COALESCE(c.anki_id, g.anki_id, r.card_id), :usn, r.rating, "
+    f"{_anki_interval('r.state_after', 'r.due_after', 'r.last_review_after', 'r.reviewed_at')}, "
+    f"{_anki_interval('r.state_before', 'r.due_before', 'r.last_review_before', 'r.reviewed_at')}, "
+    "CASE WHEN r.state_after IN (2, 3) THEN 2500 ELSE 0 END, MAX(0, MIN(r.duration_ms, 2147483647)), "
+    "CASE r.state_before WHEN 2 THEN 1 WHEN 3 THEN 2 ELSE 0 END"
+)
+_UNSENT = (
+    "FROM review_log r LEFT JOIN sync_cards c ON c.our_id = r.card_id "
+    "LEFT JOIN temp.sync_gone g ON g.our_id = r.card_id "
+    "WHERE NOT EXISTS (SELECT 1 FROM sync_revlog s WHERE s.our_id = r.id) "
+    "AND (c.anki_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM cards k WHERE k.id = r.card_id))"
+)
+_TEMP_TABLES = (
+    "CREATE TEMP TABLE IF NOT EXISTS sync_gone (our_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)",
+    # the answers to send, in Anki's form, in the order they go (``n``): computed once, read, then mirrored
+    """CREATE TEMP TABLE IF NOT EXISTS sync_out (n INTEGER PRIMARY KEY, our_id INTEGER NOT NULL, at INTEGER NOT NULL,
+        cid INTEGER NOT NULL, usn INTEGER NOT NULL, ease INTEGER NOT NULL, ivl INTEGER NOT NULL,
+        last_ivl INTEGER NOT NULL, factor INTEGER NOT NULL, time INTEGER NOT NULL, type INTEGER NOT NULL)""",
+    # the answers that go under another id than their time (``n`` as in ``sync_out``)
+    "CREATE TEMP TABLE IF NOT EXISTS sync_moved (n INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)",
+)
+_ENTRY = "at, cid, usn, ease, ivl, last_ivl, factor, time, type"  # Anki's tuple, the id first
+# the same, read from ``sync_out`` (``o``) with the id an answer was moved to (``m``)
+_MOVED_ENTRY = "COALESCE(m.anki_id, o.at), o.cid, o.usn, o.ease, o.ivl, o.last_ivl, o.factor, o.time, o.type"
+_OUT = "FROM temp.sync_out o LEFT JOIN temp.sync_moved m ON m.n = o.n ORDER BY o.n"
+
+
+class UnsentLog:
+    """One sync's answers to send, found once (into ``temp.sync_out``), given other ids by ``move`` where their
+    milliseconds clash, read by ``json_rows``; then ``mirror`` writes their mirror rows."""
+
+    def __init__(self, db: sqlite_utils.Database, usn: int, gone: Mapping[int, int]) -> None:
+        """``gone``: the cards deleted here since the last sync, our id -> the Anki id their grave went under."""
+        conn = self._conn = db.conn
+        for statement in _TEMP_TABLES:
+            conn.execute(statement)
+        self.close()
+        conn.executemany("INSERT INTO temp.sync_gone (our_id, anki_id) VALUES (?, ?)", gone.items())
+        conn.execute(
+            f"INSERT INTO temp.sync_out (our_id, {_ENTRY}) SELECT r.id, r.reviewed_at, {_ANKI_COLUMNS} {_UNSENT} "
+            "ORDER BY r.id",
+            {"usn": usn},
+        )
+        self.count: int = conn.execute("SELECT count(*) FROM temp.sync_out").fetchone()[0]
+
+    def clashing(self) -> bool:
+        """Whether two of the answers share a millisecond, or one has the millisecond of a row the server holds:
+        then some go under the next free one (Anki's id is the time in ms, and unique)."""
+        return bool(
+            self._conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM temp.sync_out o JOIN sync_revlog s ON s.anki_id = o.at) "
+                "OR EXISTS (SELECT 1 FROM temp.sync_out GROUP BY at HAVING count(*) > 1)"
+            ).fetchone()[0]
+        )
+
+    def json_rows(self, size: int) -> Iterator[bytes]:
+        """The answers as JSON arrays of at most ``size`` Anki tuples (written by SQLite: no Python value made per
+        row)."""
+        cursor = self._conn.execute(f"SELECT json_array({_MOVED_ENTRY}) {_OUT}")
+        while rows := cursor.fetchmany(size):
+            yield f"[{','.join(row[0] for row in rows)}]".encode()
+
+    def times(self) -> Iterator[tuple[int, int]]:
+        """``(place, time ms)`` of each answer, in order (its place: its key for ``move``)."""
+        return self._conn.execute("SELECT n, at FROM temp.sync_out ORDER BY n")  # type: ignore[no-any-return]
+
+    def move(self, moved: Mapping[int, int]) -> None:
+        """Give answers other Anki ids than their times (``moved``: an answer's place -> its Anki id)."""
+        self._conn.executemany("INSERT OR REPLACE INTO temp.sync_moved (n, anki_id) VALUES (?, ?)", moved.items())
+
+    def mirror(self) -> None:
+        """Mirror the answers, each under its Anki id."""
+        conn = self._conn
+        count = self.count
+        bulk = count >= _BULK_LOG_ROWS and count > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+        if bulk:  # a whole collection's log: the index made again after (as the review log's are)
+            conn.execute("DROP INDEX sync_revlog_ours")
+        conn.execute(
+            "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
+            f"SELECT {_MOVED_ENTRY.replace('o.cid', 'o.our_id, o.cid', 1)} {_OUT}"  # (our id after Anki's)
+        )
+        if bulk:
+            conn.execute(_REVLOG_OURS_INDEX)
+
+    def close(self) -> None:
+        """Empty the temporary tables (they live as long as the connection)."""
+        for table in ("sync_gone", "sync_out", "sync_moved"):
+            self._conn.execute(f"DELETE FROM temp.{table}")
