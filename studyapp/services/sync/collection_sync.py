@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from studyapp.services.gc_pause import cyclic_gc_paused
-from studyapp.services.sync.anki_form import DayNumbers
+from studyapp.services.sync.anki_form import DayNumbers, forget_digests
 from studyapp.services.sync.client import SyncClient
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.exchange_in import Incoming
@@ -83,8 +83,11 @@ def sync_collection(
     server's, which the other devices then download: what a note type whose fields changed here needs). None of
     them loses a review or a note of either side.
     """
-    with cyclic_gc_paused():  # a whole collection is ~500,000 rows, lists and tuples, none in a cycle
-        return _sync(collection, client, now, mode, progress, cancelled, rng)
+    try:
+        with cyclic_gc_paused():  # a whole collection is ~500,000 rows, lists and tuples, none in a cycle
+            return _sync(collection, client, now, mode, progress, cancelled, rng)
+    finally:
+        forget_digests()
 
 
 def _sync(
