@@ -58,15 +58,11 @@ def test_each_card_kind_and_a_moved_id(collection: Collection) -> None:
     with collection.transaction():
         unsent = UnsentLog(collection.db, 17, {deleted: 222})
         assert unsent.count == 3  # the waiting card's answer is not among them
-        assert unsent.clashing()  # all at one millisecond: the caller moves two of them
-        places = [place for place, at in unsent.times() if at == _ms(T0)]
-        moved = {places[1]: _ms(T0) + 1, places[2]: _ms(T0) + 2}
-        unsent.move(moved)
-        chunks = [json.loads(text) for text in unsent.json_rows(2)]
-        unsent.mirror()
+        entries = list(unsent.entries())
+        assert all(at == _ms(T0) for _place, at, _rest in entries)
+        unsent.mirror({entries[1][0]: _ms(T0) + 1, entries[2][0]: _ms(T0) + 2})  # (moved: one ms for three)
         unsent.close()
-    assert [len(chunk) for chunk in chunks] == [2, 1]
-    rows = [row for chunk in chunks for row in chunk]
+    rows = [[at + n, *json.loads(rest)] for n, (_place, at, rest) in enumerate(entries)]  # as they went
     assert [row[0] for row in rows] == [_ms(T0), _ms(T0) + 1, _ms(T0) + 2]
     assert {row[1] for row in rows} == {111, 222, never} and {row[2] for row in rows} == {17}
     assert {row[3] for row in rows} == {int(Rating.GOOD), int(Rating.HARD), int(Rating.EASY)}
@@ -80,8 +76,8 @@ def test_each_card_kind_and_a_moved_id(collection: Collection) -> None:
     again = UnsentLog(collection.db, 18, {})
     assert again.count == 0
     again.close()
-    assert collection.db.execute("SELECT count(*) FROM temp.sync_out").fetchone()[0] == 0
-    assert collection.db.execute("SELECT count(*) FROM temp.sync_gone").fetchone()[0] == 0
+    for table in ("sync_out", "sync_moved", "sync_gone"):
+        assert collection.db.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0] == 0
 
 
 def test_a_whole_log_is_mirrored_with_its_index_made_again(collection: Collection) -> None:
@@ -98,9 +94,8 @@ def test_a_whole_log_is_mirrored_with_its_index_made_again(collection: Collectio
     )
     with collection.transaction():
         unsent = UnsentLog(collection.db, 3, {})
-        assert not unsent.clashing()
-        sent = [row for text in unsent.json_rows(250) for row in json.loads(text)]
-        unsent.mirror()
+        sent = list(unsent.entries())
+        unsent.mirror({})
         unsent.close()
     assert len(sent) == count
     assert collection.db.execute("SELECT count(*) FROM sync_revlog").fetchone()[0] == count

@@ -1,9 +1,9 @@
 """The answers here the sync server has not had yet, read in Anki's review-log form and then mirrored, by SQLite.
 
 A whole collection's first sync sends every answer (200,000 rows and more). Each row is read once, already as
-Anki's tuple, into a temporary table; the chunks' JSON is written from it by SQLite, and the mirror's rows copied
-from it by one ``INSERT ... SELECT`` (no Python value made per row, none bound again). The card's Anki id is joined
-in: the mirror's, else, for a card deleted here since the last sync, the one its grave went under
+Anki's tuple, into a temporary table; each row's JSON is written from it by SQLite (the caller prepends the Anki
+id), and the mirror's rows copied from it by one ``INSERT ... SELECT`` (no value bound per row). The card's Anki
+id is joined in: the mirror's, else, for a card deleted here since the last sync, the one its grave went under
 (``temp.sync_gone``), else ours (a card that never reached the server). Answers to a card here that the server
 has not had yet wait for it. An Anki id is the answer's time in ms, unless the caller moved it (a clash with
 another answer at the same millisecond).
@@ -65,8 +65,8 @@ _OUT = "FROM temp.sync_out o LEFT JOIN temp.sync_moved m ON m.n = o.n ORDER BY o
 
 
 class UnsentLog:
-    """One sync's answers to send, found once (into ``temp.sync_out``), given other ids by ``move`` where their
-    milliseconds clash, read by ``json_rows``; then ``mirror`` writes their mirror rows."""
+    """One sync's answers to send, found once (into ``temp.sync_out``), read by ``entries`` as they go; then
+    ``mirror`` writes their mirror rows."""
 
     def __init__(self, db: sqlite_utils.Database, usn: int, gone: Mapping[int, int]) -> None:
         """``gone``: the cards deleted here since the last sync, our id -> the Anki id their grave went under."""
@@ -82,34 +82,18 @@ class UnsentLog:
         )
         self.count: int = conn.execute("SELECT count(*) FROM temp.sync_out").fetchone()[0]
 
-    def clashing(self) -> bool:
-        """Whether two of the answers share a millisecond, or one has the millisecond of a row the server holds:
-        then some go under the next free one (Anki's id is the time in ms, and unique)."""
-        return bool(
-            self._conn.execute(
-                "SELECT EXISTS (SELECT 1 FROM temp.sync_out o JOIN sync_revlog s ON s.anki_id = o.at) "
-                "OR EXISTS (SELECT 1 FROM temp.sync_out GROUP BY at HAVING count(*) > 1)"
-            ).fetchone()[0]
+    def entries(self) -> Iterator[tuple[int, int, str]]:
+        """``(place, time ms, the rest of Anki's tuple as a JSON array written by SQLite)`` of each answer, in
+        order: its Anki id is the caller's to prepend (its place: its key in ``mirror``)."""
+        return self._conn.execute(  # type: ignore[no-any-return]
+            "SELECT n, at, json_array(cid, usn, ease, ivl, last_ivl, factor, time, type) FROM temp.sync_out ORDER BY n"
         )
 
-    def json_rows(self, size: int) -> Iterator[bytes]:
-        """The answers as JSON arrays of at most ``size`` Anki tuples (written by SQLite: no Python value made per
-        row)."""
-        cursor = self._conn.execute(f"SELECT json_array({_MOVED_ENTRY}) {_OUT}")
-        while rows := cursor.fetchmany(size):
-            yield f"[{','.join(row[0] for row in rows)}]".encode()
-
-    def times(self) -> Iterator[tuple[int, int]]:
-        """``(place, time ms)`` of each answer, in order (its place: its key for ``move``)."""
-        return self._conn.execute("SELECT n, at FROM temp.sync_out ORDER BY n")  # type: ignore[no-any-return]
-
-    def move(self, moved: Mapping[int, int]) -> None:
-        """Give answers other Anki ids than their times (``moved``: an answer's place -> its Anki id)."""
-        self._conn.executemany("INSERT OR REPLACE INTO temp.sync_moved (n, anki_id) VALUES (?, ?)", moved.items())
-
-    def mirror(self) -> None:
-        """Mirror the answers, each under its Anki id."""
+    def mirror(self, moved: Mapping[int, int]) -> None:
+        """Mirror the answers, each under its time as its Anki id, or the id it went under instead (``moved``: an
+        answer's place, as ``entries`` gives it -> its Anki id)."""
         conn = self._conn
+        conn.executemany("INSERT INTO temp.sync_moved (n, anki_id) VALUES (?, ?)", moved.items())
         count = self.count
         bulk = count >= _BULK_LOG_ROWS and count > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
         if bulk:  # a whole collection's log: the index made again after (as the review log's are)
