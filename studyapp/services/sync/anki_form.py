@@ -158,8 +158,10 @@ def card_entry(
 def _merged_data(old: str, new: str) -> str:
     """The card's ``data`` JSON: its FSRS memory state and last review ours, its other keys (custom data, the
     desired retention Anki noted) as they were."""
+    if not old:  # (a card new to the server: ``card_data``'s compact JSON is what the round trip below gives)
+        return new
     try:
-        kept = json.loads(old) if old else {}
+        kept = json.loads(old)
     except ValueError:
         kept = {}
     if not isinstance(kept, dict):
