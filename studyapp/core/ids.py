@@ -18,7 +18,7 @@ def new_id(rng: random.Random) -> int:
     return rng.getrandbits(_ID_BITS) or 1
 
 
-RANDOM_BITS = 21  # below the time: 42 bits of milliseconds last until the year 2109
+_RANDOM_BITS = 21  # below the time: 42 bits of milliseconds last until the year 2109
 
 
 def time_ordered_id(moment_ms: int, rng: random.Random) -> int:
@@ -28,7 +28,7 @@ def time_ordered_id(moment_ms: int, rng: random.Random) -> int:
     at the end of the table's B-tree, one page, instead of into a full page in the middle that must be split
     (a million rows with random ids: two pages written per answer instead of one, see benchmarks/engine_speed.py).
     """
-    return min(max(0, moment_ms) << RANDOM_BITS | rng.getrandbits(RANDOM_BITS), (1 << _ID_BITS) - 1) or 1
+    return min(max(0, moment_ms) << _RANDOM_BITS | rng.getrandbits(_RANDOM_BITS), (1 << _ID_BITS) - 1) or 1
 
 
 class TimeOrderedIds:

@@ -76,7 +76,7 @@ def test_each_card_kind_and_a_moved_id(collection: Collection) -> None:
     again = UnsentLog(collection.db, 18, {})
     assert again.count == 0
     again.close()
-    for table in ("sync_out", "sync_moved", "sync_gone"):
+    for table in ("sync_out", "sync_gone"):
         assert collection.db.execute(f"SELECT count(*) FROM temp.{table}").fetchone()[0] == 0
 
 

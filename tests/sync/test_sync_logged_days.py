@@ -17,6 +17,22 @@ from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, engine_add_and_answer, engine_card, now
 
 
+def _phone_logs(device: EngineDevice, at_ms: int, card: int, ease: int, interval: int, kind: int) -> None:
+    """A review-log row as a phone on SM-2 writes one (its interval in days, whatever FSRS would give)."""
+    device.col.db.execute(
+        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
+        "VALUES (?, ?, -1, ?, ?, 0, 2500, 4000, ?)",
+        at_ms, card, ease, interval, kind,
+    )  # fmt: skip
+
+
+def _logged(here: Here, front: str) -> list[tuple[int, int]]:
+    """(time, due after) of each answer here to the card of ``front``, in time order."""
+    return here.collection.db.execute(
+        "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at", [here.card_of(front)]
+    ).fetchall()
+
+
 def test_the_phones_review_days_within_range_are_kept(tmp_path: Path, sync_server: SyncServer) -> None:
     here = Here(tmp_path / "here.db", sync_server)
     device = EngineDevice.for_server(tmp_path / "phone", sync_server)
@@ -70,17 +86,10 @@ def test_a_phones_days_outside_the_range_stay_in_the_log_and_the_card_ends_as_it
         rows = [(0, 4, 40, 0), (40, 3, 200, 1), (240, 3, 900, 1)]
         for offset, ease, interval, kind in rows:
             at_ms = int((start + timedelta(days=offset)).timestamp() * 1000)
-            device.col.db.execute(
-                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
-                "VALUES (?, ?, -1, ?, ?, 0, 2500, 4000, ?)",
-                at_ms, card, ease, interval, kind,
-            )  # fmt: skip
+            _phone_logs(device, at_ms, card, ease, interval, kind)
         device.full_upload()
         here.sync()
-        logged = here.collection.db.execute(
-            "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at",
-            [here.card_of("sm2")],
-        ).fetchall()
+        logged = _logged(here, "sm2")
         assert len(logged) == 3
         for (at_ms, due_ms), (_offset, _ease, interval, _kind) in zip(logged[:2], rows[:2], strict=True):
             assert due_ms == at_ms + interval * 86_400_000  # the phone's day, outside FSRS's range
@@ -118,18 +127,11 @@ def test_the_phones_days_are_kept_too_when_the_card_has_answers_here(tmp_path: P
         card = engine_card(device, "slow")[0]
         phone = [(start + timedelta(days=40), 200), (start + timedelta(days=240), 900)]
         for at, interval in phone:
-            device.col.db.execute(
-                "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type) "
-                "VALUES (?, ?, -1, 3, ?, 0, 2500, 4000, 1)",
-                int(at.timestamp() * 1000), card, interval,
-            )  # fmt: skip
+            _phone_logs(device, int(at.timestamp() * 1000), card, 3, interval, 1)
         device.col.db.execute("UPDATE col SET mod = ?", int(now().timestamp() * 1000))  # (else: "no changes")
         device.sync()
         here.sync()
-        logged = here.collection.db.execute(
-            "SELECT reviewed_at, due_after FROM review_log WHERE card_id = ? ORDER BY reviewed_at",
-            [here.card_of("slow")],
-        ).fetchall()
+        logged = _logged(here, "slow")
         assert len(logged) == 3
         assert logged[1][1] == logged[1][0] + 200 * 86_400_000
         schedule = Schedule()

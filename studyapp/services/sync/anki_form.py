@@ -64,7 +64,7 @@ def card_digest(card: CardHere) -> str:
 
 
 def forget_digests() -> None:
-    """Let go of the digests remembered (and the notes and cards they were of)."""
+    """Let go of the digests remembered (and the cards they were of)."""
     _digests.clear()
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from studyapp.core.ids import RANDOM_BITS, time_ordered_id
+from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
 from studyapp.core.scheduling.fast_replay import FastReplay
 from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, merged_history
@@ -111,12 +111,10 @@ class CardReplay:
         trail: list[Any] = []
         if fast.replay(card_id, times, ratings, None, trail, logged) is None:
             return None
-        draw = self.rng.getrandbits
+        rng = self.rng
         before: tuple[Any, ...] = _NEW_ROW
         for row, at, rating, after in zip(rows, times, ratings, trail, strict=True):
-            # the log stays in time order, as answered or imported here: time_ordered_id, written out (the replay
-            # took only times from 1970 to 2106, so the time fits its 42 bits)
-            row_id = at << RANDOM_BITS | draw(RANDOM_BITS) or 1
+            row_id = time_ordered_id(at, rng)  # the log stays in time order, as answered or imported here
             duration = int(row[_R_TIME])
             duration = 0 if duration < 0 else MAX_REVIEW_MS if duration > MAX_REVIEW_MS else duration
             log_values.append((row_id, card_id, at, rating, duration, _FLIP, *before, *after))

@@ -15,10 +15,10 @@ from collections.abc import Iterator, Mapping
 
 import sqlite_utils
 
+from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, _REVLOG_OURS_INDEX
+
 _DAY_MS = 86_400_000
 _INT32 = 2**31 - 1
-_REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
-_BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with the mirror's index made again after
 
 
 def _anki_interval(state: str, due: str, last: str, at: str) -> str:
@@ -51,17 +51,12 @@ _UNSENT = (
 )
 _TEMP_TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS sync_gone (our_id INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)",
-    # the answers to send, in Anki's form, in the order they go (``n``): computed once, read, then mirrored
+    # the answers to send, in Anki's form (``at``: the Anki id, its time unless moved), in the order they go (``n``)
     """CREATE TEMP TABLE IF NOT EXISTS sync_out (n INTEGER PRIMARY KEY, our_id INTEGER NOT NULL, at INTEGER NOT NULL,
         cid INTEGER NOT NULL, usn INTEGER NOT NULL, ease INTEGER NOT NULL, ivl INTEGER NOT NULL,
         last_ivl INTEGER NOT NULL, factor INTEGER NOT NULL, time INTEGER NOT NULL, type INTEGER NOT NULL)""",
-    # the answers that go under another id than their time (``n`` as in ``sync_out``)
-    "CREATE TEMP TABLE IF NOT EXISTS sync_moved (n INTEGER PRIMARY KEY, anki_id INTEGER NOT NULL)",
 )
-_ENTRY = "at, cid, usn, ease, ivl, last_ivl, factor, time, type"  # Anki's tuple, the id first
-# the same, read from ``sync_out`` (``o``) with the id an answer was moved to (``m``)
-_MOVED_ENTRY = "COALESCE(m.anki_id, o.at), o.cid, o.usn, o.ease, o.ivl, o.last_ivl, o.factor, o.time, o.type"
-_OUT = "FROM temp.sync_out o LEFT JOIN temp.sync_moved m ON m.n = o.n ORDER BY o.n"
+_REST = "cid, usn, ease, ivl, last_ivl, factor, time, type"  # Anki's tuple after the id
 
 
 class UnsentLog:
@@ -75,37 +70,36 @@ class UnsentLog:
             conn.execute(statement)
         self.close()
         conn.executemany("INSERT INTO temp.sync_gone (our_id, anki_id) VALUES (?, ?)", gone.items())
-        conn.execute(
-            f"INSERT INTO temp.sync_out (our_id, {_ENTRY}) SELECT r.id, r.reviewed_at, {_ANKI_COLUMNS} {_UNSENT} "
+        self.count: int = conn.execute(
+            f"INSERT INTO temp.sync_out (our_id, at, {_REST}) SELECT r.id, r.reviewed_at, {_ANKI_COLUMNS} {_UNSENT} "
             "ORDER BY r.id",
             {"usn": usn},
-        )
-        self.count: int = conn.execute("SELECT count(*) FROM temp.sync_out").fetchone()[0]
+        ).rowcount
 
     def entries(self) -> Iterator[tuple[int, int, str]]:
         """``(place, time ms, the rest of Anki's tuple as a JSON array written by SQLite)`` of each answer, in
         order: its Anki id is the caller's to prepend (its place: its key in ``mirror``)."""
         return self._conn.execute(  # type: ignore[no-any-return]
-            "SELECT n, at, json_array(cid, usn, ease, ivl, last_ivl, factor, time, type) FROM temp.sync_out ORDER BY n"
+            f"SELECT n, at, json_array({_REST}) FROM temp.sync_out ORDER BY n"
         )
 
     def mirror(self, moved: Mapping[int, int]) -> None:
         """Mirror the answers, each under its time as its Anki id, or the id it went under instead (``moved``: an
         answer's place, as ``entries`` gives it -> its Anki id)."""
         conn = self._conn
-        conn.executemany("INSERT INTO temp.sync_moved (n, anki_id) VALUES (?, ?)", moved.items())
+        conn.executemany("UPDATE temp.sync_out SET at = ? WHERE n = ?", [(at, n) for n, at in moved.items()])
         count = self.count
         bulk = count >= _BULK_LOG_ROWS and count > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
         if bulk:  # a whole collection's log: the index made again after (as the review log's are)
             conn.execute("DROP INDEX sync_revlog_ours")
         conn.execute(
             "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
-            f"SELECT {_MOVED_ENTRY.replace('o.cid', 'o.our_id, o.cid', 1)} {_OUT}"  # (our id after Anki's)
+            f"SELECT at, our_id, {_REST} FROM temp.sync_out ORDER BY n"
         )
         if bulk:
             conn.execute(_REVLOG_OURS_INDEX)
 
     def close(self) -> None:
         """Empty the temporary tables (they live as long as the connection)."""
-        for table in ("sync_gone", "sync_out", "sync_moved"):
+        for table in ("sync_gone", "sync_out"):
             self._conn.execute(f"DELETE FROM temp.{table}")

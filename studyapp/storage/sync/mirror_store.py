@@ -15,9 +15,10 @@ import orjson
 import sqlite_utils
 
 from studyapp.storage.codec import to_ms
-from studyapp.storage.sync.log_out import _BULK_LOG_ROWS, _REVLOG_OURS_INDEX
 
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
+_REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
+_BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
 
 
 class Mirrored:
