@@ -137,7 +137,13 @@ def _sync(app: App, args: argparse.Namespace, stdin: TextIO, out: TextIO, keys: 
 
     try:
         summary = service.sync(
-            app.collection, app.media_dir, account, mode=args.mode, now=app.clock.now, progress=progress
+            app.collection,
+            app.media_dir,
+            account,
+            mode=args.mode,
+            now=app.clock.now,
+            progress=progress,
+            zone=app.clock.local_zone(),
         )
     except SyncError as error:
         if error.kind == "auth" and not args.password_stdin:  # the stored key no longer opens the account

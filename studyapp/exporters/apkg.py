@@ -21,7 +21,7 @@ import time
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -29,6 +29,7 @@ from studyapp.core.drafts import ImportDraft, MediaFile, NoteDraft
 from studyapp.core.ids import to_anki_guid
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, SOURCE_ID, NoteType
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.exporters.apkg_cards import ExportCard, Timing, card_data, card_schedule_values, revlog_rows
 from studyapp.exporters.apkg_fields import (
     anki_tags,
@@ -84,14 +85,18 @@ def write_apkg(
     progress: Progress | None = None,
     cards: Sequence[Sequence[ExportCard]] | None = None,
     now: datetime | None = None,
+    zone: tzinfo = timezone.utc,
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
 ) -> None:
     """Write ``draft``'s notes, their note types and media to ``path`` as an ``.apkg``; replace ``path`` only
     when complete.
 
     ``cards[i]`` are the cards of ``draft.notes[i]`` (with their schedules and logs for a package with
     history); without ``cards``, each note gets the new cards its note type makes. ``now`` places the
-    schedules' day numbers (default: the clock). ``progress(done, total)`` is called every few hundred notes
-    and after each media file; it may raise to cancel, and then ``path`` is left as it was. Raises
+    schedules' day numbers (default: the clock), with study days starting at ``rollover_hour`` in ``zone`` (the
+    collection's, written into the package so Anki counts its days as we do). ``progress(done, total)`` is
+    called every few hundred notes and after each media file; it may raise to cancel, and then ``path`` is left
+    as it was. Raises
     ``ValueError`` for a media name that is not a plain file name or appears twice, a note whose note type
     the draft does not hold, or a note with more fields than its note type.
     """
@@ -99,7 +104,7 @@ def write_apkg(
     _check_media_names(draft.media)
     if cards is not None and len(cards) != len(draft.notes):
         raise ValueError(f"{len(cards)} card lists for {len(draft.notes)} notes")
-    timing = Timing.at(now or datetime.now(timezone.utc))
+    timing = Timing.at(now or datetime.now(timezone.utc), zone, rollover_hour)
     total = len(draft.notes) + len(draft.media)
     report = progress or (lambda done, total: None)
     report(0, total)
@@ -227,7 +232,7 @@ def _write_collection(
                     timing.crt,
                     now_ms,
                     now_ms,
-                    json.dumps(collection_config_json(next(iter(notetypes)))),
+                    json.dumps(collection_config_json(next(iter(notetypes)), timing.rollover_hour)),
                     json.dumps({str(nt.id): notetype_json(nt, now) for nt in notetypes.values()}),
                     json.dumps(
                         {

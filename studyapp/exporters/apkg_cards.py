@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta, timezone, tzinfo
 
 from studyapp.core.model import CardState, ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, day_bounds
 
 DAY = timedelta(days=1)
 _I32 = 2**31 - 1
@@ -55,12 +56,30 @@ class Timing:
     now: datetime
     crt: int
     today: int
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR  # the hour of ``crt``'s day start, Anki's ``rollover``
 
     @classmethod
-    def at(cls, now: datetime, days_back: int = 3650) -> Timing:
-        """Day 0 ``days_back`` days before ``now``'s UTC midnight, so every due day number stays positive."""
-        midnight = int(now.timestamp()) // 86400 * 86400
-        return cls(now, midnight - days_back * 86400, days_back)
+    def at(
+        cls,
+        now: datetime,
+        zone: tzinfo = timezone.utc,
+        rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
+        days_back: int = 3650,
+    ) -> Timing:
+        """Day 0 begins ``days_back`` days before the start of ``now``'s study day (``rollover_hour`` in
+        ``zone``), so every due day number stays positive and a day number is a study day.
+
+        Anki reads a package's "today" from its ``crt`` and its ``rollover`` hour, placed on ``crt``'s date in
+        the importing machine's UTC offset: ``crt`` at that hour (in the offset of ``now``) makes Anki's today
+        ours at any hour, so a due day keeps its distance from today (with ``crt`` at UTC midnight, a package
+        made before the rollover hour put every due a day late)."""
+        start, _ = day_bounds(now, zone, rollover_hour)
+        offset = timezone(now.astimezone(zone).utcoffset() or timedelta(0))
+        # the study day's date at the rollover hour in now's offset, as Anki places it (not the zone's own offset
+        # at the start, which a daylight-saving change since then would move by an hour)
+        crt = int(datetime.combine(start.astimezone(zone).date(), time(rollover_hour), offset).timestamp())
+        crt -= days_back * 86400
+        return cls(now, crt, max(0, (int(now.timestamp()) - crt) // 86400), rollover_hour)
 
     def day_number(self, moment: datetime) -> int:
         return max(0, min(_I32, (int(moment.timestamp()) - self.crt) // 86400))

@@ -26,6 +26,7 @@ from studyapp.core.notetypes.model import (
     NotetypeKind,
     stock_type,
 )
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 
 DEFAULT_DECK_ID = 1  # Anki's "Default" deck, which every collection has
 DECK_CONFIG_ID = 1
@@ -179,8 +180,9 @@ def deck_config_json(autoplay: bool = True) -> dict[str, Any]:
     }
 
 
-def collection_config_json(current_model: int) -> dict[str, Any]:
-    """The collection settings (``col.conf``), as a fresh Anki collection has them."""
+def collection_config_json(current_model: int, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> dict[str, Any]:
+    """The collection settings (``col.conf``), as a fresh Anki collection has them, with the hour its study days
+    start (``rollover``: Anki counts the package's days from it)."""
     return {
         "activeDecks": [DEFAULT_DECK_ID],
         "curDeck": DEFAULT_DECK_ID,
@@ -195,4 +197,5 @@ def collection_config_json(current_model: int) -> dict[str, Any]:
         "sortBackwards": False,
         "addToCur": True,
         "schedVer": 2,
+        "rollover": rollover_hour,
     }

@@ -172,7 +172,10 @@ class App:
     def export(self, path: Path, deck_name: str | None = None, with_history: bool = False) -> ExportResult:
         """Export a deck and its subdecks (``None``: the whole collection) to ``path`` (.csv, .txt, .apkg or
         .colpkg), with each card's schedule and review log if ``with_history`` (a .colpkg always has them)."""
-        return export_collection(self.collection, Path(path), self.clock.now(), deck_name, with_history, self.media_dir)
+        return export_collection(
+            self.collection, Path(path), self.clock.now(), deck_name, with_history, self.media_dir,
+            self.clock.local_zone(),
+        )  # fmt: skip
 
     def review_session(self, deck_id: int, mode: ReviewMode | None = None) -> ReviewSession:
         """A study session over the deck, in ``mode`` (remembered for the deck) or else its remembered mode."""

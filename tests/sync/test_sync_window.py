@@ -194,7 +194,7 @@ class WaitingEngine:
         self.release = threading.Event()
         self.calls = 0
 
-    def __call__(self, collection, media_folder, account, *, mode, now, progress, cancelled):  # noqa: ANN001, ANN204
+    def __call__(self, collection, media_folder, account, *, mode, now, zone, progress, cancelled):  # noqa: ANN001, ANN204
         self.calls += 1
         progress("Sending 1,200 reviews")
         while not cancelled() and not self.release.wait(0.01):

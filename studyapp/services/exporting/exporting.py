@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -27,6 +27,7 @@ from studyapp.core.wording import plural
 from studyapp.exporters.apkg import write_apkg
 from studyapp.exporters.apkg_cards import ExportCard
 from studyapp.exporters.csv_export import write_csv
+from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.media.media import is_safe_name
 from studyapp.storage import Collection
 from studyapp.storage.maintenance.export_store import StoredCard, cards_of_notes
@@ -173,8 +174,10 @@ def export_collection(
     deck_name: str | None = None,
     with_history: bool = False,
     media_dir: Path | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> ExportResult:
-    """Write the deck (``None``: the whole collection) to ``path`` in the format its extension names."""
+    """Write the deck (``None``: the whole collection) to ``path`` in the format its extension names. A package's
+    due days are counted in the collection's study days, in ``zone`` (the clock's)."""
     kind = EXPORT_FORMATS.get(path.suffix.lower())
     if kind is None:
         raise ExportError(f"{path}: unknown export format '{path.suffix}' (use .csv, .txt, .apkg or .colpkg)")
@@ -185,7 +188,7 @@ def export_collection(
         if kind == "csv":
             write_csv(draft, path)
         else:
-            write_apkg(draft, path, cards=cards, now=now)
+            write_apkg(draft, path, cards=cards, now=now, zone=zone, rollover_hour=rollover_hour(collection))
     except OSError as error:
         raise ExportError(f"{path}: cannot be written ({error.strerror or error})") from None
     except ValueError as error:

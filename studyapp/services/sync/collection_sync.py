@@ -22,7 +22,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 
 from studyapp.services.gc_pause import cyclic_gc_paused
@@ -74,6 +74,7 @@ def sync_collection(
     progress: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     rng: random.Random | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> CollectionSyncResult:
     """Sync ``collection`` with the server behind ``client``.
 
@@ -81,11 +82,12 @@ def sync_collection(
     merge in which the server's version wins every difference), "full_upload" (what the server holds and this side
     lacks is taken first, nothing of this side's own sent; then the whole collection goes up and replaces the
     server's, which the other devices then download: what a note type whose fields changed here needs). None of
-    them loses a review or a note of either side.
+    them loses a review or a note of either side. ``zone`` is the clock's: a whole collection sent up counts its
+    due days in the collection's study days there, as the phones that download it do.
     """
     try:
         with cyclic_gc_paused():  # a whole collection is ~500,000 rows, lists and tuples, none in a cycle
-            return _sync(collection, client, now, mode, progress, cancelled, rng)
+            return _sync(collection, client, now, mode, progress, cancelled, rng, zone)
     finally:
         forget_digests()
 
@@ -98,12 +100,13 @@ def _sync(
     progress: Callable[[str], None] | None,
     cancelled: Callable[[], bool] | None,
     rng: random.Random | None,
+    zone: tzinfo,
 ) -> CollectionSyncResult:
     run = _Run(
         collection, client, MirrorStore(collection.db), Tally(), now,
         progress or (lambda text: None), cancelled or (lambda: False),
         rng or random.Random(random.SystemRandom().getrandbits(128)),  # ids: random 63-bit, drawn fast
-        {"full_download": "server", "full_upload": "here"}.get(mode),
+        {"full_download": "server", "full_upload": "here"}.get(mode), zone,
     )  # fmt: skip
     meta = client.meta()
     if not meta.get("cont", True):
@@ -141,10 +144,12 @@ class _Run:
         stop: Callable[[], bool],
         draw: random.Random,
         prefer: str | None,
+        zone: tzinfo,
     ) -> None:
         self.collection, self.client, self.mirror, self.tally = collection, client, mirror, tally
         self.now, self.say, self.stop, self.draw, self.prefer = now, say, stop, draw, prefer
         self.outgoing = Outgoing(collection, mirror, draw)
+        self.zone = zone
 
     @contextmanager
     def aborting(self) -> Iterator[None]:
@@ -169,7 +174,7 @@ class _Run:
                 self.exchange(meta, merge=True, take_only=True)
         self.check()
         self.say("Sending the whole collection")
-        self.client.upload(_collection_file(self.collection, self.now()))
+        self.client.upload(_collection_file(self.collection, self.now(), self.zone))
         self.tally.notes_up = self.collection.notes.count()
         with self.collection.transaction():
             self.collection.set_setting(SCM, None)
@@ -271,7 +276,7 @@ class _Run:
             )
 
 
-def _collection_file(collection: Collection, at: datetime) -> bytes:
+def _collection_file(collection: Collection, at: datetime, zone: tzinfo) -> bytes:
     """The whole collection (notes, cards, history, note types, decks) as an Anki collection file."""
     import tempfile
     import zipfile
@@ -283,7 +288,7 @@ def _collection_file(collection: Collection, at: datetime) -> bytes:
 
     with tempfile.TemporaryDirectory(prefix="studyapp-upload-") as folder:
         package = Path(folder) / "upload.colpkg"
-        export_collection(collection, package, at, with_history=True)
+        export_collection(collection, package, at, with_history=True, zone=zone)
         with zipfile.ZipFile(package) as archive:
             archive.extract("collection.anki2", folder)
         # the server's review-log rows this side keeps only in its mirror (answers that left the schedule alone,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from studyapp.core.wording import plural
@@ -125,6 +125,7 @@ def sync(
     progress: Callable[[str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     rng: random.Random | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> SyncSummary:
     """Sync the collection, then its media folder (if given). Raises ``SyncError`` with one line."""
     if mode not in MODES:
@@ -143,7 +144,7 @@ def sync(
             collection.set_setting(MOD, None)
     try:
         result: CollectionSyncResult = sync_collection(
-            collection, client, now=now, mode=mode, progress=progress, cancelled=cancelled, rng=rng
+            collection, client, now=now, mode=mode, progress=progress, cancelled=cancelled, rng=rng, zone=zone
         )
         collection.set_setting(_ENDPOINT, account.endpoint)
         collection.set_setting(_USER, account.user)

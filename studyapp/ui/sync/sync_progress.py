@@ -21,7 +21,7 @@ from studyapp.services.app import App
 from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask, one_line
 
-# engine(collection, media_folder, account, *, mode, now, progress, cancelled) -> SyncSummary
+# engine(collection, media_folder, account, *, mode, now, zone, progress, cancelled) -> SyncSummary
 SyncEngine = Callable[..., Any]
 
 
@@ -95,6 +95,7 @@ class SyncProgressDialog(QDialog):
                 self.account,
                 mode=self.mode,
                 now=app.clock.now,
+                zone=app.clock.local_zone(),
                 progress=lambda line: task.report(str(line), 0, 0),
                 cancelled=self.cancel_event.is_set,
             )
