@@ -71,8 +71,9 @@ class Timing:
 
         Anki reads a package's "today" from its ``crt`` and its ``rollover`` hour, placed on ``crt``'s date in
         the importing machine's UTC offset: ``crt`` at that hour (in the offset of ``now``) makes Anki's today
-        ours at any hour, so a due day keeps its distance from today (with ``crt`` at UTC midnight, a package
-        made before the rollover hour put every due a day late)."""
+        ours at any hour, so a due day keeps its distance from today. (With ``crt`` at UTC midnight and no
+        ``rollover``, Anki counted from 04:00 on its own clock: in UTC, a package made between midnight and 04:00
+        had every due a day late, and elsewhere at other hours.)"""
         start, _ = day_bounds(now, zone, rollover_hour)
         offset = timezone(now.astimezone(zone).utcoffset() or timedelta(0))
         # the study day's date at the rollover hour in now's offset, as Anki places it (not the zone's own offset
