@@ -20,6 +20,7 @@ line per moment; exits 1 if any failed. Linux only (elsewhere it says why and ex
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import re
 import subprocess
@@ -73,7 +74,7 @@ def offset_to(hour: int, minute: int, now: datetime) -> int:
     target = now.replace(hour=hour, minute=minute, second=0, microsecond=0)
     if target <= now:
         target += timedelta(days=1)
-    return int((target - now).total_seconds())
+    return math.ceil((target - now).total_seconds())
 
 
 def run_at(name: str, start: tuple[int, int], zone: str, paths: list[str], base: dict[str, str]) -> tuple[bool, str]:
