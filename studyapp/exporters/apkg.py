@@ -96,9 +96,8 @@ def write_apkg(
     schedules' day numbers (default: the clock), with study days starting at ``rollover_hour`` in ``zone`` (the
     collection's, written into the package so Anki counts its days as we do). ``progress(done, total)`` is
     called every few hundred notes and after each media file; it may raise to cancel, and then ``path`` is left
-    as it was. Raises
-    ``ValueError`` for a media name that is not a plain file name or appears twice, a note whose note type
-    the draft does not hold, or a note with more fields than its note type.
+    as it was. Raises ``ValueError`` for a media name that is not a plain file name or appears twice, a note
+    whose note type the draft does not hold, or a note with more fields than its note type.
     """
     path = Path(path)
     _check_media_names(draft.media)
