@@ -25,6 +25,7 @@ def test_the_files_that_read_the_clock_are_picked() -> None:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="libfaketime is preloaded on Linux only")
+@pytest.mark.skipif("FAKETIME" in os.environ, reason="run by make clock-test: this clock is moved already")
 def test_a_child_process_and_the_engine_in_it_see_the_moved_clock() -> None:
     env = clock_test.faketime_env()
     assert isinstance(env, dict), env
