@@ -16,7 +16,8 @@ from studyapp.core.clock import FixedClock
 from studyapp.core.model import Rating
 from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.storage.collection import Collection
-from studyapp.storage.sync.log_out import _BULK_LOG_ROWS, UnsentLog
+from studyapp.storage.sync.log_out import UnsentLog
+from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS
 from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, engine_card
 from tests.sync.test_sync_crash import _answer

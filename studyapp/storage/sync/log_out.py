@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 
 import sqlite_utils
 
-from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, _REVLOG_OURS_INDEX
+from studyapp.storage.sync.mirror_store import revlog_index_set_aside
 
 _DAY_MS = 86_400_000
 _INT32 = 2**31 - 1
@@ -88,16 +88,11 @@ class UnsentLog:
         answer's place, as ``entries`` gives it -> its Anki id)."""
         conn = self._conn
         conn.executemany("UPDATE temp.sync_out SET at = ? WHERE n = ?", [(at, n) for n, at in moved.items()])
-        count = self.count
-        bulk = count >= _BULK_LOG_ROWS and count > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
-        if bulk:  # a whole collection's log: the index made again after (as the review log's are)
-            conn.execute("DROP INDEX sync_revlog_ours")
-        conn.execute(
-            "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
-            f"SELECT at, our_id, {_REST} FROM temp.sync_out ORDER BY n"
-        )
-        if bulk:
-            conn.execute(_REVLOG_OURS_INDEX)
+        with revlog_index_set_aside(conn, self.count):
+            conn.execute(
+                "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
+                f"SELECT at, our_id, {_REST} FROM temp.sync_out ORDER BY n"
+            )
 
     def close(self) -> None:
         """Empty the temporary tables (they live as long as the connection)."""

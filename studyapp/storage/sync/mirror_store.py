@@ -7,7 +7,9 @@ of that object here as it was when last exchanged (``digest``) and its modificat
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
@@ -19,6 +21,19 @@ from studyapp.storage.codec import to_ms
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
 _REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
 _BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
+
+
+@contextlib.contextmanager
+def revlog_index_set_aside(conn: sqlite3.Connection, coming: int) -> Iterator[None]:
+    """Around the writing of ``coming`` mirror review-log rows: for a whole collection's log (at least
+    ``_BULK_LOG_ROWS``, and more than the mirror holds) its index is dropped and made again after, as the review
+    log's are."""
+    bulk = coming >= _BULK_LOG_ROWS and coming > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+    if bulk:
+        conn.execute("DROP INDEX sync_revlog_ours")
+    yield
+    if bulk:
+        conn.execute(_REVLOG_OURS_INDEX)
 
 
 class Mirrored:
@@ -179,19 +194,12 @@ class MirrorStore:
         """``put_revlog``'s rows as the table's columns: (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor,
         time, type)."""
         conn = self._db.conn
-        bulk = (
-            len(values) >= _BULK_LOG_ROWS
-            and len(values) > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
-        )
-        if bulk:  # a whole collection's log: its index made again after (as the review log's are)
-            conn.execute("DROP INDEX sync_revlog_ours")
-        conn.executemany(
-            "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            values,
-        )
-        if bulk:
-            conn.execute(_REVLOG_OURS_INDEX)
+        with revlog_index_set_aside(conn, len(values)):
+            conn.executemany(
+                "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, "
+                "type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                values,
+            )
 
     def tags(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT name FROM sync_tags")}
