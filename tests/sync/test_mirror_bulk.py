@@ -77,3 +77,27 @@ def test_mirrored_entries_are_written_whatever_they_hold() -> None:
         raw = Mirrored(1, 2, "d", 0, entry).raw()
         assert " " not in raw
         assert Mirrored(1, 2, "d", 0, raw=raw).entry == entry
+
+
+def test_mirror_rows_given_in_any_order_fill_their_pages(tmp_path: Path) -> None:
+    """Rows handed over in the server's order (here newest first, as it sent a whole collection's) go in by id: each
+    table's B-tree is appended to and its pages are full, where inserts before the last row split every page and
+    leave it half empty. Of one id given twice, the later is kept."""
+    collection = Collection.open(tmp_path / "c.db")
+    try:
+        rng = random.Random(9)
+        ids = sorted((rng.getrandbits(62) for _ in range(6000)), reverse=True)
+        store = MirrorStore(collection.db)
+        with collection.transaction():
+            store.put("note", [Mirrored(i, i + 1, "d" * 40, 5, ["x" * 30, i]) for i in ids])
+            store.put("note", [Mirrored(ids[0], 7, "new", 6, ["kept"]), Mirrored(ids[0], 8, "newer", 7, ["later"])])
+            store.put_revlog_values([(i, i + 1, 5, 0, 3, 1, 0, 2500, 4000, 1) for i in ids])
+        for table in ("sync_notes", "sync_revlog"):
+            unused, size = collection.db.execute(
+                "SELECT sum(unused), sum(pgsize) FROM dbstat WHERE name = ?", [table]
+            ).fetchone()
+            assert unused / size < 0.15, (table, unused / size)
+        assert store.mirrored("note")[ids[0]].entry == ["later"]
+        assert collection.db.execute("SELECT count(*) FROM sync_revlog").fetchone()[0] == len(ids)
+    finally:
+        collection.close()

@@ -42,6 +42,14 @@ def _counts(collection: Collection) -> tuple[int, int, int]:
     return one("SELECT count(*) FROM notes").fetchone()[0], one("SELECT count(*) FROM cards").fetchone()[0], log
 
 
+def _unused_share(collection: Collection, table: str) -> float:
+    """The share of a table's pages that holds nothing (SQLite's ``dbstat``)."""
+    unused, size = collection.db.execute(
+        "SELECT sum(unused), sum(pgsize) FROM dbstat WHERE name = ?", [table]
+    ).fetchone()
+    return float(unused) / float(size)
+
+
 @pytest.mark.slow
 def test_ten_thousand_notes_and_their_200k_reviews_go_up_and_come_down_whole(
     tmp_path: Path, sync_server: SyncServer
@@ -80,6 +88,9 @@ def test_ten_thousand_notes_and_their_200k_reviews_go_up_and_come_down_whole(
             "SELECT count(*) FROM (SELECT 1 FROM review_log GROUP BY card_id, reviewed_at HAVING count(*) > 1)"
         ).fetchone()[0]
         assert twice == 0
+        # written in id order, each table's B-tree appended to: its pages full, not half empty from splits
+        for table in ("notes", "cards", "review_log", "sync_notes", "sync_cards", "sync_revlog"):
+            assert _unused_share(other, table) < 0.2, table
         assert sync(other, None, account, now=_now).kind == "no_changes"
     finally:
         other.close()

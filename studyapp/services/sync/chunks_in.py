@@ -8,6 +8,7 @@ A note edited on both sides since the last sync: the later edit wins, the other 
 from __future__ import annotations
 
 import json
+import operator
 import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -114,6 +115,7 @@ class ChunksIn:
                 stored = self._note_update(current, mirrored.get(anki_id), front, back, rest, tags, notetype_id, mod)
             puts.append(Mirrored(anki_id, ours_id, "" if stored is None else af.note_digest(stored), mod, entry))
             result[anki_id] = ours_id
+        new_rows.sort(key=_FIRST)  # in id order, as the bulk insert takes them: each B-tree appended to, kept full
         bulk.add(new_rows, [])
         self.mirror.put("note", puts)
         return result
@@ -197,6 +199,7 @@ class ChunksIn:
                     resend.add(ours_id)  # the schedule here follows the log here: every device takes it
             puts.append(Mirrored(anki_id, ours_id, af.card_digest(card), mod, entry))
             result[anki_id] = ours_id
+        new_cards.sort(key=_FIRST)  # (in id order, as the notes)
         self.mirror.add_full_cards(new_cards)
         self.mirror.set_card_places(changed)
         self.mirror.put("card", puts)
@@ -269,6 +272,7 @@ class ReceivedLog:
                 self.special.add(card)
 
 
+_FIRST = operator.itemgetter(0)
 _BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
@@ -20,6 +21,7 @@ from studyapp.storage.codec import to_ms
 
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
 _REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
+_FIRST = operator.itemgetter(0)
 _BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
 
 
@@ -157,6 +159,7 @@ class MirrorStore:
 
     def put(self, kind: str, items: Iterable[Mirrored]) -> None:
         rows = [(m.anki_id, m.our_id, m.digest, m.mod, m.raw()) for m in items]
+        rows.sort(key=_FIRST)  # (stable: of one id given twice, the later is kept)
         if kind in _TABLES:
             self._db.conn.executemany(
                 f"INSERT OR REPLACE INTO {_TABLES[kind]} (anki_id, our_id, digest, mod, entry) VALUES (?, ?, ?, ?, ?)",
@@ -194,6 +197,7 @@ class MirrorStore:
         """``put_revlog``'s rows as the table's columns: (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor,
         time, type)."""
         conn = self._db.conn
+        values.sort(key=_FIRST)
         with revlog_index_set_aside(conn, len(values)):
             conn.executemany(
                 "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, "
