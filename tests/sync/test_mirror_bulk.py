@@ -56,10 +56,10 @@ def test_a_whole_collections_mirrored_log_goes_in_and_its_index_is_made_again(tm
             ).fetchall()
 
         before = indexes()
-        rows = [(1_700_000_000_000 + n, n if n % 2 else None, 5, [0, 5, 0, 3, 1, 0, 2500, 4000, 1])
-                for n in range(_BULK_LOG_ROWS + 1)]  # fmt: skip
+        rows = [(1_700_000_000_000 + n, 5, [0, 5, 0, 3, 1, 0, 2500, 4000, 1]) for n in range(_BULK_LOG_ROWS + 1)]
+        ours = {anki_id: n for n, (anki_id, _card, _entry) in enumerate(rows) if n % 2}
         with collection.transaction():
-            MirrorStore(collection.db).put_revlog(rows)
+            MirrorStore(collection.db).put_revlog(rows, ours)
         assert indexes() == before and before
         assert collection.db.execute("SELECT count(*) FROM sync_revlog WHERE our_id IS NOT NULL").fetchone()[0] == (
             _BULK_LOG_ROWS // 2

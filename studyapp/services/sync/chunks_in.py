@@ -239,9 +239,8 @@ class ChunksIn:
         matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days)
         self.tally.replayed += len(pending)
         matched.update(matches)
-        self.mirror.put_revlog(  # in the order they came (the server's, by id): the mirror's B-tree is appended to
-            (anki_id, matched.get(anki_id), card_anki, entry) for anki_id, card_anki, entry in log.rows
-        )
+        log.rows.sort(key=_FIRST)  # (in place) in id order, so the mirror's B-tree is appended to
+        self.mirror.put_revlog(log.rows, matched)
         return set(pending)
 
 

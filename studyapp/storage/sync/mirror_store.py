@@ -11,7 +11,7 @@ import contextlib
 import json
 import operator
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import orjson
@@ -22,6 +22,8 @@ from studyapp.storage.codec import to_ms
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
 _REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
 _FIRST = operator.itemgetter(0)
+_INSERT_REVLOG = ("INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, "
+                  "type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")  # fmt: skip
 _BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
 
 
@@ -188,10 +190,16 @@ class MirrorStore:
     def revlog_ids(self) -> set[int]:
         return {row[0] for row in self._db.execute("SELECT anki_id FROM sync_revlog")}
 
-    def put_revlog(self, rows: Iterable[tuple[int, int | None, int, Sequence[Any]]]) -> None:
-        """``(anki_id, our_id, card anki id, entry)`` rows; ``entry`` Anki's tuple (id, cid, usn, ease, ivl,
-        lastIvl, factor, time, type)."""
-        self.put_revlog_values([(a, o, c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, o, c, e in rows])
+    def put_revlog(self, rows: Sequence[tuple[int, int, Sequence[Any]]], ours: Mapping[int, int]) -> None:
+        """The server's rows ``(anki_id, card anki id, entry)``, given in id order, each mirrored as the row here
+        ``ours`` names (by its Anki id; none if missing); ``entry`` Anki's tuple (id, cid, usn, ease, ivl, lastIvl,
+        factor, time, type). Their values are made as they are written (a whole collection's log is a million rows
+        and more: ~130 bytes each, held at once)."""
+        get = ours.get
+        with revlog_index_set_aside(self._db.conn, len(rows)):
+            self._db.conn.executemany(
+                _INSERT_REVLOG, ((a, get(a), c, e[2], e[3], e[4], e[5], e[6], e[7], e[8]) for a, c, e in rows)
+            )
 
     def put_revlog_values(self, values: list[tuple[Any, ...]]) -> None:
         """``put_revlog``'s rows as the table's columns: (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor,
@@ -200,8 +208,7 @@ class MirrorStore:
         values.sort(key=_FIRST)
         with revlog_index_set_aside(conn, len(values)):
             conn.executemany(
-                "INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, "
-                "type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _INSERT_REVLOG,
                 values,
             )
 
