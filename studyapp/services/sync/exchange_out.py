@@ -357,7 +357,8 @@ def _shape(entry: dict[str, Any]) -> tuple[int, int]:
 
 class _FreeIds:
     """Anki review-log ids: an answer's time in ms, moved to the next free millisecond on a clash. Many answers
-    at one instant (an import that logged a day's answers at midnight) each start after the last one given."""
+    at one instant (an import that logged a day's answers at midnight) each start after the last one given; only
+    instants that clashed are remembered for that (a million answers at a million instants: no dict of them)."""
 
     def __init__(self, taken: Callable[[], set[int]]) -> None:
         self.read_taken = taken
@@ -372,7 +373,8 @@ class _FreeIds:
         while candidate in taken:
             candidate += 1
         taken.add(candidate)
-        self.after[at_ms] = candidate + 1
+        if candidate != at_ms:
+            self.after[at_ms] = candidate + 1
         return candidate
 
 
