@@ -59,9 +59,11 @@ def test_each_card_kind_and_a_moved_id(collection: Collection) -> None:
     with collection.transaction():
         unsent = UnsentLog(collection.db, 17, {deleted: 222})
         assert unsent.count == 3  # the waiting card's answer is not among them
-        entries = list(unsent.entries())
+        entries = [entry for chunk in unsent.chunks(2) for entry in chunk]
         assert all(at == _ms(T0) for _place, at, _rest in entries)
-        unsent.mirror({entries[1][0]: _ms(T0) + 1, entries[2][0]: _ms(T0) + 2})  # (moved: one ms for three)
+        with unsent.mirroring():  # (moved: one ms for three; two chunks, the second before the first)
+            unsent.mirror(entries[2][0], entries[-1][0], {entries[2][0]: _ms(T0) + 2})
+            unsent.mirror(entries[0][0], entries[1][0], {entries[1][0]: _ms(T0) + 1})
         unsent.close()
     rows = [[at + n, *json.loads(rest)] for n, (_place, at, rest) in enumerate(entries)]  # as they went
     assert [row[0] for row in rows] == [_ms(T0), _ms(T0) + 1, _ms(T0) + 2]
@@ -95,8 +97,14 @@ def test_a_whole_log_is_mirrored_with_its_index_made_again(collection: Collectio
     )
     with collection.transaction():
         unsent = UnsentLog(collection.db, 3, {})
-        sent = list(unsent.entries())
-        unsent.mirror({})
+        with unsent.mirroring():
+            sent = []
+            for chunk in unsent.chunks(250):
+                sent += chunk
+                unsent.mirror(chunk[0][0], chunk[-1][0], {})
+            assert not collection.db.execute(  # set aside while the chunks go
+                "SELECT 1 FROM sqlite_master WHERE name = 'sync_revlog_ours'"
+            ).fetchone()
         unsent.close()
     assert len(sent) == count
     assert collection.db.execute("SELECT count(*) FROM sync_revlog").fetchone()[0] == count

@@ -258,25 +258,25 @@ class Outgoing:
 
     def _revlog(self, usn: int, tally: Tally) -> Iterator[Sequence[Any] | _Encoded]:
         """The review-log rows the server has not had: answers (``storage.sync.log_out``: found once by SQLite,
-        in Anki's form, each row's JSON written by it, given a chunk's worth at a time), then schedule changes.
-        Their mirror rows are written after the last is read."""
+        in Anki's form, each row's JSON written by it, given a chunk's worth at a time, and mirrored once it has
+        gone), then schedule changes (mirrored after the last)."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
         free = _FreeIds(self.mirror.revlog_ids)  # (the server's ids read at the first row to go)
         take = free.take
         unsent = UnsentLog(self.collection.db, usn, self.gone_cards)
-        moved: dict[int, int] = {}  # an answer's place -> its Anki id, for one whose millisecond was taken
         try:
-            entries = unsent.entries()
-            while batch := entries.fetchmany(CHUNK):  # each chunk goes as soon as it is read
-                parts = []
-                for place, at, rest in batch:
-                    anki_id = take(at)  # its time, or the next free millisecond
-                    if anki_id != at:
-                        moved[place] = anki_id
-                    parts.append(f"[{anki_id},{rest[1:]}")
-                yield _Encoded(JsonText(f"[{','.join(parts)}]".encode()))
-            unsent.mirror(moved)
+            with unsent.mirroring():
+                for batch in unsent.chunks(CHUNK):  # each chunk goes as soon as it is read
+                    parts = []
+                    moved: dict[int, int] = {}  # an answer's place -> its Anki id, for one whose millisecond was taken
+                    for place, at, rest in batch:
+                        anki_id = take(at)  # its time, or the next free millisecond
+                        if anki_id != at:
+                            moved[place] = anki_id
+                        parts.append(f"[{anki_id},{rest[1:]}")
+                    yield _Encoded(JsonText(f"[{','.join(parts)}]".encode()))
+                    unsent.mirror(batch[0][0], batch[-1][0], moved)
         finally:
             unsent.close()
         tally.reviews_up += unsent.count  # (every answer has an ease; the schedule changes below have none)

@@ -2,7 +2,8 @@
 
 A whole collection's first sync sends every answer (200,000 rows and more). Each row is read once, already as
 Anki's tuple, into a temporary table; each row's JSON is written from it by SQLite (the caller prepends the Anki
-id), and the mirror's rows copied from it by one ``INSERT ... SELECT`` (no value bound per row). The card's Anki
+id), and each chunk's mirror rows copied from it by an ``INSERT ... SELECT`` once the chunk has gone (no value
+bound per row; nothing left for the end, where the server would already be waiting for ``finish``). The card's Anki
 id is joined in: the mirror's, else, for a card deleted here since the last sync, the one its grave went under
 (``temp.sync_gone``), else ours (a card that never reached the server). Answers to a card here that the server
 has not had yet wait for it. An Anki id is the answer's time in ms, unless the caller moved it (a clash with
@@ -12,6 +13,7 @@ another answer at the same millisecond).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import sqlite_utils
 
@@ -60,8 +62,8 @@ _REST = "cid, usn, ease, ivl, last_ivl, factor, time, type"  # Anki's tuple afte
 
 
 class UnsentLog:
-    """One sync's answers to send, found once (into ``temp.sync_out``), read by ``entries`` as they go; then
-    ``mirror`` writes their mirror rows."""
+    """One sync's answers to send, found once (into ``temp.sync_out``), read by ``chunks`` as they go, each chunk
+    mirrored (``mirror``, inside ``mirroring``) once it has gone."""
 
     def __init__(self, db: sqlite_utils.Database, usn: int, gone: Mapping[int, int]) -> None:
         """``gone``: the cards deleted here since the last sync, our id -> the Anki id their grave went under."""
@@ -76,23 +78,35 @@ class UnsentLog:
             {"usn": usn},
         ).rowcount
 
-    def entries(self) -> Iterator[tuple[int, int, str]]:
-        """``(place, time ms, the rest of Anki's tuple as a JSON array written by SQLite)`` of each answer, in
-        order: its Anki id is the caller's to prepend (its place: its key in ``mirror``)."""
-        return self._conn.execute(  # type: ignore[no-any-return]
-            f"SELECT n, at, json_array({_REST}) FROM temp.sync_out ORDER BY n"
-        )
+    def chunks(self, size: int) -> Iterator[list[tuple[int, int, str]]]:
+        """The answers, ``size`` at a time in order, as ``(place, time ms, the rest of Anki's tuple as a JSON array
+        written by SQLite)``: the Anki id is the caller's to prepend (each chunk's ``mirror`` is given the ones that
+        are not the answer's time). Each chunk is read by a statement of its own, done before the caller writes."""
+        last = 0
+        while batch := self._conn.execute(
+            f"SELECT n, at, json_array({_REST}) FROM temp.sync_out WHERE n > ? ORDER BY n LIMIT ?", (last, size)
+        ).fetchall():
+            yield batch
+            last = batch[-1][0]
 
-    def mirror(self, moved: Mapping[int, int]) -> None:
-        """Mirror the answers, each under its time as its Anki id, or the id it went under instead (``moved``: an
-        answer's place, as ``entries`` gives it -> its Anki id)."""
+    @contextmanager
+    def mirroring(self) -> Iterator[None]:
+        """Around the chunks' ``mirror``: a whole log's mirror index is set aside, and made again after."""
+        with revlog_index_set_aside(self._conn, self.count):
+            yield
+
+    def mirror(self, first: int, last: int, moved: Mapping[int, int]) -> None:
+        """Mirror the answers at places ``first``..``last`` (a chunk, once read), each under its time as its Anki id,
+        or the id it went under instead (``moved``: an answer's place -> its Anki id). A chunk at a time, as it goes:
+        a whole collection's answers are never held here at once, nor left for the end."""
         conn = self._conn
-        conn.executemany("UPDATE temp.sync_out SET at = ? WHERE n = ?", [(at, n) for n, at in moved.items()])
-        with revlog_index_set_aside(conn, self.count):
-            conn.execute(
-                "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
-                f"SELECT at, our_id, {_REST} FROM temp.sync_out ORDER BY n"
-            )
+        if moved:
+            conn.executemany("UPDATE temp.sync_out SET at = ? WHERE n = ?", [(at, n) for n, at in moved.items()])
+        conn.execute(
+            "INSERT INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, type) "
+            f"SELECT at, our_id, {_REST} FROM temp.sync_out WHERE n BETWEEN ? AND ? ORDER BY n",
+            (first, last),
+        )
 
     def close(self) -> None:
         """Empty the temporary tables (they live as long as the connection)."""
