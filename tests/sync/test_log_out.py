@@ -17,7 +17,7 @@ from studyapp.core.model import Rating
 from studyapp.services.notes.notes import NoteText, add_note
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.log_out import UnsentLog
-from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS
+from studyapp.storage.sync.mirror_store import BULK_LOG_ROWS
 from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, engine_card
 from tests.sync.test_sync_crash import _answer
@@ -87,7 +87,7 @@ def test_a_whole_log_is_mirrored_with_its_index_made_again(collection: Collectio
     (card,) = _cards(collection, 1)
     _answer(collection, random.Random(2), card, Rating.GOOD, T0)
     _mirror_card(collection, 5, card)
-    count = _BULK_LOG_ROWS + 5
+    count = BULK_LOG_ROWS + 5
     collection.db.execute(  # the one answer copied, a millisecond apart each, as one card's long history
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
         "INSERT INTO review_log SELECT r.id + n.i, r.card_id, r.reviewed_at + n.i, "

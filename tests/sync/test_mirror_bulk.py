@@ -6,7 +6,8 @@ import random
 from pathlib import Path
 
 from studyapp.storage.collection import Collection
-from studyapp.storage.sync.mirror_store import _BULK_LOG_ROWS, Mirrored, MirrorStore
+from studyapp.storage.sync.mirror_store import BULK_LOG_ROWS, Mirrored, MirrorStore
+from studyapp.storage.sync.replay_log import ReplayLog
 
 
 def _indexes(collection: Collection) -> list[tuple[str, str]]:
@@ -21,12 +22,12 @@ def test_many_answers_go_in_and_the_logs_indexes_are_made_again(tmp_path: Path) 
         before = _indexes(collection)
         rng = random.Random(3)
         rows = []
-        for n in range(_BULK_LOG_ROWS + 10):
+        for n in range(BULK_LOG_ROWS + 10):
             at = 1_700_000_000_000 + n * 1000
             rows.append((rng.getrandbits(63), n % 97, at, 3, 4000, "flip", 1, 0, 2.3, 5.0, at, at - 5, 1, 0,
                          2, None, 3.1, 5.0, at + 86_400_000, at, 2, 0))  # fmt: skip
         with collection.transaction():
-            mirror = MirrorStore(collection.db)
+            mirror = ReplayLog(collection.db)
             dropped = mirror.drop_log_indexes(len(rows))
             assert len(dropped) == len(before) and _indexes(collection) == []
             mirror.insert_log_values(rows[:10_000])
@@ -34,7 +35,7 @@ def test_many_answers_go_in_and_the_logs_indexes_are_made_again(tmp_path: Path) 
             mirror.make_indexes(dropped)
         assert _indexes(collection) == before and len(before) >= 2
         with collection.transaction():
-            assert MirrorStore(collection.db).drop_log_indexes(10) == []  # a few: indexes kept
+            assert ReplayLog(collection.db).drop_log_indexes(10) == []  # a few: indexes kept
         assert collection.db.execute("SELECT count(*) FROM review_log").fetchone()[0] == len(rows)
         assert collection.integrity_check() == "ok"
         plan = " ".join(
@@ -56,13 +57,13 @@ def test_a_whole_collections_mirrored_log_goes_in_and_its_index_is_made_again(tm
             ).fetchall()
 
         before = indexes()
-        rows = [(1_700_000_000_000 + n, 5, [0, 5, 0, 3, 1, 0, 2500, 4000, 1]) for n in range(_BULK_LOG_ROWS + 1)]
+        rows = [(1_700_000_000_000 + n, 5, [0, 5, 0, 3, 1, 0, 2500, 4000, 1]) for n in range(BULK_LOG_ROWS + 1)]
         ours = {anki_id: n for n, (anki_id, _card, _entry) in enumerate(rows) if n % 2}
         with collection.transaction():
             MirrorStore(collection.db).put_revlog(rows, ours)
         assert indexes() == before and before
         assert collection.db.execute("SELECT count(*) FROM sync_revlog WHERE our_id IS NOT NULL").fetchone()[0] == (
-            _BULK_LOG_ROWS // 2
+            BULK_LOG_ROWS // 2
         )
         assert collection.integrity_check() == "ok"
     finally:

@@ -111,7 +111,7 @@ def test_the_sync_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_the_mirror_writes_replayed_answers_exactly_as_the_review_log_reads_them(tmp_path: Path) -> None:
-    """``MirrorStore.insert_log`` (tuples in one executemany, for speed) stores what ``reviews.log`` gives back."""
+    """``ReplayLog.insert_log`` (tuples in one executemany, for speed) stores what ``reviews.log`` gives back."""
     import random
     from datetime import timedelta
 
@@ -119,7 +119,7 @@ def test_the_mirror_writes_replayed_answers_exactly_as_the_review_log_reads_them
     from studyapp.core.model import Rating, ReviewEntry, ReviewMode, Schedule
     from studyapp.core.scheduling.scheduling import Scheduler, fuzz_seed
     from studyapp.services.notes.notes import NoteText, add_note
-    from studyapp.storage.sync.mirror_store import MirrorStore
+    from studyapp.storage.sync.replay_log import ReplayLog
 
     collection = Collection.open(tmp_path / "c.db")
     try:
@@ -136,7 +136,7 @@ def test_the_mirror_writes_replayed_answers_exactly_as_the_review_log_reads_them
             entries.append(ReviewEntry(rng.getrandbits(63), card_id, when, rating, taken, mode, schedule, after))
             schedule = after
         with collection.transaction():
-            MirrorStore(collection.db).insert_log(entries)
+            ReplayLog(collection.db).insert_log(entries)
         assert collection.reviews.log(card_id) == entries
     finally:
         collection.close()

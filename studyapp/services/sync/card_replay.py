@@ -24,6 +24,7 @@ from studyapp.services.sync import anki_form as af
 from studyapp.storage.codec import to_ms
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import MirrorStore
+from studyapp.storage.sync.replay_log import ReplayLog
 
 MAX_REVIEW_MS = 24 * 3600 * 1000
 # Replayed answers are written in batches of this many (~50 MB held): a batch is every card's answers of part of
@@ -43,6 +44,7 @@ class CardReplay:
     def __init__(self, collection: Collection, mirror: MirrorStore, rng: random.Random) -> None:
         self.collection = collection
         self.mirror = mirror
+        self.log = ReplayLog(collection.db)
         self.rng = rng
         self._by_deck: dict[int, tuple[Scheduler, FastReplay | None]] = {}
 
@@ -62,10 +64,10 @@ class CardReplay:
         if not new_rows:
             return matched
         cards = self.mirror.cards_here_of(sorted(new_rows))
-        with_history = self.mirror.cards_with_history(sorted(new_rows))
+        with_history = self.log.cards_with_history(sorted(new_rows))
         log_values: list[tuple[Any, ...]] = []
         ends: list[tuple[Any, ...]] = []
-        indexes = self.mirror.drop_log_indexes(sum(len(rows) for rows in new_rows.values()))
+        indexes = self.log.drop_log_indexes(sum(len(rows) for rows in new_rows.values()))
         for card_id, rows in new_rows.items():
             card = cards.get(card_id)
             if card is None:
@@ -79,12 +81,12 @@ class CardReplay:
                 end = self._slow(scheduler, card_id, rows, days, matched)
             ends.append((*end, card_id))
             if len(log_values) >= _WRITE_EVERY:  # written as it goes: 200,000 rows held at once were 100 MB
-                self.mirror.insert_log_values(log_values)
+                self.log.insert_log_values(log_values)
                 log_values = []
         if log_values:
-            self.mirror.insert_log_values(log_values)
-        self.mirror.make_indexes(indexes)
-        self.mirror.set_schedules(ends)
+            self.log.insert_log_values(log_values)
+        self.log.make_indexes(indexes)
+        self.log.set_schedules(ends)
         return matched
 
     def _fast(
@@ -189,7 +191,7 @@ class CardReplay:
             else:
                 continue
             schedule = after
-        self.mirror.insert_log(new_entries)
+        self.log.insert_log(new_entries)
         self.collection.schedule_changes.record(new_changes)
         return schedule_row(schedule)
 

@@ -26,6 +26,7 @@ from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.collection import Collection
 from studyapp.storage.notes.notes_store import BulkInsert, field_columns, stored_fields
 from studyapp.storage.sync.mirror_store import CardHere, Mirrored, NoteHere
+from studyapp.storage.sync.replay_log import ReplayLog
 
 if TYPE_CHECKING:
     from studyapp.services.sync.exchange_in import Incoming
@@ -212,7 +213,7 @@ class ChunksIn:
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
         the others are replayed into their cards. Returns the cards replayed."""
         grouped = log.by_card
-        local = self.mirror.local_log_times(sorted({cards.get(card, card) for card in grouped}))
+        local = ReplayLog(self.collection.db).local_log_times(sorted({cards.get(card, card) for card in grouped}))
         with_rows = {card for card, _at in local}
         used: set[int] = set()
         matches: dict[int, int] = {}  # a server row's id -> the row here it is

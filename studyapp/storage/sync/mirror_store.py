@@ -17,22 +17,20 @@ from typing import Any, NamedTuple
 import orjson
 import sqlite_utils
 
-from studyapp.storage.codec import to_ms
-
 _CHUNK = 5000  # ids per statement, well under SQLite's limit of bound parameters
 _REVLOG_OURS_INDEX = "CREATE INDEX sync_revlog_ours ON sync_revlog (our_id) WHERE our_id IS NOT NULL"  # (schema 9)
 _FIRST = operator.itemgetter(0)
 _INSERT_REVLOG = ("INSERT OR REPLACE INTO sync_revlog (anki_id, our_id, card, usn, ease, ivl, last_ivl, factor, time, "
                   "type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")  # fmt: skip
-_BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
+BULK_LOG_ROWS = 20_000  # from here, rows for a smaller log go in with its indexes made again after
 
 
 @contextlib.contextmanager
 def revlog_index_set_aside(conn: sqlite3.Connection, coming: int) -> Iterator[None]:
     """Around the writing of ``coming`` mirror review-log rows: for a whole collection's log (at least
-    ``_BULK_LOG_ROWS``, and more than the mirror holds) its index is dropped and made again after, as the review
+    ``BULK_LOG_ROWS``, and more than the mirror holds) its index is dropped and made again after, as the review
     log's are."""
-    bulk = coming >= _BULK_LOG_ROWS and coming > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
+    bulk = coming >= BULK_LOG_ROWS and coming > conn.execute("SELECT count(*) FROM sync_revlog").fetchone()[0]
     if bulk:
         conn.execute("DROP INDEX sync_revlog_ours")
     yield
@@ -104,32 +102,13 @@ class CardHere(NamedTuple):
     buried_until: int | None = None  # ms: hidden from study until then (Anki's buried queue while it lasts)
 
 
-_SCHEDULE = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
-_LOG_COLUMNS = ("id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
-                *(f"{name}_before" for name in _SCHEDULE), *(f"{name}_after" for name in _SCHEDULE))  # fmt: skip
-_INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})"
-
-
-def _ms(moment: Any) -> int | None:
-    return None if moment is None else to_ms(moment)
-
-
-def _log_values(entry: Any) -> tuple[Any, ...]:
-    """A ``ReviewEntry`` as the values of ``_LOG_COLUMNS`` (what ``reviews_store._log_row`` writes, as a tuple)."""
-    b, a = entry.before, entry.after
-    return (
-        entry.id, entry.card_id, to_ms(entry.reviewed_at), int(entry.rating), entry.duration_ms, entry.mode.value,
-        int(b.state), b.step, b.stability, b.difficulty, _ms(b.due), _ms(b.last_review), b.reps, b.lapses,
-        int(a.state), a.step, a.stability, a.difficulty, _ms(a.due), _ms(a.last_review), a.reps, a.lapses,
-    )  # fmt: skip
-
-
+SCHEDULE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
 _NOTE_COLUMNS = ", ".join(NoteHere._fields)
 _CARD_COLUMNS = ", ".join(CardHere._fields)
 _TABLES = {"note": "sync_notes", "card": "sync_cards"}
 
 
-def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+def id_chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
 
@@ -175,7 +154,7 @@ class MirrorStore:
             )
 
     def forget(self, kind: str, anki_ids: Sequence[int]) -> None:
-        for part in _chunks(list(anki_ids)):
+        for part in id_chunks(list(anki_ids)):
             marks = ", ".join("?" * len(part))
             if kind in _TABLES:
                 self._db.execute(f"DELETE FROM {_TABLES[kind]} WHERE anki_id IN ({marks})", list(part))
@@ -273,13 +252,13 @@ class MirrorStore:
 
     def delete_notes(self, note_ids: Sequence[int]) -> None:
         """Delete notes and their cards; the review log keeps their history (it is never deleted)."""
-        for part in _chunks(list(note_ids)):
+        for part in id_chunks(list(note_ids)):
             marks = ", ".join("?" * len(part))
             self._db.execute(f"DELETE FROM cards WHERE note_id IN ({marks})", list(part))
             self._db.execute(f"DELETE FROM notes WHERE id IN ({marks})", list(part))
 
     def delete_cards(self, card_ids: Sequence[int]) -> None:
-        for part in _chunks(list(card_ids)):
+        for part in id_chunks(list(card_ids)):
             self._db.execute(f"DELETE FROM cards WHERE id IN ({', '.join('?' * len(part))})", list(part))
 
     def deck_in_use(self, deck_id: int) -> bool:
@@ -312,86 +291,26 @@ class MirrorStore:
 
     def cards_here_of(self, ids: Sequence[int]) -> dict[int, CardHere]:
         found: dict[int, CardHere] = {}
-        for part in _chunks(list(ids)):
+        for part in id_chunks(list(ids)):
             marks = ", ".join("?" * len(part))
             for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id IN ({marks})", list(part)):
                 found[row[0]] = CardHere(*row)
         return found
 
-    def local_log_times(self, card_ids: Sequence[int]) -> dict[tuple[int, int], tuple[int, int, int]]:
-        """Every answer and schedule change here of these cards by (card, time in ms): (row id, rating, duration
-        in ms); a schedule change has rating and duration 0, as Anki logs one. A row of the server's log that is
-        one of these (sent by an earlier sync, or by one whose ``finish`` reached the server but whose commit here
-        never happened, or by an export) is matched, not added again."""
-        found: dict[tuple[int, int], tuple[int, int, int]] = {}
-        for part in _chunks(sorted(set(card_ids))):
-            marks = ", ".join("?" * len(part))
-            for row_id, card, at, rating, duration in self._db.execute(
-                f"SELECT id, card_id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id IN ({marks})",
-                list(part),
-            ):
-                found[(card, at)] = (row_id, rating, duration)
-            for row_id, card, at in self._db.execute(
-                f"SELECT id, card_id, changed_at FROM schedule_changes WHERE card_id IN ({marks})", list(part)
-            ):
-                found.setdefault((card, at), (row_id, 0, 0))
-        return found
-
-    def insert_log(self, entries: Sequence[Any]) -> None:
-        """Answers from the server, with the before and after of their replay here. One ``executemany`` of
-        tuples: sqlite-utils' ``insert_all`` costs ~5 ms a call in its checks (7,000 calls in a sync of 10,000
-        cards), and the dict of ``reviews_store._log_row`` another 25 µs a row."""
-        if entries:
-            self._db.conn.executemany(_INSERT_LOG, [_log_values(entry) for entry in entries])
-
-    def insert_log_values(self, rows: list[tuple[Any, ...]]) -> None:
-        """Answers from the server as the values of the log's columns (``_LOG_COLUMNS``), already replayed;
-        written in id order (the table's own order: appended, not scattered)."""
-        rows.sort(key=lambda row: row[0])
-        self._db.conn.executemany(_INSERT_LOG, rows)
-
-    def drop_log_indexes(self, coming: int) -> list[str]:
-        """Before many more answers than the log holds (a whole collection arriving): drop the log's indexes and
-        return what makes them again (``make_indexes``, in the same transaction). 200,000 rows took 3.1 s with
-        them kept, 1.9 s so."""
-        conn = self._db.conn
-        if coming < _BULK_LOG_ROWS or coming <= conn.execute("SELECT count(*) FROM review_log").fetchone()[0]:
-            return []
-        indexes = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL"
-        ).fetchall()
-        for name, _sql in indexes:
-            conn.execute(f'DROP INDEX "{name}"')
-        return [sql for _name, sql in indexes]
-
-    def make_indexes(self, statements: list[str]) -> None:
-        for sql in statements:
-            self._db.conn.execute(sql)
-
-    def cards_with_history(self, card_ids: Sequence[int]) -> set[int]:
-        """Which of these cards have an answer or a schedule change here."""
-        found: set[int] = set()
-        for part in _chunks(list(card_ids)):
-            marks = ", ".join("?" * len(part))
-            for table in ("review_log", "schedule_changes"):
-                found.update(
-                    row[0]
-                    for row in self._db.execute(
-                        f"SELECT DISTINCT card_id FROM {table} WHERE card_id IN ({marks})", list(part)
-                    )
-                )
-        return found
-
-    def set_schedules(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """``(state, step, stability, difficulty, due, last_review, reps, lapses, card id)``: cards' schedules."""
-        self._db.conn.executemany(
-            f"UPDATE cards SET {', '.join(f'{name} = ?' for name in _SCHEDULE)} WHERE id = ?", rows
-        )
-
     def add_full_cards(self, rows: Sequence[tuple[Any, ...]]) -> None:
         """New cards from the server: ``(id, note_id, deck_id, ord, position, <schedule columns>, suspended,
         flag, buried_until)``."""
-        columns = ("id", "note_id", "deck_id", "ord", "position", *_SCHEDULE, "suspended", "flag", "buried_until")
+        columns = (
+            "id",
+            "note_id",
+            "deck_id",
+            "ord",
+            "position",
+            *SCHEDULE_COLUMNS,
+            "suspended",
+            "flag",
+            "buried_until",
+        )
         self._db.conn.executemany(
             f"INSERT INTO cards ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
