@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import operator
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +31,7 @@ MAX_REVIEW_MS = 24 * 3600 * 1000
 # the cards, so its rows go in all over the log's B-tree; 10 batches of a million answers took 2.8 s, 100 took 5.5 s
 # (1.8 s in one).
 _WRITE_EVERY = 100_000
+TICK_EVERY = 10_000  # replayed rows between two progress reports (and chances to cancel)
 _NEW_ROW = (0, None, None, None, None, None, 0, 0)
 _FLIP = ReviewMode.FLIP.value
 _R_ID, _R_EASE, _R_IVL, _R_FACTOR, _R_TIME, _R_TYPE = af.R_ID, af.R_EASE, af.R_IVL, af.R_FACTOR, af.R_TIME, af.R_TYPE
@@ -57,9 +58,17 @@ class CardReplay:
             known = self._by_deck[deck_id] = (Scheduler(config), fast if fast.supported else None)
         return known
 
-    def replay(self, new_rows: dict[int, list[Sequence[Any]]], days: af.DayNumbers) -> dict[int, int]:
+    def replay(
+        self,
+        new_rows: dict[int, list[Sequence[Any]]],
+        days: af.DayNumbers,
+        tick: Callable[[int, int], None] | None = None,
+    ) -> dict[int, int]:
         """Replay each card (our id) with its new rows (Anki's review-log tuples); store the rows that became
-        answers or schedule changes here and each card's end state. Returns Anki row id -> our row id."""
+        answers or schedule changes here and each card's end state. Returns Anki row id -> our row id.
+
+        ``tick(rows replayed, rows in all)`` is called before the first card and then every ``TICK_EVERY`` rows (a
+        million rows take ~15 s): it may raise to stop (a cancel), leaving the caller's transaction to roll back."""
         matched: dict[int, int] = {}
         if not new_rows:
             return matched
@@ -67,8 +76,14 @@ class CardReplay:
         with_history = self.log.cards_with_history(sorted(new_rows))
         log_values: list[tuple[Any, ...]] = []
         ends: list[tuple[Any, ...]] = []
-        indexes = self.log.drop_log_indexes(sum(len(rows) for rows in new_rows.values()))
+        total = sum(len(rows) for rows in new_rows.values())
+        indexes = self.log.drop_log_indexes(total)
+        done = next_tick = 0
         for card_id, rows in new_rows.items():
+            if tick is not None and done >= next_tick:
+                tick(done, total)
+                next_tick = done + TICK_EVERY
+            done += len(rows)
             card = cards.get(card_id)
             if card is None:
                 continue

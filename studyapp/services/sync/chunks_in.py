@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import operator
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,14 @@ if TYPE_CHECKING:
     from studyapp.services.sync.exchange_in import Incoming
 
 
+def _quiet(_text: str) -> None:
+    pass
+
+
+def _go_on() -> None:
+    pass
+
+
 class ChunksIn:
     """Applies the chunks with what the exchange learnt so far (``Incoming``: the collection, the mirror, the
     server's note types and decks as ours, which side wins a conflict, the tally)."""
@@ -50,11 +58,21 @@ class ChunksIn:
         """Where the server's review-log rows go as its chunks come (``ReceivedLog.take``), for ``apply``."""
         return ReceivedLog(self.mirror.revlog_ids())
 
-    def apply(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog) -> set[int]:
+    def apply(
+        self,
+        chunks: Sequence[dict[str, Any]],
+        days: af.DayNumbers,
+        log: ReceivedLog,
+        say: Callable[[str], None] = _quiet,
+        check: Callable[[], None] = _go_on,
+    ) -> set[int]:
         """Apply the server's notes, then cards, then review-log rows (``log``: those of the chunks, taken as they
-        came); return the cards here to send back."""
+        came); return the cards here to send back. ``say`` hears each step (and the replay's progress), ``check``
+        is called between them and may raise to stop (a cancel; the caller's transaction is then rolled back)."""
         notes = [n for c in chunks for n in c.get("notes") or ()]
         cards = [c for ch in chunks for c in ch.get("cards") or ()]
+        if notes or cards:
+            say(f"Applying {len(notes):,} notes and {len(cards):,} cards")
         card_decks: dict[int, int] = {}
         for entry in cards:
             card_decks.setdefault(int(entry[af.C_NID]), af.card_home_deck(entry))
@@ -66,7 +84,13 @@ class ChunksIn:
             note_map = self._notes(notes, card_decks, fallback, bulk) if notes else self._mapped("note")
             resend, card_map = self._cards(cards, note_map, days, fallback) if cards else (set(), self._mapped("card"))
             bulk.finish()
-        replay = self._revlog(log, card_map, days) if log.by_card else set()
+        check()
+
+        def tick(done: int, total: int) -> None:
+            say(f"Replaying answers ({done:,} of {total:,})")
+            check()
+
+        replay = self._revlog(log, card_map, days, tick) if log.by_card else set()
         return resend | replay
 
     def _mapped(self, kind: str) -> dict[int, int]:
@@ -208,7 +232,9 @@ class ChunksIn:
 
     # -- review log -----------------------------------------------------------------------------------------------
 
-    def _revlog(self, log: ReceivedLog, cards: dict[int, int], days: af.DayNumbers) -> set[int]:
+    def _revlog(
+        self, log: ReceivedLog, cards: dict[int, int], days: af.DayNumbers, tick: Callable[[int, int], None]
+    ) -> set[int]:
         """Keep every new row in the mirror; rows already here (by card and time: sent by an earlier sync, or by
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
         the others are replayed into their cards. Returns the cards replayed."""
@@ -237,7 +263,7 @@ class ChunksIn:
             before = pending.get(ours)
             pending[ours] = kept if before is None else before + kept
             self.tally.reviews_down += len(kept)
-        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days)
+        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick)
         self.tally.replayed += len(pending)
         matched.update(matches)
         log.rows.sort(key=_FIRST)  # (in place) in id order, so the mirror's B-tree is appended to

@@ -236,7 +236,7 @@ class _Run:
                     self.check()
                     if not chunk.get("done"):
                         say(f"Receiving ({received:,})")
-            touched = incoming.apply_chunks(chunks, days, log)
+            touched = incoming.apply_chunks(chunks, days, log, say, self.check)
             say("Sending")
             outgoing.replayed(touched)
             with ChunkSender(client) as sender:  # each chunk goes while the next ones are found

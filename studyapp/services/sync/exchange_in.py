@@ -204,10 +204,17 @@ class Incoming:
         """What takes the review-log rows of the server's chunks as they come (for ``apply_chunks``)."""
         return ChunksIn(self).receiving()
 
-    def apply_chunks(self, chunks: Sequence[dict[str, Any]], days: af.DayNumbers, log: ReceivedLog) -> set[int]:
+    def apply_chunks(
+        self,
+        chunks: Sequence[dict[str, Any]],
+        days: af.DayNumbers,
+        log: ReceivedLog,
+        say: Callable[[str], None],
+        check: Callable[[], None],
+    ) -> set[int]:
         """Apply the server's notes, cards and review-log rows (``chunks_in``; ``log``: the rows, taken as they
-        came); return the cards to send back."""
-        return ChunksIn(self).apply(chunks, days, log)
+        came; ``say`` hears the steps, ``check`` may stop between them); return the cards to send back."""
+        return ChunksIn(self).apply(chunks, days, log, say, check)
 
 
 def _free_name(store: Any, name: str, own_id: int) -> str:
