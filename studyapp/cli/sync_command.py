@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime, tzinfo
 from typing import Any, TextIO
 
+from studyapp.cli.progress_lines import ThrottledLines
 from studyapp.services.app import App
 from studyapp.services.sync.account import (
     KEYS,
@@ -132,9 +133,7 @@ def _sync(app: App, args: argparse.Namespace, stdin: TextIO, out: TextIO, keys: 
     if remembered != settings:  # a new address or user is remembered once it has signed in
         save_sync_settings(app.collection, remembered)
 
-    def progress(line: str) -> None:
-        print(f"sync: {line}", file=sys.stderr, flush=True)
-
+    progress = ThrottledLines(lambda line: print(f"sync: {line}", file=sys.stderr, flush=True))
     try:
         summary = service.sync(
             app.collection,
@@ -158,6 +157,8 @@ def _sync(app: App, args: argparse.Namespace, stdin: TextIO, out: TextIO, keys: 
                 kind="full_sync",
             ) from None
         raise
+    finally:
+        progress.flush()  # the latest count held back, before the summary or the failure's line
     print(summary.describe(), file=out)
     if summary.server_message:
         print(f"  the server says: {summary.server_message}", file=out)
