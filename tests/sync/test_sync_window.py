@@ -229,6 +229,50 @@ def test_cancel_stops_the_sync_and_leaves_the_collection_as_it_was(
     assert engine.calls == 1
 
 
+class SteppingEngine:
+    """A sync that reports its steps one at a time, each when the test lets it (``step``)."""
+
+    LINES = ("Receiving (1,250)", "Replaying answers (50,000 of 200,000)", "Replaying answers (200,000 of 200,000)",
+             "Sending")  # fmt: skip
+
+    def __init__(self) -> None:
+        self.next = threading.Semaphore(0)
+
+    def __call__(self, collection, media_folder, account, *, mode, now, zone, progress, cancelled):  # noqa: ANN001, ANN204
+        for line in self.LINES:
+            while not self.next.acquire(timeout=0.01):
+                if cancelled():
+                    raise SyncError("the sync was cancelled; nothing was changed", "cancelled")
+            progress(line)
+        while not cancelled():
+            self.next.acquire(timeout=0.01)
+        raise SyncError("the sync was cancelled; nothing was changed", "cancelled")
+
+
+def test_the_bar_fills_while_a_step_counts_toward_a_known_end(
+    window: MainWindow,
+    qtbot,
+    memory_keyring,  # noqa: ANN001
+) -> None:
+    save_sync_settings(window.app.collection, SyncSettings("https://sync.example.org/", "me"))
+    KEYS.put("https://sync.example.org/", "me", "KEY")
+    engine = SteppingEngine()
+    window.sync.engine = engine
+    qtbot.keyClick(window.deck_list, Qt.Key.Key_Y)
+    dialog = window.sync.dialog
+    assert isinstance(dialog, SyncProgressDialog)
+    qtbot.waitExposed(dialog)
+    bar = dialog.progress
+    seen = []
+    for line in engine.LINES:
+        engine.next.release()
+        qtbot.waitUntil(lambda line=line: dialog.status.text() == line)
+        seen.append((bar.minimum(), bar.maximum(), bar.value() if bar.maximum() else None))
+    assert seen == [(0, 0, None), (0, 200_000, 50_000), (0, 200_000, 200_000), (0, 0, None)]  # busy, fills, busy
+    with qtbot.waitSignal(window.sync.finished, timeout=10_000):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+
+
 def test_closing_waits_for_sync_on_close_at_most_the_deadline(
     window: MainWindow,
     qtbot,

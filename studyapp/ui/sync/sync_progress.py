@@ -1,4 +1,7 @@
-"""The sync running off the UI thread, in a window-modal dialog: what it is doing, a busy bar and Cancel.
+"""The sync running off the UI thread, in a window-modal dialog: what it is doing, a bar and Cancel.
+
+The bar is busy (the protocol's steps have no known length) except while a step counts toward a known end, as the
+replay of a big collection's answers does ("Replaying answers (120,000 of 1,000,000)"): then it fills.
 
 The work runs on a ``BackgroundTask`` over a connection of its own (``App.on_own_connection``: the window's
 connection belongs to the UI thread). Cancel asks the engine to stop at its next step (it rolls the
@@ -9,6 +12,7 @@ or the exception the sync raised.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +33,17 @@ def default_engine() -> SyncEngine:
     from studyapp.services.sync.service import sync
 
     return sync
+
+
+_COUNTS = re.compile(r"\((\d[\d,]*) of (\d[\d,]*)\)$")
+
+
+def counts_of(line: str) -> tuple[int, int]:
+    """``(done, total)`` of a step's line that ends in "(N of M)", else ``(0, 0)`` (no known end)."""
+    found = _COUNTS.search(line)
+    if found is None:
+        return 0, 0
+    return int(found[1].replace(",", "")), int(found[2].replace(",", ""))
 
 
 class SyncProgressDialog(QDialog):
@@ -57,7 +72,7 @@ class SyncProgressDialog(QDialog):
         self.status.setObjectName("SyncStatus")
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
-        self.progress.setRange(0, 0)  # busy: the protocol's steps have no known length
+        self.progress.setRange(0, 0)  # busy until a step counts toward a known end
         self.progress.setTextVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self.reject)
@@ -96,13 +111,19 @@ class SyncProgressDialog(QDialog):
                 mode=self.mode,
                 now=app.clock.now,
                 zone=app.clock.local_zone(),
-                progress=lambda line: task.report(str(line), 0, 0),
+                progress=lambda line: task.report(str(line), *counts_of(str(line))),
                 cancelled=self.cancel_event.is_set,
             )
 
-    def _progressed(self, line: str, _done: int, _total: int) -> None:
-        if not self.cancel_event.is_set():
-            self.status.setText(one_line(line))
+    def _progressed(self, line: str, done: int, total: int) -> None:
+        if self.cancel_event.is_set():
+            return
+        self.status.setText(one_line(line))
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
 
     def cancel(self) -> None:
         """Ask the sync to stop at its next step; the dialog closes once it has."""
