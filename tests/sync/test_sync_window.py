@@ -204,20 +204,30 @@ class WaitingEngine:
         return None
 
 
+def _sign_in(window: MainWindow, engine: object) -> None:
+    """Signed in (settings and key stored), with ``engine`` in place of the sync."""
+    save_sync_settings(window.app.collection, SyncSettings("https://sync.example.org/", "me"))
+    KEYS.put("https://sync.example.org/", "me", "KEY")
+    window.sync.engine = engine
+
+
+def _shown_dialog(window: MainWindow, qtbot) -> SyncProgressDialog:  # noqa: ANN001
+    dialog = window.sync.dialog
+    assert isinstance(dialog, SyncProgressDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def test_cancel_stops_the_sync_and_leaves_the_collection_as_it_was(
     window: MainWindow,
     qtbot,
     memory_keyring,  # noqa: ANN001
 ) -> None:
-    save_sync_settings(window.app.collection, SyncSettings("https://sync.example.org/", "me"))
-    KEYS.put("https://sync.example.org/", "me", "KEY")
     engine = WaitingEngine()
-    window.sync.engine = engine
+    _sign_in(window, engine)
     before = collection_fingerprint(window.app.path)
     qtbot.mouseClick(window.deck_list.sync_button, Qt.MouseButton.LeftButton)  # the Sync button
-    dialog = window.sync.dialog
-    assert isinstance(dialog, SyncProgressDialog)
-    qtbot.waitExposed(dialog)
+    dialog = _shown_dialog(window, qtbot)
     qtbot.waitUntil(lambda: dialog.status.text() == "Sending 1,200 reviews")
     with qtbot.waitSignal(window.sync.finished, timeout=10_000) as finished:
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
@@ -254,14 +264,10 @@ def test_the_bar_fills_while_a_step_counts_toward_a_known_end(
     qtbot,
     memory_keyring,  # noqa: ANN001
 ) -> None:
-    save_sync_settings(window.app.collection, SyncSettings("https://sync.example.org/", "me"))
-    KEYS.put("https://sync.example.org/", "me", "KEY")
     engine = SteppingEngine()
-    window.sync.engine = engine
+    _sign_in(window, engine)
     qtbot.keyClick(window.deck_list, Qt.Key.Key_Y)
-    dialog = window.sync.dialog
-    assert isinstance(dialog, SyncProgressDialog)
-    qtbot.waitExposed(dialog)
+    dialog = _shown_dialog(window, qtbot)
     bar = dialog.progress
     seen = []
     for line in engine.LINES:
