@@ -52,3 +52,12 @@ def test_lines_of_different_steps_all_go_through() -> None:
         lines(line)
     lines.flush()
     assert shown == ["Starting", "Sending note types, decks and tags", "Receiving", "Sending", "Checking"]
+
+
+def test_a_counted_line_is_read_back_after_any_prefix_and_other_lines_have_no_end() -> None:
+    from studyapp.services.sync.progress_text import counted, counts_of
+
+    line = "Matching with the server: " + counted("replaying answers", 120_000, 1_000_000)
+    assert line.endswith("replaying answers (120,000 of 1,000,000)")
+    assert counts_of(line) == (120_000, 1_000_000)
+    assert counts_of("Receiving (1,250)") == counts_of("Sending") == (0, 0)

@@ -22,6 +22,7 @@ from studyapp.services.clock import local_zone
 from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
+from studyapp.services.sync.progress_text import counted
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.collection import Collection
 from studyapp.storage.notes.notes_store import BulkInsert, field_columns, stored_fields
@@ -30,14 +31,6 @@ from studyapp.storage.sync.replay_log import ReplayLog
 
 if TYPE_CHECKING:
     from studyapp.services.sync.exchange_in import Incoming
-
-
-def _quiet(_text: str) -> None:
-    pass
-
-
-def _go_on() -> None:
-    pass
 
 
 class ChunksIn:
@@ -63,8 +56,8 @@ class ChunksIn:
         chunks: Sequence[dict[str, Any]],
         days: af.DayNumbers,
         log: ReceivedLog,
-        say: Callable[[str], None] = _quiet,
-        check: Callable[[], None] = _go_on,
+        say: Callable[[str], None],
+        check: Callable[[], None],
     ) -> set[int]:
         """Apply the server's notes, then cards, then review-log rows (``log``: those of the chunks, taken as they
         came); return the cards here to send back. ``say`` hears each step (and the replay's progress), ``check``
@@ -87,7 +80,7 @@ class ChunksIn:
         check()
 
         def tick(done: int, total: int) -> None:
-            say(f"Replaying answers ({done:,} of {total:,})")
+            say(counted("Replaying answers", done, total))
             check()
 
         replay = self._revlog(log, card_map, days, tick) if log.by_card else set()
@@ -266,7 +259,6 @@ class ChunksIn:
         matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick)
         self.tally.replayed += len(pending)
         matched.update(matches)
-        log.rows.sort(key=_FIRST)  # (in place) in id order, so the mirror's B-tree is appended to
         self.mirror.put_revlog(log.rows, matched)
         return set(pending)
 

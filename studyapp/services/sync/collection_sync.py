@@ -27,6 +27,7 @@ from typing import Any
 
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.sync.anki_form import DayNumbers, forget_digests
+from studyapp.services.sync.chunks_in import ChunksIn
 from studyapp.services.sync.client import SyncClient
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.exchange_in import Incoming
@@ -236,7 +237,7 @@ class _Run:
                     self.check()
                     if not chunk.get("done"):
                         say(f"Receiving ({received:,})")
-            touched = incoming.apply_chunks(chunks, days, log, say, self.check)
+            touched = ChunksIn(incoming).apply(chunks, days, log, say, self.check)
             say("Sending")
             outgoing.replayed(touched)
             with ChunkSender(client) as sender:  # each chunk goes while the next ones are found

@@ -5,7 +5,7 @@ review-log rows go through ``chunks_in`` (and the cards that received rows throu
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -201,20 +201,8 @@ class Incoming:
     # -- notes, cards, review log -----------------------------------------------------------------------------
 
     def receiving(self) -> ReceivedLog:
-        """What takes the review-log rows of the server's chunks as they come (for ``apply_chunks``)."""
+        """What takes the review-log rows of the server's chunks as they come (for ``ChunksIn.apply``)."""
         return ChunksIn(self).receiving()
-
-    def apply_chunks(
-        self,
-        chunks: Sequence[dict[str, Any]],
-        days: af.DayNumbers,
-        log: ReceivedLog,
-        say: Callable[[str], None],
-        check: Callable[[], None],
-    ) -> set[int]:
-        """Apply the server's notes, cards and review-log rows (``chunks_in``; ``log``: the rows, taken as they
-        came; ``say`` hears the steps, ``check`` may stop between them); return the cards to send back."""
-        return ChunksIn(self).apply(chunks, days, log, say, check)
 
 
 def _free_name(store: Any, name: str, own_id: int) -> str:

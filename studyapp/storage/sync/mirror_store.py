@@ -169,11 +169,13 @@ class MirrorStore:
     def revlog_ids(self) -> set[int]:
         return {row[0] for row in self._db.execute("SELECT anki_id FROM sync_revlog")}
 
-    def put_revlog(self, rows: Sequence[tuple[int, int, Sequence[Any]]], ours: Mapping[int, int]) -> None:
-        """The server's rows ``(anki_id, card anki id, entry)``, given in id order, each mirrored as the row here
-        ``ours`` names (by its Anki id; none if missing); ``entry`` Anki's tuple (id, cid, usn, ease, ivl, lastIvl,
-        factor, time, type). Their values are made as they are written (a whole collection's log is a million rows
-        and more: ~130 bytes each, held at once)."""
+    def put_revlog(self, rows: list[tuple[int, int, Sequence[Any]]], ours: Mapping[int, int]) -> None:
+        """The server's rows ``(anki_id, card anki id, entry)``, each mirrored as the row here ``ours`` names (by its
+        Anki id; none if missing); ``entry`` Anki's tuple (id, cid, usn, ease, ivl, lastIvl, factor, time, type).
+        ``rows`` is sorted in place by id (the mirror's B-tree is appended to, its pages full), and their values
+        are made as they are written (a whole collection's log is a million rows and more: ~130 bytes each, held
+        at once)."""
+        rows.sort(key=_FIRST)
         get = ours.get
         with revlog_index_set_aside(self._db.conn, len(rows)):
             self._db.conn.executemany(

@@ -12,7 +12,6 @@ or the exception the sync raised.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +21,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from studyapp.services.app import App
+from studyapp.services.sync.progress_text import counts_of
 from studyapp.ui.app.window_geometry import keep_on_screen
 from studyapp.ui.importing.import_worker import BackgroundTask, one_line
 
@@ -33,17 +33,6 @@ def default_engine() -> SyncEngine:
     from studyapp.services.sync.service import sync
 
     return sync
-
-
-_COUNTS = re.compile(r"\((\d[\d,]*) of (\d[\d,]*)\)$")
-
-
-def counts_of(line: str) -> tuple[int, int]:
-    """``(done, total)`` of a step's line that ends in "(N of M)", else ``(0, 0)`` (no known end)."""
-    found = _COUNTS.search(line)
-    if found is None:
-        return 0, 0
-    return int(found[1].replace(",", "")), int(found[2].replace(",", ""))
 
 
 class SyncProgressDialog(QDialog):
