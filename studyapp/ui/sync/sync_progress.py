@@ -72,7 +72,7 @@ class SyncProgressDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(540)  # the longest step ("Matching with the server: replaying answers (N of M)") fits
         keep_on_screen(self)
 
     @property
