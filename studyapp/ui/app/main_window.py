@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.choose_export_path: PathChooser = choose_export  # the save dialog, with the history checkbox
         self.choose_export_deck: Callable[[QWidget, list[str]], str | None] = dialogs.choose_deck
         self.import_dialog: ImportDialog | None = None
+        self.has_closed = False  # once closed, a dialog still finishing (its worker stopping) reports to no one
         self.add_dialog: AddDialog | None = None
         self.edit_dialog: EditDialog | None = None
         self.browser: BrowserWindow | None = None
@@ -192,10 +193,12 @@ class MainWindow(QMainWindow):
         return self.add_dialog
 
     def _open_modal(self, dialog: _Dialog, on_closed: Callable[[_Dialog], None]) -> _Dialog:
-        """Show a window-modal dialog that deletes itself when closed and reports back then."""
+        """Show a window-modal dialog that deletes itself when closed and reports back then, unless the window has
+        closed meanwhile (a Check Collection cancelled as the window closes stops later, when the collection may
+        be closed too: there is no deck list to refresh)."""
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.finished.connect(lambda _result: on_closed(dialog))
+        dialog.finished.connect(lambda _result: None if self.has_closed else on_closed(dialog))
         dialog.open()
         return dialog
 
@@ -410,4 +413,5 @@ class MainWindow(QMainWindow):
             except StorageError as error:  # the window still closes: its size is all that is lost
                 print(f"studyapp: {error}", file=sys.stderr)
             self.backups.on_close()
+        self.has_closed = True
         super().closeEvent(event)
