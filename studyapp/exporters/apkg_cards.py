@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone, tzinfo
 
 from studyapp.core.model import CardState, ReviewEntry, Schedule, ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, day_bounds
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering, day_bounds
 
 DAY = timedelta(days=1)
 _I32 = 2**31 - 1
@@ -51,12 +51,21 @@ class ExportCard:
 
 @dataclass(frozen=True)
 class Timing:
-    """The package's day numbering: ``crt`` (Unix seconds) is day 0, ``today`` the day number of ``now``."""
+    """The package's day numbering: ``crt`` (Unix seconds) is when day 0 began, ``days`` counts study days on the
+    clock's zone (a due day is a date, whatever daylight-saving change lies between), ``now`` is today."""
 
     now: datetime
     crt: int
-    today: int
-    rollover_hour: int = DEFAULT_ROLLOVER_HOUR  # the hour of ``crt``'s day start, Anki's ``rollover``
+    days: DayNumbering
+
+    @property
+    def rollover_hour(self) -> int:
+        """The hour of ``crt``'s day start, Anki's ``rollover``."""
+        return self.days.rollover_hour
+
+    @property
+    def today(self) -> int:
+        return self.day_number(self.now)
 
     @classmethod
     def at(
@@ -78,12 +87,12 @@ class Timing:
         offset = timezone(now.astimezone(zone).utcoffset() or timedelta(0))
         # the study day's date at the rollover hour in now's offset, as Anki places it (not the zone's own offset
         # at the start, which a daylight-saving change since then would move by an hour)
-        crt = int(datetime.combine(start.astimezone(zone).date(), time(rollover_hour), offset).timestamp())
-        crt -= days_back * 86400
-        return cls(now, crt, max(0, (int(now.timestamp()) - crt) // 86400), rollover_hour)
+        first = start.astimezone(zone).date() - timedelta(days=days_back)
+        crt = int(datetime.combine(first, time(rollover_hour), offset).timestamp())
+        return cls(now, crt, DayNumbering(first, zone, rollover_hour))
 
     def day_number(self, moment: datetime) -> int:
-        return max(0, min(_I32, (int(moment.timestamp()) - self.crt) // 86400))
+        return max(0, min(_I32, self.days.number(moment)))
 
 
 def _days(span: timedelta) -> int:

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta, timezone
 
 from studyapp.core.drafts import MAX_REVIEW_MS, ReviewDraft
 from studyapp.core.model import Rating, ScheduleChangeKind
+from studyapp.core.scheduling.days import DayNumbering
 from studyapp.importers.anki_collection import AnkiCard, AnkiReview
 
 LEARNING, REVIEW, RELEARNING, FILTERED, MANUAL, RESCHEDULED = range(6)
@@ -64,17 +65,17 @@ class HistoryCounts:
 def review_drafts(
     reviews: Iterable[AnkiReview],
     cards: dict[int, AnkiCard],
-    created_at: int,
+    days: DayNumbering,
     counts: HistoryCounts,
     *,
     v1: bool = False,
 ) -> tuple[ReviewDraft, ...]:
     """One note's log entries (oldest first, any of its cards) as drafts; ``counts`` is added to.
 
-    ``cards`` are the note's cards by id (for the due date of a card whose last entry set it), ``created_at``
-    the collection's ``crt``. Impossible entries (a time before 1970 or past the year 9999, a duration over a
-    day, a button over 4, a negative card number) are counted in ``counts.bad`` and left out. A time ahead of
-    the clock is left out later, by the import service, which knows the time.
+    ``cards`` are the note's cards by id (for the due date of a card whose last entry set it), ``days`` the
+    collection's day numbering (from its ``crt``). Impossible entries (a time before 1970 or past the year 9999, a
+    duration over a day, a button over 4, a negative card number) are counted in ``counts.bad`` and left out. A
+    time ahead of the clock is left out later, by the import service, which knows the time.
     """
     drafts: list[ReviewDraft] = []
     last_kind: dict[int, int] = {}  # card id -> type of its last answer (None after a change: key removed)
@@ -128,7 +129,7 @@ def review_drafts(
         draft = drafts[index]
         card = cards.get(card_id)
         if draft.change is ScheduleChangeKind.RESCHEDULE and card is not None and card.type == _REVIEW_CARD:
-            due = _due_day(created_at, card.due)
+            due = _due_day(days, card.due)
             if due is not None:
                 drafts[index] = ReviewDraft(
                     draft.card_ord, draft.reviewed_at, None, draft.duration_ms,
@@ -137,10 +138,8 @@ def review_drafts(
     return tuple(drafts)
 
 
-def _due_day(created_at: int, due: int) -> datetime | None:
-    """A review card's due day (days since the collection's first day) as a time, if it is a possible one."""
-    try:
-        when = _EPOCH + timedelta(seconds=created_at + due * 86_400)
-    except OverflowError:
-        return None
+def _due_day(days: DayNumbering, due: int) -> datetime | None:
+    """A review card's due day (days since the collection's first day) as the start of that study day, if it is
+    a possible one."""
+    when = days.start(due)
     return when if when.year < 9999 else None

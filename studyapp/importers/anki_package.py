@@ -14,11 +14,14 @@ import dataclasses
 import tempfile
 from collections import Counter
 from collections.abc import Callable
+from datetime import timezone, tzinfo
+from functools import partial
 from pathlib import Path
 
 from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.occlusion.fields import unreadable_occlusions
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering
 from studyapp.core.text.latex_files import note_latex_file_names
 from studyapp.core.text.media_refs import media_references
 from studyapp.core.text.sanitize import media_references as field_media_names
@@ -59,8 +62,13 @@ def read_anki_package(
     limits: ZipLimits = DEFAULT_LIMITS,
     media: MediaSink | None = None,
     read_media: bool = True,
+    zone: tzinfo = timezone.utc,
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
 ) -> ImportDraft:
     """Read an ``.apkg`` or ``.colpkg`` into a draft; history only if ``options.include_history``.
+
+    ``zone`` and ``rollover_hour`` are the student's study days: a due day the package set by hand (Anki's day
+    number) becomes the start of that day.
 
     Only the media files the notes refer to are read, each streamed into ``media`` (the import's staging
     folder); the draft then lists none and ``details["media"]`` counts them. Without a sink they are kept in
@@ -85,7 +93,8 @@ def read_anki_package(
             _check_weight(collection, path, options.include_history)
             total = collection.note_count() + media_map.total
             ticker = _Ticker(progress, total)
-            read = _read_notes(collection, path, options, ticker)
+            study_days = partial(DayNumbering.from_stamp, zone=zone, rollover_hour=rollover_hour)
+            read = _read_notes(collection, path, options, ticker, study_days)
             schema = collection.schema
             target = options.deck_name or _main_deck(read.notes) or deck_name_from_path(path)
             used = {target} | {deck for note in read.notes for deck in (note.deck, *note.card_decks) if deck}
@@ -138,7 +147,13 @@ class _Read:
     history: HistoryCounts | None
 
 
-def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, ticker: _Ticker) -> _Read:
+def _read_notes(
+    collection: AnkiCollection,
+    path: Path,
+    options: ImportOptions,
+    ticker: _Ticker,
+    days: Callable[[int], DayNumbering],  # a collection's numbering from its crt
+) -> _Read:
     notetypes = collection.notetypes()
     names = unique_names(notetypes)
     decks = _deck_names(collection.deck_names(), options.deck_name)
@@ -159,13 +174,13 @@ def _read_notes(collection: AnkiCollection, path: Path, options: ImportOptions, 
     if options.include_history:
         for review in collection.reviews():
             histories.setdefault(review.note_id, []).append(review)
-    created_at = collection.created_at()
+    numbering = days(collection.created_at())
     v1 = options.include_history and collection.scheduler_version() == 1
     notes: list[NoteDraft] = []
     for index, note in enumerate(collection.notes(MAX_NOTE_CHARS), start=1):
         history = ()
         if counts is not None and note.id in histories:
-            history = review_drafts(histories.pop(note.id), card_rows, created_at, counts, v1=v1)
+            history = review_drafts(histories.pop(note.id), card_rows, numbering, counts, v1=v1)
         draft = mapper.map(index, note, history)
         if draft is not None:
             notes.append(draft)

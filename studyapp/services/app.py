@@ -19,7 +19,7 @@ from studyapp.core.scheduling.deck_options import Deck
 from studyapp.importers import ImportFailure
 from studyapp.services.clock import SystemClock
 from studyapp.services.decks.bundled import sync_bundled_decks
-from studyapp.services.decks.decks import deck_counts, find_deck
+from studyapp.services.decks.decks import deck_counts, find_deck, rollover_hour
 from studyapp.services.exporting.exporting import ExportError, ExportResult, export_collection
 from studyapp.services.media.media import STAGE_SETTING, clean_media_stages, media_dir_for
 from studyapp.services.paths import bundled_decks_dir
@@ -150,7 +150,7 @@ class App:
         from studyapp.services.importing.import_job import ImportJob, ImportRequest
 
         request = ImportRequest(Path(path), options or ImportOptions(), policy)
-        return ImportJob(self.path, request, self.rng, self.clock, on_progress)
+        return ImportJob(self.path, request, self.rng, self.clock, on_progress, rollover_hour(self.collection))
 
     def import_file(
         self,

@@ -18,15 +18,16 @@ import subprocess
 import sys
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.drafts import ImportDraft, NoteDraft
 from studyapp.core.model import CardState, Schedule
-from studyapp.core.scheduling.days import day_bounds
+from studyapp.core.scheduling.days import day_bounds, study_date
 from studyapp.exporters.apkg import write_apkg
 from studyapp.exporters.apkg_cards import ExportCard
 from studyapp.services.app import App
@@ -52,9 +53,10 @@ def _offset_for_local_hour(now: datetime, hour: int) -> int:
     return (hour - now.hour + 11) % 24 - 11
 
 
-def _anki_dues(package: Path, folder: Path, offset_hours: int) -> dict[str, list[int]]:
-    """Each card's (due - today, interval) after the engine imports ``package`` on a clock ``offset_hours`` east."""
-    env = {**os.environ, "TZ": f"UTC{-offset_hours:+d}"}  # POSIX: the sign is west of UTC ("UTC-2" is 2 east)
+def _anki_dues(package: Path, folder: Path, offset_hours: int = 0, zone_name: str = "") -> dict[str, list[int]]:
+    """Each card's (due - today, interval) after the engine imports ``package`` on a clock ``offset_hours`` east
+    (or in the zone ``zone_name``)."""
+    env = {**os.environ, "TZ": zone_name or f"UTC{-offset_hours:+d}"}  # POSIX: the sign is west ("UTC-2" is 2 east)
     done = subprocess.run(
         [sys.executable, "-c", _READ_DUES, str(package), str(folder / "collection.anki2")],
         env=env, capture_output=True, text=True, timeout=120, check=True,
@@ -126,3 +128,35 @@ def test_an_export_counts_days_in_the_collections_study_days_on_the_clocks_zone(
     # day 0 starts at 03:00 in the zone, a whole number of days before today's study day (which began 28 February)
     start = datetime(2026, 2, 28, 3, tzinfo=zone)
     assert (start.timestamp() - crt) % 86400 == 0 and 0 < start.timestamp() - crt <= 3650 * 86400
+
+
+def _other_season(today: date, zone: ZoneInfo) -> date:
+    """A date 20 days or more after ``today`` whose clock (at 04:00) is on the other side of a daylight-saving
+    change."""
+    offset = datetime.combine(today, time(12), zone).utcoffset()
+    day = today + timedelta(days=20)
+    while datetime.combine(day, time(4), zone).utcoffset() == offset:
+        day += timedelta(days=1)
+    return day + timedelta(days=20)
+
+
+def test_a_due_day_across_a_daylight_saving_change_is_the_same_date_in_anki(tmp_path: Path) -> None:
+    """Day numbers counted in seconds from ``crt`` were an hour off across a clock change: a due at the start of a
+    study day (a date set, a day spread) in the other season, or early in its morning, came out a day early or
+    late in Anki, depending on the season of the export."""
+    zone = ZoneInfo("Europe/Berlin")
+    now = datetime.now(timezone.utc)  # (the engine reads its own clock a moment later, on the same study day)
+    today = study_date(now, zone)
+    target = _other_season(today, zone)
+    last = now - timedelta(minutes=5)
+    cards = {}
+    for into in (0, 30, 90, 23 * 60):  # minutes after the day's 04:00 start: its first hours, and its last
+        due = datetime.combine(target, time(4), zone) + timedelta(minutes=into)
+        schedule = Schedule(CardState.REVIEW, stability=9.0, difficulty=5.0, due=due, last_review=last, reps=2)
+        cards[f"+{into}min"] = ExportCard(0, schedule=schedule)
+    draft = ImportDraft(name="Days", notes=tuple(NoteDraft(guid=f"g{word}", front=word, back="b") for word in cards))
+    package = tmp_path / "days.apkg"
+    write_apkg(draft, package, cards=[[card] for card in cards.values()], now=now, zone=zone, rollover_hour=4)
+    dues = _anki_dues(package, tmp_path, zone_name="Europe/Berlin")
+    distance = (target - today).days
+    assert {front: days for front, (days, _interval) in dues.items()} == dict.fromkeys(cards, distance)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 DEFAULT_ROLLOVER_HOUR = 4
 
@@ -23,6 +23,49 @@ def day_bounds(now: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVE
     start = datetime.combine(day, time(rollover_hour), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(rollover_hour), tzinfo=zone)
     return start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+
+
+def study_date(moment: datetime, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR) -> date:
+    """The local date of the study day that contains ``moment`` (before the rollover hour: the day before's)."""
+    local = moment.astimezone(zone)
+    return local.date() - timedelta(days=1) if local.hour < rollover_hour else local.date()
+
+
+@dataclass(frozen=True)
+class DayNumbering:
+    """Study days counted from a first one, as Anki numbers a review card's due day: day ``n`` is the study day
+    ``n`` dates after ``first``, however many hours lie between. Counted in seconds (``crt + n * 86400``), a day
+    after a daylight-saving change began an hour off: a due at the start of a summer day, read in winter, fell
+    before the rollover hour and showed a day early."""
+
+    first: date
+    zone: tzinfo
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+
+    @classmethod
+    def from_stamp(
+        cls, crt: int, zone: tzinfo, rollover_hour: int = DEFAULT_ROLLOVER_HOUR, now: datetime | None = None
+    ) -> DayNumbering:
+        """Anki's numbering of a collection that began at ``crt`` (Unix seconds): day 0 is ``crt``'s date on the
+        clock's offset ``now`` (Anki's reading of a collection that does not say its creation offset), or without
+        ``now`` at ``crt`` (Anki's reading of one that does, made here). The two differ only for a ``crt`` within
+        an hour of midnight; Anki begins a collection at its rollover hour."""
+        offset = timezone((now.astimezone(zone) if now is not None else datetime.fromtimestamp(crt, zone)).utcoffset()
+                          or timedelta(0))  # fmt: skip
+        return cls(datetime.fromtimestamp(crt, offset).date(), zone, rollover_hour)
+
+    def number(self, moment: datetime) -> int:
+        """The day number of the study day that contains ``moment``."""
+        return (study_date(moment, self.zone, self.rollover_hour) - self.first).days
+
+    def start(self, number: int) -> datetime:
+        """When day ``number`` begins (UTC): its rollover hour on its date (the last possible day for a number
+        past the calendar's end, the first for one before its start)."""
+        try:
+            day = self.first + timedelta(days=number)
+        except OverflowError:
+            day = date.max - timedelta(days=1) if number > 0 else date.min + timedelta(days=1)
+        return datetime.combine(day, time(self.rollover_hour), tzinfo=self.zone).astimezone(timezone.utc)
 
 
 DAY_MS = 86_400_000

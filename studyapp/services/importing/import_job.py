@@ -11,11 +11,13 @@ import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timezone, tzinfo
 from pathlib import Path
 
 from studyapp.core.clock import Clock
 from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, ImportOptions
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR
 from studyapp.importers.anki_media import MediaSink
 from studyapp.importers.anki_package import read_anki_package
 from studyapp.importers.detect import detect_format, quizlet_by_options, read_text_file
@@ -41,17 +43,25 @@ class ImportRequest:
 
 
 def read_file(
-    path: Path, options: ImportOptions, progress: Progress | None = None, media: MediaSink | None = None
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None = None,
+    media: MediaSink | None = None,
+    zone: tzinfo = timezone.utc,
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
 ) -> ImportDraft:
     """Read any supported file into a draft, detecting its format unless the options name one.
 
-    A package's media files are streamed into ``media`` (an import's stage); without it they are not read."""
+    A package's media files are streamed into ``media`` (an import's stage); without it they are not read. ``zone``
+    and ``rollover_hour``: the student's study days (a package's due days are dates)."""
     path = Path(path)
     if options.deck_name is not None and (problem := deck_name_problem(options.deck_name)) is not None:
         raise ImportFailure(path, f"cannot be imported into that deck: {problem}")
     kind = options.format or quizlet_by_options(options) or detect_format(path, options.encoding)
     if kind in ANKI_FORMATS:
-        draft = read_anki_package(path, options, progress, media=media, read_media=media is not None)
+        draft = read_anki_package(
+            path, options, progress, media=media, read_media=media is not None, zone=zone, rollover_hour=rollover_hour
+        )
     else:
         draft = read_text_file(path, replace(options, format=kind), progress)
     problem = deck_name_problem(draft.name)  # a name made from the file's name (the readers check the rest)
@@ -72,8 +82,10 @@ class ImportJob:
         rng: random.Random,
         clock: Clock,
         on_progress: Callable[[str, int, int], None] | None = None,
+        rollover_hour: int = DEFAULT_ROLLOVER_HOUR,
     ) -> None:
         self.collection_path = collection_path
+        self.rollover_hour = rollover_hour  # the collection's: its study days, for a package's due days
         self.request = request
         self._rng = random.Random(rng.getrandbits(64))  # this job's own stream: it may run on another thread
         self._clock = clock
@@ -101,7 +113,10 @@ class ImportJob:
         stage = MediaStage(media_dir_for(self.collection_path))  # media wait here until the transaction commits
         try:
             with cyclic_gc_paused():
-                draft = read_file(request.path, request.options, self._step("Reading"), media=stage)
+                draft = read_file(
+                    request.path, request.options, self._step("Reading"), media=stage, zone=self._clock.local_zone(),
+                    rollover_hour=self.rollover_hour,
+                )  # fmt: skip
                 self._step("Reading")(1, 1)
                 try:
                     return self._store(draft, stage)

@@ -11,11 +11,13 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
+from functools import cached_property
 from typing import Any
 
 from studyapp.core.model import CardState, Rating, Schedule
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
+from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering
 from studyapp.exporters.apkg_cards import ExportCard, Timing, card_data, card_schedule_values
 from studyapp.exporters.apkg_fields import anki_field, anki_tags
 from studyapp.storage.codec import from_ms
@@ -103,17 +105,26 @@ def schedule_of(card: CardHere) -> Schedule:
 
 @dataclass(frozen=True)
 class DayNumbers:
-    """The server collection's day numbering (``crt``: the Unix time of its day 0) at ``now``."""
+    """The server collection's day numbering (``crt``: the Unix time its day 0 began) at ``now``, in study days on
+    the clock's ``zone`` that start at ``rollover_hour``: day ``n`` is the study day ``n`` dates after day 0's, as
+    the phone counts it."""
 
     crt: int
     now: datetime
+    zone: tzinfo = timezone.utc
+    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
 
-    @property
+    @cached_property
+    def numbering(self) -> DayNumbering:
+        return DayNumbering.from_stamp(self.crt, self.zone, self.rollover_hour, self.now)
+
+    @cached_property
     def timing(self) -> Timing:
-        return Timing(self.now, self.crt, max(0, (int(self.now.timestamp()) - self.crt) // 86400))
+        return Timing(self.now, self.crt, self.numbering)
 
     def day(self, number: int) -> datetime:
-        return EPOCH + timedelta(seconds=self.crt + number * 86400)
+        """When due day ``number`` begins."""
+        return self.numbering.start(number)
 
 
 def card_entry(

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from typing import Any
 
+from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.gc_pause import cyclic_gc_paused
 from studyapp.services.sync.anki_form import DayNumbers, forget_digests
 from studyapp.services.sync.chunks_in import ChunksIn
@@ -221,7 +222,7 @@ class _Run:
             crt = remote.get("crt") or collection.setting(CRT)
             if crt is None:
                 raise SyncError(f"{client.server_name}: the server did not say when its collection began", "protocol")
-            days = DayNumbers(int(crt), started)
+            days = DayNumbers(int(crt), started, self.zone, rollover_hour(collection))
             incoming.apply_changes(remote, local)
             self.check()
             say("Receiving")
