@@ -18,8 +18,6 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import CardState, Schedule
 from studyapp.core.scheduling.days import day_bounds
 from studyapp.importers.anki_notes import note_kind
-from studyapp.services.clock import local_zone
-from studyapp.services.decks.decks import rollover_hour
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
 from studyapp.services.sync.progress_text import counted
@@ -184,7 +182,7 @@ class ChunksIn:
         taken = set(here)
         now = self.now()
         now_ms = to_ms(now)
-        bury_end = to_ms(day_bounds(now, local_zone(), rollover_hour(self.collection))[1])
+        bury_end = to_ms(day_bounds(now, days.zone, days.rollover_hour)[1])  # (the sync's clock: its zone)
         for entry in entries:
             anki_id, mod = int(entry[af.C_ID]), int(entry[af.C_MOD])
             note_id = notes.get(int(entry[af.C_NID]))
