@@ -366,6 +366,17 @@ _V10 = [
        (state_before, reviewed_at, card_id, rating, due_before, last_review_before, stability_before)""",
 ]
 
+# Version 11: a note that came from a sync server keeps its guid as a note from a package does (``anki:`` and Anki's
+# guid: ``core.ids.from_anki_guid``), so that the same note reached both ways is one note. Notes the sync stored
+# before kept Anki's guid bare: they take the prefix, unless a note with the prefixed guid is already here (the same
+# note brought twice, once each way, which stays as it is).
+_V11 = [
+    """UPDATE notes SET guid = 'anki:' || guid
+       WHERE id IN (SELECT our_id FROM sync_notes)
+         AND substr(guid, 1, 2) != 'h:' AND substr(guid, 1, 5) != 'anki:'
+         AND 'anki:' || guid NOT IN (SELECT guid FROM notes)""",
+]
+
 
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
@@ -386,6 +397,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V8),
     _run(_V9),
     _run(_V10),
+    _run(_V11),
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -39,8 +39,12 @@ class Here:
 
     def answer_first(self, front: str, rating: Rating, at: datetime | None = None) -> None:
         """Answer the card of the note whose first field is ``front``, as the study session records an answer."""
+        self.answer_card(self.card_of(front), rating, at)
+
+    def answer_card(self, card_id: int, rating: Rating, at: datetime | None = None) -> None:
+        """Answer a card, as the study session records an answer."""
         when = at or now()
-        card = self.collection.reviews.card(self.card_of(front))
+        card = self.collection.reviews.card(card_id)
         assert card is not None
         after = Scheduler().answer(card.schedule, rating, when, random.Random(fuzz_seed(card.id, card.schedule.reps)))
         self.collection.reviews.record(

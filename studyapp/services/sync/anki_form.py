@@ -15,6 +15,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import Any
 
+from studyapp.core.ids import to_anki_guid
 from studyapp.core.model import CardState, Rating, Schedule
 from studyapp.core.notetypes.model import FIELD_SEPARATOR, NoteType
 from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering
@@ -51,7 +52,9 @@ _digests: dict[tuple[Any, ...], str] = {}
 
 
 def note_digest(note: NoteHere) -> str:
-    return digest(note.guid, note.front, note.back, note.rest, note.tags, note.notetype_id, note.html)
+    """What the note is here (its guid as the server knows it: a note stored before guids from the server were
+    kept as a package's are, ``anki:`` and all, has the digest it had)."""
+    return digest(to_anki_guid(note.guid), note.front, note.back, note.rest, note.tags, note.notetype_id, note.html)
 
 
 def card_digest(card: CardHere) -> str:
@@ -79,7 +82,8 @@ def note_entry(note: NoteHere, anki_id: int, mid: int, mod: int, usn: int, base:
     """``note`` as Anki's note tuple (``base``: the mirrored one, whose flags and data are kept)."""
     tags = anki_tags(tuple(note.tags.split()))
     flags, data = (base[N_FLAGS], base[N_DATA]) if base else (0, "")
-    return [anki_id, note.guid, mid, mod, usn, tags, FIELD_SEPARATOR.join(note_fields(note)), "", "", flags, data]
+    fields = FIELD_SEPARATOR.join(note_fields(note))
+    return [anki_id, to_anki_guid(note.guid), mid, mod, usn, tags, fields, "", "", flags, data]
 
 
 def fields_of_entry(entry: Sequence[Any]) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studyapp.core.ids import new_id
+from studyapp.core.ids import from_anki_guid, new_id
 from studyapp.core.model import CardState, Schedule
 from studyapp.core.scheduling.days import day_bounds
 from studyapp.importers.anki_notes import note_kind
@@ -112,7 +112,7 @@ class ChunksIn:
                     f"note {entry[af.N_GUID]}: its note type {entry[af.N_MID]} never came; skipped"
                 )
                 continue
-            guid = str(entry[af.N_GUID])
+            guid = from_anki_guid(str(entry[af.N_GUID]))  # (as a package's note is kept: the same note either way)
             front, back, rest = field_columns(af.fields_of_entry(entry))
             tags = af.tags_of_entry(entry)
             ours_id = result.get(anki_id) or by_guid.get(guid)
@@ -141,15 +141,17 @@ class ChunksIn:
         mod: int,
     ) -> NoteHere | None:  # fmt: skip
         """The note as it is after the server's version (``None``: this side's version won, to be sent)."""
-        if (current.front, current.back, current.rest, current.tags, current.notetype_id) == (
-            front, back, rest, tags, notetype_id,
-        ):  # fmt: skip
+        same_text = (current.front, current.back, current.rest, current.tags) == (front, back, rest, tags)
+        if same_text and current.notetype_id == notetype_id:
             return current
+        # (a note the same on both sides but for its note type, say a shared deck's Cloze here and the phone's copy
+        # of it, loses nothing either way: the later one is taken, and no conflict is listed for the student)
         changed_here = old is None or af.note_digest(current) != old.digest
         if changed_here and not self._server_wins(mod * 1000, current.modified_at):
-            self._conflict(current.id, "here", front, back, rest, tags, mod * 1000)
+            if not same_text:
+                self._conflict(current.id, "here", front, back, rest, tags, mod * 1000)
             return None
-        if changed_here:
+        if changed_here and not same_text:
             self._conflict(current.id, "server", current.front, current.back, current.rest, current.tags,
                            current.modified_at)  # fmt: skip
         self.mirror.update_note(current.id, front, back, rest, tags, notetype_id, mod * 1000)
@@ -230,19 +232,28 @@ class ChunksIn:
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
         the others are replayed into their cards. Returns the cards replayed."""
         grouped = log.by_card
-        local = ReplayLog(self.collection.db).local_log_times(sorted({cards.get(card, card) for card in grouped}))
+        replay_log = ReplayLog(self.collection.db)
+        local = replay_log.local_log_times(sorted({cards.get(card, card) for card in grouped}))
+        if any(card not in cards for card in grouped):
+            # answers to cards deleted here (that went up under the card's Anki id, which is gone with the card):
+            # matched by time, button and duration among every such answer here, under one key
+            local.update(((GONE, at), row) for (_card, at), row in replay_log.log_times_of_deleted_cards().items())
         with_rows = {card for card, _at in local}
         used: set[int] = set()
         matches: dict[int, int] = {}  # a server row's id -> the row here it is
         pending: dict[int, list[Sequence[Any]]] = {}
         for card_anki, entries in grouped.items():
             ours = cards.get(card_anki)
-            # a row of a card deleted here is matched under the card's id here (the id it was sent with)
+            # a row of a card deleted here is matched under the card's id here (the id it was sent with, if it went
+            # up before the card did), else among every answer to a deleted card
             mine = ours if ours is not None else card_anki
-            if mine in with_rows or card_anki in log.special:  # row by row
+            gone = ours is None and GONE in with_rows
+            if mine in with_rows or card_anki in log.special or gone:  # row by row
                 kept = []
                 for entry in entries:
                     match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
+                    if match is None and gone:
+                        match = _local_row(local, used, with_rows, GONE, entry)
                     if match is not None:
                         matches[int(entry[af.R_ID])] = match
                     elif af.revlog_event(entry)[0] != "skip":
@@ -289,6 +300,7 @@ class ReceivedLog:
 
 
 _FIRST = operator.itemgetter(0)
+GONE = -1  # the card key of answers here whose card is deleted (no card id is negative)
 _BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
 
 

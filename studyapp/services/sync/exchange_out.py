@@ -207,8 +207,10 @@ class Outgoing:
         mirrored = {m.our_id: m for m in self.mirror.mirrored("note").values()}
         notetypes = {m.our_id: m.anki_id for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
         taken = {m.anki_id for m in mirrored.values()}
+        notes = self.mirror.notes_here()
+        new_ids = _AnkiIds(taken, self.mirror.notes_created([n for n in notes if n not in mirrored]), mod)
         out, puts = [], []
-        for note in self.mirror.notes_here().values():
+        for note in notes.values():
             old = mirrored.get(note.id)
             digest = af.note_digest(note)
             if old is not None and old.digest == digest:
@@ -216,7 +218,7 @@ class Outgoing:
             mid = notetypes.get(note.notetype_id)
             if mid is None:  # its note type has not reached the server yet (a merge's first exchange)
                 continue
-            anki_id = old.anki_id if old else (note.id if note.id not in taken else self.rng.getrandbits(53) or 1)
+            anki_id = old.anki_id if old else new_ids.take(note.id)
             at = max(mod, old.mod + 1) if old else mod
             entry = af.note_entry(note, anki_id, mid, at, usn, old.entry if old else None)
             out.append(entry)
@@ -230,8 +232,11 @@ class Outgoing:
         notes = {ours: anki_id for anki_id, ours in self.mirror.ids("note").items()}
         decks = {m.our_id: m.anki_id for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
         taken = {m.anki_id for m in mirrored.values()}
+        cards = self.mirror.cards_here()
+        fresh = [card for card in cards.values() if card.id not in mirrored]
+        new_ids = _AnkiIds(taken, self.mirror.notes_created([card.note_id for card in fresh]), mod)
         out, puts = [], []
-        for card in self.mirror.cards_here().values():
+        for card in cards.values():
             old = mirrored.get(card.id)
             if only is not None and (card.id not in only or old is None):
                 continue
@@ -241,7 +246,7 @@ class Outgoing:
             nid, did = notes.get(card.note_id), decks.get(card.deck_id)
             if nid is None or did is None:
                 continue
-            anki_id = old.anki_id if old else (card.id if card.id not in taken else self.rng.getrandbits(53) or 1)
+            anki_id = old.anki_id if old else new_ids.take(card.note_id)
             at = max(mod, old.mod + 1) if old else mod
             entry = af.card_entry(card, anki_id, nid, did, at, usn, days, old.entry if old else None)
             if (
@@ -353,6 +358,22 @@ class _Chunker:
 def _shape(entry: dict[str, Any]) -> tuple[int, int]:
     """How many fields and card templates a mirrored note type has."""
     return len(entry.get("flds") or ()), len(entry.get("tmpls") or ())
+
+
+class _AnkiIds:
+    """Anki ids for notes and cards going to the server for the first time: the time their note was made here (ms;
+    never later than the sync), moved to the next free millisecond on a clash, as Anki's own ids are times. (Our
+    random 63-bit ids read as times millions of years ahead: the phone's Check Database renumbered every such note
+    and card, and its browser showed them added in no real year.)"""
+
+    def __init__(self, taken: set[int], created: dict[int, int], now_s: int) -> None:
+        self.free = _FreeIds(lambda: taken)
+        self.created = created
+        self.now_ms = now_s * 1000
+
+    def take(self, note_id: int) -> int:
+        made = self.created.get(note_id, self.now_ms)
+        return self.free.take(min(max(made, 1), self.now_ms))
 
 
 class _FreeIds:

@@ -217,6 +217,14 @@ class MirrorStore:
     def notes_here(self) -> dict[int, NoteHere]:
         return {row[0]: NoteHere(*row) for row in self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes")}
 
+    def notes_created(self, note_ids: Sequence[int]) -> dict[int, int]:
+        """When these notes were made here (ms): a note's Anki id is the time it was made, as Anki's are."""
+        found: dict[int, int] = {}
+        for part in id_chunks(sorted(set(note_ids))):
+            marks = ", ".join("?" * len(part))
+            found.update(self._db.execute(f"SELECT id, created_at FROM notes WHERE id IN ({marks})", list(part)))
+        return found
+
     def cards_here(self) -> dict[int, CardHere]:
         return {row[0]: CardHere(*row) for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards")}
 

@@ -62,6 +62,16 @@ class ReplayLog:
                 found.setdefault((card, at), (row_id, 0, 0))
         return found
 
+    def log_times_of_deleted_cards(self) -> dict[tuple[int, int], tuple[int, int, int]]:
+        """``local_log_times`` of the answers here whose card has been deleted (the log keeps them)."""
+        found: dict[tuple[int, int], tuple[int, int, int]] = {}
+        for row_id, card, at, rating, duration in self._db.execute(
+            "SELECT id, card_id, reviewed_at, rating, duration_ms FROM review_log WHERE card_id IN "
+            "(SELECT DISTINCT card_id FROM review_log EXCEPT SELECT id FROM cards)"
+        ):
+            found[(card, at)] = (row_id, rating, duration)
+        return found
+
     def insert_log(self, entries: Sequence[Any]) -> None:
         """Answers from the server, with the before and after of their replay here. One ``executemany`` of
         tuples: sqlite-utils' ``insert_all`` costs ~5 ms a call in its checks (7,000 calls in a sync of 10,000
