@@ -1,6 +1,6 @@
-"""Schema v11: notes a sync stored with Anki's guid bare take the ``anki:`` prefix that a package's notes have, so
-that the same note reached by a package and by a sync is one note. Nothing else changes; a clash (the same note
-already brought both ways) is left as it was."""
+"""Schema v11: notes a sync or a text file's guid column stored with Anki's guid bare take the ``anki:`` prefix
+that a package's notes have, so that the same note reached by a package and another way is one note. Nothing else
+changes; a clash (the same note already brought both ways) is left as it was."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _v10_collection(path: Path) -> None:
         (4, "Twice1234x"),  # from the server, bare, and also here from a package (note 5): left as it is
         (5, "anki:Twice1234x"),
         (6, "H:notOurs99"),  # Anki's guid that only looks like ours in another case: takes the prefix
-        (7, "plainCsvGuid"),  # from a CSV's guid column, never synced: kept
+        (7, "plainCsvGuid"),  # from a text file's guid column, never synced: takes the prefix
     ]
     for note_id, guid in notes:
         db.execute(
@@ -55,6 +55,6 @@ def test_a_version_10_collection_keeps_its_notes_with_anki_guids_as_a_package_do
         modified = {row[0] for row in collection.db.execute("SELECT modified_at FROM notes")}
     assert guids == {
         1: "anki:AbC/d:e!fG", 2: "h:0123456789abcdef", 3: "anki:XyZ123+-_q", 4: "Twice1234x",
-        5: "anki:Twice1234x", 6: "anki:H:notOurs99", 7: "plainCsvGuid",
+        5: "anki:Twice1234x", 6: "anki:H:notOurs99", 7: "anki:plainCsvGuid",
     }  # fmt: skip
     assert modified == {5}  # (not an edit)

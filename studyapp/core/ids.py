@@ -67,8 +67,11 @@ _OUR_GUID_PREFIXES = ("h:",)
 
 
 def from_anki_guid(anki_guid: str) -> str:
-    """Our identity for a note read from an Anki package; a note we once exported keeps its own guid."""
-    return anki_guid if anki_guid.startswith(_OUR_GUID_PREFIXES) else ANKI_GUID_PREFIX + anki_guid
+    """Our identity for a note read from Anki (a package, a sync, a text file's guid column); a note we once
+    exported keeps its own guid, and one already in our form (a text file an earlier version wrote) is kept."""
+    if anki_guid.startswith(_OUR_GUID_PREFIXES) or anki_guid.startswith(ANKI_GUID_PREFIX):
+        return anki_guid
+    return ANKI_GUID_PREFIX + anki_guid
 
 
 def to_anki_guid(guid: str) -> str:

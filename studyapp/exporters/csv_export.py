@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from studyapp.core.drafts import ImportDraft, NoteDraft
+from studyapp.core.ids import to_anki_guid
 from studyapp.core.model import NoteKind
 
 NOTETYPE_NAMES = {
@@ -78,7 +79,7 @@ def _row(note: NoteDraft, deck_name: str, as_html: bool) -> list[str]:
     if as_html and not note.html:
         fields = [_as_html(field) for field in fields]
     tags = " ".join("_".join(tag.split()) for tag in note.tags if tag.strip())
-    return [note.guid, note.notetype or NOTETYPE_NAMES[note.kind], note.deck or deck_name, *fields, tags]
+    return [to_anki_guid(note.guid), note.notetype or NOTETYPE_NAMES[note.kind], note.deck or deck_name, *fields, tags]
 
 
 def _as_html(text: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import NoteDraft, Skip
+from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.model import NoteType, clean_field
 from studyapp.core.text.sanitize import clean_html
@@ -278,6 +279,7 @@ def _two_field_notes(
                     skipped.append(Skip(f"line {line}", f"the same guid as line {explicit_guids[guid]}"))
                     continue
                 explicit_guids[guid] = line
+                guid = from_anki_guid(guid)  # (Anki's, as a package's note keeps it: the same note either way)
             else:
                 guid = main_guid(front) if deck is None else next_guid(deck, front)
             append(NoteDraft(guid, front, back, tags, line, kind, html, deck))
@@ -376,6 +378,7 @@ def _field_notes(
                     skipped.append(Skip(f"line {line}", f"the same guid as line {explicit_guids[guid]}"))
                     continue
                 explicit_guids[guid] = line
+                guid = from_anki_guid(guid)  # (Anki's, as a package's note keeps it: the same note either way)
             else:
                 guid = guids.next(deck or deck_name, front)
             back = values[1] if len(values) > 1 else ""

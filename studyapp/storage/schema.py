@@ -366,14 +366,13 @@ _V10 = [
        (state_before, reviewed_at, card_id, rating, due_before, last_review_before, stability_before)""",
 ]
 
-# Version 11: a note that came from a sync server keeps its guid as a note from a package does (``anki:`` and Anki's
-# guid: ``core.ids.from_anki_guid``), so that the same note reached both ways is one note. Notes the sync stored
-# before kept Anki's guid bare: they take the prefix, unless a note with the prefixed guid is already here (the same
-# note brought twice, once each way, which stays as it is).
+# Version 11: a note from a sync server or from a text file's guid column keeps its guid as a note from a package
+# does (``anki:`` and Anki's guid: ``core.ids.from_anki_guid``), so that the same note reached two ways is one note.
+# Those stored before kept Anki's guid bare (every guid studyapp makes begins ``h:``): they take the prefix, unless a
+# note with the prefixed guid is already here (the same note brought twice, which stays as it is).
 _V11 = [
     """UPDATE notes SET guid = 'anki:' || guid
-       WHERE id IN (SELECT our_id FROM sync_notes)
-         AND substr(guid, 1, 2) != 'h:' AND substr(guid, 1, 5) != 'anki:'
+       WHERE substr(guid, 1, 2) != 'h:' AND substr(guid, 1, 5) != 'anki:'
          AND 'anki:' || guid NOT IN (SELECT guid FROM notes)""",
 ]
 

@@ -60,3 +60,29 @@ def test_answers_of_deleted_cards_are_sent_once_and_then_nothing_is_pending(
         assert len(phone.notes()) == 1
     finally:
         phone.close()
+
+
+def test_answers_at_one_instant_to_cards_deleted_after_they_synced_are_matched_not_sent_again(
+    tmp_path: Path, sync_server: SyncServer
+) -> None:
+    """Cards that went up, then were answered at the same millisecond and deleted here: their answers went up
+    under the cards' Anki ids (gone with the cards), one moved to the next free millisecond. A merge from the
+    server's first usn still finds each answer here, by time, button and duration: none goes up twice."""
+    collection = Collection.open(tmp_path / "here.db")
+    try:
+        rng, clock = random.Random(8), FixedClock(_now())
+        deck = collection.decks.create(rng.getrandbits(63), "Bio", "", clock.now())
+        notes = [add_note(collection, rng, clock, deck.id, NoteText(f"q{n}", "a")).note_id for n in range(3)]
+        account = log_in(sync_server.endpoint, sync_server.user, sync_server.password)
+        sync(collection, None, account, now=_now)
+        at = _now() - timedelta(minutes=1)
+        for note_id in notes:
+            card = collection.db.execute("SELECT id FROM cards WHERE note_id = ?", [note_id]).fetchone()[0]
+            _answer(collection, rng, card, Rating.GOOD, at)  # one instant, three cards
+        for note_id in notes[:2]:
+            _delete_note(collection, note_id)
+        assert sync(collection, None, account, now=_now).reviews_up == 3
+        assert sync(collection, None, account, now=_now, mode="full_download").reviews_up == 0
+        assert not sync_status(collection).changed_since
+    finally:
+        collection.close()

@@ -1,11 +1,13 @@
 """A phone's collection of every kind of note goes through the sync and comes back whole: cloze notes with several
 cards, image occlusion, a note type of its own (five fields, two templates, its CSS), sound, images, MathJax,
 nested tags and decks. Here it is studied like any other; the phone then sees its notes, note types and cards as it
-had them, and the answers given here on the right cards. The real `anki.syncserver`, an `anki` Collection as the
-phone."""
+had them, the answers given here on the right cards, and its own Check Database finds nothing to mend (nor after
+cards in every state are studied here). A shared deck added on both sides is one deck after the first sync. The
+real `anki.syncserver`, an `anki` Collection as the phone."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from studyapp.core.model import Rating
 from tests.occlusion.engine import add_io_note, occlusions
 from tests.sync.conftest import SyncServer
 from tests.sync.engine_device import EngineDevice
-from tests.sync.sides import Here
+from tests.sync.sides import Here, engine_add_and_answer, engine_card, now
 
 _VOCAB_FIELDS = ("Word", "Meaning", "Example", "Audio", "Picture")
 
@@ -121,6 +123,8 @@ def test_every_kind_of_note_comes_down_whole_and_goes_back_unchanged(
     assert _cards(device) == cards  # the same cards, in the same decks
     [(card, ease)] = device.col.db.all("SELECT cid, ease FROM revlog")
     assert ease == 3 and cards[card][:2] == (ids["cloze"], 1)  # on the phone's c2 card
+    problems, ok = device.col.fix_integrity()  # the studied card as the phone's Check Database wants it
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems
 
 
 def test_every_kind_of_note_brought_here_reaches_the_phone_and_passes_its_check_database(
@@ -205,3 +209,36 @@ def test_a_shared_deck_on_the_phone_and_here_is_one_deck_after_the_first_sync(
     assert sorted(guid for guid, *_ in _notes(device).values()) == sorted(guid for guid, *_ in made_notes.values())
     assert {g: f for g, _m, _t, f in _notes(device).values()} == {g: f for g, _m, _t, f in made_notes.values()}
     assert len(_cards(device)) == len(made_cards)
+
+
+def test_cards_in_every_state_studied_here_pass_the_phones_check_database(here: Here, device: EngineDevice) -> None:
+    """The phone's cards in every state (new, learning, review, relearning; suspended, flagged, buried), studied
+    here across states, come back as Anki's Check Database wants them: nothing to mend."""
+    at = now() - timedelta(days=30)
+    fronts = {name: f"{name} card" for name in ("new", "learning", "review", "relearning", "suspended", "flagged")}
+    for name, ratings, when in (
+        ("learning", [1], now() - timedelta(minutes=20)),
+        ("review", [3, 3, 3], at),
+        ("relearning", [3, 3, 4, 1], at),
+        ("suspended", [3], at),
+        ("flagged", [4], at),
+    ):
+        engine_add_and_answer(device, fronts[name], ratings, when)
+    device.add_note(fronts["new"], "n", deck="Bio")
+    device.col.sched.suspend_cards([engine_card(device, fronts["suspended"])[0]])
+    device.col.set_user_flag_for_cards(3, [engine_card(device, fronts["flagged"])[0]])
+    device.full_upload()
+    here.sync()
+
+    # studied here: every card that can be, across its states (a lapse, a step, a new card learnt, Easy)
+    for name, rating in (("new", Rating.GOOD), ("learning", Rating.GOOD), ("review", Rating.AGAIN),
+                         ("relearning", Rating.GOOD), ("flagged", Rating.EASY)):  # fmt: skip
+        here.answer_first(fronts[name], rating)
+    here.sync()
+    assert device.sync() == "normal_sync"
+    assert len(device.revlog()) == 1 + 3 + 4 + 1 + 1 + 5
+    problems, ok = device.col.fix_integrity()
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems
+    assert engine_card(device, fronts["suspended"])[2] == -1  # still suspended
+    flags = device.col.db.scalar("SELECT flags FROM cards WHERE id = ?", engine_card(device, fronts["flagged"])[0])
+    assert flags == 3

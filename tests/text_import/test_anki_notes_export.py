@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from studyapp.core.drafts import ImportDraft, ImportOptions
+from studyapp.core.ids import from_anki_guid
 from studyapp.core.model import NoteKind
 from studyapp.importers.detect import read_text_file
+from studyapp.services.app import App
 
 HINTS = ("Front", "Hint", "Back")
 FIVE = ("Question", "Choices", "Answer", "Source", "Extra")
@@ -26,7 +28,7 @@ NOTES = (
 
 @pytest.fixture(scope="module")
 def notes_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from anki.collection import Collection  # first: anki.cards alone is a circular import
+    from anki.collection import Collection, ExportAnkiPackageOptions  # first: anki.cards alone is circular
 
     folder = tmp_path_factory.mktemp("anki_notes")
     col = Collection(str(folder / "collection.anki2"))
@@ -58,6 +60,8 @@ def notes_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         assert count == len(NOTES)
         guids = [col.get_note(nid).guid for nid in col.find_notes("")]
+        options = ExportAnkiPackageOptions(with_scheduling=False, with_media=False, legacy=False)
+        col.export_anki_package(out_path=str(folder / "All Decks.apkg"), options=options, limit=None)
     finally:
         col.close()
     (folder / "guids").write_text("\n".join(guids))
@@ -104,4 +108,29 @@ def test_the_note_types_it_names_are_defined_with_a_field_per_data_column(notes_
 
 def test_the_guids_are_ankis(notes_export: Path) -> None:
     guids = set((notes_export.parent / "guids").read_text().split("\n"))
-    assert {note.guid for note in read(notes_export).notes} == guids
+    # kept as a package's notes keep theirs (Anki's guid, marked as Anki's), so the same note read either way is one
+    assert {note.guid for note in read(notes_export).notes} == {from_anki_guid(guid) for guid in guids}
+
+
+def test_the_package_and_the_text_export_of_one_collection_are_one_set_of_notes(
+    notes_export: Path, app: App, tmp_path: Path
+) -> None:
+    """A student who brings a deck as a package and later as Anki's text export (or the other way) has each note
+    once; and studyapp's own text export of those notes goes back into that Anki collection without a new note
+    (Anki's guids out, as they came in). Before, the text file's guids were kept bare and the package's marked:
+    every note twice."""
+    from anki.collection import Collection, ImportCsvRequest
+
+    package = notes_export.parent / "All Decks.apkg"
+    assert app.import_file(package).new == len(NOTES)
+    again = app.import_file(notes_export)
+    assert (again.new, app.collection.notes.count()) == (0, len(NOTES) + 29)  # (29: the calcinosis deck)
+    ours = tmp_path / "ours.txt"
+    app.export(ours)
+    col = Collection(str(notes_export.parent / "collection.anki2"))
+    try:
+        request = ImportCsvRequest(path=str(ours), metadata=col.get_csv_metadata(str(ours), None))
+        log = col.import_csv(request).log
+        assert len(log.new) == 29 and len(col.find_notes("")) == len(NOTES) + 29  # only the calcinosis notes
+    finally:
+        col.close()

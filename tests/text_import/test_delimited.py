@@ -98,7 +98,7 @@ def test_a_header_row_maps_tags_deck_and_guid_columns() -> None:
         "Control centre",
         ("cell", "bio"),
         "Bio::Cells",
-        "g-1",
+        "anki:g-1",  # (a guid not studyapp's own is taken as Anki's, as a package's note's is)
     )
 
 
@@ -151,9 +151,9 @@ def test_every_anki_header_is_honoured() -> None:
     rows = [(n.guid, n.deck, n.kind, n.tags, n.front, n.back, n.html, n.line) for n in draft.notes]
     tags = ("imported", "Spanish::Week1")
     assert rows == [
-        ("g1", None, NoteKind.BASIC, (*tags, "verb"), "<b>comer</b>", "to eat", True, 11),
-        ("g2", None, NoteKind.CLOZE, (*tags, "noun"), "{{c1::perro}}", "dog", True, 12),
-        ("g3", "Spanish::Extra", NoteKind.REVERSED, (*tags, "noun"), "gato", "cat", True, 13),
+        ("anki:g1", None, NoteKind.BASIC, (*tags, "verb"), "<b>comer</b>", "to eat", True, 11),
+        ("anki:g2", None, NoteKind.CLOZE, (*tags, "noun"), "{{c1::perro}}", "dog", True, 12),
+        ("anki:g3", "Spanish::Extra", NoteKind.REVERSED, (*tags, "noun"), "gato", "cat", True, 13),
         (content_guid("Spanish", "hablar"), None, NoteKind.REVERSED, tags, "hablar", "to speak", True, 14),
     ]
 

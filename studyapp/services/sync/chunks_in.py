@@ -234,10 +234,11 @@ class ChunksIn:
         grouped = log.by_card
         replay_log = ReplayLog(self.collection.db)
         local = replay_log.local_log_times(sorted({cards.get(card, card) for card in grouped}))
+        # answers to cards deleted here (that went up under the card's Anki id, which is gone with the card): by time
+        gone_rows: dict[int, list[tuple[int, int, int]]] = {}
         if any(card not in cards for card in grouped):
-            # answers to cards deleted here (that went up under the card's Anki id, which is gone with the card):
-            # matched by time, button and duration among every such answer here, under one key
-            local.update(((GONE, at), row) for (_card, at), row in replay_log.log_times_of_deleted_cards().items())
+            for (_card, at), row in replay_log.log_times_of_deleted_cards().items():
+                gone_rows.setdefault(at, []).append(row)
         with_rows = {card for card, _at in local}
         used: set[int] = set()
         matches: dict[int, int] = {}  # a server row's id -> the row here it is
@@ -247,13 +248,13 @@ class ChunksIn:
             # a row of a card deleted here is matched under the card's id here (the id it was sent with, if it went
             # up before the card did), else among every answer to a deleted card
             mine = ours if ours is not None else card_anki
-            gone = ours is None and GONE in with_rows
+            gone = ours is None and bool(gone_rows)
             if mine in with_rows or card_anki in log.special or gone:  # row by row
                 kept = []
                 for entry in entries:
                     match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
                     if match is None and gone:
-                        match = _local_row(local, used, with_rows, GONE, entry)
+                        match = _gone_row(gone_rows, used, entry)
                     if match is not None:
                         matches[int(entry[af.R_ID])] = match
                     elif af.revlog_event(entry)[0] != "skip":
@@ -300,7 +301,6 @@ class ReceivedLog:
 
 
 _FIRST = operator.itemgetter(0)
-GONE = -1  # the card key of answers here whose card is deleted (no card id is negative)
 _BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
 
 
@@ -314,14 +314,35 @@ def _local_row(
     differs."""
     if card not in with_rows:
         return None
-    anki_id, ease = int(entry[af.R_ID]), int(entry[af.R_EASE])
-    duration = int(entry[af.R_TIME])  # as it went up: max(0, min(duration, 2**31 - 1))
+    anki_id, ease, duration = _answer_keys(entry)
     for at in range(anki_id, anki_id - _BUMP_MS, -1):
         row = local.get((card, at))
-        if row is not None and row[0] not in used and row[1] == ease and max(0, min(row[2], 2**31 - 1)) == duration:
-            used.add(row[0])
+        if row is not None and _fits(row, used, ease, duration):
             return row[0]
     return None
+
+
+def _gone_row(rows_at: dict[int, list[tuple[int, int, int]]], used: set[int], entry: Sequence[Any]) -> int | None:
+    """``_local_row`` among the answers here to cards deleted here, by their time alone (several at one ms)."""
+    anki_id, ease, duration = _answer_keys(entry)
+    for at in range(anki_id, anki_id - _BUMP_MS, -1):
+        for row in rows_at.get(at, ()):
+            if _fits(row, used, ease, duration):
+                return row[0]
+    return None
+
+
+def _answer_keys(entry: Sequence[Any]) -> tuple[int, int, int]:
+    """A server row's id (its time), button and duration (as it went up: max(0, min(duration, 2**31 - 1)))."""
+    return int(entry[af.R_ID]), int(entry[af.R_EASE]), int(entry[af.R_TIME])
+
+
+def _fits(row: tuple[int, int, int], used: set[int], ease: int, duration: int) -> bool:
+    """Whether a row here (id, button, duration), not yet matched, is the server's row; it is then taken."""
+    if row[0] in used or row[1] != ease or max(0, min(row[2], 2**31 - 1)) != duration:
+        return False
+    used.add(row[0])
+    return True
 
 
 def first_deck(collection: Collection, now: datetime) -> int:

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from studyapp.core.deck_names import SEPARATOR
+from studyapp.core.ids import new_id
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.framing import JsonText
@@ -131,6 +134,7 @@ class Outgoing:
             }
             deck_mirror = {m.our_id: m for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
             puts = []
+            self._make_missing_parents(mod)
             for deck in sorted(self.collection.decks.all(), key=lambda d: d.name.count("::")):
                 old = deck_mirror.get(deck.id)
                 digest = af.deck_digest(deck)
@@ -152,6 +156,16 @@ class Outgoing:
             "decks": [decks, configs if not self.merge else []],
             "tags": tags if not self.merge else [],
         }
+
+    def _make_missing_parents(self, mod: int) -> None:
+        """Anki keeps a deck's parents as decks (its Check Database makes a missing one): a parent that is here only
+        through its subdecks ("A" of a deck renamed "A::B") becomes a deck before the tree goes to the server."""
+        names = [deck.name for deck in self.collection.decks.all()]
+        parents = {SEPARATOR.join(parts[:depth]) for parts in (n.split(SEPARATOR) for n in names)
+                   for depth in range(1, len(parts))}  # fmt: skip
+        for name in sorted(parents - set(names), key=lambda n: n.count(SEPARATOR)):
+            if self.collection.decks.by_name(name) is None:
+                self.collection.decks.create(new_id(self.rng), name, "", datetime.fromtimestamp(mod, timezone.utc))
 
     def _presets(self, usn: int, mod: int) -> list[dict[str, Any]]:
         """Presets new or changed here, as Anki's deck options groups."""

@@ -1,0 +1,61 @@
+"""The deck tree travels: a deck renamed or moved under another on one side is renamed or moved on the other, with
+its cards in it and its subdecks under it, and every parent a deck (as Anki keeps them); no deck is made twice.
+The real `anki.syncserver`, an `anki` Collection as the phone."""
+
+from __future__ import annotations
+
+from studyapp.services.decks.deck_ops import rename_deck
+from tests.sync.engine_device import EngineDevice
+from tests.sync.sides import Here, both_synced, engine_card
+
+
+def _deck_names_here(here: Here) -> set[str]:
+    return {deck.name for deck in here.collection.decks.all()}
+
+
+def _deck_of_here(here: Here, front: str) -> str:
+    return here.collection.db.execute(
+        "SELECT d.name FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?", [here.card_of(front)]
+    ).fetchone()[0]
+
+
+def _phone_deck_names(device: EngineDevice) -> set[str]:
+    return {deck.name for deck in device.col.decks.all_names_and_ids()}
+
+
+def test_a_deck_moved_and_renamed_here_is_moved_on_the_phone(here: Here, device: EngineDevice) -> None:
+    here.add("alpha", "a")  # in "Bio"
+    both_synced(here, device)
+    assert rename_deck(here.collection, "Bio", "Science::Biology") == "Science::Biology"
+    here.sync()
+    assert device.sync() == "normal_sync"
+    names = _phone_deck_names(device)
+    assert {"Science", "Science::Biology"} <= names and "Bio" not in names
+    assert device.col.decks.name(device.col.get_card(engine_card(device, "alpha")[0]).did) == "Science::Biology"
+    # the new parent is a deck on both sides (here it was one only through its subdeck): the phone's Check
+    # Database finds no deck missing (before: "Fixed 1 missing deck")
+    assert "Science" in _deck_names_here(here)
+    problems, ok = device.col.fix_integrity()
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems
+
+
+def test_a_deck_renamed_on_the_phone_is_renamed_here_with_its_subdecks(here: Here, device: EngineDevice) -> None:
+    here.add("alpha", "a")
+    both_synced(here, device)
+    child = device.add_note("beta", "b", deck="Bio::Cells")
+    assert device.sync() == "normal_sync"
+    here.sync()
+    assert _deck_of_here(here, "beta") == "Bio::Cells"
+
+    bio = device.col.decks.by_name("Bio")
+    assert bio is not None
+    device.col.decks.rename(bio, "Biology")
+    assert device.sync() == "normal_sync"
+    here.sync()
+    names = _deck_names_here(here)
+    assert {"Biology", "Biology::Cells"} <= names and not {"Bio", "Bio::Cells"} & names
+    assert (_deck_of_here(here, "alpha"), _deck_of_here(here, "beta")) == ("Biology", "Biology::Cells")
+    assert child  # (the phone's note)
+    # and back: nothing changed here, so nothing moves on the phone
+    assert device.sync() in ("no_changes", "normal_sync")
+    assert {"Biology", "Biology::Cells"} <= _phone_deck_names(device)
