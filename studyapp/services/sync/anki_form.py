@@ -193,6 +193,18 @@ def card_home_deck(entry: Sequence[Any]) -> int:
     return int(entry[C_ODID]) if entry[C_ODID] else int(entry[C_DID])
 
 
+def at_home(entry: Sequence[Any]) -> Sequence[Any]:
+    """A card tuple as it is in its own deck: one a filtered deck has borrowed (``odid``) has its own deck and due
+    (``odue``: a day, a time or a new card's place) put back; any other as it is."""
+    if not entry[C_ODID]:
+        return entry
+    home = list(entry)
+    home[C_DID], home[C_ODID], home[C_ODUE] = entry[C_ODID], 0, 0
+    if entry[C_ODUE]:
+        home[C_DUE] = entry[C_ODUE]
+    return home
+
+
 def schedule_differs(ours: Sequence[Any], theirs: Sequence[Any]) -> bool:
     """Whether two card tuples schedule the card differently (type, queue, due, interval, reps, lapses, memory)."""
     keys = (C_TYPE, C_QUEUE, C_DUE, C_IVL, C_REPS, C_LAPSES)

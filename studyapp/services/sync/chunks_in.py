@@ -195,11 +195,12 @@ class ChunksIn:
             ours_id = result.get(anki_id) or by_note_ord.get((note_id, int(entry[af.C_ORD])))
             suspended, flag = int(entry[af.C_QUEUE] == -1), int(entry[af.C_FLAGS]) & 0b111
             buried = entry[af.C_QUEUE] in af.BURIED_QUEUES
+            home = af.at_home(entry)  # (a card a filtered deck has borrowed: its own due, not its place there)
             if ours_id is None or ours_id not in here:
                 ours_id = anki_id if anki_id not in taken else new_id(self.rng)
                 taken.add(ours_id)
-                position = int(entry[af.C_DUE]) if entry[af.C_TYPE] == 0 else 0
-                schedule = schedule_row(schedule_of_entry(entry, days))
+                position = int(home[af.C_DUE]) if entry[af.C_TYPE] == 0 else 0
+                schedule = schedule_row(schedule_of_entry(home, days))
                 until = bury_end if buried else None
                 card = CardHere(ours_id, note_id, deck, int(entry[af.C_ORD]), position, *schedule, suspended, flag,
                                 until)  # fmt: skip
@@ -212,8 +213,8 @@ class ChunksIn:
                     changed.append((deck, suspended, flag, until, ours_id))
                     card = card._replace(deck_id=deck, suspended=suspended, flag=flag, buried_until=until)
                     self.tally.cards_down += 1
-                mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(entry[af.C_DID]), mod, 0, days, entry)
-                if af.schedule_differs(mine, entry):
+                mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(home[af.C_DID]), mod, 0, days, home)
+                if af.schedule_differs(mine, home):
                     resend.add(ours_id)  # the schedule here follows the log here: every device takes it
             puts.append(Mirrored(anki_id, ours_id, af.card_digest(card), mod, entry))
             result[anki_id] = ours_id
