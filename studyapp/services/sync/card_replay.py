@@ -63,6 +63,7 @@ class CardReplay:
         new_rows: dict[int, list[Sequence[Any]]],
         days: af.DayNumbers,
         tick: Callable[[int, int], None] | None = None,
+        set_dues: dict[int, datetime] | None = None,
     ) -> dict[int, int]:
         """Replay each card (our id) with its new rows (Anki's review-log tuples); store the rows that became
         answers or schedule changes here and each card's end state. Returns Anki row id -> our row id.
@@ -93,7 +94,7 @@ class CardReplay:
             if card_id not in with_history and fast is not None:
                 end = self._fast(fast, card_id, rows, log_values, matched)
             if end is None:
-                end = self._slow(scheduler, card_id, rows, days, matched)
+                end = self._slow(scheduler, card_id, rows, days, matched, (set_dues or {}).get(card_id))
             ends.append((*end, card_id))
             if len(log_values) >= _WRITE_EVERY:  # written as it goes: 200,000 rows held at once were 100 MB
                 self.log.insert_log_values(log_values)
@@ -149,8 +150,10 @@ class CardReplay:
         rows: list[Sequence[Any]],
         days: af.DayNumbers,
         matched: dict[int, int],
+        set_due: datetime | None = None,
     ) -> tuple[Any, ...]:
-        """The card's answers and changes here and the new rows, replayed in time order through the scheduler."""
+        """The card's answers and changes here and the new rows, replayed in time order through the scheduler.
+        ``set_due``: the server's card's due day, which a "Set due date" that ends the log gave it."""
         answers = self.collection.reviews.log(card_id)
         changes = self.collection.schedule_changes.of_card(card_id)
         events: list[tuple[datetime, int, Any]] = [
@@ -199,6 +202,8 @@ class CardReplay:
                 else:
                     interval = int(event[af.R_IVL])
                     due = (at + timedelta(days=interval)).replace(microsecond=0) if interval > 0 else schedule.due
+                    if set_due is not None and index + 1 == len(events):  # (its ivl is the card's interval)
+                        due = set_due
                     after, change_kind = replace(schedule, due=due), ScheduleChangeKind.SET_DUE
                 change = ScheduleChange(time_ordered_id(to_ms(at), self.rng), card_id, at, change_kind, schedule, after)
                 new_changes.append(change)

@@ -81,7 +81,8 @@ class ChunksIn:
             say(counted("Replaying answers", done, total))
             check()
 
-        replay = self._revlog(log, card_map, days, tick) if log.by_card else set()
+        replay = self._revlog(log, card_map, days, tick, _set_dues(cards, log.special, card_map, days)) if log.by_card \
+            else set()  # fmt: skip
         return resend | replay
 
     def _mapped(self, kind: str) -> dict[int, int]:
@@ -227,7 +228,12 @@ class ChunksIn:
     # -- review log -----------------------------------------------------------------------------------------------
 
     def _revlog(
-        self, log: ReceivedLog, cards: dict[int, int], days: af.DayNumbers, tick: Callable[[int, int], None]
+        self,
+        log: ReceivedLog,
+        cards: dict[int, int],
+        days: af.DayNumbers,
+        tick: Callable[[int, int], None],
+        set_dues: dict[int, datetime],
     ) -> set[int]:
         """Keep every new row in the mirror; rows already here (by card and time: sent by an earlier sync, or by
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
@@ -267,7 +273,7 @@ class ChunksIn:
             before = pending.get(ours)
             pending[ours] = kept if before is None else before + kept
             self.tally.reviews_down += len(kept)
-        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick)
+        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick, set_dues)
         self.tally.replayed += len(pending)
         matched.update(matches)
         self.mirror.put_revlog(log.rows, matched)
@@ -303,6 +309,24 @@ class ReceivedLog:
 
 _FIRST = operator.itemgetter(0)
 _BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
+
+
+def _set_dues(
+    entries: Sequence[Sequence[Any]], special: set[int], cards: dict[int, int], days: af.DayNumbers
+) -> dict[int, datetime]:
+    """The due day of each review card (our id) whose log has a row that is not an answer (Anki's "Set due date"),
+    as the server's card says: that row's interval is the card's interval, not the days until it is due."""
+    found: dict[int, datetime] = {}
+    for entry in entries:
+        anki_id = int(entry[af.C_ID])
+        ours = cards.get(anki_id) if anki_id in special else None
+        if ours is None:
+            continue
+        home = af.at_home(entry)
+        due, queue = int(home[af.C_DUE]), int(home[af.C_QUEUE])
+        if int(home[af.C_TYPE]) == 2 and queue not in (1, 4) and 0 <= due < 10**8:
+            found[ours] = days.day(due)
+    return found
 
 
 def _local_row(
