@@ -240,3 +240,14 @@ def test_a_large_import_that_fails_late_restores_everything_with_the_trigger(
     assert collection_fingerprint(collection_path) == before
     triggers = {row[0] for row in app.collection.db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert "notes_ai" in triggers
+
+
+def test_a_deck_named_again_in_another_case_is_the_same_deck(app: App, tmp_path: Path) -> None:
+    """A file's deck "calcinosis" (or "CALCINOSIS::Extra") goes into the deck "Calcinosis" already here: deck names
+    are one name whatever their case, as in Anki and as the deck list's own create and rename refuse a second."""
+    path = tmp_path / "cases.txt"
+    path.write_text("#deck column:3\nQ1\tA1\tcalcinosis\nQ2\tA2\tCALCINOSIS::Extra\n", encoding="utf-8")
+    before = {deck.name for deck in app.collection.decks.all()}
+    assert app.import_file(path).new == 2
+    after = {deck.name for deck in app.collection.decks.all()}
+    assert after - before == {"Calcinosis::Extra", "Cases"}  # (the subdeck under the deck here; the file's own)

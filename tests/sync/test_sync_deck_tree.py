@@ -59,3 +59,21 @@ def test_a_deck_renamed_on_the_phone_is_renamed_here_with_its_subdecks(here: Her
     # and back: nothing changed here, so nothing moves on the phone
     assert device.sync() in ("no_changes", "normal_sync")
     assert {"Biology", "Biology::Cells"} <= _phone_deck_names(device)
+
+
+def test_a_deck_here_and_one_on_the_phone_whose_names_differ_in_case_are_one_deck(
+    here: Here, device: EngineDevice
+) -> None:
+    """Deck names are one name whatever their case, here as in Anki: "Bio" here and "bio" on the phone merge into
+    one deck (before: two here, and on the phone ours renamed "Bio+")."""
+    here.add("alpha", "a")  # in "Bio"
+    device.add_note("beta", "b", deck="bio::Cells")
+    device.full_upload()
+    here.sync()
+    assert device.sync() == "normal_sync"
+    names_here = sorted(name.casefold() for name in _deck_names_here(here))
+    assert names_here == ["bio", "bio::cells", "default"]
+    assert sorted(name.casefold() for name in _phone_deck_names(device)) == ["bio", "bio::cells", "default"]
+    assert _deck_of_here(here, "alpha").casefold() == "bio"
+    problems, ok = device.col.fix_integrity()
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems

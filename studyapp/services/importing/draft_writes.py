@@ -123,6 +123,10 @@ class DraftWrites:
         if name not in self.deck_ids:
             deck = self.collection.decks.by_name(name)
             if deck is None:
+                name_here = self.collection.decks.in_tree_case(name)  # (a level named in another case: the one here)
+                if name_here != name:
+                    self.deck_ids[name] = self.deck_id(name_here, description)
+                    return self.deck_ids[name]
                 parts = name.split("::")
                 for depth in range(1, len(parts)):  # the parents first, so the tree has every level
                     parent = "::".join(parts[:depth])

@@ -180,7 +180,7 @@ class Incoming:
                 store.create(ours_id, name, str(deck.get("desc", "")), at)
             elif anki_id not in sent_ids or self.prefer == "server":
                 current = store.get(ours_id)
-                if current is not None and current.name != name and existing is None:
+                if current is not None and current.name != name and (existing is None or existing.id == ours_id):
                     self.collection.db.execute("UPDATE decks SET name = ? WHERE id = ?", [name, ours_id])
             preset = self.presets.get(int(deck.get("conf") or 0))
             current = store.get(ours_id)

@@ -90,8 +90,24 @@ class DeckStore:
         return _deck(rows[0]) if rows else None
 
     def by_name(self, name: str) -> Deck | None:
+        """The deck called ``name``, or else the one whose name is ``name`` ignoring case: two names that differ only
+        in case are one deck (as in Anki, and as creating and renaming decks here refuse a second)."""
         rows = list(self._db.query(f"{_DECK_SELECT} WHERE d.name = ?", [name]))
-        return _deck(rows[0]) if rows else None
+        if rows:
+            return _deck(rows[0])
+        wanted = name.casefold()
+        same = [row[0] for row in self._db.execute("SELECT id, name FROM decks") if row[1].casefold() == wanted]
+        return self.get(same[0]) if len(same) == 1 else None
+
+    def in_tree_case(self, name: str) -> str:
+        """``name`` with each level that names a deck here (ignoring case) written as that deck is: a file's
+        ``CALCINOSIS::Extra`` is ``Calcinosis::Extra`` under the deck ``Calcinosis``."""
+        parts = name.split("::")
+        for depth in range(1, len(parts) + 1):
+            found = self.by_name("::".join(parts[:depth]))
+            if found is not None and found.name.count("::") == depth - 1:
+                parts[:depth] = found.name.split("::")
+        return "::".join(parts)
 
     def create(self, deck_id: int, name: str, description: str, now: datetime) -> Deck:
         preset = self._db.execute(
