@@ -4,24 +4,15 @@ changes; a clash (the same note already brought both ways) is left as it was."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from studyapp.storage import Collection
-from studyapp.storage.connection import APPLICATION_ID
-from studyapp.storage.schema import LATEST_VERSION, MIGRATIONS
+from studyapp.storage.schema import LATEST_VERSION
+from tests.schema_support import collection_at_version
 
 
 def _v10_collection(path: Path) -> None:
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    for number, migration in enumerate(MIGRATIONS[:10], start=1):
-        with db.atomic():
-            migration(db)
-            if number == 1:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {number}")
+    db = collection_at_version(path, 10)
     db.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'D', 0)")
     notes = [
         (1, "AbC/d:e!fG"),  # from the server, stored bare by the old sync: takes the prefix

@@ -3,11 +3,8 @@ the same notes, text, cards, schedules and history; note types are stored and re
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
-
-import sqlite_utils
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.ids import from_anki_guid
@@ -15,8 +12,8 @@ from studyapp.core.model import Rating
 from studyapp.core.notetypes.model import CardTemplate, FieldDef, NoteType, NotetypeKind
 from studyapp.services.app import App
 from studyapp.storage import Collection
-from studyapp.storage.connection import APPLICATION_ID
 from studyapp.storage.schema import MIGRATIONS
+from tests.schema_support import collection_at_version
 
 from .conftest import T0
 
@@ -29,13 +26,7 @@ _CARDS = [(201, 101, 0), (202, 102, 0), (203, 102, 1), (204, 103, 0), (205, 103,
 
 
 def _v6_collection(path: Path) -> None:
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    for number, migration in enumerate(MIGRATIONS[:6], start=1):
-        with db.atomic():
-            migration(db)
-            if number == 1:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {number}")
+    db = collection_at_version(path, 6)
     now = int(T0.timestamp() * 1000)
     [preset] = [row[0] for row in db.execute("SELECT id FROM presets")]
     db.execute("INSERT INTO decks (id, name, created_at, preset_id) VALUES (7, 'Old', ?, ?)", [now, preset])

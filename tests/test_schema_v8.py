@@ -7,23 +7,16 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from studyapp.storage import Collection
-from studyapp.storage.connection import APPLICATION_ID
-from studyapp.storage.schema import LATEST_VERSION, MIGRATIONS
+from studyapp.storage.schema import LATEST_VERSION
+from tests.schema_support import collection_at_version
 
 _STATE = "0, NULL, NULL, NULL, NULL, NULL, 0, 0"
 
 
 def _v7_collection(path: Path) -> None:
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    for number, migration in enumerate(MIGRATIONS[:7], start=1):
-        with db.atomic():
-            migration(db)
-            if number == 1:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {number}")
+    db = collection_at_version(path, 7)
     for change_id, at in ((11, 1000), (12, 2000)):
         db.execute(f"INSERT INTO schedule_changes VALUES ({change_id}, 5, {at}, 'reset', {_STATE}, {_STATE})")
     with pytest.raises(sqlite3.IntegrityError):  # version 7 knows no set_due

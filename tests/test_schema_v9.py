@@ -3,26 +3,17 @@ first sync is a merge), and every table studyapp had before unchanged in shape."
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
 from studyapp.storage import Collection
-from studyapp.storage.connection import APPLICATION_ID
-from studyapp.storage.schema import LATEST_VERSION, MIGRATIONS
+from studyapp.storage.schema import LATEST_VERSION
+from tests.schema_support import collection_at_version
 
 _SYNC_TABLES = {"sync_notes", "sync_cards", "sync_revlog", "sync_objects", "sync_tags", "sync_conflicts", "sync_media"}
 
 
 def _v8_collection(path: Path) -> dict[str, str]:
-    db = sqlite_utils.Database(sqlite3.connect(str(path)))
-    for number, migration in enumerate(MIGRATIONS[:8], start=1):
-        with db.atomic():
-            migration(db)
-            if number == 1:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            db.execute(f"PRAGMA user_version = {number}")
+    db = collection_at_version(path, 8)
     db.execute("INSERT INTO settings VALUES ('kept', '\"yes\"')")
     db.conn.commit()
     shapes = {name: sql for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL")}
