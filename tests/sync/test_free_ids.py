@@ -3,12 +3,12 @@ with the server's rows or with another answer going up; only the instants that c
 
 from __future__ import annotations
 
-from studyapp.services.sync.exchange_out import _FreeIds
+from studyapp.services.sync.anki_ids import FreeIds
 
 
 def test_each_answer_keeps_its_time_unless_taken_and_a_crowded_instant_fills_the_next_free_ones() -> None:
     server = {1_000, 1_003}
-    free = _FreeIds(lambda: set(server))
+    free = FreeIds(lambda: set(server))
     assert [free.take(t) for t in (500, 600, 700)] == [500, 600, 700]
     assert free.after == {}  # (no clash: nothing remembered, whatever the number of answers)
     # five answers logged at one instant (an import at midnight): 1,000 is the server's, so is 1,003
@@ -19,7 +19,7 @@ def test_each_answer_keeps_its_time_unless_taken_and_a_crowded_instant_fills_the
 
 
 def test_a_million_distinct_answers_remember_no_instant() -> None:
-    free = _FreeIds(set)
+    free = FreeIds(set)
     for at in range(0, 3_000_000, 3):
         assert free.take(at) == at
     assert free.after == {}

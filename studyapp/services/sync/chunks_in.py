@@ -21,6 +21,7 @@ from studyapp.importers.anki_notes import note_kind
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
 from studyapp.services.sync.progress_text import counted
+from studyapp.services.sync.received_log import ReceivedLog, gone_row, local_row
 from studyapp.storage.codec import from_ms, to_ms
 from studyapp.storage.collection import Collection
 from studyapp.storage.notes.notes_store import BulkInsert, field_columns, stored_fields
@@ -81,9 +82,10 @@ class ChunksIn:
             say(counted("Replaying answers", done, total))
             check()
 
-        replay = self._revlog(log, card_map, days, tick, _set_dues(cards, log.special, card_map, days)) if log.by_card \
-            else set()  # fmt: skip
-        return resend | replay
+        if not log.by_card:
+            return resend
+        set_dues = _set_dues(cards, log.special, card_map, days)
+        return resend | self._revlog(log, card_map, days, tick, set_dues)
 
     def _mapped(self, kind: str) -> dict[int, int]:
         return {anki_id: our_id for anki_id, our_id in self.mirror.ids(kind).items() if our_id is not None}
@@ -259,9 +261,9 @@ class ChunksIn:
             if mine in with_rows or card_anki in log.special or gone:  # row by row
                 kept = []
                 for entry in entries:
-                    match = _local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
+                    match = local_row(local, used, with_rows, mine, entry) if mine in with_rows else None
                     if match is None and gone:
-                        match = _gone_row(gone_rows, used, entry)
+                        match = gone_row(gone_rows, used, entry)
                     if match is not None:
                         matches[int(entry[af.R_ID])] = match
                     elif af.revlog_event(entry)[0] != "skip":
@@ -280,35 +282,7 @@ class ChunksIn:
         return set(pending)
 
 
-class ReceivedLog:
-    """The server's review-log rows, taken chunk by chunk as they come (while the next chunk is fetched): the rows
-    new to the mirror, each once, grouped by their card's Anki id in the order they came."""
-
-    def __init__(self, known: set[int]) -> None:
-        self.known = known  # the mirror's rows (had from the server before), then each row as it is taken
-        self.by_card: dict[int, list[Sequence[Any]]] = {}
-        self.rows: list[tuple[int, int, Sequence[Any]]] = []  # (row id, card id, row) in the order they came
-        self.special: set[int] = set()  # cards with a row that is not an answer (a reset, a reschedule, a preview)
-
-    def take(self, entries: Sequence[Sequence[Any]]) -> None:
-        known, by_card, add = self.known, self.by_card, self.rows.append
-        for entry in entries:
-            anki_id = int(entry[af.R_ID])
-            if anki_id in known:
-                continue
-            known.add(anki_id)
-            card = int(entry[af.R_CID])
-            add((anki_id, card, entry))
-            rows = by_card.get(card)
-            if rows is None:
-                rows = by_card[card] = []
-            rows.append(entry)
-            if af.revlog_event(entry)[0] != "answer":
-                self.special.add(card)
-
-
 _FIRST = operator.itemgetter(0)
-_BUMP_MS = 1000  # how far a row's id can have moved from its time when it went up (answers in the same ms)
 
 
 def _set_dues(
@@ -327,47 +301,6 @@ def _set_dues(
         if int(home[af.C_TYPE]) == 2 and queue not in (1, 4) and 0 <= due < 10**8:
             found[ours] = days.day(due)
     return found
-
-
-def _local_row(
-    local: dict[tuple[int, int], tuple[int, int, int]], used: set[int], with_rows: set[int], card: int,
-    entry: Sequence[Any],
-) -> int | None:  # fmt: skip
-    """The row here that a server row is: of the same card, with the same button and duration, at its time or a
-    little before it (an id moves to the next free millisecond when it goes up beside another answer of the same
-    millisecond). Another device's answer to the same card a moment apart is not one: its button or duration
-    differs."""
-    if card not in with_rows:
-        return None
-    anki_id, ease, duration = _answer_keys(entry)
-    for at in range(anki_id, anki_id - _BUMP_MS, -1):
-        row = local.get((card, at))
-        if row is not None and _fits(row, used, ease, duration):
-            return row[0]
-    return None
-
-
-def _gone_row(rows_at: dict[int, list[tuple[int, int, int]]], used: set[int], entry: Sequence[Any]) -> int | None:
-    """``_local_row`` among the answers here to cards deleted here, by their time alone (several at one ms)."""
-    anki_id, ease, duration = _answer_keys(entry)
-    for at in range(anki_id, anki_id - _BUMP_MS, -1):
-        for row in rows_at.get(at, ()):
-            if _fits(row, used, ease, duration):
-                return row[0]
-    return None
-
-
-def _answer_keys(entry: Sequence[Any]) -> tuple[int, int, int]:
-    """A server row's id (its time), button and duration (as it went up: max(0, min(duration, 2**31 - 1)))."""
-    return int(entry[af.R_ID]), int(entry[af.R_EASE]), int(entry[af.R_TIME])
-
-
-def _fits(row: tuple[int, int, int], used: set[int], ease: int, duration: int) -> bool:
-    """Whether a row here (id, button, duration), not yet matched, is the server's row; it is then taken."""
-    if row[0] in used or row[1] != ease or max(0, min(row[2], 2**31 - 1)) != duration:
-        return False
-    used.add(row[0])
-    return True
 
 
 def first_deck(collection: Collection, now: datetime) -> int:

@@ -14,7 +14,8 @@ from studyapp.core.ids import new_id
 from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.importers.anki_notetypes import notetype_from_json
 from studyapp.services.sync import anki_form as af
-from studyapp.services.sync.chunks_in import ChunksIn, ReceivedLog
+from studyapp.services.sync.chunks_in import ChunksIn
+from studyapp.services.sync.received_log import ReceivedLog
 from studyapp.storage.collection import Collection
 from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
 

@@ -8,13 +8,14 @@ object that is gone here goes out as a deletion ("grave").
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyapp.core.deck_names import SEPARATOR
 from studyapp.core.ids import new_id
 from studyapp.services.sync import anki_form as af
+from studyapp.services.sync.anki_ids import AnkiIds, FreeIds
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.framing import JsonText
 from studyapp.storage.collection import Collection
@@ -222,7 +223,7 @@ class Outgoing:
         notetypes = {m.our_id: m.anki_id for m in self.mirror.mirrored("notetype").values() if m.our_id is not None}
         taken = {m.anki_id for m in mirrored.values()}
         notes = self.mirror.notes_here()
-        new_ids = _AnkiIds(taken, self.mirror.notes_created([n for n in notes if n not in mirrored]), mod)
+        new_ids = AnkiIds(taken, self.mirror.notes_created([n for n in notes if n not in mirrored]), mod)
         out, puts = [], []
         for note in notes.values():
             old = mirrored.get(note.id)
@@ -248,7 +249,7 @@ class Outgoing:
         taken = {m.anki_id for m in mirrored.values()}
         cards = self.mirror.cards_here()
         fresh = [card for card in cards.values() if card.id not in mirrored]
-        new_ids = _AnkiIds(taken, self.mirror.notes_created([card.note_id for card in fresh]), mod)
+        new_ids = AnkiIds(taken, self.mirror.notes_created([card.note_id for card in fresh]), mod)
         out, puts = [], []
         for card in cards.values():
             old = mirrored.get(card.id)
@@ -281,7 +282,7 @@ class Outgoing:
         gone), then schedule changes (mirrored after the last)."""
         # a card deleted here goes under its Anki id, or ours if it never reached the server (its answers are
         # still sent: else they would wait for ever, and every sync would find something to send)
-        free = _FreeIds(self.mirror.revlog_ids)  # (the server's ids read at the first row to go)
+        free = FreeIds(self.mirror.revlog_ids)  # (the server's ids read at the first row to go)
         take = free.take
         unsent = UnsentLog(self.collection.db, usn, self.gone_cards)
         try:
@@ -372,45 +373,6 @@ class _Chunker:
 def _shape(entry: dict[str, Any]) -> tuple[int, int]:
     """How many fields and card templates a mirrored note type has."""
     return len(entry.get("flds") or ()), len(entry.get("tmpls") or ())
-
-
-class _AnkiIds:
-    """Anki ids for notes and cards going to the server for the first time: the time their note was made here (ms;
-    never later than the sync), moved to the next free millisecond on a clash, as Anki's own ids are times. (Our
-    random 63-bit ids read as times millions of years ahead: the phone's Check Database renumbered every such note
-    and card, and its browser showed them added in no real year.)"""
-
-    def __init__(self, taken: set[int], created: dict[int, int], now_s: int) -> None:
-        self.free = _FreeIds(lambda: taken)
-        self.created = created
-        self.now_ms = now_s * 1000
-
-    def take(self, note_id: int) -> int:
-        made = self.created.get(note_id, self.now_ms)
-        return self.free.take(min(max(made, 1), self.now_ms))
-
-
-class _FreeIds:
-    """Anki review-log ids: an answer's time in ms, moved to the next free millisecond on a clash. Many answers
-    at one instant (an import that logged a day's answers at midnight) each start after the last one given; only
-    instants that clashed are remembered for that (a million answers at a million instants: no dict of them)."""
-
-    def __init__(self, taken: Callable[[], set[int]]) -> None:
-        self.read_taken = taken
-        self.taken: set[int] | None = None
-        self.after: dict[int, int] = {}
-
-    def take(self, at_ms: int) -> int:
-        taken = self.taken
-        if taken is None:
-            taken = self.taken = self.read_taken()
-        candidate = self.after.get(at_ms, at_ms)
-        while candidate in taken:
-            candidate += 1
-        taken.add(candidate)
-        if candidate != at_ms:
-            self.after[at_ms] = candidate + 1
-        return candidate
 
 
 def _interval(state: int, due: int | None, last: int | None, at: int) -> int:
