@@ -339,6 +339,8 @@ def test_a_note_type_changed_here_needs_the_whole_collection_sent_and_loses_noth
     assert engine_fronts(device) == {"vitamin", "from the phone"}
     assert device.col.models.by_name("Basic")["flds"][2]["name"] == "Source"
     assert [row[3] for row in device.revlog()] == [3]
+    problems, ok = device.col.fix_integrity()  # the whole collection as the phone's Check Database wants it
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems
     settled = here.sync()  # and afterwards the two sides sync normally again
     assert settled.kind in ("normal", "no_changes") and (settled.notes_up, settled.notes_down) == (0, 0)
 
