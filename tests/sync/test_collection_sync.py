@@ -190,6 +190,28 @@ def test_deletions_travel_both_ways(here: Here, device: EngineDevice) -> None:
     assert engine_fronts(device) == {"keep"}
 
 
+def test_a_note_deleted_on_the_phone_but_edited_here_goes_and_the_edit_is_kept_in_the_conflicts(
+    here: Here, device: EngineDevice
+) -> None:
+    """The deletion wins, as in Anki; the version edited here since the last sync is listed in the sync conflicts
+    (before, it went without a word). A note deleted there and not edited here lists nothing."""
+    from studyapp.services.notes.notes import NoteText, update_note
+
+    edited = here.add("alpha", "a")
+    here.add("beta", "b")
+    both_synced(here, device)
+    for front in ("alpha", "beta"):
+        device.delete_note(device.col.find_notes(f'"{front}"')[0])
+    device.sync()
+    update_note(here.collection, here.rng, here.clock, edited, NoteText("alpha", "a, edited here", tags=("mine",)))
+    summary = here.sync()
+    assert here.fronts() == set() and summary.conflicts == 1
+    [conflict] = conflicts(here.collection)
+    assert (conflict.note_id, conflict.kept_side) == (edited, "server")
+    assert (conflict.lost_fields[:2], conflict.lost_tags) == (("alpha", "a, edited here"), "mine")
+    assert engine_fronts(device) == set()
+
+
 def test_a_note_type_changed_on_the_phone_is_merged_without_losing_a_review(here: Here, device: EngineDevice) -> None:
     here.add("enzyme", "amylase")
     both_synced(here, device)

@@ -352,6 +352,34 @@ def test_a_note_edited_on_both_sides_shows_in_sync_conflicts(
     dialog.reject()
 
 
+def test_a_note_edited_here_and_deleted_on_the_phone_shows_in_sync_conflicts(
+    window: MainWindow,
+    qtbot,
+    sync_server: SyncServer,
+    phone: EngineDevice,  # noqa: ANN001
+) -> None:
+    signed_in(window.app, sync_server)
+    assert not isinstance(sync_with_y(window, qtbot), BaseException)
+    phone_takes_it(phone)
+    phone_note = phone.col.find_notes('"deck:Calcinosis"')[0]
+    front = phone.col.get_note(phone_note).fields[0]
+    phone.delete_note(phone_note)
+    assert phone.sync() == "normal_sync"
+    db = window.app.collection.db
+    db.execute("UPDATE notes SET back = 'edited here' WHERE front = ?", [front])
+    db.conn.commit()
+
+    summary = sync_with_y(window, qtbot)
+    assert not isinstance(summary, BaseException), summary
+    assert summary.conflicts == 1
+    window.sync.conflicts_action.trigger()
+    dialog = next(d for d in window.findChildren(SyncConflictsDialog) if d.isVisible())
+    row = [dialog.table.item(0, column).text() for column in range(dialog.table.columnCount())]
+    assert row[0].endswith("(deleted)") and not row[0].startswith("note ")
+    assert row[2] == "the other device's deletion" and "edited here" in row[3]
+    dialog.reject()
+
+
 def test_y_while_studying_belongs_to_the_reviewer(window: MainWindow, qtbot) -> None:  # noqa: ANN001
     deck = window.app.find_deck("Calcinosis")
     assert deck is not None

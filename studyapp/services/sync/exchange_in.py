@@ -4,6 +4,7 @@ review-log rows go through ``chunks_in`` (and the cards that received rows throu
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,7 +17,9 @@ from studyapp.importers.anki_notetypes import notetype_from_json
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.chunks_in import ChunksIn
 from studyapp.services.sync.received_log import ReceivedLog
+from studyapp.storage.codec import to_ms
 from studyapp.storage.collection import Collection
+from studyapp.storage.notes.notes_store import stored_fields
 from studyapp.storage.sync.mirror_store import Mirrored, MirrorStore
 
 if TYPE_CHECKING:
@@ -55,6 +58,7 @@ class Incoming:
             notes, cards = self.mirror.mirrored("note"), self.mirror.mirrored("card")
             gone_notes = [int(i) for i in graves.get("notes", ()) if int(i) in notes]
             gone_cards = [int(i) for i in graves.get("cards", ()) if int(i) in cards]
+            self._keep_edits_of_deleted([notes[i] for i in gone_notes])
             self.mirror.delete_notes([notes[i].our_id for i in gone_notes if notes[i].our_id is not None])
             self.mirror.delete_cards([cards[i].our_id for i in gone_cards if cards[i].our_id is not None])
             by_note = {m.entry[af.C_NID]: m.anki_id for m in cards.values()}
@@ -72,6 +76,20 @@ class Incoming:
                 self.mirror.delete_deck(ours)
         self.mirror.forget("deck", gone_decks)
         self.tally.deletions_down += len(gone_notes) + len(gone_cards) + len(gone_decks)
+
+    def _keep_edits_of_deleted(self, gone: list[Mirrored]) -> None:
+        """A note deleted on the other device but edited here since the last sync goes (a deletion wins, as in
+        Anki), and the version edited here is kept in the sync conflicts, so no edit is lost unseen."""
+        here = self.mirror.notes_here_of([m.our_id for m in gone if m.our_id is not None])
+        for mirrored in gone:
+            note = here.get(mirrored.our_id) if mirrored.our_id is not None else None
+            if note is None or af.note_digest(note) == mirrored.digest:
+                continue
+            lost = json.dumps(list(stored_fields(note.front, note.back, note.rest)))
+            self.mirror.add_conflict(
+                (new_id(self.rng), note.id, to_ms(self.now()), "server", lost, note.tags, note.modified_at)
+            )
+            self.tally.conflicts += 1
 
     # -- note types, decks, tags ----------------------------------------------------------------------------
 

@@ -217,6 +217,15 @@ class MirrorStore:
     def notes_here(self) -> dict[int, NoteHere]:
         return {row[0]: NoteHere(*row) for row in self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes")}
 
+    def notes_here_of(self, note_ids: Sequence[int]) -> dict[int, NoteHere]:
+        """``notes_here`` of these notes only."""
+        found: dict[int, NoteHere] = {}
+        for part in id_chunks(sorted(set(note_ids))):
+            marks = ", ".join("?" * len(part))
+            rows = self._db.execute(f"SELECT {_NOTE_COLUMNS} FROM notes WHERE id IN ({marks})", list(part))
+            found.update((row[0], NoteHere(*row)) for row in rows)
+        return found
+
     def notes_created(self, note_ids: Sequence[int]) -> dict[int, int]:
         """When these notes were made here (ms): a note's Anki id is the time it was made, as Anki's are."""
         found: dict[int, int] = {}

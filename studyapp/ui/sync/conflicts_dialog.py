@@ -27,7 +27,9 @@ from studyapp.ui.app.window_geometry import keep_on_screen
 
 COLUMNS = ("Note", "When", "Kept", "The other version's fields", "Its tags")
 KEPT = {"here": "this computer's", "server": "the other device's"}
+DELETED = "the other device's deletion"
 _CELL_CHARS = 160
+_NOTE_COLUMN_PX = 200  # the note's name, cut with … beyond (its tooltip is whole)
 
 
 def lost_text(value: Any) -> str:
@@ -54,8 +56,8 @@ class SyncConflictsDialog(QDialog):
         self.setObjectName("SyncConflictsDialog")
         self.setWindowTitle("Sync conflicts")
         heading = QLabel(
-            f"{plural(len(conflicts), 'note')} edited here and on another device between two syncs. "
-            "The later edit was kept everywhere; the other version is below."
+            f"{plural(len(conflicts), 'note')} edited here and on another device between two syncs (or edited here "
+            "and deleted there). The later edit, or the deletion, was kept everywhere; the other version is below."
         )
         heading.setWordWrap(True)
         self.table = QTableWidget(len(conflicts), len(COLUMNS))
@@ -67,16 +69,21 @@ class SyncConflictsDialog(QDialog):
         header = self.table.horizontalHeader()
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # (capped below: the fields need room)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for row, conflict in enumerate(conflicts):
             tags = getattr(conflict, "lost_tags", "")
             note_id = getattr(conflict, "note_id", None)
             kept = str(getattr(conflict, "kept_side", ""))
+            lost = getattr(conflict, "lost_fields", "")
+            deleted = names is not None and note_id not in names  # (the other device deleted it)
+            first = html_to_text(str(lost[0])) if isinstance(lost, (list, tuple)) and lost else ""
+            name = (names or {}).get(note_id) or f"note {note_id}"
             cells = (
-                (names or {}).get(note_id) or f"note {note_id}",
+                f"{first or name} (deleted)" if deleted else name,
                 when_text(getattr(conflict, "happened_at", None), zone),
-                KEPT.get(kept, kept),
-                lost_text(getattr(conflict, "lost_fields", "")),
+                DELETED if deleted and kept == "server" else KEPT.get(kept, kept),
+                lost_text(lost),
                 " ".join(tags) if isinstance(tags, (list, tuple)) else str(tags or ""),
             )
             for column, text in enumerate(cells):
@@ -84,6 +91,9 @@ class SyncConflictsDialog(QDialog):
                 item = QTableWidgetItem(shown)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
+        self.table.resizeColumnToContents(0)
+        header.resizeSection(0, min(header.sectionSize(0), _NOTE_COLUMN_PX))
+        self.table.setWordWrap(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -92,5 +102,5 @@ class SyncConflictsDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(buttons)
-        self.resize(820, 420)
+        self.resize(940, 420)
         keep_on_screen(self)

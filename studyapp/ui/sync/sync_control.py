@@ -256,10 +256,11 @@ class SyncControl(QObject):
         from studyapp.ui.sync.conflicts_dialog import SyncConflictsDialog
 
         found = self.conflicts()
-        names = {}
+        names = {}  # (a note deleted since has none: the dialog names it by its lost first field, "(deleted)")
         for conflict in found:
             note = self.app.collection.notes.get(conflict.note_id)
-            names[conflict.note_id] = html_to_text(note.front) if note is not None else "(deleted since)"
+            if note is not None:
+                names[conflict.note_id] = html_to_text(note.front)
         dialog = SyncConflictsDialog(found, self.app.clock.local_zone(), self.window, names)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
