@@ -315,21 +315,27 @@ def test_sync_on_close_sends_what_was_done_here(
     assert "Calcinosis" in phone.col.decks.all_names()
 
 
+def _a_note_on_both(window: MainWindow, qtbot, sync_server: SyncServer, phone: EngineDevice) -> tuple[int, str]:  # noqa: ANN001
+    """Signed in, synced with Y, the phone synced too: one of the bundled deck's notes, its id on the phone and
+    its first field."""
+    signed_in(window.app, sync_server)
+    assert not isinstance(sync_with_y(window, qtbot), BaseException)
+    phone_takes_it(phone)
+    phone_note = phone.col.find_notes('"deck:Calcinosis"')[0]
+    return phone_note, phone.col.get_note(phone_note).fields[0]
+
+
 def test_a_note_edited_on_both_sides_shows_in_sync_conflicts(
     window: MainWindow,
     qtbot,
     sync_server: SyncServer,
     phone: EngineDevice,  # noqa: ANN001
 ) -> None:
-    signed_in(window.app, sync_server)
     tools = sync_control._tools_menu(window)
     assert tools is not None
     tools.aboutToShow.emit()
     assert not window.sync.conflicts_action.isVisible()  # none yet: not offered
-    assert not isinstance(sync_with_y(window, qtbot), BaseException)
-    phone_takes_it(phone)
-    phone_note = phone.col.find_notes('"deck:Calcinosis"')[0]
-    front = phone.col.get_note(phone_note).fields[0]
+    phone_note, front = _a_note_on_both(window, qtbot, sync_server, phone)
     phone.edit_field(phone_note, phone.col.get_note(phone_note).keys()[1], "edited on the phone")
     assert phone.sync() == "normal_sync"
     later = int((datetime.now(timezone.utc) + timedelta(seconds=5)).timestamp() * 1000)
@@ -358,11 +364,7 @@ def test_a_note_edited_here_and_deleted_on_the_phone_shows_in_sync_conflicts(
     sync_server: SyncServer,
     phone: EngineDevice,  # noqa: ANN001
 ) -> None:
-    signed_in(window.app, sync_server)
-    assert not isinstance(sync_with_y(window, qtbot), BaseException)
-    phone_takes_it(phone)
-    phone_note = phone.col.find_notes('"deck:Calcinosis"')[0]
-    front = phone.col.get_note(phone_note).fields[0]
+    phone_note, front = _a_note_on_both(window, qtbot, sync_server, phone)
     phone.delete_note(phone_note)
     assert phone.sync() == "normal_sync"
     db = window.app.collection.db
