@@ -63,10 +63,6 @@ class Timing:
         """The hour of ``crt``'s day start, Anki's ``rollover``."""
         return self.days.rollover_hour
 
-    @property
-    def today(self) -> int:
-        return self.day_number(self.now)
-
     @classmethod
     def at(
         cls,

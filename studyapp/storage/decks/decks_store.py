@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlite_utils
 
+from studyapp.core.deck_names import SEPARATOR
 from studyapp.core.model import CardState
 from studyapp.core.scheduling.deck_options import Deck, DeckOptions, Preset
 from studyapp.storage.codec import to_ms
@@ -102,12 +103,12 @@ class DeckStore:
     def in_tree_case(self, name: str) -> str:
         """``name`` with each level that names a deck here (ignoring case) written as that deck is: a file's
         ``CALCINOSIS::Extra`` is ``Calcinosis::Extra`` under the deck ``Calcinosis``."""
-        parts = name.split("::")
+        parts = name.split(SEPARATOR)
         for depth in range(1, len(parts) + 1):
-            found = self.by_name("::".join(parts[:depth]))
-            if found is not None and found.name.count("::") == depth - 1:
-                parts[:depth] = found.name.split("::")
-        return "::".join(parts)
+            found = self.by_name(SEPARATOR.join(parts[:depth]))
+            if found is not None and found.name.count(SEPARATOR) == depth - 1:
+                parts[:depth] = found.name.split(SEPARATOR)
+        return SEPARATOR.join(parts)
 
     def create(self, deck_id: int, name: str, description: str, now: datetime) -> Deck:
         preset = self._db.execute(
