@@ -21,6 +21,7 @@ from studyapp.storage.notes.notes_store import NoteStore
 from studyapp.storage.notes.notetypes_store import NotetypeStore
 from studyapp.storage.review.reviews_store import ReviewStore
 from studyapp.storage.review.schedule_changes_store import ScheduleChangeStore
+from studyapp.storage.wal_room import make_wal_room
 
 
 class Collection:
@@ -50,6 +51,11 @@ class Collection:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def make_room_for_answers(self) -> bool:
+        """Before a run of small commits (a study session): room in the WAL, so their syncs stay cheap; see
+        ``storage/wal_room.py``. Whether it was made (it is only an optimisation)."""
+        return make_wal_room(self.db)
 
     @property
     def schema_version(self) -> int:

@@ -114,6 +114,8 @@ class ReviewSession:
         # The review cards due on each day per preset, for the load balancer: read at the first answer or label that
         # needs them, then moved along with the session's answers (no query per answer).
         self.day_loads = DayLoadBook(collection, lambda: self._study_day(self._reviews.change_stamp())[0])
+        # Each answer is a commit synced to the disk: room in the log now keeps those syncs from growing the file.
+        collection.make_room_for_answers()
 
     @property
     def mode(self) -> ReviewMode:
