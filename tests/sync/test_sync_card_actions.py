@@ -74,3 +74,27 @@ def test_card_actions_on_the_phone_reach_here(here: Here, device: EngineDevice) 
     assert rows["reset"][3] == 0  # new again
     assert device.sync() in ("no_changes", "normal_sync")
     assert _check_database(device) == []
+
+
+def test_new_cards_repositioned_on_the_phone_keep_that_order(here: Here, device: EngineDevice) -> None:
+    """Anki's Reposition logs no answer: the new cards' places travel on the cards. Before, the sync here kept the
+    old order, and its next sync put the old order back on the phone."""
+    fronts = [f"new {index}" for index in range(5)]
+    for front in fronts:
+        here.add(front, "x")
+    both_synced(here, device)
+    phone = [engine_card(device, front)[0] for front in fronts]
+    device.col.sched.reposition_new_cards(
+        list(reversed(phone)), starting_from=0, step_size=1, randomize=False, shift_existing=False
+    )
+    assert device.sync() == "normal_sync"
+    here.sync()
+
+    order = here.collection.db.execute(
+        "SELECT n.front FROM cards c JOIN notes n ON n.id = c.note_id ORDER BY c.position"
+    ).fetchall()
+    assert [front for (front,) in order] == list(reversed(fronts))
+    assert here.sync().kind == "no_changes"  # (before: every card sent back with the old order)
+    device.sync()
+    assert [engine_card(device, front)[3] for front in fronts] == [4, 3, 2, 1, 0]
+    assert _check_database(device) == []

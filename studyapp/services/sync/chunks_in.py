@@ -31,6 +31,8 @@ from studyapp.storage.sync.replay_log import ReplayLog
 if TYPE_CHECKING:
     from studyapp.services.sync.exchange_in import Incoming
 
+_NEW = int(CardState.NEW)
+
 
 class ChunksIn:
     """Applies the chunks with what the exchange learnt so far (``Incoming``: the collection, the mirror, the
@@ -212,9 +214,14 @@ class ChunksIn:
             else:
                 card = here[ours_id]
                 until = _buried_until(card.buried_until, buried, bury_end, now_ms)
-                if (card.deck_id, card.suspended, card.flag, card.buried_until) != (deck, suspended, flag, until):
-                    changed.append((deck, suspended, flag, until, ours_id))
-                    card = card._replace(deck_id=deck, suspended=suspended, flag=flag, buried_until=until)
+                # A card new on both sides takes the server's place in the new queue (Anki's Reposition, or its
+                # Forget, on another device): no answer logs it, and nothing here moves a card once made.
+                position = int(home[af.C_DUE]) if home[af.C_TYPE] == 0 and card.state == _NEW else card.position
+                place = (card.deck_id, card.suspended, card.flag, card.buried_until, card.position)
+                if place != (deck, suspended, flag, until, position):
+                    changed.append((deck, suspended, flag, until, position, ours_id))
+                    card = card._replace(deck_id=deck, suspended=suspended, flag=flag, buried_until=until,
+                                         position=position)  # fmt: skip
                     self.tally.cards_down += 1
                 mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(home[af.C_DID]), mod, 0, days, home)
                 if af.schedule_differs(mine, home):

@@ -334,11 +334,11 @@ class MirrorStore:
             f"INSERT INTO cards ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", rows
         )
 
-    def set_card_places(self, rows: Sequence[tuple[int, int, int, int | None, int]]) -> None:
-        """``(deck_id, suspended, flag, buried_until, card id)``: what the server changed of cards besides their
-        schedule."""
+    def set_card_places(self, rows: Sequence[tuple[int, int, int, int | None, int, int]]) -> None:
+        """``(deck_id, suspended, flag, buried_until, position, card id)``: what the server changed of cards besides
+        their schedule."""
         self._db.conn.executemany(
-            "UPDATE cards SET deck_id = ?, suspended = ?, flag = ?, buried_until = ? WHERE id = ?", rows
+            "UPDATE cards SET deck_id = ?, suspended = ?, flag = ?, buried_until = ?, position = ? WHERE id = ?", rows
         )
 
     def mirror_only_revlog(self) -> list[tuple[Any, ...]]:
