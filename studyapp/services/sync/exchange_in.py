@@ -132,16 +132,34 @@ class Incoming:
                 [Mirrored(anki_id, ours_id, af.notetype_digest(kept) if kept else "", int(model.get("mod", 0)), model)],
             )
         decks, configs = (remote.get("decks") or [[], []]) + [[]] * (2 - len(remote.get("decks") or []))
-        self._apply_configs(configs, sent)
+        self._apply_configs(configs + self._deleted_here_but_used(decks, configs), sent)
         self._apply_decks(decks, sent)
         self.mirror.put_tags(str(tag) for tag in remote.get("tags", ()))
 
+    def _deleted_here_but_used(
+        self, decks: list[dict[str, Any]], configs: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The server's last form of each options group a deck from the server uses whose preset was deleted here
+        (Anki deletes a group only with a full sync, so the other devices still have it): it comes back."""
+        wanted = {int(deck.get("conf") or 0) for deck in decks if not deck.get("dyn")} - {int(c["id"]) for c in configs}
+        if not wanted:
+            return []
+        here = {preset.id for preset in self.collection.presets.all()}
+        mirrored = self.mirror.mirrored("deck_config")
+        return [
+            dict(mirrored[anki_id].entry)
+            for anki_id in sorted(wanted)
+            if anki_id in mirrored and mirrored[anki_id].our_id not in here and mirrored[anki_id].entry
+        ]
+
     def _apply_configs(self, configs: list[dict[str, Any]], sent: dict[str, Any]) -> None:
         """Anki's deck options groups become presets here (limits, steps, retention, FSRS parameters, autoplay);
-        one changed on both sides keeps this side's (it was sent), unless the server is preferred."""
+        one changed on both sides keeps this side's (it was sent), unless the server is preferred. A group whose
+        preset was deleted here is made again if it comes (the server keeps it, see ``_deleted_here_but_used``)."""
         mirrored = self.mirror.mirrored("deck_config")
-        self.presets = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
         store = self.collection.presets
+        here = {preset.id for preset in store.all()}
+        self.presets = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id in here}
         sent_ids = {int(c["id"]) for c in (sent.get("decks") or [[], []])[1]}
         puts = []
         for config in configs:

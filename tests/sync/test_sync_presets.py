@@ -1,0 +1,70 @@
+"""A deck options preset deleted here but still used on the phone. Anki deletes an options group only with a full
+sync, so a normal sync leaves it on the server and the phone, where a deck can take it again. Before, the next
+sync here then failed on every try ("FOREIGN KEY constraint failed": the deck pointed at the deleted preset), or,
+when no deck took it, left the two sides on different presets. Now the preset comes back here with the server's
+options, and both sides agree. The real `anki.syncserver`, an `anki` Collection as the phone."""
+
+from __future__ import annotations
+
+from studyapp.core.scheduling.deck_options import DeckOptions
+from studyapp.services.decks.deck_ops import create_preset, delete_preset
+from tests.sync.engine_device import EngineDevice
+from tests.sync.sides import Here, both_synced
+
+
+def _fast_deleted_here(here: Here, device: EngineDevice) -> int:
+    """Bio on a preset "Fast" (55 new cards a day), synced to the phone, then "Fast" deleted here and that synced
+    too; the phone's id of the options group."""
+    here.add("one", "1")
+    here.collection.decks.create(here.rng.getrandbits(63), "Chem", "", here.clock.now())
+    fast = create_preset(here.collection, here.rng, here.clock, "Fast", DeckOptions(new_per_day=55))
+    here.collection.presets.assign(here.deck.id, fast.id)
+    both_synced(here, device)
+    delete_preset(here.collection, fast.id)
+    here.sync()
+    assert device.sync() == "normal_sync"
+    config = next(c for c in device.col.decks.all_config() if c["name"] == "Fast")  # still on the phone
+    return int(config["id"])
+
+
+def _phone_preset(device: EngineDevice, deck: str) -> str:
+    return device.col.decks.config_dict_for_deck_id(device.col.decks.id(deck))["name"]
+
+
+def _agree(here: Here, device: EngineDevice) -> None:
+    device.sync()  # (whatever the last sync here sent)
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."
+    problems, ok = device.col.fix_integrity()
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == []
+
+
+def test_a_deck_the_phone_puts_on_a_preset_deleted_here_brings_it_back(here: Here, device: EngineDevice) -> None:
+    fast = _fast_deleted_here(here, device)
+    chem = device.col.decks.by_name("Chem")
+    chem["conf"] = fast
+    device.col.decks.save(chem)
+    assert device.sync() == "normal_sync"
+
+    here.sync()
+    presets = {preset.name: preset for preset in here.collection.presets.all()}
+    assert set(presets) == {"Default", "Fast"} and presets["Fast"].options.new_per_day == 55
+    decks = {deck.name: deck.preset_id for deck in here.collection.decks.all()}
+    assert decks["Chem"] == presets["Fast"].id and decks["Bio"] == presets["Default"].id
+    _agree(here, device)
+    assert (_phone_preset(device, "Chem"), _phone_preset(device, "Bio")) == ("Fast", "Default")
+
+
+def test_a_deck_made_on_the_phone_with_a_preset_deleted_here(here: Here, device: EngineDevice) -> None:
+    fast = _fast_deleted_here(here, device)
+    physics = device.col.decks.id("Physics")
+    deck = device.col.decks.get(physics)
+    deck["conf"] = fast
+    device.col.decks.save(deck)
+    assert device.sync() == "normal_sync"
+
+    here.sync()
+    physics_here = here.collection.decks.by_name("Physics")
+    assert physics_here is not None
+    preset = here.collection.presets.get(physics_here.preset_id)
+    assert preset is not None and (preset.name, preset.options.new_per_day) == ("Fast", 55)
+    _agree(here, device)
