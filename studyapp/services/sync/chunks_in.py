@@ -45,6 +45,7 @@ class ChunksIn:
         self.tally = incoming.tally
         self.prefer = incoming.prefer
         self.notetypes = incoming.notetypes
+        self.notetype_back = incoming.notetype_back
         self.decks = incoming.decks
         self.now = incoming.now
 
@@ -107,7 +108,7 @@ class ChunksIn:
         taken = set(here)
         for entry in entries:
             anki_id, mod = int(entry[af.N_ID]), int(entry[af.N_MOD])
-            notetype_id = self.notetypes.get(int(entry[af.N_MID]))
+            notetype_id = self.notetypes.get(int(entry[af.N_MID])) or self.notetype_back(int(entry[af.N_MID]))
             if notetype_id is not None and notetype_id not in kinds:
                 notetype = self.collection.notetypes.get(notetype_id)
                 if notetype is not None:

@@ -95,8 +95,10 @@ class Incoming:
 
     def apply_changes(self, remote: dict[str, Any], sent: dict[str, Any]) -> None:
         mirrored = self.mirror.mirrored("notetype")
-        self.notetypes = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
         store = self.collection.notetypes
+        here = {notetype.id for notetype in store.all()}
+        # (a note type removed here is still on the server: Anki removes one only with a full sync)
+        self.notetypes = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id in here}
         for model in remote.get("models", ()):
             anki_id = int(model["id"])
             theirs = notetype_from_json(str(anki_id), model)
@@ -109,8 +111,7 @@ class Incoming:
                     ours_id = match.id
             at = af.EPOCH + timedelta(seconds=int(model.get("mod", 0)))
             if ours_id is None:
-                ours_id = anki_id if store.get(anki_id) is None else new_id(self.rng)
-                store.add(replace(theirs, id=ours_id, name=store.unique_name(theirs.name)), at)
+                ours_id = self._add_notetype(anki_id, model, at)
             elif not any(int(m["id"]) == anki_id for m in sent.get("models", ())) or self.prefer == "server":
                 current = store.get(ours_id)
                 if current is not None:
@@ -135,6 +136,26 @@ class Incoming:
         self._apply_configs(configs + self._deleted_here_but_used(decks, configs), sent)
         self._apply_decks(decks, sent)
         self.mirror.put_tags(str(tag) for tag in remote.get("tags", ()))
+
+    def _add_notetype(self, anki_id: int, model: dict[str, Any], at: datetime) -> int:
+        store = self.collection.notetypes
+        theirs = notetype_from_json(str(anki_id), model)
+        ours_id = anki_id if store.get(anki_id) is None else new_id(self.rng)
+        store.add(replace(theirs, id=ours_id, name=store.unique_name(theirs.name)), at)
+        return ours_id
+
+    def notetype_back(self, anki_id: int) -> int | None:
+        """A note type removed here that a note from the server uses, made again from the server's last form of it
+        (it was never removed there); ``None`` if the server never sent it."""
+        old = self.mirror.mirrored("notetype").get(anki_id)
+        if old is None or not old.entry:
+            return None
+        ours_id = self._add_notetype(anki_id, dict(old.entry), af.EPOCH + timedelta(seconds=old.mod))
+        kept = self.collection.notetypes.get(ours_id)
+        self.mirror.put("notetype", [Mirrored(anki_id, ours_id, af.notetype_digest(kept) if kept else "", old.mod,
+                                              old.entry)])  # fmt: skip
+        self.notetypes[anki_id] = ours_id
+        return ours_id
 
     def _deleted_here_but_used(
         self, decks: list[dict[str, Any]], configs: list[dict[str, Any]]

@@ -1,13 +1,15 @@
-"""A deck options preset deleted here but still used on the phone. Anki deletes an options group only with a full
-sync, so a normal sync leaves it on the server and the phone, where a deck can take it again. Before, the next
-sync here then failed on every try ("FOREIGN KEY constraint failed": the deck pointed at the deleted preset), or,
-when no deck took it, left the two sides on different presets. Now the preset comes back here with the server's
-options, and both sides agree. The real `anki.syncserver`, an `anki` Collection as the phone."""
+"""A deck options preset or a note type removed here but still used on the phone. Anki removes either only with a
+full sync, so a normal sync leaves it on the server and the phone, where a deck can take the preset again or a note
+be added with the note type. Before, the next sync here failed on every try: "FOREIGN KEY constraint failed" (a
+deck pointing at the deleted preset), or the server's sanity check (the phone's note skipped: "its note type never
+came"). Now the preset or note type comes back here in the server's last form, and both sides agree. The real
+`anki.syncserver`, an `anki` Collection as the phone."""
 
 from __future__ import annotations
 
 from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.decks.deck_ops import create_preset, delete_preset
+from studyapp.services.notetypes.manage import NotetypeManager
 from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, both_synced
 
@@ -67,4 +69,34 @@ def test_a_deck_made_on_the_phone_with_a_preset_deleted_here(here: Here, device:
     assert physics_here is not None
     preset = here.collection.presets.get(physics_here.preset_id)
     assert preset is not None and (preset.name, preset.options.new_per_day) == ("Fast", 55)
+    _agree(here, device)
+
+
+def test_notes_the_phone_adds_with_a_note_type_removed_here_bring_it_back(here: Here, device: EngineDevice) -> None:
+    here.add("one", "1")
+    both_synced(here, device)
+    reversed_type = next(nt for nt in here.collection.notetypes.all() if nt.name == "Basic (and reversed card)")
+    NotetypeManager(here.collection, here.rng, here.clock).remove(reversed_type.id)
+    here.sync()
+    assert device.sync() == "normal_sync"
+    model = device.col.models.by_name("Basic (and reversed card)")
+    assert model is not None  # still on the phone
+    for front in ("two", "three"):
+        note = device.col.new_note(model)
+        note["Front"], note["Back"] = front, f"{front} back"
+        device.col.add_note(note, device.col.decks.id("Bio"))
+    assert device.sync() == "normal_sync"
+
+    summary = here.sync()
+    assert (summary.notes_down, summary.cards_down) == (2, 4)
+    names = [notetype.name for notetype in here.collection.notetypes.all()]
+    assert names.count("Basic (and reversed card)") == 1  # made again once, for both notes
+    restored = next(nt for nt in here.collection.notetypes.all() if nt.name == "Basic (and reversed card)")
+    assert restored.field_names == ("Front", "Back") and len(restored.templates) == 2
+    rows = here.collection.db.execute(
+        "SELECT n.front, count(c.id) FROM notes n JOIN cards c ON c.note_id = n.id WHERE n.notetype_id = ? "
+        "GROUP BY n.id ORDER BY n.front",
+        [restored.id],
+    ).fetchall()
+    assert rows == [("three", 2), ("two", 2)]
     _agree(here, device)
