@@ -1,14 +1,19 @@
-"""A deck options preset or a note type removed here but still used on the phone. Anki removes either only with a
-full sync, so a normal sync leaves it on the server and the phone, where a deck can take the preset again or a note
-be added with the note type. Before, the next sync here failed on every try: "FOREIGN KEY constraint failed" (a
-deck pointing at the deleted preset), or the server's sanity check (the phone's note skipped: "its note type never
-came"). Now the preset or note type comes back here in the server's last form, and both sides agree. The real
-`anki.syncserver`, an `anki` Collection as the phone."""
+"""A deck options preset, a note type or a deck removed here but still used on the phone.
+
+Anki removes a preset or a note type only with a full sync, so a normal sync leaves it on the server and the
+phone, where a deck can take the preset again or a note be added with the note type. Before, the next sync here
+failed on every try: "FOREIGN KEY constraint failed" (a deck pointing at the deleted preset), or the server's
+sanity check (the phone's note skipped: "its note type never came"). Now the preset or note type comes back here
+in the server's last form, and both sides agree.
+
+A deck's deletion does travel, but a card the phone added to the deck meanwhile was left on the phone in a deck
+that no longer existed (its Check Database: "Fixed 1 missing deck"). It now goes to the same deck on both sides,
+with a line saying so. The real `anki.syncserver`, an `anki` Collection as the phone."""
 
 from __future__ import annotations
 
 from studyapp.core.scheduling.deck_options import DeckOptions
-from studyapp.services.decks.deck_ops import create_preset, delete_preset
+from studyapp.services.decks.deck_ops import create_preset, delete_deck, delete_preset
 from studyapp.services.notetypes.manage import NotetypeManager
 from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, both_synced
@@ -100,3 +105,26 @@ def test_notes_the_phone_adds_with_a_note_type_removed_here_bring_it_back(here: 
     ).fetchall()
     assert rows == [("three", 2), ("two", 2)]
     _agree(here, device)
+
+
+def test_a_card_the_phone_adds_to_a_deck_deleted_here_lands_in_one_deck_on_both(
+    here: Here, device: EngineDevice
+) -> None:
+    here.add("one", "1")
+    here.collection.decks.create(here.rng.getrandbits(63), "Chem", "", here.clock.now())
+    both_synced(here, device)
+    device.add_note("added on the phone", "x", deck="Chem")  # before it hears of the deletion
+    delete_deck(here.collection, "Chem")
+    here.sync()
+    assert device.sync() == "normal_sync"
+
+    summary = here.sync()
+    assert summary.notes == ("1 card from the other device was in a deck deleted here; now in 'Default' on both",)
+    row = here.collection.db.execute(
+        "SELECT d.name FROM cards c JOIN notes n ON n.id = c.note_id JOIN decks d ON d.id = c.deck_id "
+        "WHERE n.front = 'added on the phone'"
+    ).fetchone()
+    assert row == ("Default",)
+    _agree(here, device)
+    card = device.col.get_card(device.col.find_cards('"added on the phone"')[0])
+    assert device.col.decks.name(card.did) == "Default"

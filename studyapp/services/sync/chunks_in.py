@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from studyapp.core.ids import from_anki_guid, new_id
 from studyapp.core.model import CardState, Schedule
 from studyapp.core.scheduling.days import day_bounds
+from studyapp.core.wording import plural
 from studyapp.importers.anki_notes import note_kind
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
@@ -188,6 +189,7 @@ class ChunksIn:
         changed: list[tuple[int, int, int, int]] = []
         puts: list[Mirrored] = []
         taken = set(here)
+        moved = 0  # cards whose deck was deleted here
         now = self.now()
         now_ms = to_ms(now)
         bury_end = to_ms(day_bounds(now, days.zone, days.rollover_hour)[1])  # (the sync's clock: its zone)
@@ -199,6 +201,10 @@ class ChunksIn:
                 continue
             deck = self.decks.get(af.card_home_deck(entry), fallback)
             ours_id = result.get(anki_id) or by_note_ord.get((note_id, int(entry[af.C_ORD])))
+            # A deck deleted here (the deletion reached the server) while the phone added a card to it: the card is
+            # put in ``fallback`` here and goes back so, or the phone would keep it in a deck that no longer exists.
+            homeless = af.card_home_deck(entry) not in self.decks
+            moved += homeless
             suspended, flag = int(entry[af.C_QUEUE] == -1), int(entry[af.C_FLAGS]) & 0b111
             buried = entry[af.C_QUEUE] in af.BURIED_QUEUES
             home = af.at_home(entry)  # (a card a filtered deck has borrowed: its own due, not its place there)
@@ -212,6 +218,8 @@ class ChunksIn:
                                 until)  # fmt: skip
                 new_cards.append(tuple(card))
                 self.tally.cards_down += 1
+                if homeless:
+                    resend.add(ours_id)
             else:
                 card = here[ours_id]
                 until = _buried_until(card.buried_until, buried, bury_end, now_ms)
@@ -225,10 +233,16 @@ class ChunksIn:
                                          position=position)  # fmt: skip
                     self.tally.cards_down += 1
                 mine = af.card_entry(card, anki_id, int(entry[af.C_NID]), int(home[af.C_DID]), mod, 0, days, home)
-                if af.schedule_differs(mine, home):
+                if af.schedule_differs(mine, home) or homeless:
                     resend.add(ours_id)  # the schedule here follows the log here: every device takes it
             puts.append(Mirrored(anki_id, ours_id, af.card_digest(card), mod, entry))
             result[anki_id] = ours_id
+        if moved:
+            deck = self.collection.decks.get(fallback)
+            self.tally.skipped.append(
+                f"{plural(moved, 'card')} from the other device {'was' if moved == 1 else 'were'} in a deck deleted "
+                f"here; now in {deck.name if deck else 'the first deck'!r} on both"
+            )
         new_cards.sort(key=_FIRST)  # (in id order, as the notes)
         self.mirror.add_full_cards(new_cards)
         self.mirror.set_card_places(changed)

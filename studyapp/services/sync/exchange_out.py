@@ -269,6 +269,7 @@ class Outgoing:
                 and card.id in self.resend
                 and old.digest == digest
                 and not af.schedule_differs(entry, old.entry)
+                and af.card_home_deck(entry) == af.card_home_deck(old.entry)  # (one put in a deck here: it goes)
             ):
                 continue
             out.append(entry)
