@@ -244,3 +244,32 @@ def test_cards_in_every_state_studied_here_pass_the_phones_check_database(here: 
     assert engine_card(device, fronts["suspended"])[2] == -1  # still suspended
     flags = device.col.db.scalar("SELECT flags FROM cards WHERE id = ?", engine_card(device, fronts["flagged"])[0])
     assert flags == 3
+
+
+def test_a_note_whose_last_field_is_empty_goes_up_with_all_its_fields(here: Here, device: EngineDevice) -> None:
+    """A note keeps no empty fields after its last one, so a three-field note with an empty third field is its front
+    and back here. It went up so, the server refused the whole sync ("note has 2 fields, expected 3": "the collection
+    needs a check, then a full sync"), and so did every later sync. Found with a real shared deck."""
+    from studyapp.services.notes.notes import update_note_fields
+    from studyapp.services.notetypes.manage import NotetypeManager
+
+    basic = next(notetype for notetype in here.collection.notetypes.all() if notetype.name == "Basic")
+    NotetypeManager(here.collection, here.rng, here.clock).add_field(basic.id, "Extra")
+    here.add("extra left empty", "back")
+    filled = here.add("extra filled", "back")
+    update_note_fields(here.collection, here.rng, here.clock, filled, ("extra filled", "back", "more"), (), False)
+    summary = here.sync()
+    assert summary.notes_up == 2
+    if device.sync() in ("full_sync", "full_download"):
+        device.full_download()
+    phone = {fields.split("\x1f")[0]: fields.split("\x1f") for *_, fields in device.notes()}
+    assert phone["extra left empty"] == ["extra left empty", "back", ""]
+    assert phone["extra filled"] == ["extra filled", "back", "more"]
+
+    update_note_fields(here.collection, here.rng, here.clock, filled, ("extra filled", "changed", ""), (), False)
+    assert here.sync().notes_up == 1  # an edit that empties the last field goes up in a normal sync too
+    assert device.sync() == "normal_sync"
+    phone = {fields.split("\x1f")[0]: fields.split("\x1f") for *_, fields in device.notes()}
+    assert phone["extra filled"] == ["extra filled", "changed", ""]
+    problems, ok = device.col.fix_integrity()
+    assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == []

@@ -78,11 +78,18 @@ def note_fields(note: NoteHere) -> list[str]:
     return [anki_field(text, bool(note.html)) for text in fields]
 
 
-def note_entry(note: NoteHere, anki_id: int, mid: int, mod: int, usn: int, base: list[Any] | None) -> list[Any]:
-    """``note`` as Anki's note tuple (``base``: the mirrored one, whose flags and data are kept)."""
+def note_entry(
+    note: NoteHere, anki_id: int, mid: int, mod: int, usn: int, base: list[Any] | None, field_count: int
+) -> list[Any]:
+    """``note`` as Anki's note tuple (``base``: the mirrored one, whose flags and data are kept), with exactly its
+    note type's ``field_count`` fields, as Anki requires: a note stores no empty fields after its last one (a
+    3-field note with an empty third field is its front and back). ``ValueError`` if it has more, with text."""
     tags = anki_tags(tuple(note.tags.split()))
     flags, data = (base[N_FLAGS], base[N_DATA]) if base else (0, "")
-    fields = FIELD_SEPARATOR.join(note_fields(note))
+    values = note_fields(note)
+    if any(values[field_count:]):
+        raise ValueError(f"{len(values)} fields, its note type has {field_count}")
+    fields = FIELD_SEPARATOR.join((values + [""] * field_count)[:field_count])
     return [anki_id, to_anki_guid(note.guid), mid, mod, usn, tags, fields, "", "", flags, data]
 
 
