@@ -456,3 +456,31 @@ def test_a_note_type_changed_here_asks_before_sending_the_whole_collection(
     assert phone.sync() in ("full_sync", "full_download")
     phone.full_download()
     assert [f["name"] for f in phone.col.models.by_name("Basic")["flds"]] == ["Front", "Back", "Source"]
+
+
+def test_what_a_sync_moved_or_skipped_is_told_in_a_message(
+    window: MainWindow,
+    qtbot,
+    sync_server: SyncServer,
+    phone: EngineDevice,  # noqa: ANN001
+) -> None:
+    """The summary's notes (a card moved out of a deck deleted here, a note or media file skipped, the server's
+    message) were printed by `studyapp sync` but never shown in the window: the status bar had only the counts."""
+    from studyapp.services.decks.deck_ops import delete_deck
+
+    window.app.collection.decks.create(window.app.rng.getrandbits(63), "Chem", "", window.app.clock.now())
+    _a_note_on_both(window, qtbot, sync_server, phone)
+    assert not window.sync.told  # nothing to tell after an ordinary sync
+    phone.add_note("added on the phone", "x", deck="Chem")  # before it hears of the deletion
+    delete_deck(window.app.collection, "Chem")
+    assert not isinstance(sync_with_y(window, qtbot), BaseException)
+    assert phone.sync() == "normal_sync"
+
+    summary = sync_with_y(window, qtbot)
+    assert not isinstance(summary, BaseException), summary
+    box = window.sync.told
+    assert box is not None and box.isVisible()
+    assert box.text() == "Synced: sent 1 card; received 1 note, 1 card."
+    told = "• 1 card from the other device was in a deck deleted here; now in 'Default' on both"
+    assert box.informativeText() == told
+    box.accept()

@@ -60,6 +60,7 @@ class SyncControl(QObject):
         self._closed_synced = False
         self._close_timer: QTimer | None = None
         self.full_upload_question: QMessageBox | None = None  # open while the student decides
+        self.told: QMessageBox | None = None  # the last sync's lines to tell, if it had any
         self.send_whole: object = None
 
         self.sync_action = self._action("&Sync", "Y", lambda: self.sync_now())
@@ -157,8 +158,14 @@ class SyncControl(QObject):
                 show_message(self.window, QMessageBox.Icon.Warning, "Sync", line)
         else:
             describe = getattr(outcome, "describe", None)
-            self.show_status(describe() if callable(describe) else "Synced.")
+            line = describe() if callable(describe) else "Synced."
+            self.show_status(line)
             self._update_conflicts_action()
+            told = _to_tell(outcome)
+            if told:  # what was skipped, moved or refused (and the server's word) is never left unsaid
+                self.told = show_message(self.window, QMessageBox.Icon.Information, "Sync", line)
+                self.told.setInformativeText(told)
+                self.told.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 36em; }")
         self.finished.emit(outcome)
 
     def _ask_full_upload(self, line: str) -> QMessageBox:
@@ -266,3 +273,17 @@ class SyncControl(QObject):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.open()
         return dialog
+
+
+_TOLD_LINES = 12
+
+
+def _to_tell(summary: object) -> str:
+    """The server's message and the sync's notes (skipped, moved, refused), one line each; a long list is cut."""
+    message = str(getattr(summary, "server_message", "") or "")
+    lines = ([f"The server says: {one_line(message)}"] if message else []) + [
+        one_line(str(note)) for note in getattr(summary, "notes", ())
+    ]
+    if len(lines) > _TOLD_LINES:
+        lines = [*lines[: _TOLD_LINES - 1], f"… and {len(lines) - _TOLD_LINES + 1:,} more"]
+    return "\n".join(f"• {line}" for line in lines)
