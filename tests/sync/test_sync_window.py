@@ -484,3 +484,6 @@ def test_what_a_sync_moved_or_skipped_is_told_in_a_message(
     told = "• 1 card from the other device was in a deck deleted here; now in 'Default' on both"
     assert box.informativeText() == told
     box.accept()
+    window.sync._done(summary)  # the same lines again (say, a media file refused at every sync): told once
+    assert not [shown for shown in window.findChildren(QMessageBox) if shown.isVisible()]
+    assert window.statusBar().currentMessage() == "Synced: sent 1 card; received 1 note, 1 card."

@@ -61,6 +61,7 @@ class SyncControl(QObject):
         self._close_timer: QTimer | None = None
         self.full_upload_question: QMessageBox | None = None  # open while the student decides
         self.told: QMessageBox | None = None  # the last sync's lines to tell, if it had any
+        self._last_told = ""
         self.send_whole: object = None
 
         self.sync_action = self._action("&Sync", "Y", lambda: self.sync_now())
@@ -162,7 +163,10 @@ class SyncControl(QObject):
             self.show_status(line)
             self._update_conflicts_action()
             told = _to_tell(outcome)
-            if told:  # what was skipped, moved or refused (and the server's word) is never left unsaid
+            # What was skipped, moved or refused (and the server's word) is never left unsaid; the same lines again
+            # (a media file the server refuses at every sync) are told once while the window is open.
+            repeated, self._last_told = told == self._last_told, told
+            if told and not repeated:
                 self.told = show_message(self.window, QMessageBox.Icon.Information, "Sync", line)
                 self.told.setInformativeText(told)
                 self.told.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 36em; }")
