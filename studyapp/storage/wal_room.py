@@ -37,8 +37,15 @@ _BLOCK = 1 << 20
 
 def make_wal_room(db: sqlite_utils.Database) -> bool:
     """Write the room for a checkpoint's worth of commits into the collection's WAL, if it is empty;
-    whether it was written. Never waits for another connection, and any failure leaves the WAL empty."""
-    conn = db.conn
+    whether it was written. Never waits for another connection, and any failure leaves the WAL empty and is
+    not raised: the room only saves time, and a study session starts whatever happens here."""
+    try:
+        return _make_room(db.conn)
+    except (sqlite3.Error, OSError):
+        return False
+
+
+def _make_room(conn: sqlite3.Connection) -> bool:
     if os.name != "posix" or conn.in_transaction:
         return False
     if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
@@ -79,7 +86,10 @@ def _fill(wal: str, size: int) -> bool:
         try:
             offset = 0
             while offset < size:
-                offset += os.pwrite(handle, zeros[: min(_BLOCK, size - offset)], offset)
+                written = os.pwrite(handle, zeros[: min(_BLOCK, size - offset)], offset)
+                if written <= 0:
+                    raise OSError("nothing written")
+                offset += written
             getattr(os, "fdatasync", os.fsync)(handle)
         except OSError:  # a full disk: give the space back; the log is empty, as it was
             with contextlib.suppress(OSError):

@@ -171,3 +171,25 @@ def test_no_room_where_there_is_no_log_file(tmp_path: Path) -> None:
     App.open(path, clock=FixedClock(T0), rng=random.Random(1)).close()
     with Collection.open(path, read_only=True) as reader:
         assert make_wal_room(reader.db) is False
+
+
+def test_any_failure_leaves_the_session_to_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room only saves time: an error while making it (here the log file cannot even be looked at) is not
+    raised, the write lock is let go, and the session studies as before."""
+    path = tmp_path / "collection.db"
+    app = App.open(path, clock=FixedClock(T0), rng=random.Random(1))
+    try:
+        app.collection.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        def unreadable(_wal: str, _size: int) -> bool:
+            raise OSError(errno.EIO, "Input/output error")
+
+        monkeypatch.setattr(wal_room, "_fill", unreadable)
+        assert make_wal_room(app.collection.db) is False
+        assert not app.collection.db.conn.in_transaction
+        assert len(_answer(app, 3)) == 3  # the session made no room, and its answers are saved
+        assert _wal(path).stat().st_size < _room(app.collection.db)
+    finally:
+        app.close()
+    with closing(sqlite3.connect(path)) as check:
+        assert check.execute("SELECT count(*) FROM review_log").fetchone()[0] == 3
