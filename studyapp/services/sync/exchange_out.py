@@ -236,7 +236,7 @@ class Outgoing:
                 continue
             try:
                 entry = af.note_entry(note, 0, mid, 0, usn, old.entry if old else None, field_counts[note.notetype_id])
-            except ValueError as error:  # (never made here: a field removed from a note type keeps its text)
+            except ValueError as error:  # text kept past its note type's fields: the server would refuse the sync
                 tally.skipped.append(f"note {note.front[:40]!r}: {error}; not sent")
                 continue
             anki_id = old.anki_id if old else new_ids.take(note.id)
