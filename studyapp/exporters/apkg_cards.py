@@ -88,7 +88,10 @@ class Timing:
         return cls(now, crt, DayNumbering(first, zone, rollover_hour))
 
     def day_number(self, moment: datetime) -> int:
-        return max(0, min(_I32, self.days.number(moment)))
+        """The study day of ``moment`` as Anki numbers it from ``crt``. Before ``crt`` it is negative, as Anki
+        writes a card overdue since before its collection began (clamped at 0, a card overdue for years went to
+        the phone due today with an interval of one day)."""
+        return max(-_I32, min(_I32, self.days.number(moment)))
 
 
 def _days(span: timedelta) -> int:

@@ -10,8 +10,9 @@ from datetime import timedelta
 
 from studyapp.core.model import Rating
 from studyapp.services.notes.notes import NoteFields, add_note_fields, update_note_fields
+from studyapp.storage.codec import from_ms
 from tests.sync.engine_device import EngineDevice
-from tests.sync.sides import Here, now
+from tests.sync.sides import Here, engine_card, now
 
 
 def _check_database(device: EngineDevice) -> list[str]:
@@ -46,4 +47,30 @@ def test_months_of_study_here_pass_the_phones_check_database(here: Here, device:
     device.full_download()
     assert len(device.revlog()) == answers
     assert device.col.card_count() == 30 + 3  # (the cloze note's three cards)
+    assert _check_database(device) == []
+
+
+def test_a_card_overdue_since_before_the_collection_began_keeps_its_due_day(here: Here, device: EngineDevice) -> None:
+    """A deck brought with its history (answers from two years ago) into a collection begun today: Anki numbers due
+    days from the day its collection began, so such a card's day is negative, as Anki's own import writes it. The
+    sync clamped it at 0: the phone had the card due today with an interval of one day, not overdue by a year with
+    its real interval."""
+    here.add("long ago", "x")
+    studied = now() - timedelta(days=730)
+    for days, rating in ((0, Rating.GOOD), (3, Rating.GOOD), (12, Rating.GOOD), (40, Rating.EASY)):
+        here.answer_first("long ago", rating, at=studied + timedelta(days=days))
+    state, due, *_ = here.card("long ago")
+    last = studied + timedelta(days=40)
+    assert state == 2
+    here.sync()
+    if device.sync() in ("full_sync", "full_download"):
+        device.full_download()
+
+    _, ctype, queue, phone_due, interval, reps, _ = engine_card(device, "long ago")
+    today = device.col.sched.today
+    due_date = (now() + timedelta(days=phone_due - today)).date()
+    here_due = from_ms(due).date()
+    assert (ctype, queue, reps) == (2, 2, 4)
+    assert phone_due < 0 and abs((due_date - here_due).days) <= 1  # (the hour of the day's rollover)
+    assert abs(interval - (here_due - last.date()).days) <= 1
     assert _check_database(device) == []
