@@ -377,6 +377,25 @@ _V11 = [
 ]
 
 
+# Version 12: a deck's modification time (ms), so that a sync can tell which device changed a deck last (Anki keeps
+# the later one of two renames). A trigger keeps it on every change of a deck's name, description or preset, from
+# SQLite's clock, unless the change sets it too (a sync writing the server's version of a deck).
+def _v12(db: sqlite_utils.Database) -> None:
+    if "modified_at" not in {row[1] for row in db.execute("PRAGMA table_info(decks)")}:
+        db.execute("ALTER TABLE decks ADD COLUMN modified_at INTEGER")
+    _run(_V12)(db)
+
+
+_V12 = [
+    "UPDATE decks SET modified_at = created_at WHERE modified_at IS NULL",
+    """CREATE TRIGGER IF NOT EXISTS decks_modified AFTER UPDATE OF name, description, preset_id ON decks
+       WHEN NEW.modified_at IS OLD.modified_at
+       BEGIN
+         UPDATE decks SET modified_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = NEW.id;
+       END""",
+]
+
+
 def _run(statements: list[str]) -> Callable[[sqlite_utils.Database], None]:
     def migrate(db: sqlite_utils.Database) -> None:
         for statement in statements:
@@ -397,6 +416,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _run(_V9),
     _run(_V10),
     _run(_V11),
+    _v12,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

@@ -4,6 +4,8 @@ The real `anki.syncserver`, an `anki` Collection as the phone."""
 
 from __future__ import annotations
 
+import time
+
 from studyapp.services.decks.deck_ops import rename_deck
 from tests.sync.engine_device import EngineDevice
 from tests.sync.sides import Here, both_synced, engine_card
@@ -77,3 +79,36 @@ def test_a_deck_here_and_one_on_the_phone_whose_names_differ_in_case_are_one_dec
     assert _deck_of_here(here, "alpha").casefold() == "bio"
     problems, ok = device.col.fix_integrity()
     assert ok and [line for line in problems.splitlines() if "rebuilt" not in line] == [], problems
+
+
+def _renamed_on_both(here: Here, device: EngineDevice, phone_first: bool) -> None:
+    """Bio renamed here to "Biology" and on the phone to "Life" between two syncs, a second and more apart (Anki's
+    times are in seconds), in the order given; then the phone syncs, then here."""
+    here.add("one", "1")
+    both_synced(here, device)
+    for side in ("phone", "here") if phone_first else ("here", "phone"):
+        time.sleep(1.1)
+        if side == "here":
+            rename_deck(here.collection, "Bio", "Biology")
+        else:
+            deck = device.col.decks.by_name("Bio")
+            device.col.decks.rename(deck, "Life")
+    assert device.sync() == "normal_sync"
+    here.sync()
+    device.sync()
+
+
+def test_a_deck_renamed_on_both_sides_takes_the_later_name_the_phones(here: Here, device: EngineDevice) -> None:
+    """Before, the name given here always won: the sync sent it stamped with the sync's own time, and the phone's
+    later rename was undone there. A deck's changes now carry the time they were made."""
+    _renamed_on_both(here, device, phone_first=False)
+    assert _deck_names_here(here) == {"Life", "Default"}
+    assert {deck["name"] for deck in device.col.decks.all()} == {"Life", "Default"}
+    assert _deck_of_here(here, "one") == "Life"
+
+
+def test_a_deck_renamed_on_both_sides_takes_the_later_name_this_ones(here: Here, device: EngineDevice) -> None:
+    _renamed_on_both(here, device, phone_first=True)
+    assert _deck_names_here(here) == {"Biology", "Default"}
+    assert {deck["name"] for deck in device.col.decks.all()} == {"Biology", "Default"}
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."

@@ -12,6 +12,8 @@ with a line saying so. The real `anki.syncserver`, an `anki` Collection as the p
 
 from __future__ import annotations
 
+import time
+
 from studyapp.core.scheduling.deck_options import DeckOptions
 from studyapp.services.decks.deck_ops import create_preset, delete_deck, delete_preset
 from studyapp.services.notetypes.manage import NotetypeManager
@@ -31,6 +33,9 @@ def _fast_deleted_here(here: Here, device: EngineDevice) -> int:
     here.sync()
     assert device.sync() == "normal_sync"
     config = next(c for c in device.col.decks.all_config() if c["name"] == "Fast")  # still on the phone
+    # (a deck saved on the phone within the second its time already has is not marked as a change of the collection
+    # there, and the phone's next sync sends nothing: the phone's change comes in the next second, as a person's)
+    time.sleep(1.05)
     return int(config["id"])
 
 

@@ -222,9 +222,13 @@ class Incoming:
         mirrored = self.mirror.mirrored("deck")
         self.decks = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id is not None}
         store = self.collection.decks
-        sent_ids = {int(d["id"]) for d in (sent.get("decks") or [[]])[0]}
+        sent_mods = {int(d["id"]): int(d.get("mod", 0)) for d in (sent.get("decks") or [[]])[0]}
         for deck in sorted(decks, key=lambda d: str(d.get("name", "")).count("::")):
             anki_id, name = int(deck["id"]), str(deck.get("name", ""))
+            # changed on both sides: the later change wins (the server kept its version if ours was older)
+            ours_wins = (
+                anki_id in sent_mods and self.prefer != "server" and sent_mods[anki_id] >= int(deck.get("mod", 0))
+            )
             if deck.get("dyn"):  # a filtered deck: its cards are at home in their own decks here
                 self.mirror.put("deck", [Mirrored(anki_id, None, "", int(deck.get("mod", 0)), deck)])
                 continue
@@ -236,7 +240,7 @@ class Incoming:
             if ours_id is None:
                 ours_id = anki_id if store.get(anki_id) is None else new_id(self.rng)
                 store.create(ours_id, name, str(deck.get("desc", "")), at)
-            elif anki_id not in sent_ids or self.prefer == "server":
+            elif not ours_wins:
                 current = store.get(ours_id)
                 if current is not None and current.name != name and (existing is None or existing.id == ours_id):
                     self.collection.db.execute("UPDATE decks SET name = ? WHERE id = ?", [name, ours_id])
@@ -248,7 +252,7 @@ class Incoming:
                 current is not None
                 and preset is not None
                 and current.preset_id != preset
-                and (anki_id not in sent_ids or self.prefer == "server" or not changed_here)
+                and (not ours_wins or not changed_here)
             ):
                 self.collection.presets.assign(ours_id, preset)
             self.decks[anki_id] = ours_id

@@ -136,13 +136,16 @@ class Outgoing:
             deck_mirror = {m.our_id: m for m in self.mirror.mirrored("deck").values() if m.our_id is not None}
             puts = []
             self._make_missing_parents(mod)
+            # a deck changed here goes with the time it was changed: the server keeps the later of its version and
+            # ours, as Anki does (and so does ``Incoming._apply_decks`` with the server's)
+            changed_at = self.collection.decks.modified_times()
             for deck in sorted(self.collection.decks.all(), key=lambda d: d.name.count("::")):
                 old = deck_mirror.get(deck.id)
                 digest = af.deck_digest(deck)
                 if old is not None and old.digest == digest:
                     continue
                 anki_id = old.anki_id if old else deck.id
-                at = max(mod, old.mod + 1) if old else mod
+                at = max(min(mod, changed_at.get(deck.id, mod * 1000) // 1000), old.mod + 1) if old else mod
                 conf = preset_ids.get(deck.preset_id) if deck.preset_id is not None else None
                 entry = af.deck_entry(deck.name, deck.description, anki_id, at, usn, old.entry if old else None, conf)
                 decks.append(entry)

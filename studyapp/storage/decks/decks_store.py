@@ -90,6 +90,11 @@ class DeckStore:
         rows = list(self._db.query(f"{_DECK_SELECT} WHERE d.id = ?", [deck_id]))
         return _deck(rows[0]) if rows else None
 
+    def modified_times(self) -> dict[int, int]:
+        """Each deck's last change of name, description or preset (ms); a sync sends it as the deck's time."""
+        rows = self._db.execute("SELECT id, coalesce(modified_at, created_at) FROM decks")
+        return {int(deck_id): int(at) for deck_id, at in rows}
+
     def by_name(self, name: str) -> Deck | None:
         """The deck called ``name``, or else the one whose name is ``name`` ignoring case: two names that differ only
         in case are one deck (as in Anki, and as creating and renaming decks here refuse a second)."""
@@ -120,6 +125,7 @@ class DeckStore:
                 "name": name,
                 "description": description,
                 "created_at": to_ms(now),
+                "modified_at": to_ms(now),
                 "preset_id": preset[0] if preset else None,
             }
         )
