@@ -112,3 +112,24 @@ def test_a_deck_renamed_on_both_sides_takes_the_later_name_this_ones(here: Here,
     assert _deck_names_here(here) == {"Biology", "Default"}
     assert {deck["name"] for deck in device.col.decks.all()} == {"Biology", "Default"}
     assert here.sync().describe() == "Synced: sent nothing; received nothing."
+
+
+def test_a_deck_description_travels_both_ways(here: Here, device: EngineDevice) -> None:
+    """A description written on the phone never came here (only a deck's name and preset were taken from the
+    server), and this side's digest then agreed with itself, so nothing showed it."""
+    here.add("one", "1")
+    both_synced(here, device)
+    time.sleep(1.05)  # (a change within the second of the deck's time is not marked as one on the phone)
+    deck = device.col.decks.by_name("Bio")
+    deck["desc"] = "Cells, <b>tissues</b> and organs"
+    device.col.decks.save(deck)
+    assert device.sync() == "normal_sync"
+    here.sync()
+    bio = here.collection.decks.by_name("Bio")
+    assert bio is not None and bio.description == "Cells, <b>tissues</b> and organs"
+
+    here.collection.decks.set_description(bio.id, "Written here")
+    here.sync()
+    assert device.sync() == "normal_sync"
+    assert device.col.decks.by_name("Bio")["desc"] == "Written here"
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."

@@ -244,6 +244,10 @@ class Incoming:
                 current = store.get(ours_id)
                 if current is not None and current.name != name and (existing is None or existing.id == ours_id):
                     self.collection.db.execute("UPDATE decks SET name = ? WHERE id = ?", [name, ours_id])
+                description = str(deck.get("desc", ""))
+                # (a first sync's deck of the same name keeps its description here if the server's has none)
+                if current is not None and current.description != description and (description or anki_id in mirrored):
+                    store.set_description(ours_id, description)
             preset = self.presets.get(int(deck.get("conf") or 0))
             current = store.get(ours_id)
             old = mirrored.get(anki_id)
