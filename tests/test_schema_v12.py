@@ -38,4 +38,5 @@ def test_a_version_11_collections_decks_are_as_old_as_they_are_until_changed(tmp
         collection.db.execute("UPDATE decks SET name = 'Life', modified_at = 5000 WHERE id = 1")  # a sync's
         assert _times(collection)[1] == 5000
         collection.db.execute("UPDATE decks SET new_per_day = 30 WHERE id = 2")  # not a change a sync sends
+        collection.db.execute("UPDATE decks SET name = name, preset_id = preset_id WHERE id = 2")  # nor the same
         assert _times(collection)[2] == changed[2]

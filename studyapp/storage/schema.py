@@ -389,7 +389,8 @@ def _v12(db: sqlite_utils.Database) -> None:
 _V12 = [
     "UPDATE decks SET modified_at = created_at WHERE modified_at IS NULL",
     """CREATE TRIGGER IF NOT EXISTS decks_modified AFTER UPDATE OF name, description, preset_id ON decks
-       WHEN NEW.modified_at IS OLD.modified_at
+       WHEN NEW.modified_at IS OLD.modified_at AND (NEW.name IS NOT OLD.name
+         OR NEW.description IS NOT OLD.description OR NEW.preset_id IS NOT OLD.preset_id)
        BEGIN
          UPDATE decks SET modified_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = NEW.id;
        END""",
