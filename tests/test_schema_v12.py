@@ -1,6 +1,7 @@
-"""Schema v12: a deck's modification time, so that a sync can tell which device changed a deck last. An older
-collection's decks start at their creation time; any change of a deck's name, description or preset sets it (a
-trigger, so no write path can forget), unless the change sets it too (a sync writing the server's version)."""
+"""Schema v12: a deck's and a preset's modification time, so that a sync can tell which device changed one last.
+An older collection's decks and presets start at their creation time; any real change of a deck's name, description
+or preset, or of a preset's name or options, sets it (a trigger, so no write path can forget), unless the change sets
+it too (a sync writing the server's version)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tests.schema_support import collection_at_version
 def _v11_collection(path: Path) -> None:
     db = collection_at_version(path, 11)
     db.execute("INSERT INTO decks (id, name, created_at) VALUES (1, 'Bio', 1000), (2, 'Bio::Cells', 2000)")
+    db.execute("INSERT INTO presets (id, name, options, created_at) VALUES (7, 'Fast', '{}', 3000)")
     db.conn.commit()
     db.conn.close()
 
@@ -40,3 +42,15 @@ def test_a_version_11_collections_decks_are_as_old_as_they_are_until_changed(tmp
         collection.db.execute("UPDATE decks SET new_per_day = 30 WHERE id = 2")  # not a change a sync sends
         collection.db.execute("UPDATE decks SET name = name, preset_id = preset_id WHERE id = 2")  # nor the same
         assert _times(collection)[2] == changed[2]
+
+
+def test_a_version_11_collections_presets_are_as_old_as_they_are_until_changed(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    _v11_collection(path)
+    with Collection.open(path) as collection:
+        assert collection.presets.modified_times()[7] == 3000
+        collection.db.execute("UPDATE presets SET options = options, name = name WHERE id = 7")  # the same
+        assert collection.presets.modified_times()[7] == 3000
+        before = int(time.time() * 1000)
+        collection.db.execute("""UPDATE presets SET options = '{"new_per_day": 30}' WHERE id = 7""")
+        assert collection.presets.modified_times()[7] >= before - 1000

@@ -28,8 +28,8 @@ def test_a_version_8_collection_gains_the_sync_tables_and_keeps_everything_else(
     try:
         assert collection.schema_version == LATEST_VERSION >= 9
         after = dict(collection.db.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall())
-        # version 10 makes the first two one index; version 12 gives a deck its modification time
-        replaced = {"review_log_time", "review_log_review_answers", "decks"}
+        # version 10 makes the first two one index; version 12 gives decks and presets a modification time
+        replaced = {"review_log_time", "review_log_review_answers", "decks", "presets"}
         assert {name: after[name] for name in before if name not in replaced} == {
             name: sql for name, sql in before.items() if name not in replaced
         }

@@ -377,12 +377,13 @@ _V11 = [
 ]
 
 
-# Version 12: a deck's modification time (ms), so that a sync can tell which device changed a deck last (Anki keeps
-# the later one of two renames). A trigger keeps it on every change of a deck's name, description or preset, from
-# SQLite's clock, unless the change sets it too (a sync writing the server's version of a deck).
+# Version 12: a deck's and a preset's modification time (ms), so that a sync can tell which device changed one last
+# (Anki keeps the later version). Triggers keep it on every real change of a deck's name, description or preset and
+# of a preset's name or options, from SQLite's clock, unless the change sets it too (a sync writing the server's).
 def _v12(db: sqlite_utils.Database) -> None:
-    if "modified_at" not in {row[1] for row in db.execute("PRAGMA table_info(decks)")}:
-        db.execute("ALTER TABLE decks ADD COLUMN modified_at INTEGER")
+    for table in ("decks", "presets"):
+        if "modified_at" not in {row[1] for row in db.execute(f"PRAGMA table_info({table})")}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN modified_at INTEGER")
     _run(_V12)(db)
 
 
@@ -393,6 +394,13 @@ _V12 = [
          OR NEW.description IS NOT OLD.description OR NEW.preset_id IS NOT OLD.preset_id)
        BEGIN
          UPDATE decks SET modified_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER) WHERE id = NEW.id;
+       END""",
+    "UPDATE presets SET modified_at = created_at WHERE modified_at IS NULL",
+    """CREATE TRIGGER IF NOT EXISTS presets_modified AFTER UPDATE OF name, options ON presets
+       WHEN NEW.modified_at IS OLD.modified_at AND (NEW.name IS NOT OLD.name OR NEW.options IS NOT OLD.options)
+       BEGIN
+         UPDATE presets SET modified_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+         WHERE id = NEW.id;
        END""",
 ]
 

@@ -175,13 +175,13 @@ class Incoming:
 
     def _apply_configs(self, configs: list[dict[str, Any]], sent: dict[str, Any]) -> None:
         """Anki's deck options groups become presets here (limits, steps, retention, FSRS parameters, autoplay);
-        one changed on both sides keeps this side's (it was sent), unless the server is preferred. A group whose
+        one changed on both sides keeps the later change, unless the server is preferred. A group whose
         preset was deleted here is made again if it comes (the server keeps it, see ``_deleted_here_but_used``)."""
         mirrored = self.mirror.mirrored("deck_config")
         store = self.collection.presets
         here = {preset.id for preset in store.all()}
         self.presets = {m.anki_id: m.our_id for m in mirrored.values() if m.our_id in here}
-        sent_ids = {int(c["id"]) for c in (sent.get("decks") or [[], []])[1]}
+        sent_mods = {int(c["id"]): int(c.get("mod", 0)) for c in (sent.get("decks") or [[], []])[1]}
         puts = []
         for config in configs:
             anki_id, mod = int(config["id"]), int(config.get("mod", 0))
@@ -205,12 +205,13 @@ class Incoming:
                     if (f"{name} ({n})" if n else name) not in taken
                 )
                 store.create(ours_id, unique, options, at)
-            elif anki_id not in sent_ids or self.prefer == "server":
+            elif anki_id not in sent_mods or self.prefer == "server" or mod > sent_mods[anki_id]:
                 old = mirrored.get(anki_id)
                 changed_here = old is not None and old.digest != af.preset_digest(
                     current.name, current.options.to_json()
                 )
-                if (not changed_here or self.prefer == "server") and options != current.options:
+                theirs_later = anki_id in sent_mods and mod > sent_mods[anki_id]  # (changed on both: the later)
+                if (not changed_here or self.prefer == "server" or theirs_later) and options != current.options:
                     store.update(ours_id, current.name, options)
             self.presets[anki_id] = ours_id
             kept = store.get(ours_id)

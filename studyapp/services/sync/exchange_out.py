@@ -176,13 +176,14 @@ class Outgoing:
         mirrored = {m.our_id: m for m in self.mirror.mirrored("deck_config").values() if m.our_id is not None}
         taken = set(self.mirror.mirrored("deck_config"))
         out, puts = [], []
+        changed_at = self.collection.presets.modified_times()  # (the time of the change, as for decks)
         for preset in self.collection.presets.all():
             old = mirrored.get(preset.id)
             digest = af.preset_digest(preset.name, preset.options.to_json())
             if old is not None and old.digest == digest:
                 continue
             anki_id = old.anki_id if old else (preset.id if preset.id not in taken else self.rng.getrandbits(53) or 1)
-            at = max(mod, old.mod + 1) if old else mod
+            at = max(min(mod, changed_at.get(preset.id, mod * 1000) // 1000), old.mod + 1) if old else mod
             entry = af.config_entry(preset.name, preset.options, anki_id, at, usn, old.entry if old else None)
             out.append(entry)
             puts.append(Mirrored(anki_id, preset.id, digest, at, entry))

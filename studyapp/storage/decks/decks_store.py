@@ -62,8 +62,9 @@ class PresetStore:
 
     def create(self, preset_id: int, name: str, options: DeckOptions, now: datetime) -> Preset:
         self._db["presets"].insert(
-            {"id": preset_id, "name": name, "options": options.to_json(), "created_at": to_ms(now)}
-        )
+            {"id": preset_id, "name": name, "options": options.to_json(), "created_at": to_ms(now),
+             "modified_at": to_ms(now)}
+        )  # fmt: skip
         return Preset(preset_id, name, options)
 
     def update(self, preset_id: int, name: str, options: DeckOptions) -> None:
@@ -71,6 +72,11 @@ class PresetStore:
 
     def delete(self, preset_id: int) -> None:
         self._db.execute("DELETE FROM presets WHERE id = ?", [preset_id])
+
+    def modified_times(self) -> dict[int, int]:
+        """Each preset's last change of name or options (ms); a sync sends it as the options group's time."""
+        rows = self._db.execute("SELECT id, coalesce(modified_at, created_at) FROM presets")
+        return {int(preset_id): int(at) for preset_id, at in rows}
 
     def decks_using(self, preset_id: int) -> int:
         return int(self._db.execute("SELECT count(*) FROM decks WHERE preset_id = ?", [preset_id]).fetchone()[0])
