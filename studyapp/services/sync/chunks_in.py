@@ -199,11 +199,12 @@ class ChunksIn:
             if note_id is None:
                 self.tally.skipped.append(f"card {anki_id}: its note never came; skipped")
                 continue
-            deck = self.decks.get(af.card_home_deck(entry), fallback)
+            home_deck = af.card_home_deck(entry)
+            deck = self.decks.get(home_deck, fallback)
             ours_id = result.get(anki_id) or by_note_ord.get((note_id, int(entry[af.C_ORD])))
             # A deck deleted here (the deletion reached the server) while the phone added a card to it: the card is
             # put in ``fallback`` here and goes back so, or the phone would keep it in a deck that no longer exists.
-            homeless = af.card_home_deck(entry) not in self.decks
+            homeless = home_deck not in self.decks
             moved += homeless
             suspended, flag = int(entry[af.C_QUEUE] == -1), int(entry[af.C_FLAGS]) & 0b111
             buried = entry[af.C_QUEUE] in af.BURIED_QUEUES

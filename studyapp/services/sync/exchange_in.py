@@ -48,6 +48,7 @@ class Incoming:
         self.notetypes: dict[int, int] = {}  # Anki id -> ours, filled by apply_changes
         self.decks: dict[int, int] = {}
         self.presets: dict[int, int] = {}
+        self._never_sent: set[int] = set()  # note types notes from the server use that it never sent
 
     # -- deletions --------------------------------------------------------------------------------------------
 
@@ -147,8 +148,11 @@ class Incoming:
     def notetype_back(self, anki_id: int) -> int | None:
         """A note type removed here that a note from the server uses, made again from the server's last form of it
         (it was never removed there); ``None`` if the server never sent it."""
+        if anki_id in self._never_sent:
+            return None
         old = self.mirror.mirrored("notetype").get(anki_id)
         if old is None or not old.entry:
+            self._never_sent.add(anki_id)  # (its notes are skipped each with a line: the mirror is read once)
             return None
         ours_id = self._add_notetype(anki_id, dict(old.entry), af.EPOCH + timedelta(seconds=old.mod))
         kept = self.collection.notetypes.get(ours_id)

@@ -145,7 +145,7 @@ class Outgoing:
                 if old is not None and old.digest == digest:
                     continue
                 anki_id = old.anki_id if old else deck.id
-                at = max(min(mod, changed_at.get(deck.id, mod * 1000) // 1000), old.mod + 1) if old else mod
+                at = _sent_at(changed_at.get(deck.id), mod, old.mod) if old else mod
                 conf = preset_ids.get(deck.preset_id) if deck.preset_id is not None else None
                 entry = af.deck_entry(deck.name, deck.description, anki_id, at, usn, old.entry if old else None, conf)
                 decks.append(entry)
@@ -183,7 +183,7 @@ class Outgoing:
             if old is not None and old.digest == digest:
                 continue
             anki_id = old.anki_id if old else (preset.id if preset.id not in taken else self.rng.getrandbits(53) or 1)
-            at = max(min(mod, changed_at.get(preset.id, mod * 1000) // 1000), old.mod + 1) if old else mod
+            at = _sent_at(changed_at.get(preset.id), mod, old.mod) if old else mod
             entry = af.config_entry(preset.name, preset.options, anki_id, at, usn, old.entry if old else None)
             out.append(entry)
             puts.append(Mirrored(anki_id, preset.id, digest, at, entry))
@@ -238,14 +238,15 @@ class Outgoing:
             mid = notetypes.get(note.notetype_id)
             if mid is None:  # its note type has not reached the server yet (a merge's first exchange)
                 continue
+            anki_id = old.anki_id if old else new_ids.take(note.id)
+            at = max(mod, old.mod + 1) if old else mod
             try:
-                entry = af.note_entry(note, 0, mid, 0, usn, old.entry if old else None, field_counts[note.notetype_id])
+                entry = af.note_entry(
+                    note, anki_id, mid, at, usn, old.entry if old else None, field_counts[note.notetype_id]
+                )
             except ValueError as error:  # text kept past its note type's fields: the server would refuse the sync
                 tally.skipped.append(f"note {note.front[:40]!r}: {error}; not sent")
                 continue
-            anki_id = old.anki_id if old else new_ids.take(note.id)
-            at = max(mod, old.mod + 1) if old else mod
-            entry[af.N_ID], entry[af.N_MOD] = anki_id, at
             out.append(entry)
             puts.append(Mirrored(anki_id, note.id, digest, at, entry))
         self.mirror.put("note", puts)
@@ -394,3 +395,10 @@ def _interval(state: int, due: int | None, last: int | None, at: int) -> int:
     if state == 2:
         return max(1, min(2**31 - 1, round(span / _DAY_MS)))
     return -max(1, min(2**31 - 1, span // 1000))
+
+
+def _sent_at(changed_ms: int | None, mod: int, old_mod: int) -> int:
+    """The time a deck or preset changed here goes with (seconds): when it changed (at most the sync's ``mod``),
+    and after the version the server last sent, so that the server keeps the later of its version and ours."""
+    changed = mod if changed_ms is None else min(mod, changed_ms // 1000)
+    return max(changed, old_mod + 1)
