@@ -102,11 +102,16 @@ def test_the_sync_benchmark_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.M
         "_ensure",
         lambda cards, reviews: generate.ensure(cards, reviews, seed=5, decks=3, out=tmp_path / "d"),
     )
-    up, down, memory = sync_speed.measure(60, 600, 1, tmp_path / "work", log=lambda line: None)
-    assert (up.operation, down.operation, memory.operation) == (sync_speed.UP, sync_speed.DOWN, sync_speed.MEMORY)
+    up, down, wire, memory = sync_speed.measure(60, 600, 1, tmp_path / "work", log=lambda line: None)
+    assert (up.operation, down.operation, wire.operation, memory.operation) == (
+        sync_speed.UP, sync_speed.DOWN, sync_speed.WIRE, sync_speed.MEMORY,
+    )  # fmt: skip
     for result in (up, down):
         assert len(result.studyapp) == len(result.anki or []) == 1 and result.met in (True, False)
         assert "ours 60/60/600, engine 60/60/600" in result.note, result.note
+    # the floor: every row the server holds (60 notes, 60 cards, 600 answers) read, for the record only
+    assert wire.anki is None and wire.met is None and "(720 rows)" in wire.note, wire.note
+    assert 0 < wire.studyapp[0] < down.studyapp[0]
     assert memory.studyapp[0] > 0
 
 

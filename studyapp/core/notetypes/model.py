@@ -74,6 +74,11 @@ class NoteType:
     def is_cloze(self) -> bool:
         return self.kind is not NotetypeKind.STANDARD
 
+    def has_template(self, ord_: int) -> bool:
+        """Whether a card of template number ``ord_`` can be shown: a standard type's template of that number, any
+        number of a cloze or image occlusion type (a deletion's card)."""
+        return ord_ >= 0 and (self.is_cloze or ord_ < len(self.templates))
+
     def extra_dict(self) -> dict[str, Any]:
         return _loads(self.extra)
 

@@ -3,6 +3,9 @@
 Notes first (matched by their id on the server, else by guid), then cards (by id, else by note and template), then
 review-log rows: a row already here (by card and time) is matched, a new one is kept for the card's replay.
 A note edited on both sides since the last sync: the later edit wins, the other version is kept as a conflict.
+Unless the note's type differs on the two sides and only one side's type has a template for every card the note has
+(on either side): that side wins, since the cards follow the note type (a note made reversed on the phone has its
+second card there, which a later edit here must not leave without a template).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from studyapp.core.wording import plural
 from studyapp.importers.anki_notes import note_kind
 from studyapp.services.sync import anki_form as af
 from studyapp.services.sync.card_replay import CardReplay, schedule_row
+from studyapp.services.sync.note_type_fit import TypeFit
 from studyapp.services.sync.progress_text import counted
 from studyapp.services.sync.received_log import ReceivedLog, gone_row, local_row
 from studyapp.storage.codec import from_ms, to_ms
@@ -49,6 +53,7 @@ class ChunksIn:
         self.notetype_back = incoming.notetype_back
         self.decks = incoming.decks
         self.now = incoming.now
+        self._type_fit = TypeFit(self.collection, ())
 
     def receiving(self) -> ReceivedLog:
         """Where the server's review-log rows go as its chunks come (``ReceivedLog.take``), for ``apply``."""
@@ -72,6 +77,7 @@ class ChunksIn:
         card_decks: dict[int, int] = {}
         for entry in cards:
             card_decks.setdefault(int(entry[af.C_NID]), af.card_home_deck(entry))
+        self._type_fit = TypeFit(self.collection, cards)
         fallback = first_deck(self.collection, self.now())
         # new notes and cards through the import's bulk path: the search index filled by one statement at the end
         # rather than by a trigger per note, and (when they outnumber those here) the secondary indexes of notes
@@ -135,7 +141,9 @@ class ChunksIn:
                 stored = NoteHere(ours_id, guid, deck, front, back, rest, tags, 1, notetype_id, mod * 1000)
                 self.tally.notes_down += 1
             else:
-                stored = self._note_update(current, mirrored.get(anki_id), front, back, rest, tags, notetype_id, mod)
+                stored = self._note_update(
+                    current, mirrored.get(anki_id), anki_id, front, back, rest, tags, notetype_id, mod
+                )
             puts.append(Mirrored(anki_id, ours_id, "" if stored is None else af.note_digest(stored), mod, entry))
             result[anki_id] = ours_id
         new_rows.sort(key=_FIRST)  # in id order, as the bulk insert takes them: each B-tree appended to, kept full
@@ -144,8 +152,8 @@ class ChunksIn:
         return result
 
     def _note_update(
-        self, current: NoteHere, old: Mirrored | None, front: str, back: str, rest: str, tags: str, notetype_id: int,
-        mod: int,
+        self, current: NoteHere, old: Mirrored | None, anki_id: int, front: str, back: str, rest: str, tags: str,
+        notetype_id: int, mod: int,
     ) -> NoteHere | None:  # fmt: skip
         """The note as it is after the server's version (``None``: this side's version won, to be sent)."""
         same_text = (current.front, current.back, current.rest, current.tags) == (front, back, rest, tags)
@@ -154,7 +162,11 @@ class ChunksIn:
         # (a note the same on both sides but for its note type, say a shared deck's Cloze here and the phone's copy
         # of it, loses nothing either way: the later one is taken, and no conflict is listed for the student)
         changed_here = old is None or af.note_digest(current) != old.digest
-        if changed_here and not self._server_wins(mod * 1000, current.modified_at):
+        server_wins = self._server_wins(mod * 1000, current.modified_at)
+        if changed_here and current.notetype_id != notetype_id:  # (whichever side a full sync prefers, too)
+            fits = self._type_fit.server_fits(current.id, current.notetype_id, anki_id, notetype_id)
+            server_wins = server_wins if fits is None else fits
+        if changed_here and not server_wins:
             if not same_text:
                 self._conflict(current.id, "here", front, back, rest, tags, mod * 1000)
             return None
