@@ -5,13 +5,14 @@ mend. The real `anki.syncserver`, an `anki` Collection as the phone."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from studyapp.core.model import Rating
 from studyapp.services.notes.browser_actions import BrowserActions
 from studyapp.storage.codec import from_ms
 from tests.sync.engine_device import EngineDevice
-from tests.sync.sides import Here, both_synced, engine_card, now
+from tests.sync.sides import Here, both_synced, engine_add_and_answer, engine_card, now
 
 FRONTS = ("suspended", "flagged", "moved", "dated", "reset")
 
@@ -97,4 +98,57 @@ def test_new_cards_repositioned_on_the_phone_keep_that_order(here: Here, device:
     assert here.sync().kind == "no_changes"  # (before: every card sent back with the old order)
     device.sync()
     assert [engine_card(device, front)[3] for front in fronts] == [4, 3, 2, 1, 0]
+    assert _check_database(device) == []
+
+
+def _forgotten_on_the_phone(here: Here, device: EngineDevice, then: list[int]) -> int:
+    """A card answered Easy, Again (a lapse) and Good on the phone, then reset there by Forget with its counts kept
+    (Anki's default), then answered ``then``; all synced here. The phone's card id."""
+    here.add("placeholder", "x")
+    both_synced(here, device)
+    card = engine_add_and_answer(device, "forgotten", [4, 1, 3], now() - timedelta(minutes=30))
+    device.col.sched.schedule_cards_as_new([card], restore_position=True, reset_counts=False)
+    for rating in then:  # after the reset, which is logged at the time it was made
+        time.sleep(0.01)
+        device.answer(card, rating)
+    assert device.sync() == "normal_sync"
+    here.sync()
+    return card
+
+
+def test_a_card_forgotten_on_the_phone_with_its_counts_kept_keeps_them_here(here: Here, device: EngineDevice) -> None:
+    """Before, the replay of the reset started the card from nothing: 0 reviews and 0 lapses here, and the next sync
+    put those on the phone too."""
+    card = _forgotten_on_the_phone(here, device, [])
+    state, _due, reps, lapses, _stability = here.card("forgotten")
+    assert (state, reps, lapses) == (0, 3, 1)
+    assert device.sync() in ("no_changes", "normal_sync")
+    phone = device.col.get_card(card)
+    assert (phone.type, phone.reps, phone.lapses) == (0, 3, 1)
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."
+    assert _check_database(device) == []
+
+
+def test_a_card_forgotten_then_studied_on_the_phone_counts_on(here: Here, device: EngineDevice) -> None:
+    card = _forgotten_on_the_phone(here, device, [3])
+    state, _due, reps, lapses, _stability = here.card("forgotten")
+    assert (reps, lapses) == (4, 1) and state != 0
+    device.sync()
+    phone = device.col.get_card(card)
+    assert (phone.reps, phone.lapses) == (4, 1)
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."
+    assert _check_database(device) == []
+
+
+def test_a_card_forgotten_on_the_phone_with_its_counts_reset(here: Here, device: EngineDevice) -> None:
+    here.add("placeholder", "x")
+    both_synced(here, device)
+    card = engine_add_and_answer(device, "forgotten", [4, 1, 3], now() - timedelta(minutes=30))
+    device.col.sched.schedule_cards_as_new([card], restore_position=True, reset_counts=True)
+    assert device.sync() == "normal_sync"
+    here.sync()
+    state, _due, reps, lapses, _stability = here.card("forgotten")
+    assert (state, reps, lapses) == (0, 0, 0)
+    device.sync()
+    assert here.sync().describe() == "Synced: sent nothing; received nothing."
     assert _check_database(device) == []

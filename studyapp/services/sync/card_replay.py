@@ -14,7 +14,7 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
@@ -63,7 +63,7 @@ class CardReplay:
         new_rows: dict[int, list[Sequence[Any]]],
         days: af.DayNumbers,
         tick: Callable[[int, int], None] | None = None,
-        set_dues: dict[int, datetime] | None = None,
+        servers: dict[int, ServerCard] | None = None,
     ) -> dict[int, int]:
         """Replay each card (our id) with its new rows (Anki's review-log tuples); store the rows that became
         answers or schedule changes here and each card's end state. Returns Anki row id -> our row id.
@@ -94,7 +94,7 @@ class CardReplay:
             if card_id not in with_history and fast is not None:
                 end = self._fast(fast, card_id, rows, log_values, matched)
             if end is None:
-                end = self._slow(scheduler, card_id, rows, days, matched, (set_dues or {}).get(card_id))
+                end = self._slow(scheduler, card_id, rows, days, matched, (servers or {}).get(card_id))
             ends.append((*end, card_id))
             if len(log_values) >= _WRITE_EVERY:  # written as it goes: 200,000 rows held at once were 100 MB
                 self.log.insert_log_values(log_values)
@@ -150,10 +150,10 @@ class CardReplay:
         rows: list[Sequence[Any]],
         days: af.DayNumbers,
         matched: dict[int, int],
-        set_due: datetime | None = None,
+        server: ServerCard | None = None,
     ) -> tuple[Any, ...]:
         """The card's answers and changes here and the new rows, replayed in time order through the scheduler.
-        ``set_due``: the server's card's due day, which a "Set due date" that ends the log gave it."""
+        ``server``: the server's card, when its log has rows that are not answers (see ``ServerCard``)."""
         answers = self.collection.reviews.log(card_id)
         changes = self.collection.schedule_changes.of_card(card_id)
         events: list[tuple[datetime, int, Any]] = [
@@ -162,16 +162,79 @@ class CardReplay:
         ]
         events += [(af.EPOCH + timedelta(milliseconds=int(row[af.R_ID])), 1, row) for row in rows]
         events.sort(key=lambda item: (item[0], item[1]))
-        schedule = Schedule()
-        new_entries: list[ReviewEntry] = []
-        new_changes: list[ScheduleChange] = []
+        kinds = [af.revlog_event(e) if fresh else None for _, fresh, e in events]  # (each server row read once)
+        walk = _Walk(self, scheduler, card_id, events, kinds, server.due if server is not None else None)
+        schedule, new_entries, new_changes, found = walk.run()
+        # Anki's Forget keeps a card's review and lapse counts unless asked not to; its log row does not say which.
+        # When the card's last reset came from the server, the counts it kept are the server card's less what the
+        # answers after it added (a reset here, or counts the server's card cannot have had, leave them at 0).
+        if server is not None and walk.last_reset_from_server():
+            kept = (server.reps - schedule.reps, server.lapses - schedule.lapses)
+            if kept != (0, 0) and min(kept) >= 0:
+                schedule, new_entries, new_changes, found = walk.run(kept)
+        matched.update(found)
+        self.log.insert_log(new_entries)
+        self.collection.schedule_changes.record(new_changes)
+        return schedule_row(schedule)
+
+
+class ServerCard(NamedTuple):
+    """What the server's card says that its log does not, for a card whose log has rows that are not answers: the
+    due day a "Set due date" that ends the log gave it (None if it is not a review card), and its review and lapse
+    counts (which Anki's Forget may keep)."""
+
+    due: datetime | None
+    reps: int
+    lapses: int
+
+
+class _Walk:
+    """One card's merged events replayed in time order (``run``), with the counts the last reset keeps."""
+
+    def __init__(
+        self,
+        replay: CardReplay,
+        scheduler: Scheduler,
+        card_id: int,
+        events: list[tuple[datetime, int, Any]],
+        kinds: list[tuple[str, Any] | None],
+        set_due: datetime | None,
+    ) -> None:
+        self.replay, self.scheduler, self.card_id, self.events, self.kinds = replay, scheduler, card_id, events, kinds
+        self.set_due = set_due
         # An answer that another answer follows keeps its logged day (``final=False``: Scheduler.answer); one
         # followed by a schedule change or by nothing is replayed as the last (a change can keep the due it had).
-        kinds = [af.revlog_event(e) if fresh else None for _, fresh, e in events]  # (each server row read once)
-        answers = [
+        self.answers = [
             kind[0] == "answer" if kind is not None else isinstance(e, ReviewEntry)
             for kind, (_, _, e) in zip(kinds, events, strict=True)
         ]
+        resets = [
+            index
+            for index, (kind, (_, _, event)) in enumerate(zip(kinds, events, strict=True))
+            if (kind is not None and kind[0] == "reset")
+            or (isinstance(event, ScheduleChange) and event.kind is ScheduleChangeKind.RESET)
+        ]
+        self.last_reset = resets[-1] if resets else None
+
+    def last_reset_from_server(self) -> bool:
+        return self.last_reset is not None and self.kinds[self.last_reset] is not None
+
+    def run(
+        self, kept: tuple[int, int] = (0, 0)
+    ) -> tuple[Schedule, list[ReviewEntry], list[ScheduleChange], dict[int, int]]:
+        """The card's end schedule, its new log rows and changes, and Anki row id -> our row id; the last reset
+        (a server's) keeps ``kept`` reviews and lapses."""
+        card_id, scheduler, events, answers, rng = (
+            self.card_id,
+            self.scheduler,
+            self.events,
+            self.answers,
+            self.replay.rng,
+        )
+        schedule = Schedule()
+        new_entries: list[ReviewEntry] = []
+        new_changes: list[ScheduleChange] = []
+        matched: dict[int, int] = {}
         for index, (at, is_new, event) in enumerate(events):
             final = index + 1 == len(events) or not answers[index + 1]
             if not is_new:
@@ -183,7 +246,7 @@ class CardReplay:
                         schedule, event.rating, at, fuzz, logged_due=event.after.due, final=final
                     )
                 continue
-            read = kinds[index]
+            read = self.kinds[index]
             assert read is not None  # (a server row)
             kind, rating = read
             if kind == "answer" and rating is not None:
@@ -192,28 +255,27 @@ class CardReplay:
                 fuzz = CardFuzz(card_id, schedule.reps)
                 after = scheduler.answer(schedule, rating, at, fuzz, logged_due=logged_due, final=final)
                 duration = min(max(0, int(event[af.R_TIME])), MAX_REVIEW_MS)
-                row_id = time_ordered_id(to_ms(at), self.rng)
+                row_id = time_ordered_id(to_ms(at), rng)
                 entry = ReviewEntry(row_id, card_id, at, rating, duration, ReviewMode.FLIP, schedule, after)
                 new_entries.append(entry)
                 matched[int(event[af.R_ID])] = entry.id
             elif kind in ("reset", "reschedule"):
                 if kind == "reset":
-                    after, change_kind = Schedule(), ScheduleChangeKind.RESET
+                    counts = kept if index == self.last_reset else (0, 0)
+                    after, change_kind = Schedule(reps=counts[0], lapses=counts[1]), ScheduleChangeKind.RESET
                 else:
                     interval = int(event[af.R_IVL])
                     due = (at + timedelta(days=interval)).replace(microsecond=0) if interval > 0 else schedule.due
-                    if set_due is not None and index + 1 == len(events):  # (its ivl is the card's interval)
-                        due = set_due
+                    if self.set_due is not None and index + 1 == len(events):  # (its ivl is the card's interval)
+                        due = self.set_due
                     after, change_kind = replace(schedule, due=due), ScheduleChangeKind.SET_DUE
-                change = ScheduleChange(time_ordered_id(to_ms(at), self.rng), card_id, at, change_kind, schedule, after)
+                change = ScheduleChange(time_ordered_id(to_ms(at), rng), card_id, at, change_kind, schedule, after)
                 new_changes.append(change)
                 matched[int(event[af.R_ID])] = change.id
             else:
                 continue
             schedule = after
-        self.log.insert_log(new_entries)
-        self.collection.schedule_changes.record(new_changes)
-        return schedule_row(schedule)
+        return schedule, new_entries, new_changes, matched
 
 
 def _logged_ms(at_ms: int | None, row: Sequence[Any]) -> int | None:

@@ -23,7 +23,7 @@ from studyapp.core.scheduling.days import day_bounds
 from studyapp.core.wording import plural
 from studyapp.importers.anki_notes import note_kind
 from studyapp.services.sync import anki_form as af
-from studyapp.services.sync.card_replay import CardReplay, schedule_row
+from studyapp.services.sync.card_replay import CardReplay, ServerCard, schedule_row
 from studyapp.services.sync.note_type_fit import TypeFit
 from studyapp.services.sync.progress_text import counted
 from studyapp.services.sync.received_log import ReceivedLog, gone_row, local_row
@@ -94,8 +94,8 @@ class ChunksIn:
 
         if not log.by_card:
             return resend
-        set_dues = _set_dues(cards, log.special, card_map, days)
-        return resend | self._revlog(log, card_map, days, tick, set_dues)
+        servers = _server_cards(cards, log.special, card_map, days)
+        return resend | self._revlog(log, card_map, days, tick, servers)
 
     def _mapped(self, kind: str) -> dict[int, int]:
         return {anki_id: our_id for anki_id, our_id in self.mirror.ids(kind).items() if our_id is not None}
@@ -270,7 +270,7 @@ class ChunksIn:
         cards: dict[int, int],
         days: af.DayNumbers,
         tick: Callable[[int, int], None],
-        set_dues: dict[int, datetime],
+        servers: dict[int, ServerCard],
     ) -> set[int]:
         """Keep every new row in the mirror; rows already here (by card and time: sent by an earlier sync, or by
         one whose ``finish`` reached the server but whose commit here was lost) are matched, not added again;
@@ -310,7 +310,7 @@ class ChunksIn:
             before = pending.get(ours)
             pending[ours] = kept if before is None else before + kept
             self.tally.reviews_down += len(kept)
-        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick, set_dues)
+        matched = CardReplay(self.collection, self.mirror, self.rng).replay(pending, days, tick, servers)
         self.tally.replayed += len(pending)
         matched.update(matches)
         self.mirror.put_revlog(log.rows, matched)
@@ -320,12 +320,13 @@ class ChunksIn:
 _FIRST = operator.itemgetter(0)
 
 
-def _set_dues(
+def _server_cards(
     entries: Sequence[Sequence[Any]], special: set[int], cards: dict[int, int], days: af.DayNumbers
-) -> dict[int, datetime]:
-    """The due day of each review card (our id) whose log has a row that is not an answer (Anki's "Set due date"),
-    as the server's card says: that row's interval is the card's interval, not the days until it is due."""
-    found: dict[int, datetime] = {}
+) -> dict[int, ServerCard]:
+    """The server's card (our id) of each card whose log has a row that is not an answer (Anki's "Set due date",
+    "Forget"...): its due day if it is a review card (that row's interval is the card's interval, not the days until
+    it is due), and its review and lapse counts (Forget may keep them)."""
+    found: dict[int, ServerCard] = {}
     for entry in entries:
         anki_id = int(entry[af.C_ID])
         ours = cards.get(anki_id) if anki_id in special else None
@@ -333,8 +334,8 @@ def _set_dues(
             continue
         home = af.at_home(entry)
         due, queue = int(home[af.C_DUE]), int(home[af.C_QUEUE])
-        if int(home[af.C_TYPE]) == 2 and queue not in (1, 4) and 0 <= due < 10**8:
-            found[ours] = days.day(due)
+        review = int(home[af.C_TYPE]) == 2 and queue not in (1, 4) and 0 <= due < 10**8
+        found[ours] = ServerCard(days.day(due) if review else None, int(entry[af.C_REPS]), int(entry[af.C_LAPSES]))
     return found
 
 
