@@ -27,11 +27,13 @@ from studyapp.core.scheduling.deck_options import Deck
 from studyapp.importers.columns import parse_column_map, stock_field_names
 from studyapp.importers.detect import quizlet_by_options
 from studyapp.services.app import App, CollectionError, ExportError, ImportFailure
+from studyapp.services.error_log import record_unexpected, unexpected_line
 from studyapp.services.paths import COLLECTION_ENV, default_collection_path
 
 FORMATS = ["qa", "csv", "quizlet", "apkg", "colpkg"]
 # Commands that only read: a collection that cannot be written (a read-only file, folder or disk) is opened
 # read-only for them; where it can be written they open it as every command does (migrated, one writer).
+EXIT_UNEXPECTED = 70  # a bug (sysexits' EX_SOFTWARE): not the user's input, disk or network (those exit 1 or 2)
 READING_COMMANDS = ("decks", "search", "export", "stats", "notetypes", "sync-status")
 
 
@@ -180,6 +182,10 @@ def run_command(args: argparse.Namespace, stdin: TextIO | None = None, stdout: T
     except KeyboardInterrupt:
         print(file=stdout)
         return 130
+    except Exception as error:  # a bug: its traceback to the error log, one line here (its transaction rolled back)
+        log = record_unexpected(error, f"studyapp {args.command}")
+        print(f"studyapp {args.command}: {unexpected_line(error, log)}", file=sys.stderr)
+        return EXIT_UNEXPECTED
     finally:
         app.close()
 

@@ -225,3 +225,53 @@ def test_a_note_type_changed_here_says_to_send_the_whole_collection_then_does(
     status, out, err = studyapp(collection, capsys, "sync", "--full-upload")
     assert status == 0, err
     assert one_line(out).startswith("Synced:")
+
+
+def test_a_bug_mid_sync_is_one_line_exit_70_the_collection_as_it_was_and_the_details_logged(
+    tmp_path: Path,
+    capsys,
+    memory_keyring,
+    sync_server,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unexpected error (a bug) while the server's notes are applied: before, a traceback. Now one line naming
+    it and the log file that holds the traceback; the collection is exactly as it was (the sync's one transaction
+    rolled back) and the next sync, the bug gone, takes everything."""
+    from studyapp.services.sync.chunks_in import ChunksIn
+    from tests.sync.engine_device import EngineDevice
+
+    collection = tmp_path / "collection.db"
+    sign_in = ("sync", "--server", sync_server.endpoint, "--user", sync_server.user, "--allow-insecure")
+    status, _out, err = studyapp(collection, capsys, *sign_in, "--password-stdin", stdin=sync_server.password + "\n")
+    assert status == 0, err
+    phone = EngineDevice.for_server(tmp_path / "phone", sync_server)
+    if phone.sync() in ("full_sync", "full_download"):
+        phone.full_download()
+    phone.add_note("from the phone", "p")
+    assert phone.sync() == "normal_sync"
+    before = collection_fingerprint(collection)
+    log = tmp_path / "logs" / "errors.log"
+    monkeypatch.setenv("STUDYAPP_ERROR_LOG", str(log))
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise KeyError("a key the code forgot")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ChunksIn, "apply", bug)
+        status, out, err = studyapp(collection, capsys, "sync")
+    assert status == 70 and out == ""
+    line = [text for text in err.splitlines() if not text.startswith("sync: ")]  # (the progress lines before it)
+    assert line == [
+        "studyapp sync: stopped by an unexpected error (KeyError: 'a key the code forgot'); what it had not "
+        f"finished was not saved; the details, for a bug report, are in {log}"
+    ]
+    assert "Traceback" not in err
+    assert collection_fingerprint(collection) == before
+    written = log.read_text()
+    assert written.startswith("=== ") and " studyapp sync\nTraceback (most recent call last):" in written
+    assert ", in bug\n" in written and written.rstrip().endswith("KeyError: 'a key the code forgot'")
+
+    status, out, err = studyapp(collection, capsys, "sync")
+    assert status == 0, err
+    assert "received 1 note" in one_line(out)
+    phone.close()

@@ -26,6 +26,7 @@ from studyapp.services.maintenance.backups import (
 from studyapp.services.paths import APP_NAME, default_collection_path
 from studyapp.ui.app.main_window import MainWindow, app_icon
 from studyapp.ui.app.style import install_theme
+from studyapp.ui.app.unexpected import UnexpectedErrors
 
 EXIT_CANNOT_OPEN = 2
 
@@ -93,16 +94,17 @@ def run_gui(collection_path: Path | None) -> int:
         return EXIT_CANNOT_OPEN
     try:
         window = MainWindow(app)
-        window.show()
-        show_upgrade_notice(window, app)
-        # Ask for the keyboard focus: without a window manager (a bare X server, a kiosk) the
-        # window would otherwise receive keys but never become active, and Ctrl+Q would not fire.
-        window.activateWindow()
-        if os.environ.get("STUDYAPP_EXIT_AFTER_FIRST_PAINT") == "1":
-            from studyapp.ui.app.latency_probe import exit_after_first_paint
+        with UnexpectedErrors(lambda: window if window.isVisible() else None):
+            window.show()
+            show_upgrade_notice(window, app)
+            # Ask for the keyboard focus: without a window manager (a bare X server, a kiosk) the
+            # window would otherwise receive keys but never become active, and Ctrl+Q would not fire.
+            window.activateWindow()
+            if os.environ.get("STUDYAPP_EXIT_AFTER_FIRST_PAINT") == "1":
+                from studyapp.ui.app.latency_probe import exit_after_first_paint
 
-            exit_after_first_paint(qt_app, window.deck_list.table)
-        qt_app.exec()
+                exit_after_first_paint(qt_app, window.deck_list.table)
+            qt_app.exec()
     finally:
         app.close()
     return 0
