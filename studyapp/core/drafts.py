@@ -66,7 +66,8 @@ class NoteDraft:
     ``card_ords``: the cards the file has for the note (template index, or cloze number - 1), and ``card_decks``
     each one's deck (same order; ``None``: the note's ``deck``). Empty: the file does not say (a text file), the
     note type's templates decide. ``card_suspended``: which of them are suspended (same order; empty: none), given
-    with their history only, as Anki's "import scheduling" does; ``card_flags`` likewise their flags (1-7, 0 none).
+    with their history only, as Anki's "import scheduling" does; ``card_flags`` likewise their flags (1-7, 0 none),
+    and ``card_counts`` their (reviews, lapses) as the file counts them (Anki's Forget may keep them).
     """
 
     guid: str
@@ -84,6 +85,7 @@ class NoteDraft:
     card_decks: tuple[str | None, ...] = ()
     card_suspended: tuple[bool, ...] = ()
     card_flags: tuple[int, ...] = ()
+    card_counts: tuple[tuple[int, int], ...] = ()
 
     def __init__(
         self,
@@ -102,6 +104,7 @@ class NoteDraft:
         card_decks: tuple[str | None, ...] = (),
         card_suspended: tuple[bool, ...] = (),
         card_flags: tuple[int, ...] = (),
+        card_counts: tuple[tuple[int, int], ...] = (),
     ) -> None:
         # A big import makes 100,000 of these: one assignment of the whole ``__dict__`` instead of the nine
         # ``object.__setattr__`` calls of a generated frozen ``__init__`` (the same object, 40% cheaper).
@@ -110,7 +113,8 @@ class NoteDraft:
             "__dict__",
             {"guid": guid, "front": front, "back": back, "tags": tags, "line": line, "kind": kind, "html": html,
              "deck": deck, "history": history, "fields": fields, "notetype": notetype, "card_ords": card_ords,
-             "card_decks": card_decks, "card_suspended": card_suspended, "card_flags": card_flags},
+             "card_decks": card_decks, "card_suspended": card_suspended, "card_flags": card_flags,
+             "card_counts": card_counts},
         )  # fmt: skip
 
 

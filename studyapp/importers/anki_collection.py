@@ -60,6 +60,8 @@ class AnkiCard(NamedTuple):
     due: int  # review cards: days since the collection's creation; learning: seconds since 1970; new: position
     interval: int
     flags: int = 0  # the flag's colour (1-7) in its low bits; 0: none
+    reps: int = 0  # answers counted on the card (Anki's Forget may keep them, its log then holds fewer after it)
+    lapses: int = 0
 
     @property
     def suspended(self) -> bool:
@@ -325,9 +327,14 @@ class AnkiCollection:
         """Every card, by note and ord. A card in a filtered deck is in its home deck. A value that is not an
         integer (a damaged row) reads as 0, by SQLite, which is much faster than checking each in Python."""
         ints = {name: f"(case when typeof({name}) = 'integer' then {name} else 0 end)" for name in _CARD_INTS}
+        counted = self._columns("cards")
+        for name in ("reps", "lapses"):  # (every Anki collection has them; a hand-made file may not)
+            whole = f"case when typeof({name}) = 'integer' then {name} else 0 end"
+            ints[name] = f"max(0, {whole})" if name in counted else "0"
         sql = (
             f"select id, nid, {ints['ord']}, coalesce(nullif({ints['odid']}, 0), {ints['did']}), {ints['type']},"
-            f" {ints['queue']}, {ints['due']}, {ints['ivl']}, {ints['flags']} & 7 from cards order by nid, ord"
+            f" {ints['queue']}, {ints['due']}, {ints['ivl']}, {ints['flags']} & 7, {ints['reps']}, {ints['lapses']}"
+            " from cards order by nid, ord"
         )
         make = AnkiCard._make
         for row in self._query(sql):

@@ -40,8 +40,8 @@ class NoteMapper:
 
     ``notetypes`` by Anki's id, with the name each is known by in the draft (``names``: unique); ``deck_names``
     by Anki's deck id, already under the import's parent deck if there is one; ``cards``: each note's
-    (ord, home deck id, suspended, flag), in ord order; ``with_suspension``: give the notes their cards' suspension
-    and flags.
+    (ord, home deck id, suspended, flag, (reps, lapses)), in ord order; ``with_suspension``: give the notes their
+    cards' suspension, flags and review counts (with their history).
     """
 
     def __init__(
@@ -49,7 +49,7 @@ class NoteMapper:
         notetypes: dict[int, NoteType],
         names: dict[int, str],
         deck_names: dict[int, str],
-        cards: dict[int, list[tuple[int, int, bool]]],
+        cards: dict[int, list[tuple[int, int, bool, int, tuple[int, int]]]],
         with_suspension: bool = False,
     ) -> None:
         self._notetypes = notetypes
@@ -80,7 +80,7 @@ class NoteMapper:
         cards = self._cards.get(note.id, ())
         deck_names = self._deck_names
         if cards:
-            ords, deck_ids, suspended, flags = zip(*cards, strict=True)
+            ords, deck_ids, suspended, flags, counts = zip(*cards, strict=True)
             if self._deck_problems:
                 for card_deck in deck_ids:
                     if card_deck in self._deck_problems:
@@ -89,8 +89,9 @@ class NoteMapper:
             deck = card_decks[0]
             card_suspended = suspended if self._with_suspension and True in suspended else ()
             card_flags = flags if self._with_suspension and any(flags) else ()
+            card_counts = counts if self._with_suspension and any(reps for reps, _ in counts) else ()
         else:
-            ords = card_decks = card_suspended = card_flags = ()
+            ords = card_decks = card_suspended = card_flags = card_counts = ()
             deck = None
             self.without_cards += 1
         if note.size > MAX_FIELD_CHARS // 4:  # (no field is longer than the whole note: SQLite counts it, roughly)
@@ -121,6 +122,7 @@ class NoteMapper:
             card_decks,
             card_suspended,
             card_flags,
+            card_counts,
         )
 
     def _shaped(self, notetype: NoteType, fields: tuple[str, ...]) -> tuple[str, ...]:

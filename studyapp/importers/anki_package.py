@@ -157,15 +157,15 @@ def _read_notes(
     notetypes = collection.notetypes()
     names = unique_names(notetypes)
     decks = _deck_names(collection.deck_names(), options.deck_name)
-    cards: dict[int, list[tuple[int, int, bool, int]]] = {}
+    cards: dict[int, list[tuple[int, int, bool, int, tuple[int, int]]]] = {}
     card_rows: dict[int, AnkiCard] = {}
     with_history = options.include_history
     for card in collection.cards():
-        card_id, note_id, ord_, deck_id, _, queue, _, _, flags = card
+        card_id, note_id, ord_, deck_id, _, queue, _, _, flags, reps, lapses = card
         if note_id in cards:
-            cards[note_id].append((ord_, deck_id, queue == -1, flags))
+            cards[note_id].append((ord_, deck_id, queue == -1, flags, (reps, lapses)))
         else:
-            cards[note_id] = [(ord_, deck_id, queue == -1, flags)]
+            cards[note_id] = [(ord_, deck_id, queue == -1, flags, (reps, lapses))]
         if with_history:
             card_rows[card_id] = card
     mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)

@@ -69,7 +69,8 @@ def make_source(folder: Path) -> Path:
                 current = col.get_card(card.id)
                 current.start_timer()
                 col.sched.answerCard(current, 3)
-        col.sched.schedule_cards_as_new([cards[0].id])  # Forget: a manual review-log row
+        col.sched.schedule_cards_as_new([cards[0].id])  # Forget: a manual review-log row; the counts kept (2 reviews)
+        col.sched.schedule_cards_as_new([cards[2].id], reset_counts=True)  # Forget with the counts reset
         col.sched.set_due_date([cards[1].id], "5")  # another manual row
         target = folder / "source.apkg"
         options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=True)
@@ -95,7 +96,9 @@ def anki_view(package: Path, folder: Path) -> dict[str, Any]:
                 "notetype": note.note_type()["name"],
                 "fields": dict(note.items()),
                 "tags": note.tags,
-                "cards": [(c.ord, col.decks.name(c.did), c.type, c.queue, c.ivl, c.due) for c in cards],
+                "cards": [
+                    (c.ord, col.decks.name(c.did), c.type, c.queue, c.ivl, c.due, c.reps, c.lapses) for c in cards
+                ],
             }
         notetype = col.models.by_name("Vocabulary (5 fields)")
         return {
@@ -150,11 +153,16 @@ def test_the_round_trip_keeps_note_types_fields_cards_and_media(trip: tuple[dict
 
 def test_the_round_trip_keeps_the_review_log_and_the_schedules(trip: tuple[dict, dict, str]) -> None:
     reference, ours, printed = trip
-    assert len(reference["revlog"]) == 12  # 10 answers, a Forget, a set-due-date
+    assert len(reference["revlog"]) == 13  # 10 answers, two Forgets, a set-due-date
     assert f"{len(reference['revlog'])} review-log rows (with history)" in printed
     assert sorted(ours["revlog"]) == sorted(reference["revlog"])
     forgotten = ours["notes"]["Haus"]["cards"][0]
     assert forgotten[2:4] == (0, 0)  # Forget: new again, in Anki as in the original
+    # Anki's Forget keeps a card's review counts unless asked not to (its log row does not say): before, the import
+    # replayed the reset from nothing and the card came back out with 0 reviews
+    assert forgotten[6:] == (2, 0) and ours["notes"]["Haus"]["cards"][1][6:] == (2, 0)
+    counts = {word: [card[6:] for card in note["cards"]] for word, note in ours["notes"].items()}
+    assert counts == {word: [card[6:] for card in note["cards"]] for word, note in reference["notes"].items()}
     for word, note in reference["notes"].items():
         for theirs, mine in zip(note["cards"], ours["notes"][word]["cards"], strict=True):
             assert mine[2:4] == theirs[2:4], (word, theirs, mine)  # type and queue
@@ -179,7 +187,7 @@ def test_a_colpkg_is_the_whole_collection_with_its_history(source: Path, tmp_pat
     cli("--collection", db, "import", str(source), "--with-history")
     printed = cli("--collection", db, "export", str(tmp_path / "all.colpkg"), "--without-history")
     # 29 bundled notes and the 3 imported ones; a collection package always carries the history
-    assert printed.startswith("The whole collection: 32 notes, 34 cards, 2 media files, 12 review-log rows")
+    assert printed.startswith("The whole collection: 32 notes, 34 cards, 2 media files, 13 review-log rows")
     restored = tmp_path / "restored"
     restored.mkdir()
     RustBackend().import_collection_package(
@@ -188,7 +196,7 @@ def test_a_colpkg_is_the_whole_collection_with_its_history(source: Path, tmp_pat
     )  # fmt: skip
     col = Collection(str(restored / "collection.anki2"))
     try:
-        assert (col.note_count(), col.card_count(), col.db.scalar("select count() from revlog")) == (32, 34, 12)
+        assert (col.note_count(), col.card_count(), col.db.scalar("select count() from revlog")) == (32, 34, 13)
         assert sorted(p.name for p in (restored / "collection.media").iterdir()) == ["_ipa.woff", "haus.mp3"]
         assert {"Calcinosis", "German", "German::A2"} <= {d.name for d in col.decks.all_names_and_ids()}
         assert _check_database(col) == []  # (what a full upload sends the phone)

@@ -262,7 +262,8 @@ class DraftWrites:
             if ahead:
                 _, left_out, kept = future.setdefault(note.guid, (note, [], 0))
                 future[note.guid] = (note, left_out + ahead, kept + len(past))
-            entries, changes, final = history_events(scheduler, card_id, past, self.rng)
+            counts = dict(zip(note.card_ords, note.card_counts, strict=False)).get(ord_)
+            entries, changes, final = history_events(scheduler, card_id, past, self.rng, counts)
             self.previews_left_out += sum(
                 1 for review in past if review.rating is not None and not review.affects_schedule
             )

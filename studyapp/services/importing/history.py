@@ -6,7 +6,7 @@ Shared by the package import (``importing.store_draft``) and the review-log impo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -69,21 +69,47 @@ def history_entries(
 
 
 def history_events(
-    scheduler: Scheduler, card_id: int, reviews: Iterable[ReviewDraft], rng: random.Random
+    scheduler: Scheduler,
+    card_id: int,
+    reviews: Sequence[ReviewDraft],
+    rng: random.Random,
+    counts: tuple[int, int] | None = None,
 ) -> tuple[list[ReviewEntry], list[ScheduleChange], Schedule]:
     """A new card's past log (answers and schedule changes by hand) as log rows and schedule changes, replayed in
     time order, and the schedule they end in: an answer through our scheduler (seeded as the review service
     seeds it), a reset makes the card new again, a reschedule sets its due date (the one the file gives, else
     the interval after it). An answer that left the schedule alone (a preview) is not kept: the caller counts it.
+
+    ``counts``: the (reviews, lapses) the file's card has. Anki's Forget keeps them unless asked not to, and its log
+    row does not say which: when the log has a reset, the last one keeps what the card counts beyond the answers
+    after it (never less than nothing), so the card's counts come back out as they came in.
     """
+    resets = [index for index, review in enumerate(reviews) if review.change is ScheduleChangeKind.RESET]
+    walked = _walk(scheduler, card_id, reviews, rng)
+    if counts is not None and resets:
+        final = walked[2]
+        kept = (counts[0] - final.reps, counts[1] - final.lapses)
+        if kept != (0, 0) and min(kept) >= 0:
+            walked = _walk(scheduler, card_id, reviews, rng, resets[-1], kept)
+    return walked
+
+
+def _walk(
+    scheduler: Scheduler,
+    card_id: int,
+    reviews: Sequence[ReviewDraft],
+    rng: random.Random,
+    last_reset: int = -1,
+    kept: tuple[int, int] = (0, 0),
+) -> tuple[list[ReviewEntry], list[ScheduleChange], Schedule]:
     entries: list[ReviewEntry] = []
     changes: list[ScheduleChange] = []
     schedule = Schedule()
-    for review in reviews:  # (in time order: ``split_future`` sorted them, stably)
+    for index, review in enumerate(reviews):  # (in time order: ``split_future`` sorted them, stably)
         at = review.reviewed_at
         if review.change is not None:
             if review.change is ScheduleChangeKind.RESET:
-                after = Schedule()
+                after = Schedule(reps=kept[0], lapses=kept[1]) if index == last_reset else Schedule()
             else:
                 due = review.due or (at + timedelta(days=review.interval_days) if review.interval_days else None)
                 after = replace(schedule, due=due) if due is not None else schedule
