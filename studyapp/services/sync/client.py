@@ -55,7 +55,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import secrets
-import socket
 import ssl
 import time
 import urllib.parse
@@ -65,6 +64,7 @@ from typing import Any
 import zstandard
 
 from studyapp.services.sync.address import AddressProblem, address_problem
+from studyapp.services.sync.call_errors import network_error, status_error
 from studyapp.services.sync.errors import SyncError
 from studyapp.services.sync.framing import (
     CLIENT_VERSION,
@@ -308,13 +308,13 @@ class SyncClient:
                 self.close()
                 if attempt == 1 and reused and repeatable:
                     continue  # the kept-alive connection had been closed by the server: once more, afresh
-                raise self._network(error) from None
+                raise network_error(self.server_name, self.timeout, error) from None
             except SyncError:
                 self.close()
                 raise
             except (OSError, http.client.HTTPException) as error:
                 self.close()
-                raise self._network(error) from None
+                raise network_error(self.server_name, self.timeout, error) from None
         raise AssertionError("unreachable")
 
     def _exchange(self, area: str, method: str, body: bytes, *, login: bool, check_cancel: bool) -> bytes:
@@ -343,7 +343,7 @@ class SyncClient:
             self.close()
             if reply.status in (307, 308) and location and method == "meta":
                 raise _Moved(urllib.parse.urljoin(self.endpoint, location))
-            raise self._status_error(reply.status, text, area, method, login=login)
+            raise status_error(self.server_name, reply.status, text, area, method, login=login)
         decoder = Unzstd()
         try:
             while piece := reply.read(STREAM_PIECE):
@@ -369,51 +369,6 @@ class SyncClient:
         if self.cancelled():
             self.close()
             raise SyncError("the sync was cancelled", "cancelled")
-
-    def _status_error(self, status: int, text: str, area: str, method: str, *, login: bool) -> SyncError:
-        where = f"the sync server at {self.server_name}"
-        if status == 403:
-            if login:
-                return SyncError(f"{where} did not accept that user name and password", "auth", status=403)
-            return SyncError(f"{where} no longer accepts this computer's sign-in: sign in again", "auth", status=403)
-        if status == 409:
-            return SyncError(
-                f"{where} is busy with another sync of this account (another device?): try again in a minute",
-                "busy",
-                status=409,
-            )
-        if status == 400:
-            return SyncError(
-                f"{where} could not apply this sync ({area}/{method}: {text or 'bad request'}): the collection "
-                "needs a check, then a full sync",
-                "full_sync",
-                status=400,
-            )
-        if status == 413:
-            return SyncError(f"{where} refused {method}: it is larger than the server accepts", "too_large", status=413)
-        if status in (404, 405, 501):
-            return SyncError(
-                f"{where} does not speak the Anki sync protocol version 11 ({method}: HTTP {status})",
-                "protocol",
-                status=status,
-            )
-        detail = f": {text}" if text and text != str(status) else ""
-        return SyncError(f"{where} failed on {method} (HTTP {status}{detail})", "server", status=status)
-
-    def _network(self, error: BaseException) -> SyncError:
-        if isinstance(error, ConnectionRefusedError):
-            why = "connection refused (is the server running?)"
-        elif isinstance(error, (socket.timeout, TimeoutError)):
-            why = f"no answer within {self.timeout:g} s"
-        elif isinstance(error, socket.gaierror):
-            why = "the name was not found"
-        elif isinstance(error, ssl.SSLError):
-            why = f"the secure connection failed ({error.reason or error})"
-        elif isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError)):
-            why = "the connection was closed in the middle of a call"
-        else:
-            why = str(error) or type(error).__name__
-        return SyncError(f"cannot reach the sync server at {self.server_name}: {why}", "network")
 
 
 class _HostKey(str):
