@@ -35,7 +35,9 @@ class ReviewDraft:
     A schedule change made by hand has ``rating=None`` and a ``change``: ``RESET`` (made new again: Anki's
     Forget / Reset, which the replay must follow with a new card) or ``RESCHEDULE`` (Anki's Set Due Date or an
     FSRS reschedule) with ``interval_days`` (the interval Anki set) and, when the file says it, ``due`` (when the
-    card became due: known for the card's last entry only, from its schedule in the file).
+    card became due: known for the card's last entry only, from its schedule in the file). An answer's
+    ``interval_days`` is the interval in days the answering app logged (None: in minutes, or not known): the replay
+    keeps that day where our scheduler's fuzz could have drawn it.
     """
 
     card_ord: int

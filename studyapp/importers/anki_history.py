@@ -122,7 +122,10 @@ def review_drafts(
             if v1 and review.type in (LEARNING, RELEARNING) and ease in (2, 3):
                 ease += 1  # three buttons: Again, Good, Easy
                 counts.v1_answers += 1
-            draft = ReviewDraft(review.card_ord, at, _RATINGS[ease], duration, affects_schedule=not preview)
+            logged = review.interval if review.interval > 0 else None  # days: the due the answering device gave
+            draft = ReviewDraft(
+                review.card_ord, at, _RATINGS[ease], duration, interval_days=logged, affects_schedule=not preview
+            )
         last_index[review.card_id] = len(drafts)
         drafts.append(draft)
     for card_id, index in last_index.items():

@@ -177,16 +177,16 @@ def test_every_kind_of_review_log_entry(sandbox: Sandbox, own_package: Path) -> 
         )
         for r in history
     ] == [
-        ("00:00:00.000", Rating.GOOD, None, None, True, 1200),
+        ("00:00:00.000", Rating.GOOD, None, 5, True, 1200),  # an answer's interval in days: the day it gave
         ("00:00:00.010", None, reset, None, True, 0),
         ("00:00:00.020", None, reschedule, 7, True, 0),
         ("00:00:00.030", None, reschedule, 9, True, 0),
         ("00:00:00.035", None, reset, None, True, 0),
         ("00:00:00.040", Rating.HARD, None, None, False, 500),
-        ("00:00:00.050", Rating.GOOD, None, None, True, 800),
+        ("00:00:00.050", Rating.GOOD, None, 3, True, 800),
         ("00:00:00.059", None, reset, None, True, 0),  # added before the learning answer
-        ("00:00:00.060", Rating.AGAIN, None, None, True, 900),
-        ("00:00:00.080", Rating.EASY, None, None, True, 0),
+        ("00:00:00.060", Rating.AGAIN, None, None, True, 900),  # (in seconds: a learning step)
+        ("00:00:00.080", Rating.EASY, None, 1, True, 0),
     ]
     assert all(r.due is None for r in history)  # the card is new in the file: no due day to take
     assert [(s.place, s.reason) for s in draft.skipped] == [

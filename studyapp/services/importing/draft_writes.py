@@ -14,9 +14,10 @@ from studyapp.core.ids import new_id
 from studyapp.core.model import NoteKind
 from studyapp.core.notetypes.cardgen import cards_for
 from studyapp.core.notetypes.model import NoteType, clean_field
+from studyapp.core.scheduling.fast_replay import FastReplay
 from studyapp.core.scheduling.scheduling import Scheduler
 from studyapp.core.text.cloze import cloze_numbers
-from studyapp.services.importing.history import future_reason, history_events, split_future
+from studyapp.services.importing.history import fast_history, future_reason, history_events, split_future
 from studyapp.services.notetypes.resolve import legacy_kind
 from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
@@ -257,11 +258,17 @@ class DraftWrites:
     def store_history(self, scheduler: Scheduler) -> list[Skip]:
         """Write each new card's past reviews; a ``Skip`` for each note whose history ran into the future."""
         future: dict[str, tuple[NoteDraft, list[ReviewDraft], int]] = {}
+        fast = FastReplay(scheduler.config)
         for card_id, note, ord_ in self.history:
             past, ahead = split_future([r for r in note.history if r.card_ord == ord_], self.now)
             if ahead:
                 _, left_out, kept = future.setdefault(note.guid, (note, [], 0))
                 future[note.guid] = (note, left_out + ahead, kept + len(past))
+            quick = fast_history(fast, card_id, past, self.rng) if fast.supported else None
+            if quick is not None:
+                self.previews_left_out += sum(1 for review in past if not review.affects_schedule)
+                self.collection.reviews.add_history_rows(card_id, *quick)
+                continue
             counts = dict(zip(note.card_ords, note.card_counts, strict=False)).get(ord_)
             entries, changes, final = history_events(scheduler, card_id, past, self.rng, counts)
             self.previews_left_out += sum(
