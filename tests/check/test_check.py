@@ -214,3 +214,35 @@ def test_the_check_command(collection_path: Path, clock: FixedClock) -> None:
     assert status == 0 and '"rescheduled": 1' in text and '"unresolved": 0' in text
     status, text = run_cli(collection_path, "check")
     assert status == 0 and text.endswith("No problems found.\n")
+
+
+def test_a_card_its_note_type_has_no_template_for_is_reported_not_repaired(
+    app: App, calcinosis_id: int, clock: FixedClock
+) -> None:
+    """A Basic note with a second card (as a sync once left one: the phone made the note reversed, a later edit here
+    kept it Basic). Anki's Check Database deletes such a card ("card with missing template"); ours says which it
+    is and leaves it, with its history: changing the note's type brings it back."""
+    note_id, front = app.collection.db.execute("SELECT id, front FROM notes ORDER BY id LIMIT 1").fetchone()
+    (first,) = app.collection.db.execute("SELECT id FROM cards WHERE note_id = ?", [note_id]).fetchone()
+    stray = 12345
+    with app.collection.transaction():
+        app.collection.db.execute(
+            "INSERT INTO cards (id, note_id, deck_id, ord, position) VALUES (?, ?, ?, 1, 999)",
+            [stray, note_id, calcinosis_id],
+        )
+    before = collection_fingerprint(app.collection.path)
+    report = check(app, repair=True)
+    assert report.no_template == [(stray, "Calcinosis", "Basic", 2, 1, front)]
+    assert (report.problems, report.unresolved) == (1, 1)
+    assert "\nCards\n  1 card has no template in its note type, so it cannot be shown" in report.text()
+    assert f"(card {stray}): card 2 of “Basic”, which has 1 template" in report.text()
+    assert report.to_json()["no_template"] == [
+        {"card": stray, "deck": "Calcinosis", "note_type": "Basic", "card_number": 2, "templates": 1}
+    ]
+    assert collection_fingerprint(app.collection.path) == before  # nothing of it repaired
+    assert first != stray
+
+
+def test_every_card_with_a_template_is_said_so(app: App) -> None:
+    report = check(app)
+    assert report.no_template == [] and "\nCards\n  Every card has a template in its note type.\n" in report.text()

@@ -10,6 +10,8 @@
   note types refer to that are not there (missing: reported). See :mod:`.check_media`.
 * Cards dated absurdly far ahead (answered after now, or due beyond their maximum interval) are reported; the
   log is append-only, so they are not repaired (:mod:`studyapp.services.maintenance.check_schedules`).
+* Cards their note type has no template for (a standard type's card number beyond its templates) are reported:
+  they cannot be shown. Not repaired: deleting them would take their history.
 * The search index is checked (FTS5's integrity check against the notes, and its count) and rebuilt unless it is
   whole (it is derived from the notes).
 
@@ -71,6 +73,9 @@ class CheckReport:
     mismatches: list[Mismatch] = field(default_factory=list)
     far_ahead: list[FarAhead] = field(default_factory=list)  # reported, never repaired (the log is append-only)
     unreplayable: list[Unreplayable] = field(default_factory=list)  # damaged rows in a card's history
+    # cards their note type has no template for: (card, deck, note type, card number from 1, templates, front);
+    # reported, never repaired (deleting would take their history; changing the note's type is the student's call)
+    no_template: list[tuple[int, str, str, int, int, str]] = field(default_factory=list)
     media_files: int = 0
     orphans: list[str] = field(default_factory=list)
     missing: list[tuple[str, int]] = field(default_factory=list)  # (file name, note id)
@@ -102,6 +107,7 @@ class CheckReport:
             len(self.mismatches)
             + len(self.far_ahead)
             + len(self.unreplayable)
+            + len(self.no_template)
             + len(self.orphans)
             + len(self.missing)
             + len(self.missing_in_notetypes)
@@ -114,7 +120,7 @@ class CheckReport:
         schedules = len(self.mismatches) - self.rescheduled
         orphans = len(self.orphans) - len(self.trashed)
         missing = len(self.missing) + len(self.missing_in_notetypes)
-        left = schedules + len(self.far_ahead) + len(self.unreplayable) + orphans + missing
+        left = schedules + len(self.far_ahead) + len(self.unreplayable) + len(self.no_template) + orphans + missing
         return (0 if self.database_ok else 1) + left
 
     @property
@@ -152,6 +158,11 @@ class CheckReport:
             "far_ahead_count": len(self.far_ahead),
             "unreplayable": [{"card": u.card_id, "deck": u.deck, "reason": u.reason} for u in self.unreplayable[:100]],
             "unreplayable_count": len(self.unreplayable),
+            "no_template": [
+                {"card": card, "deck": deck, "note_type": name, "card_number": number, "templates": count}
+                for card, deck, name, number, count, _front in self.no_template[:100]
+            ],
+            "no_template_count": len(self.no_template),
             "media_files": self.media_files,
             "orphans": self.orphans,
             "missing": [{"file": name, "note": note} for name, note in self.missing]
@@ -198,6 +209,7 @@ def run_check(
         schedules = check_schedules(collection, store, clock.now(), step, beside.unusual_starts)
         report.mismatches, report.far_ahead, report.cards = schedules.mismatches, schedules.far_ahead, schedules.cards
         report.unreplayable = schedules.unreplayable
+        report.no_template = store.cards_without_template()
         step("Checking media", 0, 1)
         collection.notetypes.refresh()  # an import (on its own connection) may have added note types since
         media = media_use(store, collection.notetypes.all(), media_dir)

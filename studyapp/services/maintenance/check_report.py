@@ -153,6 +153,20 @@ def report_text(report: CheckReport, examples: int = EXAMPLES) -> str:
             lines.append(f"  • {card.deck}: “{_short(card.question)}” (card {card.card_id})")
             lines.append(f"      {card.reason}")
         lines += _more(examples, count)
+    lines += ["", "Cards"]
+    if not report.no_template:
+        lines.append("  Every card has a template in its note type.")
+    else:
+        count = len(report.no_template)
+        verb = "has no template in its note type, so it"
+        if count > 1:
+            verb = "have no template in their note type, so they"
+        lines.append(f"  {plural(count, 'card')} {verb} cannot be shown (not repaired: give the note a note type "
+                     "with that card, or delete the card):")  # fmt: skip
+        for card, deck, name, number, templates, front in report.no_template[:examples]:
+            lines.append(f"  • {deck}: “{_short(front)}” (card {card}): card {number} of “{name}”, which has "
+                         f"{plural(templates, 'template')}")  # fmt: skip
+        lines += _more(examples, count)
     lines += ["", "Media"]
     missing = len(report.missing) + len(report.missing_in_notetypes)
     if not report.orphans and not missing and not report.media_files:

@@ -40,6 +40,21 @@ class CheckStore:
         self._db = db
         self._changes = ScheduleChangeStore(db)
 
+    # -- cards ----------------------------------------------------------------------------------------
+
+    def cards_without_template(self) -> list[tuple[int, str, str, int, int, str]]:
+        """Cards whose note's type has no template of their number (a standard type's ``ord`` beyond its templates,
+        or a negative one): (card id, deck, note type, card number from 1, templates, the note's first field), in
+        card id order. Such a card cannot be shown; Anki's Check Database deletes it."""
+        rows = self._db.execute(
+            "SELECT c.id, d.name, t.name, c.ord, json_array_length(t.templates), n.front FROM cards c "
+            "JOIN notes n ON n.id = c.note_id JOIN notetypes t ON t.id = n.notetype_id "
+            "JOIN decks d ON d.id = c.deck_id "
+            "WHERE c.ord < 0 OR (t.kind = 'standard' AND c.ord >= json_array_length(t.templates)) ORDER BY c.id"
+        ).fetchall()
+        return [(int(card), str(deck), str(name), int(ord_) + 1, int(count), str(front))
+                for card, deck, name, ord_, count, front in rows]  # fmt: skip
+
     # -- SQLite's own checks -----------------------------------------------------------------------
 
     def integrity_check(self, thorough: bool = True) -> list[str]:
