@@ -69,3 +69,17 @@ def test_an_interrupt_is_left_to_python(tmp_path: Path, monkeypatch: pytest.Monk
     with UnexpectedErrors(lambda: None, tmp_path / "errors.log") as errors:
         errors.hook(KeyboardInterrupt, KeyboardInterrupt(), None)
     assert seen == [KeyboardInterrupt] and not (tmp_path / "errors.log").exists() and errors.box is None
+
+
+def test_an_error_on_a_worker_thread_is_logged_without_a_message(tmp_path: Path) -> None:
+    import threading
+
+    log = tmp_path / "errors.log"
+    with UnexpectedErrors(lambda: None, log) as errors:
+        try:
+            raise ValueError("from a worker")
+        except ValueError as error:
+            worker = threading.Thread(target=errors.hook, args=(ValueError, error, error.__traceback__))
+            worker.start()
+            worker.join()
+    assert "ValueError: from a worker" in log.read_text() and errors.box is None

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, QThread
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from studyapp.services.error_log import record_unexpected
@@ -43,6 +43,9 @@ class UnexpectedErrors:
         log = record_unexpected(error.with_traceback(trace), "the window", self._log)
         print(f"studyapp: unexpected error {type(error).__name__}: {error} (details: {log})", file=sys.stderr)
         key = (type(error).__name__, str(error))
+        application = QCoreApplication.instance()
+        if application is None or QThread.currentThread() is not application.thread():
+            return  # (a worker thread's: logged; a message may only be shown from the window's thread)
         if key in self._told:
             return
         self._told.add(key)
