@@ -341,10 +341,11 @@ class AnkiCollection:
             yield make(row)
 
     def reviews(self) -> Iterator[AnkiReview]:
-        """Every entry of the review log whose card is in the collection, oldest first."""
+        """Every entry of the review log whose card is in the collection, by note (in id order, as ``notes``), then
+        oldest first."""
         sql = (
             "select c.nid, c.id, c.ord, r.id, r.ease, r.time, r.type, r.ivl, r.factor"
-            " from revlog r join cards c on c.id = r.cid order by r.id"
+            " from revlog r join cards c on c.id = r.cid order by c.nid, r.id"
         )
         for nid, cid, ord_, at_ms, ease, duration, type_, ivl, factor in self._query(sql):
             yield AnkiReview(

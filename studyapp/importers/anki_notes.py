@@ -13,6 +13,7 @@ counted and reported once per note type, never silently.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from studyapp.core.deck_names import deck_name_problem
 from studyapp.core.drafts import NoteDraft, ReviewDraft, Skip
@@ -66,7 +67,7 @@ class NoteMapper:
         self.without_cards = 0
         self._kinds: dict[int, NoteKind] = {}  # note type id -> its stock shorthand, for the note types seen
 
-    def map(self, index: int, note: AnkiNote, history: tuple[ReviewDraft, ...] = ()) -> NoteDraft | None:
+    def map(self, index: int, note: AnkiNote, history: Sequence[ReviewDraft] = ()) -> NoteDraft | None:
         """The draft of ``note`` (the ``index``-th, from 1), or ``None`` after recording a ``Skip``.
 
         (Called for every note of a package, so written for speed: a 100,000-note deck.)"""

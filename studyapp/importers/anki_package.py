@@ -13,12 +13,12 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import timezone, tzinfo
 from functools import partial
 from pathlib import Path
 
-from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, Skip
+from studyapp.core.drafts import ImportDraft, ImportOptions, NoteDraft, PackedHistory, ReviewDraft, Skip
 from studyapp.core.notetypes.model import NoteType, NotetypeKind
 from studyapp.core.occlusion.fields import unreadable_occlusions
 from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering
@@ -169,18 +169,19 @@ def _read_notes(
         if with_history:
             card_rows[card_id] = card
     mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)
-    histories: dict[int, list[AnkiReview]] = {}
     counts = HistoryCounts() if options.include_history else None
-    if options.include_history:
-        for review in collection.reviews():
-            histories.setdefault(review.note_id, []).append(review)
+    # The log is read note by note beside the notes (both in note id order), and each note's history is kept packed:
+    # a package of a million answers held them all as objects at once, 400 MB more than the notes alone.
+    histories = _by_note(collection.reviews()) if options.include_history else None
     numbering = days(collection.created_at())
     v1 = options.include_history and collection.scheduler_version() == 1
     notes: list[NoteDraft] = []
     for index, note in enumerate(collection.notes(MAX_NOTE_CHARS), start=1):
-        history = ()
-        if counts is not None and note.id in histories:
-            history = review_drafts(histories.pop(note.id), card_rows, numbering, counts, v1=v1)
+        history: Sequence[ReviewDraft] = ()
+        if counts is not None and histories is not None:
+            reviews = histories.of(note.id)
+            if reviews:
+                history = PackedHistory.pack(review_drafts(reviews, card_rows, numbering, counts, v1=v1))
         draft = mapper.map(index, note, history)
         if draft is not None:
             notes.append(draft)
@@ -205,6 +206,23 @@ def _read_notes(
     if occlusion:  # every occlusion is its card, drawn by the reviewer; what cannot be drawn is said
         warnings.extend(unreadable_occlusions(path.name, [(n.notetype or "", n.fields) for n in notes], occlusion))
     return _Read(notes, skipped, warnings, used, counts)
+
+
+class _by_note:  # noqa: N801 - used as a function
+    """The log's entries (in note id order, then time) note by note: ``of(note_id)`` for ascending note ids gives
+    each note's entries (those of notes never asked for are passed over)."""
+
+    def __init__(self, reviews: Iterator[AnkiReview]) -> None:
+        self._reviews = reviews
+        self._next: AnkiReview | None = next(reviews, None)
+
+    def of(self, note_id: int) -> list[AnkiReview]:
+        found: list[AnkiReview] = []
+        while self._next is not None and self._next.note_id <= note_id:
+            if self._next.note_id == note_id:
+                found.append(self._next)
+            self._next = next(self._reviews, None)
+        return found
 
 
 def _deck_names(names: dict[int, str], parent: str | None) -> dict[int, str]:
