@@ -23,18 +23,18 @@ counted, so that the replay starts the card anew instead of lapsing a review car
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from studyapp.core.drafts import MAX_REVIEW_MS, ReviewDraft
 from studyapp.core.model import Rating, ScheduleChangeKind
 from studyapp.core.scheduling.days import DayNumbering
-from studyapp.importers.anki_collection import AnkiCard, AnkiReview
+from studyapp.importers.anki_collection import AnkiReview
 
 LEARNING, REVIEW, RELEARNING, FILTERED, MANUAL, RESCHEDULED = range(6)
 _RATINGS = {int(rating): rating for rating in Rating}
-_REVIEW_CARD = 2  # cards.type of a card in review
+REVIEW_CARD = 2  # cards.type of a card in review
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -64,7 +64,7 @@ class HistoryCounts:
 
 def review_drafts(
     reviews: Iterable[AnkiReview],
-    cards: dict[int, AnkiCard],
+    review_dues: Mapping[int, int],
     days: DayNumbering,
     counts: HistoryCounts,
     *,
@@ -72,7 +72,7 @@ def review_drafts(
 ) -> tuple[ReviewDraft, ...]:
     """One note's log entries (oldest first, any of its cards) as drafts; ``counts`` is added to.
 
-    ``cards`` are the note's cards by id (for the due date of a card whose last entry set it), ``days`` the
+    ``review_dues``: the due day of each review card, by id (for a card whose last entry set it), ``days`` the
     collection's day numbering (from its ``crt``). Impossible entries (a time before 1970 or past the year 9999, a
     duration over a day, a button over 4, a negative card number) are counted in ``counts.bad`` and left out. A
     time ahead of the clock is left out later, by the import service, which knows the time.
@@ -130,9 +130,9 @@ def review_drafts(
         drafts.append(draft)
     for card_id, index in last_index.items():
         draft = drafts[index]
-        card = cards.get(card_id)
-        if draft.change is ScheduleChangeKind.RESCHEDULE and card is not None and card.type == _REVIEW_CARD:
-            due = _due_day(days, card.due)
+        card_due = review_dues.get(card_id)
+        if draft.change is ScheduleChangeKind.RESCHEDULE and card_due is not None:
+            due = _due_day(days, card_due)
             if due is not None:
                 drafts[index] = ReviewDraft(
                     draft.card_ord, draft.reviewed_at, None, draft.duration_ms,

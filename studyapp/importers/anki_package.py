@@ -25,9 +25,9 @@ from studyapp.core.scheduling.days import DEFAULT_ROLLOVER_HOUR, DayNumbering
 from studyapp.core.text.latex_files import note_latex_file_names
 from studyapp.core.text.media_refs import media_references
 from studyapp.core.text.sanitize import media_references as field_media_names
-from studyapp.importers.anki_collection import AnkiCard, AnkiCollection, AnkiReview
+from studyapp.importers.anki_collection import AnkiCollection, AnkiReview
 from studyapp.importers.anki_deck_audio import quiet_decks
-from studyapp.importers.anki_history import HistoryCounts, review_drafts
+from studyapp.importers.anki_history import REVIEW_CARD, HistoryCounts, review_drafts
 from studyapp.importers.anki_media import MediaMap, MediaSink, MemoryMedia, read_media_files
 from studyapp.importers.anki_notes import MAX_NOTE_CHARS, NoteMapper, unique_names
 from studyapp.importers.anki_protobuf import WireFormatError, int_field, parse_message
@@ -158,7 +158,7 @@ def _read_notes(
     names = unique_names(notetypes)
     decks = _deck_names(collection.deck_names(), options.deck_name)
     cards: dict[int, list[tuple[int, int, bool, int, tuple[int, int]]]] = {}
-    card_rows: dict[int, AnkiCard] = {}
+    review_dues: dict[int, int] = {}  # review cards' due days (a log that ends in "Set due date" takes the card's)
     with_history = options.include_history
     for card in collection.cards():
         card_id, note_id, ord_, deck_id, _, queue, _, _, flags, reps, lapses = card
@@ -166,8 +166,8 @@ def _read_notes(
             cards[note_id].append((ord_, deck_id, queue == -1, flags, (reps, lapses)))
         else:
             cards[note_id] = [(ord_, deck_id, queue == -1, flags, (reps, lapses))]
-        if with_history:
-            card_rows[card_id] = card
+        if with_history and card.type == REVIEW_CARD:
+            review_dues[card_id] = card.due
     mapper = NoteMapper(notetypes, names, decks, cards, with_suspension=options.include_history)
     counts = HistoryCounts() if options.include_history else None
     # The log is read note by note beside the notes (both in note id order), and each note's history is kept packed:
@@ -181,7 +181,7 @@ def _read_notes(
         if counts is not None and histories is not None:
             reviews = histories.of(note.id)
             if reviews:
-                history = PackedHistory.pack(review_drafts(reviews, card_rows, numbering, counts, v1=v1))
+                history = PackedHistory.pack(review_drafts(reviews, review_dues, numbering, counts, v1=v1))
         draft = mapper.map(index, note, history)
         if draft is not None:
             notes.append(draft)

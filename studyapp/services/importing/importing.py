@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from studyapp.core.drafts import DuplicatePolicy, ImportDraft, NoteDraft, Skip
@@ -130,10 +130,9 @@ def store_draft(
                     skipped.append(Skip(_place(note, index), problem))
                     continue
             if media_renames:  # <img src> and [sound:] (in plain text too), in every field
-                note = NoteDraft(**{**note.__dict__, "front": rewrite_references(note.front, media_renames),
-                                    "back": rewrite_references(note.back, media_renames),
-                                    "fields": tuple(rewrite_references(value, media_renames)
-                                                    for value in note.fields)})  # fmt: skip
+                fields = tuple(rewrite_references(value, media_renames) for value in note.fields)
+                front = rewrite_references(note.front, media_renames)
+                note = replace(note, front=front, back=rewrite_references(note.back, media_renames), fields=fields)
             shape: ShapedNote | None = None
             if not plain or "\x1f" in note.front or "\x1f" in note.back:
                 notetype = (
