@@ -30,7 +30,7 @@ from generate import SEED, ensure  # noqa: E402
 from suite_api import BenchData, Measurement, Result, module_measurements  # noqa: E402
 
 # Measurement modules, by name; ``import_csv`` is wrapped below while it has no measure_* functions.
-MODULES = ["engine_speed", "import_csv", "gui_latency", "check_speed", "sync_speed"]
+MODULES = ["engine_speed", "import_csv", "import_package", "gui_latency", "check_speed", "sync_speed"]
 IMPORT = "import the CSV (all cards)"
 
 

@@ -131,3 +131,18 @@ def test_result_medians_and_ratio() -> None:
     assert (result.studyapp_median, result.anki_median, result.ratio) == (2.0, 4.0, 0.5)
     assert Result("y", [1.0], None, "s", "", None).ratio is None
     assert suite.table_rows([Result("z", [], None, "ms", "", None, "failed: boom")])[0][3:6] == ["—", "—", "—"]
+
+
+def test_the_package_import_benchmark_at_a_tiny_size(tmp_path: Path) -> None:
+    """Both sides import the engine's own export of the generated collection, with its whole history."""
+    import import_package
+
+    made = generate.ensure(CARDS, REVIEWS, out=tmp_path / "data")
+    assert made.anki_path is not None
+    package = import_package.package_of(made.anki_path)
+    assert package.stat().st_size > 0 and import_package.package_of(made.anki_path) == package  # made once
+    speed, memory = import_package.measure(package, 1)
+    assert (speed.operation, memory.operation) == (import_package.SPEED, import_package.MEMORY)
+    assert len(speed.studyapp) == len(speed.anki or []) == 1 and speed.met is None
+    assert f"engine {CARDS:,}/{REVIEWS:,}" in speed.note and f"ours {CARDS + 29:,}/{REVIEWS:,}" in speed.note
+    assert memory.met is True and 0 < memory.studyapp[0] < import_package.TARGET_MB
