@@ -19,7 +19,7 @@ import pytest
 from studyapp.core.clock import FixedClock
 from studyapp.core.drafts import ImportOptions
 from studyapp.services.app import App
-from studyapp.services.importing import draft_writes
+from studyapp.services.importing import draft_writes, history
 
 from . import corpus
 from .conftest import Sandbox
@@ -98,3 +98,36 @@ def test_a_card_with_a_schedule_change_takes_the_scheduler(
     cards, log, changes = _import(package, sandbox.root / "c.db")
     assert answered and all(result is None for result in answered)  # a Forget in each log: the scheduler's
     assert len(changes) == len(answered) and log
+
+
+def test_rows_drawing_an_id_already_taken_are_all_kept_in_time_order(
+    sandbox: Sandbox, own_package: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids drawn alike (time in ms, then the same 21 bits): each of the package's rows clashes with a row already in
+    the log (a card of another deck answered at the same milliseconds). The rows are written in batches with INSERT
+    OR IGNORE; each that did not go in takes the next free id, and none is lost."""
+    seeds = [1, 2, 3, 4]
+    times = sorted({at for seed in seeds for at, *_ in _random_log(seed)})
+    package = _package(sandbox, own_package, seeds, "taken.apkg")
+    monkeypatch.setattr(history, "time_ordered_id", lambda at, rng: at << 21)  # every row's 21 bits alike
+    app = App.open(sandbox.root / "c.db", FixedClock(datetime(2026, 6, 1, 12, tzinfo=timezone.utc)), random.Random(4))
+    try:
+        (other,) = app.collection.db.execute("SELECT id FROM cards ORDER BY id LIMIT 1").fetchone()
+        with app.collection.transaction():  # the ids the import will draw, taken first
+            app.collection.db.conn.executemany(
+                "INSERT INTO review_log (id, card_id, reviewed_at, rating, duration_ms, mode, state_before, "
+                "reps_before, lapses_before, state_after, reps_after, lapses_after) "
+                "VALUES (?, ?, ?, 3, 1000, 'flip', 2, 1, 0, 2, 2, 0)",
+                [(at << 21, other, at) for at in times],
+            )
+        app.import_file(package, options=ImportOptions(include_history=True))
+        stored = app.collection.db.execute("SELECT id, reviewed_at, card_id FROM review_log").fetchall()
+    finally:
+        app.close()
+    imported = [row for row in stored if row[2] != other]
+    expected = sum(1 for seed in seeds for _at, _ease, _ivl, factor, _d, kind in _random_log(seed)
+                   if not (kind == 3 and factor == 0))  # fmt: skip
+    assert len(imported) == expected and expected > 10
+    assert len({row_id for row_id, _, _ in stored}) == len(stored)  # each its own id
+    assert all(row_id != at << 21 for row_id, at, _ in imported)  # every one moved on from the id it drew
+    assert sorted(stored) == sorted(stored, key=lambda row: (row[1], row[0]))  # still in time order

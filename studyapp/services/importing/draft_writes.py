@@ -23,6 +23,7 @@ from studyapp.storage import Collection
 from studyapp.storage.codec import to_ms
 from studyapp.storage.notes.notes_store import BulkInsert, CardRow, NewCard, NoteRow, StoredNote, field_columns
 from studyapp.storage.review.card_marks_store import CardMarksStore
+from studyapp.storage.review.imported_history import ImportedHistory
 
 _CHUNK = 10_000  # new notes written at a time: the rows of a big file are never all in memory
 
@@ -259,6 +260,7 @@ class DraftWrites:
         """Write each new card's past reviews; a ``Skip`` for each note whose history ran into the future."""
         future: dict[str, tuple[NoteDraft, list[ReviewDraft], int]] = {}
         fast = FastReplay(scheduler.config)
+        written = ImportedHistory(self.collection.db)
         for card_id, note, ord_ in self.history:
             past, ahead = split_future([r for r in note.history if r.card_ord == ord_], self.now)
             if ahead:
@@ -267,15 +269,16 @@ class DraftWrites:
             quick = fast_history(fast, card_id, past, self.rng) if fast.supported else None
             if quick is not None:
                 self.previews_left_out += sum(1 for review in past if not review.affects_schedule)
-                self.collection.reviews.add_history_rows(card_id, *quick)
+                written.card_rows(card_id, *quick)
                 continue
             counts = dict(zip(note.card_ords, note.card_counts, strict=False)).get(ord_)
             entries, changes, final = history_events(scheduler, card_id, past, self.rng, counts)
             self.previews_left_out += sum(
                 1 for review in past if review.rating is not None and not review.affects_schedule
             )
-            self.collection.reviews.add_history(card_id, entries, final)
+            written.card_entries(card_id, entries, final)
             if changes:
                 self.collection.schedule_changes.record(changes)
+        written.finish()
         now = self.now
         return [Skip(f"note {note.line}", future_reason(ahead, kept, now)) for note, ahead, kept in future.values()]

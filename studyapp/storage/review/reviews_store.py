@@ -128,11 +128,6 @@ _LOG_COLUMNS = (
     "id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
     *(f"{name}_before" for name in SCHEDULE_FIELDS), *(f"{name}_after" for name in SCHEDULE_FIELDS),
 )  # fmt: skip
-# A new card given the schedule its imported history ends in.
-_SET_NEW_CARD = (
-    f"UPDATE cards SET {', '.join(f'{name} = ?' for name in SCHEDULE_FIELDS)} WHERE id = ? AND reps = 0 AND state = "
-    f"{int(CardState.NEW)}"
-)
 _INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' for _ in _LOG_COLUMNS)})"
 
 
@@ -151,6 +146,16 @@ def _answer_values(entry: ReviewEntry) -> tuple[str, tuple[Any, ...], tuple[Any,
     log = (entry.id, entry.card_id, to_ms(entry.reviewed_at), entry.rating, entry.duration_ms, entry.mode,
            *before, *after)  # fmt: skip
     return (_SET_SCHEDULE_SAME_STATE if same else _SET_SCHEDULE), update, log
+
+
+def schedule_values(schedule: Schedule) -> tuple[Any, ...]:
+    """A schedule as the values of the card's columns, in ``SCHEDULE_FIELDS`` order."""
+    return _schedule_values(schedule)
+
+
+def answer_log_values(entry: ReviewEntry) -> tuple[Any, ...]:
+    """An answer as the values of the log's columns, in ``_LOG_COLUMNS`` order."""
+    return _answer_values(entry)[2]
 
 
 def _write_answer(conn: sqlite3.Connection, entry: ReviewEntry) -> None:
@@ -362,17 +367,6 @@ class ReviewStore:
         # Plain tuples through one prepared statement: sqlite-utils' insert_all of dicts spent 45 us a row checking
         # each value (200,000 answers of a package: 9.7 s of a 24 s import)
         rows = [_answer_values(entry)[2] for entry in entries]
-        try:
-            self._db.conn.executemany(_INSERT_LOG, rows)
-        except sqlite3.IntegrityError:
-            self._insert_clashing_history(card_id, rows)
-
-    def add_history_rows(self, card_id: int, rows: list[tuple[Any, ...]], end: tuple[Any, ...]) -> None:
-        """``add_history`` with the log rows as the values of the log's columns and the card's end schedule as its
-        columns (``SCHEDULE_FIELDS``), as a fast replay makes them."""
-        cursor = self._db.conn.execute(_SET_NEW_CARD, (*end, card_id))
-        if cursor.rowcount != 1:
-            raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
         try:
             self._db.conn.executemany(_INSERT_LOG, rows)
         except sqlite3.IntegrityError:

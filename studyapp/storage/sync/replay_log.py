@@ -15,11 +15,12 @@ import sqlite_utils
 from studyapp.storage.codec import to_ms
 from studyapp.storage.sync.mirror_store import BULK_LOG_ROWS, SCHEDULE_COLUMNS, id_chunks
 
-__all__ = ["ReplayLog"]
+__all__ = ["LOG_COLUMNS", "ReplayLog"]
 
 _LOG_COLUMNS = ("id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
                 *(f"{name}_before" for name in SCHEDULE_COLUMNS),
                 *(f"{name}_after" for name in SCHEDULE_COLUMNS))  # fmt: skip
+LOG_COLUMNS = _LOG_COLUMNS
 _INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})"
 
 
