@@ -42,25 +42,37 @@ def _agree(here: Here, device: EngineDevice) -> None:
     assert _phone_note(device) == _note_here(here)
 
 
-def test_the_phone_makes_a_note_reversed_then_its_text_is_edited_here(here: Here, device: EngineDevice) -> None:
-    note = here.add("one", "1")
+def _phone_changes_the_type_then_here_edits(
+    here: Here, device: EngineDevice, new_type: str, fronts: tuple[str, str]
+) -> None:
+    """A Basic note with the front ``fronts[0]``, synced; the phone changes its type to ``new_type`` (a full sync: it
+    uploads); then, later, its front is edited here to ``fronts[1]``."""
+    note = here.add(fronts[0], "1")
     both_synced(here, device)
     col = device.col
-    basic, reversed_type = col.models.by_name("Basic"), col.models.by_name("Basic (and reversed card)")
-    change = col.models.change_notetype_info(old_notetype_id=basic["id"], new_notetype_id=reversed_type["id"]).input
+    basic, changed = col.models.by_name("Basic"), col.models.by_name(new_type)
+    change = col.models.change_notetype_info(old_notetype_id=basic["id"], new_notetype_id=changed["id"]).input
     change.note_ids.extend(col.db.list("SELECT id FROM notes"))
     col.models.change_notetype_of_notes(change)
     assert device.sync() == "full_sync"  # a change of note type is a change of the collection's schema in Anki
     device.full_upload()
     time.sleep(1.05)
     here.clock.set(now())  # the edit here is the later one
-    update_note(here.collection, here.rng, here.clock, note, NoteText("one, edited here", "1"))
+    update_note(here.collection, here.rng, here.clock, note, NoteText(fronts[1], "1"))
 
-    summary = here.sync()  # the server's collection was replaced: a merge
-    assert summary.conflicts == 1
-    assert _note_here(here) == ("one", "Basic (and reversed card)", [0, 1])
-    (conflict,) = conflicts(here.collection)
-    assert (conflict.kept_side, conflict.lost_fields[0]) == ("server", "one, edited here")
+
+def _kept(here: Here, note: tuple[str, str, list[int]], conflict: tuple[str, str]) -> None:
+    """After the sync (here, a merge when the phone uploaded): the note as ``note`` (front, type, cards), the other
+    side's front in the one conflict, with whose version was kept."""
+    assert here.sync().conflicts == 1
+    assert _note_here(here) == note
+    (listed,) = conflicts(here.collection)
+    assert (listed.kept_side, listed.lost_fields[0]) == conflict
+
+
+def test_the_phone_makes_a_note_reversed_then_its_text_is_edited_here(here: Here, device: EngineDevice) -> None:
+    _phone_changes_the_type_then_here_edits(here, device, "Basic (and reversed card)", ("one", "one, edited here"))
+    _kept(here, ("one", "Basic (and reversed card)", [0, 1]), ("server", "one, edited here"))
     _agree(here, device)
 
 
@@ -73,30 +85,16 @@ def test_a_note_made_reversed_here_then_edited_on_the_phone(here: Here, device: 
     device.edit_field(phone_note, "Front", "two, edited on the phone")
     assert device.sync() == "normal_sync"
 
-    summary = here.sync()
-    assert summary.conflicts == 1
-    assert _note_here(here) == ("two", "Basic (and reversed card)", [0, 1])
-    (conflict,) = conflicts(here.collection)
-    assert (conflict.kept_side, conflict.lost_fields[0]) == ("here", "two, edited on the phone")
+    _kept(here, ("two", "Basic (and reversed card)", [0, 1]), ("here", "two, edited on the phone"))
     _agree(here, device)
 
 
 def test_types_that_both_fit_the_cards_leave_the_later_edit_winning(here: Here, device: EngineDevice) -> None:
     """A Basic note here and on the phone the same note as "Basic (optional reversed card)" with no reverse:
     both types have a template for its one card, so the later edit still decides."""
-    note = here.add("three", "3")
-    both_synced(here, device)
-    col = device.col
-    basic, optional = col.models.by_name("Basic"), col.models.by_name("Basic (optional reversed card)")
-    change = col.models.change_notetype_info(old_notetype_id=basic["id"], new_notetype_id=optional["id"]).input
-    change.note_ids.extend(col.db.list("SELECT id FROM notes"))
-    col.models.change_notetype_of_notes(change)
-    assert device.sync() == "full_sync"
-    device.full_upload()
-    time.sleep(1.05)
-    here.clock.set(now())
-    update_note(here.collection, here.rng, here.clock, note, NoteText("three, edited here", "3"))
-
+    _phone_changes_the_type_then_here_edits(
+        here, device, "Basic (optional reversed card)", ("three", "three, edited here")
+    )
     assert here.sync().conflicts == 1
     assert _note_here(here) == ("three, edited here", "Basic", [0])
     _agree(here, device)
