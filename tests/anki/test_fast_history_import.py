@@ -18,6 +18,7 @@ import pytest
 
 from studyapp.core.clock import FixedClock
 from studyapp.core.drafts import ImportOptions
+from studyapp.core.scheduling import fast_replay
 from studyapp.services.app import App
 from studyapp.services.importing import draft_writes, history
 
@@ -109,7 +110,8 @@ def test_rows_drawing_an_id_already_taken_are_all_kept_in_time_order(
     seeds = [1, 2, 3, 4]
     times = sorted({at for seed in seeds for at, *_ in _random_log(seed)})
     package = _package(sandbox, own_package, seeds, "taken.apkg")
-    monkeypatch.setattr(history, "time_ordered_id", lambda at, rng: at << 21)  # every row's 21 bits alike
+    for module in (history, fast_replay):  # every row's 21 bits alike, whichever replay writes it
+        monkeypatch.setattr(module, "time_ordered_id", lambda at, rng: at << 21)
     app = App.open(sandbox.root / "c.db", FixedClock(datetime(2026, 6, 1, 12, tzinfo=timezone.utc)), random.Random(4))
     try:
         (other,) = app.collection.db.execute("SELECT id FROM cards ORDER BY id LIMIT 1").fetchone()

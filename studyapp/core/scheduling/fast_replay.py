@@ -29,10 +29,12 @@ from datetime import timedelta
 
 from fsrs.scheduler import FUZZ_RANGES, STABILITY_MIN
 
+from studyapp.core.ids import time_ordered_id
+from studyapp.core.model import ReviewMode
 from studyapp.core.scheduling.load_balancer import DayLoads, balanced_day
 from studyapp.core.scheduling.scheduling import SchedulerConfig
 
-__all__ = ["DAY_MS", "FastReplay", "ReplayedRow"]
+__all__ = ["DAY_MS", "FastReplay", "ReplayedRow", "replayed_log_rows"]
 
 DAY_MS = 86_400_000
 _LATEST_MS = (1 << 32) * 1000  # 2106: up to here a datetime made from milliseconds is exact
@@ -301,3 +303,25 @@ class FastReplay:
         if not isinstance(last, int) or not 0 <= last < _LATEST_MS:
             return False
         return state == _REVIEW or (isinstance(step, int) and step >= 0)
+
+
+_NEW_ROW = (_NEW, None, None, None, None, None, 0, 0)  # a new card's columns, as stored
+
+
+def replayed_log_rows(
+    card_id: int,
+    times: Sequence[int],
+    ratings: Sequence[int],
+    durations: Sequence[int],
+    trail: Sequence[ReplayedRow],
+    rng: random.Random,
+) -> list[tuple[object, ...]]:
+    """A new card's answers, replayed by :meth:`FastReplay.replay` with a ``trail``, as review-log rows: (id, card,
+    time, rating, duration, mode, the schedule before as its columns, the schedule after). Each id is the answer's
+    time then random bits (``time_ordered_id``), so the log stays in time order; the mode is flip."""
+    flip, rows = ReviewMode.FLIP.value, []
+    before: Sequence[object] = _NEW_ROW
+    for at, rating, duration, after in zip(times, ratings, durations, trail, strict=True):
+        rows.append((time_ordered_id(at, rng), card_id, at, rating, duration, flip, *before, *after))
+        before = after
+    return rows

@@ -84,6 +84,15 @@ class SchedulerConfig:
             raise ValueError("maximum interval must be at least one day")
 
 
+def counts_kept_by_reset(card_counts: tuple[int, int], replayed: Schedule) -> tuple[int, int] | None:
+    """The (reviews, lapses) a card's last reset kept. Anki's Forget keeps a card's counts unless asked not to, and
+    its log row does not say which: they are the card's counts (``card_counts``, as its app stores them) less what
+    the answers after the reset added (``replayed``: the end of a replay whose last reset kept nothing). None when
+    it kept nothing, or when the card counts fewer than the replay (a log cut short)."""
+    kept = (card_counts[0] - replayed.reps, card_counts[1] - replayed.lapses)
+    return kept if kept != (0, 0) and min(kept) >= 0 else None
+
+
 def fuzz_seed(card_id: int, reps: int) -> int:
     """The seed of the fuzz for a card's next answer: fixed by the card and how often it was answered."""
     return (card_id * 1_000_003 + reps) & ((1 << 64) - 1)

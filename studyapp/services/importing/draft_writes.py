@@ -266,16 +266,15 @@ class DraftWrites:
             if ahead:
                 _, left_out, kept = future.setdefault(note.guid, (note, [], 0))
                 future[note.guid] = (note, left_out + ahead, kept + len(past))
+            self.previews_left_out += sum(
+                1 for review in past if review.rating is not None and not review.affects_schedule
+            )
             quick = fast_history(fast, card_id, past, self.rng) if fast.supported else None
             if quick is not None:
-                self.previews_left_out += sum(1 for review in past if not review.affects_schedule)
                 written.card_rows(card_id, *quick)
                 continue
             counts = dict(zip(note.card_ords, note.card_counts, strict=False)).get(ord_)
             entries, changes, final = history_events(scheduler, card_id, past, self.rng, counts)
-            self.previews_left_out += sum(
-                1 for review in past if review.rating is not None and not review.affects_schedule
-            )
             written.card_entries(card_id, entries, final)
             if changes:
                 self.collection.schedule_changes.record(changes)

@@ -9,13 +9,12 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
 from studyapp.core.drafts import MAX_REVIEW_MS, ReviewDraft
 from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling.fast_replay import FastReplay, ReplayedRow
-from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, fuzz_seed
+from studyapp.core.scheduling.fast_replay import FastReplay, ReplayedRow, replayed_log_rows
+from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, counts_kept_by_reset, fuzz_seed
 from studyapp.storage.codec import to_ms
 
 # History dated up to a day after the clock is a clock or time zone slip of the machine that wrote it;
@@ -88,11 +87,9 @@ def history_events(
     """
     resets = [index for index, review in enumerate(reviews) if review.change is ScheduleChangeKind.RESET]
     walked = _walk(scheduler, card_id, reviews, rng)
-    if counts is not None and resets:
-        final = walked[2]
-        kept = (counts[0] - final.reps, counts[1] - final.lapses)
-        if kept != (0, 0) and min(kept) >= 0:
-            walked = _walk(scheduler, card_id, reviews, rng, resets[-1], kept)
+    kept = counts_kept_by_reset(counts, walked[2]) if counts is not None and resets else None
+    if kept is not None:
+        walked = _walk(scheduler, card_id, reviews, rng, resets[-1], kept)
     return walked
 
 
@@ -149,7 +146,7 @@ _DAY_MS = 86_400_000
 
 def fast_history(
     fast: FastReplay, card_id: int, reviews: Sequence[ReviewDraft], rng: random.Random
-) -> tuple[list[tuple[Any, ...]], ReplayedRow] | None:
+) -> tuple[list[tuple[object, ...]], ReplayedRow] | None:
     """``history_events`` of a card whose log is answers alone, at strictly increasing milliseconds, through
     :class:`FastReplay` (the same arithmetic, bit for bit; a few microseconds an answer instead of ~30): the log rows
     as the values of the log's columns, and the card's end schedule as its columns. None for any other log (the
@@ -176,10 +173,5 @@ def fast_history(
     end = fast.replay(card_id, times, ratings, None, trail, logged)
     if end is None or not kept:
         return None
-    rows: list[tuple[Any, ...]] = []
-    before: tuple[Any, ...] = (0, None, None, None, None, None, 0, 0)
-    for review, at, rating, after in zip(kept, times, ratings, trail, strict=True):
-        duration = min(max(0, review.duration_ms), MAX_REVIEW_MS)
-        rows.append((time_ordered_id(at, rng), card_id, at, rating, duration, ReviewMode.FLIP.value, *before, *after))
-        before = after
-    return rows, end
+    durations = [min(max(0, review.duration_ms), MAX_REVIEW_MS) for review in kept]
+    return replayed_log_rows(card_id, times, ratings, durations, trail, rng), end

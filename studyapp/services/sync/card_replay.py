@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 
 from studyapp.core.ids import time_ordered_id
 from studyapp.core.model import ReviewEntry, ReviewMode, Schedule, ScheduleChange, ScheduleChangeKind
-from studyapp.core.scheduling.fast_replay import FastReplay
-from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, merged_history
+from studyapp.core.scheduling.fast_replay import FastReplay, replayed_log_rows
+from studyapp.core.scheduling.scheduling import CardFuzz, Scheduler, counts_kept_by_reset, merged_history
 from studyapp.services.sync import anki_form as af
 from studyapp.storage.codec import to_ms
 from studyapp.storage.collection import Collection
@@ -32,8 +32,6 @@ MAX_REVIEW_MS = 24 * 3600 * 1000
 # (1.8 s in one).
 _WRITE_EVERY = 100_000
 TICK_EVERY = 10_000  # replayed rows between two progress reports (and chances to cancel)
-_NEW_ROW = (0, None, None, None, None, None, 0, 0)
-_FLIP = ReviewMode.FLIP.value
 _R_ID, _R_EASE, _R_IVL, _R_FACTOR, _R_TIME, _R_TYPE = af.R_ID, af.R_EASE, af.R_IVL, af.R_FACTOR, af.R_TIME, af.R_TYPE
 _DAY_MS = 86_400_000
 _BY_ID = operator.itemgetter(af.R_ID)
@@ -132,16 +130,12 @@ class CardReplay:
         trail: list[Any] = []
         if fast.replay(card_id, times, ratings, None, trail, logged) is None:
             return None
-        rng = self.rng
-        before: tuple[Any, ...] = _NEW_ROW
-        for row, at, rating, after in zip(rows, times, ratings, trail, strict=True):
-            row_id = time_ordered_id(at, rng)  # the log stays in time order, as answered or imported here
-            duration = int(row[_R_TIME])
-            duration = 0 if duration < 0 else MAX_REVIEW_MS if duration > MAX_REVIEW_MS else duration
-            log_values.append((row_id, card_id, at, rating, duration, _FLIP, *before, *after))
-            matched[at] = row_id
-            before = after
-        return before
+        durations = [min(max(0, int(row[_R_TIME])), MAX_REVIEW_MS) for row in rows]
+        replayed = replayed_log_rows(card_id, times, ratings, durations, trail, self.rng)
+        for row in replayed:
+            matched[row[2]] = row[0]  # (by the answer's time: the server's row id)
+        log_values.extend(replayed)
+        return trail[-1]
 
     def _slow(
         self,
@@ -165,12 +159,10 @@ class CardReplay:
         kinds = [af.revlog_event(e) if fresh else None for _, fresh, e in events]  # (each server row read once)
         walk = _Walk(self, scheduler, card_id, events, kinds, server.due if server is not None else None)
         schedule, new_entries, new_changes, found = walk.run()
-        # Anki's Forget keeps a card's review and lapse counts unless asked not to; its log row does not say which.
-        # When the card's last reset came from the server, the counts it kept are the server card's less what the
-        # answers after it added (a reset here, or counts the server's card cannot have had, leave them at 0).
+        # the counts Anki's Forget kept, when the card's last reset came from the server (a reset here keeps none)
         if server is not None and walk.last_reset_from_server():
-            kept = (server.reps - schedule.reps, server.lapses - schedule.lapses)
-            if kept != (0, 0) and min(kept) >= 0:
+            kept = counts_kept_by_reset((server.reps, server.lapses), schedule)
+            if kept is not None:
                 schedule, new_entries, new_changes, found = walk.run(kept)
         matched.update(found)
         self.log.insert_log(new_entries)

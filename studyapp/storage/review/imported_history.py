@@ -20,18 +20,18 @@ import sqlite_utils
 
 from studyapp.core.model import CardState, ReviewEntry, Schedule
 from studyapp.storage.codec import SCHEDULE_FIELDS
-from studyapp.storage.review.reviews_store import StaleCardError, answer_log_values, schedule_values
+from studyapp.storage.review.log_values import LOG_COLUMNS, StaleCardError, entry_values, schedule_values
 from studyapp.storage.sync.mirror_store import id_chunks
-from studyapp.storage.sync.replay_log import LOG_COLUMNS
 
 _BATCH = 25_000  # rows held before they are written (~12 MB)
 _INSERT_NEW = (
     f"INSERT OR IGNORE INTO review_log ({', '.join(LOG_COLUMNS)}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
 )
-_SET_NEW_CARD = (
-    f"UPDATE cards SET {', '.join(f'{name} = ?' for name in SCHEDULE_FIELDS)} WHERE id = ? AND reps = 0 AND state = "
-    f"{int(CardState.NEW)}"
+# A card given the schedule its imported history ends in, if it is still as the history starts (a new card)
+_SET_CARD = (
+    f"UPDATE cards SET {', '.join(f'{name} = ?' for name in SCHEDULE_FIELDS)} WHERE id = ? AND reps = ? AND state = ?"
 )
+_NEW = (0, int(CardState.NEW))
 
 
 class ImportedHistory:
@@ -44,7 +44,7 @@ class ImportedHistory:
     def card_rows(self, card_id: int, rows: list[tuple[Any, ...]], end: Sequence[Any]) -> None:
         """A new card's log as the values of the log's columns (``LOG_COLUMNS``), and the schedule it ends in as the
         card's columns (``SCHEDULE_FIELDS``), as a fast replay makes them."""
-        self._set_schedule(card_id, tuple(end))
+        self._set_schedule(card_id, tuple(end), _NEW)
         self._keep(rows)
 
     def card_entries(self, card_id: int, entries: Sequence[ReviewEntry], final: Schedule | None = None) -> None:
@@ -52,15 +52,17 @@ class ImportedHistory:
         last answer: the caller logs those)."""
         if not entries and final is None:
             return
-        self._set_schedule(card_id, schedule_values(final if final is not None else entries[-1].after))
-        self._keep([answer_log_values(entry) for entry in entries])
+        start = entries[0].before if entries and final is None else None  # (a log may start from progress)
+        expected = _NEW if start is None else (start.reps, int(start.state))
+        self._set_schedule(card_id, schedule_values(final if final is not None else entries[-1].after), expected)
+        self._keep([entry_values(entry) for entry in entries])
 
     def finish(self) -> None:
         """Write what is still held."""
         self._write()
 
-    def _set_schedule(self, card_id: int, end: tuple[Any, ...]) -> None:
-        if self._db.conn.execute(_SET_NEW_CARD, (*end, card_id)).rowcount != 1:
+    def _set_schedule(self, card_id: int, end: tuple[Any, ...], expected: tuple[int, int]) -> None:
+        if self._db.conn.execute(_SET_CARD, (*end, card_id, *expected)).rowcount != 1:
             raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
 
     def _keep(self, rows: list[tuple[Any, ...]]) -> None:

@@ -15,7 +15,9 @@ from studyapp.core.model import Card, CardState, Rating, ReviewEntry, ReviewMode
 from studyapp.core.scheduling.days import DAY_MS, DayPiece
 from studyapp.storage.codec import SCHEDULE_FIELDS, from_ms, schedule_from_row, schedule_to_row, to_ms
 from studyapp.storage.review.card_rows import _CARD_BY_ID, _CARD_SELECT, NotetypeLookup, _card_of_values, _no_notetypes
+from studyapp.storage.review.imported_history import ImportedHistory
 from studyapp.storage.review.log_times import extreme_time
+from studyapp.storage.review.log_values import INSERT_LOG, StaleCardError, log_values, schedule_values
 
 _LEARNING_STATES = (int(CardState.LEARNING), int(CardState.RELEARNING))
 
@@ -80,10 +82,6 @@ def _first_per_deck_sql(arms: tuple[tuple[int | str, int | str], ...], where: st
     return f"SELECT id FROM ({arms}) ORDER BY {ordering}, id LIMIT {int(limit)}"
 
 
-class StaleCardError(Exception):
-    """The card changed since it was read (another window, or an undo): the answer was not saved."""
-
-
 def _entry(row: Any) -> ReviewEntry:
     return ReviewEntry(
         id=row["id"],
@@ -124,45 +122,22 @@ _SET_SCHEDULE = (
 # columns are set, whether or not their values change).
 _SET_SCHEDULE_SAME_STATE = _SET_SCHEDULE.replace("state = ?, ", "", 1)
 assert SCHEDULE_FIELDS[0] == "state" and _SET_SCHEDULE_SAME_STATE.startswith("UPDATE cards SET step = ?")
-_LOG_COLUMNS = (
-    "id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
-    *(f"{name}_before" for name in SCHEDULE_FIELDS), *(f"{name}_after" for name in SCHEDULE_FIELDS),
-)  # fmt: skip
-_INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' for _ in _LOG_COLUMNS)})"
-
-
-def _schedule_values(schedule: Schedule) -> tuple[Any, ...]:
-    """``schedule_to_row``'s values, in ``SCHEDULE_FIELDS`` order."""
-    return (int(schedule.state), schedule.step, schedule.stability, schedule.difficulty, to_ms(schedule.due),
-            to_ms(schedule.last_review), schedule.reps, schedule.lapses)  # fmt: skip
 
 
 def _answer_values(entry: ReviewEntry) -> tuple[str, tuple[Any, ...], tuple[Any, ...]]:
     """The card's statement (``_SET_SCHEDULE`` or ``_SET_SCHEDULE_SAME_STATE``) and its values, and the values of
-    ``_INSERT_LOG``, for an answer."""
-    before, after = _schedule_values(entry.before), _schedule_values(entry.after)
+    ``INSERT_LOG``, for an answer."""
+    before, after = schedule_values(entry.before), schedule_values(entry.after)
     same = entry.before.state == entry.after.state
     update = (*(after[1:] if same else after), entry.card_id, entry.before.reps, int(entry.before.state))
-    log = (entry.id, entry.card_id, to_ms(entry.reviewed_at), entry.rating, entry.duration_ms, entry.mode,
-           *before, *after)  # fmt: skip
-    return (_SET_SCHEDULE_SAME_STATE if same else _SET_SCHEDULE), update, log
-
-
-def schedule_values(schedule: Schedule) -> tuple[Any, ...]:
-    """A schedule as the values of the card's columns, in ``SCHEDULE_FIELDS`` order."""
-    return _schedule_values(schedule)
-
-
-def answer_log_values(entry: ReviewEntry) -> tuple[Any, ...]:
-    """An answer as the values of the log's columns, in ``_LOG_COLUMNS`` order."""
-    return _answer_values(entry)[2]
+    return (_SET_SCHEDULE_SAME_STATE if same else _SET_SCHEDULE), update, log_values(entry, before, after)
 
 
 def _write_answer(conn: sqlite3.Connection, entry: ReviewEntry) -> None:
     set_schedule, update, log = _answer_values(entry)
     if conn.execute(set_schedule, update).rowcount != 1:
         raise StaleCardError(f"card {entry.card_id} changed since it was shown; the answer was not saved")
-    conn.execute(_INSERT_LOG, log)
+    conn.execute(INSERT_LOG, log)
 
 
 _ROWS_AT_ONCE = 50  # a queue's batch of cards in a few statements (200 rows: 0.83 ms; with 8 a statement, 1.1)
@@ -354,50 +329,11 @@ class ReviewStore:
 
     def add_history(self, card_id: int, entries: Sequence[ReviewEntry], final: Schedule | None = None) -> None:
         """Store a card's imported past reviews and set the card to the state they end in (``final``, when
-        schedule changes follow them: the caller logs those).
-
-        For a card that has no log yet (a note being imported); call inside the import's transaction.
-        """
-        if not entries and final is None:
-            return
-        last = final if final is not None else entries[-1].after
-        start = entries[0].before if entries and final is None else Schedule()
-        if not self._replace_schedule(card_id, start, last):
-            raise StaleCardError(f"card {card_id} is not new; its history cannot be imported")
-        # Plain tuples through one prepared statement: sqlite-utils' insert_all of dicts spent 45 us a row checking
-        # each value (200,000 answers of a package: 9.7 s of a 24 s import)
-        rows = [_answer_values(entry)[2] for entry in entries]
-        try:
-            self._db.conn.executemany(_INSERT_LOG, rows)
-        except sqlite3.IntegrityError:
-            self._insert_clashing_history(card_id, rows)
-
-    def _insert_clashing_history(self, card_id: int, rows: list[tuple[Any, ...]]) -> None:
-        """The rows of a card's history some of whose ids are taken (the rows before the clash are in).
-
-        A log row's id is its time in ms and 21 random bits (``core.ids.time_ordered_id``): rows imported at the
-        same millisecond (a log that gives days, not times) can draw the same id, once in about two million pairs.
-        Such a row takes the next free id instead: still unique, still in time order. The card is new, so the rows
-        with its id that are in the log are the ones the failed insert wrote."""
-        ids = sorted({row[0] for row in rows})
-        present: dict[int, int] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            query = f"SELECT id, card_id FROM review_log WHERE id IN ({', '.join('?' * len(chunk))})"
-            present.update(self._db.execute(query, chunk).fetchall())
-        written = {row_id for row_id, owner in present.items() if owner == card_id}
-        taken = set(present)
-        rest = []
-        for row in rows:
-            row_id = row[0]
-            if row_id in written:
-                written.discard(row_id)  # (the first row with this id is the one written)
-                continue
-            while row_id in taken or self._db.execute("SELECT 1 FROM review_log WHERE id = ?", [row_id]).fetchone():
-                row_id += 1
-            taken.add(row_id)
-            rest.append((row_id, *row[1:]))
-        self._db.conn.executemany(_INSERT_LOG, rest)
+        schedule changes follow them: the caller logs those). For a card that has no log yet (a note being
+        imported); call inside the import's transaction. Many cards: ``ImportedHistory``, which this uses."""
+        written = ImportedHistory(self._db)
+        written.card_entries(card_id, entries, final)
+        written.finish()
 
     def log(self, card_id: int | None = None) -> list[ReviewEntry]:
         where, params = ("WHERE card_id = ?", [card_id]) if card_id is not None else ("", [])

@@ -12,30 +12,10 @@ from typing import Any
 
 import sqlite_utils
 
-from studyapp.storage.codec import to_ms
+from studyapp.storage.review.log_values import INSERT_LOG, entry_values
 from studyapp.storage.sync.mirror_store import BULK_LOG_ROWS, SCHEDULE_COLUMNS, id_chunks
 
-__all__ = ["LOG_COLUMNS", "ReplayLog"]
-
-_LOG_COLUMNS = ("id", "card_id", "reviewed_at", "rating", "duration_ms", "mode",
-                *(f"{name}_before" for name in SCHEDULE_COLUMNS),
-                *(f"{name}_after" for name in SCHEDULE_COLUMNS))  # fmt: skip
-LOG_COLUMNS = _LOG_COLUMNS
-_INSERT_LOG = f"INSERT INTO review_log ({', '.join(_LOG_COLUMNS)}) VALUES ({', '.join('?' * len(_LOG_COLUMNS))})"
-
-
-def _ms(moment: Any) -> int | None:
-    return None if moment is None else to_ms(moment)
-
-
-def _log_values(entry: Any) -> tuple[Any, ...]:
-    """A ``ReviewEntry`` as the values of ``_LOG_COLUMNS`` (what ``reviews_store._log_row`` writes, as a tuple)."""
-    b, a = entry.before, entry.after
-    return (
-        entry.id, entry.card_id, to_ms(entry.reviewed_at), int(entry.rating), entry.duration_ms, entry.mode.value,
-        int(b.state), b.step, b.stability, b.difficulty, _ms(b.due), _ms(b.last_review), b.reps, b.lapses,
-        int(a.state), a.step, a.stability, a.difficulty, _ms(a.due), _ms(a.last_review), a.reps, a.lapses,
-    )  # fmt: skip
+__all__ = ["ReplayLog"]
 
 
 class ReplayLog:
@@ -78,13 +58,13 @@ class ReplayLog:
         tuples: sqlite-utils' ``insert_all`` costs ~5 ms a call in its checks (7,000 calls in a sync of 10,000
         cards), and the dict of ``reviews_store._log_row`` another 25 µs a row."""
         if entries:
-            self._db.conn.executemany(_INSERT_LOG, [_log_values(entry) for entry in entries])
+            self._db.conn.executemany(INSERT_LOG, [entry_values(entry) for entry in entries])
 
     def insert_log_values(self, rows: list[tuple[Any, ...]]) -> None:
-        """Answers from the server as the values of the log's columns (``_LOG_COLUMNS``), already replayed;
+        """Answers from the server as the values of the log's columns (``LOG_COLUMNS``), already replayed;
         written in id order (the table's own order: appended, not scattered)."""
         rows.sort(key=lambda row: row[0])
-        self._db.conn.executemany(_INSERT_LOG, rows)
+        self._db.conn.executemany(INSERT_LOG, rows)
 
     def drop_log_indexes(self, coming: int) -> list[str]:
         """Before many more answers than the log holds (a whole collection arriving): drop the log's indexes and
